@@ -1,0 +1,55 @@
+//! PDA seeds, parameter defaults and their hard bounds (protocol "Parameters").
+
+/// Seed of the global config PDA: `["config"]`.
+pub const CONFIG_SEED: &[u8] = b"config";
+/// Seed prefix of a device PDA: `["device", device_id]`.
+pub const DEVICE_SEED: &[u8] = b"device";
+/// Seed prefix of a device's stake vault (principal): `["stake_vault", device]`.
+pub const STAKE_VAULT_SEED: &[u8] = b"stake_vault";
+/// Seed prefix of a device's overflow vault (rewards): `["overflow_vault", device]`.
+pub const OVERFLOW_VAULT_SEED: &[u8] = b"overflow_vault";
+/// Seed prefix of an offer / co-stake position: `["offer", device, seq]`.
+pub const OFFER_SEED: &[u8] = b"offer";
+/// Seed prefix of an owner's unstake ticket: `["ticket", device, ticket_seq]`.
+pub const TICKET_SEED: &[u8] = b"ticket";
+/// Seed prefix of a co-staker's profile: `["costaker", wallet]`.
+pub const COSTAKER_SEED: &[u8] = b"costaker";
+
+/// Basis points in one whole.
+pub const BPS: u64 = 10_000;
+/// Seconds in a day.
+pub const DAY: i64 = 86_400;
+
+/// Default per-GPU base of the minimum stake, in whole tokens (scaled by the mint's decimals).
+pub const DEFAULT_BASE_STAKE_PER_GPU_TOKENS: u64 = 200;
+/// Default cover window: 7 days.
+pub const DEFAULT_COVER_WINDOW_SECS: i64 = 7 * DAY;
+/// Default unstake cooldown: 14 days.
+pub const DEFAULT_COOLDOWN_SECS: i64 = 14 * DAY;
+/// Default cap of co-stake as a share of total stake.
+pub const DEFAULT_MAX_COSTAKE_BPS: u16 = 5_000;
+/// Default number of filled positions one co-staker wallet may hold.
+pub const DEFAULT_MAX_ACTIVE_COSTAKES: u8 = 2;
+/// Default upper bound of an offer's reward share.
+pub const DEFAULT_MAX_REWARD_SHARE_BPS: u16 = 10_000;
+/// Default cap of slashing per 30 days, as a share of the device's principal.
+pub const DEFAULT_MAX_SLASH_BPS_PER_30D: u16 = 5_000;
+/// Default delay before a proposed role change takes effect: 7 days.
+pub const DEFAULT_ROLE_CHANGE_DELAY_SECS: i64 = 7 * DAY;
+
+/// Hard bounds of `cover_window_secs`: 1 s .. 14 d.
+pub const COVER_WINDOW_BOUNDS: (i64, i64) = (1, 14 * DAY);
+/// Hard bounds of `cooldown_secs`: 1 s .. 30 d.
+pub const COOLDOWN_BOUNDS: (i64, i64) = (1, 30 * DAY);
+/// Hard bounds of `max_costake_bps`: 1 .. 5,000.
+pub const MAX_COSTAKE_BPS_BOUNDS: (u16, u16) = (1, 5_000);
+/// Hard bounds of `role_change_delay_secs`: 0 .. 30 d.
+pub const ROLE_CHANGE_DELAY_BOUNDS: (i64, i64) = (0, 30 * DAY);
+/// Length of the slashing window (R40).
+pub const SLASH_WINDOW_SECS: i64 = 30 * DAY;
+/// Longest a hold may reach past the first hold of an incident (R41).
+pub const MAX_HOLD_SECS: i64 = 7 * DAY;
+/// Exiting (cancelled, still counting) positions a device tracks at once (R4, R13).
+pub const MAX_EXITING_POSITIONS: usize = 4;
+/// Reserved bytes at the end of every account, for later versions.
+pub const RESERVED_BYTES: usize = 64;

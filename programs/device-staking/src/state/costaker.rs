@@ -1,0 +1,48 @@
+//! A co-staker wallet's profile: counts its filled positions (R11).
+use crate::error::StakingError;
+use anchor_lang::prelude::*;
+
+/// A co-staker profile PDA `["costaker", wallet]`.
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct CostakerProfile {
+    /// The co-staker's wallet.
+    pub wallet: Pubkey,
+    /// Filled positions held now (cancelled and cooling ones are not counted).
+    pub active_positions: u8,
+    /// The PDA's bump.
+    pub bump: u8,
+    /// Who paid the rent.
+    pub payer: Pubkey,
+    /// Room for later versions.
+    pub reserved: [u8; 32],
+}
+
+impl CostakerProfile {
+    /// R11: takes one more filled position, within `max_active_costakes`.
+    pub fn add_position(&mut self, max_active_costakes: u8) -> Result<()> {
+        require!(self.active_positions < max_active_costakes, StakingError::TooManyPositions);
+        self.active_positions += 1;
+        Ok(())
+    }
+
+    /// R13, R15: a filled position stopped being active.
+    pub fn drop_position(&mut self) {
+        self.active_positions = self.active_positions.saturating_sub(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r11_at_most_max_active_positions() {
+        let mut p = CostakerProfile { wallet: Pubkey::default(), active_positions: 0, bump: 0, payer: Pubkey::default(), reserved: [0; 32] };
+        p.add_position(2).unwrap();
+        p.add_position(2).unwrap();
+        assert!(p.add_position(2).is_err());
+        p.drop_position();
+        p.add_position(2).unwrap();
+    }
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Builds target/deploy/device_staking.so (SBPF v3) and device_staking_v0.so (SBPF v0) with the
+# registry-only toolchain (tools/sbf/install.sh), and prints each binary's size.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+"$here/install.sh"
+TOOLCHAIN_DIR="$("$here/install.sh" --print-dir)"
+PROGRAM=device_staking
+PACKAGE=device-staking
+
+export PATH="$TOOLCHAIN_DIR/bin:$PATH" SBF_PROGRAM="$PROGRAM"
+export RUSTC=/usr/bin/rustc
+export RUSTC_BOOTSTRAP=1 RUSTC_BOOTSTRAP_SYNTHETIC_TARGET=1
+# cargo's -Zbuild-std takes the std sources from here: our patched copy (see std-solana.patch).
+export __CARGO_TESTS_ONLY_SRC_ROOT="$TOOLCHAIN_DIR/rust-src/library"
+unset CARGO_ENCODED_RUSTFLAGS
+
+COMMON="-C linker=$here/link.sh -C relocation-model=static -C passes=lower-atomic -C target-feature=+allows-misaligned-mem-access \
+ -C link-arg=--llvm-args=--bpf-stack-size=4096 \
+ -C link-arg=--llvm-args=--disable-movsx -C link-arg=--llvm-args=--disable-ldsx"
+V3="-C target-cpu=v4 -C link-arg=--arch=v3 -C link-arg=--llvm-args=--disable-gotox \
+ -C link-arg=--llvm-args=--disable-bswap -C link-arg=--llvm-args=--disable-gotol"
+V0="-C target-cpu=v2 -C link-arg=--arch=v0 -C link-arg=--llvm-args=--inline-threshold=5000"
+
+mkdir -p "$root/target/deploy"
+cp -n "$root/keys/$PROGRAM-keypair.json" "$root/target/deploy/$PROGRAM-keypair.json" 2>/dev/null || true
+
+build_variant() { # name rustflags output
+  local name=$1 flags=$2 out=$3 started=$SECONDS
+  # cargo does not notice changes to the std sources: rebuild from scratch when the toolchain changed.
+  local stamp="$root/target/sbf-$name/.toolchain"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$(ls "$TOOLCHAIN_DIR"/.ready-*)" ]; then
+    rm -rf "$root/target/sbf-$name"
+    mkdir -p "$root/target/sbf-$name"
+    ls "$TOOLCHAIN_DIR"/.ready-* >"$stamp"
+  fi
+  printf '\033[1m[sbf-build]\033[0m building %s (%s)\n' "$PROGRAM" "$name" >&2
+  RUSTFLAGS="$COMMON $flags" /usr/bin/cargo build --release --locked -p "$PACKAGE" \
+    --manifest-path "$root/Cargo.toml" --target "$here/sbpf-solana.json" \
+    -Zbuild-std=std,panic_abort -Zjson-target-spec --target-dir "$root/target/sbf-$name"
+  local built
+  built="$(find "$root/target/sbf-$name/sbpf-solana/release" -maxdepth 1 -name "*$PROGRAM.so" | head -n1)"
+  [ -n "$built" ] || { echo "[sbf-build] error: no $PROGRAM.so produced for $name" >&2; exit 1; }
+  cp "$built" "$out"
+  printf '\033[1m[sbf-build]\033[0m %-34s %8d bytes  (%d s)\n' "${out#"$root"/}" "$(stat -c %s "$out")" $((SECONDS - started)) >&2
+}
+
+build_variant v3 "$V3" "$root/target/deploy/$PROGRAM.so"
+build_variant v0 "$V0" "$root/target/deploy/${PROGRAM}_v0.so"
+"$TOOLCHAIN_DIR/llvm-venv/bin/python" "$here/check_stack_args.py" "$root/target/deploy/${PROGRAM}_v0.so"

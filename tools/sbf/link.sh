@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The linker rustc calls for the SBF target: sbpf-linker, for the program only.
+# cargo also builds the `cdylib` crate type that some dependencies declare for other
+# platforms (solana-zk-sdk does, for wasm); nothing ever loads those, and linking them as
+# standalone programs fails on code that LTO removes from the real program. So for any
+# output other than $SBF_PROGRAM this writes an empty placeholder instead of linking.
+set -euo pipefail
+out=""
+prev=""
+for arg in "$@"; do
+  [ "$prev" = "-o" ] && out="$arg"
+  prev="$arg"
+done
+case "$(basename "$out")" in
+  "lib$SBF_PROGRAM.so" | "$SBF_PROGRAM.so" | "lib$SBF_PROGRAM-"*.so | "$SBF_PROGRAM-"*.so) exec sbpf-linker ${SBF_LINK_EXTRA:-} "$@" ;;
+  *) : >"$out" ;;
+esac
