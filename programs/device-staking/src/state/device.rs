@@ -63,10 +63,10 @@ pub struct Device {
     pub payer: Pubkey,
     /// The device PDA's bump.
     pub bump: u8,
-    /// The stake vault's bump.
-    pub stake_vault_bump: u8,
-    /// The overflow vault's bump.
-    pub overflow_vault_bump: u8,
+    /// The stake vault (principal): token account `["stake_vault", device]` owned by the device PDA.
+    pub stake_vault: Pubkey,
+    /// The overflow vault (rewards): token account `["overflow_vault", device]` owned by the device PDA.
+    pub overflow_vault: Pubkey,
     /// GPUs attested by the oracle.
     pub gpu_count: u16,
     /// Earning multiplier attested by the oracle, in basis points (10,000 = 1x).
@@ -121,6 +121,13 @@ pub struct Device {
     pub slash_window_used: u64,
     /// Room for later versions.
     pub reserved: [u8; RESERVED_BYTES],
+}
+
+impl Device {
+    /// The seeds the device PDA signs with.
+    pub fn signer_seeds(&self) -> [&[u8]; 3] {
+        [DEVICE_SEED, &self.device_id, core::slice::from_ref(&self.bump)]
+    }
 }
 
 /// R1: `ceil(gpu_count * base * max(10_000, multiplier_bps) / 10_000)`.
@@ -357,8 +364,8 @@ pub(crate) mod tests {
             owner: Pubkey::new_unique(),
             payer: Pubkey::default(),
             bump: 255,
-            stake_vault_bump: 255,
-            overflow_vault_bump: 255,
+            stake_vault: Pubkey::default(),
+            overflow_vault: Pubkey::default(),
             gpu_count: 8,
             multiplier_bps: 100_000,
             min_required: min,

@@ -1,0 +1,59 @@
+//! R9: `create_offer`: the owner invites one co-staker for `amount` at a reward share. Pausable.
+use crate::constants::*;
+use crate::error::StakingError;
+use crate::events::OfferCreated;
+use crate::state::{Config, Device, Offer, OfferState};
+use anchor_lang::prelude::*;
+
+#[derive(Accounts)]
+pub struct CreateOffer<'info> {
+    /// The device owner; pays the offer's rent.
+    #[account(mut)]
+    pub owner: Signer<'info>,
+    /// The config.
+    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
+    pub config: Box<Account<'info, Config>>,
+    /// The device.
+    #[account(mut, has_one = owner @ StakingError::NotDeviceOwner)]
+    pub device: Box<Account<'info, Device>>,
+    /// The offer PDA, at the device's next sequence number.
+    #[account(
+        init, payer = owner, space = 8 + Offer::INIT_SPACE,
+        seeds = [OFFER_SEED, device.key().as_ref(), &device.next_offer_seq.to_le_bytes()], bump,
+    )]
+    pub offer: Box<Account<'info, Offer>>,
+    /// The system program.
+    pub system_program: Program<'info, System>,
+}
+
+pub fn handler(ctx: Context<CreateOffer>, amount: u64, reward_share_bps: u16) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let config = &ctx.accounts.config;
+    config.require_not_paused()?;
+    let device = &mut ctx.accounts.device;
+    device.check_offer(amount, reward_share_bps, config.params.max_costake_bps, config.params.max_reward_share_bps, now)?;
+    let seq = device.next_offer_seq;
+    device.next_offer_seq = seq.checked_add(1).ok_or_else(|| error!(StakingError::MathOverflow))?;
+    device.open_offer = Some(seq);
+    device.live_offers = device.live_offers.checked_add(1).ok_or_else(|| error!(StakingError::MathOverflow))?;
+    ctx.accounts.offer.set_inner(Offer {
+        device: device.key(),
+        seq,
+        bump: ctx.bumps.offer,
+        payer: ctx.accounts.owner.key(),
+        state: OfferState::Open,
+        amount,
+        reward_share_bps,
+        created_at: now,
+        costaker: Pubkey::default(),
+        principal: 0,
+        rewards: 0,
+        filled_at: 0,
+        cancelled_at: 0,
+        wait_end: 0,
+        unlock_at: 0,
+        reserved: [0; RESERVED_BYTES],
+    });
+    emit!(OfferCreated { device: device.key(), offer: ctx.accounts.offer.key(), seq, amount, reward_share_bps });
+    Ok(())
+}

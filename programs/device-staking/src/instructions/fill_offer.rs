@@ -1,0 +1,92 @@
+//! R11: `fill_offer`: a co-staker restates the terms and moves exactly `amount` in. Pausable.
+use super::token::pay_in;
+use crate::constants::*;
+use crate::error::StakingError;
+use crate::events::OfferFilled;
+use crate::state::{add, Config, CostakerProfile, Device, FilledPosition, Offer, OfferState};
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[derive(Accounts)]
+#[instruction(seq: u64)]
+pub struct FillOffer<'info> {
+    /// The co-staker; pays their profile's rent the first time.
+    #[account(mut)]
+    pub costaker: Signer<'info>,
+    /// The config.
+    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
+    pub config: Box<Account<'info, Config>>,
+    /// The device.
+    #[account(mut, has_one = stake_vault)]
+    pub device: Box<Account<'info, Device>>,
+    /// The offer being filled.
+    #[account(mut, seeds = [OFFER_SEED, device.key().as_ref(), &seq.to_le_bytes()], bump = offer.bump)]
+    pub offer: Box<Account<'info, Offer>>,
+    /// The co-staker's profile, counting their filled positions.
+    #[account(
+        init_if_needed, payer = costaker, space = 8 + CostakerProfile::INIT_SPACE,
+        seeds = [COSTAKER_SEED, costaker.key().as_ref()], bump,
+    )]
+    pub profile: Box<Account<'info, CostakerProfile>>,
+    /// The device's stake vault.
+    #[account(mut)]
+    pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The co-staker's token account paying in.
+    #[account(mut, token::mint = mint, token::authority = costaker, token::token_program = token_program)]
+    pub costaker_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The staking mint.
+    #[account(address = config.mint @ StakingError::WrongMint)]
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    /// The mint's token program.
+    #[account(address = config.token_program)]
+    pub token_program: Interface<'info, TokenInterface>,
+    /// The system program.
+    pub system_program: Program<'info, System>,
+}
+
+pub fn handler(ctx: Context<FillOffer>, _seq: u64, amount: u64, reward_share_bps: u16) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let config = &ctx.accounts.config;
+    config.require_not_paused()?;
+    let costaker = ctx.accounts.costaker.key();
+    let device = &mut ctx.accounts.device;
+    let offer = &mut ctx.accounts.offer;
+    offer.check_terms(amount, reward_share_bps)?;
+    require!(costaker != device.owner, StakingError::OwnerCannotCostake);
+    device.check_fill(amount, config.params.max_costake_bps)?;
+
+    let profile = &mut ctx.accounts.profile;
+    if profile.wallet == Pubkey::default() {
+        profile.wallet = costaker;
+        profile.bump = ctx.bumps.profile;
+        profile.payer = costaker;
+    }
+    profile.add_position(config.params.max_active_costakes)?;
+
+    offer.state = OfferState::Filled;
+    offer.costaker = costaker;
+    offer.principal = amount;
+    offer.filled_at = now;
+    device.open_offer = None;
+    device.filled = Some(FilledPosition { seq: offer.seq, costaker, principal: amount, reward_share_bps, filled_at: now });
+    device.positions_principal = add(device.positions_principal, amount)?;
+
+    pay_in(
+        &ctx.accounts.token_program.to_account_info(),
+        &ctx.accounts.costaker_token.to_account_info(),
+        &ctx.accounts.stake_vault.to_account_info(),
+        &ctx.accounts.costaker.to_account_info(),
+        &ctx.accounts.mint,
+        amount,
+    )?;
+    emit!(OfferFilled {
+        device: device.key(),
+        seq: offer.seq,
+        costaker,
+        amount,
+        reward_share_bps,
+        counted_stake: device.counted_stake(now),
+        active_positions: profile.active_positions,
+    });
+    Ok(())
+}

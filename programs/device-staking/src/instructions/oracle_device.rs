@@ -1,0 +1,18 @@
+//! The accounts of the oracle's device changes (R2, R7): the oracle in force, the config, the device.
+use crate::constants::CONFIG_SEED;
+use crate::error::StakingError;
+use crate::state::{Config, Device};
+use anchor_lang::prelude::*;
+
+#[derive(Accounts)]
+pub struct OracleDevice<'info> {
+    /// The oracle in force (R31).
+    #[account(constraint = config.oracle.key_at(Clock::get()?.unix_timestamp) == oracle.key() @ StakingError::NotOracle)]
+    pub oracle: Signer<'info>,
+    /// The config.
+    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
+    pub config: Box<Account<'info, Config>>,
+    /// The device.
+    #[account(mut)]
+    pub device: Box<Account<'info, Device>>,
+}

@@ -1,0 +1,36 @@
+//! R10: `retract_offer`: the owner closes an open offer; its rent returns to its payer.
+use crate::constants::OFFER_SEED;
+use crate::error::StakingError;
+use crate::events::OfferRetracted;
+use crate::state::{Device, Offer, OfferState};
+use anchor_lang::prelude::*;
+
+#[derive(Accounts)]
+pub struct RetractOffer<'info> {
+    /// The device owner.
+    pub owner: Signer<'info>,
+    /// The device.
+    #[account(mut, has_one = owner @ StakingError::NotDeviceOwner)]
+    pub device: Box<Account<'info, Device>>,
+    /// The open offer.
+    #[account(
+        mut, close = payer,
+        seeds = [OFFER_SEED, device.key().as_ref(), &offer.seq.to_le_bytes()], bump = offer.bump,
+        has_one = payer,
+        constraint = offer.state == OfferState::Open @ StakingError::OfferNotOpen,
+    )]
+    pub offer: Box<Account<'info, Offer>>,
+    /// Who paid the offer's rent.
+    /// CHECK: only receives lamports; checked against `offer.payer`.
+    #[account(mut)]
+    pub payer: UncheckedAccount<'info>,
+}
+
+pub fn handler(ctx: Context<RetractOffer>) -> Result<()> {
+    let device = &mut ctx.accounts.device;
+    let seq = ctx.accounts.offer.seq;
+    device.open_offer = None;
+    device.live_offers = device.live_offers.saturating_sub(1);
+    emit!(OfferRetracted { device: device.key(), seq });
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! R32: `set_paused`: pauses stake, create_offer, fill_offer and register_device only; exits
+//! are never paused (R17).
+use super::AdminOnly;
+use crate::events::PausedSet;
+use anchor_lang::prelude::*;
+
+pub fn handler(ctx: Context<AdminOnly>, paused: bool) -> Result<()> {
+    ctx.accounts.config.paused = paused;
+    emit!(PausedSet { paused });
+    Ok(())
+}

@@ -1,0 +1,57 @@
+//! R6: `stake`: the owner adds to their stake, except while unstaking. Pausable.
+use super::token::pay_in;
+use crate::constants::CONFIG_SEED;
+use crate::error::StakingError;
+use crate::events::Staked;
+use crate::state::{add, Config, Device};
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[derive(Accounts)]
+pub struct Stake<'info> {
+    /// The device owner.
+    pub owner: Signer<'info>,
+    /// The config.
+    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
+    pub config: Box<Account<'info, Config>>,
+    /// The device.
+    #[account(mut, has_one = owner @ StakingError::NotDeviceOwner, has_one = stake_vault)]
+    pub device: Box<Account<'info, Device>>,
+    /// The device's stake vault.
+    #[account(mut)]
+    pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The owner's token account paying in.
+    #[account(mut, token::mint = mint, token::authority = owner, token::token_program = token_program)]
+    pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The staking mint.
+    #[account(address = config.mint @ StakingError::WrongMint)]
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    /// The mint's token program.
+    #[account(address = config.token_program)]
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+pub fn handler(ctx: Context<Stake>, amount: u64) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    ctx.accounts.config.require_not_paused()?;
+    require!(amount > 0, StakingError::ZeroAmount);
+    let device = &mut ctx.accounts.device;
+    require!(!device.unstaking, StakingError::DeviceUnstaking);
+    device.owner_stake = add(device.owner_stake, amount)?;
+    pay_in(
+        &ctx.accounts.token_program.to_account_info(),
+        &ctx.accounts.owner_token.to_account_info(),
+        &ctx.accounts.stake_vault.to_account_info(),
+        &ctx.accounts.owner.to_account_info(),
+        &ctx.accounts.mint,
+        amount,
+    )?;
+    emit!(Staked {
+        device: device.key(),
+        amount,
+        owner_stake: device.owner_stake,
+        counted_stake: device.counted_stake(now),
+        eligible: device.is_eligible(now),
+    });
+    Ok(())
+}

@@ -1,0 +1,52 @@
+//! R52: `sweep_surplus`: the admin moves tokens donated to a device's vaults (balance above the
+//! ledger) to the treasury, and nothing else.
+use super::token::pay_out;
+use crate::constants::CONFIG_SEED;
+use crate::error::StakingError;
+use crate::events::SurplusSwept;
+use crate::state::{Config, Device};
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[derive(Accounts)]
+pub struct SweepSurplus<'info> {
+    /// The admin.
+    pub admin: Signer<'info>,
+    /// The config.
+    #[account(seeds = [CONFIG_SEED], bump = config.bump, has_one = admin @ StakingError::NotAdmin)]
+    pub config: Box<Account<'info, Config>>,
+    /// The device.
+    #[account(has_one = stake_vault, has_one = overflow_vault)]
+    pub device: Box<Account<'info, Device>>,
+    /// The device's stake vault.
+    #[account(mut)]
+    pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The device's overflow vault.
+    #[account(mut)]
+    pub overflow_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The treasury's token account.
+    #[account(
+        mut, token::mint = mint, token::token_program = token_program,
+        constraint = treasury_token.owner == config.treasury.key_at(Clock::get()?.unix_timestamp) @ StakingError::NotTreasuryAccount,
+    )]
+    pub treasury_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The staking mint.
+    #[account(address = config.mint @ StakingError::WrongMint)]
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    /// The mint's token program.
+    #[account(address = config.token_program)]
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+pub fn handler(ctx: Context<SweepSurplus>) -> Result<()> {
+    let device = &ctx.accounts.device;
+    let from_stake_vault = ctx.accounts.stake_vault.amount.saturating_sub(device.principal_ledger()?);
+    let from_overflow_vault = ctx.accounts.overflow_vault.amount.saturating_sub(device.rewards_ledger()?);
+    require!(from_stake_vault + from_overflow_vault > 0, StakingError::NoSurplus);
+    let token_program = ctx.accounts.token_program.to_account_info();
+    let to = ctx.accounts.treasury_token.to_account_info();
+    pay_out(&token_program, &ctx.accounts.stake_vault.to_account_info(), &to, device, &ctx.accounts.mint, from_stake_vault)?;
+    pay_out(&token_program, &ctx.accounts.overflow_vault.to_account_info(), &to, device, &ctx.accounts.mint, from_overflow_vault)?;
+    emit!(SurplusSwept { device: device.key(), from_stake_vault, from_overflow_vault });
+    Ok(())
+}

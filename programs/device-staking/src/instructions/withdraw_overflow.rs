@@ -1,0 +1,57 @@
+//! R12: `withdraw_overflow`: the owner takes out rewards, then principal above the minimum, at
+//! any time, without cooldown. Never paused (R17); the principal part waits out a hold (R41).
+use super::token::pay_out;
+use crate::constants::CONFIG_SEED;
+use crate::error::StakingError;
+use crate::events::OverflowWithdrawn;
+use crate::state::{sub, Config, Device};
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[derive(Accounts)]
+pub struct WithdrawOverflow<'info> {
+    /// The device owner.
+    pub owner: Signer<'info>,
+    /// The config.
+    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
+    pub config: Box<Account<'info, Config>>,
+    /// The device.
+    #[account(mut, has_one = owner @ StakingError::NotDeviceOwner, has_one = stake_vault, has_one = overflow_vault)]
+    pub device: Box<Account<'info, Device>>,
+    /// The device's stake vault.
+    #[account(mut)]
+    pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The device's overflow vault.
+    #[account(mut)]
+    pub overflow_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The owner's token account receiving the tokens.
+    #[account(mut, token::mint = mint, token::authority = owner, token::token_program = token_program)]
+    pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The staking mint.
+    #[account(address = config.mint @ StakingError::WrongMint)]
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    /// The mint's token program.
+    #[account(address = config.token_program)]
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+pub fn handler(ctx: Context<WithdrawOverflow>, amount: u64) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let max_costake_bps = ctx.accounts.config.params.max_costake_bps;
+    let device = &mut ctx.accounts.device;
+    let (from_rewards, from_principal) = device.split_owner_withdrawal(amount, max_costake_bps, now)?;
+    device.owner_rewards = sub(device.owner_rewards, from_rewards)?;
+    device.owner_stake = sub(device.owner_stake, from_principal)?;
+    let token_program = ctx.accounts.token_program.to_account_info();
+    let to = ctx.accounts.owner_token.to_account_info();
+    pay_out(&token_program, &ctx.accounts.overflow_vault.to_account_info(), &to, device, &ctx.accounts.mint, from_rewards)?;
+    pay_out(&token_program, &ctx.accounts.stake_vault.to_account_info(), &to, device, &ctx.accounts.mint, from_principal)?;
+    emit!(OverflowWithdrawn {
+        device: device.key(),
+        from_rewards,
+        from_principal,
+        owner_stake: device.owner_stake,
+        owner_rewards: device.owner_rewards,
+    });
+    Ok(())
+}
