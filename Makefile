@@ -1,0 +1,32 @@
+# Device staking: build, test, demo. Every target installs what it needs (see README).
+SHELL := /bin/bash
+CARGO ?= cargo
+SO := target/deploy/device_staking.so target/deploy/device_staking_v0.so
+PROGRAM_SOURCES := $(shell find programs -name '*.rs' -o -name Cargo.toml) Cargo.lock tools/sbf/std-solana.patch tools/sbf/build.sh tools/sbf/sbpf-solana.json tools/sbf/versions.env
+
+.PHONY: build test unit-test svm-test demo toolchain clean-sbf help
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+toolchain: ## install the registry-only SBF toolchain (idempotent, cached under ~/.cache)
+	@tools/sbf/install.sh
+
+build: $(SO) ## build the program for SBPF v3 and v0 (installs the toolchain if missing)
+
+$(SO) &: $(PROGRAM_SOURCES)
+	@tools/sbf/build.sh
+
+unit-test: ## host unit tests of the rules and the client
+	@tools/phase.sh "unit tests" $(CARGO) test --locked -p device-staking -p device-staking-client
+
+svm-test: build ## LiteSVM tests on the built v3 and v0 binaries
+	@tools/phase.sh "LiteSVM tests" $(CARGO) test --locked -p device-staking-tests -- --nocapture --test-threads=2
+
+test: build unit-test svm-test ## build, then run every test
+
+demo: build ## the main job: a full lifecycle on an embedded SVM
+	@$(CARGO) run --locked --release -q -p device-staking-cli -- demo
+
+clean-sbf: ## remove the SBF build outputs (not the toolchain)
+	rm -rf target/sbf-v3 target/sbf-v0 target/deploy
