@@ -20,9 +20,13 @@ unset CARGO_ENCODED_RUSTFLAGS
 COMMON="-C linker=$here/link.sh -C relocation-model=static -C passes=lower-atomic -C target-feature=+allows-misaligned-mem-access \
  -C link-arg=--llvm-args=--bpf-stack-size=4096 \
  -C link-arg=--llvm-args=--disable-movsx -C link-arg=--llvm-args=--disable-ldsx"
+# Upstream LLVM passes a call's 6th and later arguments on the stack, which SBF forbids; a high
+# inline threshold folds most such calls into their callers (and see `sbf_entrypoint` in the
+# program's lib.rs). check_stack_args.py verifies that none is left.
+INLINE="-C link-arg=--llvm-args=--inline-threshold=${SBF_INLINE_THRESHOLD:-5000}"
 V3="-C target-cpu=v4 -C link-arg=--arch=v3 -C link-arg=--llvm-args=--disable-gotox \
- -C link-arg=--llvm-args=--disable-bswap -C link-arg=--llvm-args=--disable-gotol"
-V0="-C target-cpu=v2 -C link-arg=--arch=v0 -C link-arg=--llvm-args=--inline-threshold=5000"
+ -C link-arg=--llvm-args=--disable-bswap -C link-arg=--llvm-args=--disable-gotol $INLINE"
+V0="-C target-cpu=v2 -C link-arg=--arch=v0 $INLINE"
 
 mkdir -p "$root/target/deploy"
 cp -n "$root/keys/$PROGRAM-keypair.json" "$root/target/deploy/$PROGRAM-keypair.json" 2>/dev/null || true
@@ -37,7 +41,7 @@ build_variant() { # name rustflags output
     ls "$TOOLCHAIN_DIR"/.ready-* >"$stamp"
   fi
   printf '\033[1m[sbf-build]\033[0m building %s (%s)\n' "$PROGRAM" "$name" >&2
-  RUSTFLAGS="$COMMON $flags" /usr/bin/cargo build --release --locked -p "$PACKAGE" \
+  RUSTFLAGS="$COMMON $flags" /usr/bin/cargo build --release --locked -p "$PACKAGE" --features sbf-entrypoint \
     --manifest-path "$root/Cargo.toml" --target "$here/sbpf-solana.json" \
     -Zbuild-std=std,panic_abort -Zjson-target-spec --target-dir "$root/target/sbf-$name"
   local built
@@ -49,4 +53,6 @@ build_variant() { # name rustflags output
 
 build_variant v3 "$V3" "$root/target/deploy/$PROGRAM.so"
 build_variant v0 "$V0" "$root/target/deploy/${PROGRAM}_v0.so"
-"$TOOLCHAIN_DIR/llvm-venv/bin/python" "$here/check_stack_args.py" "$root/target/deploy/${PROGRAM}_v0.so"
+for so in "$root/target/deploy/$PROGRAM.so" "$root/target/deploy/${PROGRAM}_v0.so"; do
+  python3 "$here/check_stack_args.py" "$so"
+done

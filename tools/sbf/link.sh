@@ -4,6 +4,7 @@
 # platforms (solana-zk-sdk does, for wasm); nothing ever loads those, and linking them as
 # standalone programs fails on code that LTO removes from the real program. So for any
 # output other than $SBF_PROGRAM this writes an empty placeholder instead of linking.
+# `--deploy false`: sbpf-linker would also copy its output to ./target/deploy; build.sh does that.
 set -euo pipefail
 out=""
 prev=""
@@ -12,6 +13,6 @@ for arg in "$@"; do
   prev="$arg"
 done
 case "$(basename "$out")" in
-  "lib$SBF_PROGRAM.so" | "$SBF_PROGRAM.so" | "lib$SBF_PROGRAM-"*.so | "$SBF_PROGRAM-"*.so) exec sbpf-linker ${SBF_LINK_EXTRA:-} "$@" ;;
+  "lib$SBF_PROGRAM.so" | "$SBF_PROGRAM.so" | "lib$SBF_PROGRAM-"*.so | "$SBF_PROGRAM-"*.so) exec sbpf-linker --deploy false ${SBF_LINK_EXTRA:-} "$@" ;;
   *) : >"$out" ;;
 esac

@@ -10,6 +10,9 @@ import sys
 from pathlib import Path
 
 NOTES = {
+    "compiler-builtins/compiler-builtins/src/int/mul.rs": "__multi3: not on arch bpf, where LLVM's libcall convention (result in r0/r2) differs from rustc's BPF ABI (result through a pointer); the program provides it",
+    "compiler-builtins/compiler-builtins/src/int/udiv.rs": "__udivti3, __umodti3: not on arch bpf (same reason as __multi3)",
+    "compiler-builtins/compiler-builtins/src/int/sdiv.rs": "__divti3, __modti3: not on arch bpf (same reason as __multi3)",
     "std/src/alloc.rs": "out-of-memory handler: on os solana log with the sol_log_ syscall and abort, without reading the hook static",
     "std/src/hash/random.rs": "HashMap/HashSet keys: on os solana fixed keys instead of a thread-local seeded from the OS (Anchor's account checks build a HashSet; SBF has no randomness and no writable statics)",
     "std/src/panicking.rs": "panics: on os solana the panic handler calls the program's custom_panic (from its entrypoint macro) then the abort syscall, and begin_panic (panic! with a non-format payload) goes through that handler; no panic-count or hook statics, which SBF cannot relocate",
