@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 SO := target/deploy/device_staking.so target/deploy/device_staking_v0.so
-PROGRAM_SOURCES := $(shell find programs -name '*.rs' -o -name Cargo.toml) Cargo.lock tools/sbf/std-solana.patch tools/sbf/build.sh tools/sbf/sbpf-solana.json tools/sbf/versions.env
+PROGRAM_SOURCES := $(shell find programs -name "*.rs" -o -name Cargo.toml) Cargo.toml Cargo.lock $(wildcard tools/sbf/*)
 
 .PHONY: build test unit-test svm-test demo toolchain clean-sbf help
 

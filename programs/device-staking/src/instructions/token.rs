@@ -1,10 +1,13 @@
 //! Token moves shared by the instructions: `transfer_checked` through the token interface, so
-//! SPL Token and Token-2022 mints both work.
+//! SPL Token and Token-2022 mints both work. `#[inline(always)]`: with six arguments and a
+//! result pointer, an out-of-line call would pass arguments on the stack, which SBF forbids
+//! under upstream LLVM (see tools/sbf/check_stack_args.py).
 use crate::state::Device;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{self, CloseAccount, Mint, TransferChecked};
 
 /// Moves `amount` from a user's token account, signed by its owner. No-op for 0.
+#[inline(always)]
 pub fn pay_in<'info>(
     token_program: &AccountInfo<'info>,
     from: &AccountInfo<'info>,
@@ -26,6 +29,7 @@ pub fn pay_in<'info>(
 }
 
 /// Moves `amount` out of one of `device`'s vaults, signed by the device PDA. No-op for 0.
+#[inline(always)]
 pub fn pay_out<'info>(
     token_program: &AccountInfo<'info>,
     vault: &AccountInfo<'info>,
