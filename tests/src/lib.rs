@@ -26,6 +26,8 @@ use spl_token_2022::extension::{transfer_fee, BaseStateWithExtensions, Extension
 use spl_token_2022::state::{Account as TokenAccount, Mint};
 use std::path::PathBuf;
 
+pub mod world;
+
 /// The client crate (PDAs, instruction builders, decoding), and through it the program crate.
 pub use device_staking_client as client;
 

@@ -1,0 +1,36 @@
+//! `stake` (R6): the owner adds to owner_stake at any time except while unstaking.
+use device_staking_tests::client::ix;
+use device_staking_tests::world::*;
+
+#[test]
+fn the_owner_stakes_and_the_device_becomes_eligible_at_the_minimum() {
+    for_each_world(|w| {
+        let device = w.register(GPUS, MULTIPLIER);
+        let (owner, vault) = (w.owner.token, w.device(&device).stake_vault);
+        let before = w.token_balance(&owner);
+        w.ok(|w| w.stake(device, MIN - 1));
+        assert!(!w.eligible(&device), "one base unit short");
+        w.ok(|w| w.stake(device, 1));
+        assert!(w.eligible(&device));
+        assert_eq!((w.device(&device).owner_stake, w.token_balance(&vault)), (MIN, MIN));
+        assert_eq!(w.token_balance(&owner), before - MIN);
+        // staking while terminated is allowed (R6 names only unstaking)
+        w.ok(|w| w.terminate(device));
+        w.ok(|w| w.stake(device, 1));
+    });
+}
+
+#[test]
+fn stake_refusals() {
+    for_each_world(|w| {
+        let device = w.staked_device();
+        w.refused("ZeroAmount", |w| w.stake(device, 0));
+        let intruder = w.owner2.clone();
+        w.refused("NotDeviceOwner", |w| {
+            let ix = ix::stake(intruder.pubkey(), device, intruder.token, IO, &w.mint);
+            w.send_by(ix, &intruder.key)
+        });
+        w.ok(|w| w.unstake(device));
+        w.refused("DeviceUnstaking", |w| w.stake(device, IO));
+    });
+}
