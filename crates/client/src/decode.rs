@@ -51,7 +51,7 @@ fn table() -> &'static [ErrorEntry] {
             PositionAccountsMismatch, StillLocked, PositionNotExiting, DeviceOnHold, HoldTooLong,
             DeviceNotEmpty, InvalidBlockTimes, BlockAlreadyPaid, DuplicateDeviceInBatch,
             BatchAccountsMismatch, WrongRewardOffer, NothingToSlash, NoSurplus, NoPendingChange,
-            WrongDevice, WrongMint, NothingToClaim,
+            WrongDevice, WrongMint, NothingToClaim, TicketRequired,
         );
         let framework = entries!(AnchorErrorCode:
             InstructionMissing, InstructionFallbackNotFound, InstructionDidNotDeserialize,
@@ -100,7 +100,7 @@ mod tests {
         assert_eq!(error_name(6000), Some(("NotUpgradeAuthority", "Only the program's upgrade authority may initialize the config")));
         assert_eq!(error_name(6003).unwrap().0, "ForbiddenMintExtension");
         assert_eq!(error_name(6004).unwrap().0, "ParamOutOfBounds");
-        let last = u32::from(StakingError::NothingToClaim);
+        let last = u32::from(StakingError::TicketRequired);
         assert!((6000..=last).all(|code| error_name(code).is_some()));
         assert_eq!(error_name(last + 1), None);
         assert_eq!(error_name(5999), None);

@@ -153,4 +153,7 @@ pub enum StakingError {
     /// Nothing to withdraw or claim.
     #[msg("There is nothing to claim")]
     NothingToClaim,
+    /// The device's outstanding ticket was not passed, or another one was (R40 order).
+    #[msg("The device's outstanding unstake ticket must be passed")]
+    TicketRequired,
 }

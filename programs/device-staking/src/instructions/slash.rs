@@ -55,6 +55,15 @@ pub fn handler<'info>(ctx: Context<'info, Slash<'info>>, amount: u64) -> Result<
     device.owner_stake -= from_owner_stake;
     left -= from_owner_stake;
 
+    // R40 order: while the owner's ticket is outstanding it must be given, so that it is
+    // slashed before any position.
+    if device.unstaking {
+        let outstanding = device.next_ticket_seq.checked_sub(1);
+        require!(
+            ctx.accounts.ticket.as_ref().map(|t| t.seq) == outstanding,
+            StakingError::TicketRequired
+        );
+    }
     let mut from_ticket = 0;
     if let Some(ticket) = ctx.accounts.ticket.as_mut() {
         if !ticket.is_ripe(now) {
