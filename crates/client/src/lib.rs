@@ -1,11 +1,13 @@
 //! Off-chain client of the `device_staking` program: PDA derivation ([`pda`]), instruction
-//! builders ([`ix`]) and decoding of accounts and error codes ([`decode`]).
+//! builders ([`ix`]), decoding of accounts and error codes ([`decode`]) and formatting of
+//! amounts and durations for people ([`format`]).
 //!
 //! Everything is derived from the program crate itself (built with `no-entrypoint`): seeds from
 //! its constants, account lists and instruction data from Anchor's generated client structs,
 //! error names and messages from its error enum. Nothing is serialized by hand.
 #![warn(missing_docs)]
 pub mod decode;
+pub mod format;
 pub mod ix;
 pub mod pda;
 
