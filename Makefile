@@ -4,7 +4,7 @@ CARGO ?= cargo
 SO := target/deploy/device_staking.so target/deploy/device_staking_v0.so
 PROGRAM_SOURCES := $(shell find programs -name "*.rs" -o -name Cargo.toml) Cargo.toml Cargo.lock $(wildcard tools/sbf/*)
 
-.PHONY: build test unit-test svm-test demo toolchain clean-sbf help
+.PHONY: build test unit-test svm-test demo demo-check toolchain clean-sbf help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -17,13 +17,17 @@ build: $(SO) ## build the program for SBPF v3 and v0 (installs the toolchain if 
 $(SO) &: $(PROGRAM_SOURCES)
 	@tools/sbf/build.sh
 
-unit-test: ## host unit tests of the rules and the client
-	@tools/phase.sh "unit tests" $(CARGO) test --locked -p device-staking -p device-staking-client
+unit-test: ## host unit tests of the rules, the client and the CLI; the rule coverage table
+	@tools/phase.sh "unit tests" $(CARGO) test --locked -p device-staking -p device-staking-client -p device-staking-cli
+	@tools/phase.sh "rule coverage (docs/rule-coverage.md)" python3 tools/rule_coverage.py
 
 svm-test: build ## LiteSVM tests on the built v3 and v0 binaries
 	@tools/phase.sh "LiteSVM tests" $(CARGO) test --locked -p device-staking-tests -- --nocapture --test-threads=2
 
-test: build unit-test svm-test ## build, then run every test
+demo-check: build ## the demo story must run to the end with balances that add up
+	@tools/phase.sh "demo (debug build)" bash -c '$(CARGO) run --locked -q -p device-staking-cli -- demo > target/demo.txt && tail -n 1 target/demo.txt'
+
+test: build unit-test svm-test demo-check ## build, then run every test
 
 demo: build ## the main job: a full lifecycle on an embedded SVM
 	@$(CARGO) run --locked --release -q -p device-staking-cli -- demo

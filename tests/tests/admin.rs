@@ -9,6 +9,7 @@ fn config(w: &World) -> Config {
     w.decode(&pda::config().0)
 }
 
+/// Rules: R31 R51.
 #[test]
 fn the_admin_is_handed_over_in_two_steps() {
     for_each_world(|w| {
@@ -26,6 +27,7 @@ fn the_admin_is_handed_over_in_two_steps() {
     });
 }
 
+/// Rules: R31.
 #[test]
 fn a_new_oracle_takes_over_after_the_role_delay() {
     for_each_world(|w| {
@@ -43,6 +45,7 @@ fn a_new_oracle_takes_over_after_the_role_delay() {
     });
 }
 
+/// Rules: R17 R32.
 #[test]
 fn pause_stops_only_stake_offers_fills_and_registration() {
     for_each_world(|w| {
@@ -74,6 +77,7 @@ fn pause_stops_only_stake_offers_fills_and_registration() {
     });
 }
 
+/// Rules: R33.
 #[test]
 fn parameters_change_within_bounds_and_never_move_recorded_deadlines() {
     for_each_world(|w| {

@@ -4,6 +4,7 @@ use device_staking_tests::client::device_staking::state::{CostakerProfile, Offer
 use device_staking_tests::client::pda;
 use device_staking_tests::world::*;
 
+/// Rules: R13.
 #[test]
 fn a_cancel_records_the_wait_and_the_unlock() {
     for_each_world(|w| {
@@ -25,6 +26,7 @@ fn a_cancel_records_the_wait_and_the_unlock() {
     });
 }
 
+/// Rules: R13 R51.
 #[test]
 fn cancel_costake_refusals() {
     for_each_world(|w| {

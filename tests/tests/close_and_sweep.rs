@@ -3,6 +3,7 @@ use device_staking_tests::client::{ix, pda};
 use device_staking_tests::world::*;
 use solana_signer::Signer;
 
+/// Rules: R52.
 #[test]
 fn only_the_surplus_is_swept_only_to_the_treasury() {
     for_each_world(|w| {
@@ -25,6 +26,7 @@ fn only_the_surplus_is_swept_only_to_the_treasury() {
     });
 }
 
+/// Rules: R3 R8.
 #[test]
 fn an_empty_device_closes_and_its_id_registers_again() {
     for_each_world(|w| {

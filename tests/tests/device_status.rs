@@ -5,6 +5,7 @@ use device_staking_tests::world::*;
 use anchor_lang::solana_program::instruction::AccountMeta;
 use device_staking_tests::client::pda;
 
+/// Rules: R54.
 #[test]
 fn the_status_reports_eligibility_overflow_and_unlocks() {
     for_each_world(|w| {
@@ -35,6 +36,7 @@ fn the_status_reports_eligibility_overflow_and_unlocks() {
     });
 }
 
+/// Rules: R54.
 #[test]
 fn another_devices_offer_is_refused() {
     for_each_world(|w| {

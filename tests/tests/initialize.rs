@@ -56,6 +56,7 @@ fn assert_refused(env: &TestEnv, result: &TxResult, name: &str) {
     assert_eq!(env.snapshot(&[config()]), [None], "a refused initialize created the config");
 }
 
+/// Rules: R30.
 #[test]
 fn the_upgrade_authority_initializes_the_config() {
     for_each_binary(|env| {
@@ -94,6 +95,7 @@ fn given_parameters_are_stored_and_bounds_are_inclusive() {
     });
 }
 
+/// Rules: R30 R51.
 #[test]
 fn another_signer_is_refused_and_nothing_changes() {
     for_each_binary(|env| {
@@ -181,6 +183,7 @@ fn a_mint_or_token_program_of_the_wrong_owner_is_refused() {
     });
 }
 
+/// Rules: R30.
 #[test]
 fn token_2022_mints_with_a_refused_extension_are_refused() {
     for_each_binary(|env| {
@@ -213,6 +216,7 @@ fn a_token_2022_mint_with_an_allowed_extension_is_accepted() {
     });
 }
 
+/// Rules: R30 R33.
 #[test]
 fn parameters_out_of_bounds_are_refused() {
     for_each_binary(|env| {

@@ -4,6 +4,7 @@ use device_staking_tests::client::{ix, pda};
 use device_staking_tests::world::*;
 use solana_signer::Signer;
 
+/// Rules: R9 R10.
 #[test]
 fn an_offer_is_created_retracted_and_recreated_under_a_new_seq() {
     for_each_world(|w| {
@@ -24,6 +25,7 @@ fn an_offer_is_created_retracted_and_recreated_under_a_new_seq() {
     });
 }
 
+/// Rules: R9 R51.
 #[test]
 fn create_offer_refusals() {
     for_each_world(|w| {
@@ -50,6 +52,7 @@ fn create_offer_refusals() {
     });
 }
 
+/// Rules: R10 R51.
 #[test]
 fn retract_offer_refusals() {
     for_each_world(|w| {
@@ -65,6 +68,7 @@ fn retract_offer_refusals() {
     });
 }
 
+/// Rules: R11.
 #[test]
 fn a_co_staker_fills_on_the_exact_terms() {
     for_each_world(|w| {
@@ -85,6 +89,7 @@ fn a_co_staker_fills_on_the_exact_terms() {
     });
 }
 
+/// Rules: R11 R51.
 #[test]
 fn fill_offer_refusals() {
     for_each_world(|w| {
@@ -103,6 +108,7 @@ fn fill_offer_refusals() {
     });
 }
 
+/// Rules: R11.
 #[test]
 fn a_co_staker_holds_at_most_two_filled_positions() {
     for_each_world(|w| {
@@ -122,6 +128,7 @@ fn a_co_staker_holds_at_most_two_filled_positions() {
     });
 }
 
+/// Rules: R9 R13.
 #[test]
 fn at_most_four_exits_may_run_while_offering() {
     for_each_world(|w| {

@@ -126,6 +126,7 @@ fn act(w: &mut World, rng: &mut Rng, block_id: &mut u64) -> (&'static str, TxRes
     }
 }
 
+/// Rules: R52 R53.
 #[test]
 fn random_actions_keep_the_invariants_and_conserve_tokens() {
     for binary in Binary::ALL {

@@ -6,6 +6,7 @@ use device_staking_tests::world::*;
 use device_staking_tests::*;
 use solana_signer::Signer;
 
+/// Rules: R1 R3.
 #[test]
 fn the_owner_registers_with_the_oracle_co_signing() {
     for_each_world(|w| {
@@ -27,6 +28,7 @@ fn the_owner_registers_with_the_oracle_co_signing() {
     });
 }
 
+/// Rules: R1 R3 R51.
 #[test]
 fn registration_needs_the_oracle_and_valid_hardware() {
     for_each_world(|w| {
@@ -42,6 +44,7 @@ fn registration_needs_the_oracle_and_valid_hardware() {
     });
 }
 
+/// Rules: R2.
 #[test]
 fn a_higher_minimum_gives_a_device_that_met_the_old_one_a_grace_window() {
     for_each_world(|w| {
@@ -69,6 +72,7 @@ fn a_higher_minimum_gives_a_device_that_met_the_old_one_a_grace_window() {
     });
 }
 
+/// Rules: R7.
 #[test]
 fn the_oracle_marks_hired_and_terminates_for_good() {
     for_each_world(|w| {

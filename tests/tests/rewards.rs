@@ -5,6 +5,7 @@ use device_staking_tests::world::*;
 use device_staking_tests::*;
 use solana_signer::Signer;
 
+/// Rules: R20 R21.
 #[test]
 fn a_batch_pays_eligible_devices_and_records_the_block_on_all() {
     for_each_world(|w| {
@@ -26,6 +27,7 @@ fn a_batch_pays_eligible_devices_and_records_the_block_on_all() {
     });
 }
 
+/// Rules: R21.
 #[test]
 fn a_position_cancelled_within_the_block_earns_nothing() {
     for_each_world(|w| {
@@ -41,6 +43,7 @@ fn a_position_cancelled_within_the_block_earns_nothing() {
     });
 }
 
+/// Rules: R20 R51.
 #[test]
 fn distribute_rewards_refusals() {
     for_each_world(|w| {

@@ -2,6 +2,7 @@
 use device_staking_tests::client::ix;
 use device_staking_tests::world::*;
 
+/// Rules: R5 R6.
 #[test]
 fn the_owner_stakes_and_the_device_becomes_eligible_at_the_minimum() {
     for_each_world(|w| {
@@ -20,6 +21,7 @@ fn the_owner_stakes_and_the_device_becomes_eligible_at_the_minimum() {
     });
 }
 
+/// Rules: R6 R51.
 #[test]
 fn stake_refusals() {
     for_each_world(|w| {

@@ -4,6 +4,7 @@ use device_staking_tests::client::device_staking::state::OfferState;
 use device_staking_tests::client::ix;
 use device_staking_tests::world::*;
 
+/// Rules: R15.
 #[test]
 fn unstake_moves_the_owner_stake_into_a_ticket() {
     for_each_world(|w| {
@@ -19,6 +20,7 @@ fn unstake_moves_the_owner_stake_into_a_ticket() {
     });
 }
 
+/// Rules: R15 R22.
 #[test]
 fn unstake_takes_the_filled_and_exiting_positions_along() {
     for_each_world(|w| {
@@ -41,6 +43,7 @@ fn unstake_takes_the_filled_and_exiting_positions_along() {
     });
 }
 
+/// Rules: R15 R51.
 #[test]
 fn unstake_refusals() {
     for_each_world(|w| {

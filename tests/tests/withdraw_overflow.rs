@@ -3,6 +3,7 @@
 use device_staking_tests::client::ix;
 use device_staking_tests::world::*;
 
+/// Rules: R12.
 #[test]
 fn rewards_come_first_then_principal() {
     for_each_world(|w| {
@@ -24,6 +25,7 @@ fn rewards_come_first_then_principal() {
     });
 }
 
+/// Rules: R12.
 #[test]
 fn the_co_stake_cap_limits_the_principal_overflow() {
     for_each_world(|w| {
@@ -37,6 +39,7 @@ fn the_co_stake_cap_limits_the_principal_overflow() {
     });
 }
 
+/// Rules: R12 R51.
 #[test]
 fn withdraw_overflow_refusals() {
     for_each_world(|w| {

@@ -3,6 +3,7 @@ use device_staking_tests::client::{ix, pda};
 use device_staking_tests::world::*;
 use solana_signer::Signer;
 
+/// Rules: R16.
 #[test]
 fn anyone_withdraws_a_ripe_ticket_to_the_owner() {
     for_each_world(|w| {
@@ -23,6 +24,7 @@ fn anyone_withdraws_a_ripe_ticket_to_the_owner() {
     });
 }
 
+/// Rules: R41.
 #[test]
 fn a_held_ticket_waits_for_the_hold() {
     for_each_world(|w| {
@@ -38,6 +40,7 @@ fn a_held_ticket_waits_for_the_hold() {
     });
 }
 
+/// Rules: R14 R16 R22.
 #[test]
 fn a_position_withdrawal_pays_principal_and_rewards_and_creates_the_ata() {
     for_each_world(|w| {
@@ -64,6 +67,7 @@ fn a_position_withdrawal_pays_principal_and_rewards_and_creates_the_ata() {
     });
 }
 
+/// Rules: R12.
 #[test]
 fn a_co_staker_claims_rewards() {
     for_each_world(|w| {

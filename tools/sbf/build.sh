@@ -41,11 +41,11 @@ build_variant() { # name rustflags output
     ls "$TOOLCHAIN_DIR"/.ready-* >"$stamp"
   fi
   printf '\033[1m[sbf-build]\033[0m building %s (%s)\n' "$PROGRAM" "$name" >&2
-  RUSTFLAGS="$COMMON $flags" /usr/bin/cargo build --release --locked -p "$PACKAGE" --features sbf-entrypoint \
+  RUSTFLAGS="$COMMON $flags" /usr/bin/cargo build --profile sbf --locked -p "$PACKAGE" --features sbf-entrypoint \
     --manifest-path "$root/Cargo.toml" --target "$here/sbpf-solana.json" \
     -Zbuild-std=std,panic_abort -Zjson-target-spec --target-dir "$root/target/sbf-$name"
   local built
-  built="$(find "$root/target/sbf-$name/sbpf-solana/release" -maxdepth 1 -name "*$PROGRAM.so" | head -n1)"
+  built="$(find "$root/target/sbf-$name/sbpf-solana/sbf" -maxdepth 1 -name "*$PROGRAM.so" | head -n1)"
   [ -n "$built" ] || { echo "[sbf-build] error: no $PROGRAM.so produced for $name" >&2; exit 1; }
   cp "$built" "$out"
   printf '\033[1m[sbf-build]\033[0m %-34s %8d bytes  (%d s)\n' "${out#"$root"/}" "$(stat -c %s "$out")" $((SECONDS - started)) >&2
