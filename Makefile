@@ -18,11 +18,12 @@ $(SO) &: $(PROGRAM_SOURCES)
 	@tools/sbf/build.sh
 
 unit-test: ## host unit tests of the rules, the client and the CLI; the rule coverage table
-	@tools/phase.sh "unit tests" $(CARGO) test --locked -p device-staking -p device-staking-client -p device-staking-cli
+	@tools/phase.sh "unit tests" $(CARGO) test --locked -p device-staking -p device-staking-client -p device-staking-cli --lib --bins
 	@tools/phase.sh "rule coverage (docs/rule-coverage.md)" python3 tools/rule_coverage.py
 
 svm-test: build ## LiteSVM tests on the built v3 and v0 binaries
 	@tools/phase.sh "LiteSVM tests" $(CARGO) test --locked -p device-staking-tests -- --nocapture --test-threads=2
+	@tools/phase.sh "CLI commands on LiteSVM" $(CARGO) test --locked -p device-staking-cli --tests
 
 demo-check: build ## the demo story must run to the end with balances that add up
 	@tools/phase.sh "demo (debug build)" bash -c '$(CARGO) run --locked -q -p device-staking-cli -- demo > target/demo.txt && tail -n 1 target/demo.txt'

@@ -2,7 +2,10 @@
 //! instead of waiting. Prints a timeline (day, actor, action, result, compute units) and every
 //! wallet's and vault's balance, and checks that no token was created or lost.
 use crate::json::Json;
-use crate::svm::{self, Refusal, Svm};
+use crate::chain::litesvm::program_path;
+use crate::chain::SendError;
+use crate::svm::Svm;
+use crate::table;
 use crate::Output;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
@@ -118,7 +121,7 @@ struct Demo {
 
 /// Runs the story and prints it; an error names the step that failed and why.
 pub fn run(output: Output) -> Result<(), String> {
-    let path = svm::program_path()?;
+    let path = program_path()?;
     let cast = Cast::new();
     let mut demo = Demo {
         svm: Svm::new(&path, &cast.deployer.pubkey(), START)?,
@@ -204,7 +207,10 @@ impl Demo {
             Ok(_) => Err(format!("{actor}: {action}: succeeded but the program should have refused it")),
             Err(refusal) => {
                 let result = format!("refused: {refusal}");
-                self.rows.push(Row { at: self.now() - START, actor, action, result, cu: Some(refusal.compute_units) });
+                self.rows.push(Row { at: self.now() - START, actor, action, result, cu: match &refusal {
+                    SendError::Refused(r) => r.compute_units,
+                    SendError::Failed(_) => None,
+                } });
                 Ok(())
             }
         }
@@ -215,8 +221,12 @@ impl Demo {
         self.rows.push(Row { at: self.now() - START, actor, action, result, cu: None });
     }
 
-    fn failed(&self, actor: &str, action: &str, refusal: &Refusal) -> String {
-        let tail: Vec<&str> = refusal.logs.iter().rev().take(6).rev().map(String::as_str).collect();
+    fn failed(&self, actor: &str, action: &str, refusal: &SendError) -> String {
+        let logs = match refusal {
+            SendError::Refused(r) => &r.logs[..],
+            SendError::Failed(_) => &[],
+        };
+        let tail: Vec<&str> = logs.iter().rev().take(6).rev().map(String::as_str).collect();
         format!("{actor}: {action}: {refusal}\n  last program logs:\n    {}", tail.join("\n    "))
     }
 
@@ -226,7 +236,7 @@ impl Demo {
             self.svm.fund(&keypair.pubkey());
         }
         let token_program = self.mint.token_program;
-        fn refused(what: &'static str) -> impl Fn(Refusal) -> String {
+        fn refused(what: &'static str) -> impl Fn(SendError) -> String {
             move |r| format!("set-up: {what}: {r}")
         }
         self.mint.mint = self.svm.create_mint(&Keypair::new_from_array([11; 32]), &token_program, DECIMALS).map_err(refused("create the mint"))?;
@@ -565,27 +575,9 @@ impl Demo {
     }
 }
 
-/// Prints `rows` under `header` in columns, the first `left` columns left-aligned, the rest
-/// right-aligned (numbers).
+/// Prints `rows` under `header` (see [`table::render`]).
 fn print_table<const N: usize>(header: &[String; N], rows: &[[String; N]], left: usize) {
-    let mut widths = header.clone().map(|h| h.chars().count());
-    for row in rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let line = |row: &[String; N]| {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(widths)
-            .enumerate()
-            .map(|(i, (cell, w))| if i < left { format!("{cell:<w$}") } else { format!("{cell:>w$}") })
-            .collect();
-        println!("{}", cells.join("  ").trim_end());
-    };
-    line(header);
-    println!("{}", "-".repeat(widths.iter().sum::<usize>() + 2 * (N - 1)));
-    rows.iter().for_each(line);
+    print!("{}", table::render(header, rows, left));
 }
 
 /// "d 7" for a whole number of days since the start, "d 7 +1s" otherwise.

@@ -2,10 +2,17 @@
 use std::fmt;
 
 /// A JSON value.
+#[derive(Clone, Debug)]
 pub enum Json {
+    /// `null`.
     Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// An integer.
     Int(i128),
+    /// A string.
     Str(String),
+    /// An array.
     Array(Vec<Json>),
     /// Keys in the order given.
     Object(Vec<(String, Json)>),
@@ -43,6 +50,7 @@ impl fmt::Display for Json {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Json::Null => f.write_str("null"),
+            Json::Bool(b) => write!(f, "{b}"),
             Json::Int(i) => write!(f, "{i}"),
             Json::Str(s) => quote(f, s),
             Json::Array(items) => {

@@ -1,19 +1,29 @@
 //! `device-staking`: the command-line client of the `device_staking` program.
 //!
 //! Global options follow the Solana CLI (`--url/-u` with monikers, `--keypair/-k`, `--output`,
-//! `--commitment`). This build has no RPC client: its commands work offline (`pda`,
-//! `explain-error`) or on an embedded LiteSVM (`demo`).
+//! `--commitment`). The commands of each role (`owner`, `costaker`, `operator`, `status`) run
+//! against a validator over RPC, or against an embedded LiteSVM kept in a file (`--url svm:PATH`,
+//! set up with the `svm` commands); `demo` plays a full story on its own LiteSVM; `pda` and
+//! `explain-error` work offline.
+mod chain;
+mod commands;
 mod demo;
 mod json;
 mod svm;
+mod table;
+mod token;
 
 use anchor_lang::prelude::Pubkey;
+use chain::litesvm::LiteSvmChain;
+use chain::rpc::RpcChain;
+use chain::Chain;
 use clap::{Parser, Subcommand, ValueEnum};
+use commands::{costaker, keypair_path, operator, owner, parse_device_id, read_keypair, CliError, Context, Report};
 use device_staking_client::{error_name, pda, PROGRAM_ID};
 use json::Json;
-use solana_keypair::Keypair;
+use solana_commitment_config::CommitmentLevel;
 use solana_signer::Signer;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::str::FromStr;
 
@@ -23,21 +33,23 @@ use std::str::FromStr;
     version,
     about = "Client of the device_staking Solana program (GPU device staking with co-staking)",
     long_about = "Client of the device_staking Solana program (GPU device staking with co-staking; \
-rules in docs/protocol.md).\n\nThis build has no RPC client: `demo` runs the program on an embedded \
-LiteSVM, `pda` and `explain-error` work offline. --url and --commitment are accepted and checked \
-for the Solana CLI's habits but no command of this build connects anywhere."
+rules in docs/protocol.md).\n\nCommands by role: `owner` (device owners), `costaker` (co-stakers), \
+`operator` (admin, oracle, reward and slash authorities), `status` (anyone). They talk to the \
+validator at --url, or to an embedded LiteSVM kept in a file with --url svm:PATH (see `svm`). A \
+refused transaction is reported with the program's error name and message, and the exit code is \
+non-zero. --output json prints one JSON object per command on standard output."
 )]
 struct Cli {
-    /// RPC URL or moniker: l/localhost, d/devnet, t/testnet, m/mainnet-beta (no command of this build connects)
+    /// RPC URL or moniker (l/localhost, d/devnet, t/testnet, m/mainnet-beta), or svm:PATH for an embedded LiteSVM kept in PATH
     #[arg(short = 'u', long = "url", global = true, default_value = "http://127.0.0.1:8899", value_parser = resolve_url)]
     url: String,
-    /// Keypair file (Solana CLI JSON: an array of 64 bytes); `pda` uses its public key as the default wallet
+    /// The signer's keypair file (Solana CLI JSON: an array of 64 bytes); default ~/.config/solana/id.json
     #[arg(short = 'k', long = "keypair", global = true, value_name = "PATH")]
     keypair: Option<PathBuf>,
     /// Output format
     #[arg(long, global = true, value_enum, default_value_t = Output::Text)]
     output: Output,
-    /// Commitment level for RPC reads (no command of this build connects)
+    /// Commitment level for RPC reads and confirmations
     #[arg(long, global = true, value_enum, default_value_t = Commitment::Confirmed)]
     commitment: Commitment,
     #[command(subcommand)]
@@ -56,9 +68,22 @@ pub enum Output {
 /// `--commitment`.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum Commitment {
+    /// The node's latest state.
     Processed,
+    /// Voted on by a supermajority.
     Confirmed,
+    /// Rooted.
     Finalized,
+}
+
+impl From<Commitment> for CommitmentLevel {
+    fn from(commitment: Commitment) -> Self {
+        match commitment {
+            Commitment::Processed => CommitmentLevel::Processed,
+            Commitment::Confirmed => CommitmentLevel::Confirmed,
+            Commitment::Finalized => CommitmentLevel::Finalized,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -88,6 +113,30 @@ nothing (offline).")]
         #[arg(long, default_value_t = 2)]
         count: u64,
     },
+    /// The device owner's commands: register, stake, offer, withdraw-overflow, unstake, withdraw
+    #[command(subcommand)]
+    Owner(owner::OwnerCommand),
+    /// The co-staker's commands: offers, fill, cancel, withdraw, claim
+    #[command(subcommand)]
+    Costaker(costaker::CostakerCommand),
+    /// The operators' commands: initialize, roles, pause, oracle and reward and slash authority actions
+    #[command(subcommand)]
+    Operator(operator::OperatorCommand),
+    /// A device's state, or a wallet's devices, positions and tickets (read-only; nobody signs)
+    #[command(long_about = "Show a device (by id or address): hardware, minimum, owner stake, counted stake, \
+eligibility and why not, overflow, offers and positions with their unlock times (UTC and relative). \
+Without DEVICE: the wallet's token balance, the devices it owns, its co-stake positions and its \
+unstake tickets (--wallet, default: the -k keypair's public key).\n\nNeeds: an initialized config.")]
+    Status {
+        /// The device: its id or its address
+        device: Option<String>,
+        /// The wallet to report on (address or keypair file); default: the signer
+        #[arg(long, conflicts_with = "device")]
+        wallet: Option<String>,
+    },
+    /// Tools for the embedded LiteSVM of --url svm:PATH (create, airdrop, mints, clock)
+    #[command(subcommand)]
+    Svm(commands::svm::SvmCommand),
     /// Name and explain a custom error code of a failed transaction (offline)
     #[command(long_about = "Name and explain a custom error code a transaction failed with: the program's own \
 errors (6000 and up) and Anchor's framework errors (e.g. 3007). Accepts decimal or 0x-prefixed hex, \
@@ -98,6 +147,9 @@ as in `custom program error: 0x1770`.\n\nNeeds: nothing (offline).")]
     },
 }
 
+/// The `--url` prefix of an embedded LiteSVM kept in a file.
+const SVM_SCHEME: &str = "svm:";
+
 /// Resolves a Solana CLI moniker to its URL; anything else must look like an http(s)/ws(s) URL.
 fn resolve_url(value: &str) -> Result<String, String> {
     let url = match value {
@@ -106,40 +158,10 @@ fn resolve_url(value: &str) -> Result<String, String> {
         "t" | "testnet" => "https://api.testnet.solana.com",
         "m" | "mainnet-beta" => "https://api.mainnet-beta.solana.com",
         other if ["http://", "https://", "ws://", "wss://"].iter().any(|p| other.starts_with(p)) => other,
-        other => return Err(format!("`{other}` is neither a URL nor one of l, localhost, d, devnet, t, testnet, m, mainnet-beta")),
+        other if other.len() > SVM_SCHEME.len() && other.starts_with(SVM_SCHEME) => other,
+        other => return Err(format!("`{other}` is neither a URL, svm:PATH, nor one of l, localhost, d, devnet, t, testnet, m, mainnet-beta")),
     };
     Ok(url.to_string())
-}
-
-/// The keypair file to use: `--keypair`, else `~/.config/solana/id.json`.
-fn keypair_path(given: Option<PathBuf>) -> Option<PathBuf> {
-    given.or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config/solana/id.json")))
-}
-
-/// Reads a Solana CLI keypair file: a JSON array of 64 numbers.
-fn read_keypair(path: &PathBuf) -> Result<Keypair, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the keypair {}: {e}", path.display()))?;
-    let bytes: Result<Vec<u8>, _> =
-        text.trim().trim_start_matches('[').trim_end_matches(']').split(',').map(|n| n.trim().parse::<u8>()).collect();
-    bytes
-        .ok()
-        .and_then(|b| Keypair::try_from(b.as_slice()).ok())
-        .ok_or_else(|| format!("{} is not a keypair file (a JSON array of 64 bytes)", path.display()))
-}
-
-/// A device id from 64 hex characters, or from a text of at most 32 bytes padded with zeros.
-fn parse_device_id(value: &str) -> Result<[u8; 32], String> {
-    let mut id = [0u8; 32];
-    if value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()) {
-        for (i, byte) in id.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(&value[2 * i..2 * i + 2], 16).expect("hex digits");
-        }
-    } else if value.len() <= 32 {
-        id[..value.len()].copy_from_slice(value.as_bytes());
-    } else {
-        return Err(format!("device id `{value}`: give 64 hex characters or a text of at most 32 bytes"));
-    }
-    Ok(id)
 }
 
 /// `pda`: the addresses as (label, address) rows.
@@ -210,19 +232,56 @@ fn explain_error(code: &str, output: Output) -> Result<(), String> {
     Ok(())
 }
 
+/// The chain `url` names: an embedded LiteSVM for `svm:PATH`, else a validator over RPC.
+fn connect(url: &str, commitment: Commitment) -> Result<Box<dyn Chain>, String> {
+    match url.strip_prefix(SVM_SCHEME) {
+        Some(path) => Ok(Box::new(LiteSvmChain::open(Path::new(path))?)),
+        None => Ok(Box::new(RpcChain::new(url, commitment.into()))),
+    }
+}
+
+/// Runs a command that reports through a [`Report`].
+fn run(cli: Cli) -> Result<Report, CliError> {
+    let keypair = keypair_path(cli.keypair.clone());
+    let signer = || -> Result<solana_keypair::Keypair, String> {
+        read_keypair(keypair.as_ref().ok_or("no keypair: give -k/--keypair (there is no ~/.config/solana/id.json)")?)
+    };
+    if let Command::Svm(command) = cli.command {
+        let path = cli.url.strip_prefix(SVM_SCHEME).ok_or("the svm commands need --url svm:PATH")?;
+        return commands::svm::run(Path::new(path), signer, command);
+    }
+    let mut ctx = Context { chain: connect(&cli.url, cli.commitment)?, keypair: keypair.clone() };
+    match cli.command {
+        Command::Owner(command) => owner::run(&mut ctx, command),
+        Command::Costaker(command) => costaker::run(&mut ctx, command),
+        Command::Operator(command) => operator::run(&mut ctx, command),
+        Command::Status { device, wallet } => commands::status::run(&mut ctx, device, wallet),
+        Command::Demo | Command::Pda { .. } | Command::ExplainError { .. } | Command::Svm(_) => unreachable!("handled in main"),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // --url and --commitment are validated by clap; no command of this build connects
-    let _ = (&cli.url, cli.commitment);
+    let output = cli.output;
     let result = match cli.command {
-        Command::Demo => demo::run(cli.output),
-        Command::Pda { device, wallet, count } => pda_command(cli.keypair, device, wallet, count, cli.output),
-        Command::ExplainError { code } => explain_error(&code, cli.output),
+        Command::Demo => demo::run(output).map_err(CliError::from),
+        Command::Pda { device, wallet, count } => pda_command(cli.keypair, device, wallet, count, output).map_err(CliError::from),
+        Command::ExplainError { code } => explain_error(&code, output).map_err(CliError::from),
+        _ => run(cli).map(|report| match output {
+            Output::Text => print!("{}", report.text),
+            Output::Json => println!("{}", report.to_json()),
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            if output == Output::Json {
+                println!("{}", e.to_json());
+            }
+            eprintln!("error: {}", e.message);
+            if let Some((code, name, message)) = e.program_error {
+                eprintln!("  program error {name} ({code}): {message}");
+            }
             ExitCode::FAILURE
         }
     }
@@ -239,6 +298,8 @@ mod tests {
         assert_eq!(resolve_url("l").unwrap(), "http://localhost:8899");
         assert_eq!(resolve_url("http://10.0.0.1:8899").unwrap(), "http://10.0.0.1:8899");
         assert!(resolve_url("devnett").is_err());
+        assert_eq!(resolve_url("svm:/tmp/chain.json").unwrap(), "svm:/tmp/chain.json");
+        assert!(resolve_url("svm:").is_err());
     }
 
     #[test]
@@ -246,15 +307,6 @@ mod tests {
         assert_eq!(parse_code("6000"), Ok(6000));
         assert_eq!(parse_code("0x1770"), Ok(6000));
         assert!(parse_code("x").is_err());
-    }
-
-    #[test]
-    fn device_ids_are_hex_or_padded_text() {
-        assert_eq!(parse_device_id(&"ab".repeat(32)).unwrap(), [0xab; 32]);
-        let id = parse_device_id("gpu-1").unwrap();
-        assert_eq!(&id[..5], b"gpu-1");
-        assert_eq!(id[5..], [0; 27]);
-        assert!(parse_device_id(&"x".repeat(33)).is_err());
     }
 
     #[test]

@@ -7,9 +7,12 @@
 //! error names and messages from its error enum. Nothing is serialized by hand.
 #![warn(missing_docs)]
 pub mod decode;
+pub mod describe;
 pub mod format;
 pub mod ix;
+pub mod parse;
 pub mod pda;
+pub mod query;
 
 pub use decode::error_name;
 /// The program crate: its state, errors, constants and Anchor-generated client structs.

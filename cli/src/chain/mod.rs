@@ -1,0 +1,142 @@
+//! What the commands need from a chain, behind one trait ([`Chain`]), with two backends: a
+//! validator over RPC ([`rpc::RpcChain`]) and an embedded LiteSVM whose state is kept in a file
+//! between runs ([`litesvm::LiteSvmChain`], for tests and trials without a validator).
+pub mod litesvm;
+pub mod rpc;
+
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::AccountDeserialize;
+use device_staking_client::query::Memcmp;
+use device_staking_client::{decode, error_name};
+use solana_account::Account;
+use solana_hash::Hash;
+use solana_instruction_error::InstructionError;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+use solana_transaction_error::TransactionError;
+
+/// A transaction the chain accepted.
+#[derive(Clone, Debug)]
+pub struct Sent {
+    /// Its first signature (base58).
+    pub signature: String,
+    /// Compute units it consumed, when the chain reports them.
+    pub compute_units: Option<u64>,
+    /// The program logs.
+    pub logs: Vec<String>,
+}
+
+/// A transaction the runtime refused.
+#[derive(Clone, Debug)]
+pub struct Refusal {
+    /// The runtime's error.
+    pub error: TransactionError,
+    /// Compute units consumed until the refusal, when reported.
+    pub compute_units: Option<u64>,
+    /// The program logs.
+    pub logs: Vec<String>,
+}
+
+impl Refusal {
+    /// The custom error code, when an instruction failed with one.
+    pub fn code(&self) -> Option<u32> {
+        match self.error {
+            TransactionError::InstructionError(_, InstructionError::Custom(code)) => Some(code),
+            _ => None,
+        }
+    }
+
+    /// `(name, message)` of the program's or Anchor's error, when the code is one of theirs.
+    pub fn named(&self) -> Option<(&'static str, &'static str)> {
+        self.code().and_then(error_name)
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    /// `Name (code): message` for a named program or Anchor error, else the runtime's error.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.code(), self.named()) {
+            (Some(code), Some((name, msg))) => write!(f, "{name} ({code}): {msg}"),
+            (Some(code), None) => write!(f, "custom error {code}: {:?}", self.error),
+            _ => write!(f, "{:?}", self.error),
+        }
+    }
+}
+
+/// Why sending failed: the runtime refused the transaction, or it could not be sent at all.
+#[derive(Debug)]
+pub enum SendError {
+    /// The runtime (or the program) refused it.
+    Refused(Refusal),
+    /// It never reached a verdict: connection, timeout, signing.
+    Failed(String),
+}
+
+impl std::fmt::Display for SendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SendError::Refused(refusal) => refusal.fmt(f),
+            SendError::Failed(message) => f.write_str(message),
+        }
+    }
+}
+
+/// What the commands need from a chain.
+pub trait Chain {
+    /// The account at `address`, if it exists.
+    fn account(&self, address: &Pubkey) -> Result<Option<Account>, String>;
+    /// The program's accounts whose data pass every filter (address and data).
+    fn program_accounts(&self, filters: &[Memcmp]) -> Result<Vec<(Pubkey, Vec<u8>)>, String>;
+    /// The Clock sysvar's unix time.
+    fn unix_time(&self) -> Result<i64, String>;
+    /// A recent blockhash to sign with.
+    fn latest_blockhash(&self) -> Result<Hash, String>;
+    /// Sends a fully signed transaction and waits for its verdict.
+    fn send_transaction(&mut self, transaction: &Transaction) -> Result<Sent, SendError>;
+
+    /// Sends `instructions` in one transaction paid by `payer` and signed by `payer` and `signers`.
+    fn send(&mut self, instructions: &[Instruction], payer: &Keypair, signers: &[&Keypair]) -> Result<Sent, SendError> {
+        let blockhash = self.latest_blockhash().map_err(SendError::Failed)?;
+        let mut all: Vec<&Keypair> = vec![payer];
+        all.extend(signers.iter().copied().filter(|s| s.pubkey() != payer.pubkey()));
+        let mut transaction = Transaction::new_with_payer(instructions, Some(&payer.pubkey()));
+        transaction.try_sign(&all, blockhash).map_err(|e| SendError::Failed(format!("cannot sign: {e}")))?;
+        self.send_transaction(&transaction)
+    }
+}
+
+/// The decoding helpers for any chain, also through `dyn Chain`.
+pub trait ChainExt {
+    /// The program account of type `T` at `address`, `None` when there is no account.
+    fn find<T: AccountDeserialize>(&self, address: &Pubkey) -> Result<Option<T>, String>;
+    /// The program account of type `T` at `address`; an error naming `what` when missing.
+    fn fetch<T: AccountDeserialize>(&self, address: &Pubkey, what: &str) -> Result<T, String>;
+    /// Every program account of type `T` passing `filters`, decoded, with its address.
+    fn list<T: AccountDeserialize>(&self, filters: &[Memcmp]) -> Result<Vec<(Pubkey, T)>, String>;
+}
+
+impl ChainExt for dyn Chain + '_ {
+    fn find<T: AccountDeserialize>(&self, address: &Pubkey) -> Result<Option<T>, String> {
+        match self.account(address)? {
+            Some(account) if account.lamports > 0 => decode::account(&account.data)
+                .map(Some)
+                .map_err(|e| format!("the account at {address} is not the expected program account: {e}")),
+            _ => Ok(None),
+        }
+    }
+
+    fn fetch<T: AccountDeserialize>(&self, address: &Pubkey, what: &str) -> Result<T, String> {
+        self.find(address)?.ok_or_else(|| format!("no {what} at {address}"))
+    }
+
+    fn list<T: AccountDeserialize>(&self, filters: &[Memcmp]) -> Result<Vec<(Pubkey, T)>, String> {
+        self.program_accounts(filters)?
+            .into_iter()
+            .map(|(address, data)| {
+                decode::account(&data).map(|decoded| (address, decoded)).map_err(|e| format!("cannot decode {address}: {e}"))
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,258 @@
+//! The commands, one module per role: the device owner ([`owner`]), the co-staker
+//! ([`costaker`]), the operators of the network (admin, oracle, reward and slash authorities:
+//! [`operator`]), read-only reports ([`status`]) and the embedded chain's tools ([`svm`]).
+//! Every command returns a [`Report`]: text for people and one JSON object for scripts.
+pub mod costaker;
+pub mod operator;
+pub mod owner;
+pub mod status;
+pub mod svm;
+
+use crate::chain::{Chain, ChainExt, SendError, Sent};
+use crate::json::Json;
+use crate::token;
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use device_staking_client::device_staking::state::{Config, Device};
+use device_staking_client::format::tokens;
+use device_staking_client::{ix, parse, pda};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+use std::path::{Path, PathBuf};
+
+/// A failed command: what to tell the user, and the program's error when it refused.
+#[derive(Debug)]
+pub struct CliError {
+    /// The message.
+    pub message: String,
+    /// `(code, name, message)` of the program's or Anchor's error.
+    pub program_error: Option<(u32, &'static str, &'static str)>,
+    /// The program logs of a refused transaction.
+    pub logs: Vec<String>,
+}
+
+impl From<String> for CliError {
+    fn from(message: String) -> Self {
+        Self { message, program_error: None, logs: Vec::new() }
+    }
+}
+
+impl From<&str> for CliError {
+    fn from(message: &str) -> Self {
+        message.to_string().into()
+    }
+}
+
+impl CliError {
+    /// The error as one JSON object.
+    pub fn to_json(&self) -> Json {
+        let program_error = match self.program_error {
+            Some((code, name, message)) => {
+                Json::object([("code", Json::Int(code.into())), ("name", Json::str(name)), ("message", Json::str(message))])
+            }
+            None => Json::Null,
+        };
+        let logs = Json::Array(self.logs.iter().map(Json::str).collect());
+        Json::object([("ok", Json::Bool(false)), ("error", Json::str(&self.message)), ("program_error", program_error), ("logs", logs)])
+    }
+}
+
+/// What a command prints: text for people, one JSON object for scripts.
+pub struct Report {
+    /// The text, printed as it is.
+    pub text: String,
+    /// The JSON object's fields (`"ok": true` is added in front).
+    pub json: Vec<(&'static str, Json)>,
+}
+
+impl Report {
+    /// A report of a sent transaction: `summary` as text (with its signature and compute units)
+    /// and `fields` plus the signature and compute units as JSON.
+    pub fn sent(summary: String, sent: &Sent, mut fields: Vec<(&'static str, Json)>) -> Self {
+        let units = sent.compute_units.map_or(String::new(), |cu| format!(", {cu} CU"));
+        fields.push(("signature", Json::str(&sent.signature)));
+        fields.push(("compute_units", sent.compute_units.map_or(Json::Null, |cu| Json::Int(cu.into()))));
+        fields.push(("logs", Json::Array(sent.logs.iter().map(Json::str).collect())));
+        Self { text: format!("{summary}\n  signature {}{units}\n", sent.signature), json: fields }
+    }
+
+    /// The JSON object printed for `--output json`.
+    pub fn to_json(&self) -> Json {
+        let fields = std::iter::once(("ok".to_string(), Json::Bool(true)));
+        Json::Object(fields.chain(self.json.iter().map(|(k, v)| (k.to_string(), v.clone()))).collect())
+    }
+}
+
+/// What every command shares: the chain, the signer's keypair file and the config's mint.
+pub struct Context {
+    /// Where the transactions go.
+    pub chain: Box<dyn Chain>,
+    /// The signer's keypair file (`-k`, default `~/.config/solana/id.json`).
+    pub keypair: Option<PathBuf>,
+}
+
+/// The config with its mint as the instruction builders and amounts need it.
+pub struct Setup {
+    /// The global config.
+    pub config: Config,
+    /// The staking mint and its token program.
+    pub mint: ix::Mint,
+    /// The mint's decimals.
+    pub decimals: u8,
+}
+
+impl Setup {
+    /// `amount` base units in whole tokens: "16,000.000000".
+    pub fn tokens(&self, amount: u64) -> String {
+        tokens(amount, self.decimals)
+    }
+
+    /// Whole tokens as typed (`"16000"`, `"0.5"`) in base units.
+    pub fn parse_tokens(&self, text: &str) -> Result<u64, String> {
+        parse::tokens(text, self.decimals)
+    }
+
+    /// `amount` as JSON: base units (exact) and whole tokens (for reading).
+    pub fn amount_json(&self, amount: u64) -> Json {
+        Json::object([("base_units", Json::Int(amount.into())), ("tokens", Json::str(self.tokens(amount)))])
+    }
+}
+
+impl Context {
+    /// The signer (`-k`).
+    pub fn signer(&self) -> Result<Keypair, String> {
+        let path = self.keypair.as_ref().ok_or("no keypair: give -k/--keypair (there is no ~/.config/solana/id.json)")?;
+        read_keypair(path)
+    }
+
+    /// The Clock's unix time.
+    pub fn now(&self) -> Result<i64, String> {
+        self.chain.unix_time()
+    }
+
+    /// The config and its mint; an error saying the program is not initialized when missing.
+    pub fn setup(&self) -> Result<Setup, String> {
+        let config: Config = self
+            .chain
+            .find(&pda::config().0)?
+            .ok_or("the program has no config yet: run `device-staking operator initialize` first")?;
+        let mint = ix::Mint { mint: config.mint, token_program: config.token_program };
+        let decimals = token::mint_info(&*self.chain, &config.mint)?.decimals;
+        Ok(Setup { config, mint, decimals })
+    }
+
+    /// A device by its address (base58) or its id (64 hex characters, or a text of at most 32
+    /// bytes): its address and decoded state.
+    pub fn device(&self, reference: &str) -> Result<(Pubkey, Device), String> {
+        if let Ok(address) = reference.parse::<Pubkey>() {
+            if let Some(device) = self.chain.find::<Device>(&address).ok().flatten() {
+                return Ok((address, device));
+            }
+        }
+        let address = pda::device(&parse_device_id(reference)?).0;
+        let device = self.chain.find::<Device>(&address)?.ok_or_else(|| format!("no device `{reference}` (looked at {address})"))?;
+        Ok((address, device))
+    }
+
+    /// Sends `instructions` paid by `payer` and signed by `signers`; a refusal becomes an error
+    /// naming the program's error.
+    pub fn send(&mut self, instructions: &[Instruction], payer: &Keypair, signers: &[&Keypair]) -> Result<Sent, CliError> {
+        self.chain.send(instructions, payer, signers).map_err(refused)
+    }
+}
+
+/// A [`SendError`] as a [`CliError`]: the program's error by name and message, never a code alone.
+pub fn refused(error: SendError) -> CliError {
+    match error {
+        SendError::Refused(refusal) => CliError {
+            message: format!("the transaction was refused: {refusal}"),
+            program_error: refusal.code().and_then(|code| refusal.named().map(|(name, message)| (code, name, message))),
+            logs: refusal.logs,
+        },
+        SendError::Failed(message) => message.into(),
+    }
+}
+
+/// The keypair file to use: `--keypair`, else `~/.config/solana/id.json` when it exists.
+pub fn keypair_path(given: Option<PathBuf>) -> Option<PathBuf> {
+    given.or_else(|| {
+        std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config/solana/id.json")).filter(|p| p.is_file())
+    })
+}
+
+/// Reads a Solana CLI keypair file: a JSON array of 64 numbers.
+pub fn read_keypair(path: &Path) -> Result<Keypair, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the keypair {}: {e}", path.display()))?;
+    let bytes: Result<Vec<u8>, _> =
+        text.trim().trim_start_matches('[').trim_end_matches(']').split(',').map(|n| n.trim().parse::<u8>()).collect();
+    bytes
+        .ok()
+        .and_then(|b| Keypair::try_from(b.as_slice()).ok())
+        .ok_or_else(|| format!("{} is not a keypair file (a JSON array of 64 bytes)", path.display()))
+}
+
+/// A public key given as an address (base58) or as a keypair file.
+pub fn key_or_keypair(text: &str) -> Result<Pubkey, String> {
+    match text.parse::<Pubkey>() {
+        Ok(key) => Ok(key),
+        Err(_) if Path::new(text).is_file() => read_keypair(Path::new(text)).map(|k| k.pubkey()),
+        Err(e) => Err(format!("`{text}` is neither an address ({e}) nor a keypair file")),
+    }
+}
+
+/// A device id from 64 hex characters, or from a text of at most 32 bytes padded with zeros.
+pub fn parse_device_id(value: &str) -> Result<[u8; 32], String> {
+    let mut id = [0u8; 32];
+    if value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()) {
+        for (i, byte) in id.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&value[2 * i..2 * i + 2], 16).expect("hex digits");
+        }
+    } else if value.len() <= 32 {
+        id[..value.len()].copy_from_slice(value.as_bytes());
+    } else {
+        return Err(format!("device id `{value}`: give 64 hex characters or a text of at most 32 bytes"));
+    }
+    Ok(id)
+}
+
+/// A device id for people: the text when it is printable text padded with zeros, else hex.
+pub fn device_id_text(id: &[u8; 32]) -> String {
+    let end = id.iter().rposition(|b| *b != 0).map_or(0, |i| i + 1);
+    let text = &id[..end];
+    if !text.is_empty() && text.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
+        String::from_utf8_lossy(text).into_owned()
+    } else {
+        id.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn device_ids_are_hex_or_padded_text_and_print_back() {
+        assert_eq!(parse_device_id(&"ab".repeat(32)).unwrap(), [0xab; 32]);
+        let id = parse_device_id("gpu-1").unwrap();
+        assert_eq!(&id[..5], b"gpu-1");
+        assert_eq!(id[5..], [0; 27]);
+        assert!(parse_device_id(&"x".repeat(33)).is_err());
+        assert_eq!(device_id_text(&id), "gpu-1");
+        assert_eq!(device_id_text(&[0xab; 32]), "ab".repeat(32));
+    }
+
+    #[test]
+    fn refusals_carry_the_program_error_name() {
+        use solana_instruction_error::InstructionError;
+        use solana_transaction_error::TransactionError;
+        let refusal = crate::chain::Refusal {
+            error: TransactionError::InstructionError(0, InstructionError::Custom(6031)),
+            compute_units: Some(10),
+            logs: vec!["log".into()],
+        };
+        let error = refused(SendError::Refused(refusal));
+        assert_eq!(error.program_error.map(|e| e.1), Some("ExceedsOverflow"));
+        assert!(error.message.contains("ExceedsOverflow"), "{}", error.message);
+        assert!(!error.message.contains("0x"), "{}", error.message);
+    }
+}

@@ -1,0 +1,356 @@
+//! The device owner's commands: register (with the oracle's co-signature), stake, offers,
+//! overflow withdrawals, unstake and the ticket's withdrawal.
+use super::{parse_device_id, read_keypair, refused, CliError, Context, Report, Setup};
+use crate::chain::ChainExt;
+use crate::json::Json;
+use anchor_lang::prelude::Pubkey;
+use base64::Engine;
+use clap::Subcommand;
+use device_staking_client::describe;
+use device_staking_client::device_staking::state::{Device, Offer, Ticket};
+use device_staking_client::format::percent_bps;
+use device_staking_client::{ix, parse, pda};
+use serde::{Deserialize, Serialize};
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+use std::path::{Path, PathBuf};
+
+/// The device owner's commands. The signer (-k) is the owner and pays the fees.
+#[derive(Subcommand)]
+pub enum OwnerCommand {
+    /// Register a device (R3): signed by the owner (-k, pays the rent) and the oracle
+    #[command(long_about = "Register a device (R3). Signed by the owner (-k, who pays the rent of the device \
+and its two vaults) and by the oracle, who attests the GPU count and the earning multiplier.\n\nEither \
+give the oracle's keypair with --oracle-keypair, or let the oracle sign first with `operator \
+cosign-registration --out FILE` and submit its file here with --cosigned FILE (on a validator, within \
+about a minute: the blockhash the oracle signed expires).\n\nNeeds: an initialized config; not paused.")]
+    Register {
+        /// Device id: 64 hex characters (32 bytes), or a text of at most 32 bytes
+        #[arg(required_unless_present = "cosigned")]
+        device_id: Option<String>,
+        /// GPUs in the device (as the oracle attests)
+        #[arg(long, required_unless_present = "cosigned")]
+        gpus: Option<u16>,
+        /// Earning multiplier in basis points (10000 = x1, 100000 = x10)
+        #[arg(long, required_unless_present = "cosigned")]
+        multiplier_bps: Option<u32>,
+        /// The oracle's keypair file (it co-signs the registration)
+        #[arg(long, value_name = "FILE", required_unless_present = "cosigned", conflicts_with = "cosigned")]
+        oracle_keypair: Option<PathBuf>,
+        /// A registration the oracle already signed (`operator cosign-registration --out FILE`)
+        #[arg(long, value_name = "FILE")]
+        cosigned: Option<PathBuf>,
+    },
+    /// Add to the owner's stake of a device (R6); the owner signs and pays from their token account
+    #[command(long_about = "Add AMOUNT whole tokens to the owner's stake of DEVICE (R6), paid from the owner's \
+associated token account. The owner (-k) signs.\n\nNeeds: the device not terminated or unstaking; not paused.")]
+    Stake {
+        /// The device: its id or its address
+        device: String,
+        /// Whole tokens, e.g. 16000 or 0.5
+        amount: String,
+    },
+    /// Create or retract a co-staking offer (R9, R10); the owner signs
+    #[command(subcommand)]
+    Offer(OfferCommand),
+    /// Withdraw overflow (R12): rewards first, then principal above the minimum; the owner signs
+    #[command(long_about = "Withdraw the owner's overflow of DEVICE (R12): unclaimed rewards first, then \
+principal above the minimum and within the co-stake cap. No cooldown, no penalty. Without AMOUNT, all \
+of it. The owner (-k) signs; the tokens go to the owner's associated token account.\n\nNeeds: AMOUNT at \
+most the overflow (else ExceedsOverflow); principal is held while the device is on hold (R41).")]
+    WithdrawOverflow {
+        /// The device: its id or its address
+        device: String,
+        /// Whole tokens; default: the whole overflow
+        amount: Option<String>,
+    },
+    /// Unstake the whole owner stake (R15); every position is unstaked with it; the owner signs
+    #[command(long_about = "Unstake the owner's whole stake of DEVICE (R15): it stops counting at once and a \
+ticket unlocks after the cooldown; the filled position and the exits in their wait are unstaked with it \
+(their accounts are derived here). The owner (-k) signs and pays the ticket's rent.\n\nNeeds: not hired, \
+no open offer (retract it first).")]
+    Unstake {
+        /// The device: its id or its address
+        device: String,
+    },
+    /// Withdraw the owner's ripe unstake ticket (R16); anyone may sign, the owner is paid
+    #[command(long_about = "Withdraw the owner's unstake ticket of DEVICE once it is ripe (R16): the \
+principal goes to the owner's associated token account (created if missing, at the signer's cost) and \
+the ticket's rent to its payer. Anyone (-k) may sign.\n\nNeeds: a ticket whose unlock time has come; \
+the device not on hold (R41).")]
+    Withdraw {
+        /// The device: its id or its address
+        device: String,
+    },
+}
+
+/// `owner offer`.
+#[derive(Subcommand)]
+pub enum OfferCommand {
+    /// Offer co-stake: AMOUNT for a SHARE of the device's block rewards (R9); the owner signs
+    #[command(long_about = "Create a co-staking offer on DEVICE (R9): a co-staker may put up AMOUNT whole \
+tokens for SHARE of the device's block rewards. The owner (-k) signs and pays the offer's rent.\n\n\
+Needs: no open offer and no filled position; counted stake and owner stake + AMOUNT at least the \
+minimum; AMOUNT within the co-stake cap; SHARE within the config's bound; not paused.")]
+    Create {
+        /// The device: its id or its address
+        device: String,
+        /// Whole tokens the co-staker puts up
+        amount: String,
+        /// The co-staker's share of block rewards: 74, 74% or 12.5%
+        #[arg(long)]
+        share: String,
+    },
+    /// Retract the device's open offer (R10); the owner signs and gets the rent back
+    Retract {
+        /// The device: its id or its address
+        device: String,
+    },
+}
+
+/// The file `operator cosign-registration` writes and `owner register --cosigned` reads.
+#[derive(Serialize, Deserialize)]
+pub struct CosignedRegistration {
+    /// The device id as typed.
+    pub device_id: String,
+    /// The owner (fee payer, signs second).
+    pub owner: String,
+    /// The oracle that signed.
+    pub oracle: String,
+    /// GPUs attested.
+    pub gpu_count: u16,
+    /// Multiplier attested, in basis points.
+    pub multiplier_bps: u32,
+    /// The partially signed transaction (bincode, base64).
+    pub transaction: String,
+}
+
+/// The registration transaction, unsigned: one `register_device` paid by `owner`.
+pub fn registration(owner: Pubkey, oracle: Pubkey, device_id: [u8; 32], gpus: u16, multiplier_bps: u32, setup: &Setup) -> Transaction {
+    Transaction::new_with_payer(&[ix::register_device(owner, oracle, device_id, gpus, multiplier_bps, &setup.mint)], Some(&owner))
+}
+
+/// Runs an owner command.
+pub fn run(ctx: &mut Context, command: OwnerCommand) -> Result<Report, CliError> {
+    match command {
+        OwnerCommand::Register { cosigned: Some(file), .. } => register_cosigned(ctx, &file),
+        OwnerCommand::Register { device_id, gpus, multiplier_bps, oracle_keypair, cosigned: None } => {
+            let (Some(device_id), Some(gpus), Some(multiplier_bps), Some(oracle)) = (device_id, gpus, multiplier_bps, oracle_keypair) else {
+                return Err("give DEVICE_ID, --gpus, --multiplier-bps and --oracle-keypair, or --cosigned FILE".into());
+            };
+            register(ctx, &device_id, gpus, multiplier_bps, &oracle)
+        }
+        OwnerCommand::Stake { device, amount } => stake(ctx, &device, &amount),
+        OwnerCommand::Offer(OfferCommand::Create { device, amount, share }) => create_offer(ctx, &device, &amount, &share),
+        OwnerCommand::Offer(OfferCommand::Retract { device }) => retract_offer(ctx, &device),
+        OwnerCommand::WithdrawOverflow { device, amount } => withdraw_overflow(ctx, &device, amount.as_deref()),
+        OwnerCommand::Unstake { device } => unstake(ctx, &device),
+        OwnerCommand::Withdraw { device } => withdraw_ticket(ctx, &device),
+    }
+}
+
+/// The device's state after a change, in one line for the text report.
+pub fn device_line(setup: &Setup, device: &Device, now: i64) -> String {
+    let reasons = describe::ineligibility(device.ineligibility(now));
+    let eligibility = if reasons.is_empty() { "eligible".to_string() } else { format!("not eligible: {}", reasons.join(", ")) };
+    format!(
+        "owner stake {}; counted {} of minimum {}; {eligibility}",
+        setup.tokens(device.owner_stake),
+        setup.tokens(device.counted_stake(now)),
+        setup.tokens(device.min_in_force(now))
+    )
+}
+
+fn register(ctx: &mut Context, device_id: &str, gpus: u16, multiplier_bps: u32, oracle_file: &Path) -> Result<Report, CliError> {
+    let owner = ctx.signer()?;
+    let oracle = read_keypair(oracle_file)?;
+    let setup = ctx.setup()?;
+    let id = parse_device_id(device_id)?;
+    let instruction = ix::register_device(owner.pubkey(), oracle.pubkey(), id, gpus, multiplier_bps, &setup.mint);
+    let sent = ctx.send(&[instruction], &owner, &[&oracle])?;
+    registered(ctx, &setup, id, &sent)
+}
+
+fn registered(ctx: &Context, setup: &Setup, id: [u8; 32], sent: &crate::chain::Sent) -> Result<Report, CliError> {
+    let address = pda::device(&id).0;
+    let device: Device = ctx.chain.fetch(&address, "device")?;
+    let summary = format!(
+        "registered device {} at {address}: {} GPUs, multiplier {}, minimum stake {}",
+        super::device_id_text(&id),
+        device.gpu_count,
+        percent_bps(device.multiplier_bps.into()),
+        setup.tokens(device.min_required)
+    );
+    let fields = vec![
+        ("command", Json::str("register")),
+        ("device", Json::str(address.to_string())),
+        ("gpu_count", Json::Int(device.gpu_count.into())),
+        ("multiplier_bps", Json::Int(device.multiplier_bps.into())),
+        ("min_required", setup.amount_json(device.min_required)),
+    ];
+    Ok(Report::sent(summary, sent, fields))
+}
+
+/// Reads a co-signed registration, checks it registers exactly what the file says for this
+/// owner, adds the owner's signature and sends it.
+fn register_cosigned(ctx: &mut Context, file: &Path) -> Result<Report, CliError> {
+    let owner = ctx.signer()?;
+    let setup = ctx.setup()?;
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let cosigned: CosignedRegistration = serde_json::from_str(&text).map_err(|e| format!("{} is not a co-signed registration: {e}", file.display()))?;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(&cosigned.transaction).map_err(|e| format!("bad transaction encoding: {e}"))?;
+    let mut transaction: Transaction = bincode::deserialize(&bytes).map_err(|e| format!("bad transaction: {e}"))?;
+    let oracle: Pubkey = cosigned.oracle.parse().map_err(|e| format!("oracle `{}`: {e}", cosigned.oracle))?;
+    if cosigned.owner != owner.pubkey().to_string() {
+        return Err(format!("the registration is for the owner {}, but the signer is {}", cosigned.owner, owner.pubkey()).into());
+    }
+    let id = parse_device_id(&cosigned.device_id)?;
+    let mut expected = registration(owner.pubkey(), oracle, id, cosigned.gpu_count, cosigned.multiplier_bps, &setup);
+    expected.message.recent_blockhash = transaction.message.recent_blockhash;
+    if expected.message != transaction.message {
+        return Err("the co-signed transaction is not the registration its file describes: refusing to sign it".into());
+    }
+    let blockhash = transaction.message.recent_blockhash;
+    transaction.try_partial_sign(&[&owner], blockhash).map_err(|e| format!("cannot sign: {e}"))?;
+    let sent = ctx.chain.send_transaction(&transaction).map_err(refused)?;
+    registered(ctx, &setup, id, &sent)
+}
+
+fn stake(ctx: &mut Context, device_ref: &str, amount: &str) -> Result<Report, CliError> {
+    let owner = ctx.signer()?;
+    let setup = ctx.setup()?;
+    let (address, _) = ctx.device(device_ref)?;
+    let amount = setup.parse_tokens(amount)?;
+    let owner_token = ix::associated_token(&owner.pubkey(), &setup.mint);
+    let sent = ctx.send(&[ix::stake(owner.pubkey(), address, owner_token, amount, &setup.mint)], &owner, &[])?;
+    let (_, device) = ctx.device(&address.to_string())?;
+    let now = ctx.now()?;
+    let summary = format!("staked {} on {address}\n  {}", setup.tokens(amount), device_line(&setup, &device, now));
+    let fields = vec![
+        ("command", Json::str("stake")),
+        ("device", Json::str(address.to_string())),
+        ("amount", setup.amount_json(amount)),
+        ("owner_stake", setup.amount_json(device.owner_stake)),
+        ("eligible", Json::Bool(device.is_eligible(now))),
+    ];
+    Ok(Report::sent(summary, &sent, fields))
+}
+
+fn create_offer(ctx: &mut Context, device_ref: &str, amount: &str, share: &str) -> Result<Report, CliError> {
+    let owner = ctx.signer()?;
+    let setup = ctx.setup()?;
+    let (address, device) = ctx.device(device_ref)?;
+    let amount = setup.parse_tokens(amount)?;
+    let share_bps = parse::percent_bps(share)?;
+    let seq = device.next_offer_seq;
+    let sent = ctx.send(&[ix::create_offer(owner.pubkey(), address, seq, amount, share_bps)], &owner, &[])?;
+    let summary = format!(
+        "offer #{seq} open on {address}: {} for {} of the block rewards\n  a co-staker fills it with: device-staking costaker fill {address} --amount {} --share {}",
+        setup.tokens(amount),
+        percent_bps(share_bps.into()),
+        setup.tokens(amount),
+        percent_bps(share_bps.into())
+    );
+    let fields = vec![
+        ("command", Json::str("offer create")),
+        ("device", Json::str(address.to_string())),
+        ("seq", Json::Int(seq.into())),
+        ("offer", Json::str(pda::offer(&address, seq).0.to_string())),
+        ("amount", setup.amount_json(amount)),
+        ("reward_share_bps", Json::Int(share_bps.into())),
+    ];
+    Ok(Report::sent(summary, &sent, fields))
+}
+
+fn retract_offer(ctx: &mut Context, device_ref: &str) -> Result<Report, CliError> {
+    let owner = ctx.signer()?;
+    let (address, device) = ctx.device(device_ref)?;
+    let seq = device.open_offer.ok_or_else(|| format!("the device {address} has no open offer"))?;
+    let offer: Offer = ctx.chain.fetch(&pda::offer(&address, seq).0, "offer")?;
+    let sent = ctx.send(&[ix::retract_offer(owner.pubkey(), address, seq, offer.payer)], &owner, &[])?;
+    let fields = vec![("command", Json::str("offer retract")), ("device", Json::str(address.to_string())), ("seq", Json::Int(seq.into()))];
+    Ok(Report::sent(format!("offer #{seq} on {address} retracted; its rent went back to {}", offer.payer), &sent, fields))
+}
+
+fn withdraw_overflow(ctx: &mut Context, device_ref: &str, amount: Option<&str>) -> Result<Report, CliError> {
+    let owner = ctx.signer()?;
+    let setup = ctx.setup()?;
+    let (address, device) = ctx.device(device_ref)?;
+    let now = ctx.now()?;
+    let amount = match amount {
+        Some(text) => setup.parse_tokens(text)?,
+        None => device.owner_overflow(setup.config.params.max_costake_bps, now),
+    };
+    let owner_token = ix::associated_token(&owner.pubkey(), &setup.mint);
+    let sent = ctx.send(&[ix::withdraw_overflow(owner.pubkey(), address, owner_token, amount, &setup.mint)], &owner, &[])?;
+    let (_, after) = ctx.device(&address.to_string())?;
+    let from_rewards = device.owner_rewards - after.owner_rewards;
+    let summary = format!(
+        "withdrew {} from {address}: {} rewards + {} principal\n  {}",
+        setup.tokens(amount),
+        setup.tokens(from_rewards),
+        setup.tokens(amount - from_rewards),
+        device_line(&setup, &after, now)
+    );
+    let fields = vec![
+        ("command", Json::str("withdraw-overflow")),
+        ("device", Json::str(address.to_string())),
+        ("amount", setup.amount_json(amount)),
+        ("from_rewards", setup.amount_json(from_rewards)),
+        ("from_principal", setup.amount_json(amount - from_rewards)),
+    ];
+    Ok(Report::sent(summary, &sent, fields))
+}
+
+fn unstake(ctx: &mut Context, device_ref: &str) -> Result<Report, CliError> {
+    let owner = ctx.signer()?;
+    let setup = ctx.setup()?;
+    let (address, device) = ctx.device(device_ref)?;
+    let now = ctx.now()?;
+    let seq = device.next_ticket_seq;
+    let sent = ctx.send(&[ix::unstake_for(owner.pubkey(), address, &device, now)], &owner, &[])?;
+    let ticket: Ticket = ctx.chain.fetch(&pda::ticket(&address, seq).0, "ticket")?;
+    let summary = format!(
+        "unstaked {} from {address}: ticket #{seq} unlocks {} ({}); {} position(s) unstaked with it",
+        setup.tokens(ticket.amount),
+        describe::utc(ticket.unlock_at),
+        describe::unlock(ticket.unlock_at, now),
+        device.positions_to_unstake(now).len()
+    );
+    let fields = vec![
+        ("command", Json::str("unstake")),
+        ("device", Json::str(address.to_string())),
+        ("ticket_seq", Json::Int(seq.into())),
+        ("amount", setup.amount_json(ticket.amount)),
+        ("unlock_at", Json::Int(ticket.unlock_at.into())),
+    ];
+    Ok(Report::sent(summary, &sent, fields))
+}
+
+fn withdraw_ticket(ctx: &mut Context, device_ref: &str) -> Result<Report, CliError> {
+    let caller = ctx.signer()?;
+    let setup = ctx.setup()?;
+    let (address, device) = ctx.device(device_ref)?;
+    let seq = device.next_ticket_seq.checked_sub(1).ok_or_else(|| format!("the device {address} has no unstake ticket"))?;
+    let ticket: Ticket = ctx
+        .chain
+        .find(&pda::ticket(&address, seq).0)?
+        .ok_or_else(|| format!("ticket #{seq} of {address} was already withdrawn"))?;
+    let now = ctx.now()?;
+    let instruction = ix::withdraw_ticket(caller.pubkey(), address, ticket.owner, seq, ticket.payer, &setup.mint);
+    let sent = ctx.send(&[instruction], &caller, &[]).map_err(|mut e| {
+        if !ticket.is_ripe(now) {
+            e.message.push_str(&format!(" (ticket #{seq} unlocks {}, {})", describe::utc(ticket.unlock_at), describe::unlock(ticket.unlock_at, now)));
+        }
+        e
+    })?;
+    let summary = format!("ticket #{seq} of {address} withdrawn: {} paid to the owner {}", setup.tokens(ticket.amount), ticket.owner);
+    let fields = vec![
+        ("command", Json::str("withdraw")),
+        ("device", Json::str(address.to_string())),
+        ("ticket_seq", Json::Int(seq.into())),
+        ("amount", setup.amount_json(ticket.amount)),
+        ("owner", Json::str(ticket.owner.to_string())),
+    ];
+    Ok(Report::sent(summary, &sent, fields))
+}
