@@ -13,6 +13,7 @@ pub mod ix;
 pub mod parse;
 pub mod pda;
 pub mod query;
+pub mod token;
 
 pub use decode::error_name;
 /// The program crate: its state, errors, constants and Anchor-generated client structs.
