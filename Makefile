@@ -4,7 +4,7 @@ CARGO ?= cargo
 SO := target/deploy/device_staking.so target/deploy/device_staking_v0.so
 PROGRAM_SOURCES := $(shell find programs -name "*.rs" -o -name Cargo.toml) Cargo.toml Cargo.lock $(wildcard tools/sbf/*)
 
-.PHONY: build test unit-test svm-test demo demo-check toolchain clean-sbf help
+.PHONY: build test unit-test svm-test demo demo-check toolchain clean-sbf help localnet localnet-stop localnet-test validator
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -27,6 +27,19 @@ svm-test: build ## LiteSVM tests on the built v3 and v0 binaries
 
 demo-check: build ## the demo story must run to the end with balances that add up
 	@tools/phase.sh "demo (debug build)" bash -c '$(CARGO) run --locked -q -p device-staking-cli -- demo > target/demo.txt && tail -n 1 target/demo.txt'
+
+validator: ## install solana-test-validator once (about 35 min on 2 cores; cached under ~/.cache)
+	@tools/localnet/install.sh >/dev/null
+
+localnet: build validator ## run solana-test-validator on 127.0.0.1 with the program loaded (Ctrl-C stops it)
+	@tools/localnet/start.sh
+
+localnet-stop: ## stop the validator of make localnet (by its PID)
+	@tools/localnet/stop.sh
+
+localnet-test: build ## the lifecycle through the CLI on solana-test-validator (installs it if missing)
+	@tools/phase.sh "solana-test-validator (install if missing)" tools/localnet/install.sh
+	@tools/phase.sh "validator tests" bash -c 'trap tools/localnet/stop.sh EXIT; $(CARGO) test --locked -p device-staking-localnet -- --nocapture --test-threads=1'
 
 test: build unit-test svm-test demo-check ## build, then run every test
 

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Builds the device-staking CLI if needed (quietly) and prints the path of its binary.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cargo build --locked -q -p device-staking-cli --manifest-path "$root/Cargo.toml" >&2
+echo "$root/target/debug/device-staking"
