@@ -26,6 +26,7 @@ use spl_token_2022::extension::{transfer_fee, BaseStateWithExtensions, Extension
 use spl_token_2022::state::{Account as TokenAccount, Mint};
 use std::path::PathBuf;
 
+pub mod model;
 pub mod world;
 
 /// The client crate (PDAs, instruction builders, decoding), and through it the program crate.
@@ -115,6 +116,23 @@ pub fn assert_err<'a>(result: &'a TxResult, name: &str) -> &'a TxFail {
             );
             fail
         }
+    }
+}
+
+/// The name of a failure: the Anchor name of its error code, else the token program's or system
+/// program's refusal as named by its log (`InsufficientFunds`, `AccountAlreadyInUse`), else the
+/// runtime's error.
+pub fn refusal_name(fail: &TxFail) -> String {
+    if let Some(name) = &fail.error_name {
+        return name.clone();
+    }
+    let logged = |text: &str| fail.logs.iter().any(|l| l.contains(text));
+    if logged("insufficient funds") {
+        "InsufficientFunds".into()
+    } else if logged("already in use") {
+        "AccountAlreadyInUse".into()
+    } else {
+        format!("{:?}", fail.error)
     }
 }
 

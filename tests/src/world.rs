@@ -382,13 +382,19 @@ impl World {
         self.env.send(&[ix], &[&authority])
     }
 
-    /// `slash(amount)` naming the outstanding ticket and every live position, by seq.
+    /// `slash(amount)` by the slash authority, naming the outstanding ticket and every live
+    /// position, by seq.
     pub fn slash(&mut self, device: Pubkey, amount: u64) -> TxResult {
+        let authority = self.roles.slash_authority.insecure_clone();
+        self.slash_by(&authority, device, amount)
+    }
+
+    /// [`World::slash`] signed by `signer`.
+    pub fn slash_by(&mut self, signer: &Keypair, device: Pubkey, amount: u64) -> TxResult {
         let ticket = self.ticket(&device).map(|t| t.seq);
         let positions: Vec<u64> = self.live_offers(&device).iter().filter(|o| o.state != OfferState::Open).map(|o| o.seq).collect();
-        let authority = self.roles.slash_authority.insecure_clone();
-        let ix = ix::slash(authority.pubkey(), device, self.treasury_token, ticket, &positions, amount, &self.mint);
-        self.env.send(&[ix], &[&authority])
+        let ix = ix::slash(signer.pubkey(), device, self.treasury_token, ticket, &positions, amount, &self.mint);
+        self.env.send(&[ix], &[signer])
     }
 
     /// `hold(until)` by the slash authority.
@@ -408,6 +414,28 @@ impl World {
     pub fn set_hired(&mut self, device: Pubkey, hired: bool) -> TxResult {
         let oracle = self.roles.oracle.insecure_clone();
         self.env.send(&[ix::set_hired(oracle.pubkey(), device, hired)], &[&oracle])
+    }
+
+    /// `update_hardware` by the oracle.
+    pub fn update_hardware(&mut self, device: Pubkey, gpu_count: u16, multiplier_bps: u32) -> TxResult {
+        let oracle = self.roles.oracle.insecure_clone();
+        self.env.send(&[ix::update_hardware(oracle.pubkey(), device, gpu_count, multiplier_bps)], &[&oracle])
+    }
+
+    /// `refresh_min`, sent by the fee payer alone (it is permissionless).
+    pub fn refresh_min(&mut self, device: Pubkey) -> TxResult {
+        self.env.send(&[ix::refresh_min(device)], &[])
+    }
+
+    /// `update_params` by the admin.
+    pub fn update_params(&mut self, params: Params) -> TxResult {
+        let admin = self.roles.admin.insecure_clone();
+        self.env.send(&[ix::update_params(admin.pubkey(), params)], &[&admin])
+    }
+
+    /// The decoded config.
+    pub fn config(&self) -> crate::client::device_staking::state::Config {
+        self.env.decode(&pda::config().0)
     }
 
     /// `terminate` by the oracle.

@@ -1,6 +1,7 @@
 //! `stake` (R6): the owner adds to owner_stake at any time except while unstaking.
-use device_staking_tests::client::ix;
+use device_staking_tests::client::ix::{self, Mint};
 use device_staking_tests::world::*;
+use device_staking_tests::SPL_TOKEN;
 
 /// Rules: R5 R6.
 #[test]
@@ -21,7 +22,7 @@ fn the_owner_stakes_and_the_device_becomes_eligible_at_the_minimum() {
     });
 }
 
-/// Rules: R6 R51.
+/// Rules: R6 R32 R51.
 #[test]
 fn stake_refusals() {
     for_each_world(|w| {
@@ -32,6 +33,17 @@ fn stake_refusals() {
             let ix = ix::stake(intruder.pubkey(), device, intruder.token, IO, &w.mint);
             w.send_by(ix, &intruder.key)
         });
+        // tokens of another mint, from the owner's account of that mint
+        let owner = w.owner.clone();
+        w.refused("WrongMint", |w| {
+            let other = Mint { mint: w.create_mint(SPL_TOKEN, 6, &[]), token_program: SPL_TOKEN };
+            let token = w.create_ata(&owner.pubkey(), &other.mint);
+            w.mint_to(&other.mint, &token, IO);
+            w.send_by(ix::stake(owner.pubkey(), device, token, IO, &other), &owner.key)
+        });
+        w.ok(|w| w.set_paused(true));
+        w.refused("Paused", |w| w.stake(device, IO));
+        w.ok(|w| w.set_paused(false));
         w.ok(|w| w.unstake(device));
         w.refused("DeviceUnstaking", |w| w.stake(device, IO));
     });

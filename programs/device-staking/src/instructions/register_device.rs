@@ -3,7 +3,7 @@
 use crate::constants::*;
 use crate::error::StakingError;
 use crate::events::DeviceRegistered;
-use crate::state::{min_required, Config, Device, ExitingPosition};
+use crate::state::{min_required, Config, Device};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -49,41 +49,16 @@ pub fn handler(ctx: Context<RegisterDevice>, device_id: [u8; 32], gpu_count: u16
     config.require_not_paused()?;
     let min = min_required(gpu_count, multiplier_bps, config.params.base_stake_per_gpu)?;
     let owner = ctx.accounts.owner.key();
-    ctx.accounts.device.set_inner(Device {
+    ctx.accounts.device.set_inner(Device::new(
         device_id,
         owner,
-        payer: owner,
-        bump: ctx.bumps.device,
-        stake_vault: ctx.accounts.stake_vault.key(),
-        overflow_vault: ctx.accounts.overflow_vault.key(),
+        ctx.bumps.device,
+        ctx.accounts.stake_vault.key(),
+        ctx.accounts.overflow_vault.key(),
         gpu_count,
         multiplier_bps,
-        min_required: min,
-        grace_min: 0,
-        grace_end: 0,
-        owner_stake: 0,
-        owner_rewards: 0,
-        hired: false,
-        terminated: false,
-        unstaking: false,
-        open_offer: None,
-        filled: None,
-        exiting: [ExitingPosition::default(); MAX_EXITING_POSITIONS],
-        positions_principal: 0,
-        positions_rewards: 0,
-        ticket_principal: 0,
-        live_offers: 0,
-        next_offer_seq: 0,
-        next_ticket_seq: 0,
-        last_block_id: 0,
-        has_block: false,
-        hold_until: 0,
-        hold_incident_start: 0,
-        slash_window_start: 0,
-        slash_window_base: 0,
-        slash_window_used: 0,
-        reserved: [0; RESERVED_BYTES],
-    });
+        min,
+    ));
     emit!(DeviceRegistered {
         device: ctx.accounts.device.key(),
         device_id,

@@ -93,7 +93,7 @@ pub fn handler<'info>(ctx: Context<'info, Slash<'info>>, amount: u64) -> Result<
 
     let taken = from_owner_stake + from_ticket + from_positions;
     require!(taken > 0, StakingError::NothingToSlash);
-    device.slash_window_used += taken;
+    device.record_slash(now, taken)?;
     pay_out(
         &ctx.accounts.token_program.to_account_info(),
         &ctx.accounts.stake_vault.to_account_info(),

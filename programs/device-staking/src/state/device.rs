@@ -113,17 +113,79 @@ pub struct Device {
     pub hold_until: i64,
     /// First hold of the running incident; holds never reach past it + 7 days.
     pub hold_incident_start: i64,
-    /// Start of the current 30-day slashing window (R40).
-    pub slash_window_start: i64,
-    /// Principal of the device when the window opened.
-    pub slash_window_base: u64,
-    /// Slashed so far in the window.
-    pub slash_window_used: u64,
+    /// The slashes of the last 30 days (R40); when every slot is taken, the two oldest merge.
+    pub recent_slashes: [SlashRecord; SLASH_RECORDS],
     /// Room for later versions.
     pub reserved: [u8; RESERVED_BYTES],
 }
 
+/// Slashes remembered per device for the 30-day cap (R40).
+pub const SLASH_RECORDS: usize = 4;
+
+/// One slash, remembered for 30 days (R40).
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace)]
+pub struct SlashRecord {
+    /// When it happened (unix seconds); 0 for a free slot.
+    pub at: i64,
+    /// Tokens it took, in base units.
+    pub amount: u64,
+}
+
+impl SlashRecord {
+    /// Whether this slash counts toward the cap at `now`: it happened in the 30 days up to `now`.
+    pub fn counts_at(&self, now: i64) -> bool {
+        self.at != 0 && now - self.at < SLASH_WINDOW_SECS
+    }
+}
+
 impl Device {
+    /// A newly registered device (R3): no stake, no offers, nothing slashed.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        device_id: [u8; 32],
+        owner: Pubkey,
+        bump: u8,
+        stake_vault: Pubkey,
+        overflow_vault: Pubkey,
+        gpu_count: u16,
+        multiplier_bps: u32,
+        min_required: u64,
+    ) -> Self {
+        Self {
+            device_id,
+            owner,
+            payer: owner,
+            bump,
+            stake_vault,
+            overflow_vault,
+            gpu_count,
+            multiplier_bps,
+            min_required,
+            grace_min: 0,
+            grace_end: 0,
+            owner_stake: 0,
+            owner_rewards: 0,
+            hired: false,
+            terminated: false,
+            unstaking: false,
+            open_offer: None,
+            filled: None,
+            exiting: [ExitingPosition::default(); MAX_EXITING_POSITIONS],
+            positions_principal: 0,
+            positions_rewards: 0,
+            ticket_principal: 0,
+            live_offers: 0,
+            next_offer_seq: 0,
+            next_ticket_seq: 0,
+            last_block_id: 0,
+            has_block: false,
+            hold_until: 0,
+            hold_incident_start: 0,
+            recent_slashes: [SlashRecord::default(); SLASH_RECORDS],
+            reserved: [0; RESERVED_BYTES],
+        }
+    }
+
     /// The seeds the device PDA signs with.
     pub fn signer_seeds(&self) -> [&[u8]; 3] {
         [DEVICE_SEED, &self.device_id, core::slice::from_ref(&self.bump)]
@@ -307,16 +369,40 @@ impl Device {
         add(self.owner_rewards, self.positions_rewards)
     }
 
-    /// R40: how much may still be slashed at `now` under the 30-day cap, opening a new window
-    /// when the last one is over.
-    pub fn slash_allowance(&mut self, now: i64, max_slash_bps: u16) -> Result<u64> {
-        if self.slash_window_start == 0 || now >= add_secs(self.slash_window_start, SLASH_WINDOW_SECS)? {
-            self.slash_window_start = now;
-            self.slash_window_base = self.principal_ledger()?;
-            self.slash_window_used = 0;
+    /// R40: what slashes of the 30 days up to `now` took (records older than that no longer count).
+    pub fn slashed_within_window(&self, now: i64) -> Result<u64> {
+        let mut total = 0;
+        for record in self.recent_slashes.iter().filter(|r| r.counts_at(now)) {
+            total = add(total, record.amount)?;
         }
-        let cap = bps_floor(self.slash_window_base, max_slash_bps);
-        Ok(cap.saturating_sub(self.slash_window_used))
+        Ok(total)
+    }
+
+    /// R40: how much may still be slashed at `now`: `max_slash_bps` of the device's principal
+    /// before the slashes of the last 30 days, minus what those took. Over any 30 days the
+    /// slashes therefore never exceed the cap.
+    pub fn slash_allowance(&self, now: i64, max_slash_bps: u16) -> Result<u64> {
+        let recent = self.slashed_within_window(now)?;
+        let base = add(self.principal_ledger()?, recent)?;
+        Ok(bps_floor(base, max_slash_bps).saturating_sub(recent))
+    }
+
+    /// R40: remembers a slash of `amount` at `now`. Records past the window are dropped; when
+    /// all slots still count, the oldest is merged into the next oldest, keeping the later time:
+    /// the merged amount then counts a little longer, never shorter, so the cap still holds.
+    pub fn record_slash(&mut self, now: i64, amount: u64) -> Result<()> {
+        for record in self.recent_slashes.iter_mut().filter(|r| !r.counts_at(now)) {
+            *record = SlashRecord::default();
+        }
+        self.recent_slashes.sort_by_key(|r| if r.at == 0 { i64::MAX } else { r.at });
+        if self.recent_slashes[SLASH_RECORDS - 1].at != 0 {
+            let oldest = self.recent_slashes[0];
+            self.recent_slashes[1].amount = add(self.recent_slashes[1].amount, oldest.amount)?;
+            self.recent_slashes.rotate_left(1);
+        }
+        let free = self.recent_slashes.iter().position(|r| r.at == 0).unwrap_or(SLASH_RECORDS - 1);
+        self.recent_slashes[free] = SlashRecord { at: now, amount };
+        Ok(())
     }
 
     /// Reduces the principal of position `seq` on the device's mirrors (filled or exiting) by `amount`.
@@ -359,41 +445,10 @@ pub(crate) mod tests {
     pub const IO: u64 = 1_000_000;
 
     pub fn device(min: u64, owner_stake: u64) -> Device {
-        Device {
-            device_id: [7; 32],
-            owner: Pubkey::new_unique(),
-            payer: Pubkey::default(),
-            bump: 255,
-            stake_vault: Pubkey::default(),
-            overflow_vault: Pubkey::default(),
-            gpu_count: 8,
-            multiplier_bps: 100_000,
-            min_required: min,
-            grace_min: 0,
-            grace_end: 0,
-            owner_stake,
-            owner_rewards: 0,
-            hired: false,
-            terminated: false,
-            unstaking: false,
-            open_offer: None,
-            filled: None,
-            exiting: Default::default(),
-            positions_principal: 0,
-            positions_rewards: 0,
-            ticket_principal: 0,
-            live_offers: 0,
-            next_offer_seq: 0,
-            next_ticket_seq: 0,
-            last_block_id: 0,
-            has_block: false,
-            hold_until: 0,
-            hold_incident_start: 0,
-            slash_window_start: 0,
-            slash_window_base: 0,
-            slash_window_used: 0,
-            reserved: [0; RESERVED_BYTES],
-        }
+        let mut d = Device::new([7; 32], Pubkey::new_unique(), 255, Pubkey::default(), Pubkey::default(), 8, 100_000, min);
+        d.payer = Pubkey::default();
+        d.owner_stake = owner_stake;
+        d
     }
 
     fn fill(d: &mut Device, seq: u64, principal: u64) {
@@ -491,12 +546,39 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn r40_slash_window() {
+    fn r40_slash_cap_holds_over_any_thirty_days() {
         let mut d = device(0, 1_000);
         assert_eq!(d.slash_allowance(10, 5_000).unwrap(), 500);
-        d.slash_window_used = 500;
-        assert_eq!(d.slash_allowance(10 + SLASH_WINDOW_SECS - 1, 5_000).unwrap(), 0);
-        assert_eq!(d.slash_allowance(10 + SLASH_WINDOW_SECS, 5_000).unwrap(), 500);
+        d.owner_stake -= 1;
+        d.record_slash(10, 1).unwrap();
+        // one second before the first slash leaves the window: base 1,000, 1 used
+        let t = 10 + SLASH_WINDOW_SECS - 1;
+        assert_eq!(d.slash_allowance(t, 5_000).unwrap(), 499);
+        d.owner_stake -= 499;
+        d.record_slash(t, 499).unwrap();
+        // the first slash has left, the second still counts: (500 + 499) / 2 - 499 = 0
+        assert_eq!(d.slash_allowance(t + 1, 5_000).unwrap(), 0);
+        // once the second has left too, the cap is on what is left
+        assert_eq!(d.slash_allowance(t + SLASH_WINDOW_SECS, 5_000).unwrap(), 250);
+    }
+
+    #[test]
+    fn r40_full_slash_records_merge_without_raising_the_cap() {
+        let mut d = device(0, 10_000);
+        for i in 0..6 {
+            let now = 100 + i * 10;
+            let take = d.slash_allowance(now, 5_000).unwrap().min(100);
+            d.owner_stake -= take;
+            d.record_slash(now, take).unwrap();
+        }
+        assert_eq!(d.slashed_within_window(200).unwrap(), 600);
+        assert!(d.recent_slashes.iter().all(|r| r.at != 0));
+        // the merged records count from their later time: the cap is never raised early
+        assert_eq!(d.slash_allowance(200, 5_000).unwrap(), 5_000 - 600);
+        // the two oldest slashes (at 100 and 110) were merged into the one at 120: they count
+        // until 120 + 30 days, longer than their own time, never shorter
+        assert_eq!(d.slashed_within_window(119 + SLASH_WINDOW_SECS).unwrap(), 600);
+        assert_eq!(d.slashed_within_window(120 + SLASH_WINDOW_SECS).unwrap(), 300);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! `distribute_rewards` (R20, R21): eligible devices only, split by share, each block once.
+//! `distribute_rewards` (R20, R21): the reward authority pays eligible devices, split by share
+//! with remainders to the owner; each block once per device.
 use device_staking_tests::client::ix::{self, RewardTarget};
 use device_staking_tests::client::pda;
 use device_staking_tests::world::*;
@@ -80,5 +81,35 @@ fn distribute_rewards_refusals() {
         w.refused("BlockAlreadyPaid", |w| w.reward(4, now, now, &[(device, 1)]));
         // a later block in the same batch as a repeated one fails as a whole
         w.refused("BlockAlreadyPaid", |w| w.reward(5, now, now, &[(solo, 1), (device, 1)]));
+    });
+}
+
+/// Rules: R5 R20.
+#[test]
+fn an_ineligible_device_is_skipped_but_records_the_block() {
+    for_each_world(|w| {
+        let device = w.staked_device();
+        w.ok(|w| w.unstake(device));
+        let now = w.now();
+        let source = w.token_balance(&w.reward_source);
+        let ok = w.ok(|w| w.reward(3, now, now, &[(device, 1_000)]));
+        assert!(ok.logs.iter().any(|l| l.contains("Program data:")), "the skip is an event");
+        assert_eq!((w.token_balance(&w.reward_source), w.device(&device).owner_rewards), (source, 0));
+        assert_eq!(w.device(&device).last_block_id, 3);
+        w.refused("BlockAlreadyPaid", |w| w.reward(3, now, now, &[(device, 1)]));
+    });
+}
+
+/// Rules: R21.
+#[test]
+fn a_position_filled_after_the_block_start_earns_nothing_for_that_block() {
+    for_each_world(|w| {
+        let (device, seq) = w.costaked_device();
+        let filled = w.now();
+        w.advance(60);
+        w.ok(|w| w.reward(1, filled - 1, w.now(), &[(device, 1_000)]));
+        assert_eq!((w.offer(&device, seq).rewards, w.device(&device).owner_rewards), (0, 1_000));
+        w.ok(|w| w.reward(2, filled, w.now(), &[(device, 1_000)]));
+        assert_eq!((w.offer(&device, seq).rewards, w.device(&device).owner_rewards), (740, 1_260));
     });
 }
