@@ -1,24 +1,32 @@
-//! `demo`: a full lifecycle of one device on an embedded LiteSVM, moving the Clock sysvar
-//! instead of waiting. Prints a timeline (day, actor, action, result, compute units) and every
-//! wallet's and vault's balance, and checks that no token was created or lost.
-use crate::json::Json;
+//! `demo`: a full lifecycle of one device, told once and played on any [`Chain`]. By default on
+//! its own embedded LiteSVM, where the Clock sysvar is moved instead of waited for and a day of
+//! the story is a day of the Clock. With `--url` on that chain: a LiteSVM state file (the Clock
+//! is moved there too) or a validator, whose Clock cannot be moved: the config gets windows of
+//! seconds, a day of the story lasts a few seconds of the Clock, and the demo waits for each
+//! deadline. Prints a timeline (day, actor, action, result, compute units) and every wallet's
+//! and vault's balance, and checks that no token was created or lost.
 use crate::chain::litesvm::program_path;
-use crate::chain::SendError;
-use crate::svm::Svm;
+use crate::chain::{Chain, SendError};
+use crate::commands::operator::differences;
+use crate::json::Json;
+use crate::stage::Stage;
 use crate::table;
 use crate::Output;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use device_staking_client::device_staking::instructions::initialize::InitializeArgs;
-use device_staking_client::device_staking::state::{Config, Device, Offer, Ticket};
+use device_staking_client::device_staking::state::{Config, Device, Offer, Params, Ticket};
 use device_staking_client::format::{duration, percent_bps, tokens};
 use device_staking_client::{ix, pda};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-/// The Clock's unix time at "d 0".
+/// The Clock's unix time at "d 0" on the embedded LiteSVM.
 const START: i64 = 1_750_000_000;
 const DAY: i64 = 86_400;
+/// How long a day of the story lasts on a chain given with `--url`, unless told: the cover
+/// window (7 days) is then 21 s and the cooldown (14 days) 42 s.
+pub const CHAIN_DAY_SECS: i64 = 3;
 /// The mint's decimals; one token is `UNIT` base units.
 const DECIMALS: u8 = 6;
 const UNIT: u64 = 1_000_000;
@@ -30,19 +38,38 @@ const OFFER: u64 = 8_000 * UNIT;
 const SHARE_BPS: u16 = 7_400;
 /// One block's rewards for the device, paid once a day.
 const DAILY_REWARD: u64 = 1_000 * UNIT;
+/// Lamports every wallet of the story is topped up to: the rents of the accounts it opens.
+const WALLET_LAMPORTS: u64 = 1_000_000_000;
+
+/// Where the story plays.
+pub enum Venue {
+    /// Its own LiteSVM, made for the run and dropped after it.
+    Embedded,
+    /// A chain given with `--url`.
+    Chain {
+        /// The chain.
+        chain: Box<dyn Chain>,
+        /// The wallet of `-k`: it pays every fee and the wallets' SOL, is the mint authority,
+        /// and must be the program's upgrade authority to create the config.
+        payer: Keypair,
+        /// How many seconds of the Clock a day of the story lasts.
+        day_secs: i64,
+    },
+}
 
 /// One line of the timeline.
 struct Row {
-    /// Seconds since "d 0".
-    at: i64,
+    /// The Clock's unix time when it happened.
+    clock: i64,
     actor: &'static str,
     action: String,
     result: String,
-    /// Compute units of the transaction (`None` for set-up that is not the program's).
+    /// Compute units of the transaction (`None` for set-up that is not the program's, or when
+    /// the chain does not report them).
     cu: Option<u64>,
 }
 
-/// The wallets of the story, each a funded keypair.
+/// The wallets of the story, the mint's keypair and the device's id.
 struct Cast {
     deployer: Keypair,
     admin: Keypair,
@@ -54,12 +81,28 @@ struct Cast {
     a: Keypair,
     b: Keypair,
     keeper: Keypair,
+    mint: Keypair,
+    device_id: [u8; 32],
+}
+
+/// `text` as a device id (at most 32 bytes, padded with zeros).
+fn device_id(text: &str) -> [u8; 32] {
+    let mut id = [0u8; 32];
+    id[..text.len()].copy_from_slice(text.as_bytes());
+    id
+}
+
+/// A key that only the holder of `payer` can derive again: SHA-256 of a label, the role's name
+/// and `payer`'s secret.
+fn derived_key(payer: &Keypair, role: &str) -> Keypair {
+    let seed = solana_sha256_hasher::hashv(&[b"device-staking demo", role.as_bytes(), &payer.secret_bytes()[..]]);
+    Keypair::new_from_array(seed.to_bytes())
 }
 
 impl Cast {
-    /// Fixed keys (secret seeds 1..=10), so that addresses, PDA bumps and therefore compute
-    /// units are the same on every run.
-    fn new() -> Self {
+    /// The embedded run's cast: fixed keys (secret seeds 1..=11) and device id, so that
+    /// addresses, PDA bumps and therefore compute units are the same on every run.
+    fn fixed() -> Self {
         let key = |n: u8| Keypair::new_from_array([n; 32]);
         Self {
             deployer: key(1),
@@ -72,6 +115,31 @@ impl Cast {
             a: key(8),
             b: key(9),
             keeper: key(10),
+            mint: key(11),
+            device_id: device_id("demo-h100-x8-01"),
+        }
+    }
+
+    /// The cast on a chain given with `--url`. The deployer is `payer`. The roles (admin,
+    /// oracle, reward and slash authorities, treasury) are derived from `payer`, so that a later
+    /// run with the same wallet finds them in the config an earlier run made. The owner, the
+    /// co-stakers, the keeper, the mint and the device id are new on every run.
+    fn for_chain(payer: &Keypair) -> Self {
+        let owner = Keypair::new();
+        let device = format!("demo-h100-x8-{}", &owner.pubkey().to_string()[..8]);
+        Self {
+            deployer: payer.insecure_clone(),
+            admin: derived_key(payer, "admin"),
+            oracle: derived_key(payer, "oracle"),
+            rewards: derived_key(payer, "reward authority"),
+            slasher: derived_key(payer, "slash authority"),
+            treasury: derived_key(payer, "treasury"),
+            owner,
+            a: Keypair::new(),
+            b: Keypair::new(),
+            keeper: Keypair::new(),
+            mint: Keypair::new(),
+            device_id: device_id(&device),
         }
     }
 
@@ -90,6 +158,18 @@ impl Cast {
         ]
     }
 
+    /// The config's roles, and `params` (`None`: the protocol's defaults).
+    fn initialize_args(&self, params: Option<Params>) -> InitializeArgs {
+        InitializeArgs {
+            admin: self.admin.pubkey(),
+            oracle: self.oracle.pubkey(),
+            reward_authority: self.rewards.pubkey(),
+            slash_authority: self.slasher.pubkey(),
+            treasury: self.treasury.pubkey(),
+            params,
+        }
+    }
+
     /// The display name of a co-staker wallet.
     fn costaker_name(&self, wallet: &Pubkey) -> &'static str {
         if *wallet == self.a.pubkey() {
@@ -102,7 +182,18 @@ impl Cast {
     }
 }
 
-/// A token account the demo accounts for: its name, address and starting balance.
+/// The config's parameters: the protocol's defaults with every duration scaled to a day of
+/// `day_secs` Clock seconds (the defaults themselves when a day is a day).
+fn story_params(day_secs: i64) -> Result<Params, String> {
+    let mut params = Params::defaults(DECIMALS).map_err(|e| e.to_string())?;
+    let scale = |secs: i64| secs * day_secs / DAY;
+    params.cover_window_secs = scale(params.cover_window_secs);
+    params.cooldown_secs = scale(params.cooldown_secs);
+    params.role_change_delay_secs = scale(params.role_change_delay_secs);
+    Ok(params)
+}
+
+/// A token account the demo accounts for: its name, address and balance when the story starts.
 struct Holding {
     name: &'static str,
     address: Pubkey,
@@ -110,79 +201,151 @@ struct Holding {
 }
 
 struct Demo {
-    svm: Svm,
+    stage: Stage,
+    /// Seconds of the Clock a day of the story lasts.
+    day_secs: i64,
+    /// The Clock's unix time at "d 0" (once the set-up is done).
+    start: i64,
     mint: ix::Mint,
     device: Pubkey,
     rows: Vec<Row>,
     next_block: u64,
+    /// Where the next block of rewards starts: the end of the last one, or the time the
+    /// position that earns from it was filled, whichever is later.
+    block_start: i64,
+    /// Whether the config was made by an earlier run and reused.
+    reused_config: bool,
+    /// Tokens minted by this run's set-up.
+    minted: u64,
+    /// The mint's supply when the story starts.
+    supply_start: u64,
     /// Every wallet's and vault's token account, complete once `play` finished.
     holdings: Vec<Holding>,
 }
 
-/// Runs the story and prints it; an error names the step that failed and why.
-pub fn run(output: Output) -> Result<(), String> {
-    let path = program_path()?;
-    let cast = Cast::new();
-    let mut demo = Demo {
-        svm: Svm::new(&path, &cast.deployer.pubkey(), START)?,
-        mint: ix::Mint { mint: Pubkey::default(), token_program: anchor_spl::token::ID },
-        device: Pubkey::default(),
-        rows: Vec::new(),
-        next_block: 1,
-        holdings: Vec::new(),
+/// Runs the story on `venue` and prints it; an error names the step that failed and why.
+pub fn run(output: Output, venue: Venue) -> Result<(), String> {
+    let (stage, cast, day_secs) = match venue {
+        Venue::Embedded => {
+            let cast = Cast::fixed();
+            let stage = Stage::embedded(&program_path()?, &cast.deployer.pubkey(), START, Keypair::new_from_array([12; 32]))?;
+            (stage, cast, DAY)
+        }
+        Venue::Chain { chain, payer, day_secs } => {
+            let cast = Cast::for_chain(&payer);
+            (Stage::new(chain, payer), cast, day_secs)
+        }
     };
+    let mut demo = Demo::new(stage, day_secs, pda::device(&cast.device_id).0);
     let story = demo.play(&cast);
     let totals = story.is_ok().then(|| demo.totals());
-    match output {
-        Output::Text => demo.print_text(totals),
-        Output::Json => demo.print_json(totals),
+    // a demo refused before its first step (e.g. by a config it cannot use) has nothing to show
+    if !demo.rows.is_empty() {
+        match output {
+            Output::Text => demo.print_text(totals),
+            Output::Json => demo.print_json(totals),
+        }
     }
     story.map_err(|e| format!("the demo stopped: {e}"))?;
-    let Totals { minted, end, supply } = demo.totals();
-    if end != minted || supply != minted {
-        return Err(format!(
-            "tokens were lost or created: minted {}, balances sum to {}, mint supply {}",
-            demo.io(minted),
-            demo.io(end),
-            demo.io(supply)
-        ));
+    match totals {
+        Some(totals) if !totals.balanced() => Err(format!(
+            "tokens were lost or created: the accounts held {} when the story started and {} at its end; the mint supply went from {} to {}",
+            demo.io(totals.start),
+            demo.io(totals.end),
+            demo.io(totals.supply_start),
+            demo.io(totals.supply_end)
+        )),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
-/// The sums the demo checks: what was minted (the starting balances), what the accounts hold
-/// at the end, and the mint's supply.
+/// The sums the demo checks: what its accounts held when the story started and at its end,
+/// and the mint's supply then and at the end.
 #[derive(Clone, Copy)]
 struct Totals {
-    minted: u64,
+    start: u64,
     end: u64,
-    supply: u64,
+    supply_start: u64,
+    supply_end: u64,
+}
+
+impl Totals {
+    /// Nothing lost, nothing created: the accounts end with what they started with, and no
+    /// token was minted or burnt meanwhile.
+    fn balanced(&self) -> bool {
+        self.end == self.start && self.supply_end == self.supply_start
+    }
 }
 
 impl Demo {
+    /// A story not yet played on `stage`, with days of `day_secs` Clock seconds, about `device`.
+    fn new(stage: Stage, day_secs: i64, device: Pubkey) -> Self {
+        Self {
+            stage,
+            day_secs,
+            start: 0,
+            mint: ix::Mint { mint: Pubkey::default(), token_program: anchor_spl::token::ID },
+            device,
+            rows: Vec::new(),
+            next_block: 1,
+            block_start: 0,
+            reused_config: false,
+            minted: 0,
+            supply_start: 0,
+            holdings: Vec::new(),
+        }
+    }
+
     fn io(&self, amount: u64) -> String {
         format!("{} IO", tokens(amount, DECIMALS))
     }
 
-    fn now(&self) -> i64 {
-        self.svm.now()
+    fn now(&self) -> Result<i64, String> {
+        self.stage.now()
     }
 
-    fn at_day(&mut self, day: i64) {
-        self.svm.warp_to(START + day * DAY);
+    /// A Clock time as seconds of the story since "d 0".
+    fn story_secs(&self, unix_ts: i64) -> i64 {
+        (unix_ts - self.start) * DAY / self.day_secs
+    }
+
+    /// "d 14" / "d 25 +1s": a Clock time as days of the story since the start.
+    fn day_of(&self, unix_ts: i64) -> String {
+        day_label(self.story_secs(unix_ts))
+    }
+
+    /// A span of Clock seconds as time of the story, "14 d"; on a chain where a day is shorter,
+    /// with the Clock's seconds: "14 d (42 s)".
+    fn span(&self, secs: i64) -> String {
+        let story = duration(secs * DAY / self.day_secs);
+        if self.day_secs == DAY {
+            story
+        } else {
+            format!("{story} ({secs} s)")
+        }
+    }
+
+    /// A block from `from` to `to` (Clock times): "d 0..1", or "d 5 +6h..d 6" off whole days.
+    fn period(&self, from: i64, to: i64) -> String {
+        let (from, to) = (self.story_secs(from), self.story_secs(to));
+        if from.rem_euclid(DAY) == 0 && to.rem_euclid(DAY) == 0 {
+            format!("d {}..{}", from / DAY, to / DAY)
+        } else {
+            format!("{}..{}", day_label(from), day_label(to))
+        }
+    }
+
+    /// Waits (or moves the Clock) until `day` of the story.
+    fn at_day(&mut self, day: i64) -> Result<(), String> {
+        self.stage.wait_until(self.start + day * self.day_secs, &format!("d {day}"))
     }
 
     fn device_state(&self) -> Result<Device, String> {
-        self.svm.decode(&self.device)
+        self.stage.decode(&self.device)
     }
 
     fn offer(&self, seq: u64) -> Result<Offer, String> {
-        self.svm.decode(&pda::offer(&self.device, seq).0)
-    }
-
-    /// "d 14" / "d 25 +1s": a Clock time as days since the start.
-    fn day_of(&self, unix_ts: i64) -> String {
-        day_label(unix_ts - START)
+        self.stage.decode(&pda::offer(&self.device, seq).0)
     }
 
     /// Sends `ixs` as `actor` doing `action` and records the row with the result `describe`
@@ -195,30 +358,32 @@ impl Demo {
         signers: &[&Keypair],
         describe: impl FnOnce(&Self) -> Result<String, String>,
     ) -> Result<(), String> {
-        let cu = self.svm.send(ixs, signers).map_err(|refusal| self.failed(actor, &action, &refusal))?;
+        let cu = self.stage.send(ixs, signers).map_err(|refusal| self.failed(actor, &action, &refusal))?;
         let result = describe(self)?;
-        self.rows.push(Row { at: self.now() - START, actor, action, result, cu: Some(cu) });
+        self.rows.push(Row { clock: self.now()?, actor, action, result, cu });
         Ok(())
     }
 
     /// Like [`Demo::step`] for a transaction the program must refuse: records the error's name.
     fn refused(&mut self, actor: &'static str, action: String, ixs: &[Instruction], signers: &[&Keypair]) -> Result<(), String> {
-        match self.svm.send(ixs, signers) {
+        match self.stage.send(ixs, signers) {
             Ok(_) => Err(format!("{actor}: {action}: succeeded but the program should have refused it")),
             Err(refusal) => {
-                let result = format!("refused: {refusal}");
-                self.rows.push(Row { at: self.now() - START, actor, action, result, cu: match &refusal {
+                let cu = match &refusal {
                     SendError::Refused(r) => r.compute_units,
                     SendError::Failed(_) => None,
-                } });
+                };
+                let row = Row { clock: self.now()?, actor, action, result: format!("refused: {refusal}"), cu };
+                self.rows.push(row);
                 Ok(())
             }
         }
     }
 
-    /// A set-up row (not a program instruction).
-    fn note(&mut self, actor: &'static str, action: String, result: String) {
-        self.rows.push(Row { at: self.now() - START, actor, action, result, cu: None });
+    /// A row that is not a program instruction (set-up, a reused config).
+    fn note(&mut self, actor: &'static str, action: String, result: String) -> Result<(), String> {
+        self.rows.push(Row { clock: self.now()?, actor, action, result, cu: None });
+        Ok(())
     }
 
     fn failed(&self, actor: &str, action: &str, refusal: &SendError) -> String {
@@ -230,17 +395,69 @@ impl Demo {
         format!("{actor}: {action}: {refusal}\n  last program logs:\n    {}", tail.join("\n    "))
     }
 
-    /// Everything before the program's first instruction: funding, the mint, the token accounts.
-    fn setup(&mut self, cast: &Cast) -> Result<(), String> {
-        for keypair in cast.all() {
-            self.svm.fund(&keypair.pubkey());
+    /// The parameters the story depends on, for the timeline.
+    fn params_summary(&self, params: &Params) -> String {
+        format!(
+            "base {}/GPU, cover {}, cooldown {}, cap {}",
+            self.io(params.base_stake_per_gpu),
+            self.span(params.cover_window_secs),
+            self.span(params.cooldown_secs),
+            percent_bps(params.max_costake_bps.into())
+        )
+    }
+
+    /// Whether the demo can play on the config an earlier run left: the same roles (derived from
+    /// the paying wallet), the parameters of this day length, and a mint of [`DECIMALS`]
+    /// decimals that the paying wallet may mint. Otherwise an error that lists what differs.
+    fn check_reusable(&self, cast: &Cast, config: &Config) -> Result<(), String> {
+        let params = story_params(self.day_secs)?;
+        let mut problems = differences(config, &cast.initialize_args(None), &config.mint, &params, self.now()?);
+        let payer = self.stage.payer().pubkey();
+        match self.stage.mint_info(&config.mint) {
+            Ok(info) if info.decimals != DECIMALS => problems.push(format!("mint decimals: on chain {}, the story needs {DECIMALS}", info.decimals)),
+            Ok(info) if info.mint_authority != Some(payer) => problems.push(format!(
+                "mint authority: on chain {}, the story mints with the -k wallet {payer}",
+                info.mint_authority.map_or("none".to_string(), |a| a.to_string())
+            )),
+            Ok(_) => {}
+            Err(e) => problems.push(e),
         }
-        let token_program = self.mint.token_program;
+        if problems.is_empty() {
+            return Ok(());
+        }
+        Err(format!(
+            "the chain already has a config ({}) that is not the one an earlier demo run with this -k wallet and --day-seconds {} made, \
+and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (a validator started on a new ledger), or with the -k wallet and \
+--day-seconds of the run that made this config.",
+            pda::config().0,
+            self.day_secs,
+            problems.join("\n  ")
+        ))
+    }
+
+    /// Everything before the story: the check of a config an earlier run left (before anything
+    /// is sent), SOL for the wallets, the mint (the config's, when an earlier run made the
+    /// config), the token accounts and the tokens. Returns the existing config, if any.
+    fn setup(&mut self, cast: &Cast) -> Result<Option<Config>, String> {
         fn refused(what: &'static str) -> impl Fn(SendError) -> String {
             move |r| format!("set-up: {what}: {r}")
         }
-        self.mint.mint = self.svm.create_mint(&Keypair::new_from_array([11; 32]), &token_program, DECIMALS).map_err(refused("create the mint"))?;
-        let mint = self.mint.mint;
+        let existing: Option<Config> = self.stage.find(&pda::config().0)?;
+        if let Some(config) = &existing {
+            self.check_reusable(cast, config)?;
+        }
+        let wallets: Vec<Pubkey> = cast.all().iter().map(|k| k.pubkey()).collect();
+        self.stage.fund(&wallets, WALLET_LAMPORTS).map_err(refused("fund the wallets"))?;
+        self.mint = match &existing {
+            Some(config) => ix::Mint { mint: config.mint, token_program: config.token_program },
+            None => {
+                let token_program = anchor_spl::token::ID;
+                let mint = self.stage.create_mint(&cast.mint, &token_program, DECIMALS).map_err(refused("create the mint"))?;
+                ix::Mint { mint, token_program }
+            }
+        };
+        self.reused_config = existing.is_some();
+        let ix::Mint { mint, token_program } = self.mint;
         let funding = [
             ("owner", &cast.owner, 16_000 * UNIT),
             ("co-staker A", &cast.a, OFFER),
@@ -249,58 +466,57 @@ impl Demo {
             ("treasury", &cast.treasury, 0),
         ];
         for (name, wallet, amount) in funding {
-            let ata = self.svm.create_ata(&wallet.pubkey(), &mint, &token_program).map_err(refused("create an ATA"))?;
+            let ata = self.stage.create_ata(&wallet.pubkey(), &mint, &token_program).map_err(refused("create an ATA"))?;
             if amount > 0 {
-                self.svm.mint_to(&mint, &token_program, &ata, amount).map_err(refused("mint"))?;
+                self.stage.mint_to(&mint, &token_program, &ata, amount).map_err(refused("mint"))?;
             }
-            self.holdings.push(Holding { name, address: ata, start: amount });
+            self.holdings.push(Holding { name, address: ata, start: self.stage.token_balance(&ata) });
         }
-        let total: u64 = funding.iter().map(|f| f.2).sum();
+        self.minted = funding.iter().map(|f| f.2).sum();
+        self.supply_start = self.stage.supply(&mint);
+        self.start = self.now()?;
         let minted: Vec<String> =
             funding.iter().filter(|f| f.2 > 0).map(|(name, _, amount)| format!("{} {}", short(name), tokens(*amount / UNIT, 0))).collect();
-        self.note(
-            "set-up",
-            format!("SPL Token mint, {DECIMALS} decimals; ATAs"),
-            format!("minted {}: {}", self.io(total), minted.join(", ")),
-        );
-        Ok(())
+        let action = match existing {
+            Some(_) => format!("the config's mint, {DECIMALS} decimals; ATAs"),
+            None => format!("SPL Token mint, {DECIMALS} decimals; ATAs"),
+        };
+        self.note("set-up", action, format!("minted {}: {}", self.io(self.minted), minted.join(", ")))?;
+        Ok(existing)
     }
 
     /// The story.
     fn play(&mut self, cast: &Cast) -> Result<(), String> {
-        self.setup(cast)?;
+        let existing = self.setup(cast)?;
         let (owner, a, b) = (cast.owner.pubkey(), cast.a.pubkey(), cast.b.pubkey());
         let mint = self.mint;
         let owner_token = ix::associated_token(&owner, &mint);
         let source = ix::associated_token(&cast.rewards.pubkey(), &mint);
 
         // d 0: config, device, stake, offer, fill
-        let args = InitializeArgs {
-            admin: cast.admin.pubkey(),
-            oracle: cast.oracle.pubkey(),
-            reward_authority: cast.rewards.pubkey(),
-            slash_authority: cast.slasher.pubkey(),
-            treasury: cast.treasury.pubkey(),
-            params: None,
-        };
-        let init = ix::initialize(cast.deployer.pubkey(), mint.mint, mint.token_program, args);
-        self.step("deployer", "initialize (default params)".into(), &[init], &[&cast.deployer], |d| {
-            let config: Config = d.svm.decode(&pda::config().0)?;
-            let p = config.params;
-            Ok(format!(
-                "base {}/GPU, cover {}, cooldown {}, cap {}",
-                d.io(p.base_stake_per_gpu),
-                duration(p.cover_window_secs),
-                duration(p.cooldown_secs),
-                percent_bps(p.max_costake_bps.into())
-            ))
-        })?;
+        match existing {
+            Some(config) => {
+                let result = format!("reused: an earlier run made it; {}", self.params_summary(&config.params));
+                self.note("deployer", "initialize: the config exists".into(), result)?;
+            }
+            None => {
+                let params = story_params(self.day_secs)?;
+                let defaults = Params::defaults(DECIMALS).map_err(|e| e.to_string())?;
+                let args = cast.initialize_args((params != defaults).then_some(params));
+                let action = match args.params {
+                    None => "initialize (default params)".to_string(),
+                    Some(_) => format!("initialize (default params; a day is {} s)", self.day_secs),
+                };
+                let init = ix::initialize(cast.deployer.pubkey(), mint.mint, mint.token_program, args);
+                self.step("deployer", action, &[init], &[&cast.deployer], |d| {
+                    let config: Config = d.stage.decode(&pda::config().0)?;
+                    Ok(d.params_summary(&config.params))
+                })?;
+            }
+        }
 
-        let mut device_id = [0u8; 32];
-        device_id[..15].copy_from_slice(b"demo-h100-x8-01");
-        self.device = pda::device(&device_id).0;
         let device = self.device;
-        let register = ix::register_device(owner, cast.oracle.pubkey(), device_id, GPUS, MULTIPLIER_BPS, &mint);
+        let register = ix::register_device(owner, cast.oracle.pubkey(), cast.device_id, GPUS, MULTIPLIER_BPS, &mint);
         let action = format!("register_device: {GPUS} GPUs x{}", MULTIPLIER_BPS / 10_000);
         self.step("owner+oracle", action, &[register], &[&cast.owner, &cast.oracle], |d| {
             Ok(format!("minimum {}", d.io(d.device_state()?.min_required)))
@@ -354,12 +570,12 @@ impl Demo {
 
         // d 11: A's wait is over (its unlock stays cancel + 21 d); the owner unstakes with B
         let wait_end = self.offer(first)?.wait_end;
-        self.svm.warp_to(wait_end);
+        self.stage.wait_until(wait_end, &format!("the end of co-staker A's wait ({})", self.day_of(wait_end)))?;
         let state = self.device_state()?;
-        let unstake = ix::unstake_for(owner, device, &state, self.now());
+        let unstake = ix::unstake_for(owner, device, &state, self.now()?);
         let ticket_seq = state.next_ticket_seq;
         self.step("owner", "unstake".into(), &[unstake], &[&cast.owner], |d| {
-            let ticket: Ticket = d.svm.decode(&pda::ticket(&device, ticket_seq).0)?;
+            let ticket: Ticket = d.stage.decode(&pda::ticket(&device, ticket_seq).0)?;
             let b_unlock = d.offer(second)?.unlock_at;
             Ok(format!(
                 "ticket #{ticket_seq} {} unlocks {}; B cooling, unlocks {} (no wait)",
@@ -370,22 +586,24 @@ impl Demo {
         })?;
 
         // a day before the unlocks: too early
-        let ticket: Ticket = self.svm.decode(&pda::ticket(&device, ticket_seq).0)?;
+        let ticket: Ticket = self.stage.decode(&pda::ticket(&device, ticket_seq).0)?;
         let a_offer = self.offer(first)?;
         let b_offer = self.offer(second)?;
-        self.svm.warp_to(a_offer.unlock_at.min(ticket.unlock_at) - DAY);
-        let early = ix::withdraw_position(cast.keeper.pubkey(), device, first, a, a_offer.payer, &mint);
-        self.refused("anyone", format!("withdraw_position #{first} (A)"), &[early], &[&cast.keeper])?;
+        let early = a_offer.unlock_at.min(ticket.unlock_at) - self.day_secs;
+        self.stage.wait_until(early, &format!("a day before the unlocks ({})", self.day_of(early)))?;
+        let withdraw_early = ix::withdraw_position(cast.keeper.pubkey(), device, first, a, a_offer.payer, &mint);
+        self.refused("anyone", format!("withdraw_position #{first} (A)"), &[withdraw_early], &[&cast.keeper])?;
 
         // the unlocks: the ticket and B's position (unstake + 14 d), A's position (cancel + 21 d)
-        self.svm.warp_to(ticket.unlock_at.max(b_offer.unlock_at).max(a_offer.unlock_at));
-        let owner_before = self.svm.token_balance(&owner_token);
+        let unlocks = ticket.unlock_at.max(b_offer.unlock_at).max(a_offer.unlock_at);
+        self.stage.wait_until(unlocks, &format!("the unlocks ({})", self.day_of(unlocks)))?;
+        let owner_before = self.stage.token_balance(&owner_token);
         let withdraw = ix::withdraw_ticket(cast.keeper.pubkey(), device, owner, ticket_seq, ticket.payer, &mint);
         self.step("anyone", format!("withdraw_ticket #{ticket_seq}"), &[withdraw], &[&cast.keeper], |d| {
-            let paid = d.svm.token_balance(&owner_token) - owner_before;
-            Ok(format!("owner paid {}; unlock = unstake + {}", d.io(paid), duration(ticket.unlock_at - wait_end)))
+            let paid = d.stage.token_balance(&owner_token) - owner_before;
+            Ok(format!("owner paid {}; unlock = unstake + {}", d.io(paid), d.span(ticket.unlock_at - ticket.created_at)))
         })?;
-        let since = [("unstake", wait_end), ("cancel", a_offer.cancelled_at)];
+        let since = [("unstake", ticket.created_at), ("cancel", a_offer.cancelled_at)];
         for ((seq, costaker, offer), since) in [(second, b, b_offer), (first, a, a_offer)].into_iter().zip(since) {
             self.withdraw_position(cast, seq, &costaker, &offer, since)?;
         }
@@ -413,7 +631,7 @@ impl Demo {
         let stake = ix::stake(owner, self.device, ix::associated_token(&owner, &self.mint), amount, &self.mint);
         self.step("owner", format!("stake {}", self.io(amount)), &[stake], &[&cast.owner], |d| {
             let device = d.device_state()?;
-            let now = d.now();
+            let now = d.now()?;
             Ok(format!(
                 "owner stake {}; counted {}; {}",
                 d.io(device.owner_stake),
@@ -424,6 +642,7 @@ impl Demo {
     }
 
     /// The owner offers [`OFFER`] at [`SHARE_BPS`] and `costaker` fills it; returns its seq.
+    /// The next block of rewards starts when the position was filled, so that it earns from it.
     fn offer_and_fill(&mut self, cast: &Cast, costaker: &Keypair, name: &'static str) -> Result<u64, String> {
         let (owner, device, mint) = (cast.owner.pubkey(), self.device, self.mint);
         let seq = self.device_state()?.next_offer_seq;
@@ -434,26 +653,29 @@ impl Demo {
         let fill = ix::fill_offer(costaker.pubkey(), device, seq, OFFER, SHARE_BPS, token, &mint);
         self.step(name, format!("fill_offer #{seq}"), &[fill], &[costaker], |d| {
             let device = d.device_state()?;
-            let config: Config = d.svm.decode(&pda::config().0)?;
+            let config: Config = d.stage.decode(&pda::config().0)?;
+            let now = d.now()?;
             Ok(format!(
                 "counted {}; owner overflow {}",
-                d.io(device.counted_stake(d.now())),
-                tokens(device.owner_overflow(config.params.max_costake_bps, d.now()), DECIMALS)
+                d.io(device.counted_stake(now)),
+                tokens(device.owner_overflow(config.params.max_costake_bps, now), DECIMALS)
             ))
         })?;
+        self.block_start = self.block_start.max(self.offer(seq)?.filled_at);
         Ok(seq)
     }
 
-    /// At `day`, the reward authority pays the block of the day before ([`DAILY_REWARD`]).
+    /// At `day`, the reward authority pays the block that ends then ([`DAILY_REWARD`]).
     fn reward_day(&mut self, cast: &Cast, source: &Pubkey, day: i64) -> Result<(), String> {
-        self.at_day(day);
+        self.at_day(day)?;
         let before = self.device_state()?;
         let target = ix::RewardTarget { device: self.device, amount: DAILY_REWARD, filled_seq: before.filled.map(|f| f.seq) };
         let block = self.next_block;
         self.next_block += 1;
-        let (start, end) = (START + (day - 1) * DAY, START + day * DAY);
+        let (start, end) = (self.block_start, self.now()?);
+        self.block_start = end;
         let pay = ix::distribute_rewards(cast.rewards.pubkey(), *source, block, start, end, &[target], &self.mint);
-        let action = format!("distribute_rewards #{block} (d {}..{day})", day - 1);
+        let action = format!("distribute_rewards #{block} ({})", self.period(start, end));
         self.step("rewards", action, &[pay], &[&cast.rewards], |d| {
             let after = d.device_state()?;
             let to_owner = after.owner_rewards - before.owner_rewards;
@@ -476,15 +698,15 @@ impl Demo {
     /// The result names the unlock as `since.0 + (unlock - since.1)`, e.g. "cancel + 21 d".
     fn withdraw_position(&mut self, cast: &Cast, seq: u64, costaker: &Pubkey, offer: &Offer, since: (&str, i64)) -> Result<(), String> {
         let token = ix::associated_token(costaker, &self.mint);
-        let before = self.svm.token_balance(&token);
+        let before = self.stage.token_balance(&token);
         let keeper = cast.keeper.pubkey();
         let withdraw = ix::withdraw_position(keeper, self.device, seq, *costaker, offer.payer, &self.mint);
         let name = cast.costaker_name(costaker);
         let action = format!("withdraw_position #{seq} ({})", short(name));
         let unlock = offer.unlock_at;
         self.step("anyone", action, &[withdraw], &[&cast.keeper], |d| {
-            let paid = d.svm.token_balance(&token) - before;
-            let closed = if d.svm.exists(&pda::offer(&d.device, seq).0) { "" } else { ", closed" };
+            let paid = d.stage.token_balance(&token) - before;
+            let closed = if d.stage.exists(&pda::offer(&d.device, seq).0) { "" } else { ", closed" };
             Ok(format!(
                 "{} paid {} ({} + {} rewards){closed}; unlock = {} + {}",
                 short(name),
@@ -492,26 +714,34 @@ impl Demo {
                 tokens(offer.principal, DECIMALS),
                 tokens(paid - offer.principal, DECIMALS),
                 since.0,
-                duration(unlock - since.1)
+                d.span(unlock - since.1)
             ))
         })
     }
 
     fn totals(&self) -> Totals {
         Totals {
-            minted: self.holdings.iter().map(|h| h.start).sum(),
-            end: self.holdings.iter().map(|h| self.svm.token_balance(&h.address)).sum(),
-            supply: self.svm.supply(&self.mint.mint),
+            start: self.holdings.iter().map(|h| h.start).sum(),
+            end: self.holdings.iter().map(|h| self.stage.token_balance(&h.address)).sum(),
+            supply_start: self.supply_start,
+            supply_end: self.stage.supply(&self.mint.mint),
         }
     }
 
     /// The timeline as a table, then (when the story finished) the balances and the check.
     fn print_text(&self, totals: Option<Totals>) {
+        if self.day_secs != DAY {
+            let reused = if self.reused_config { "; the config of an earlier run is reused" } else { "" };
+            println!("a day of the story lasts {} s of the chain's Clock{reused}\n", self.day_secs);
+        }
         let header = ["day", "actor", "action", "result", "CU"].map(String::from);
         let cells: Vec<[String; 5]> = self
             .rows
             .iter()
-            .map(|r| [day_label(r.at), r.actor.into(), r.action.clone(), r.result.clone(), r.cu.map_or(String::new(), |c| tokens(c, 0))])
+            .map(|r| {
+                let cu = r.cu.map_or(String::new(), |c| tokens(c, 0));
+                [self.day_of(r.clock), r.actor.into(), r.action.clone(), r.result.clone(), cu]
+            })
             .collect();
         print_table(&header, &cells, 4);
         let Some(totals) = totals else { return };
@@ -521,24 +751,35 @@ impl Demo {
             .holdings
             .iter()
             .map(|h| {
-                let end = self.svm.token_balance(&h.address);
+                let end = self.stage.token_balance(&h.address);
                 [h.name.into(), tokens(h.start, DECIMALS), tokens(end, DECIMALS), signed(end as i128 - h.start as i128)]
             })
             .collect();
         cells.push([
             "total".into(),
-            tokens(totals.minted, DECIMALS),
+            tokens(totals.start, DECIMALS),
             tokens(totals.end, DECIMALS),
-            signed(totals.end as i128 - totals.minted as i128),
+            signed(totals.end as i128 - totals.start as i128),
         ]);
         print_table(&header, &cells, 1);
-        let verdict = if totals.end == totals.minted && totals.supply == totals.minted { "nothing lost" } else { "MISMATCH" };
-        println!(
-            "\nminted {} = balances {} = mint supply {}: {verdict}",
-            self.io(totals.minted),
-            self.io(totals.end),
-            self.io(totals.supply)
-        );
+        let verdict = if totals.balanced() { "nothing lost" } else { "MISMATCH" };
+        if totals.supply_start == totals.start {
+            // the story's accounts hold the whole supply of a mint made for it
+            println!(
+                "\nminted {} = balances {} = mint supply {}: {verdict}",
+                self.io(totals.start),
+                self.io(totals.end),
+                self.io(totals.supply_end)
+            );
+        } else {
+            println!(
+                "\nbalances {} at the start = {} at the end; mint supply {} at the start = {} at the end (earlier runs hold the rest): {verdict}",
+                self.io(totals.start),
+                self.io(totals.end),
+                self.io(totals.supply_start),
+                self.io(totals.supply_end)
+            );
+        }
     }
 
     fn print_json(&self, totals: Option<Totals>) {
@@ -547,8 +788,9 @@ impl Demo {
             .iter()
             .map(|r| {
                 Json::object([
-                    ("seconds", Json::Int(r.at.into())),
-                    ("day", Json::str(day_label(r.at))),
+                    ("seconds", Json::Int(self.story_secs(r.clock).into())),
+                    ("day", Json::str(self.day_of(r.clock))),
+                    ("unix_time", Json::Int(r.clock.into())),
                     ("actor", Json::str(r.actor)),
                     ("action", Json::str(&r.action)),
                     ("result", Json::str(&r.result)),
@@ -556,20 +798,30 @@ impl Demo {
                 ])
             })
             .collect();
-        let mut fields = vec![("decimals", Json::Int(DECIMALS.into())), ("steps", Json::Array(steps))];
+        let mut fields = vec![
+            ("decimals", Json::Int(DECIMALS.into())),
+            ("day_seconds", Json::Int(self.day_secs.into())),
+            ("config", Json::str(if self.reused_config { "reused" } else { "created" })),
+            ("mint", Json::str(self.mint.mint.to_string())),
+            ("device", Json::str(self.device.to_string())),
+            ("steps", Json::Array(steps)),
+        ];
         if let Some(totals) = totals {
             let balances = self.holdings.iter().map(|h| {
                 Json::object([
                     ("account", Json::str(h.name)),
                     ("address", Json::str(h.address.to_string())),
                     ("start", Json::Int(h.start.into())),
-                    ("end", Json::Int(self.svm.token_balance(&h.address).into())),
+                    ("end", Json::Int(self.stage.token_balance(&h.address).into())),
                 ])
             });
             fields.push(("balances", Json::Array(balances.collect())));
-            fields.push(("minted", Json::Int(totals.minted.into())));
+            fields.push(("minted", Json::Int(self.minted.into())));
+            fields.push(("start_total", Json::Int(totals.start.into())));
             fields.push(("total", Json::Int(totals.end.into())));
-            fields.push(("supply", Json::Int(totals.supply.into())));
+            fields.push(("supply_start", Json::Int(totals.supply_start.into())));
+            fields.push(("supply", Json::Int(totals.supply_end.into())));
+            fields.push(("balanced", Json::Bool(totals.balanced())));
         }
         println!("{}", Json::object(fields));
     }
@@ -615,6 +867,44 @@ mod tests {
         assert_eq!(day_label(7 * DAY), "d 7");
         assert_eq!(day_label(7 * DAY + 1), "d 7 +1s");
         assert_eq!(day_label(25 * DAY + 3 * 3_600), "d 25 +3h");
+    }
+
+    #[test]
+    fn a_chain_day_scales_every_window_and_keeps_the_rest() {
+        let defaults = Params::defaults(DECIMALS).unwrap();
+        assert_eq!(story_params(DAY).unwrap(), defaults);
+        let short = story_params(CHAIN_DAY_SECS).unwrap();
+        assert_eq!((short.cover_window_secs, short.cooldown_secs, short.role_change_delay_secs), (21, 42, 21));
+        assert_eq!((short.base_stake_per_gpu, short.max_costake_bps), (defaults.base_stake_per_gpu, defaults.max_costake_bps));
+        // the program's lower bound (1 s) holds for the shortest day clap accepts
+        assert!(story_params(1).unwrap().validate().is_ok());
+    }
+
+    #[test]
+    fn role_keys_come_back_from_the_same_wallet_only() {
+        let payer = Keypair::new();
+        let (first, again) = (Cast::for_chain(&payer), Cast::for_chain(&payer));
+        assert_eq!(first.oracle.pubkey(), again.oracle.pubkey());
+        assert_eq!(first.rewards.pubkey(), again.rewards.pubkey());
+        assert_ne!(first.oracle.pubkey(), first.rewards.pubkey());
+        assert_ne!(first.owner.pubkey(), again.owner.pubkey(), "the participants are new each run");
+        assert_ne!(first.device_id, again.device_id);
+        assert_ne!(Cast::for_chain(&Keypair::new()).oracle.pubkey(), first.oracle.pubkey());
+    }
+
+    #[test]
+    fn story_time_is_the_clock_scaled_to_days() {
+        // no request is made: an unreachable node will do
+        let node = || Box::new(crate::chain::rpc::RpcChain::new("http://127.0.0.1:1", solana_commitment_config::CommitmentLevel::Confirmed));
+        let demo_on = |day_secs| Demo { start: 1_000, ..Demo::new(Stage::new(node(), Keypair::new()), day_secs, Pubkey::default()) };
+        let chain = demo_on(3);
+        assert_eq!(chain.day_of(1_000 + 33), "d 11");
+        assert_eq!(chain.span(42), "14 d (42 s)");
+        assert_eq!(chain.period(1_000, 1_003), "d 0..1");
+        assert_eq!(chain.period(1_001, 1_003), "d 0 +8h..d 1");
+        let embedded = demo_on(DAY);
+        assert_eq!(embedded.span(14 * DAY), "14 d");
+        assert_eq!(embedded.period(1_000 + 4 * DAY, 1_000 + 5 * DAY), "d 4..5");
     }
 
     #[test]

@@ -3,13 +3,13 @@
 //! Global options follow the Solana CLI (`--url/-u` with monikers, `--keypair/-k`, `--output`,
 //! `--commitment`). The commands of each role (`owner`, `costaker`, `operator`, `status`) run
 //! against a validator over RPC, or against an embedded LiteSVM kept in a file (`--url svm:PATH`,
-//! set up with the `svm` commands); `demo` plays a full story on its own LiteSVM; `pda` and
-//! `explain-error` work offline.
+//! set up with the `svm` commands); `demo` plays a full story on its own LiteSVM or on a chain;
+//! `pda`, `explain-error`, `keygen` and `address` work offline.
 mod chain;
 mod commands;
 mod demo;
 mod json;
-mod svm;
+mod stage;
 mod table;
 mod token;
 
@@ -18,7 +18,8 @@ use chain::litesvm::LiteSvmChain;
 use chain::rpc::RpcChain;
 use chain::Chain;
 use clap::{Parser, Subcommand, ValueEnum};
-use commands::{costaker, keypair_path, operator, owner, parse_device_id, read_keypair, CliError, Context, Report};
+use commands::keys::{self, AddressOf};
+use commands::{costaker, given_keypair, keypair_path, operator, owner, parse_device_id, read_keypair, CliError, Context, Report};
 use device_staking_client::{error_name, pda, PROGRAM_ID};
 use json::Json;
 use solana_commitment_config::CommitmentLevel;
@@ -40,9 +41,9 @@ refused transaction is reported with the program's error name and message, and t
 non-zero. --output json prints one JSON object per command on standard output."
 )]
 struct Cli {
-    /// RPC URL or moniker (l/localhost, d/devnet, t/testnet, m/mainnet-beta), or svm:PATH for an embedded LiteSVM kept in PATH
-    #[arg(short = 'u', long = "url", global = true, default_value = "http://127.0.0.1:8899", value_parser = resolve_url)]
-    url: String,
+    /// RPC URL or moniker (l/localhost, d/devnet, t/testnet, m/mainnet-beta), or svm:PATH for an embedded LiteSVM kept in PATH [default: http://127.0.0.1:8899; `demo`: its own embedded LiteSVM]
+    #[arg(short = 'u', long = "url", global = true, value_parser = resolve_url)]
+    url: Option<String>,
     /// The signer's keypair file (Solana CLI JSON: an array of 64 bytes); default ~/.config/solana/id.json
     #[arg(short = 'k', long = "keypair", global = true, value_name = "PATH")]
     keypair: Option<PathBuf>,
@@ -88,15 +89,32 @@ impl From<Commitment> for CommitmentLevel {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Play a full lifecycle on an embedded LiteSVM and check that no token was lost
-    #[command(long_about = "Play a full lifecycle of one device on an embedded LiteSVM: config, device \
-registration (8 GPUs x10, minimum 16,000 IO), owner stake, co-staking offers filled by co-stakers A \
-and B, daily block rewards and their split, overflow withdrawal, a co-staker's cancel and the owner's \
-cover, unstake, and the withdrawals at the unlocks. The Clock sysvar is moved, nothing sleeps. Prints \
-the timeline with compute units, every wallet's and vault's balance, and exits non-zero if the \
-balances do not add up to the tokens minted or a step fails (naming the program error).\n\nNeeds: \
-the built program target/deploy/device_staking.so (run `make build`); no network, no keypair.")]
-    Demo,
+    /// Play a full lifecycle on an embedded LiteSVM (or on the chain of --url) and check that no token was lost
+    #[command(long_about = "Play a full lifecycle of one device: config, device registration (8 GPUs x10, \
+minimum 16,000 IO), owner stake, co-staking offers filled by co-stakers A and B, daily block rewards and \
+their split, overflow withdrawal, a co-staker's cancel and the owner's cover, unstake, and the withdrawals \
+at the unlocks. Prints the timeline with compute units, every wallet's and vault's balance, and exits \
+non-zero if the balances do not add up or a step fails (naming the program error).\n\n\
+Without --url: on its own embedded LiteSVM with the protocol's default windows (cover 7 d, cooldown \
+14 d); the Clock sysvar is moved, nothing sleeps, and every run is the same.\n\n\
+With --url (a validator's RPC URL, or svm:PATH): on that chain, with new wallets for the owner and the \
+co-stakers, a new mint and a new device each run. The -k wallet pays every fee and the SOL of the other \
+wallets, is the mint authority, and must be the program's upgrade authority to create the config. A day \
+of the story lasts --day-seconds seconds of the Clock (default 3: the config gets a cover window of 21 s \
+and a cooldown of 42 s); a validator's Clock cannot be moved, so the demo waits for every deadline with a \
+progress line (about two minutes), while on svm:PATH the Clock is moved. The timeline shows the Clock \
+scaled to days of the story.\n\n\
+A chain that already has a config: the demo reuses the config when an earlier demo run made it with the \
+same -k wallet and --day-seconds (the roles are derived from the -k wallet, the mint's authority is that \
+wallet); any other config is left alone: the demo lists what differs and exits non-zero before sending \
+anything, since a config is made once per deployment and the story's numbers depend on its parameters.\n\n\
+Needs: the built program target/deploy/device_staking.so (run `make build`) without --url; with --url, \
+the program deployed there and a funded -k wallet.")]
+    Demo {
+        /// With --url: how many seconds of the Clock a day of the story lasts
+        #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(i64).range(1..=86_400))]
+        day_seconds: Option<i64>,
+    },
     /// Print the program's addresses (PDAs) for a device id and/or a wallet (offline)
     #[command(long_about = "Print the program's addresses (PDAs): the config and program-data account; with \
 --device, the device, its stake and overflow vaults and the offers and tickets numbered 0 to --count minus 1; with \
@@ -134,9 +152,39 @@ unstake tickets (--wallet, default: the -k keypair's public key).\n\nNeeds: an i
         #[arg(long, conflicts_with = "device")]
         wallet: Option<String>,
     },
+    /// The program's deployment: deployed or not, its upgrade authority, and whether it runs a given build (read-only)
+    #[command(long_about = "Show what the chain holds at the program id: whether it is deployed as an upgradeable \
+program, its program data account, the slot of its last deployment and its upgrade authority. With --expect FILE, \
+also whether the deployed bytes are FILE (e.g. target/deploy/device_staking.so), and exit non-zero when they are not \
+or when nothing is deployed; the deploy step (migrations/deploy.sh) runs this first.\n\nNeeds: nothing; nobody signs.")]
+    Program {
+        /// A local build the deployed program must be
+        #[arg(long, value_name = "FILE")]
+        expect: Option<PathBuf>,
+    },
     /// Tools for the embedded LiteSVM of --url svm:PATH (create, airdrop, mints, clock)
     #[command(subcommand)]
     Svm(commands::svm::SvmCommand),
+    /// Write a new keypair file (Solana CLI format) and print its public key (offline)
+    #[command(long_about = "Write a new keypair to FILE in the Solana CLI's format (a JSON array of 64 bytes), \
+readable by its owner only, creating missing folders, and print its public key on standard output. An \
+existing FILE is never replaced unless --force is given.\n\nNeeds: nothing (offline).")]
+    Keygen {
+        /// Where to write the keypair
+        #[arg(short = 'o', long, value_name = "FILE")]
+        outfile: PathBuf,
+        /// Replace FILE if it exists
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the public key of the -k keypair, or the program id with --program (offline)
+    #[command(long_about = "Print the public key of the keypair given with -k (default: \
+~/.config/solana/id.json), or with --program the program id of device_staking.\n\nNeeds: nothing (offline).")]
+    Address {
+        /// Print the program id instead of a keypair's public key
+        #[arg(long)]
+        program: bool,
+    },
     /// Name and explain a custom error code of a failed transaction (offline)
     #[command(long_about = "Name and explain a custom error code a transaction failed with: the program's own \
 errors (6000 and up) and Anchor's framework errors (e.g. 3007). Accepts decimal or 0x-prefixed hex, \
@@ -232,6 +280,9 @@ fn explain_error(code: &str, output: Output) -> Result<(), String> {
     Ok(())
 }
 
+/// The URL of the commands that talk to a chain when none is given.
+const DEFAULT_URL: &str = "http://127.0.0.1:8899";
+
 /// The chain `url` names: an embedded LiteSVM for `svm:PATH`, else a validator over RPC.
 fn connect(url: &str, commitment: Commitment) -> Result<Box<dyn Chain>, String> {
     match url.strip_prefix(SVM_SCHEME) {
@@ -240,23 +291,43 @@ fn connect(url: &str, commitment: Commitment) -> Result<Box<dyn Chain>, String> 
     }
 }
 
+/// Where `demo` plays: its own LiteSVM without --url, else the chain of --url paid by -k.
+fn demo_venue(cli: &Cli, day_seconds: Option<i64>) -> Result<demo::Venue, String> {
+    let Some(url) = cli.url.as_deref() else {
+        return match day_seconds {
+            Some(_) => Err("--day-seconds goes with --url: the embedded run's days are days of its Clock".into()),
+            None => Ok(demo::Venue::Embedded),
+        };
+    };
+    let payer = read_keypair(given_keypair(keypair_path(cli.keypair.clone()).as_deref())?)?;
+    let day_secs = day_seconds.unwrap_or(demo::CHAIN_DAY_SECS);
+    Ok(demo::Venue::Chain { chain: connect(url, cli.commitment)?, payer, day_secs })
+}
+
 /// Runs a command that reports through a [`Report`].
 fn run(cli: Cli) -> Result<Report, CliError> {
     let keypair = keypair_path(cli.keypair.clone());
-    let signer = || -> Result<solana_keypair::Keypair, String> {
-        read_keypair(keypair.as_ref().ok_or("no keypair: give -k/--keypair (there is no ~/.config/solana/id.json)")?)
-    };
-    if let Command::Svm(command) = cli.command {
-        let path = cli.url.strip_prefix(SVM_SCHEME).ok_or("the svm commands need --url svm:PATH")?;
-        return commands::svm::run(Path::new(path), signer, command);
+    let signer = || -> Result<solana_keypair::Keypair, String> { read_keypair(given_keypair(keypair.as_deref())?) };
+    let url = cli.url.as_deref().unwrap_or(DEFAULT_URL);
+    match cli.command {
+        Command::Svm(command) => {
+            let path = url.strip_prefix(SVM_SCHEME).ok_or("the svm commands need --url svm:PATH")?;
+            return commands::svm::run(Path::new(path), signer, command);
+        }
+        Command::Keygen { outfile, force } => return keys::keygen(&outfile, force),
+        Command::Address { program: true } => return keys::address(AddressOf::Program),
+        Command::Address { program: false } => return keys::address(AddressOf::Keypair(given_keypair(keypair.as_deref())?)),
+        _ => {}
     }
-    let mut ctx = Context { chain: connect(&cli.url, cli.commitment)?, keypair: keypair.clone() };
+    let mut ctx = Context { chain: connect(url, cli.commitment)?, keypair: keypair.clone() };
     match cli.command {
         Command::Owner(command) => owner::run(&mut ctx, command),
         Command::Costaker(command) => costaker::run(&mut ctx, command),
         Command::Operator(command) => operator::run(&mut ctx, command),
         Command::Status { device, wallet } => commands::status::run(&mut ctx, device, wallet),
-        Command::Demo | Command::Pda { .. } | Command::ExplainError { .. } | Command::Svm(_) => unreachable!("handled in main"),
+        Command::Program { expect } => commands::program::run(&ctx, expect.as_deref()),
+        Command::Demo { .. } | Command::Pda { .. } | Command::ExplainError { .. } => unreachable!("handled in main"),
+        Command::Svm(_) | Command::Keygen { .. } | Command::Address { .. } => unreachable!("handled above"),
     }
 }
 
@@ -264,7 +335,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let output = cli.output;
     let result = match cli.command {
-        Command::Demo => demo::run(output).map_err(CliError::from),
+        Command::Demo { day_seconds } => demo_venue(&cli, day_seconds).and_then(|venue| demo::run(output, venue)).map_err(CliError::from),
         Command::Pda { device, wallet, count } => pda_command(cli.keypair, device, wallet, count, output).map_err(CliError::from),
         Command::ExplainError { code } => explain_error(&code, output).map_err(CliError::from),
         _ => run(cli).map(|report| match output {

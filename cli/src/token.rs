@@ -1,5 +1,5 @@
 //! SPL Token (and Token-2022) accounts and instructions the commands read and build: balances,
-//! mints, and the set-up of mints and associated token accounts on the embedded LiteSVM.
+//! mints, and the set-up of mints and associated token accounts (the `svm` tools, `demo`).
 use crate::chain::Chain;
 use anchor_lang::prelude::Pubkey;
 use anchor_spl::token_2022::spl_token_2022::extension::StateWithExtensions;
@@ -14,13 +14,20 @@ pub struct MintInfo {
     pub decimals: u8,
     /// Its supply in base units.
     pub supply: u64,
+    /// Who may mint more, if anyone.
+    pub mint_authority: Option<Pubkey>,
 }
 
 /// Reads the mint at `mint`.
 pub fn mint_info(chain: &dyn Chain, mint: &Pubkey) -> Result<MintInfo, String> {
     let account = chain.account(mint)?.ok_or_else(|| format!("no mint at {mint}"))?;
     let state = StateWithExtensions::<Mint>::unpack(&account.data).map_err(|e| format!("{mint} is not a token mint: {e}"))?;
-    Ok(MintInfo { token_program: account.owner, decimals: state.base.decimals, supply: state.base.supply })
+    Ok(MintInfo {
+        token_program: account.owner,
+        decimals: state.base.decimals,
+        supply: state.base.supply,
+        mint_authority: state.base.mint_authority.into(),
+    })
 }
 
 /// The balance of the token account at `address`; 0 when there is none (e.g. closed).

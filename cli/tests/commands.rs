@@ -2,171 +2,11 @@
 //! kept in a file (`--url svm:PATH`). Every assertion reads the chain's state from that file
 //! and decodes it with the program's own types: balances, accounts, and the program's error
 //! names for refusals.
-use anchor_lang::prelude::Pubkey;
-use anchor_lang::AccountDeserialize;
-use anchor_spl::token_2022::spl_token_2022::extension::StateWithExtensions;
-use anchor_spl::token_2022::spl_token_2022::state::Account as TokenAccount;
-use device_staking_client::device_staking::state::{Config, Device, Offer, OfferState, Ticket};
-use device_staking_client::{decode, ix, pda};
-use serde_json::Value;
-use solana_keypair::Keypair;
-use solana_signer::Signer;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-/// One token is a million base units (the tests' mint has 6 decimals).
-const UNIT: u64 = 1_000_000;
-/// The Clock of a new state file (`svm init`'s default).
-const GENESIS: i64 = 1_750_000_000;
-
-/// A state file, the keypair files of the cast, and the mint.
-struct World {
-    dir: PathBuf,
-    state: PathBuf,
-    mint: Pubkey,
-}
-
-/// The program binary must exist: the commands deploy it into the LiteSVM.
-fn require_program() {
-    let so = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/deploy/device_staking.so");
-    assert!(so.is_file(), "{} is missing: run make build first", so.display());
-}
-
-impl World {
-    /// A new chain with the program, a 6-decimal mint, and funded wallets for `names`.
-    fn new(test: &str) -> Self {
-        require_program();
-        let dir = std::env::temp_dir().join(format!("device-staking-cli-{test}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let state = dir.join("chain.json");
-        let mut world = Self { dir, state, mint: Pubkey::default() };
-        for name in ["deployer", "owner", "oracle", "costaker", "rewards", "slasher", "treasury", "mint", "stranger"] {
-            let keypair = Keypair::new();
-            let bytes: Vec<String> = keypair.to_bytes().iter().map(|b| b.to_string()).collect();
-            std::fs::write(world.key(name), format!("[{}]", bytes.join(","))).unwrap();
-        }
-        world.ok("deployer", &["svm", "init"]);
-        for name in ["deployer", "owner", "oracle", "costaker", "rewards", "slasher", "stranger"] {
-            world.ok("deployer", &["svm", "airdrop", &world.key_str(name)]);
-        }
-        world.ok("deployer", &["svm", "create-mint", "--decimals", "6", "--mint-keypair", &world.key_str("mint")]);
-        world.mint = world.pubkey("mint");
-        let mint = world.mint.to_string();
-        for (name, amount) in [("owner", "20000"), ("costaker", "8000"), ("rewards", "10000")] {
-            world.ok("deployer", &["svm", "mint-to", &mint, &world.key_str(name), amount]);
-        }
-        world
-    }
-
-    fn key(&self, name: &str) -> PathBuf {
-        self.dir.join(format!("{name}.json"))
-    }
-
-    fn key_str(&self, name: &str) -> String {
-        self.key(name).display().to_string()
-    }
-
-    fn pubkey(&self, name: &str) -> Pubkey {
-        let text = std::fs::read_to_string(self.key(name)).unwrap();
-        let bytes: Vec<u8> = text.trim_matches(['[', ']']).split(',').map(|n| n.parse().unwrap()).collect();
-        Keypair::try_from(bytes.as_slice()).unwrap().pubkey()
-    }
-
-    /// Runs the CLI signed by `signer`'s keypair.
-    fn run(&self, signer: &str, args: &[&str]) -> Output {
-        let url = format!("svm:{}", self.state.display());
-        Command::new(env!("CARGO_BIN_EXE_device-staking"))
-            .args(["--url", &url, "-k", &self.key_str(signer)])
-            .args(args)
-            .output()
-            .expect("run the CLI")
-    }
-
-    /// Runs the CLI and requires success; its standard output.
-    fn ok(&self, signer: &str, args: &[&str]) -> String {
-        let out = self.run(signer, args);
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert!(out.status.success(), "{args:?} failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-        stdout
-    }
-
-    /// Runs the CLI with `--output json` and requires success; the JSON object.
-    fn json(&self, signer: &str, args: &[&str]) -> Value {
-        let mut all = vec!["--output", "json"];
-        all.extend_from_slice(args);
-        let stdout = self.ok(signer, &all);
-        assert_eq!(stdout.lines().count(), 1, "one JSON object: {stdout}");
-        serde_json::from_str(&stdout).unwrap()
-    }
-
-    /// Runs the CLI with `--output json`, requires a refusal, and returns the program error's name.
-    fn refused(&self, signer: &str, args: &[&str]) -> String {
-        let mut all = vec!["--output", "json"];
-        all.extend_from_slice(args);
-        let out = self.run(signer, &all);
-        assert!(!out.status.success(), "{args:?} should have been refused");
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(report["ok"], false);
-        let name = report["program_error"]["name"].as_str().unwrap_or_default().to_string();
-        assert!(stderr.contains(&name) && !name.is_empty(), "the error names the program error: {stderr}");
-        assert!(!stderr.contains("0x"), "no hex code: {stderr}");
-        name
-    }
-
-    /// The raw account data at `address` in the state file, if the account exists.
-    fn data(&self, address: &Pubkey) -> Option<Vec<u8>> {
-        let state: Value = serde_json::from_str(&std::fs::read_to_string(&self.state).unwrap()).unwrap();
-        let account = state["accounts"].as_array().unwrap().iter().find(|a| a["address"] == address.to_string())?;
-        let hex = account["data"].as_str().unwrap();
-        Some((0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect())
-    }
-
-    fn decode<T: AccountDeserialize>(&self, address: &Pubkey) -> T {
-        decode::account(&self.data(address).unwrap_or_else(|| panic!("no account at {address}"))).unwrap()
-    }
-
-    /// The wallet `name`'s balance in its associated token account, in base units.
-    fn balance(&self, name: &str) -> u64 {
-        let mint = ix::Mint { mint: self.mint, token_program: anchor_spl::token::ID };
-        self.data(&ix::associated_token(&self.pubkey(name), &mint))
-            .map_or(0, |d| StateWithExtensions::<TokenAccount>::unpack(&d).unwrap().base.amount)
-    }
-
-    fn clock(&self) -> i64 {
-        let state: Value = serde_json::from_str(&std::fs::read_to_string(&self.state).unwrap()).unwrap();
-        state["unix_timestamp"].as_i64().unwrap()
-    }
-
-    /// `operator initialize` with short windows (cover 100 s, cooldown 200 s) plus `extra`.
-    fn initialize(&self, extra: &[&str]) -> Output {
-        let mint = self.mint.to_string();
-        let (oracle, rewards, slasher, treasury) = (self.key_str("oracle"), self.key_str("rewards"), self.key_str("slasher"), self.pubkey("treasury").to_string());
-        let mut args = vec![
-            "operator", "initialize", "--mint", &mint, "--oracle", &oracle, "--reward-authority", &rewards, "--slash-authority", &slasher,
-            "--treasury", &treasury, "--set", "cover_window_secs=100", "--set", "cooldown_secs=200",
-        ];
-        args.extend_from_slice(extra);
-        self.run("deployer", &args)
-    }
-
-    fn device(&self) -> Device {
-        self.decode(&pda::device(&device_id("gpu-1")).0)
-    }
-}
-
-impl Drop for World {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn device_id(text: &str) -> [u8; 32] {
-    let mut id = [0u8; 32];
-    id[..text.len()].copy_from_slice(text.as_bytes());
-    id
-}
+use common::{cli, device_id, World, GENESIS, UNIT};
+use device_staking_client::device_staking::state::{Config, Offer, OfferState, Ticket};
+use device_staking_client::pda;
 
 #[test]
 fn initialize_is_idempotent_and_names_what_differs() {
@@ -308,4 +148,118 @@ fn registration_cosigned_by_the_oracle_in_a_file_and_offers_retracted() {
     // not the owner: refused by the program with its error name
     assert_eq!(world.refused("stranger", &["owner", "unstake", "gpu-1"]), "NotDeviceOwner");
     assert!(!world.device().unstaking);
+}
+
+/// A fresh folder for a test that needs no chain.
+fn scratch(test: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("device-staking-cli-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    assert!(out.status.success(), "failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn keygen_writes_a_solana_keypair_file_and_never_overwrites_without_force() {
+    use solana_signer::Signer;
+    let dir = scratch("keygen");
+    let file = dir.join("wallets/authority.json");
+    let path = file.display().to_string();
+
+    let printed = stdout(&cli(&["keygen", "--outfile", &path]));
+    let keypair = solana_keypair::read_keypair_file(&file).unwrap();
+    assert_eq!(printed, format!("{}\n", keypair.pubkey()), "standard output is the public key alone");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    // a second keygen to the same file is refused and leaves it as it was
+    let before = std::fs::read(&file).unwrap();
+    let again = cli(&["keygen", "--outfile", &path]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"), "{}", String::from_utf8_lossy(&again.stderr));
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+
+    // --force replaces it; --output json reports the new key
+    let report: serde_json::Value = serde_json::from_str(&stdout(&cli(&["--output", "json", "keygen", "-o", &path, "--force"]))).unwrap();
+    let replaced = solana_keypair::read_keypair_file(&file).unwrap();
+    assert_ne!(replaced.pubkey(), keypair.pubkey());
+    assert_eq!(report["ok"], true);
+    assert_eq!(report["pubkey"], replaced.pubkey().to_string());
+    assert_eq!(report["outfile"], path);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn address_prints_a_keypairs_public_key_or_the_program_id() {
+    use solana_signer::Signer;
+    let dir = scratch("address");
+    let file = dir.join("id.json");
+    let path = file.display().to_string();
+    let keypair = solana_keypair::Keypair::new();
+    solana_keypair::write_keypair_file(&keypair, &file).unwrap();
+
+    assert_eq!(stdout(&cli(&["address", "-k", &path])), format!("{}\n", keypair.pubkey()));
+    assert_eq!(stdout(&cli(&["address", "--program"])), format!("{}\n", device_staking_client::PROGRAM_ID));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&cli(&["address", "-k", &path, "--output", "json"]))).unwrap();
+    assert_eq!((report["ok"].as_bool(), report["address"].as_str()), (Some(true), Some(keypair.pubkey().to_string().as_str())));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&cli(&["--output", "json", "address", "--program"]))).unwrap();
+    assert_eq!(report["address"], device_staking_client::PROGRAM_ID.to_string());
+    assert_eq!(report["of"], "program");
+
+    // a file that is not a keypair is an error, not an address
+    std::fs::write(&file, "[1,2,3]").unwrap();
+    let bad = cli(&["address", "-k", &path]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a keypair file"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn demo_plays_on_a_state_file_through_the_chain_path_and_reuses_its_own_config() {
+    let world = World::new("demo");
+    let deployer = world.key_str("deployer");
+    world.ok("deployer", &["svm", "airdrop", &deployer, "--sol", "100"]);
+    let start = world.clock();
+
+    let first = world.json("deployer", &["demo"]);
+    assert_eq!((first["config"].as_str(), first["day_seconds"].as_i64(), first["balanced"].as_bool()), (Some("created"), Some(3), Some(true)));
+    let config: Config = world.decode(&pda::config().0);
+    assert_eq!((config.params.cover_window_secs, config.params.cooldown_secs), (21, 42), "windows of seconds: a day is 3 s");
+    assert_eq!(config.mint.to_string(), first["mint"].as_str().unwrap());
+    let end_of = |name: &str, report: &serde_json::Value| {
+        report["balances"].as_array().unwrap().iter().find(|b| b["account"] == name).unwrap()["end"].as_u64().unwrap()
+    };
+    assert_eq!(end_of("owner", &first), 18_560 * UNIT);
+    assert_eq!(end_of("co-staker A", &first), 10_960 * UNIT);
+    assert_eq!(end_of("co-staker B", &first), 9_480 * UNIT);
+    assert_eq!(first["supply"], first["minted"]);
+    let steps = first["steps"].as_array().unwrap();
+    assert!(steps.iter().any(|s| s["result"].as_str().unwrap().contains("StillLocked")), "the early withdrawal is refused");
+    assert_eq!(steps.last().unwrap()["day"], "d 25");
+    // the Clock was moved, not waited for: 25 days of 3 s at least
+    assert!(world.clock() >= start + 25 * 3);
+    let device: device_staking_client::device_staking::state::Device = world.decode(&first["device"].as_str().unwrap().parse().unwrap());
+    assert_eq!((device.principal_ledger().unwrap(), device.rewards_ledger().unwrap()), (0, 0));
+
+    // a second run on the same chain reuses the config, with a new device and new wallets
+    let second = world.json("deployer", &["demo"]);
+    assert_eq!((second["config"].as_str(), second["balanced"].as_bool()), (Some("reused"), Some(true)));
+    assert_eq!(second["mint"], first["mint"]);
+    assert_ne!(second["device"], first["device"]);
+    assert_eq!(second["supply"].as_u64(), Some(2 * first["minted"].as_u64().unwrap()));
+
+    // another wallet cannot use that config: it says why, exits non-zero and sends nothing
+    let before = std::fs::read_to_string(&world.state).unwrap();
+    let stranger = world.run("stranger", &["demo"]);
+    assert!(!stranger.status.success());
+    let stderr = String::from_utf8_lossy(&stranger.stderr);
+    assert!(stderr.contains("oracle: on chain") && stderr.contains("mint authority"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&world.state).unwrap(), before);
 }

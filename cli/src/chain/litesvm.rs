@@ -191,11 +191,6 @@ impl LiteSvmChain {
         self.svm.set_sysvar(&clock);
         self.svm.expire_blockhash();
     }
-
-    /// Lamports to make an account of `space` bytes rent-exempt.
-    pub fn rent_exempt(&self, space: usize) -> u64 {
-        self.svm.minimum_balance_for_rent_exemption(space)
-    }
 }
 
 impl Chain for LiteSvmChain {
@@ -221,6 +216,16 @@ impl Chain for LiteSvmChain {
 
     fn latest_blockhash(&self) -> Result<Hash, String> {
         Ok(self.svm.latest_blockhash())
+    }
+
+    fn minimum_balance(&self, space: usize) -> Result<u64, String> {
+        Ok(self.svm.minimum_balance_for_rent_exemption(space))
+    }
+
+    fn warp_clock(&mut self, unix_ts: i64) -> Result<bool, String> {
+        self.warp_to(unix_ts);
+        self.save()?;
+        Ok(true)
     }
 
     fn send_transaction(&mut self, transaction: &Transaction) -> Result<Sent, SendError> {

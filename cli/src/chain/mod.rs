@@ -95,6 +95,14 @@ pub trait Chain {
     fn latest_blockhash(&self) -> Result<Hash, String>;
     /// Sends a fully signed transaction and waits for its verdict.
     fn send_transaction(&mut self, transaction: &Transaction) -> Result<Sent, SendError>;
+    /// Lamports that make an account of `space` bytes rent-exempt.
+    fn minimum_balance(&self, space: usize) -> Result<u64, String>;
+
+    /// Moves the Clock forward to `unix_ts` when this chain can (an embedded LiteSVM) and says
+    /// whether it did. A validator cannot: there, time has to pass.
+    fn warp_clock(&mut self, _unix_ts: i64) -> Result<bool, String> {
+        Ok(false)
+    }
 
     /// Sends `instructions` in one transaction paid by `payer` and signed by `payer` and `signers`.
     fn send(&mut self, instructions: &[Instruction], payer: &Keypair, signers: &[&Keypair]) -> Result<Sent, SendError> {

@@ -75,7 +75,7 @@ fn refusal(error: &ClientError) -> Option<Refusal> {
 }
 
 /// A spinner on standard error (never standard output; hidden when stderr is not a terminal).
-fn spinner(message: &str) -> ProgressBar {
+pub fn spinner(message: &str) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     bar.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
     bar.set_message(message.to_string());
@@ -126,6 +126,10 @@ impl Chain for RpcChain {
 
     fn latest_blockhash(&self) -> Result<Hash, String> {
         self.client.get_latest_blockhash().map_err(|e| format!("cannot get a recent blockhash: {e}"))
+    }
+
+    fn minimum_balance(&self, space: usize) -> Result<u64, String> {
+        self.client.get_minimum_balance_for_rent_exemption(space).map_err(|e| format!("cannot read the rent: {e}"))
     }
 
     fn send_transaction(&mut self, transaction: &Transaction) -> Result<Sent, SendError> {

@@ -1,10 +1,13 @@
 //! The commands, one module per role: the device owner ([`owner`]), the co-staker
 //! ([`costaker`]), the operators of the network (admin, oracle, reward and slash authorities:
-//! [`operator`]), read-only reports ([`status`]) and the embedded chain's tools ([`svm`]).
+//! [`operator`]), read-only reports ([`status`]), the embedded chain's tools ([`svm`]), and
+//! keypair files and addresses ([`keys`]), the program's deployment ([`program`]).
 //! Every command returns a [`Report`]: text for people and one JSON object for scripts.
 pub mod costaker;
+pub mod keys;
 pub mod operator;
 pub mod owner;
+pub mod program;
 pub mod status;
 pub mod svm;
 
@@ -121,8 +124,7 @@ impl Setup {
 impl Context {
     /// The signer (`-k`).
     pub fn signer(&self) -> Result<Keypair, String> {
-        let path = self.keypair.as_ref().ok_or("no keypair: give -k/--keypair (there is no ~/.config/solana/id.json)")?;
-        read_keypair(path)
+        read_keypair(given_keypair(self.keypair.as_deref())?)
     }
 
     /// The Clock's unix time.
@@ -178,6 +180,11 @@ pub fn keypair_path(given: Option<PathBuf>) -> Option<PathBuf> {
     given.or_else(|| {
         std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config/solana/id.json")).filter(|p| p.is_file())
     })
+}
+
+/// The keypair file of `-k` (or the default one); an error saying how to give one when missing.
+pub fn given_keypair(path: Option<&Path>) -> Result<&Path, String> {
+    path.ok_or_else(|| "no keypair: give -k/--keypair (there is no ~/.config/solana/id.json)".to_string())
 }
 
 /// Reads a Solana CLI keypair file: a JSON array of 64 numbers.

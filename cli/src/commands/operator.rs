@@ -313,7 +313,7 @@ fn wanted_params(file: Option<&Path>, set: &[String], decimals: u8) -> Result<Pa
 }
 
 /// Each field of the config that differs from what is wanted: "name: on chain X, wanted Y".
-fn differences(config: &Config, wanted: &InitializeArgs, mint: &Pubkey, params: &Params, now: i64) -> Vec<String> {
+pub fn differences(config: &Config, wanted: &InitializeArgs, mint: &Pubkey, params: &Params, now: i64) -> Vec<String> {
     let mut found = Vec::new();
     let mut compare = |name: &str, on_chain: String, want: String| {
         if on_chain != want {

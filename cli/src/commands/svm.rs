@@ -91,7 +91,7 @@ pub fn run(file: &Path, signer: impl Fn() -> Result<Keypair, String>, command: S
                 Some(path) => super::read_keypair(&path)?,
                 None => Keypair::new(),
             };
-            let rent = chain.rent_exempt(token::MINT_SIZE);
+            let rent = chain.minimum_balance(token::MINT_SIZE)?;
             let token_program = anchor_spl::token::ID;
             let instructions = token::create_mint(&payer.pubkey(), &mint.pubkey(), &token_program, decimals, &payer.pubkey(), rent);
             chain.send(&instructions, &payer, &[&mint]).map_err(super::refused)?;

@@ -1,0 +1,177 @@
+//! What the CLI tests share: a chain kept in a state file with the program deployed, the
+//! keypair files of a cast of wallets, a mint, and ways to run the built binary against them
+//! and read the state back with the program's own types.
+#![allow(dead_code)] // each test binary uses its own part
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::AccountDeserialize;
+use anchor_spl::token_2022::spl_token_2022::extension::StateWithExtensions;
+use anchor_spl::token_2022::spl_token_2022::state::Account as TokenAccount;
+use device_staking_client::device_staking::state::Device;
+use device_staking_client::{decode, ix, pda};
+use serde_json::Value;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// One token is a million base units (the tests' mint has 6 decimals).
+pub const UNIT: u64 = 1_000_000;
+/// The Clock of a new state file (`svm init`'s default).
+pub const GENESIS: i64 = 1_750_000_000;
+
+/// A state file, the keypair files of the cast, and the mint.
+pub struct World {
+    /// The test's own folder (removed when the world is dropped).
+    pub dir: PathBuf,
+    /// The LiteSVM state file (`--url svm:PATH`).
+    pub state: PathBuf,
+    /// The staking mint (6 decimals; the deployer is its mint authority).
+    pub mint: Pubkey,
+}
+
+/// Runs the built CLI with `args` as they are.
+pub fn cli(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_device-staking")).args(args).output().expect("run the CLI")
+}
+
+/// The program binary must exist: the commands deploy it into the LiteSVM.
+pub fn require_program() {
+    let so = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/deploy/device_staking.so");
+    assert!(so.is_file(), "{} is missing: run make build first", so.display());
+}
+
+impl World {
+    /// A new chain with the program, a 6-decimal mint, and funded wallets for `names`.
+    pub fn new(test: &str) -> Self {
+        require_program();
+        let dir = std::env::temp_dir().join(format!("device-staking-cli-{test}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let state = dir.join("chain.json");
+        let mut world = Self { dir, state, mint: Pubkey::default() };
+        for name in ["deployer", "owner", "oracle", "costaker", "rewards", "slasher", "treasury", "mint", "stranger"] {
+            let keypair = Keypair::new();
+            let bytes: Vec<String> = keypair.to_bytes().iter().map(|b| b.to_string()).collect();
+            std::fs::write(world.key(name), format!("[{}]", bytes.join(","))).unwrap();
+        }
+        world.ok("deployer", &["svm", "init"]);
+        for name in ["deployer", "owner", "oracle", "costaker", "rewards", "slasher", "stranger"] {
+            world.ok("deployer", &["svm", "airdrop", &world.key_str(name)]);
+        }
+        world.ok("deployer", &["svm", "create-mint", "--decimals", "6", "--mint-keypair", &world.key_str("mint")]);
+        world.mint = world.pubkey("mint");
+        let mint = world.mint.to_string();
+        for (name, amount) in [("owner", "20000"), ("costaker", "8000"), ("rewards", "10000")] {
+            world.ok("deployer", &["svm", "mint-to", &mint, &world.key_str(name), amount]);
+        }
+        world
+    }
+
+    pub fn key(&self, name: &str) -> PathBuf {
+        self.dir.join(format!("{name}.json"))
+    }
+
+    pub fn key_str(&self, name: &str) -> String {
+        self.key(name).display().to_string()
+    }
+
+    pub fn pubkey(&self, name: &str) -> Pubkey {
+        let text = std::fs::read_to_string(self.key(name)).unwrap();
+        let bytes: Vec<u8> = text.trim_matches(['[', ']']).split(',').map(|n| n.parse().unwrap()).collect();
+        Keypair::try_from(bytes.as_slice()).unwrap().pubkey()
+    }
+
+    /// Runs the CLI signed by `signer`'s keypair.
+    pub fn run(&self, signer: &str, args: &[&str]) -> Output {
+        let url = format!("svm:{}", self.state.display());
+        let keypair = self.key_str(signer);
+        let mut all = vec!["--url", url.as_str(), "-k", keypair.as_str()];
+        all.extend_from_slice(args);
+        cli(&all)
+    }
+
+    /// Runs the CLI and requires success; its standard output.
+    pub fn ok(&self, signer: &str, args: &[&str]) -> String {
+        let out = self.run(signer, args);
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "{args:?} failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+        stdout
+    }
+
+    /// Runs the CLI with `--output json` and requires success; the JSON object.
+    pub fn json(&self, signer: &str, args: &[&str]) -> Value {
+        let mut all = vec!["--output", "json"];
+        all.extend_from_slice(args);
+        let stdout = self.ok(signer, &all);
+        assert_eq!(stdout.lines().count(), 1, "one JSON object: {stdout}");
+        serde_json::from_str(&stdout).unwrap()
+    }
+
+    /// Runs the CLI with `--output json`, requires a refusal, and returns the program error's name.
+    pub fn refused(&self, signer: &str, args: &[&str]) -> String {
+        let mut all = vec!["--output", "json"];
+        all.extend_from_slice(args);
+        let out = self.run(signer, &all);
+        assert!(!out.status.success(), "{args:?} should have been refused");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["ok"], false);
+        let name = report["program_error"]["name"].as_str().unwrap_or_default().to_string();
+        assert!(stderr.contains(&name) && !name.is_empty(), "the error names the program error: {stderr}");
+        assert!(!stderr.contains("0x"), "no hex code: {stderr}");
+        name
+    }
+
+    /// The raw account data at `address` in the state file, if the account exists.
+    pub fn data(&self, address: &Pubkey) -> Option<Vec<u8>> {
+        let state: Value = serde_json::from_str(&std::fs::read_to_string(&self.state).unwrap()).unwrap();
+        let account = state["accounts"].as_array().unwrap().iter().find(|a| a["address"] == address.to_string())?;
+        let hex = account["data"].as_str().unwrap();
+        Some((0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect())
+    }
+
+    pub fn decode<T: AccountDeserialize>(&self, address: &Pubkey) -> T {
+        decode::account(&self.data(address).unwrap_or_else(|| panic!("no account at {address}"))).unwrap()
+    }
+
+    /// The wallet `name`'s balance in its associated token account, in base units.
+    pub fn balance(&self, name: &str) -> u64 {
+        let mint = ix::Mint { mint: self.mint, token_program: anchor_spl::token::ID };
+        self.data(&ix::associated_token(&self.pubkey(name), &mint))
+            .map_or(0, |d| StateWithExtensions::<TokenAccount>::unpack(&d).unwrap().base.amount)
+    }
+
+    pub fn clock(&self) -> i64 {
+        let state: Value = serde_json::from_str(&std::fs::read_to_string(&self.state).unwrap()).unwrap();
+        state["unix_timestamp"].as_i64().unwrap()
+    }
+
+    /// `operator initialize` with short windows (cover 100 s, cooldown 200 s) plus `extra`.
+    pub fn initialize(&self, extra: &[&str]) -> Output {
+        let mint = self.mint.to_string();
+        let (oracle, rewards, slasher, treasury) = (self.key_str("oracle"), self.key_str("rewards"), self.key_str("slasher"), self.pubkey("treasury").to_string());
+        let mut args = vec![
+            "operator", "initialize", "--mint", &mint, "--oracle", &oracle, "--reward-authority", &rewards, "--slash-authority", &slasher,
+            "--treasury", &treasury, "--set", "cover_window_secs=100", "--set", "cooldown_secs=200",
+        ];
+        args.extend_from_slice(extra);
+        self.run("deployer", &args)
+    }
+
+    pub fn device(&self) -> Device {
+        self.decode(&pda::device(&device_id("gpu-1")).0)
+    }
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+pub fn device_id(text: &str) -> [u8; 32] {
+    let mut id = [0u8; 32];
+    id[..text.len()].copy_from_slice(text.as_bytes());
+    id
+}
+
