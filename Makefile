@@ -4,7 +4,7 @@ CARGO ?= cargo
 SO := target/deploy/device_staking.so target/deploy/device_staking_v0.so
 PROGRAM_SOURCES := $(shell find programs -name "*.rs" -o -name Cargo.toml) Cargo.toml Cargo.lock $(wildcard tools/sbf/*)
 
-.PHONY: build test unit-test svm-test demo demo-check toolchain clean-sbf help localnet localnet-stop localnet-test validator
+.PHONY: build test unit-test svm-test demo demo-check toolchain clean-sbf help localnet localnet-stop localnet-test validator fuzz
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -48,3 +48,6 @@ demo: build ## the main job: a full lifecycle on an embedded SVM
 
 clean-sbf: ## remove the SBF build outputs (not the toolchain)
 	rm -rf target/sbf-v3 target/sbf-v0 target/deploy
+
+fuzz: build ## the random-operation test against the model, 1,000,000 operations per binary (release; progress on stderr)
+	@PROPERTY_OPS=1000000 PROPERTY_PROGRESS=10 $(CARGO) test --locked --release -p device-staking-tests --test property -- --nocapture

@@ -26,6 +26,7 @@ use spl_token_2022::extension::{transfer_fee, BaseStateWithExtensions, Extension
 use spl_token_2022::state::{Account as TokenAccount, Mint};
 use std::path::PathBuf;
 
+pub mod attack;
 pub mod model;
 pub mod world;
 
@@ -187,6 +188,7 @@ pub struct TestEnv {
     payer: Keypair,
     upgrade_authority: Keypair,
     cu: Vec<(String, u64)>,
+    recording: bool,
 }
 
 impl TestEnv {
@@ -200,7 +202,7 @@ impl TestEnv {
         let mut svm = LiteSVM::new();
         svm.add_program(PROGRAM_ID, &bytes)
             .unwrap_or_else(|e| panic!("cannot load {}: {e:?}", path.display()));
-        let mut env = Self { svm, binary, payer: Keypair::new(), upgrade_authority: Keypair::new(), cu: Vec::new() };
+        let mut env = Self { svm, binary, payer: Keypair::new(), upgrade_authority: Keypair::new(), cu: Vec::new(), recording: true };
         env.fund(&env.payer.pubkey());
         env.fund(&env.upgrade_authority.pubkey());
         env.set_upgrade_authority(Some(env.upgrade_authority.pubkey()));
@@ -263,10 +265,16 @@ impl TestEnv {
             Ok(ok) => &ok.logs,
             Err(fail) => &fail.logs,
         };
-        if let Some(label) = program_instructions(logs) {
+        if let Some(label) = self.recording.then(|| program_instructions(logs)).flatten() {
             self.record(label, &result);
         }
         result
+    }
+
+    /// Simulates `ixs` as [`TestEnv::send`] would send them, without changing any account.
+    pub fn simulate(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> TxResult {
+        let tx = self.transaction(ixs, signers);
+        to_result(self.svm.simulate_transaction(tx).map(|info| info.meta))
     }
 
     /// Like [`TestEnv::send`], recorded under `label` instead of the instruction names.
@@ -289,7 +297,16 @@ impl TestEnv {
         }
     }
 
+    /// Turns the recording of compute units on or off (on by default). A run of a million
+    /// transactions turns it off so that memory and the CU lines printed on drop stay bounded.
+    pub fn set_cu_recording(&mut self, on: bool) {
+        self.recording = on;
+    }
+
     fn record(&mut self, label: String, result: &TxResult) {
+        if !self.recording {
+            return;
+        }
         let entry = match result {
             Ok(ok) => (label, ok.compute_units),
             Err(fail) => (format!("{label}({})", fail.error_name.as_deref().unwrap_or("failed")), fail.compute_units),
@@ -300,13 +317,19 @@ impl TestEnv {
     /// Sends without recording. A fresh blockhash per transaction keeps identical transactions
     /// (e.g. a repeated refused call) from being rejected as already processed.
     fn execute(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> TxResult {
+        let tx = self.transaction(ixs, signers);
+        to_result(self.svm.send_transaction(tx))
+    }
+
+    /// `ixs` paid by the payer and signed by `signers`, under a fresh blockhash.
+    fn transaction(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Transaction {
         self.svm.expire_blockhash();
         let mut all: Vec<&Keypair> = vec![&self.payer];
         all.extend(signers.iter().copied().filter(|s| s.pubkey() != self.payer.pubkey()));
         let mut tx = Transaction::new_with_payer(ixs, Some(&self.payer.pubkey()));
         tx.try_sign(&all, self.svm.latest_blockhash())
             .unwrap_or_else(|e| panic!("the signers do not match the transaction's signers: {e}"));
-        to_result(self.svm.send_transaction(tx))
+        tx
     }
 
     /// Runs `ixs` (setup, not measured), panicking with the logs if they fail.
@@ -359,7 +382,8 @@ impl TestEnv {
 
     /// Creates a mint of `token_program` with `decimals`, the payer as mint authority, no freeze
     /// authority, and the Token-2022 `extensions` given (NonTransferable, PermanentDelegate,
-    /// MintCloseAuthority or TransferFeeConfig; authorities are the payer).
+    /// MintCloseAuthority, TransferFeeConfig, TransferHook, Pausable, DefaultAccountState or
+    /// ConfidentialTransferMint; authorities are the payer).
     pub fn create_mint(&mut self, token_program: Pubkey, decimals: u8, extensions: &[ExtensionType]) -> Pubkey {
         assert!(extensions.is_empty() || token_program == TOKEN_2022, "extensions need Token-2022");
         let mint = Keypair::new();
@@ -463,6 +487,18 @@ fn extension_init_ix(extension: ExtensionType, mint: &Pubkey, authority: &Pubkey
         }
         ExtensionType::MintCloseAuthority => {
             spl_token_2022::instruction::initialize_mint_close_authority(program, mint, Some(authority))
+        }
+        ExtensionType::TransferHook => {
+            spl_token_2022::extension::transfer_hook::instruction::initialize(program, mint, Some(*authority), Some(PROGRAM_ID))
+        }
+        ExtensionType::Pausable => spl_token_2022::extension::pausable::instruction::initialize(program, mint, authority),
+        ExtensionType::DefaultAccountState => spl_token_2022::extension::default_account_state::instruction::initialize_default_account_state(
+            program,
+            mint,
+            &spl_token_2022::state::AccountState::Initialized,
+        ),
+        ExtensionType::ConfidentialTransferMint => {
+            spl_token_2022::extension::confidential_transfer::instruction::initialize_mint(program, mint, Some(*authority), true, None)
         }
         ExtensionType::TransferFeeConfig => transfer_fee::instruction::initialize_transfer_fee_config(
             program,

@@ -132,7 +132,6 @@ pub struct MDevice {
     pub hold_until: i64,
     /// The first hold of the running incident.
     pub hold_incident_start: i64,
-    /// The slashing window, once a slash happened.
     /// The slashes remembered for the cap: (time, amount).
     pub slashes: Vec<(i64, u64)>,
 }
@@ -191,7 +190,6 @@ impl MDevice {
         now < self.hold_until
     }
 
-    /// Every unwithdrawn principal: owner stake, positions and ticket (R40, R52).
     /// The slashes that count toward the cap at `now` (R40), sorted.
     pub fn recent_slashes(&self, now: i64) -> impl Iterator<Item = (i64, u64)> + '_ {
         let mut recent: Vec<_> = self.slashes.iter().copied().filter(|(at, _)| now - at < SLASH_WINDOW_SECS).collect();
@@ -199,6 +197,7 @@ impl MDevice {
         recent.into_iter()
     }
 
+    /// Every unwithdrawn principal: owner stake, positions and ticket (R40, R52).
     pub fn principal(&self) -> u64 {
         self.owner_stake + self.offers.values().map(|o| o.principal).sum::<u64>() + self.ticket.as_ref().map_or(0, |t| t.amount)
     }

@@ -222,34 +222,61 @@ impl World {
         self.env.decode(&pda::offer(device, seq).0)
     }
 
-    /// The offer accounts of `device` that still exist, by seq.
+    /// The offer accounts of `device` that still exist, by seq (every seq ever used is looked at).
     pub fn live_offers(&self, device: &Pubkey) -> Vec<Offer> {
-        let next = self.device(device).next_offer_seq;
-        (0..next).filter_map(|seq| self.svm.get_account(&pda::offer(device, seq).0).map(|_| self.offer(device, seq))).collect()
+        self.live_offers_among(device, 0..self.device(device).next_offer_seq)
     }
 
-    /// The owner's outstanding ticket of `device`, if any.
+    /// The offer accounts of `device` that exist among `seqs`, in the order given.
+    pub fn live_offers_among(&self, device: &Pubkey, seqs: impl IntoIterator<Item = u64>) -> Vec<Offer> {
+        seqs.into_iter().filter(|seq| self.is_program_account(&pda::offer(device, *seq).0)).map(|seq| self.offer(device, seq)).collect()
+    }
+
+    /// The owner's outstanding ticket of `device`, if any (every ticket seq ever used is looked at).
     pub fn ticket(&self, device: &Pubkey) -> Option<Ticket> {
-        let next = self.device(device).next_ticket_seq;
-        let tickets: Vec<Ticket> = (0..next)
-            .filter_map(|seq| self.svm.get_account(&pda::ticket(device, seq).0).map(|_| self.env.decode(&pda::ticket(device, seq).0)))
+        self.ticket_among(device, 0..self.device(device).next_ticket_seq)
+    }
+
+    /// The ticket of `device` that exists among `seqs`, if any; panics when there are several.
+    pub fn ticket_among(&self, device: &Pubkey, seqs: impl IntoIterator<Item = u64>) -> Option<Ticket> {
+        let tickets: Vec<Ticket> = seqs
+            .into_iter()
+            .filter(|seq| self.is_program_account(&pda::ticket(device, *seq).0))
+            .map(|seq| self.env.decode(&pda::ticket(device, seq).0))
             .collect();
         assert!(tickets.len() <= 1, "more than one outstanding ticket: {tickets:?}");
         tickets.into_iter().next()
     }
 
+    /// Whether an account of this program is at `address` (not a closed one, even if lamports
+    /// were sent to its address since).
+    pub fn is_program_account(&self, address: &Pubkey) -> bool {
+        self.svm.get_account(address).is_some_and(|a| a.owner == crate::client::PROGRAM_ID)
+    }
+
     /// Every account the world knows of: config, devices, vaults, offers, tickets, wallets, token
     /// accounts and profiles: what a refused transaction must leave unchanged.
     pub fn all_accounts(&self) -> Vec<Pubkey> {
+        self.accounts_with(|d: &Device| (0..d.next_offer_seq, 0..d.next_ticket_seq))
+    }
+
+    /// [`World::all_accounts`] with, for each registered device, only the offer and ticket seqs
+    /// `seqs` gives for it.
+    pub fn accounts_with<O, T>(&self, seqs: impl Fn(&Device) -> (O, T)) -> Vec<Pubkey>
+    where
+        O: IntoIterator<Item = u64>,
+        T: IntoIterator<Item = u64>,
+    {
         let mut keys = vec![pda::config().0, self.reward_source, self.treasury_token, self.anyone.pubkey()];
         for w in [&self.owner, &self.owner2].into_iter().chain(&self.costakers) {
             keys.extend([w.pubkey(), w.token, pda::costaker(&w.pubkey()).0]);
         }
         for d in &self.devices {
             keys.extend([*d, pda::stake_vault(d).0, pda::overflow_vault(d).0]);
-            if let Some(device) = self.svm.get_account(d).map(|_| self.device(d)) {
-                keys.extend((0..device.next_offer_seq).map(|s| pda::offer(d, s).0));
-                keys.extend((0..device.next_ticket_seq).map(|s| pda::ticket(d, s).0));
+            if let Some(device) = self.is_program_account(d).then(|| self.device(d)) {
+                let (offers, tickets) = seqs(&device);
+                keys.extend(offers.into_iter().map(|s| pda::offer(d, s).0));
+                keys.extend(tickets.into_iter().map(|s| pda::ticket(d, s).0));
             }
         }
         keys
@@ -462,6 +489,12 @@ impl World {
     /// R52 for `device`: each vault holds at least its ledger, and the ledgers agree with the
     /// live offer accounts and the outstanding ticket.
     pub fn check_invariants(&self, device: &Pubkey) {
+        self.check_invariants_with(device, &self.live_offers(device), self.ticket(device));
+    }
+
+    /// [`World::check_invariants`] against `offers` and `ticket`: the live offer accounts and the
+    /// outstanding ticket of `device`, as the caller found them.
+    pub fn check_invariants_with(&self, device: &Pubkey, offers: &[Offer], ticket: Option<Ticket>) {
         let d = self.device(device);
         let stake_vault = self.token_balance(&pda::stake_vault(device).0);
         let overflow_vault = self.token_balance(&pda::overflow_vault(device).0);
@@ -470,7 +503,6 @@ impl World {
         let rewards = d.owner_rewards + d.positions_rewards;
         assert!(overflow_vault >= rewards, "overflow vault {overflow_vault} < ledger {rewards}: {d:?}");
 
-        let offers = self.live_offers(device);
         let positions: u64 = offers.iter().map(|o| o.principal).sum();
         assert_eq!(d.positions_principal, positions, "positions_principal vs the offers' principal: {offers:?}");
         let position_rewards: u64 = offers.iter().map(|o| o.rewards).sum();
@@ -483,7 +515,6 @@ impl World {
         if let Some(f) = d.filled {
             assert_eq!(f.principal, self.offer(device, f.seq).principal, "filled mirror");
         }
-        let ticket = self.ticket(device);
         assert_eq!(d.ticket_principal, ticket.as_ref().map_or(0, |t| t.amount), "ticket_principal vs the ticket");
         assert_eq!(d.unstaking, ticket.is_some(), "unstaking iff a ticket is outstanding");
     }
@@ -491,7 +522,7 @@ impl World {
     /// [`World::check_invariants`] for every device still registered.
     pub fn check_all(&self) {
         for d in &self.devices {
-            if self.svm.get_account(d).is_some() {
+            if self.is_program_account(d) {
                 self.check_invariants(d);
             }
         }

@@ -5,7 +5,14 @@
 //! balance, the config, every device, offer, ticket and co-staker profile must agree, a refused
 //! operation changed no account, and R52's invariants hold.
 //!
-//! `PROPERTY_OPS` sets the operations per binary (default 1,000), `PROPERTY_SEED` the seed.
+//! The offers and tickets compared in a step are those the model holds live before or after it,
+//! plus the next seq of each (the one an operation may create): the cost of a step does not grow
+//! with the run, so a run can reach a million operations. An account closed earlier cannot come
+//! back: seqs are never reused and `next_offer_seq`/`next_ticket_seq` are compared every step.
+//!
+//! `PROPERTY_OPS` sets the operations per binary (default 1,000), `PROPERTY_SEED` the seed,
+//! `PROPERTY_BINARY` (`v3` or `v0`) runs one binary only, and `PROPERTY_PROGRESS` (seconds, 0:
+//! never) prints the operations done and the operations per second to stderr that often.
 use anchor_lang::prelude::Pubkey;
 use device_staking_tests::client::device_staking::state::{Config, CostakerProfile, Device, Offer, OfferState, Params, Ticket};
 use device_staking_tests::client::{ix, pda};
@@ -14,7 +21,7 @@ use device_staking_tests::world::*;
 use device_staking_tests::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 /// The default number of operations per binary.
@@ -97,6 +104,7 @@ struct Run {
 impl Run {
     fn new(binary: Binary, seed: u64) -> Self {
         let mut w = World::new(binary, None);
+        w.env.set_cu_recording(false);
         // signatures are checked by every other test; verifying them in a debug build would
         // take most of this test's time (the program still sees which accounts signed)
         w.env.svm = std::mem::take(&mut w.env.svm).with_sigverify(false);
@@ -441,7 +449,12 @@ impl Run {
                 let source = if by == self.m.roles.reward_authority { self.w.reward_source } else { self.m.token_of[&by] };
                 ix::distribute_rewards(by, source, block_id, block_start, block_end, &targets, &mint)
             }
-            Op::Slash { device, by, amount } => return self.w.slash_by(&self.key(&by), device, amount),
+            Op::Slash { device, by, amount } => {
+                let d = self.m.device(&device);
+                let ticket = d.ticket.as_ref().map(|t| t.seq);
+                let positions: Vec<u64> = d.offers.values().filter(|o| o.stage != Stage::Open).map(|o| o.seq).collect();
+                ix::slash(by, device, self.w.treasury_token, ticket, &positions, amount, &mint)
+            }
             Op::Hold { device, by, until } => ix::hold(by, device, until),
             Op::SetHired { device, by, hired } => ix::set_hired(by, device, hired),
             Op::Terminate { device, by } => ix::terminate(by, device),
@@ -457,6 +470,7 @@ impl Run {
             | Op::WithdrawOverflow { by, .. }
             | Op::Unstake { by, .. }
             | Op::DistributeRewards { by, .. }
+            | Op::Slash { by, .. }
             | Op::Hold { by, .. }
             | Op::SetHired { by, .. }
             | Op::Terminate { by, .. }
@@ -640,8 +654,50 @@ impl OfferView {
     }
 }
 
-/// Every difference between the program's accounts and the model, one line each.
-fn differences(w: &World, m: &Model) -> Vec<String> {
+/// The offer and ticket seqs a step looks at, by device.
+type Watched = BTreeMap<Pubkey, (BTreeSet<u64>, BTreeSet<u64>)>;
+
+/// The seqs of the offers and tickets the model holds live, and the next seq of each, by device.
+fn model_seqs(m: &Model) -> Watched {
+    let seqs = |d: &MDevice| {
+        let offers = d.offers.keys().copied().chain([d.next_offer_seq]).collect();
+        let tickets = d.ticket.iter().map(|t| t.seq).chain([d.next_ticket_seq]).collect();
+        (offers, tickets)
+    };
+    m.devices.iter().map(|(key, d)| (*key, seqs(d))).collect()
+}
+
+/// `before` and `after` merged: what a step must compare (the accounts live before it, which it
+/// may have closed, and those live after it, which it may have created).
+fn merged(mut before: Watched, after: Watched) -> Watched {
+    for (device, (offers, tickets)) in after {
+        let entry = before.entry(device).or_default();
+        entry.0.extend(offers);
+        entry.1.extend(tickets);
+    }
+    before
+}
+
+/// The accounts a refused operation must leave unchanged: the world's fixed accounts and the
+/// offers and tickets of `watched`.
+fn watched_accounts(w: &World, watched: &Watched) -> Vec<Pubkey> {
+    w.accounts_with(|d: &Device| {
+        let device = pda::device(&d.device_id).0;
+        watched.get(&device).cloned().unwrap_or_default()
+    })
+}
+
+/// R52 for every device, against the live offers and ticket among the `watched` seqs.
+fn check_invariants(w: &World, watched: &Watched) {
+    for (device, (offers, tickets)) in watched {
+        let offers = w.live_offers_among(device, offers.iter().copied());
+        w.check_invariants_with(device, &offers, w.ticket_among(device, tickets.iter().copied()));
+    }
+}
+
+/// Every difference between the program's accounts and the model, one line each, looking at the
+/// offers and tickets of `watched` only.
+fn differences(w: &World, m: &Model, watched: &Watched) -> Vec<String> {
     let mut out = Vec::new();
     let now = w.now();
     if now != m.now {
@@ -666,7 +722,8 @@ fn differences(w: &World, m: &Model) -> Vec<String> {
             ticket_principal, live_offers, next_offer_seq, next_ticket_seq, last_block, hold_until,
             hold_incident_start, recent_slashes,
         ]);
-        for seq in 0..d.next_offer_seq.max(md.next_offer_seq) {
+        let (offer_seqs, ticket_seqs) = &watched[key];
+        for &seq in offer_seqs {
             let address = pda::offer(key, seq).0;
             let label = format!("offer {seq} of {key}");
             match (w.svm.get_account(&address).filter(|a| a.lamports > 0), md.offers.get(&seq)) {
@@ -680,7 +737,7 @@ fn differences(w: &World, m: &Model) -> Vec<String> {
                 (program, model) => out.push(format!("{label}: program has it: {}, model: {model:?}", program.is_some())),
             }
         }
-        for seq in 0..d.next_ticket_seq.max(md.next_ticket_seq) {
+        for &seq in ticket_seqs {
             let address = pda::ticket(key, seq).0;
             let program = w.svm.get_account(&address).filter(|a| a.lamports > 0).map(|_| {
                 let t: Ticket = w.decode(&address);
@@ -708,12 +765,15 @@ fn run(binary: Binary, seed: u64, ops: usize) -> BTreeMap<String, usize> {
     let mut run = Run::new(binary, seed);
     let total = run.w.total_tokens();
     let mut outcomes: BTreeMap<String, usize> = BTreeMap::new();
+    let mut progress = Progress::new(binary);
     for step in 0..ops {
         let op = run.next_op();
-        let watched = run.w.all_accounts();
+        let seqs_before = model_seqs(&run.m);
+        let watched = watched_accounts(&run.w, &seqs_before);
         let before = run.w.snapshot(&watched);
         let result = run.send(&op);
         let predicted = run.m.apply(&op);
+        let seqs = merged(seqs_before, model_seqs(&run.m));
         let actual = result.as_ref().map(|_| ()).map_err(refusal_name);
         let fail = |what: String| -> ! {
             let logs = match &result {
@@ -731,19 +791,46 @@ fn run(binary: Binary, seed: u64, ops: usize) -> BTreeMap<String, usize> {
         if actual.is_err() && run.w.snapshot(&watched) != before {
             fail("the refused operation changed an account".into());
         }
-        let diffs = differences(&run.w, &run.m);
+        let diffs = differences(&run.w, &run.m, &seqs);
         if !diffs.is_empty() {
             fail(format!("state differences:\n  {}", diffs.join("\n  ")));
         }
-        run.w.check_all();
+        check_invariants(&run.w, &seqs);
         assert_eq!(run.w.total_tokens(), total, "step {step}: tokens were created or destroyed");
         let outcome = match actual {
             Ok(()) => "ok".to_string(),
             Err(name) => name,
         };
         *outcomes.entry(format!("{} {outcome}", op.name())).or_default() += 1;
+        progress.tick(step + 1);
     }
     outcomes
+}
+
+/// Prints `progress <binary>: <done> operations, <rate> operations/s` to stderr every
+/// `PROPERTY_PROGRESS` seconds (never when 0, the default).
+struct Progress {
+    binary: Binary,
+    every: Option<std::time::Duration>,
+    started: Instant,
+    last: Instant,
+}
+
+impl Progress {
+    fn new(binary: Binary) -> Self {
+        let secs = env_number("PROPERTY_PROGRESS", 0);
+        let now = Instant::now();
+        Self { binary, every: (secs > 0).then(|| std::time::Duration::from_secs(secs)), started: now, last: now }
+    }
+
+    fn tick(&mut self, done: usize) {
+        let Some(every) = self.every else { return };
+        if self.last.elapsed() >= every {
+            self.last = Instant::now();
+            let secs = self.started.elapsed().as_secs_f64();
+            eprintln!("progress {}: {done} operations in {secs:.0} s, {:.0} operations/s", self.binary.label(), done as f64 / secs);
+        }
+    }
 }
 
 /// Rules: R4 R5 R9 R11 R12 R13 R15 R16 R20 R21 R40 R41 R52 R53.
@@ -751,7 +838,13 @@ fn run(binary: Binary, seed: u64, ops: usize) -> BTreeMap<String, usize> {
 fn random_operations_agree_with_the_model() {
     let ops = env_number("PROPERTY_OPS", DEFAULT_OPS as u64) as usize;
     let seed = env_number("PROPERTY_SEED", DEFAULT_SEED);
-    for binary in Binary::ALL {
+    let binaries: Vec<Binary> = match std::env::var("PROPERTY_BINARY").as_deref() {
+        Ok("v3") => vec![Binary::V3],
+        Ok("v0") => vec![Binary::V0],
+        Ok(other) => panic!("PROPERTY_BINARY={other}: expected v3 or v0"),
+        Err(_) => Binary::ALL.to_vec(),
+    };
+    for binary in binaries {
         let started = Instant::now();
         let outcomes = run(binary, seed, ops);
         let refusals: BTreeMap<&str, usize> = outcomes.iter().filter(|(k, _)| !k.ends_with(" ok")).fold(BTreeMap::new(), |mut acc, (k, v)| {
@@ -759,7 +852,9 @@ fn random_operations_agree_with_the_model() {
             acc
         });
         let refused: usize = refusals.values().sum();
-        println!("property {}: {ops} operations (seed {seed:#x}) in {:.2?}, {refused} refused", binary.label(), started.elapsed());
+        let elapsed = started.elapsed();
+        let rate = ops as f64 / elapsed.as_secs_f64();
+        println!("property {}: {ops} operations (seed {seed:#x}) in {elapsed:.2?} ({rate:.0} operations/s), {refused} refused", binary.label());
         for (name, count) in &refusals {
             println!("  refused {count:5} {name}");
         }
