@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-cli="$("$root/tools/cli.sh")"
+cli="${DEVICE_STAKING_CLI:-$("$root/tools/cli.sh")}"
 step() { printf '\033[1m[deploy]\033[0m %s\n' "$*" >&2; }
 
 step "1/2 the program on $url is $(basename "$binary")"

@@ -150,11 +150,13 @@ pub struct Cli {
 }
 
 impl Cli {
-    /// Builds the CLI if needed (tools/cli.sh) and points it at `url`.
+    /// The CLI binary of `DEVICE_STAKING_CLI` (the Makefile builds it with tools/cli.sh and sets
+    /// it), else target/debug/device-staking, pointed at `url`.
     pub fn new(url: &str) -> Self {
-        let out = Command::new(root().join("tools/cli.sh")).output().expect("run tools/cli.sh");
-        assert!(out.status.success(), "building the CLI failed: {}", String::from_utf8_lossy(&out.stderr));
-        let binary = PathBuf::from(String::from_utf8(out.stdout).unwrap().trim());
+        let binary = std::env::var_os("DEVICE_STAKING_CLI")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root().join("target/debug/device-staking"));
+        assert!(binary.is_file(), "{} is missing: build the CLI first (tools/cli.sh)", binary.display());
         Self { binary, url: url.to_string() }
     }
 

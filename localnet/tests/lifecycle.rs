@@ -80,10 +80,13 @@ fn a_device_lives_its_whole_life_on_the_validator() {
     cli.ok(&costaker, &["costaker", "fill", "gpu-1", "--amount", "8000", "--share", "74"]);
     assert_eq!(token("costaker"), 0);
 
-    // one block of rewards: 74% to the position, the rest to the owner (R20)
+    // one block of rewards from the fill on: 74% to the position, the rest to the owner (R20, R21)
+    let filled: Offer = v.decode(&pda::offer(&device_key, 0).0).unwrap();
+    assert_eq!(filled.state, OfferState::Filled);
+    v.wait_until(filled.filled_at + 2, "a block that starts at the fill");
     let csv = cast.path("rewards.csv");
     std::fs::write(&csv, "device,amount\ngpu-1,1000\n").unwrap();
-    let block_start = (v.clock() - 60).to_string();
+    let block_start = filled.filled_at.to_string();
     cli.ok(&cast.file("rewards"), &["operator", "distribute-rewards", "--csv", &csv, "--block-id", "1", "--block-start", &block_start]);
     let device: Device = v.decode(&device_key).unwrap();
     assert_eq!((device.owner_rewards, device.positions_rewards), (260 * UNIT, 740 * UNIT));

@@ -35,7 +35,7 @@ fi
 
 validator="$("$here/install.sh")"
 [ -f "$program_so" ] || die "$program_so is missing: run make build"
-cli="$("$root/tools/cli.sh")"
+cli="${DEVICE_STAKING_CLI:-$("$root/tools/cli.sh")}"
 
 mkdir -p "$state"
 authority="$state/authority.json"
