@@ -39,9 +39,9 @@ localnet-stop: ## stop the validator of make localnet (by its PID)
 
 localnet-test: build ## the lifecycle through the CLI on solana-test-validator (installs it if missing)
 	@tools/phase.sh "solana-test-validator (install if missing)" tools/localnet/install.sh
-	@tools/phase.sh "validator tests" bash -c 'trap tools/localnet/stop.sh EXIT; $(CARGO) test --locked -p device-staking-localnet -- --nocapture --test-threads=1'
+	@tools/phase.sh "validator tests" bash -c 'trap tools/localnet/stop.sh EXIT; DEVICE_STAKING_CLI="$$(tools/cli.sh)" $(CARGO) test --locked -p device-staking-localnet -- --nocapture --test-threads=1'
 
-test: build unit-test svm-test demo-check ## build, then run every test
+test: build unit-test svm-test demo-check localnet-test ## build, then run every test
 
 demo: build ## the main job: a full lifecycle on an embedded SVM
 	@$(CARGO) run --locked --release -q -p device-staking-cli -- demo

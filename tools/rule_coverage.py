@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 rules = sorted(set(re.findall(r"^(R\d+)\.", (ROOT / "docs/protocol.md").read_text(), re.M)), key=lambda r: int(r[1:]))
-sources = sorted((ROOT / "tests/tests").glob("*.rs")) + sorted((ROOT / "programs/device-staking/src/state").glob("*.rs"))
+sources = [p for d in ("tests/tests", "cli/tests", "localnet/tests", "programs/device-staking/src/state") for p in sorted((ROOT / d).glob("*.rs"))]
 covered = collections.defaultdict(list)
 for path in sources:
     lines = path.read_text().splitlines()
