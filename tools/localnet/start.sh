@@ -16,6 +16,9 @@ program_so="$root/target/deploy/device_staking.so"
 rpc_port="${LOCALNET_RPC_PORT:-8899}"
 faucet_port="${LOCALNET_FAUCET_PORT:-9900}"
 rpc="http://127.0.0.1:$rpc_port"
+# Gossip's port: set LOCALNET_GOSSIP_PORT (with the two ports above) to run a second validator.
+gossip=()
+[ -n "${LOCALNET_GOSSIP_PORT:-}" ] && gossip=(--gossip-port "$LOCALNET_GOSSIP_PORT" --dynamic-port-range "$((LOCALNET_GOSSIP_PORT + 1))-$((LOCALNET_GOSSIP_PORT + 40))")
 
 say() { printf '\033[1m[localnet]\033[0m %s\n' "$*" >&2; }
 die() {
@@ -45,7 +48,7 @@ program_id="$("$cli" address --program)"
 
 say "starting solana-test-validator (ledger $state/ledger, log $state/validator.log)"
 "$validator" --ledger "$state/ledger" --reset --quiet \
-  --bind-address 127.0.0.1 --rpc-port "$rpc_port" --faucet-port "$faucet_port" \
+  --bind-address 127.0.0.1 --rpc-port "$rpc_port" --faucet-port "$faucet_port" "${gossip[@]}" \
   --mint "$authority_pubkey" \
   --upgradeable-program "$program_id" "$program_so" "$authority_pubkey" \
   >"$state/validator.log" 2>&1 &
