@@ -51,3 +51,7 @@ clean-sbf: ## remove the SBF build outputs (not the toolchain)
 
 fuzz: build ## the random-operation test against the model, 1,000,000 operations per binary (release; progress on stderr)
 	@PROPERTY_OPS=1000000 PROPERTY_PROGRESS=10 $(CARGO) test --locked --release -p device-staking-tests --test property -- --nocapture
+
+.PHONY: bench
+bench: build ## compute units (20 runs of every instruction), sizes, rent, largest reward batch; into docs/benchmarks.md
+	@tools/phase.sh "benchmarks (docs/benchmarks.md)" $(CARGO) run --locked -q -p device-staking-bench --bin device-staking-bench

@@ -7,8 +7,14 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 "$here/install.sh"
 TOOLCHAIN_DIR="$("$here/install.sh" --print-dir)"
-PROGRAM=device_staking
-PACKAGE=device-staking
+# The program built (its lib name, package and features) and where its binaries and target dirs
+# go. The defaults build programs/device-staking; bench/build-minimal.sh and bench/variants.sh
+# set these to build other programs, or variants of the build, with the same flags.
+PROGRAM=${SBF_BUILD_PROGRAM:-device_staking}
+PACKAGE=${SBF_BUILD_PACKAGE:-device-staking}
+FEATURES=${SBF_BUILD_FEATURES:-sbf-entrypoint}
+DEPLOY_DIR=${SBF_BUILD_DEPLOY_DIR:-$root/target/deploy}
+TARGET_ROOT=${SBF_BUILD_TARGET_ROOT:-$root/target}
 
 export PATH="$TOOLCHAIN_DIR/bin:$PATH" SBF_PROGRAM="$PROGRAM"
 export RUSTC=/usr/bin/rustc
@@ -19,7 +25,7 @@ unset CARGO_ENCODED_RUSTFLAGS
 
 COMMON="-C linker=$here/link.sh -C relocation-model=static -C passes=lower-atomic -C target-feature=+allows-misaligned-mem-access \
  -C link-arg=--llvm-args=--bpf-stack-size=4096 \
- -C link-arg=--llvm-args=--disable-movsx -C link-arg=--llvm-args=--disable-ldsx"
+ -C link-arg=--llvm-args=--disable-movsx -C link-arg=--llvm-args=--disable-ldsx ${SBF_EXTRA_RUSTFLAGS:-}"
 # Upstream LLVM passes a call's 6th and later arguments on the stack, which SBF forbids; a high
 # inline threshold folds most such calls into their callers (and see `sbf_entrypoint` in the
 # program's lib.rs). check_stack_args.py verifies that none is left.
@@ -28,31 +34,37 @@ V3="-C target-cpu=v4 -C link-arg=--arch=v3 -C link-arg=--llvm-args=--disable-got
  -C link-arg=--llvm-args=--disable-bswap -C link-arg=--llvm-args=--disable-gotol $INLINE"
 V0="-C target-cpu=v2 -C link-arg=--arch=v0 $INLINE"
 
-mkdir -p "$root/target/deploy"
-cp -n "$root/keys/$PROGRAM-keypair.json" "$root/target/deploy/$PROGRAM-keypair.json" 2>/dev/null || true
+mkdir -p "$DEPLOY_DIR"
+cp -n "$root/keys/$PROGRAM-keypair.json" "$DEPLOY_DIR/$PROGRAM-keypair.json" 2>/dev/null || true
 
 build_variant() { # name rustflags output
   local name=$1 flags=$2 out=$3 started=$SECONDS
   # cargo does not notice changes to the std sources: rebuild from scratch when the toolchain changed.
-  local stamp="$root/target/sbf-$name/.toolchain"
+  local stamp="$TARGET_ROOT/sbf-$name/.toolchain"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$(ls "$TOOLCHAIN_DIR"/.ready-*)" ]; then
-    rm -rf "$root/target/sbf-$name"
-    mkdir -p "$root/target/sbf-$name"
+    rm -rf "$TARGET_ROOT/sbf-$name"
+    mkdir -p "$TARGET_ROOT/sbf-$name"
     ls "$TOOLCHAIN_DIR"/.ready-* >"$stamp"
   fi
   printf '\033[1m[sbf-build]\033[0m building %s (%s)\n' "$PROGRAM" "$name" >&2
-  RUSTFLAGS="$COMMON $flags" /usr/bin/cargo build --profile sbf --locked -p "$PACKAGE" --features sbf-entrypoint \
+  RUSTFLAGS="$COMMON $flags" /usr/bin/cargo build --profile sbf --locked -p "$PACKAGE" --features "$FEATURES" \
     --manifest-path "$root/Cargo.toml" --target "$here/sbpf-solana.json" \
-    -Zbuild-std=std,panic_abort -Zjson-target-spec --target-dir "$root/target/sbf-$name"
+    -Zbuild-std=std,panic_abort -Zjson-target-spec --target-dir "$TARGET_ROOT/sbf-$name"
   local built
-  built="$(find "$root/target/sbf-$name/sbpf-solana/sbf" -maxdepth 1 -name "*$PROGRAM.so" | head -n1)"
+  built="$(find "$TARGET_ROOT/sbf-$name/sbpf-solana/sbf" -maxdepth 1 -name "*$PROGRAM.so" | head -n1)"
   [ -n "$built" ] || { echo "[sbf-build] error: no $PROGRAM.so produced for $name" >&2; exit 1; }
   cp "$built" "$out"
   printf '\033[1m[sbf-build]\033[0m %-34s %8d bytes  (%d s)\n' "${out#"$root"/}" "$(stat -c %s "$out")" $((SECONDS - started)) >&2
 }
 
-build_variant v3 "$V3" "$root/target/deploy/$PROGRAM.so"
-build_variant v0 "$V0" "$root/target/deploy/${PROGRAM}_v0.so"
-for so in "$root/target/deploy/$PROGRAM.so" "$root/target/deploy/${PROGRAM}_v0.so"; do
-  python3 "$here/check_stack_args.py" "$so"
+# SBF_BUILD_ARCHS: which binaries to build (default both).
+for arch in ${SBF_BUILD_ARCHS:-v3 v0}; do
+  case $arch in
+    v3) build_variant v3 "$V3" "$DEPLOY_DIR/$PROGRAM.so" ;;
+    v0) build_variant v0 "$V0" "$DEPLOY_DIR/${PROGRAM}_v0.so" ;;
+    *) echo "[sbf-build] error: SBF_BUILD_ARCHS names v3 and/or v0, not $arch" >&2; exit 1 ;;
+  esac
+done
+for arch in ${SBF_BUILD_ARCHS:-v3 v0}; do
+  python3 "$here/check_stack_args.py" "$DEPLOY_DIR/$PROGRAM$([ "$arch" = v0 ] && echo _v0).so"
 done
