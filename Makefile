@@ -41,6 +41,13 @@ localnet-test: build ## the lifecycle through the CLI on solana-test-validator (
 	@tools/phase.sh "solana-test-validator (install if missing)" tools/localnet/install.sh
 	@tools/phase.sh "validator tests" bash -c 'trap tools/localnet/stop.sh EXIT; DEVICE_STAKING_CLI="$$(tools/cli.sh)" $(CARGO) test --locked -p device-staking-localnet -- --nocapture --test-threads=1'
 
+# make load LOAD_DEVICES=400 LOAD_THREADS=16 for more; beside another validator, pass other ports:
+# make load LOCALNET_RPC_PORT=18899 LOCALNET_FAUCET_PORT=19900 LOCALNET_GOSSIP_PORT=18001
+.PHONY: load
+load: build ## load run on solana-test-validator (about 1 min once built): 240 devices, ~2,900 transactions from 8 threads, R52 after every phase
+	@tools/phase.sh "solana-test-validator (install if missing)" tools/localnet/install.sh
+	@tools/phase.sh "load run" bash -c 'trap tools/localnet/stop.sh EXIT; DEVICE_STAKING_CLI="$$(tools/cli.sh)" $(CARGO) run --locked -q -p device-staking-localnet --bin load'
+
 test: build unit-test svm-test demo-check localnet-test ## build, then run every test
 
 demo: build ## the main job: a full lifecycle on an embedded SVM

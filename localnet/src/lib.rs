@@ -4,7 +4,10 @@
 //! program loaded as an upgradeable program whose upgrade authority is `.localnet/authority.json`)
 //! and stops it when dropped, also when a test panics. [`Cli`] runs the `device-staking` binary
 //! over RPC as a user would; [`Validator`]'s helpers set up mints and wallets with the client
-//! crate and read balances back from the chain.
+//! crate and read balances back from the chain. [`concurrent`] sends many transactions at once
+//! and confirms them in bulk (the load run, `src/bin/load.rs`).
+pub mod concurrent;
+
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::solana_program::system_instruction;
@@ -74,6 +77,13 @@ impl Validator {
     /// Gives `wallet` `lamports` and, when `tokens` > 0, that many base units of `mint` in its
     /// associated token account.
     pub fn fund(&self, wallet: &Pubkey, lamports: u64, mint: &Pubkey, tokens: u64) {
+        self.send(&self.funding_instructions(wallet, lamports, mint, tokens), &[]);
+    }
+
+    /// The instructions of [`Validator::fund`], paid and signed by the authority (who is the
+    /// mint authority of [`Validator::create_mint`]'s mints): several wallets' fit in one
+    /// transaction.
+    pub fn funding_instructions(&self, wallet: &Pubkey, lamports: u64, mint: &Pubkey, tokens: u64) -> Vec<Instruction> {
         let payer = self.authority.pubkey();
         let mut ixs = vec![system_instruction::transfer(&payer, wallet, lamports)];
         if tokens > 0 {
@@ -81,7 +91,7 @@ impl Validator {
             ixs.push(token::create_associated_account(&payer, wallet, mint, &anchor_spl::token::ID));
             ixs.push(token::mint_to(&anchor_spl::token::ID, mint, &ata, &payer, tokens));
         }
-        self.send(&ixs, &[]);
+        ixs
     }
 
     /// The balance of `wallet`'s associated token account of `mint` (0 when it has none).
@@ -92,9 +102,24 @@ impl Validator {
     /// The balance of the token account at `address` (0 when there is none).
     pub fn balance_at(&self, address: &Pubkey) -> u64 {
         let account = self.rpc.get_account_with_commitment(address, CommitmentConfig::confirmed()).expect("read account").value;
-        account
-            .and_then(|a| StateWithExtensions::<TokenAccount>::unpack(&a.data).ok().map(|s| s.base.amount))
-            .unwrap_or(0)
+        token_amount(account.map(|a| a.data).as_deref())
+    }
+
+    /// The balances of the token accounts at `addresses`, in their order (0 where there is none),
+    /// read in as few RPC calls as the node allows.
+    pub fn balances_at(&self, addresses: &[Pubkey]) -> Vec<u64> {
+        self.account_data(addresses).iter().map(|data| token_amount(data.as_deref())).collect()
+    }
+
+    /// The data of the accounts at `addresses`, in their order (`None` where there is none), at
+    /// `confirmed`, by `getMultipleAccounts` of at most 100 addresses each.
+    pub fn account_data(&self, addresses: &[Pubkey]) -> Vec<Option<Vec<u8>>> {
+        let mut found = Vec::with_capacity(addresses.len());
+        for chunk in addresses.chunks(MAX_ACCOUNTS_PER_READ) {
+            let accounts = self.rpc.get_multiple_accounts_with_commitment(chunk, CommitmentConfig::confirmed()).expect("read accounts").value;
+            found.extend(accounts.into_iter().map(|a| a.map(|a| a.data)));
+        }
+        found
     }
 
     /// The Clock's unix time.
@@ -102,6 +127,14 @@ impl Validator {
         let slot = self.rpc.get_slot().expect("slot");
         self.rpc.get_block_time(slot).unwrap_or_else(|_| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64)
     }
+}
+
+/// Most addresses one `getMultipleAccounts` call may ask for.
+const MAX_ACCOUNTS_PER_READ: usize = 100;
+
+/// The amount of a token account's data (SPL Token or Token-2022); 0 for no account.
+fn token_amount(data: Option<&[u8]>) -> u64 {
+    data.and_then(|d| StateWithExtensions::<TokenAccount>::unpack(d).ok().map(|s| s.base.amount)).unwrap_or(0)
 }
 
 impl Drop for Validator {
@@ -219,5 +252,13 @@ impl Validator {
     pub fn decode<T: anchor_lang::AccountDeserialize>(&self, address: &Pubkey) -> Option<T> {
         let account = self.rpc.get_account_with_commitment(address, CommitmentConfig::confirmed()).expect("read account").value?;
         Some(T::try_deserialize(&mut account.data.as_slice()).expect("decode account"))
+    }
+
+    /// The program accounts at `addresses`, decoded, in their order; `None` where there is none.
+    pub fn decode_all<T: anchor_lang::AccountDeserialize>(&self, addresses: &[Pubkey]) -> Vec<Option<T>> {
+        self.account_data(addresses)
+            .into_iter()
+            .map(|data| data.map(|d| T::try_deserialize(&mut d.as_slice()).expect("decode account")))
+            .collect()
     }
 }
