@@ -18,23 +18,8 @@ use state::{Params, Role};
 
 declare_id!("Cwc5d6dFVPJ7twW2ySKFB2SW3XNFybZbBA5ksb1Rka6e");
 
-/// The entrypoint of the SBF build. It is Anchor's, except that after checking the program id
-/// it hands Anchor the id as a constant. Anchor's per-instruction entry functions take six
-/// arguments (the program id, two slices and a result pointer); upstream LLVM passes a sixth
-/// argument on the stack, which SBF forbids. With the id constant, the optimizer drops that
-/// argument; `tools/sbf/check_stack_args.py` verifies no stack-passed argument is left.
 #[cfg(all(target_os = "solana", feature = "sbf-entrypoint"))]
-mod sbf_entrypoint {
-    use anchor_lang::solana_program::{account_info::AccountInfo, entrypoint::ProgramResult, program_error::ProgramError};
-    anchor_lang::solana_program::entrypoint!(process);
-
-    fn process<'info>(program_id: &anchor_lang::prelude::Pubkey, accounts: &'info [AccountInfo<'info>], data: &'info [u8]) -> ProgramResult {
-        if *program_id != crate::ID {
-            return Err(ProgramError::IncorrectProgramId);
-        }
-        crate::entry(&crate::ID, accounts, data)
-    }
-}
+mod sbf_entrypoint;
 
 #[program]
 pub mod device_staking {

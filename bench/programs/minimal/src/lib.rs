@@ -5,8 +5,7 @@
 //! costs against Solana's platform-tools; `bench/src/bin/minimal.rs` runs it.
 //!
 //! The SBF pieces are the real program's: `sbf_builtins.rs` is included from
-//! `programs/device-staking/src` (one file, two users), and the entrypoint follows the same
-//! trick (see `sbf_entrypoint` in `programs/device-staking/src/lib.rs`).
+//! `programs/device-staking/src` (one file, two users), and so is `sbf_entrypoint.rs`.
 #![allow(unexpected_cfgs)]
 #![cfg_attr(target_os = "solana", feature(asm_experimental_arch))]
 use anchor_lang::prelude::*;
@@ -21,20 +20,10 @@ mod mem_loops;
 
 declare_id!("HuiUi4WFrVF3mwndyeqobPVXDfRf25h1QyvKqyurULuK");
 
-/// The SBF build's entrypoint: Anchor's, with the program id handed on as a constant so that no
-/// call passes a sixth argument on the stack (as `sbf_entrypoint` in the real program).
+/// The SBF build's entrypoint: the real program's (one file, two users).
 #[cfg(all(target_os = "solana", feature = "sbf-entrypoint"))]
-mod sbf_entrypoint {
-    use anchor_lang::solana_program::{account_info::AccountInfo, entrypoint::ProgramResult, program_error::ProgramError};
-    anchor_lang::solana_program::entrypoint!(process);
-
-    fn process<'info>(program_id: &anchor_lang::prelude::Pubkey, accounts: &'info [AccountInfo<'info>], data: &'info [u8]) -> ProgramResult {
-        if *program_id != crate::ID {
-            return Err(ProgramError::IncorrectProgramId);
-        }
-        crate::entry(&crate::ID, accounts, data)
-    }
-}
+#[path = "../../../../programs/device-staking/src/sbf_entrypoint.rs"]
+mod sbf_entrypoint;
 
 #[program]
 pub mod anchor_minimal {
