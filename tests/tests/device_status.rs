@@ -1,6 +1,7 @@
 //! `device_status` (R54): eligibility, reasons, overflow and every pending unlock as return data.
 use anchor_lang::solana_program::instruction::AccountMeta;
 use device_staking_tests::client::device_staking::state::{ineligible, OfferState};
+use device_staking_tests::client::device_staking::instructions::TicketStatus;
 use device_staking_tests::client::ix;
 use device_staking_tests::client::pda;
 use device_staking_tests::world::*;
@@ -46,7 +47,7 @@ fn the_status_reports_eligibility_overflow_and_unlocks() {
             s.ineligible_reasons,
             ineligible::UNSTAKING | ineligible::NO_STAKE | ineligible::BELOW_MINIMUM
         );
-        assert_eq!(s.ticket, Some((MIN, cancelled + 21 * DAY)));
+        assert_eq!(s.ticket, Some(TicketStatus { amount: MIN, unlock_at: cancelled + 21 * DAY }));
         let p = &s.positions[0];
         assert_eq!(
             (p.state, p.counts, p.wait_end, p.unlock_at),

@@ -41,6 +41,15 @@ pub struct PositionStatus {
     pub unlock_at: i64,
 }
 
+/// The owner's ticket as `device_status` reports it.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TicketStatus {
+    /// Principal to return.
+    pub amount: u64,
+    /// When it may be withdrawn.
+    pub unlock_at: i64,
+}
+
 /// What `device_status` returns.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, PartialEq, Eq)]
 pub struct DeviceStatus {
@@ -70,8 +79,8 @@ pub struct DeviceStatus {
     pub open_offer: Option<u64>,
     /// Hold end (R41; 0 if never held).
     pub hold_until: i64,
-    /// The owner's ticket: amount and unlock, if given.
-    pub ticket: Option<(u64, i64)>,
+    /// The owner's ticket, if given.
+    pub ticket: Option<TicketStatus>,
     /// The positions given.
     pub positions: Vec<PositionStatus>,
 }
@@ -112,7 +121,7 @@ pub fn handler<'info>(ctx: Context<'info, DeviceStatusAccounts<'info>>) -> Resul
         owner_rewards: device.owner_rewards,
         open_offer: device.open_offer,
         hold_until: device.hold_until,
-        ticket: ctx.accounts.ticket.as_ref().map(|t| (t.amount, t.unlock_at)),
+        ticket: ctx.accounts.ticket.as_ref().map(|t| TicketStatus { amount: t.amount, unlock_at: t.unlock_at }),
         positions,
     })
 }
