@@ -1,0 +1,51 @@
+// Generates the TypeScript client (src/generated) from the program's IDL (../idl) with Codama.
+// `--check`: renders into a temporary folder and fails when the committed client differs, so a
+// program change that was not followed by `npm run generate` is caught by the tests.
+import { createFromRoot } from 'codama';
+import { rootNodeFromAnchor } from '@codama/nodes-from-anchor';
+import { renderVisitor } from '@codama/renderers-js';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const app = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const idlPath = path.resolve(app, '../idl/device_staking.json');
+const generatedFolder = 'src/generated';
+const check = process.argv.includes('--check');
+
+const idl = JSON.parse(await readFile(idlPath, 'utf8'));
+const codama = createFromRoot(rootNodeFromAnchor(idl));
+const target = check ? await mkdtemp(path.join(tmpdir(), 'device-staking-client-')) : app;
+await codama.accept(
+  renderVisitor(target, { generatedFolder, syncPackageJson: false, kitImportStrategy: 'rootOnly', deleteFolderBeforeRendering: true }),
+);
+
+if (!check) {
+  console.log(`wrote ${path.join(app, generatedFolder)} from ${path.relative(app, idlPath)}`);
+  process.exit(0);
+}
+
+/** Every file under `dir`, as paths relative to it, sorted. */
+async function files(dir) {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+const fresh = path.join(target, generatedFolder);
+const committed = path.join(app, generatedFolder);
+const [freshFiles, committedFiles] = await Promise.all([files(fresh), files(committed).catch(() => [])]);
+const stale = new Set([...freshFiles, ...committedFiles].filter((f) => !freshFiles.includes(f) || !committedFiles.includes(f)));
+for (const f of freshFiles.filter((f) => committedFiles.includes(f))) {
+  const [a, b] = await Promise.all([readFile(path.join(fresh, f), 'utf8'), readFile(path.join(committed, f), 'utf8')]);
+  if (a !== b) stale.add(f);
+}
+await rm(target, { recursive: true, force: true });
+if (stale.size > 0) {
+  console.error(`the generated client is stale (${[...stale].join(', ')}): run \`npm run generate\` in app/ and commit src/generated`);
+  process.exit(1);
+}
+console.log(`${generatedFolder} is current with ${path.relative(app, idlPath)}`);
