@@ -1,0 +1,253 @@
+// Reading the program's accounts: the config, a wallet's devices, offers and positions, tickets,
+// `device_status` (simulated), and the rewards a device received in the last days.
+import {
+  type Address,
+  type Base64EncodedBytes,
+  type Instruction,
+  type Rpc,
+  type SolanaRpcApi,
+  address,
+  appendTransactionMessageInstructions,
+  compileTransaction,
+  createNoopSigner,
+  createSolanaRpc,
+  createTransactionMessage,
+  fetchEncodedAccount,
+  getAddressEncoder,
+  getBase58Decoder,
+  getBase64EncodedWireTransaction,
+  getBase64Encoder,
+  getProgramDerivedAddress,
+  getU64Encoder,
+  pipe,
+  setTransactionMessageFeePayerSigner,
+  setTransactionMessageLifetimeUsingBlockhash,
+  type Signature,
+} from '@solana/kit';
+import {
+  type Config,
+  type Device,
+  type DeviceStatus,
+  type Offer,
+  type Ticket,
+  DEVICE_DISCRIMINATOR,
+  DEVICE_STAKING_PROGRAM_ADDRESS,
+  OFFER_DISCRIMINATOR,
+  OfferState,
+  TICKET_DISCRIMINATOR,
+  fetchConfig,
+  findConfigPda,
+  getDeviceDecoder,
+  getDeviceStatusDecoder,
+  getDeviceStatusInstruction,
+  getOfferDecoder,
+  getTicketDecoder,
+} from '../generated';
+
+/** Where the owner's wallet sits in a Device account (after the discriminator and device id). */
+export const DEVICE_OWNER_OFFSET = 8 + 32;
+/** Where the device sits in Offer and Ticket accounts (right after the discriminator). */
+export const DEVICE_FIELD_OFFSET = 8;
+/** Where the state sits in an Offer account (discriminator, device, seq, bump, payer). */
+export const OFFER_STATE_OFFSET = 8 + 32 + 8 + 1 + 32;
+/** Where the co-staker sits in an Offer account (state, amount, share, created_at before it). */
+export const OFFER_COSTAKER_OFFSET = OFFER_STATE_OFFSET + 1 + 8 + 2 + 8;
+
+/** The associated token account program. */
+export const ASSOCIATED_TOKEN_PROGRAM = address('ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL');
+
+/** The RPC the app talks to: `?rpc=` in the page's URL, else the build's VITE_RPC_URL, else localnet. */
+export function rpcUrl(): string {
+  const fromQuery = typeof window !== 'undefined' ? new URLSearchParams(window.location.search).get('rpc') : null;
+  return fromQuery ?? import.meta.env.VITE_RPC_URL ?? 'http://127.0.0.1:8899';
+}
+
+/** The Wallet Standard chain of an RPC URL (localnet, devnet, testnet or mainnet). */
+export function chainOf(url: string): `solana:${string}` {
+  if (/127\.0\.0\.1|localhost/.test(url)) return 'solana:localnet';
+  if (url.includes('devnet')) return 'solana:devnet';
+  if (url.includes('testnet')) return 'solana:testnet';
+  return 'solana:mainnet';
+}
+
+/** The app's connection. */
+export type AppRpc = Rpc<SolanaRpcApi>;
+
+/** Opens the RPC connection. */
+export function connect(url = rpcUrl()): AppRpc {
+  return createSolanaRpc(url);
+}
+
+/** An account with its address. */
+export interface Located<T> {
+  /** The account's address. */
+  address: Address;
+  /** Its decoded data. */
+  data: T;
+}
+
+/** The config, or `null` when the program was not initialized on this cluster. */
+export async function loadConfig(rpc: AppRpc): Promise<Located<Config> | null> {
+  const [configAddress] = await findConfigPda();
+  const account = await fetchEncodedAccount(rpc, configAddress);
+  if (!account.exists) return null;
+  const config = await fetchConfig(rpc, configAddress);
+  return { address: configAddress, data: config.data };
+}
+
+const base58 = getBase58Decoder();
+const base64 = getBase64Encoder();
+
+/** A memcmp filter on `bytes` at `offset`. */
+function memcmp(offset: number, bytes: ArrayLike<number>) {
+  return { memcmp: { offset: BigInt(offset), bytes: base58.decode(Uint8Array.from(bytes)) as never, encoding: 'base58' as const } };
+}
+
+/** The program's accounts of one kind (by discriminator) matching `filters`, decoded. */
+async function programAccounts<T>(
+  rpc: AppRpc,
+  discriminator: ArrayLike<number>,
+  filters: ReturnType<typeof memcmp>[],
+  decode: (bytes: Uint8Array) => T,
+): Promise<Located<T>[]> {
+  const accounts = await rpc
+    .getProgramAccounts(DEVICE_STAKING_PROGRAM_ADDRESS, { encoding: 'base64', filters: [memcmp(0, discriminator), ...filters] })
+    .send();
+  return accounts.map(({ pubkey, account }) => ({
+    address: pubkey,
+    data: decode(new Uint8Array(base64.encode(account.data[0] as Base64EncodedBytes))),
+  }));
+}
+
+const addressBytes = (a: Address) => getAddressEncoder().encode(a);
+
+/** The devices `owner` owns. */
+export function devicesOf(rpc: AppRpc, owner: Address): Promise<Located<Device>[]> {
+  return programAccounts(rpc, DEVICE_DISCRIMINATOR, [memcmp(DEVICE_OWNER_OFFSET, addressBytes(owner))], (b) => getDeviceDecoder().decode(b));
+}
+
+/** Every live offer account of `device` (open, filled, exiting or cooling). */
+export function offersOf(rpc: AppRpc, device: Address): Promise<Located<Offer>[]> {
+  return programAccounts(rpc, OFFER_DISCRIMINATOR, [memcmp(DEVICE_FIELD_OFFSET, addressBytes(device))], (b) => getOfferDecoder().decode(b));
+}
+
+/** Every open offer on the cluster (the marketplace). */
+export function openOffers(rpc: AppRpc): Promise<Located<Offer>[]> {
+  return programAccounts(rpc, OFFER_DISCRIMINATOR, [memcmp(OFFER_STATE_OFFSET, [OfferState.Open])], (b) => getOfferDecoder().decode(b));
+}
+
+/** The positions `costaker` holds (filled, exiting or cooling offers). */
+export function positionsOf(rpc: AppRpc, costaker: Address): Promise<Located<Offer>[]> {
+  return programAccounts(rpc, OFFER_DISCRIMINATOR, [memcmp(OFFER_COSTAKER_OFFSET, addressBytes(costaker))], (b) => getOfferDecoder().decode(b));
+}
+
+/** The owner's outstanding tickets of `device` (at most one). */
+export function ticketsOf(rpc: AppRpc, device: Address): Promise<Located<Ticket>[]> {
+  return programAccounts(rpc, TICKET_DISCRIMINATOR, [memcmp(DEVICE_FIELD_OFFSET, addressBytes(device))], (b) => getTicketDecoder().decode(b));
+}
+
+/** Several devices by address (absent ones left out). */
+export async function devicesAt(rpc: AppRpc, addresses: Address[]): Promise<Map<string, Device>> {
+  const unique = [...new Set(addresses)];
+  const out = new Map<string, Device>();
+  if (unique.length === 0) return out;
+  const { value } = await rpc.getMultipleAccounts(unique as Address[], { encoding: 'base64' }).send();
+  value.forEach((account, i) => {
+    if (account) out.set(unique[i], getDeviceDecoder().decode(new Uint8Array(base64.encode(account.data[0] as Base64EncodedBytes))));
+  });
+  return out;
+}
+
+/** The PDA of a seed list under the program. */
+async function pda(seeds: Array<string | Uint8Array>): Promise<Address> {
+  const [found] = await getProgramDerivedAddress({ programAddress: DEVICE_STAKING_PROGRAM_ADDRESS, seeds });
+  return found;
+}
+
+/** The ticket PDA `["ticket", device, seq]`. */
+export function ticketAddress(device: Address, seq: bigint): Promise<Address> {
+  return pda(['ticket', addressBytes(device) as unknown as Uint8Array, getU64Encoder().encode(seq) as unknown as Uint8Array]);
+}
+
+/** The offer PDA `["offer", device, seq]`. */
+export function offerAddress(device: Address, seq: bigint): Promise<Address> {
+  return pda(['offer', addressBytes(device) as unknown as Uint8Array, getU64Encoder().encode(seq) as unknown as Uint8Array]);
+}
+
+/** The associated token account of `wallet` for `mint` under `tokenProgram`. */
+export async function associatedTokenAddress(wallet: Address, mint: Address, tokenProgram: Address): Promise<Address> {
+  const [found] = await getProgramDerivedAddress({
+    programAddress: ASSOCIATED_TOKEN_PROGRAM,
+    seeds: [addressBytes(wallet), addressBytes(tokenProgram), addressBytes(mint)] as unknown as Uint8Array[],
+  });
+  return found;
+}
+
+/** A wallet's balance of the staking token (0 when it has no token account). */
+export async function tokenBalance(rpc: AppRpc, wallet: Address, mint: Address, tokenProgram: Address): Promise<bigint> {
+  const ata = await associatedTokenAddress(wallet, mint, tokenProgram);
+  try {
+    const { value } = await rpc.getTokenAccountBalance(ata).send();
+    return BigInt(value.amount);
+  } catch {
+    return 0n;
+  }
+}
+
+/** The cluster's clock (unix seconds), from the Clock sysvar. */
+export async function chainTime(rpc: AppRpc): Promise<number> {
+  const clock = await fetchEncodedAccount(rpc, address('SysvarC1ock11111111111111111111111111111111'));
+  if (!clock.exists) throw new Error('the cluster has no Clock sysvar');
+  // slot, epoch_start_timestamp, epoch, leader_schedule_epoch, unix_timestamp: u64/i64 each
+  return Number(new DataView(clock.data.buffer, clock.data.byteOffset).getBigInt64(32, true));
+}
+
+/**
+ * Simulates `instructions` with `feePayer` (it must exist; nothing is signed or sent) and
+ * returns the simulation's result.
+ */
+export async function simulate(rpc: AppRpc, feePayer: Address, instructions: Instruction[]) {
+  const { value: blockhash } = await rpc.getLatestBlockhash({ commitment: 'confirmed' }).send();
+  const message = pipe(
+    createTransactionMessage({ version: 0 }),
+    (m) => setTransactionMessageFeePayerSigner(createNoopSigner(feePayer), m),
+    (m) => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
+    (m) => appendTransactionMessageInstructions(instructions, m),
+  );
+  const wire = getBase64EncodedWireTransaction(compileTransaction(message));
+  const { value } = await rpc
+    .simulateTransaction(wire, { encoding: 'base64', sigVerify: false, replaceRecentBlockhash: true, commitment: 'confirmed' })
+    .send();
+  return value;
+}
+
+/** `device_status` (R54) simulated: the program's own view of eligibility, overflow and unlocks. */
+export async function deviceStatus(rpc: AppRpc, feePayer: Address, device: Address, ticket: Address | null, positions: Address[]): Promise<DeviceStatus> {
+  const [config] = await findConfigPda();
+  const ix = getDeviceStatusInstruction({ config, device, ticket: ticket ?? undefined });
+  const withPositions: Instruction = { ...ix, accounts: [...ix.accounts, ...positions.map((a) => ({ address: a, role: 0 }))] };
+  const result = await simulate(rpc, feePayer, [withPositions]);
+  if (result.err || !result.returnData) {
+    throw new Error(`device_status failed: ${JSON.stringify(result.err, (_, v) => (typeof v === 'bigint' ? v.toString() : v))}`);
+  }
+  return getDeviceStatusDecoder().decode(new Uint8Array(base64.encode(result.returnData.data[0] as Base64EncodedBytes)));
+}
+
+/** Amounts the token account `vault` received, with their times, over its recent transactions. */
+export async function receipts(rpc: AppRpc, vault: Address, since: number, limit = 100): Promise<Array<{ at: number; amount: bigint }>> {
+  const signatures = await rpc.getSignaturesForAddress(vault, { limit }).send();
+  const recent = signatures.filter((s) => s.err === null && s.blockTime !== null && Number(s.blockTime) >= since);
+  const out: Array<{ at: number; amount: bigint }> = [];
+  for (const s of recent) {
+    const tx = await rpc
+      .getTransaction(s.signature as Signature, { encoding: 'json', maxSupportedTransactionVersion: 0, commitment: 'confirmed' })
+      .send();
+    if (!tx?.meta) continue;
+    const keys = [...tx.transaction.message.accountKeys, ...(tx.meta.loadedAddresses?.writable ?? []), ...(tx.meta.loadedAddresses?.readonly ?? [])];
+    const index = keys.indexOf(vault);
+    const amountAt = (list: typeof tx.meta.preTokenBalances) => BigInt(list?.find((b) => b.accountIndex === index)?.uiTokenAmount.amount ?? '0');
+    const delta = amountAt(tx.meta.postTokenBalances) - amountAt(tx.meta.preTokenBalances);
+    if (delta > 0n) out.push({ at: Number(s.blockTime), amount: delta });
+  }
+  return out;
+}
