@@ -30,6 +30,14 @@ use std::time::Instant;
 const DEFAULT_OPS: usize = 1_000;
 /// The default seed.
 const DEFAULT_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
+/// Terminated devices with nothing left that a run keeps acting on (now and then).
+const FINISHED_KEPT: usize = 3;
+
+/// Whether `d` is terminated with nothing left in it: no operation can change it any more.
+fn finished(d: &MDevice) -> bool {
+    d.terminated && d.principal() == 0 && d.ticket.is_none() && d.offers.is_empty() && d.rewards() == 0
+}
+
 /// Below this many devices that are not terminated, the run registers another.
 const LIVE_DEVICES: usize = 4;
 
@@ -211,16 +219,20 @@ impl Run {
         }
     }
 
+    /// Stops tracking terminated devices with nothing left in them beyond the last
+    /// [`FINISHED_KEPT`], so a long run's steps stay as cheap as its first: the generator no
+    /// longer names them, so their accounts stay as they are on chain.
+    fn retire_finished(&mut self) {
+        let done: Vec<Pubkey> = self.m.devices.iter().filter(|(_, d)| finished(d)).map(|(k, _)| *k).collect();
+        for key in done.iter().take(done.len().saturating_sub(FINISHED_KEPT)) {
+            self.m.devices.remove(key);
+            self.w.devices.retain(|d| d != key);
+        }
+    }
+
     /// A device, mostly one where `fits` holds; a terminated device with nothing left in it
     /// only now and then, so a long run keeps acting on devices that can still change.
     fn device_where(&mut self, fits: impl Fn(&MDevice) -> bool) -> Pubkey {
-        let finished = |d: &MDevice| {
-            d.terminated
-                && d.principal() == 0
-                && d.ticket.is_none()
-                && d.offers.is_empty()
-                && d.rewards() == 0
-        };
         if self.rng.one_in(50) {
             let done: Vec<Pubkey> = self
                 .m
@@ -1294,6 +1306,7 @@ fn run(binary: Binary, seed: u64, ops: usize) -> BTreeMap<String, usize> {
             fail(format!("state differences:\n  {}", diffs.join("\n  ")));
         }
         check_invariants(&run.w, &seqs);
+        run.retire_finished();
         if let Op::MintTo { amount, .. } = op {
             total += amount;
         }
