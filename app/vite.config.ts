@@ -1,3 +1,4 @@
+/// <reference types="vitest/config" />
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
@@ -9,4 +10,6 @@ export default defineConfig(({ mode }) => ({
   build: { target: 'es2022', sourcemap: true },
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
+  // unit tests only; the browser tests (e2e/) run under node --test
+  test: { include: ['src/**/*.test.ts'] },
 }));

@@ -46,7 +46,11 @@ describe('percentages, durations, dates', () => {
   it('prints UTC', () => {
     expect(formatUtc(0)).toBe('1970-01-01 00:00 UTC');
   });
-  it('shortens device ids', () => {
+  it('shows device ids as the CLI does: text when printable, else hex', () => {
     expect(shortDeviceId(new Uint8Array(32).fill(0xab))).toBe('abababab…abab');
+    const text = new Uint8Array(32);
+    text.set(new TextEncoder().encode('owner-8gpu'));
+    expect(shortDeviceId(text)).toBe('owner-8gpu');
+    expect(shortDeviceId(new TextEncoder().encode('a-very-long-device-name-0123456789'.slice(0, 32)))).toBe('a-very-long-…234567');
   });
 });

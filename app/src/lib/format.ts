@@ -57,8 +57,19 @@ export function shortAddress(address: string): string {
   return address.length > 10 ? `${address.slice(0, 4)}…${address.slice(-4)}` : address;
 }
 
-/** A device id (32 bytes) as the hex people copy from the network's dashboard, shortened. */
-export function shortDeviceId(id: Uint8Array | ReadonlyArray<number>): string {
-  const hex = Array.from(id, (b) => b.toString(16).padStart(2, '0')).join('');
+/**
+ * A device id (32 bytes) as the CLI prints it: the text when it is printable ASCII padded with
+ * zeros, else hex; shortened past 20 characters.
+ */
+export function shortDeviceId(id: ArrayLike<number>): string {
+  const bytes = Array.from(id);
+  let end = bytes.length;
+  while (end > 0 && bytes[end - 1] === 0) end--;
+  const text = bytes.slice(0, end);
+  if (text.length > 0 && text.every((b) => b >= 0x20 && b < 0x7f)) {
+    const s = String.fromCharCode(...text);
+    return s.length > 20 ? `${s.slice(0, 12)}…${s.slice(-6)}` : s;
+  }
+  const hex = bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}…${hex.slice(-4)}`;
 }

@@ -68,7 +68,7 @@ function Marketplace() {
               return (
                 <tr key={o.offer.address} data-testid="market-offer" data-offer={o.offer.address} className={chosen === o.offer.address ? 'chosen' : undefined}>
                   <td>
-                    <code>{shortDeviceId(o.device.data.deviceId as Uint8Array)}</code>
+                    <code>{shortDeviceId(o.device.data.deviceId)}</code>
                   </td>
                   <td>{hardware(o)}</td>
                   <td>
@@ -113,7 +113,7 @@ function FillConfirm({ offer, onDone }: { offer: OfferWithDevice; onDone: () => 
   const { config, run, busy } = useApp();
   const p = config.params;
   const o = offer.offer.data;
-  const name = shortDeviceId(offer.device.data.deviceId as Uint8Array);
+  const name = shortDeviceId(offer.device.data.deviceId);
   const shown = `${formatTokens(o.amount, config.mintDecimals)} ${TOKEN_SYMBOL}`;
   const e = estimate(offer);
   return (
@@ -186,7 +186,7 @@ function Positions({ wallet }: { wallet: Address }) {
           <tbody>
             {positions.map((p) => {
               const o = p.offer.data;
-              const name = shortDeviceId(p.device.data.deviceId as Uint8Array);
+              const name = shortDeviceId(p.device.data.deviceId);
               const ripe = (o.state === OfferState.Exiting || o.state === OfferState.Cooling) && now >= Number(o.unlockAt);
               const total = `${formatTokens(o.principal + o.rewards, config.mintDecimals)} ${TOKEN_SYMBOL}`;
               return (

@@ -51,7 +51,7 @@ function DeviceCard({ bundle }: { bundle: DeviceBundle }) {
   const { device, status, ticket, offers } = bundle;
   const d = device.data;
   const [panel, setPanel] = useState<Panel>(null);
-  const name = shortDeviceId(d.deviceId as Uint8Array);
+  const name = shortDeviceId(d.deviceId);
   const shortBy = status.minInForce > status.countedStake ? status.minInForce - status.countedStake : 0n;
   const reasons = ineligibleReasons(status.ineligibleReasons, shortBy, config.mintDecimals);
   const open = offers.find((o) => o.data.state === OfferState.Open);
@@ -241,7 +241,7 @@ function StakeForm({ bundle, shortBy, onDone }: { bundle: DeviceBundle; shortBy:
   const [text, setText] = useState(shortBy > 0n ? formatTokens(shortBy, config.mintDecimals, config.mintDecimals).replace(/,/g, '') : '');
   const amount = parseTokens(text, config.mintDecimals);
   const invalid = text === '' ? null : amount === null ? 'Not an amount' : amount === 0n ? 'More than zero' : null;
-  const name = shortDeviceId(bundle.device.data.deviceId as Uint8Array);
+  const name = shortDeviceId(bundle.device.data.deviceId);
   return (
     <form
       className="form"
@@ -268,7 +268,7 @@ function OfferForm({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => voi
   const [text, setText] = useState(bounds ? formatTokens(bounds.max, config.mintDecimals, config.mintDecimals).replace(/,/g, '') : '');
   const [share, setShare] = useState(Math.min(5_000, p.maxRewardShareBps));
   const amount = parseTokens(text, config.mintDecimals);
-  const name = shortDeviceId(d.deviceId as Uint8Array);
+  const name = shortDeviceId(d.deviceId);
   if (!bounds) {
     return <div className="form muted">Your stake is too small to offer co-staking: stake at least the minimum first.</div>;
   }
@@ -354,7 +354,7 @@ function OverflowForm({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => 
 function UnstakePanel({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => void }) {
   const { config, now, run, busy } = useApp();
   const d = bundle.device.data;
-  const name = shortDeviceId(d.deviceId as Uint8Array);
+  const name = shortDeviceId(d.deviceId);
   const cooldown = Number(config.params.cooldownSecs);
   const positions = bundle.offers
     .filter((o) => o.data.state === OfferState.Filled || (o.data.state === OfferState.Exiting && now < Number(o.data.waitEnd)))
