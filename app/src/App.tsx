@@ -203,9 +203,29 @@ export function App() {
                 The program is paused: staking, new offers and fills wait; cancelling, unstaking and withdrawals still work.
               </div>
             )}
-            {!connected && (
+            {!connected && tab === 'owner' && (
+              <div className="intro-grid">
+                <div className="panel intro">
+                  <h2>Device owners</h2>
+                  <p>
+                    Stake for each of your GPU devices so they earn block rewards, invite a co-staker to put up part of the stake for a share of the rewards, and withdraw what is above the minimum at any time.
+                  </p>
+                  <p>
+                    <strong>Connect a wallet</strong> to see your devices.
+                  </p>
+                </div>
+                <div className="panel intro">
+                  <h2>Co-stakers</h2>
+                  <p>Put up part of a device’s stake and earn the share of its block rewards the owner offers. Cancel at any time.</p>
+                  <button className="secondary" onClick={() => setTab('costaker')}>
+                    Browse the marketplace
+                  </button>
+                </div>
+              </div>
+            )}
+            {!connected && tab === 'costaker' && (
               <div className="panel intro">
-                <strong>Connect a wallet</strong> to see your devices and positions. The co-staking marketplace below is open to everyone.
+                <strong>Connect a wallet</strong> to fill an offer and see your positions.
               </div>
             )}
             {tab === 'owner' ? <OwnerPage /> : <CostakerPage />}
@@ -229,7 +249,7 @@ function NoticeBar({ notice, onClose }: { notice: Notice; onClose: () => void })
       return (
         <div className="notice notice-done" role="status">
           <span>✓ {notice.text}</span>
-          <code className="muted" title={notice.signature}>
+          <code className="signature" title={`transaction ${notice.signature}`}>
             {notice.signature.slice(0, 10)}…
           </code>
           <button className="link" onClick={onClose} aria-label="Dismiss">

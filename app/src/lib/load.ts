@@ -40,9 +40,10 @@ export async function deviceBundle(rpc: AppRpc, config: Config, device: Located<
   return { device, offers, ticket, status, daily };
 }
 
-/** The devices `owner` owns, newest registration last. */
+/** The devices `owner` owns, in the order of their ids. */
 export async function ownerDevices(rpc: AppRpc, config: Config, owner: Address, now: number): Promise<DeviceBundle[]> {
   const devices = await devicesOf(rpc, owner);
+  devices.sort((a, b) => compareBytes(a.data.deviceId, b.data.deviceId));
   return Promise.all(devices.map((d) => deviceBundle(rpc, config, d, now)));
 }
 
@@ -77,4 +78,10 @@ export async function marketplace(rpc: AppRpc, now: number): Promise<OfferWithDe
 export async function costakerPositions(rpc: AppRpc, costaker: Address, now: number): Promise<OfferWithDevice[]> {
   const offers = await withDevices(rpc, await positionsOf(rpc, costaker), now);
   return offers.sort((a, b) => Number(a.offer.data.filledAt - b.offer.data.filledAt));
+}
+
+/** Byte-wise order of two ids. */
+function compareBytes(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
 }

@@ -17,7 +17,8 @@ export function ineligibleReasons(flags: number, shortBy: bigint, decimals: numb
   if (flags & 1) reasons.push('the device is terminated');
   if (flags & 2) reasons.push('you are unstaking');
   if (flags & 4) reasons.push('nothing is staked');
-  if (flags & 8) reasons.push(`counted stake is ${formatTokens(shortBy, decimals)} ${TOKEN_SYMBOL} short of the minimum`);
+  // with nothing staked, being short of the minimum goes without saying
+  if (flags & 8 && !(flags & 4)) reasons.push(`counted stake is ${formatTokens(shortBy, decimals)} ${TOKEN_SYMBOL} short of the minimum`);
   return reasons;
 }
 
@@ -57,6 +58,8 @@ function DeviceCard({ bundle }: { bundle: DeviceBundle }) {
   const open = offers.find((o) => o.data.state === OfferState.Open);
   const toggle = (p: Panel) => setPanel((current) => (current === p ? null : p));
   const canAct = !d.terminated && !d.unstaking;
+  // R9: one offer at a time, none beside a filled position, and only once the minimum is met
+  const canOffer = canAct && !open && d.filled.__option === 'None' && status.countedStake >= d.minRequired;
   const multiplier = Math.max(10_000, d.multiplierBps) / 10_000;
 
   return (
@@ -126,7 +129,7 @@ function DeviceCard({ bundle }: { bundle: DeviceBundle }) {
         <button className={panel === 'stake' ? 'secondary active' : 'secondary'} disabled={!canAct} onClick={() => toggle('stake')}>
           Stake
         </button>
-        <button className={panel === 'offer' ? 'secondary active' : 'secondary'} disabled={!canAct || !!open || d.filled.__option === 'Some'} onClick={() => toggle('offer')}>
+        <button className={panel === 'offer' ? 'secondary active' : 'secondary'} disabled={!canOffer} title={canOffer ? undefined : 'Possible once the device meets its minimum, with no open offer and no co-staker'} onClick={() => toggle('offer')}>
           Offer co-staking
         </button>
         {open && (
@@ -254,7 +257,7 @@ function StakeForm({ bundle, shortBy, onDone }: { bundle: DeviceBundle; shortBy:
     >
       <AmountField label="Amount to stake" value={text} onChange={setText} invalid={invalid} hint={shortBy > 0n ? <>The device is <Tokens amount={shortBy} /> short of its minimum.</> : 'Stake above the minimum becomes overflow you can withdraw at any time.'} />
       <button type="submit" disabled={busy || !amount}>
-        Stake
+        Confirm stake
       </button>
     </form>
   );
@@ -345,7 +348,7 @@ function OverflowForm({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => 
     >
       <AmountField label="Amount to withdraw" value={text} onChange={setText} max={all} invalid={invalid} hint="Rewards first, then stake above the minimum; no cooldown, no penalty." />
       <button type="submit" disabled={busy || !amount}>
-        Withdraw
+        Confirm withdrawal
       </button>
     </form>
   );

@@ -1,0 +1,247 @@
+// The owner's and the co-staker's stories, clicked through the app in headless Chromium with
+// the test wallet, against solana-test-validator; every step's result is read back from the
+// chain with the CLI. Windows are seconds long (migrations/params.localnet.toml).
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import { chainTime, cli, eventually, openApp, screenshot, signRequests, startWorld, testWalletName, waitUntil, type DeviceInfo, type World } from './harness.ts';
+
+const IO = 1_000_000;
+let world: World;
+let owner: Page;
+let costaker: Page;
+
+before(async () => {
+  world = await startWorld();
+}, { timeout: 900_000 });
+
+after(async () => {
+  await world?.stop();
+});
+
+/** The seeded device of `wallet` with `gpus` GPUs. */
+function device(wallet: 'owner' | 'owner2', gpus: number): DeviceInfo {
+  const found = world.devices.find((d) => d.ownerWallet === wallet && d.gpus === gpus);
+  assert.ok(found, `no seeded ${gpus}-GPU device of ${wallet}`);
+  return found;
+}
+
+/** The device's state as the CLI reads it from the chain. */
+async function status(d: DeviceInfo): Promise<Record<string, any>> {
+  return cli(world, d.ownerWallet, ['status', d.address]);
+}
+
+/** Base units of a CLI amount. */
+const units = (amount: { base_units: number }) => amount.base_units;
+
+/** Connects the test wallet through the app's wallet menu. */
+async function connectWallet(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Connect wallet' }).click();
+  await page.getByRole('menuitem', { name: testWalletName }).click();
+  await page.getByRole('button', { name: 'Disconnect' }).waitFor();
+}
+
+/** The card of device `d` on the owner's page. */
+function card(page: Page, d: DeviceInfo): Locator {
+  return page.getByRole('article', { name: `Device ${d.deviceId}` });
+}
+
+/** Waits for the success notice containing `text`. */
+async function confirmed(page: Page, text: string | RegExp): Promise<void> {
+  const notice = page.getByRole('status').filter({ hasText: text });
+  await notice.waitFor({ timeout: 60_000 });
+}
+
+/** A wallet's token balance in base units, from the chain. */
+async function tokens(wallet: 'owner' | 'costaker'): Promise<number> {
+  const report = await cli(world, wallet, ['status', '--wallet', world.wallets[wallet].address]);
+  return units(report.token_balance);
+}
+
+test('owner: connects, sees both devices short of their minimum, stakes one to its minimum', async () => {
+  ({ page: owner } = await openApp(world, 'owner'));
+  await owner.getByText('Connect a wallet').waitFor();
+  await screenshot(owner, '01-before-connecting');
+  await connectWallet(owner);
+  const small = device('owner', 1);
+  const big = device('owner', 8);
+  await card(owner, small).waitFor();
+  await card(owner, big).waitFor();
+  for (const d of [small, big]) {
+    await card(owner, d).getByText('Not earning', { exact: true }).waitFor();
+    await card(owner, d).getByTestId('ineligible-reasons').getByText('nothing is staked').waitFor();
+  }
+  await screenshot(owner, '02-owner-devices');
+
+  const smallCard = card(owner, small);
+  await smallCard.getByRole('button', { name: 'Stake', exact: true }).click();
+  // the field starts at what the device lacks: its minimum
+  assert.equal(await smallCard.getByLabel('Amount to stake').inputValue(), String(small.minRequired / IO));
+  await screenshot(owner, '03-owner-stake-form');
+  const asked = signRequests(owner).length;
+  await smallCard.getByRole('button', { name: 'Confirm stake' }).click();
+  await confirmed(owner, `Staked ${small.minRequired / IO} IO on device ${small.deviceId}`);
+  assert.equal(signRequests(owner).length, asked + 1, 'the wallet signed one transaction');
+  await smallCard.getByText('Earning rewards').waitFor();
+  const s = await status(small);
+  assert.equal(units(s.owner_stake), small.minRequired);
+  assert.equal(s.eligible, true);
+});
+
+test('owner: a refusal is explained before the wallet is asked', async () => {
+  const big = device('owner', 8);
+  const bigCard = card(owner, big);
+  await bigCard.getByRole('button', { name: 'Stake', exact: true }).click();
+  // 16,000 IO needed; the owner holds 50,000 minus the 200 staked: ask for more than that
+  await bigCard.getByLabel('Amount to stake').fill('60000');
+  const asked = signRequests(owner).length;
+  await bigCard.getByRole('button', { name: 'Confirm stake' }).click();
+  const alert = owner.getByRole('alert');
+  await alert.getByText('your wallet was not asked to sign').waitFor();
+  await alert.getByText('Your wallet does not hold that many tokens').waitFor();
+  await screenshot(owner, '04-owner-refused-before-signing');
+  assert.equal(signRequests(owner).length, asked, 'the wallet was not asked');
+  assert.equal(units((await status(big)).owner_stake), 0, 'nothing moved');
+  await bigCard.getByRole('button', { name: 'Stake', exact: true }).click();
+});
+
+test('owner: offers co-staking with the amount capped and a reward share', async () => {
+  const small = device('owner', 1);
+  const smallCard = card(owner, small);
+  await smallCard.getByRole('button', { name: 'Offer co-staking' }).click();
+  const amount = smallCard.getByLabel('Co-stake requested');
+  // capped at 50% of the total stake: at most the owner's own 200
+  assert.equal(await amount.inputValue(), '200');
+  await amount.fill('250');
+  await smallCard.getByText('At most 200 IO').waitFor();
+  assert.equal(await smallCard.getByRole('button', { name: 'Create offer' }).isDisabled(), true);
+  await amount.fill('100');
+  await smallCard.getByRole('slider').fill('7400');
+  await smallCard.getByText('Co-staker’s share of block rewards: 74%').waitFor();
+  await smallCard.getByTestId('reward-estimate').getByText('you keep 26%', { exact: false }).waitFor();
+  await screenshot(owner, '05-owner-offer-form');
+  await smallCard.getByRole('button', { name: 'Create offer' }).click();
+  await confirmed(owner, 'Offer of 100 IO at 74% is open in the marketplace');
+  await smallCard.getByText('Waiting for a co-staker').waitFor();
+  const offers = (await cli(world, 'costaker', ['costaker', 'offers'])).offers as Array<{ device: string; amount: { base_units: number }; reward_share_bps: number }>;
+  const mine = offers.find((o) => o.device === small.address);
+  assert.ok(mine, 'the offer is on chain');
+  assert.equal(units(mine.amount), 100 * IO);
+  assert.equal(mine.reward_share_bps, 7_400);
+});
+
+test('co-staker: the marketplace lists both offers; fills the owner’s', async () => {
+  ({ page: costaker } = await openApp(world, 'costaker', '/#costaker'));
+  await connectWallet(costaker);
+  const rows = costaker.getByTestId('market-offer');
+  await eventually('two offers in the marketplace', async () => (await rows.count()) === 2);
+  const small = device('owner', 1);
+  const row = rows.filter({ hasText: small.deviceId });
+  await row.getByText('74%').waitFor();
+  await row.getByText('100 IO').waitFor();
+  await screenshot(costaker, '06-marketplace');
+  await row.getByRole('button', { name: 'Fill', exact: true }).click();
+  const confirm = costaker.getByTestId('fill-confirm');
+  await confirm.getByText(`Co-stake 100 IO on device ${small.deviceId}?`).waitFor();
+  await confirm.getByText('74%').waitFor();
+  await screenshot(costaker, '07-fill-confirm');
+  const before = await tokens('costaker');
+  await confirm.getByRole('button', { name: 'Fill offer' }).click();
+  await confirmed(costaker, `You co-stake 100 IO on device ${small.deviceId} at 74%`);
+  const position = costaker.getByTestId('position').filter({ hasText: small.deviceId });
+  await position.getByText('Earning').waitFor();
+  assert.equal(before - (await tokens('costaker')), 100 * IO);
+  const s = await status(small);
+  assert.equal(units(s.counted_stake), 300 * IO);
+});
+
+test('rewards: a block is paid, the co-staker claims 74%, the owner withdraws the overflow', async () => {
+  const small = device('owner', 1);
+  const start = await chainTime(world);
+  await waitUntil(world, start + 2);
+  const csv = path.join(tmpdir(), `rewards-${process.pid}.csv`);
+  writeFileSync(csv, `${small.address},100\n`);
+  await cli(world, 'rewardAuthority', ['operator', 'distribute-rewards', '--csv', csv, '--block-id', '1', '--block-start', String(start + 1)]);
+  await costaker.reload();
+  const position = costaker.getByTestId('position').filter({ hasText: small.deviceId });
+  await position.getByText('74 IO').waitFor();
+  await screenshot(costaker, '08-positions-with-rewards');
+  const before = await tokens('costaker');
+  await position.getByRole('button', { name: 'Claim' }).click();
+  await confirmed(costaker, 'Claimed 74 IO');
+  assert.equal((await tokens('costaker')) - before, 74 * IO);
+
+  await owner.reload();
+  const smallCard = card(owner, small);
+  await smallCard.getByRole('button', { name: 'Withdraw overflow' }).click();
+  assert.equal(await smallCard.getByLabel('Amount to withdraw').inputValue(), '26');
+  const ownerBefore = await tokens('owner');
+  await smallCard.getByRole('button', { name: 'Confirm withdrawal' }).click();
+  await confirmed(owner, 'Withdrew 26 IO to your wallet');
+  assert.equal((await tokens('owner')) - ownerBefore, 26 * IO);
+  assert.equal(units((await status(small)).owner_rewards), 0);
+});
+
+test('co-staker: fills the second offer and cancels it; the wait is counted down', async () => {
+  const other = device('owner2', 4);
+  await costaker.reload();
+  const row = costaker.getByTestId('market-offer').filter({ hasText: other.deviceId });
+  await row.getByRole('button', { name: 'Fill', exact: true }).click();
+  await costaker.getByTestId('fill-confirm').getByRole('button', { name: 'Fill offer' }).click();
+  await confirmed(costaker, `on device ${other.deviceId}`);
+  const position = costaker.getByTestId('position').filter({ hasText: other.deviceId });
+  await position.getByRole('button', { name: 'Cancel' }).click();
+  await confirmed(costaker, 'Cancelled');
+  await position.getByText('Cancelled: wait period').waitFor();
+  await position.locator('.countdown').first().waitFor();
+  await screenshot(costaker, '09-position-cancelled');
+  const s = await cli(world, 'costaker', ['status', other.address]);
+  assert.equal(s.eligible, true, 'the cancelled stake still counts during the wait');
+});
+
+test('owner: unstakes after reading what happens to the co-staker; both withdraw after the cooldown', async () => {
+  const small = device('owner', 1);
+  await owner.reload();
+  const smallCard = card(owner, small);
+  await smallCard.getByRole('button', { name: 'Unstake', exact: true }).click();
+  const preview = smallCard.getByTestId('unstake-preview');
+  await preview.getByText('stops counting now').waitFor();
+  await preview.getByText(world.wallets.costaker.address.slice(0, 4)).waitFor();
+  await preview.getByText('is unstaked with you').waitFor();
+  await screenshot(owner, '10-owner-unstake-preview');
+  await preview.getByRole('button', { name: 'Unstake everything' }).click();
+  await confirmed(owner, 'Unstaked: your ticket unlocks');
+  const ticket = smallCard.getByTestId('ticket');
+  await ticket.getByText('unlocks').waitFor();
+  assert.equal(await ticket.getByRole('button', { name: 'Withdraw stake' }).isDisabled(), true, 'not before the cooldown');
+  await screenshot(owner, '11-owner-ticket-countdown');
+
+  await costaker.reload();
+  const position = costaker.getByTestId('position').filter({ hasText: small.deviceId });
+  await position.getByText('Unstaked with the owner').waitFor();
+  await screenshot(costaker, '12-position-unstaked-with-owner');
+
+  const s = await status(small);
+  await waitUntil(world, (s.ticket?.unlock_at as number | undefined) ?? (await chainTime(world)) + world.params.cooldownSecs);
+  await owner.reload();
+  await card(owner, small).getByTestId('ticket').getByText('ready to withdraw').waitFor();
+  const ownerBefore = await tokens('owner');
+  await card(owner, small).getByRole('button', { name: 'Withdraw stake' }).click();
+  await confirmed(owner, 'Withdrew 200 IO to your wallet');
+  assert.equal((await tokens('owner')) - ownerBefore, 200 * IO);
+
+  await costaker.reload();
+  const ripe = costaker.getByTestId('position').filter({ hasText: small.deviceId });
+  const before = await tokens('costaker');
+  await ripe.getByRole('button', { name: 'Withdraw' }).click();
+  await confirmed(costaker, 'Withdrew 100 IO to your wallet');
+  assert.equal((await tokens('costaker')) - before, 100 * IO);
+  await costaker.getByTestId('position').filter({ hasText: small.deviceId }).waitFor({ state: 'detached' });
+  const after = await status(small);
+  assert.equal(units(after.owner_stake), 0);
+  assert.equal(units(after.counted_stake), 0);
+  await screenshot(costaker, '13-costaker-after-withdrawal');
+});
