@@ -4,7 +4,7 @@ CARGO ?= cargo
 SO := target/deploy/device_staking.so target/deploy/device_staking_v0.so
 PROGRAM_SOURCES := $(shell find programs -name "*.rs" -o -name Cargo.toml) Cargo.toml Cargo.lock $(wildcard tools/sbf/*)
 
-.PHONY: build test unit-test svm-test demo demo-check toolchain clean-sbf help localnet localnet-stop localnet-test validator fuzz
+.PHONY: build test unit-test svm-test demo demo-check toolchain clean-sbf help localnet localnet-stop localnet-test validator fuzz app app-test
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -48,7 +48,16 @@ load: build ## load run on solana-test-validator (about 1 min once built): 240 d
 	@tools/phase.sh "solana-test-validator (install if missing)" tools/localnet/install.sh
 	@tools/phase.sh "load run" bash -c 'trap tools/localnet/stop.sh EXIT; DEVICE_STAKING_CLI="$$(tools/cli.sh)" $(CARGO) run --locked -q -p device-staking-localnet --bin load'
 
-test: build unit-test svm-test demo-check localnet-test ## build, then run every test
+app: build validator ## serve the web app against localnet on 127.0.0.1:5173 (starts and seeds a validator if needed; installs Chromium and npm packages)
+	@tools/app/install.sh
+	@tools/app/serve.sh
+
+app-test: build ## browser end-to-end tests of the web app on their own validator (RPC 18899), with the IDL, client, type and unit checks
+	@tools/phase.sh "solana-test-validator (install if missing)" tools/localnet/install.sh
+	@tools/phase.sh "Chromium and the app's packages (install if missing)" tools/app/install.sh
+	@tools/phase.sh "browser tests" tools/app/e2e.sh
+
+test: build unit-test svm-test demo-check localnet-test app-test ## build, then run every test
 
 demo: build ## the main job: a full lifecycle on an embedded SVM
 	@$(CARGO) run --locked --release -q -p device-staking-cli -- demo

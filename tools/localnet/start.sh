@@ -4,13 +4,17 @@
 #   tools/localnet/start.sh               foreground: Ctrl-C stops the validator
 #   tools/localnet/start.sh --background  returns once the validator answers (tools/localnet/stop.sh ends it)
 #
-# A fresh ledger under .localnet/ledger on every start. The upgrade authority and the funded
-# wallet is .localnet/authority.json (created on first use); the program is target/deploy/device_staking.so.
+# The state folder is $LOCALNET_DIR (default .localnet/ in the repository): a fresh ledger under
+# its ledger/ on every start, the log validator.log, the PID file validator.pid, and the upgrade
+# authority and funded wallet authority.json (created on first use). The program is
+# target/deploy/device_staking.so. A second validator beside the first one needs its own
+# LOCALNET_DIR and ports (LOCALNET_RPC_PORT, LOCALNET_FAUCET_PORT, LOCALNET_GOSSIP_PORT).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/tools/localnet"
-state="$root/.localnet"
+state="${LOCALNET_DIR:-$root/.localnet}"
+[[ $state = /* ]] || state="$PWD/$state"
 pidfile="$state/validator.pid"
 program_so="$root/target/deploy/device_staking.so"
 rpc_port="${LOCALNET_RPC_PORT:-8899}"
@@ -30,7 +34,7 @@ background=0
 [ "${1:-}" = "--background" ] && background=1
 
 if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-  die "a validator started from this folder is already running (pid $(cat "$pidfile")); stop it with make localnet-stop"
+  die "a validator started with the state folder $state is already running (pid $(cat "$pidfile")); stop it with LOCALNET_DIR=$state tools/localnet/stop.sh"
 fi
 if curl -s -m 1 "$rpc" >/dev/null 2>&1; then
   die "something already listens on 127.0.0.1:$rpc_port; stop it first (or set LOCALNET_RPC_PORT)"

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Stops the validator started by tools/localnet/start.sh, by its PID, and waits until it is gone.
+# The PID file is in $LOCALNET_DIR (default .localnet/ in the repository), as for start.sh.
 set -euo pipefail
 
-pidfile="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.localnet/validator.pid"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+state="${LOCALNET_DIR:-$root/.localnet}"
+[[ $state = /* ]] || state="$PWD/$state"
+pidfile="$state/validator.pid"
 if [ ! -f "$pidfile" ]; then
-  echo "[localnet] no validator running" >&2
+  echo "[localnet] no validator running (no $pidfile)" >&2
   exit 0
 fi
 pid="$(cat "$pidfile")"

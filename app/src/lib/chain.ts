@@ -53,6 +53,12 @@ export const OFFER_STATE_OFFSET = 8 + 32 + 8 + 1 + 32;
 /** Where the co-staker sits in an Offer account (state, amount, share, created_at before it). */
 export const OFFER_COSTAKER_OFFSET = OFFER_STATE_OFFSET + 1 + 8 + 2 + 8;
 
+/**
+ * Every read is at `confirmed`, the level the app waits for after sending: a page reloaded after
+ * a transaction shows it (the RPC's default, `finalized`, lags by about 32 slots).
+ */
+export const COMMITMENT = 'confirmed' as const;
+
 /** The associated token account program. */
 export const ASSOCIATED_TOKEN_PROGRAM = address('ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL');
 
@@ -89,9 +95,9 @@ export interface Located<T> {
 /** The config, or `null` when the program was not initialized on this cluster. */
 export async function loadConfig(rpc: AppRpc): Promise<Located<Config> | null> {
   const [configAddress] = await findConfigPda();
-  const account = await fetchEncodedAccount(rpc, configAddress);
+  const account = await fetchEncodedAccount(rpc, configAddress, { commitment: COMMITMENT });
   if (!account.exists) return null;
-  const config = await fetchConfig(rpc, configAddress);
+  const config = await fetchConfig(rpc, configAddress, { commitment: COMMITMENT });
   return { address: configAddress, data: config.data };
 }
 
@@ -111,7 +117,7 @@ async function programAccounts<T>(
   decode: (bytes: Uint8Array) => T,
 ): Promise<Located<T>[]> {
   const accounts = await rpc
-    .getProgramAccounts(DEVICE_STAKING_PROGRAM_ADDRESS, { encoding: 'base64', filters: [memcmp(0, discriminator), ...filters] })
+    .getProgramAccounts(DEVICE_STAKING_PROGRAM_ADDRESS, { encoding: 'base64', commitment: COMMITMENT, filters: [memcmp(0, discriminator), ...filters] })
     .send();
   return accounts.map(({ pubkey, account }) => ({
     address: pubkey,
@@ -151,7 +157,7 @@ export async function devicesAt(rpc: AppRpc, addresses: Address[]): Promise<Map<
   const unique = [...new Set(addresses)];
   const out = new Map<string, Device>();
   if (unique.length === 0) return out;
-  const { value } = await rpc.getMultipleAccounts(unique as Address[], { encoding: 'base64' }).send();
+  const { value } = await rpc.getMultipleAccounts(unique as Address[], { encoding: 'base64', commitment: COMMITMENT }).send();
   value.forEach((account, i) => {
     if (account) out.set(unique[i], getDeviceDecoder().decode(new Uint8Array(base64.encode(account.data[0] as Base64EncodedBytes))));
   });
@@ -187,7 +193,7 @@ export async function associatedTokenAddress(wallet: Address, mint: Address, tok
 export async function tokenBalance(rpc: AppRpc, wallet: Address, mint: Address, tokenProgram: Address): Promise<bigint> {
   const ata = await associatedTokenAddress(wallet, mint, tokenProgram);
   try {
-    const { value } = await rpc.getTokenAccountBalance(ata).send();
+    const { value } = await rpc.getTokenAccountBalance(ata, { commitment: COMMITMENT }).send();
     return BigInt(value.amount);
   } catch {
     return 0n;
@@ -196,7 +202,7 @@ export async function tokenBalance(rpc: AppRpc, wallet: Address, mint: Address, 
 
 /** The cluster's clock (unix seconds), from the Clock sysvar. */
 export async function chainTime(rpc: AppRpc): Promise<number> {
-  const clock = await fetchEncodedAccount(rpc, address('SysvarC1ock11111111111111111111111111111111'));
+  const clock = await fetchEncodedAccount(rpc, address('SysvarC1ock11111111111111111111111111111111'), { commitment: COMMITMENT });
   if (!clock.exists) throw new Error('the cluster has no Clock sysvar');
   // slot, epoch_start_timestamp, epoch, leader_schedule_epoch, unix_timestamp: u64/i64 each
   return Number(new DataView(clock.data.buffer, clock.data.byteOffset).getBigInt64(32, true));
@@ -207,7 +213,7 @@ export async function chainTime(rpc: AppRpc): Promise<number> {
  * returns the simulation's result.
  */
 export async function simulate(rpc: AppRpc, feePayer: Address, instructions: Instruction[]) {
-  const { value: blockhash } = await rpc.getLatestBlockhash({ commitment: 'confirmed' }).send();
+  const { value: blockhash } = await rpc.getLatestBlockhash({ commitment: COMMITMENT }).send();
   const message = pipe(
     createTransactionMessage({ version: 0 }),
     (m) => setTransactionMessageFeePayerSigner(createNoopSigner(feePayer), m),
@@ -216,7 +222,7 @@ export async function simulate(rpc: AppRpc, feePayer: Address, instructions: Ins
   );
   const wire = getBase64EncodedWireTransaction(compileTransaction(message));
   const { value } = await rpc
-    .simulateTransaction(wire, { encoding: 'base64', sigVerify: false, replaceRecentBlockhash: true, commitment: 'confirmed' })
+    .simulateTransaction(wire, { encoding: 'base64', sigVerify: false, replaceRecentBlockhash: true, commitment: COMMITMENT })
     .send();
   return value;
 }
@@ -235,12 +241,12 @@ export async function deviceStatus(rpc: AppRpc, feePayer: Address, device: Addre
 
 /** Amounts the token account `vault` received, with their times, over its recent transactions. */
 export async function receipts(rpc: AppRpc, vault: Address, since: number, limit = 100): Promise<Array<{ at: number; amount: bigint }>> {
-  const signatures = await rpc.getSignaturesForAddress(vault, { limit }).send();
+  const signatures = await rpc.getSignaturesForAddress(vault, { limit, commitment: COMMITMENT }).send();
   const recent = signatures.filter((s) => s.err === null && s.blockTime !== null && Number(s.blockTime) >= since);
   const out: Array<{ at: number; amount: bigint }> = [];
   for (const s of recent) {
     const tx = await rpc
-      .getTransaction(s.signature as Signature, { encoding: 'json', maxSupportedTransactionVersion: 0, commitment: 'confirmed' })
+      .getTransaction(s.signature as Signature, { encoding: 'json', maxSupportedTransactionVersion: 0, commitment: COMMITMENT })
       .send();
     if (!tx?.meta) continue;
     const keys = [...tx.transaction.message.accountKeys, ...(tx.meta.loadedAddresses?.writable ?? []), ...(tx.meta.loadedAddresses?.readonly ?? [])];

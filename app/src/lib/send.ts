@@ -17,7 +17,7 @@ import {
   type Base64EncodedWireTransaction,
 } from '@solana/kit';
 import type { Wallet, WalletAccount } from '@wallet-standard/base';
-import type { AppRpc } from './chain';
+import { type AppRpc, COMMITMENT } from './chain';
 import { explain, type Refusal } from './explain';
 import { signWithWallet } from './wallet';
 
@@ -55,7 +55,7 @@ export function walletSigner(account: WalletAccount) {
 export async function send(sender: Sender, instructions: Instruction[], onStage: (stage: SendStage) => void = () => {}): Promise<Signature> {
   const { rpc, wallet, account, chain } = sender;
   onStage('simulating');
-  const { value: blockhash } = await rpc.getLatestBlockhash({ commitment: 'confirmed' }).send();
+  const { value: blockhash } = await rpc.getLatestBlockhash({ commitment: COMMITMENT }).send();
   const message = pipe(
     createTransactionMessage({ version: 0 }),
     (m) => setTransactionMessageFeePayerSigner(createNoopSigner(account.address as Address), m),
@@ -64,7 +64,7 @@ export async function send(sender: Sender, instructions: Instruction[], onStage:
   );
   const wire = new Uint8Array(getTransactionEncoder().encode(compileTransaction(message)));
   const base64 = getBase64Decoder().decode(wire) as Base64EncodedWireTransaction;
-  const simulation = await rpc.simulateTransaction(base64, { encoding: 'base64', sigVerify: false, commitment: 'confirmed' }).send();
+  const simulation = await rpc.simulateTransaction(base64, { encoding: 'base64', sigVerify: false, commitment: COMMITMENT }).send();
   if (simulation.value.err) {
     throw new RefusedError(explain(simulation.value.err, simulation.value.logs), true);
   }
@@ -87,11 +87,11 @@ async function confirm(rpc: AppRpc, signature: Signature, lastValidBlockHeight: 
     const { value } = await rpc.getSignatureStatuses([signature]).send();
     const status = value[0];
     if (status?.err) {
-      const tx = await rpc.getTransaction(signature, { encoding: 'json', maxSupportedTransactionVersion: 0, commitment: 'confirmed' }).send();
+      const tx = await rpc.getTransaction(signature, { encoding: 'json', maxSupportedTransactionVersion: 0, commitment: COMMITMENT }).send();
       throw new RefusedError(explain(status.err, tx?.meta?.logMessages), false);
     }
     if (status?.confirmationStatus === 'confirmed' || status?.confirmationStatus === 'finalized') return signature;
-    const height = await rpc.getBlockHeight({ commitment: 'confirmed' }).send();
+    const height = await rpc.getBlockHeight({ commitment: COMMITMENT }).send();
     if (height > lastValidBlockHeight) throw new RefusedError(explain('BlockhashNotFound', []), false);
     await new Promise((resolve) => setTimeout(resolve, 400));
   }

@@ -303,7 +303,16 @@ function OfferForm({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => voi
         invalid={invalid}
         hint={
           <>
-            Between <Tokens amount={bounds.min} /> and <Tokens amount={bounds.max} /> (at most {formatBps(p.maxCostakeBps)} of the total stake).
+            {bounds.min > 1n ? (
+              <>
+                Between <Tokens amount={bounds.min} /> (what the device lacks) and <Tokens amount={bounds.max} />
+              </>
+            ) : (
+              <>
+                Up to <Tokens amount={bounds.max} />
+              </>
+            )}{' '}
+            (co-stake is at most {formatBps(p.maxCostakeBps)} of the total stake).
           </>
         }
       />

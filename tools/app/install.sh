@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what the web app and its browser tests need (idempotent):
+#   - Chromium from Debian (/usr/bin/chromium) with apt-get, when it is missing;
+#   - the app's npm packages (npm ci in app/), when node_modules is missing or older than
+#     package-lock.json.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+app="$root/app"
+log_dir="$root/target/app"
+
+say() { printf '\033[1m[app]\033[0m %s\n' "$*" >&2; }
+die() {
+  printf '\033[31m[app] error:\033[0m %s\n' "$*" >&2
+  exit 1
+}
+
+if [ ! -x /usr/bin/chromium ]; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || die "Chromium is missing: install it as root with apt-get install chromium"
+    sudo="sudo"
+  fi
+  mkdir -p "$log_dir"
+  say "apt: installing chromium (the browser tests' browser; log: $log_dir/apt.log)"
+  if ! $sudo apt-get install -y --no-install-recommends chromium >"$log_dir/apt.log" 2>&1; then
+    $sudo apt-get update >>"$log_dir/apt.log" 2>&1 || die "apt-get update failed; see $log_dir/apt.log"
+    $sudo apt-get install -y --no-install-recommends chromium >>"$log_dir/apt.log" 2>&1 ||
+      die "apt-get install chromium failed; see $log_dir/apt.log"
+  fi
+fi
+
+command -v node >/dev/null || die "node is missing: install Node.js 20.18 or later"
+command -v npm >/dev/null || die "npm is missing: install it with Node.js"
+# npm writes node_modules/.package-lock.json on every install: older than the lock file means stale.
+if [ ! -f "$app/node_modules/.package-lock.json" ] || [ "$app/package-lock.json" -nt "$app/node_modules/.package-lock.json" ]; then
+  say "npm ci in app/ (the app's packages, as package-lock.json pins them)"
+  (cd "$app" && npm ci --no-audit --no-fund) >&2 || die "npm ci in app/ failed"
+fi
