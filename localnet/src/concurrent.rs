@@ -34,35 +34,13 @@ pub struct Planned<'k> {
 
 impl<'k> Planned<'k> {
     /// A transaction planned to be confirmed.
-    pub fn confirm(
-        kind: &'static str,
-        instructions: Vec<Instruction>,
-        payer: &'k Keypair,
-        cosigners: Vec<&'k Keypair>,
-    ) -> Self {
-        Self {
-            kind,
-            instructions,
-            payer,
-            cosigners,
-            expect: Expect::Confirm,
-        }
+    pub fn confirm(kind: &'static str, instructions: Vec<Instruction>, payer: &'k Keypair, cosigners: Vec<&'k Keypair>) -> Self {
+        Self { kind, instructions, payer, cosigners, expect: Expect::Confirm }
     }
 
     /// A transaction the program must refuse with the error `name`.
-    pub fn refusal(
-        kind: &'static str,
-        instruction: Instruction,
-        payer: &'k Keypair,
-        name: &'static str,
-    ) -> Self {
-        Self {
-            kind,
-            instructions: vec![instruction],
-            payer,
-            cosigners: vec![],
-            expect: Expect::Refusal(name),
-        }
+    pub fn refusal(kind: &'static str, instruction: Instruction, payer: &'k Keypair, name: &'static str) -> Self {
+        Self { kind, instructions: vec![instruction], payer, cosigners: vec![], expect: Expect::Refusal(name) }
     }
 }
 
@@ -82,9 +60,7 @@ impl Expect {
     pub fn is_met_by(&self, outcome: &Outcome) -> bool {
         match (self, outcome) {
             (Expect::Confirm | Expect::ConfirmOrRefusal(_), Outcome::Confirmed) => true,
-            (Expect::Refusal(want) | Expect::ConfirmOrRefusal(want), Outcome::Refused(got)) => {
-                want == got
-            }
+            (Expect::Refusal(want) | Expect::ConfirmOrRefusal(want), Outcome::Refused(got)) => want == got,
             _ => false,
         }
     }
@@ -146,20 +122,12 @@ const MAX_SIGNATURES_PER_STATUS_CALL: usize = 256;
 
 /// An RPC client at `confirmed` with a timeout that outlasts a busy node.
 fn client(url: &str) -> RpcClient {
-    RpcClient::new_with_timeout_and_commitment(
-        url.to_string(),
-        Duration::from_secs(60),
-        CommitmentConfig::confirmed(),
-    )
+    RpcClient::new_with_timeout_and_commitment(url.to_string(), Duration::from_secs(60), CommitmentConfig::confirmed())
 }
 
 /// Sends without preflight: a refused transaction is then recorded on chain with its error.
 fn no_preflight() -> RpcSendTransactionConfig {
-    RpcSendTransactionConfig {
-        skip_preflight: true,
-        max_retries: Some(0),
-        ..RpcSendTransactionConfig::default()
-    }
+    RpcSendTransactionConfig { skip_preflight: true, max_retries: Some(0), ..RpcSendTransactionConfig::default() }
 }
 
 /// A signed transaction and the error of its first send, if the node refused to take it.
@@ -176,28 +144,13 @@ pub fn send_all(url: &str, label: &str, planned: &[Planned], sending: Sending) -
     let sent = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         let senders: Vec<_> = (0..sending.threads.max(1))
-            .map(|_| {
-                scope.spawn(|| {
-                    send_from_one_thread(
-                        url,
-                        planned,
-                        &signed,
-                        &next,
-                        &sent,
-                        sending.blockhash_refresh,
-                    )
-                })
-            })
+            .map(|_| scope.spawn(|| send_from_one_thread(url, planned, &signed, &next, &sent, sending.blockhash_refresh)))
             .collect();
         let mut last_progress = Instant::now();
         while !senders.iter().all(|s| s.is_finished()) {
             std::thread::sleep(Duration::from_millis(100));
             if last_progress.elapsed() >= sending.progress_every {
-                eprintln!(
-                    "[load] {label}: sent {}/{}",
-                    sent.load(Ordering::Relaxed),
-                    planned.len()
-                );
+                eprintln!("[load] {label}: sent {}/{}", sent.load(Ordering::Relaxed), planned.len());
                 last_progress = Instant::now();
             }
         }
@@ -207,64 +160,33 @@ pub fn send_all(url: &str, label: &str, planned: &[Planned], sending: Sending) -
             }
         }
     });
-    let signed: Vec<Signed> = signed
-        .into_iter()
-        .map(|s| {
-            s.into_inner()
-                .expect("every planned transaction was signed")
-        })
-        .collect();
+    let signed: Vec<Signed> = signed.into_iter().map(|s| s.into_inner().expect("every planned transaction was signed")).collect();
     let outcomes = confirm_all(url, label, &signed, sending);
     planned
         .iter()
         .zip(signed)
         .zip(outcomes)
-        .map(|((p, s), outcome)| Landed {
-            kind: p.kind,
-            expect: p.expect,
-            outcome,
-            signature: s.transaction.signatures[0],
-        })
+        .map(|((p, s), outcome)| Landed { kind: p.kind, expect: p.expect, outcome, signature: s.transaction.signatures[0] })
         .collect()
 }
 
 /// One sender thread: takes the next planned transaction until none is left, signs and sends it.
-fn send_from_one_thread(
-    url: &str,
-    planned: &[Planned],
-    signed: &[OnceLock<Signed>],
-    next: &AtomicUsize,
-    sent: &AtomicUsize,
-    refresh: Duration,
-) {
+fn send_from_one_thread(url: &str, planned: &[Planned], signed: &[OnceLock<Signed>], next: &AtomicUsize, sent: &AtomicUsize, refresh: Duration) {
     let rpc = client(url);
     let mut blockhash = rpc.get_latest_blockhash().expect("blockhash");
     let mut fetched = Instant::now();
     loop {
         let index = next.fetch_add(1, Ordering::Relaxed);
-        let Some(plan) = planned.get(index) else {
-            return;
-        };
+        let Some(plan) = planned.get(index) else { return };
         if fetched.elapsed() >= refresh {
             blockhash = rpc.get_latest_blockhash().expect("blockhash");
             fetched = Instant::now();
         }
         let mut signers = vec![plan.payer];
         signers.extend(plan.cosigners.iter().copied());
-        let transaction = Transaction::new_signed_with_payer(
-            &plan.instructions,
-            Some(&plan.payer.pubkey()),
-            &signers,
-            blockhash,
-        );
-        let send_error = rpc
-            .send_transaction_with_config(&transaction, no_preflight())
-            .err()
-            .map(|e| e.to_string());
-        let _ = signed[index].set(Signed {
-            transaction,
-            send_error,
-        });
+        let transaction = Transaction::new_signed_with_payer(&plan.instructions, Some(&plan.payer.pubkey()), &signers, blockhash);
+        let send_error = rpc.send_transaction_with_config(&transaction, no_preflight()).err().map(|e| e.to_string());
+        let _ = signed[index].set(Signed { transaction, send_error });
         sent.fetch_add(1, Ordering::Relaxed);
     }
 }
@@ -280,18 +202,10 @@ fn confirm_all(url: &str, label: &str, signed: &[Signed], sending: Sending) -> V
     let mut last_resend = Instant::now();
     let mut last_progress = Instant::now();
     loop {
-        let pending: Vec<usize> = (0..signed.len())
-            .filter(|&i| outcomes[i].is_none())
-            .collect();
+        let pending: Vec<usize> = (0..signed.len()).filter(|&i| outcomes[i].is_none()).collect();
         for chunk in pending.chunks(MAX_SIGNATURES_PER_STATUS_CALL) {
-            let signatures: Vec<Signature> = chunk
-                .iter()
-                .map(|&i| signed[i].transaction.signatures[0])
-                .collect();
-            let statuses = rpc
-                .get_signature_statuses(&signatures)
-                .expect("getSignatureStatuses")
-                .value;
+            let signatures: Vec<Signature> = chunk.iter().map(|&i| signed[i].transaction.signatures[0]).collect();
+            let statuses = rpc.get_signature_statuses(&signatures).expect("getSignatureStatuses").value;
             for (&i, status) in chunk.iter().zip(statuses) {
                 let Some(status) = status else { continue };
                 seen[i] = true;
@@ -305,19 +219,12 @@ fn confirm_all(url: &str, label: &str, signed: &[Signed], sending: Sending) -> V
             break;
         }
         if last_progress.elapsed() >= sending.progress_every {
-            eprintln!(
-                "[load] {label}: confirmed or refused {}/{}",
-                signed.len() - open,
-                signed.len()
-            );
+            eprintln!("[load] {label}: confirmed or refused {}/{}", signed.len() - open, signed.len());
             last_progress = Instant::now();
         }
         if started.elapsed() >= sending.confirm_timeout {
             for outcome in outcomes.iter_mut().filter(|o| o.is_none()) {
-                *outcome = Some(Outcome::Unexpected(format!(
-                    "not confirmed within {} s",
-                    sending.confirm_timeout.as_secs()
-                )));
+                *outcome = Some(Outcome::Unexpected(format!("not confirmed within {} s", sending.confirm_timeout.as_secs())));
             }
             break;
         }
@@ -327,44 +234,26 @@ fn confirm_all(url: &str, label: &str, signed: &[Signed], sending: Sending) -> V
         }
         std::thread::sleep(Duration::from_millis(300));
     }
-    outcomes
-        .into_iter()
-        .map(|o| o.expect("every transaction ended"))
-        .collect()
+    outcomes.into_iter().map(|o| o.expect("every transaction ended")).collect()
 }
 
 /// Sends again every transaction the node has not seen; one whose blockhash has expired can no
 /// longer land and ends as [`Outcome::Unexpected`] (after a last look in the status history).
-fn resend_unseen(
-    rpc: &RpcClient,
-    signed: &[Signed],
-    seen: &[bool],
-    outcomes: &mut [Option<Outcome>],
-) {
-    let unseen: Vec<usize> = (0..signed.len())
-        .filter(|&i| outcomes[i].is_none() && !seen[i])
-        .collect();
+fn resend_unseen(rpc: &RpcClient, signed: &[Signed], seen: &[bool], outcomes: &mut [Option<Outcome>]) {
+    let unseen: Vec<usize> = (0..signed.len()).filter(|&i| outcomes[i].is_none() && !seen[i]).collect();
     for i in unseen {
         let s = &signed[i];
         let blockhash = s.transaction.message.recent_blockhash;
-        if rpc
-            .is_blockhash_valid(&blockhash, CommitmentConfig::processed())
-            .unwrap_or(true)
-        {
+        if rpc.is_blockhash_valid(&blockhash, CommitmentConfig::processed()).unwrap_or(true) {
             let _ = rpc.send_transaction_with_config(&s.transaction, no_preflight());
             continue;
         }
-        let history = rpc
-            .get_signature_statuses_with_history(&s.transaction.signatures)
-            .map(|r| r.value.into_iter().next().flatten());
+        let history = rpc.get_signature_statuses_with_history(&s.transaction.signatures).map(|r| r.value.into_iter().next().flatten());
         outcomes[i] = Some(match history {
             Ok(Some(status)) => classify(status.err),
             _ => Outcome::Unexpected(format!(
                 "never landed before its blockhash expired{}",
-                s.send_error
-                    .as_deref()
-                    .map(|e| format!(" (first send: {e})"))
-                    .unwrap_or_default()
+                s.send_error.as_deref().map(|e| format!(" (first send: {e})")).unwrap_or_default()
             )),
         });
     }
@@ -375,14 +264,10 @@ fn resend_unseen(
 pub fn classify(error: Option<TransactionError>) -> Outcome {
     match error {
         None => Outcome::Confirmed,
-        Some(TransactionError::InstructionError(index, InstructionError::Custom(code))) => {
-            match error_name(code) {
-                Some((name, _)) => Outcome::Refused(name),
-                None => Outcome::Unexpected(format!(
-                    "instruction {index}: custom error {code} of no known name"
-                )),
-            }
-        }
+        Some(TransactionError::InstructionError(index, InstructionError::Custom(code))) => match error_name(code) {
+            Some((name, _)) => Outcome::Refused(name),
+            None => Outcome::Unexpected(format!("instruction {index}: custom error {code} of no known name")),
+        },
         Some(other) => Outcome::Unexpected(format!("{other:?}")),
     }
 }
@@ -395,23 +280,11 @@ mod tests {
     #[test]
     fn named_custom_errors_are_refusals_and_the_rest_unexpected() {
         assert_eq!(classify(None), Outcome::Confirmed);
-        let still_locked = TransactionError::InstructionError(
-            0,
-            InstructionError::Custom(StakingError::StillLocked.into()),
-        );
-        assert_eq!(
-            classify(Some(still_locked)),
-            Outcome::Refused("StillLocked")
-        );
+        let still_locked = TransactionError::InstructionError(0, InstructionError::Custom(StakingError::StillLocked.into()));
+        assert_eq!(classify(Some(still_locked)), Outcome::Refused("StillLocked"));
         let token_error = TransactionError::InstructionError(0, InstructionError::Custom(1));
-        assert!(matches!(
-            classify(Some(token_error)),
-            Outcome::Unexpected(_)
-        ));
-        assert!(matches!(
-            classify(Some(TransactionError::AccountInUse)),
-            Outcome::Unexpected(_)
-        ));
+        assert!(matches!(classify(Some(token_error)), Outcome::Unexpected(_)));
+        assert!(matches!(classify(Some(TransactionError::AccountInUse)), Outcome::Unexpected(_)));
     }
 
     #[test]
@@ -424,8 +297,6 @@ mod tests {
         assert!(!Expect::Refusal("OfferNotOpen").is_met_by(&Outcome::Confirmed));
         assert!(Expect::ConfirmOrRefusal("OfferNotOpen").is_met_by(&Outcome::Confirmed));
         assert!(Expect::ConfirmOrRefusal("OfferNotOpen").is_met_by(&refused));
-        assert!(
-            !Expect::ConfirmOrRefusal("OfferNotOpen").is_met_by(&Outcome::Unexpected("x".into()))
-        );
+        assert!(!Expect::ConfirmOrRefusal("OfferNotOpen").is_met_by(&Outcome::Unexpected("x".into())));
     }
 }

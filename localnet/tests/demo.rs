@@ -5,16 +5,9 @@ use device_staking_localnet::{Cli, Validator};
 
 /// Runs the demo against the validator and returns what it printed.
 fn demo(cli: &Cli, v: &Validator) -> String {
-    let out = cli.run(
-        &v.authority_file.display().to_string(),
-        &["demo", "--day-seconds", "3"],
-    );
+    let out = cli.run(&v.authority_file.display().to_string(), &["demo", "--day-seconds", "3"]);
     let text = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(
-        out.status.success(),
-        "the demo failed on the validator:\n{text}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "the demo failed on the validator:\n{text}{}", String::from_utf8_lossy(&out.stderr));
     text
 }
 
@@ -24,13 +17,7 @@ fn the_demo_story_runs_on_the_validator_twice() {
     let v = Validator::start();
     let cli = Cli::new(&v.url);
     let first = demo(&cli, &v);
-    assert!(
-        first.lines().last().unwrap_or("").contains("nothing lost"),
-        "{first}"
-    );
+    assert!(first.lines().last().unwrap_or("").contains("nothing lost"), "{first}");
     let second = demo(&cli, &v);
-    assert!(
-        second.lines().last().unwrap_or("").contains("nothing lost"),
-        "{second}"
-    );
+    assert!(second.lines().last().unwrap_or("").contains("nothing lost"), "{second}");
 }

@@ -47,11 +47,7 @@ pub struct Call {
 
 impl Call {
     fn new(name: &'static str, ix: Instruction, signers: &[&Keypair]) -> Self {
-        Self {
-            name,
-            ix,
-            signers: signers.iter().map(|k| k.insecure_clone()).collect(),
-        }
+        Self { name, ix, signers: signers.iter().map(|k| k.insecure_clone()).collect() }
     }
 
     /// The call with `old` replaced by `new` wherever the instruction lists it (signer and
@@ -77,10 +73,7 @@ impl Scene {
     /// Builds the scene on a fresh world of `binary`.
     pub fn new(binary: Binary) -> Self {
         // a slash cap of 100% lets a slash reach the positions past the owner's stake
-        let params = Params {
-            max_slash_bps_per_30d: 10_000,
-            ..Params::defaults(6).expect("defaults")
-        };
+        let params = Params { max_slash_bps_per_30d: 10_000, ..Params::defaults(6).expect("defaults") };
         let mut w = World::new(binary, Some(params));
         let (owner2, costaker1) = (w.owner2.clone(), w.costaker(1));
         // c first: its ticket and position ripen after the cooldown the others do not need
@@ -109,23 +102,9 @@ impl Scene {
 
         let pending_admin = w.funded_keypair();
         let admin = w.roles.admin.insecure_clone();
-        w.ok(|w| {
-            w.send_by(
-                ix::propose_admin(admin.pubkey(), pending_admin.pubkey()),
-                &admin,
-            )
-        });
+        w.ok(|w| w.send_by(ix::propose_admin(admin.pubkey(), pending_admin.pubkey()), &admin));
         let intruder = w.funded_keypair();
-        Self {
-            w,
-            a,
-            b,
-            c,
-            d,
-            e,
-            pending_admin,
-            intruder,
-        }
+        Self { w, a, b, c, d, e, pending_admin, intruder }
     }
 
     /// One valid call of each of the 26 instructions after `initialize`, on the scene's devices.
@@ -136,147 +115,36 @@ impl Scene {
         let (owner, owner2) = (&w.owner, &w.owner2);
         let (costaker0, costaker1, costaker2) = (&w.costakers[0], &w.costakers[1], &w.costakers[2]);
         let (admin, oracle) = (&w.roles.admin, &w.roles.oracle);
-        let (rewarder, slasher, anyone) = (
-            &w.roles.reward_authority,
-            &w.roles.slash_authority,
-            &w.anyone,
-        );
+        let (rewarder, slasher, anyone) = (&w.roles.reward_authority, &w.roles.slash_authority, &w.anyone);
         let (a, b, c, d, e) = (self.a, self.b, self.c, self.d, self.e);
         let new_id = [0xEE; 32];
         let block_end = now - 1;
         vec![
-            Call::new(
-                "propose_admin",
-                ix::propose_admin(admin.pubkey(), self.intruder.pubkey()),
-                &[admin],
-            ),
-            Call::new(
-                "accept_admin",
-                ix::accept_admin(self.pending_admin.pubkey()),
-                &[&self.pending_admin],
-            ),
-            Call::new(
-                "propose_role",
-                ix::propose_role(admin.pubkey(), Role::Oracle, self.intruder.pubkey()),
-                &[admin],
-            ),
+            Call::new("propose_admin", ix::propose_admin(admin.pubkey(), self.intruder.pubkey()), &[admin]),
+            Call::new("accept_admin", ix::accept_admin(self.pending_admin.pubkey()), &[&self.pending_admin]),
+            Call::new("propose_role", ix::propose_role(admin.pubkey(), Role::Oracle, self.intruder.pubkey()), &[admin]),
             Call::new("set_paused", ix::set_paused(admin.pubkey(), true), &[admin]),
-            Call::new(
-                "update_params",
-                ix::update_params(admin.pubkey(), Params::defaults(6).unwrap()),
-                &[admin],
-            ),
-            Call::new(
-                "register_device",
-                ix::register_device(owner.pubkey(), oracle.pubkey(), new_id, 1, 10_000, mint),
-                &[&owner.key, oracle],
-            ),
-            Call::new(
-                "update_hardware",
-                ix::update_hardware(oracle.pubkey(), a, 8, 100_000),
-                &[oracle],
-            ),
+            Call::new("update_params", ix::update_params(admin.pubkey(), Params::defaults(6).unwrap()), &[admin]),
+            Call::new("register_device", ix::register_device(owner.pubkey(), oracle.pubkey(), new_id, 1, 10_000, mint), &[&owner.key, oracle]),
+            Call::new("update_hardware", ix::update_hardware(oracle.pubkey(), a, 8, 100_000), &[oracle]),
             Call::new("refresh_min", ix::refresh_min(a), &[]),
-            Call::new(
-                "set_hired",
-                ix::set_hired(oracle.pubkey(), a, true),
-                &[oracle],
-            ),
+            Call::new("set_hired", ix::set_hired(oracle.pubkey(), a, true), &[oracle]),
             Call::new("terminate", ix::terminate(oracle.pubkey(), a), &[oracle]),
-            Call::new(
-                "stake",
-                ix::stake(owner.pubkey(), a, owner.token, 1, mint),
-                &[&owner.key],
-            ),
-            Call::new(
-                "create_offer",
-                ix::create_offer(owner2.pubkey(), d, 0, HALF, SHARE),
-                &[&owner2.key],
-            ),
-            Call::new(
-                "retract_offer",
-                ix::retract_offer(owner2.pubkey(), b, 0, owner2.pubkey()),
-                &[&owner2.key],
-            ),
-            Call::new(
-                "fill_offer",
-                ix::fill_offer(costaker2.pubkey(), b, 0, HALF, SHARE, costaker2.token, mint),
-                &[&costaker2.key],
-            ),
-            Call::new(
-                "cancel_costake",
-                ix::cancel_costake(costaker0.pubkey(), a, 0),
-                &[&costaker0.key],
-            ),
-            Call::new(
-                "claim_rewards",
-                ix::claim_rewards(costaker0.pubkey(), a, 0, costaker0.token, mint),
-                &[&costaker0.key],
-            ),
-            Call::new(
-                "withdraw_overflow",
-                ix::withdraw_overflow(owner.pubkey(), a, owner.token, 1, mint),
-                &[&owner.key],
-            ),
-            Call::new(
-                "unstake",
-                ix::unstake_for(owner.pubkey(), a, &w.device(&a), now),
-                &[&owner.key],
-            ),
-            Call::new(
-                "withdraw_ticket",
-                ix::withdraw_ticket(anyone.pubkey(), c, owner.pubkey(), 0, owner.pubkey(), mint),
-                &[anyone],
-            ),
-            Call::new(
-                "withdraw_position",
-                ix::withdraw_position(
-                    anyone.pubkey(),
-                    c,
-                    0,
-                    costaker1.pubkey(),
-                    owner.pubkey(),
-                    mint,
-                ),
-                &[anyone],
-            ),
-            Call::new(
-                "distribute_rewards",
-                ix::distribute_rewards(
-                    rewarder.pubkey(),
-                    w.reward_source,
-                    2,
-                    block_end,
-                    block_end,
-                    &[w.target(a, 1_000)],
-                    mint,
-                ),
-                &[rewarder],
-            ),
-            Call::new(
-                "slash",
-                ix::slash(
-                    slasher.pubkey(),
-                    a,
-                    w.treasury_token,
-                    None,
-                    &[0],
-                    self.past_owner_stake(),
-                    mint,
-                ),
-                &[slasher],
-            ),
+            Call::new("stake", ix::stake(owner.pubkey(), a, owner.token, 1, mint), &[&owner.key]),
+            Call::new("create_offer", ix::create_offer(owner2.pubkey(), d, 0, HALF, SHARE), &[&owner2.key]),
+            Call::new("retract_offer", ix::retract_offer(owner2.pubkey(), b, 0, owner2.pubkey()), &[&owner2.key]),
+            Call::new("fill_offer", ix::fill_offer(costaker2.pubkey(), b, 0, HALF, SHARE, costaker2.token, mint), &[&costaker2.key]),
+            Call::new("cancel_costake", ix::cancel_costake(costaker0.pubkey(), a, 0), &[&costaker0.key]),
+            Call::new("claim_rewards", ix::claim_rewards(costaker0.pubkey(), a, 0, costaker0.token, mint), &[&costaker0.key]),
+            Call::new("withdraw_overflow", ix::withdraw_overflow(owner.pubkey(), a, owner.token, 1, mint), &[&owner.key]),
+            Call::new("unstake", ix::unstake_for(owner.pubkey(), a, &w.device(&a), now), &[&owner.key]),
+            Call::new("withdraw_ticket", ix::withdraw_ticket(anyone.pubkey(), c, owner.pubkey(), 0, owner.pubkey(), mint), &[anyone]),
+            Call::new("withdraw_position", ix::withdraw_position(anyone.pubkey(), c, 0, costaker1.pubkey(), owner.pubkey(), mint), &[anyone]),
+            Call::new("distribute_rewards", ix::distribute_rewards(rewarder.pubkey(), w.reward_source, 2, block_end, block_end, &[w.target(a, 1_000)], mint), &[rewarder]),
+            Call::new("slash", ix::slash(slasher.pubkey(), a, w.treasury_token, None, &[0], self.past_owner_stake(), mint), &[slasher]),
             Call::new("hold", ix::hold(slasher.pubkey(), a, now + DAY), &[slasher]),
-            Call::new(
-                "sweep_surplus",
-                ix::sweep_surplus(admin.pubkey(), a, w.treasury_token, mint),
-                &[admin],
-            ),
-            Call::new(
-                "close_device",
-                ix::close_device(owner2.pubkey(), e, w.treasury_token, owner2.pubkey(), mint),
-                &[&owner2.key],
-            ),
+            Call::new("sweep_surplus", ix::sweep_surplus(admin.pubkey(), a, w.treasury_token, mint), &[admin]),
+            Call::new("close_device", ix::close_device(owner2.pubkey(), e, w.treasury_token, owner2.pubkey(), mint), &[&owner2.key]),
             Call::new("device_status", ix::device_status(a, None, &[0]), &[]),
         ]
     }
@@ -288,10 +156,7 @@ impl Scene {
 
     /// The call of the instruction `name`.
     pub fn call(&self, name: &str) -> Call {
-        self.calls()
-            .into_iter()
-            .find(|c| c.name == name)
-            .unwrap_or_else(|| panic!("no call {name}"))
+        self.calls().into_iter().find(|c| c.name == name).unwrap_or_else(|| panic!("no call {name}"))
     }
 
     /// Asserts that every call of [`Scene::calls`] would succeed as it is (simulated, nothing
@@ -299,83 +164,40 @@ impl Scene {
     pub fn check_calls_succeed(&mut self) {
         for call in self.calls() {
             let result = self.w.env.simulate(&[call.ix.clone()], &call.signer_refs());
-            assert!(
-                result.is_ok(),
-                "the valid {} call fails: {:?}",
-                call.name,
-                result.err().map(|f| (refusal_name(&f), f.logs))
-            );
+            assert!(result.is_ok(), "the valid {} call fails: {:?}", call.name, result.err().map(|f| (refusal_name(&f), f.logs)));
         }
     }
 
     /// Sends `ixs` signed by `signers` and asserts that they were refused with `error` (an
     /// Anchor name or [`refusal_name`]), that no account of the world nor of `extra` changed, and
     /// that R52 still holds on every device.
-    pub fn refused(
-        &mut self,
-        error: &str,
-        ixs: &[Instruction],
-        signers: &[&Keypair],
-        extra: &[Pubkey],
-    ) {
+    pub fn refused(&mut self, error: &str, ixs: &[Instruction], signers: &[&Keypair], extra: &[Pubkey]) {
         self.refused_as("", error, ixs, signers, extra);
     }
 
     /// [`Scene::refused`], naming `label` (what was tampered with) when it fails.
-    pub fn refused_as(
-        &mut self,
-        label: &str,
-        error: &str,
-        ixs: &[Instruction],
-        signers: &[&Keypair],
-        extra: &[Pubkey],
-    ) {
+    pub fn refused_as(&mut self, label: &str, error: &str, ixs: &[Instruction], signers: &[&Keypair], extra: &[Pubkey]) {
         self.refused_unchecked(label, error, ixs, signers, extra);
         self.w.check_all();
     }
 
     /// [`Scene::refused_as`] without the R52 check (for a scene with a forged account).
-    fn refused_unchecked(
-        &mut self,
-        label: &str,
-        error: &str,
-        ixs: &[Instruction],
-        signers: &[&Keypair],
-        extra: &[Pubkey],
-    ) {
+    fn refused_unchecked(&mut self, label: &str, error: &str, ixs: &[Instruction], signers: &[&Keypair], extra: &[Pubkey]) {
         let mut watched = self.w.all_accounts();
         watched.extend_from_slice(extra);
         let before = self.w.snapshot(&watched);
         let result = self.w.env.send(ixs, signers);
         let fail = match &result {
-            Ok(ok) => panic!(
-                "{label}: expected {error}, but it succeeded; logs:\n{}",
-                ok.logs.join("\n")
-            ),
+            Ok(ok) => panic!("{label}: expected {error}, but it succeeded; logs:\n{}", ok.logs.join("\n")),
             Err(fail) => fail,
         };
-        assert_eq!(
-            refusal_name(fail),
-            error,
-            "{label}; logs:\n{}",
-            fail.logs.join("\n")
-        );
-        assert!(
-            self.w.snapshot(&watched) == before,
-            "{label}: a transaction refused with {error} changed an account"
-        );
+        assert_eq!(refusal_name(fail), error, "{label}; logs:\n{}", fail.logs.join("\n"));
+        assert!(self.w.snapshot(&watched) == before, "{label}: a transaction refused with {error} changed an account");
     }
 
     /// [`Scene::refused`] for one tampered instruction of `call`, signed by the call's signers.
     pub fn refused_call(&mut self, error: &str, call: &Call, ix: Instruction) {
-        let label = format!(
-            "tampered {} {:?}",
-            call.name,
-            ix.accounts
-                .iter()
-                .map(|m| m.pubkey.to_string())
-                .collect::<Vec<_>>()
-        );
+        let label = format!("tampered {} {:?}", call.name, ix.accounts.iter().map(|m| m.pubkey.to_string()).collect::<Vec<_>>());
         self.refused_as(&label, error, &[ix], &call.signer_refs(), &[]);
     }
 
@@ -388,28 +210,13 @@ impl Scene {
     /// Rewrites the owner of the account at `address` to `owner` (keeping its bytes and
     /// lamports), asserts that `call` is then refused with `error` and changes nothing, puts the
     /// account back and checks R52.
-    pub fn refused_while_owned_by(
-        &mut self,
-        address: &Pubkey,
-        owner: Pubkey,
-        error: &str,
-        call: &Call,
-    ) {
+    pub fn refused_while_owned_by(&mut self, address: &Pubkey, owner: Pubkey, error: &str, call: &Call) {
         let original = self.w.account(address);
-        let forged = solana_account::Account {
-            owner,
-            ..original.clone()
-        };
-        self.w
-            .svm
-            .set_account(*address, forged)
-            .expect("set_account");
+        let forged = solana_account::Account { owner, ..original.clone() };
+        self.w.svm.set_account(*address, forged).expect("set_account");
         let label = format!("{} with {address} owned by {owner}", call.name);
         self.refused_unchecked(&label, error, &[call.ix.clone()], &call.signer_refs(), &[]);
-        self.w
-            .svm
-            .set_account(*address, original)
-            .expect("set_account");
+        self.w.svm.set_account(*address, original).expect("set_account");
         self.w.check_all();
     }
 
@@ -432,10 +239,7 @@ pub fn donate_lamports(from: &Pubkey, to: &Pubkey, lamports: u64) -> Instruction
 /// `ix` with the signer flag of `key` cleared (the key no longer signs).
 pub fn without_signature(ix: &Instruction, key: &Pubkey) -> Instruction {
     let mut ix = ix.clone();
-    ix.accounts
-        .iter_mut()
-        .filter(|m| m.pubkey == *key)
-        .for_each(|m| m.is_signer = false);
+    ix.accounts.iter_mut().filter(|m| m.pubkey == *key).for_each(|m| m.is_signer = false);
     ix
 }
 
@@ -452,11 +256,7 @@ pub fn for_each_scene(mut body: impl FnMut(&mut Scene)) {
 pub fn program_accounts(scene: &Scene, ix: &Instruction) -> Vec<Pubkey> {
     let mut out: Vec<Pubkey> = Vec::new();
     for meta in &ix.accounts {
-        let owned = scene
-            .w
-            .svm
-            .get_account(&meta.pubkey)
-            .is_some_and(|a| a.owner == PROGRAM_ID && a.lamports > 0);
+        let owned = scene.w.svm.get_account(&meta.pubkey).is_some_and(|a| a.owner == PROGRAM_ID && a.lamports > 0);
         if owned && !out.contains(&meta.pubkey) {
             out.push(meta.pubkey);
         }

@@ -8,9 +8,7 @@
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::solana_program::system_instruction;
-use anchor_spl::associated_token::{
-    get_associated_token_address_with_program_id, spl_associated_token_account,
-};
+use anchor_spl::associated_token::{get_associated_token_address_with_program_id, spl_associated_token_account};
 use anchor_spl::token_2022::spl_token_2022;
 use device_staking_client::device_staking::instructions::initialize::InitializeArgs;
 use device_staking_client::device_staking::state::Params;
@@ -24,9 +22,7 @@ use solana_keypair::Keypair;
 use solana_signer::Signer;
 use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
-use spl_token_2022::extension::{
-    transfer_fee, BaseStateWithExtensions, ExtensionType, StateWithExtensions,
-};
+use spl_token_2022::extension::{transfer_fee, BaseStateWithExtensions, ExtensionType, StateWithExtensions};
 use spl_token_2022::state::{Account as TokenAccount, Mint};
 use std::path::PathBuf;
 
@@ -73,9 +69,7 @@ impl Binary {
             Binary::V3 => "device_staking.so",
             Binary::V0 => "device_staking_v0.so",
         };
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../target/deploy")
-            .join(file)
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/deploy").join(file)
     }
 }
 
@@ -112,10 +106,7 @@ pub type TxResult = Result<TxOk, TxFail>;
 /// or `"AccountOwnedByWrongProgram"`), printing the logs otherwise; returns the failure.
 pub fn assert_err<'a>(result: &'a TxResult, name: &str) -> &'a TxFail {
     match result {
-        Ok(ok) => panic!(
-            "expected {name}, but the transaction succeeded; logs:\n{}",
-            ok.logs.join("\n")
-        ),
+        Ok(ok) => panic!("expected {name}, but the transaction succeeded; logs:\n{}", ok.logs.join("\n")),
         Err(fail) => {
             assert_eq!(
                 fail.error_name.as_deref(),
@@ -206,22 +197,12 @@ impl TestEnv {
     pub fn new(binary: Binary) -> Self {
         let path = binary.path();
         let bytes = std::fs::read(&path).unwrap_or_else(|e| {
-            panic!(
-                "cannot read {} ({e}): build the program first with `make build`",
-                path.display()
-            )
+            panic!("cannot read {} ({e}): build the program first with `make build`", path.display())
         });
         let mut svm = LiteSVM::new();
         svm.add_program(PROGRAM_ID, &bytes)
             .unwrap_or_else(|e| panic!("cannot load {}: {e:?}", path.display()));
-        let mut env = Self {
-            svm,
-            binary,
-            payer: Keypair::new(),
-            upgrade_authority: Keypair::new(),
-            cu: Vec::new(),
-            recording: true,
-        };
+        let mut env = Self { svm, binary, payer: Keypair::new(), upgrade_authority: Keypair::new(), cu: Vec::new(), recording: true };
         env.fund(&env.payer.pubkey());
         env.fund(&env.upgrade_authority.pubkey());
         env.set_upgrade_authority(Some(env.upgrade_authority.pubkey()));
@@ -243,21 +224,12 @@ impl TestEnv {
     /// none; the layout is `u32` tag 3, `u64` slot, `Option<Pubkey>` (1-byte tag + 32 bytes).
     pub fn set_upgrade_authority(&mut self, authority: Option<Pubkey>) {
         let address = pda::program_data(&PROGRAM_ID).0;
-        let mut account = self
-            .svm
-            .get_account(&address)
-            .expect("program-data account");
-        assert_eq!(
-            account.data[..4],
-            3u32.to_le_bytes(),
-            "not a ProgramData account"
-        );
+        let mut account = self.svm.get_account(&address).expect("program-data account");
+        assert_eq!(account.data[..4], 3u32.to_le_bytes(), "not a ProgramData account");
         let (tag, key) = account.data[12..45].split_at_mut(1);
         tag[0] = u8::from(authority.is_some());
         key.copy_from_slice(authority.unwrap_or_default().as_ref());
-        self.svm
-            .set_account(address, account)
-            .expect("set program-data");
+        self.svm.set_account(address, account).expect("set program-data");
     }
 
     /// Adds [`FUNDING`] lamports to `address`.
@@ -337,13 +309,7 @@ impl TestEnv {
         }
         let entry = match result {
             Ok(ok) => (label, ok.compute_units),
-            Err(fail) => (
-                format!(
-                    "{label}({})",
-                    fail.error_name.as_deref().unwrap_or("failed")
-                ),
-                fail.compute_units,
-            ),
+            Err(fail) => (format!("{label}({})", fail.error_name.as_deref().unwrap_or("failed")), fail.compute_units),
         };
         self.cu.push(entry);
     }
@@ -359,12 +325,7 @@ impl TestEnv {
     fn transaction(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Transaction {
         self.svm.expire_blockhash();
         let mut all: Vec<&Keypair> = vec![&self.payer];
-        all.extend(
-            signers
-                .iter()
-                .copied()
-                .filter(|s| s.pubkey() != self.payer.pubkey()),
-        );
+        all.extend(signers.iter().copied().filter(|s| s.pubkey() != self.payer.pubkey()));
         let mut tx = Transaction::new_with_payer(ixs, Some(&self.payer.pubkey()));
         tx.try_sign(&all, self.svm.latest_blockhash())
             .unwrap_or_else(|e| panic!("the signers do not match the transaction's signers: {e}"));
@@ -408,9 +369,7 @@ impl TestEnv {
 
     /// The account at `address`; panics when there is none.
     pub fn account(&self, address: &Pubkey) -> Account {
-        self.svm
-            .get_account(address)
-            .unwrap_or_else(|| panic!("no account at {address}"))
+        self.svm.get_account(address).unwrap_or_else(|| panic!("no account at {address}"))
     }
 
     /// The program account of type `T` at `address`, decoded with its discriminator checked.
@@ -425,34 +384,16 @@ impl TestEnv {
     /// authority, and the Token-2022 `extensions` given (NonTransferable, PermanentDelegate,
     /// MintCloseAuthority, TransferFeeConfig, TransferHook, Pausable, DefaultAccountState or
     /// ConfidentialTransferMint; authorities are the payer).
-    pub fn create_mint(
-        &mut self,
-        token_program: Pubkey,
-        decimals: u8,
-        extensions: &[ExtensionType],
-    ) -> Pubkey {
-        assert!(
-            extensions.is_empty() || token_program == TOKEN_2022,
-            "extensions need Token-2022"
-        );
+    pub fn create_mint(&mut self, token_program: Pubkey, decimals: u8, extensions: &[ExtensionType]) -> Pubkey {
+        assert!(extensions.is_empty() || token_program == TOKEN_2022, "extensions need Token-2022");
         let mint = Keypair::new();
         let (key, authority) = (mint.pubkey(), self.payer.pubkey());
-        let space =
-            ExtensionType::try_calculate_account_len::<Mint>(extensions).expect("mint length");
+        let space = ExtensionType::try_calculate_account_len::<Mint>(extensions).expect("mint length");
         let mut ixs = vec![self.create_account_ix(&key, space, &token_program)];
         for extension in extensions {
             ixs.push(extension_init_ix(*extension, &key, &authority));
         }
-        ixs.push(
-            spl_token_2022::instruction::initialize_mint2(
-                &token_program,
-                &key,
-                &authority,
-                None,
-                decimals,
-            )
-            .unwrap(),
-        );
+        ixs.push(spl_token_2022::instruction::initialize_mint2(&token_program, &key, &authority, None, decimals).unwrap());
         self.setup(&ixs, &[&mint]);
         key
     }
@@ -478,16 +419,14 @@ impl TestEnv {
             .and_then(|m| m.get_extension_types())
             .expect("a mint");
         let required = ExtensionType::get_required_init_account_extensions(&mint_extensions);
-        let space = ExtensionType::try_calculate_account_len::<TokenAccount>(&required)
-            .expect("account length");
+        let space = ExtensionType::try_calculate_account_len::<TokenAccount>(&required).expect("account length");
         let account = Keypair::new();
         let key = account.pubkey();
         let token_program = mint_account.owner;
         // InitializeAccount3 sets up the required extensions itself, given the room.
         let ixs = [
             self.create_account_ix(&key, space, &token_program),
-            spl_token_2022::instruction::initialize_account3(&token_program, &key, mint, owner)
-                .unwrap(),
+            spl_token_2022::instruction::initialize_account3(&token_program, &key, mint, owner).unwrap(),
         ];
         self.setup(&ixs, &[&account]);
         key
@@ -497,41 +436,26 @@ impl TestEnv {
     pub fn mint_to(&mut self, mint: &Pubkey, to: &Pubkey, amount: u64) {
         let token_program = self.account(mint).owner;
         let authority = self.payer.pubkey();
-        let ix =
-            spl_token_2022::instruction::mint_to(&token_program, mint, to, &authority, &[], amount)
-                .unwrap();
+        let ix = spl_token_2022::instruction::mint_to(&token_program, mint, to, &authority, &[], amount).unwrap();
         self.setup(&[ix], &[]);
     }
 
     /// The balance of the token account `account` (SPL Token or Token-2022).
     pub fn token_balance(&self, account: &Pubkey) -> u64 {
         let data = self.account(account).data;
-        StateWithExtensions::<TokenAccount>::unpack(&data)
-            .expect("a token account")
-            .base
-            .amount
+        StateWithExtensions::<TokenAccount>::unpack(&data).expect("a token account").base.amount
     }
 
     fn create_account_ix(&self, address: &Pubkey, space: usize, owner: &Pubkey) -> Instruction {
         let lamports = self.svm.minimum_balance_for_rent_exemption(space);
-        system_instruction::create_account(
-            &self.payer.pubkey(),
-            address,
-            lamports,
-            space as u64,
-            owner,
-        )
+        system_instruction::create_account(&self.payer.pubkey(), address, lamports, space as u64, owner)
     }
 }
 
 /// Replaces the account `old` of `ix` by `new` (same signer and writable flags), to send an
 /// instruction with a substituted account. Panics when `ix` does not list `old`.
 pub fn replace_account(ix: &mut Instruction, old: &Pubkey, new: Pubkey) {
-    let meta = ix
-        .accounts
-        .iter_mut()
-        .find(|m| m.pubkey == *old)
-        .unwrap_or_else(|| panic!("{old} is not listed"));
+    let meta = ix.accounts.iter_mut().find(|m| m.pubkey == *old).unwrap_or_else(|| panic!("{old} is not listed"));
     meta.pubkey = new;
 }
 
@@ -541,11 +465,7 @@ impl Drop for TestEnv {
     fn drop(&mut self) {
         self.print_cu();
         if std::thread::panicking() {
-            eprintln!(
-                "(the failure above ran on the {} binary, {})",
-                self.binary.label(),
-                self.binary.path().display()
-            );
+            eprintln!("(the failure above ran on the {} binary, {})", self.binary.label(), self.binary.path().display());
         }
     }
 }
@@ -635,9 +555,7 @@ fn to_result(result: TransactionResult) -> TxResult {
                 _ => None,
             };
             Err(TxFail {
-                error_name: error_code
-                    .and_then(error_name)
-                    .map(|(name, _)| name.to_string()),
+                error_name: error_code.and_then(error_name).map(|(name, _)| name.to_string()),
                 error: failed.err,
                 error_code,
                 compute_units: failed.meta.compute_units_consumed,
@@ -664,10 +582,7 @@ mod tests {
             "Program log: something else".into(),
         ]
         .into();
-        assert_eq!(
-            program_instructions(&logs).as_deref(),
-            Some("initialize+update_params+unknown")
-        );
+        assert_eq!(program_instructions(&logs).as_deref(), Some("initialize+update_params+unknown"));
         assert_eq!(program_instructions(&logs[2..4]), None);
     }
 
@@ -675,10 +590,7 @@ mod tests {
     fn the_upgrade_authority_is_written_into_program_data() {
         let mut env = TestEnv::new(Binary::V3);
         let data = env.account(&pda::program_data(&PROGRAM_ID).0).data;
-        assert_eq!(
-            (data[12], &data[13..45]),
-            (1, env.upgrade_authority.pubkey().as_ref())
-        );
+        assert_eq!((data[12], &data[13..45]), (1, env.upgrade_authority.pubkey().as_ref()));
         env.set_upgrade_authority(None);
         let data = env.account(&pda::program_data(&PROGRAM_ID).0).data;
         assert_eq!((data[12], &data[13..45]), (0, Pubkey::default().as_ref()));
@@ -700,11 +612,7 @@ mod tests {
     fn token_helpers_mint_to_atas_and_plain_accounts_of_both_programs() {
         let mut env = TestEnv::new(Binary::V3);
         let owner = Pubkey::new_unique();
-        let cases = [
-            (SPL_TOKEN, vec![]),
-            (TOKEN_2022, vec![]),
-            (TOKEN_2022, vec![ExtensionType::NonTransferable]),
-        ];
+        let cases = [(SPL_TOKEN, vec![]), (TOKEN_2022, vec![]), (TOKEN_2022, vec![ExtensionType::NonTransferable])];
         for (program, extensions) in cases {
             let mint = env.create_mint(program, 6, &extensions);
             assert_eq!(env.account(&mint).owner, program);
@@ -712,11 +620,7 @@ mod tests {
             let other = env.create_token_account(&owner, &mint);
             env.mint_to(&mint, &ata, 5);
             env.mint_to(&mint, &other, 7);
-            assert_eq!(
-                (env.token_balance(&ata), env.token_balance(&other)),
-                (5, 7),
-                "{program} {extensions:?}"
-            );
+            assert_eq!((env.token_balance(&ata), env.token_balance(&other)), (5, 7), "{program} {extensions:?}");
         }
     }
 }

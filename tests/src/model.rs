@@ -90,6 +90,7 @@ pub struct MTicket {
     pub unlock_at: i64,
 }
 
+
 /// A registered device.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MDevice {
@@ -148,9 +149,7 @@ impl MDevice {
 
     /// Cancelled positions whose cover window has not ended at `now` (R4, R13).
     pub fn waiting_exits(&self, now: i64) -> impl Iterator<Item = &MOffer> {
-        self.offers
-            .values()
-            .filter(move |o| o.stage == Stage::Exiting && now < o.wait_end)
+        self.offers.values().filter(move |o| o.stage == Stage::Exiting && now < o.wait_end)
     }
 
     /// R4: owner stake + filled principal + principal of exits still in their wait.
@@ -172,10 +171,7 @@ impl MDevice {
     /// R5.
     pub fn eligible(&self, now: i64) -> bool {
         let counted = self.counted(now);
-        !self.terminated
-            && self.ticket.is_none()
-            && counted > 0
-            && counted >= self.min_in_force(now)
+        !self.terminated && self.ticket.is_none() && counted > 0 && counted >= self.min_in_force(now)
     }
 
     /// R12: the owner's principal overflow (before a hold).
@@ -196,21 +192,14 @@ impl MDevice {
 
     /// The slashes that count toward the cap at `now` (R40), sorted.
     pub fn recent_slashes(&self, now: i64) -> impl Iterator<Item = (i64, u64)> + '_ {
-        let mut recent: Vec<_> = self
-            .slashes
-            .iter()
-            .copied()
-            .filter(|(at, _)| now - at < SLASH_WINDOW_SECS)
-            .collect();
+        let mut recent: Vec<_> = self.slashes.iter().copied().filter(|(at, _)| now - at < SLASH_WINDOW_SECS).collect();
         recent.sort_unstable();
         recent.into_iter()
     }
 
     /// Every unwithdrawn principal: owner stake, positions and ticket (R40, R52).
     pub fn principal(&self) -> u64 {
-        self.owner_stake
-            + self.offers.values().map(|o| o.principal).sum::<u64>()
-            + self.ticket.as_ref().map_or(0, |t| t.amount)
+        self.owner_stake + self.offers.values().map(|o| o.principal).sum::<u64>() + self.ticket.as_ref().map_or(0, |t| t.amount)
     }
 
     /// Every unclaimed reward (R52).
@@ -230,61 +219,21 @@ pub enum Op {
     /// or the reward source; not a program instruction).
     MintTo { to: Pubkey, amount: u64 },
     /// `register_device` (R3) of `device_id` at `device`, co-signed by `oracle`.
-    RegisterDevice {
-        device_id: [u8; 32],
-        device: Pubkey,
-        owner: Pubkey,
-        oracle: Pubkey,
-        stake_vault: Pubkey,
-        overflow_vault: Pubkey,
-        gpu_count: u16,
-        multiplier_bps: u32,
-    },
+    RegisterDevice { device_id: [u8; 32], device: Pubkey, owner: Pubkey, oracle: Pubkey, stake_vault: Pubkey, overflow_vault: Pubkey, gpu_count: u16, multiplier_bps: u32 },
     /// `stake` (R6) from `by`'s token account.
-    Stake {
-        device: Pubkey,
-        by: Pubkey,
-        amount: u64,
-    },
+    Stake { device: Pubkey, by: Pubkey, amount: u64 },
     /// `create_offer` (R9).
-    CreateOffer {
-        device: Pubkey,
-        by: Pubkey,
-        amount: u64,
-        share: u16,
-    },
+    CreateOffer { device: Pubkey, by: Pubkey, amount: u64, share: u16 },
     /// `retract_offer` (R10).
-    RetractOffer {
-        device: Pubkey,
-        by: Pubkey,
-        seq: u64,
-    },
+    RetractOffer { device: Pubkey, by: Pubkey, seq: u64 },
     /// `fill_offer` (R11) on the restated terms.
-    FillOffer {
-        device: Pubkey,
-        costaker: Pubkey,
-        seq: u64,
-        amount: u64,
-        share: u16,
-    },
+    FillOffer { device: Pubkey, costaker: Pubkey, seq: u64, amount: u64, share: u16 },
     /// `cancel_costake` (R13).
-    CancelCostake {
-        device: Pubkey,
-        costaker: Pubkey,
-        seq: u64,
-    },
+    CancelCostake { device: Pubkey, costaker: Pubkey, seq: u64 },
     /// `claim_rewards` (R12).
-    ClaimRewards {
-        device: Pubkey,
-        costaker: Pubkey,
-        seq: u64,
-    },
+    ClaimRewards { device: Pubkey, costaker: Pubkey, seq: u64 },
     /// `withdraw_overflow` (R12) to `by`'s token account.
-    WithdrawOverflow {
-        device: Pubkey,
-        by: Pubkey,
-        amount: u64,
-    },
+    WithdrawOverflow { device: Pubkey, by: Pubkey, amount: u64 },
     /// `unstake` (R15).
     Unstake { device: Pubkey, by: Pubkey },
     /// `withdraw_ticket` (R16) of ticket `seq`.
@@ -292,40 +241,17 @@ pub enum Op {
     /// `withdraw_position` (R16) of offer `seq`.
     WithdrawPosition { device: Pubkey, seq: u64 },
     /// `distribute_rewards` (R20) of one block to `(device, amount)` entries.
-    DistributeRewards {
-        by: Pubkey,
-        block_id: u64,
-        block_start: i64,
-        block_end: i64,
-        entries: Vec<(Pubkey, u64)>,
-    },
+    DistributeRewards { by: Pubkey, block_id: u64, block_start: i64, block_end: i64, entries: Vec<(Pubkey, u64)> },
     /// `slash` (R40), naming the ticket and every position.
-    Slash {
-        device: Pubkey,
-        by: Pubkey,
-        amount: u64,
-    },
+    Slash { device: Pubkey, by: Pubkey, amount: u64 },
     /// `hold` (R41).
-    Hold {
-        device: Pubkey,
-        by: Pubkey,
-        until: i64,
-    },
+    Hold { device: Pubkey, by: Pubkey, until: i64 },
     /// `set_hired` (R7).
-    SetHired {
-        device: Pubkey,
-        by: Pubkey,
-        hired: bool,
-    },
+    SetHired { device: Pubkey, by: Pubkey, hired: bool },
     /// `terminate` (R7).
     Terminate { device: Pubkey, by: Pubkey },
     /// `update_hardware` (R2).
-    UpdateHardware {
-        device: Pubkey,
-        by: Pubkey,
-        gpu_count: u16,
-        multiplier_bps: u32,
-    },
+    UpdateHardware { device: Pubkey, by: Pubkey, gpu_count: u16, multiplier_bps: u32 },
     /// `refresh_min` (R2), by anyone.
     RefreshMin { device: Pubkey },
     /// `set_paused` (R32).
@@ -404,8 +330,7 @@ pub struct Model {
 
 /// `ceil(gpu_count * base * max(10_000, multiplier_bps) / 10_000)` (R1), `None` beyond u64.
 pub fn minimum(gpu_count: u16, multiplier_bps: u32, base_stake_per_gpu: u64) -> Option<u64> {
-    let product =
-        gpu_count as u128 * base_stake_per_gpu as u128 * (multiplier_bps as u128).max(BPS);
+    let product = gpu_count as u128 * base_stake_per_gpu as u128 * (multiplier_bps as u128).max(BPS);
     u64::try_from(product.div_ceil(BPS)).ok()
 }
 
@@ -432,26 +357,9 @@ fn require(ok: bool, error: &'static str) -> Outcome {
 
 impl Model {
     /// A fresh deployment at `now` with `params`.
-    pub fn new(
-        now: i64,
-        params: Params,
-        roles: ModelRoles,
-        treasury_token: Pubkey,
-        reward_source: Pubkey,
-    ) -> Self {
+    pub fn new(now: i64, params: Params, roles: ModelRoles, treasury_token: Pubkey, reward_source: Pubkey) -> Self {
         let balances = BTreeMap::from([(treasury_token, 0), (reward_source, 0)]);
-        Self {
-            now,
-            params,
-            paused: false,
-            roles,
-            treasury_token,
-            reward_source,
-            token_of: BTreeMap::new(),
-            balances,
-            devices: BTreeMap::new(),
-            profiles: BTreeMap::new(),
-        }
+        Self { now, params, paused: false, roles, treasury_token, reward_source, token_of: BTreeMap::new(), balances, devices: BTreeMap::new(), profiles: BTreeMap::new() }
     }
 
     /// Records `wallet`'s token account `token` holding `balance`.
@@ -467,9 +375,7 @@ impl Model {
 
     /// The device at `key` (panics when not registered).
     pub fn device(&self, key: &Pubkey) -> &MDevice {
-        self.devices
-            .get(key)
-            .unwrap_or_else(|| panic!("no device {key} in the model"))
+        self.devices.get(key).unwrap_or_else(|| panic!("no device {key} in the model"))
     }
 
     /// Predicts `op`: on `Ok` the model moves to the new state, on a refusal it stays unchanged.
@@ -481,9 +387,7 @@ impl Model {
     }
 
     fn dev(&mut self, key: &Pubkey) -> &mut MDevice {
-        self.devices
-            .get_mut(key)
-            .unwrap_or_else(|| panic!("no device {key} in the model"))
+        self.devices.get_mut(key).unwrap_or_else(|| panic!("no device {key} in the model"))
     }
 
     /// Moves `amount` between two token accounts; the token program refuses an overdraft.
@@ -491,24 +395,15 @@ impl Model {
         if amount == 0 {
             return Ok(());
         }
-        let balance = self
-            .balances
-            .get_mut(&from)
-            .unwrap_or_else(|| panic!("unknown token account {from}"));
+        let balance = self.balances.get_mut(&from).unwrap_or_else(|| panic!("unknown token account {from}"));
         require(*balance >= amount, "InsufficientFunds")?;
         *balance -= amount;
-        *self
-            .balances
-            .get_mut(&to)
-            .unwrap_or_else(|| panic!("unknown token account {to}")) += amount;
+        *self.balances.get_mut(&to).unwrap_or_else(|| panic!("unknown token account {to}")) += amount;
         Ok(())
     }
 
     fn token(&self, wallet: &Pubkey) -> Pubkey {
-        *self
-            .token_of
-            .get(wallet)
-            .unwrap_or_else(|| panic!("wallet {wallet} has no token account in the model"))
+        *self.token_of.get(wallet).unwrap_or_else(|| panic!("wallet {wallet} has no token account in the model"))
     }
 
     /// R2: a new minimum; a rise on a device that met the old one keeps the old one for a cover
@@ -532,51 +427,21 @@ impl Model {
                 Ok(())
             }
             Op::MintTo { to, amount } => {
-                *self
-                    .balances
-                    .get_mut(&to)
-                    .unwrap_or_else(|| panic!("unknown token account {to}")) += amount;
+                *self.balances.get_mut(&to).unwrap_or_else(|| panic!("unknown token account {to}")) += amount;
                 Ok(())
             }
-            Op::RegisterDevice {
-                device,
-                owner,
-                oracle,
-                stake_vault,
-                overflow_vault,
-                gpu_count,
-                multiplier_bps,
-                ..
-            } => {
+            Op::RegisterDevice { device, owner, oracle, stake_vault, overflow_vault, gpu_count, multiplier_bps, .. } => {
                 require(!self.devices.contains_key(&device), "AccountAlreadyInUse")?;
                 require(oracle == self.roles.oracle, "NotOracle")?;
                 require(!self.paused, "Paused")?;
                 require(gpu_count >= 1 && multiplier_bps >= 1, "InvalidHardware")?;
-                let min_required = minimum(gpu_count, multiplier_bps, p.base_stake_per_gpu)
-                    .ok_or("MathOverflow")?;
+                let min_required = minimum(gpu_count, multiplier_bps, p.base_stake_per_gpu).ok_or("MathOverflow")?;
                 self.balances.insert(stake_vault, 0);
                 self.balances.insert(overflow_vault, 0);
                 let d = MDevice {
-                    owner,
-                    stake_vault,
-                    overflow_vault,
-                    gpu_count,
-                    multiplier_bps,
-                    min_required,
-                    grace_min: 0,
-                    grace_end: 0,
-                    owner_stake: 0,
-                    owner_rewards: 0,
-                    hired: false,
-                    terminated: false,
-                    ticket: None,
-                    offers: BTreeMap::new(),
-                    next_offer_seq: 0,
-                    next_ticket_seq: 0,
-                    last_block: None,
-                    hold_until: 0,
-                    hold_incident_start: 0,
-                    slashes: Vec::new(),
+                    owner, stake_vault, overflow_vault, gpu_count, multiplier_bps, min_required, grace_min: 0, grace_end: 0,
+                    owner_stake: 0, owner_rewards: 0, hired: false, terminated: false, ticket: None, offers: BTreeMap::new(),
+                    next_offer_seq: 0, next_ticket_seq: 0, last_block: None, hold_until: 0, hold_incident_start: 0, slashes: Vec::new(),
                 };
                 self.devices.insert(device, d);
                 Ok(())
@@ -590,12 +455,7 @@ impl Model {
                 self.dev(&device).owner_stake += amount;
                 self.transfer(self.token(&by), d.stake_vault, amount)
             }
-            Op::CreateOffer {
-                device,
-                by,
-                amount,
-                share,
-            } => {
+            Op::CreateOffer { device, by, amount, share } => {
                 let d = self.device(&device).clone();
                 require(by == d.owner, "NotDeviceOwner")?;
                 require(!self.paused, "Paused")?;
@@ -605,39 +465,17 @@ impl Model {
                 require(d.open().is_none(), "OpenOfferExists")?;
                 require(d.filled().is_none(), "PositionAlreadyFilled")?;
                 require(d.counted(now) >= d.min_required, "BelowMinimum")?;
-                require(
-                    d.owner_stake as u128 + amount as u128 >= d.min_required as u128,
-                    "BelowMinimum",
-                )?;
+                require(d.owner_stake as u128 + amount as u128 >= d.min_required as u128, "BelowMinimum")?;
                 let total = d.owner_stake as u128 + amount as u128;
-                require(
-                    amount as u128 * BPS <= total * p.max_costake_bps as u128,
-                    "CostakeCapExceeded",
-                )?;
-                require(
-                    share > 0 && share <= p.max_reward_share_bps,
-                    "InvalidRewardShare",
-                )?;
-                require(
-                    d.waiting_exits(now).count() < EXIT_SLOTS,
-                    "TooManyExitingPositions",
-                )?;
+                require(amount as u128 * BPS <= total * p.max_costake_bps as u128, "CostakeCapExceeded")?;
+                require(share > 0 && share <= p.max_reward_share_bps, "InvalidRewardShare")?;
+                require(d.waiting_exits(now).count() < EXIT_SLOTS, "TooManyExitingPositions")?;
                 let d = self.dev(&device);
                 let seq = d.next_offer_seq;
                 d.next_offer_seq += 1;
                 let offer = MOffer {
-                    seq,
-                    stage: Stage::Open,
-                    amount,
-                    share,
-                    created_at: now,
-                    costaker: None,
-                    principal: 0,
-                    rewards: 0,
-                    filled_at: 0,
-                    cancelled_at: 0,
-                    wait_end: 0,
-                    unlock_at: 0,
+                    seq, stage: Stage::Open, amount, share, created_at: now, costaker: None, principal: 0, rewards: 0,
+                    filled_at: 0, cancelled_at: 0, wait_end: 0, unlock_at: 0,
                 };
                 d.offers.insert(seq, offer);
                 Ok(())
@@ -650,34 +488,19 @@ impl Model {
                 self.dev(&device).offers.remove(&seq);
                 Ok(())
             }
-            Op::FillOffer {
-                device,
-                costaker,
-                seq,
-                amount,
-                share,
-            } => {
+            Op::FillOffer { device, costaker, seq, amount, share } => {
                 let d = self.device(&device).clone();
                 let offer = d.offers.get(&seq).ok_or("AccountNotInitialized")?;
                 require(!self.paused, "Paused")?;
                 require(offer.stage == Stage::Open, "OfferNotOpen")?;
-                require(
-                    offer.amount == amount && offer.share == share,
-                    "OfferTermsMismatch",
-                )?;
+                require(offer.amount == amount && offer.share == share, "OfferTermsMismatch")?;
                 require(costaker != d.owner, "OwnerCannotCostake")?;
                 require(!d.terminated, "DeviceTerminated")?;
                 require(d.ticket.is_none(), "DeviceUnstaking")?;
                 require(d.filled().is_none(), "PositionAlreadyFilled")?;
-                require(
-                    d.owner_stake as u128 + amount as u128 >= d.min_required as u128,
-                    "BelowMinimum",
-                )?;
+                require(d.owner_stake as u128 + amount as u128 >= d.min_required as u128, "BelowMinimum")?;
                 let total = d.owner_stake as u128 + amount as u128;
-                require(
-                    amount as u128 * BPS <= total * p.max_costake_bps as u128,
-                    "CostakeCapExceeded",
-                )?;
+                require(amount as u128 * BPS <= total * p.max_costake_bps as u128, "CostakeCapExceeded")?;
                 let held = self.profiles.get(&costaker).copied().unwrap_or(0);
                 require(held < p.max_active_costakes, "TooManyPositions")?;
                 self.profiles.insert(costaker, held + 1);
@@ -688,17 +511,10 @@ impl Model {
                 o.filled_at = now;
                 self.transfer(self.token(&costaker), d.stake_vault, amount)
             }
-            Op::CancelCostake {
-                device,
-                costaker,
-                seq,
-            } => {
+            Op::CancelCostake { device, costaker, seq } => {
                 let d = self.device(&device).clone();
                 let offer = d.offers.get(&seq).ok_or("AccountNotInitialized")?;
-                require(
-                    self.profiles.contains_key(&costaker),
-                    "AccountNotInitialized",
-                )?;
+                require(self.profiles.contains_key(&costaker), "AccountNotInitialized")?;
                 require(offer.costaker == Some(costaker), "NotCostaker")?;
                 require(offer.stage == Stage::Filled, "PositionNotFilled")?;
                 let o = self.dev(&device).offers.get_mut(&seq).expect("the offer");
@@ -710,36 +526,21 @@ impl Model {
                 *count = count.saturating_sub(1);
                 Ok(())
             }
-            Op::ClaimRewards {
-                device,
-                costaker,
-                seq,
-            } => {
+            Op::ClaimRewards { device, costaker, seq } => {
                 let d = self.device(&device).clone();
                 let offer = d.offers.get(&seq).ok_or("AccountNotInitialized")?;
                 require(offer.costaker == Some(costaker), "NotCostaker")?;
                 require(offer.rewards > 0, "NothingToClaim")?;
                 let amount = offer.rewards;
-                self.dev(&device)
-                    .offers
-                    .get_mut(&seq)
-                    .expect("the offer")
-                    .rewards = 0;
+                self.dev(&device).offers.get_mut(&seq).expect("the offer").rewards = 0;
                 self.transfer(d.overflow_vault, self.token(&costaker), amount)
             }
             Op::WithdrawOverflow { device, by, amount } => {
                 let d = self.device(&device).clone();
                 require(by == d.owner, "NotDeviceOwner")?;
                 require(amount > 0, "ZeroAmount")?;
-                let principal = if d.held(now) {
-                    0
-                } else {
-                    d.principal_overflow(p.max_costake_bps)
-                };
-                require(
-                    amount as u128 <= d.owner_rewards as u128 + principal as u128,
-                    "ExceedsOverflow",
-                )?;
+                let principal = if d.held(now) { 0 } else { d.principal_overflow(p.max_costake_bps) };
+                require(amount as u128 <= d.owner_rewards as u128 + principal as u128, "ExceedsOverflow")?;
                 let from_rewards = amount.min(d.owner_rewards);
                 let from_principal = amount - from_rewards;
                 let dm = self.dev(&device);
@@ -776,23 +577,14 @@ impl Model {
                         _ => {}
                     }
                 }
-                dm.ticket = Some(MTicket {
-                    seq: dm.next_ticket_seq,
-                    amount: dm.owner_stake,
-                    created_at: now,
-                    unlock_at: unlock,
-                });
+                dm.ticket = Some(MTicket { seq: dm.next_ticket_seq, amount: dm.owner_stake, created_at: now, unlock_at: unlock });
                 dm.next_ticket_seq += 1;
                 dm.owner_stake = 0;
                 Ok(())
             }
             Op::WithdrawTicket { device, seq } => {
                 let d = self.device(&device).clone();
-                let ticket = d
-                    .ticket
-                    .as_ref()
-                    .filter(|t| t.seq == seq)
-                    .ok_or("AccountNotInitialized")?;
+                let ticket = d.ticket.as_ref().filter(|t| t.seq == seq).ok_or("AccountNotInitialized")?;
                 require(now >= ticket.unlock_at, "StillLocked")?;
                 require(!d.held(now), "DeviceOnHold")?;
                 self.dev(&device).ticket = None;
@@ -801,37 +593,22 @@ impl Model {
             Op::WithdrawPosition { device, seq } => {
                 let d = self.device(&device).clone();
                 let offer = d.offers.get(&seq).ok_or("AccountNotInitialized")?;
-                require(
-                    matches!(offer.stage, Stage::Exiting | Stage::Cooling),
-                    "PositionNotExiting",
-                )?;
+                require(matches!(offer.stage, Stage::Exiting | Stage::Cooling), "PositionNotExiting")?;
                 require(now >= offer.unlock_at, "StillLocked")?;
                 self.dev(&device).offers.remove(&seq);
                 let to = self.token(&offer.costaker.expect("a filled position"));
                 self.transfer(d.stake_vault, to, offer.principal)?;
                 self.transfer(d.overflow_vault, to, offer.rewards)
             }
-            Op::DistributeRewards {
-                by,
-                block_id,
-                block_start,
-                block_end,
-                entries,
-            } => {
+            Op::DistributeRewards { by, block_id, block_start, block_end, entries } => {
                 require(by == self.roles.reward_authority, "NotRewardAuthority")?;
-                require(
-                    block_start <= block_end && block_end <= now,
-                    "InvalidBlockTimes",
-                )?;
+                require(block_start <= block_end && block_end <= now, "InvalidBlockTimes")?;
                 let mut seen = Vec::new();
                 for (device, amount) in entries {
                     require(!seen.contains(&device), "DuplicateDeviceInBatch")?;
                     seen.push(device);
                     let d = self.dev(&device);
-                    require(
-                        d.last_block.is_none_or(|last| block_id > last),
-                        "BlockAlreadyPaid",
-                    )?;
+                    require(d.last_block.is_none_or(|last| block_id > last), "BlockAlreadyPaid")?;
                     d.last_block = Some(block_id);
                     if !d.eligible(now) || amount == 0 {
                         continue;
@@ -890,15 +667,8 @@ impl Model {
             Op::Hold { device, by, until } => {
                 require(by == self.roles.slash_authority, "NotSlashAuthority")?;
                 let d = self.dev(&device);
-                let incident = if now < d.hold_until {
-                    d.hold_incident_start
-                } else {
-                    now
-                };
-                require(
-                    until > now && until <= incident + MAX_HOLD_SECS,
-                    "HoldTooLong",
-                )?;
+                let incident = if now < d.hold_until { d.hold_incident_start } else { now };
+                require(until > now && until <= incident + MAX_HOLD_SECS, "HoldTooLong")?;
                 d.hold_incident_start = incident;
                 d.hold_until = until;
                 Ok(())
@@ -918,16 +688,10 @@ impl Model {
                 d.hired = false;
                 Ok(())
             }
-            Op::UpdateHardware {
-                device,
-                by,
-                gpu_count,
-                multiplier_bps,
-            } => {
+            Op::UpdateHardware { device, by, gpu_count, multiplier_bps } => {
                 require(by == self.roles.oracle, "NotOracle")?;
                 require(gpu_count >= 1 && multiplier_bps >= 1, "InvalidHardware")?;
-                let new_min = minimum(gpu_count, multiplier_bps, p.base_stake_per_gpu)
-                    .ok_or("MathOverflow")?;
+                let new_min = minimum(gpu_count, multiplier_bps, p.base_stake_per_gpu).ok_or("MathOverflow")?;
                 let d = self.dev(&device);
                 d.gpu_count = gpu_count;
                 d.multiplier_bps = multiplier_bps;
@@ -936,8 +700,7 @@ impl Model {
             }
             Op::RefreshMin { device } => {
                 let d = self.device(&device);
-                let new_min = minimum(d.gpu_count, d.multiplier_bps, p.base_stake_per_gpu)
-                    .ok_or("MathOverflow")?;
+                let new_min = minimum(d.gpu_count, d.multiplier_bps, p.base_stake_per_gpu).ok_or("MathOverflow")?;
                 self.set_minimum(&device, new_min);
                 Ok(())
             }
@@ -960,11 +723,7 @@ impl Model {
     pub fn deadlines(&self) -> Vec<i64> {
         let mut out = Vec::new();
         for d in self.devices.values() {
-            out.extend([
-                d.grace_end,
-                d.hold_until,
-                d.hold_incident_start + MAX_HOLD_SECS,
-            ]);
+            out.extend([d.grace_end, d.hold_until, d.hold_incident_start + MAX_HOLD_SECS]);
             out.extend(d.slashes.iter().map(|(at, _)| at + SLASH_WINDOW_SECS));
             out.extend(d.ticket.as_ref().map(|t| t.unlock_at));
             for o in d.offers.values() {
@@ -985,42 +744,15 @@ mod tests {
     const IO: u64 = 1_000_000;
 
     fn model() -> (Model, Pubkey, Pubkey, Pubkey) {
-        let roles = ModelRoles {
-            admin: Pubkey::new_unique(),
-            oracle: Pubkey::new_unique(),
-            reward_authority: Pubkey::new_unique(),
-            slash_authority: Pubkey::new_unique(),
-        };
-        let params = Params {
-            base_stake_per_gpu: 200 * IO,
-            cover_window_secs: 7 * DAY,
-            cooldown_secs: 14 * DAY,
-            max_costake_bps: 5_000,
-            max_active_costakes: 2,
-            max_reward_share_bps: 10_000,
-            max_slash_bps_per_30d: 5_000,
-            role_change_delay_secs: 7 * DAY,
-        };
+        let roles = ModelRoles { admin: Pubkey::new_unique(), oracle: Pubkey::new_unique(), reward_authority: Pubkey::new_unique(), slash_authority: Pubkey::new_unique() };
+        let params = Params { base_stake_per_gpu: 200 * IO, cover_window_secs: 7 * DAY, cooldown_secs: 14 * DAY, max_costake_bps: 5_000, max_active_costakes: 2, max_reward_share_bps: 10_000, max_slash_bps_per_30d: 5_000, role_change_delay_secs: 7 * DAY };
         let (source, treasury) = (Pubkey::new_unique(), Pubkey::new_unique());
         let mut m = Model::new(1_000, params, roles, treasury, source);
         m.set_balance(source, 1_000_000 * IO);
-        let (owner, costaker, device) = (
-            Pubkey::new_unique(),
-            Pubkey::new_unique(),
-            Pubkey::new_unique(),
-        );
+        let (owner, costaker, device) = (Pubkey::new_unique(), Pubkey::new_unique(), Pubkey::new_unique());
         m.add_wallet(owner, Pubkey::new_unique(), 100_000 * IO);
         m.add_wallet(costaker, Pubkey::new_unique(), 50_000 * IO);
-        let register = Op::RegisterDevice {
-            device_id: [1; 32],
-            device,
-            owner,
-            oracle: roles.oracle,
-            stake_vault: Pubkey::new_unique(),
-            overflow_vault: Pubkey::new_unique(),
-            gpu_count: 8,
-            multiplier_bps: 100_000,
-        };
+        let register = Op::RegisterDevice { device_id: [1; 32], device, owner, oracle: roles.oracle, stake_vault: Pubkey::new_unique(), overflow_vault: Pubkey::new_unique(), gpu_count: 8, multiplier_bps: 100_000 };
         m.apply(&register).unwrap();
         (m, device, owner, costaker)
     }
@@ -1038,117 +770,37 @@ mod tests {
     #[test]
     fn a_co_staked_story_splits_rewards_and_limits_overflow() {
         let (mut m, device, owner, costaker) = model();
-        m.apply(&Op::Stake {
-            device,
-            by: owner,
-            amount: 16_000 * IO,
-        })
-        .unwrap();
-        assert_eq!(
-            m.apply(&Op::CreateOffer {
-                device,
-                by: owner,
-                amount: 16_001 * IO,
-                share: 7_400
-            }),
-            Err("CostakeCapExceeded")
-        );
-        m.apply(&Op::CreateOffer {
-            device,
-            by: owner,
-            amount: 8_000 * IO,
-            share: 7_400,
-        })
-        .unwrap();
-        m.apply(&Op::FillOffer {
-            device,
-            costaker,
-            seq: 0,
-            amount: 8_000 * IO,
-            share: 7_400,
-        })
-        .unwrap();
+        m.apply(&Op::Stake { device, by: owner, amount: 16_000 * IO }).unwrap();
+        assert_eq!(m.apply(&Op::CreateOffer { device, by: owner, amount: 16_001 * IO, share: 7_400 }), Err("CostakeCapExceeded"));
+        m.apply(&Op::CreateOffer { device, by: owner, amount: 8_000 * IO, share: 7_400 }).unwrap();
+        m.apply(&Op::FillOffer { device, costaker, seq: 0, amount: 8_000 * IO, share: 7_400 }).unwrap();
         assert_eq!(m.device(&device).principal_overflow(5_000), 8_000 * IO);
         m.apply(&Op::WarpTo(1_100)).unwrap();
         let by = m.roles.reward_authority;
-        m.apply(&Op::DistributeRewards {
-            by,
-            block_id: 1,
-            block_start: 1_000,
-            block_end: 1_100,
-            entries: vec![(device, 1_001)],
-        })
-        .unwrap();
+        m.apply(&Op::DistributeRewards { by, block_id: 1, block_start: 1_000, block_end: 1_100, entries: vec![(device, 1_001)] }).unwrap();
         let d = m.device(&device);
         assert_eq!((d.offers[&0].rewards, d.owner_rewards), (740, 261));
         let refused = m.clone();
-        assert_eq!(
-            m.apply(&Op::WithdrawOverflow {
-                device,
-                by: owner,
-                amount: 8_000 * IO + 262
-            }),
-            Err("ExceedsOverflow")
-        );
-        assert_eq!(
-            m.device(&device),
-            refused.device(&device),
-            "a refusal leaves the model unchanged"
-        );
+        assert_eq!(m.apply(&Op::WithdrawOverflow { device, by: owner, amount: 8_000 * IO + 262 }), Err("ExceedsOverflow"));
+        assert_eq!(m.device(&device), refused.device(&device), "a refusal leaves the model unchanged");
     }
 
     /// Rules: R13 R15 R40.
     #[test]
     fn unstake_keeps_the_earlier_unlock_and_slashing_follows_the_order() {
         let (mut m, device, owner, costaker) = model();
-        m.apply(&Op::Stake {
-            device,
-            by: owner,
-            amount: 16_000 * IO,
-        })
-        .unwrap();
-        m.apply(&Op::CreateOffer {
-            device,
-            by: owner,
-            amount: 8_000 * IO,
-            share: 7_400,
-        })
-        .unwrap();
-        m.apply(&Op::FillOffer {
-            device,
-            costaker,
-            seq: 0,
-            amount: 8_000 * IO,
-            share: 7_400,
-        })
-        .unwrap();
-        m.apply(&Op::CancelCostake {
-            device,
-            costaker,
-            seq: 0,
-        })
-        .unwrap();
+        m.apply(&Op::Stake { device, by: owner, amount: 16_000 * IO }).unwrap();
+        m.apply(&Op::CreateOffer { device, by: owner, amount: 8_000 * IO, share: 7_400 }).unwrap();
+        m.apply(&Op::FillOffer { device, costaker, seq: 0, amount: 8_000 * IO, share: 7_400 }).unwrap();
+        m.apply(&Op::CancelCostake { device, costaker, seq: 0 }).unwrap();
         m.apply(&Op::WarpTo(1_000 + 7 * DAY - 1)).unwrap();
         m.apply(&Op::Unstake { device, by: owner }).unwrap();
         let d = m.device(&device);
-        assert_eq!(
-            (d.offers[&0].stage, d.offers[&0].unlock_at),
-            (Stage::Cooling, 1_000 + 21 * DAY - 1),
-            "the owner's unlock is a second earlier"
-        );
+        assert_eq!((d.offers[&0].stage, d.offers[&0].unlock_at), (Stage::Cooling, 1_000 + 21 * DAY - 1), "the owner's unlock is a second earlier");
         let by = m.roles.slash_authority;
-        m.apply(&Op::Slash {
-            device,
-            by,
-            amount: 20_000 * IO,
-        })
-        .unwrap();
+        m.apply(&Op::Slash { device, by, amount: 20_000 * IO }).unwrap();
         let d = m.device(&device);
-        assert_eq!(
-            (d.ticket.as_ref().unwrap().amount, d.offers[&0].principal),
-            (4_000 * IO, 8_000 * IO),
-            "50% of 24,000 from the ticket first"
-        );
+        assert_eq!((d.ticket.as_ref().unwrap().amount, d.offers[&0].principal), (4_000 * IO, 8_000 * IO), "50% of 24,000 from the ticket first");
         assert_eq!(m.balances[&m.treasury_token], 12_000 * IO);
     }
 }

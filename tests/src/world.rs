@@ -44,10 +44,7 @@ pub struct Wallet {
 
 impl Clone for Wallet {
     fn clone(&self) -> Self {
-        Self {
-            key: self.key.insecure_clone(),
-            token: self.token,
-        }
+        Self { key: self.key.insecure_clone(), token: self.token }
     }
 }
 
@@ -125,17 +122,9 @@ impl World {
         let mut env = TestEnv::new(binary);
         let roles = env.roles();
         let mint_key = env.create_mint(SPL_TOKEN, 6, &[]);
-        let mint = Mint {
-            mint: mint_key,
-            token_program: SPL_TOKEN,
-        };
+        let mint = Mint { mint: mint_key, token_program: SPL_TOKEN };
         let authority = env.upgrade_authority();
-        let init = ix::initialize(
-            authority.pubkey(),
-            mint_key,
-            SPL_TOKEN,
-            roles.initialize_args(params),
-        );
+        let init = ix::initialize(authority.pubkey(), mint_key, SPL_TOKEN, roles.initialize_args(params));
         assert_ok(&env.send(&[init], &[&authority]));
         let wallet = |env: &mut TestEnv, tokens: u64| {
             let key = env.funded_keypair();
@@ -150,19 +139,7 @@ impl World {
         env.mint_to(&mint_key, &reward_source, REWARD_TOKENS);
         let treasury_token = env.create_ata(&roles.treasury.pubkey(), &mint_key);
         let anyone = env.funded_keypair();
-        Self {
-            env,
-            roles,
-            mint,
-            owner,
-            owner2,
-            costakers,
-            reward_source,
-            treasury_token,
-            anyone,
-            devices: vec![],
-            next_device_id: 0,
-        }
+        Self { env, roles, mint, owner, owner2, costakers, reward_source, treasury_token, anyone, devices: vec![], next_device_id: 0 }
     }
 
     /// The co-staker number `i` (a copy, to sign with while `self` is borrowed mutably).
@@ -185,22 +162,9 @@ impl World {
     }
 
     /// Sends `register_device` for `owner` with the oracle co-signing.
-    pub fn try_register(
-        &mut self,
-        owner: &Wallet,
-        device_id: [u8; 32],
-        gpu_count: u16,
-        multiplier_bps: u32,
-    ) -> TxResult {
+    pub fn try_register(&mut self, owner: &Wallet, device_id: [u8; 32], gpu_count: u16, multiplier_bps: u32) -> TxResult {
         let oracle = self.roles.oracle.insecure_clone();
-        let ix = ix::register_device(
-            owner.pubkey(),
-            oracle.pubkey(),
-            device_id,
-            gpu_count,
-            multiplier_bps,
-            &self.mint,
-        );
+        let ix = ix::register_device(owner.pubkey(), oracle.pubkey(), device_id, gpu_count, multiplier_bps, &self.mint);
         let result = self.env.send(&[ix], &[&owner.key, &oracle]);
         if result.is_ok() {
             self.devices.push(pda::device(&device_id).0);
@@ -240,22 +204,13 @@ impl World {
     }
 
     /// Sends `ix` signed by `signer` (a copy of a key the world holds).
-    pub fn send_by(
-        &mut self,
-        ix: anchor_lang::solana_program::instruction::Instruction,
-        signer: &Keypair,
-    ) -> TxResult {
+    pub fn send_by(&mut self, ix: anchor_lang::solana_program::instruction::Instruction, signer: &Keypair) -> TxResult {
         self.env.send(&[ix], &[signer])
     }
 
     /// The wallet (owner or co-staker) with address `key`.
     pub fn wallet(&self, key: &Pubkey) -> Wallet {
-        [&self.owner, &self.owner2]
-            .into_iter()
-            .chain(&self.costakers)
-            .find(|w| w.pubkey() == *key)
-            .expect("a known wallet")
-            .clone()
+        [&self.owner, &self.owner2].into_iter().chain(&self.costakers).find(|w| w.pubkey() == *key).expect("a known wallet").clone()
     }
 
     /// The owner wallet of `device`.
@@ -281,15 +236,8 @@ impl World {
     }
 
     /// The offer accounts of `device` that exist among `seqs`, in the order given.
-    pub fn live_offers_among(
-        &self,
-        device: &Pubkey,
-        seqs: impl IntoIterator<Item = u64>,
-    ) -> Vec<Offer> {
-        seqs.into_iter()
-            .filter(|seq| self.is_program_account(&pda::offer(device, *seq).0))
-            .map(|seq| self.offer(device, seq))
-            .collect()
+    pub fn live_offers_among(&self, device: &Pubkey, seqs: impl IntoIterator<Item = u64>) -> Vec<Offer> {
+        seqs.into_iter().filter(|seq| self.is_program_account(&pda::offer(device, *seq).0)).map(|seq| self.offer(device, seq)).collect()
     }
 
     /// The owner's outstanding ticket of `device`, if any (every ticket seq ever used is looked at).
@@ -298,29 +246,20 @@ impl World {
     }
 
     /// The ticket of `device` that exists among `seqs`, if any; panics when there are several.
-    pub fn ticket_among(
-        &self,
-        device: &Pubkey,
-        seqs: impl IntoIterator<Item = u64>,
-    ) -> Option<Ticket> {
+    pub fn ticket_among(&self, device: &Pubkey, seqs: impl IntoIterator<Item = u64>) -> Option<Ticket> {
         let tickets: Vec<Ticket> = seqs
             .into_iter()
             .filter(|seq| self.is_program_account(&pda::ticket(device, *seq).0))
             .map(|seq| self.env.decode(&pda::ticket(device, seq).0))
             .collect();
-        assert!(
-            tickets.len() <= 1,
-            "more than one outstanding ticket: {tickets:?}"
-        );
+        assert!(tickets.len() <= 1, "more than one outstanding ticket: {tickets:?}");
         tickets.into_iter().next()
     }
 
     /// Whether an account of this program is at `address` (not a closed one, even if lamports
     /// were sent to its address since).
     pub fn is_program_account(&self, address: &Pubkey) -> bool {
-        self.svm
-            .get_account(address)
-            .is_some_and(|a| a.owner == crate::client::PROGRAM_ID)
+        self.svm.get_account(address).is_some_and(|a| a.owner == crate::client::PROGRAM_ID)
     }
 
     /// Every account the world knows of: config, devices, vaults, offers, tickets, wallets, token
@@ -336,16 +275,8 @@ impl World {
         O: IntoIterator<Item = u64>,
         T: IntoIterator<Item = u64>,
     {
-        let mut keys = vec![
-            pda::config().0,
-            self.reward_source,
-            self.treasury_token,
-            self.anyone.pubkey(),
-        ];
-        for w in [&self.owner, &self.owner2]
-            .into_iter()
-            .chain(&self.costakers)
-        {
+        let mut keys = vec![pda::config().0, self.reward_source, self.treasury_token, self.anyone.pubkey()];
+        for w in [&self.owner, &self.owner2].into_iter().chain(&self.costakers) {
             keys.extend([w.pubkey(), w.token, pda::costaker(&w.pubkey()).0]);
         }
         for d in &self.devices {
@@ -373,10 +304,7 @@ impl World {
         let before = self.snapshot(&watched);
         let result = send(self);
         assert_err(&result, error);
-        assert!(
-            self.snapshot(&watched) == before,
-            "a transaction refused with {error} changed an account"
-        );
+        assert!(self.snapshot(&watched) == before, "a transaction refused with {error} changed an account");
         self.check_all();
     }
 
@@ -390,12 +318,7 @@ impl World {
     }
 
     /// `create_offer(amount, share)` by the owner; returns the result and the seq it used.
-    pub fn create_offer(
-        &mut self,
-        device: Pubkey,
-        amount: u64,
-        reward_share_bps: u16,
-    ) -> (TxResult, u64) {
+    pub fn create_offer(&mut self, device: Pubkey, amount: u64, reward_share_bps: u16) -> (TxResult, u64) {
         let owner = self.owner_of(&device);
         let seq = self.device(&device).next_offer_seq;
         let ix = ix::create_offer(owner.pubkey(), device, seq, amount, reward_share_bps);
@@ -439,23 +362,8 @@ impl World {
     }
 
     /// `fill_offer(seq, amount, share)` by `costaker`.
-    pub fn fill_terms(
-        &mut self,
-        costaker: &Wallet,
-        device: Pubkey,
-        seq: u64,
-        amount: u64,
-        share: u16,
-    ) -> TxResult {
-        let ix = ix::fill_offer(
-            costaker.pubkey(),
-            device,
-            seq,
-            amount,
-            share,
-            costaker.token,
-            &self.mint,
-        );
+    pub fn fill_terms(&mut self, costaker: &Wallet, device: Pubkey, seq: u64, amount: u64, share: u16) -> TxResult {
+        let ix = ix::fill_offer(costaker.pubkey(), device, seq, amount, share, costaker.token, &self.mint);
         self.env.send(&[ix], &[&costaker.key])
     }
 
@@ -477,14 +385,7 @@ impl World {
     pub fn withdraw_ticket(&mut self, device: Pubkey, ticket_seq: u64) -> TxResult {
         let owner = self.device(&device).owner;
         let anyone = self.anyone.insecure_clone();
-        let ix = ix::withdraw_ticket(
-            anyone.pubkey(),
-            device,
-            owner,
-            ticket_seq,
-            owner,
-            &self.mint,
-        );
+        let ix = ix::withdraw_ticket(anyone.pubkey(), device, owner, ticket_seq, owner, &self.mint);
         self.env.send(&[ix], &[&anyone])
     }
 
@@ -492,14 +393,7 @@ impl World {
     pub fn withdraw_position(&mut self, device: Pubkey, seq: u64) -> TxResult {
         let offer = self.offer(&device, seq);
         let anyone = self.anyone.insecure_clone();
-        let ix = ix::withdraw_position(
-            anyone.pubkey(),
-            device,
-            seq,
-            offer.costaker,
-            offer.payer,
-            &self.mint,
-        );
+        let ix = ix::withdraw_position(anyone.pubkey(), device, seq, offer.costaker, offer.payer, &self.mint);
         self.env.send(&[ix], &[&anyone])
     }
 
@@ -507,43 +401,19 @@ impl World {
 
     /// The reward target of `device` for `amount`, naming its filled position if any.
     pub fn target(&self, device: Pubkey, amount: u64) -> RewardTarget {
-        RewardTarget {
-            device,
-            amount,
-            filled_seq: self.device(&device).filled.map(|f| f.seq),
-        }
+        RewardTarget { device, amount, filled_seq: self.device(&device).filled.map(|f| f.seq) }
     }
 
     /// `distribute_rewards` of one block to `(device, amount)` pairs.
-    pub fn reward(
-        &mut self,
-        block_id: u64,
-        block_start: i64,
-        block_end: i64,
-        pay: &[(Pubkey, u64)],
-    ) -> TxResult {
+    pub fn reward(&mut self, block_id: u64, block_start: i64, block_end: i64, pay: &[(Pubkey, u64)]) -> TxResult {
         let targets: Vec<RewardTarget> = pay.iter().map(|(d, a)| self.target(*d, *a)).collect();
         self.reward_targets(block_id, block_start, block_end, &targets)
     }
 
     /// `distribute_rewards` with explicit targets.
-    pub fn reward_targets(
-        &mut self,
-        block_id: u64,
-        block_start: i64,
-        block_end: i64,
-        targets: &[RewardTarget],
-    ) -> TxResult {
+    pub fn reward_targets(&mut self, block_id: u64, block_start: i64, block_end: i64, targets: &[RewardTarget]) -> TxResult {
         let authority = self.roles.reward_authority.insecure_clone();
-        let ix = ix::distribute_rewards(
-            authority.pubkey(),
-            self.reward_source,
-            block_id,
-            block_start,
-            block_end,
-            targets,
-            &self.mint,
-        );
+        let ix = ix::distribute_rewards(authority.pubkey(), self.reward_source, block_id, block_start, block_end, targets, &self.mint);
         self.env.send(&[ix], &[&authority])
     }
 
@@ -557,21 +427,8 @@ impl World {
     /// [`World::slash`] signed by `signer`.
     pub fn slash_by(&mut self, signer: &Keypair, device: Pubkey, amount: u64) -> TxResult {
         let ticket = self.ticket(&device).map(|t| t.seq);
-        let positions: Vec<u64> = self
-            .live_offers(&device)
-            .iter()
-            .filter(|o| o.state != OfferState::Open)
-            .map(|o| o.seq)
-            .collect();
-        let ix = ix::slash(
-            signer.pubkey(),
-            device,
-            self.treasury_token,
-            ticket,
-            &positions,
-            amount,
-            &self.mint,
-        );
+        let positions: Vec<u64> = self.live_offers(&device).iter().filter(|o| o.state != OfferState::Open).map(|o| o.seq).collect();
+        let ix = ix::slash(signer.pubkey(), device, self.treasury_token, ticket, &positions, amount, &self.mint);
         self.env.send(&[ix], &[signer])
     }
 
@@ -585,34 +442,19 @@ impl World {
     /// `set_paused` by the admin.
     pub fn set_paused(&mut self, paused: bool) -> TxResult {
         let admin = self.roles.admin.insecure_clone();
-        self.env
-            .send(&[ix::set_paused(admin.pubkey(), paused)], &[&admin])
+        self.env.send(&[ix::set_paused(admin.pubkey(), paused)], &[&admin])
     }
 
     /// `set_hired` by the oracle.
     pub fn set_hired(&mut self, device: Pubkey, hired: bool) -> TxResult {
         let oracle = self.roles.oracle.insecure_clone();
-        self.env
-            .send(&[ix::set_hired(oracle.pubkey(), device, hired)], &[&oracle])
+        self.env.send(&[ix::set_hired(oracle.pubkey(), device, hired)], &[&oracle])
     }
 
     /// `update_hardware` by the oracle.
-    pub fn update_hardware(
-        &mut self,
-        device: Pubkey,
-        gpu_count: u16,
-        multiplier_bps: u32,
-    ) -> TxResult {
+    pub fn update_hardware(&mut self, device: Pubkey, gpu_count: u16, multiplier_bps: u32) -> TxResult {
         let oracle = self.roles.oracle.insecure_clone();
-        self.env.send(
-            &[ix::update_hardware(
-                oracle.pubkey(),
-                device,
-                gpu_count,
-                multiplier_bps,
-            )],
-            &[&oracle],
-        )
+        self.env.send(&[ix::update_hardware(oracle.pubkey(), device, gpu_count, multiplier_bps)], &[&oracle])
     }
 
     /// `refresh_min`, sent by the fee payer alone (it is permissionless).
@@ -623,8 +465,7 @@ impl World {
     /// `update_params` by the admin.
     pub fn update_params(&mut self, params: Params) -> TxResult {
         let admin = self.roles.admin.insecure_clone();
-        self.env
-            .send(&[ix::update_params(admin.pubkey(), params)], &[&admin])
+        self.env.send(&[ix::update_params(admin.pubkey(), params)], &[&admin])
     }
 
     /// The decoded config.
@@ -635,20 +476,14 @@ impl World {
     /// `terminate` by the oracle.
     pub fn terminate(&mut self, device: Pubkey) -> TxResult {
         let oracle = self.roles.oracle.insecure_clone();
-        self.env
-            .send(&[ix::terminate(oracle.pubkey(), device)], &[&oracle])
+        self.env.send(&[ix::terminate(oracle.pubkey(), device)], &[&oracle])
     }
 
     /// `device_status` with the outstanding ticket and every live offer, decoded.
     pub fn status(&mut self, device: Pubkey) -> DeviceStatus {
         let ticket = self.ticket(&device).map(|t| t.seq);
         let positions: Vec<u64> = self.live_offers(&device).iter().map(|o| o.seq).collect();
-        let ok = assert_ok(
-            &self
-                .env
-                .send(&[ix::device_status(device, ticket, &positions)], &[]),
-        )
-        .clone();
+        let ok = assert_ok(&self.env.send(&[ix::device_status(device, ticket, &positions)], &[])).clone();
         DeviceStatus::try_from_slice(&ok.return_data).expect("DeviceStatus return data")
     }
 
@@ -672,68 +507,24 @@ impl World {
         let stake_vault = self.token_balance(&pda::stake_vault(device).0);
         let overflow_vault = self.token_balance(&pda::overflow_vault(device).0);
         let principal = d.owner_stake + d.positions_principal + d.ticket_principal;
-        assert!(
-            stake_vault >= principal,
-            "stake vault {stake_vault} < ledger {principal}: {d:?}"
-        );
+        assert!(stake_vault >= principal, "stake vault {stake_vault} < ledger {principal}: {d:?}");
         let rewards = d.owner_rewards + d.positions_rewards;
-        assert!(
-            overflow_vault >= rewards,
-            "overflow vault {overflow_vault} < ledger {rewards}: {d:?}"
-        );
+        assert!(overflow_vault >= rewards, "overflow vault {overflow_vault} < ledger {rewards}: {d:?}");
 
         let positions: u64 = offers.iter().map(|o| o.principal).sum();
-        assert_eq!(
-            d.positions_principal, positions,
-            "positions_principal vs the offers' principal: {offers:?}"
-        );
+        assert_eq!(d.positions_principal, positions, "positions_principal vs the offers' principal: {offers:?}");
         let position_rewards: u64 = offers.iter().map(|o| o.rewards).sum();
-        assert_eq!(
-            d.positions_rewards, position_rewards,
-            "positions_rewards vs the offers' rewards"
-        );
-        assert_eq!(
-            d.live_offers as usize,
-            offers.len(),
-            "live_offers vs the offer accounts"
-        );
-        let open: Vec<u64> = offers
-            .iter()
-            .filter(|o| o.state == OfferState::Open)
-            .map(|o| o.seq)
-            .collect();
-        assert_eq!(
-            d.open_offer.into_iter().collect::<Vec<_>>(),
-            open,
-            "open_offer"
-        );
-        let filled: Vec<u64> = offers
-            .iter()
-            .filter(|o| o.state == OfferState::Filled)
-            .map(|o| o.seq)
-            .collect();
-        assert_eq!(
-            d.filled.map(|f| f.seq).into_iter().collect::<Vec<_>>(),
-            filled,
-            "filled"
-        );
+        assert_eq!(d.positions_rewards, position_rewards, "positions_rewards vs the offers' rewards");
+        assert_eq!(d.live_offers as usize, offers.len(), "live_offers vs the offer accounts");
+        let open: Vec<u64> = offers.iter().filter(|o| o.state == OfferState::Open).map(|o| o.seq).collect();
+        assert_eq!(d.open_offer.into_iter().collect::<Vec<_>>(), open, "open_offer");
+        let filled: Vec<u64> = offers.iter().filter(|o| o.state == OfferState::Filled).map(|o| o.seq).collect();
+        assert_eq!(d.filled.map(|f| f.seq).into_iter().collect::<Vec<_>>(), filled, "filled");
         if let Some(f) = d.filled {
-            assert_eq!(
-                f.principal,
-                self.offer(device, f.seq).principal,
-                "filled mirror"
-            );
+            assert_eq!(f.principal, self.offer(device, f.seq).principal, "filled mirror");
         }
-        assert_eq!(
-            d.ticket_principal,
-            ticket.as_ref().map_or(0, |t| t.amount),
-            "ticket_principal vs the ticket"
-        );
-        assert_eq!(
-            d.unstaking,
-            ticket.is_some(),
-            "unstaking iff a ticket is outstanding"
-        );
+        assert_eq!(d.ticket_principal, ticket.as_ref().map_or(0, |t| t.amount), "ticket_principal vs the ticket");
+        assert_eq!(d.unstaking, ticket.is_some(), "unstaking iff a ticket is outstanding");
     }
 
     /// [`World::check_invariants`] for every device still registered.
@@ -748,23 +539,12 @@ impl World {
     /// Tokens held by every wallet, vault, the treasury and the reward source.
     pub fn total_tokens(&self) -> u64 {
         let mut accounts = vec![self.reward_source, self.treasury_token];
-        for w in [&self.owner, &self.owner2]
-            .into_iter()
-            .chain(&self.costakers)
-        {
+        for w in [&self.owner, &self.owner2].into_iter().chain(&self.costakers) {
             accounts.push(w.token);
         }
         for d in &self.devices {
             accounts.extend([pda::stake_vault(d).0, pda::overflow_vault(d).0]);
         }
-        accounts
-            .iter()
-            .filter(|a| {
-                self.svm
-                    .get_account(a)
-                    .is_some_and(|acc| !acc.data.is_empty())
-            })
-            .map(|a| self.token_balance(a))
-            .sum()
+        accounts.iter().filter(|a| self.svm.get_account(a).is_some_and(|acc| !acc.data.is_empty())).map(|a| self.token_balance(a)).sum()
     }
 }

@@ -35,10 +35,7 @@ fn program_accounts_owned_by_another_program_are_refused() {
 fn a_vault_that_is_not_the_devices_is_refused() {
     for_each_scene(|s| {
         let (a, b, c, d, e) = (s.a, s.b, s.c, s.d, s.e);
-        let (stake, overflow) = (
-            |d: &Pubkey| pda::stake_vault(d).0,
-            |d: &Pubkey| pda::overflow_vault(d).0,
-        );
+        let (stake, overflow) = (|d: &Pubkey| pda::stake_vault(d).0, |d: &Pubkey| pda::overflow_vault(d).0);
         // (instruction, the device, its vault named there, the error)
         let table = [
             ("stake", a, stake(&a), "ConstraintHasOne"),
@@ -54,22 +51,12 @@ fn a_vault_that_is_not_the_devices_is_refused() {
             ("sweep_surplus", a, overflow(&a), "ConstraintHasOne"),
             ("close_device", e, stake(&e), "ConstraintHasOne"),
             ("close_device", e, overflow(&e), "ConstraintHasOne"),
-            (
-                "distribute_rewards",
-                a,
-                overflow(&a),
-                "BatchAccountsMismatch",
-            ),
+            ("distribute_rewards", a, overflow(&a), "BatchAccountsMismatch"),
         ];
         for (name, device, vault, error) in table {
             let call = s.call(name);
             let lookalike = s.token_account(&device, 5);
-            s.refused(
-                error,
-                &[call.with(&vault, lookalike)],
-                &call.signer_refs(),
-                &[lookalike],
-            );
+            s.refused(error, &[call.with(&vault, lookalike)], &call.signer_refs(), &[lookalike]);
             s.refused_call(error, &call, call.with(&vault, stake(&d)));
         }
     });
@@ -81,61 +68,18 @@ fn a_vault_that_is_not_the_devices_is_refused() {
 fn another_devices_offer_or_ticket_is_refused() {
     for_each_scene(|s| {
         let (a, b, c) = (s.a, s.b, s.c);
-        let (offer, ticket) = (
-            |d: &Pubkey, seq| pda::offer(d, seq).0,
-            |d: &Pubkey, seq| pda::ticket(d, seq).0,
-        );
+        let (offer, ticket) = (|d: &Pubkey, seq| pda::offer(d, seq).0, |d: &Pubkey, seq| pda::ticket(d, seq).0);
         // (instruction, the account named, another device's, the error)
         let table = [
-            (
-                "retract_offer",
-                offer(&b, 0),
-                offer(&a, 0),
-                "ConstraintSeeds",
-            ),
+            ("retract_offer", offer(&b, 0), offer(&a, 0), "ConstraintSeeds"),
             ("fill_offer", offer(&b, 0), offer(&a, 0), "ConstraintSeeds"),
-            (
-                "cancel_costake",
-                offer(&a, 0),
-                offer(&c, 0),
-                "ConstraintSeeds",
-            ),
-            (
-                "claim_rewards",
-                offer(&a, 0),
-                offer(&c, 0),
-                "ConstraintSeeds",
-            ),
-            (
-                "withdraw_position",
-                offer(&c, 0),
-                offer(&a, 0),
-                "ConstraintSeeds",
-            ),
-            (
-                "create_offer",
-                offer(&s.d, 0),
-                offer(&b, 0),
-                "ConstraintSeeds",
-            ),
-            (
-                "unstake",
-                offer(&a, 0),
-                offer(&c, 0),
-                "PositionAccountsMismatch",
-            ),
-            (
-                "slash",
-                offer(&a, 0),
-                offer(&c, 0),
-                "PositionAccountsMismatch",
-            ),
-            (
-                "distribute_rewards",
-                offer(&a, 0),
-                offer(&c, 0),
-                "WrongRewardOffer",
-            ),
+            ("cancel_costake", offer(&a, 0), offer(&c, 0), "ConstraintSeeds"),
+            ("claim_rewards", offer(&a, 0), offer(&c, 0), "ConstraintSeeds"),
+            ("withdraw_position", offer(&c, 0), offer(&a, 0), "ConstraintSeeds"),
+            ("create_offer", offer(&s.d, 0), offer(&b, 0), "ConstraintSeeds"),
+            ("unstake", offer(&a, 0), offer(&c, 0), "PositionAccountsMismatch"),
+            ("slash", offer(&a, 0), offer(&c, 0), "PositionAccountsMismatch"),
+            ("distribute_rewards", offer(&a, 0), offer(&c, 0), "WrongRewardOffer"),
             ("device_status", offer(&a, 0), offer(&c, 0), "WrongDevice"),
             ("unstake", ticket(&a, 0), ticket(&c, 0), "ConstraintSeeds"),
         ];
@@ -150,15 +94,7 @@ fn another_devices_offer_or_ticket_is_refused() {
         replace_account(&mut on_a, &pda::stake_vault(&c).0, pda::stake_vault(&a).0);
         s.refused_call("ConstraintSeeds", &call, on_a);
         let (w, slasher) = (&s.w, s.w.roles.slash_authority.insecure_clone());
-        let slash = ix::slash(
-            slasher.pubkey(),
-            a,
-            w.treasury_token,
-            Some(0),
-            &[0],
-            s.past_owner_stake(),
-            &w.mint,
-        );
+        let slash = ix::slash(slasher.pubkey(), a, w.treasury_token, Some(0), &[0], s.past_owner_stake(), &w.mint);
         s.refused_call("AccountNotInitialized", &s.call("slash"), slash.clone());
         let mut slash_c_ticket = slash;
         replace_account(&mut slash_c_ticket, &ticket(&a, 0), ticket(&c, 0));
@@ -179,78 +115,20 @@ fn the_same_account_in_two_places_is_refused() {
     for_each_scene(|s| {
         let (a, b, c, e) = (s.a, s.b, s.c, s.e);
         let w = &s.w;
-        let (stake, overflow) = (
-            |d: &Pubkey| pda::stake_vault(d).0,
-            |d: &Pubkey| pda::overflow_vault(d).0,
-        );
+        let (stake, overflow) = (|d: &Pubkey| pda::stake_vault(d).0, |d: &Pubkey| pda::overflow_vault(d).0);
         // (instruction, the account replaced, the account put there, the error)
         let table = [
-            (
-                "withdraw_overflow",
-                overflow(&a),
-                stake(&a),
-                "ConstraintDuplicateMutableAccount",
-            ),
-            (
-                "withdraw_overflow",
-                w.owner.token,
-                overflow(&a),
-                "ConstraintDuplicateMutableAccount",
-            ),
-            (
-                "stake",
-                w.owner.token,
-                stake(&a),
-                "ConstraintDuplicateMutableAccount",
-            ),
-            (
-                "claim_rewards",
-                w.costakers[0].token,
-                overflow(&a),
-                "ConstraintDuplicateMutableAccount",
-            ),
-            (
-                "fill_offer",
-                w.costakers[2].token,
-                stake(&b),
-                "ConstraintDuplicateMutableAccount",
-            ),
-            (
-                "distribute_rewards",
-                w.reward_source,
-                overflow(&a),
-                "ConstraintTokenOwner",
-            ),
-            (
-                "sweep_surplus",
-                w.treasury_token,
-                stake(&a),
-                "ConstraintDuplicateMutableAccount",
-            ),
-            (
-                "slash",
-                w.treasury_token,
-                stake(&a),
-                "ConstraintDuplicateMutableAccount",
-            ),
-            (
-                "close_device",
-                w.treasury_token,
-                overflow(&e),
-                "ConstraintDuplicateMutableAccount",
-            ),
-            (
-                "withdraw_position",
-                w.owner.pubkey(),
-                w.costakers[1].pubkey(),
-                "ConstraintHasOne",
-            ),
-            (
-                "withdraw_ticket",
-                stake(&c),
-                overflow(&c),
-                "ConstraintHasOne",
-            ),
+            ("withdraw_overflow", overflow(&a), stake(&a), "ConstraintDuplicateMutableAccount"),
+            ("withdraw_overflow", w.owner.token, overflow(&a), "ConstraintDuplicateMutableAccount"),
+            ("stake", w.owner.token, stake(&a), "ConstraintDuplicateMutableAccount"),
+            ("claim_rewards", w.costakers[0].token, overflow(&a), "ConstraintDuplicateMutableAccount"),
+            ("fill_offer", w.costakers[2].token, stake(&b), "ConstraintDuplicateMutableAccount"),
+            ("distribute_rewards", w.reward_source, overflow(&a), "ConstraintTokenOwner"),
+            ("sweep_surplus", w.treasury_token, stake(&a), "ConstraintDuplicateMutableAccount"),
+            ("slash", w.treasury_token, stake(&a), "ConstraintDuplicateMutableAccount"),
+            ("close_device", w.treasury_token, overflow(&e), "ConstraintDuplicateMutableAccount"),
+            ("withdraw_position", w.owner.pubkey(), w.costakers[1].pubkey(), "ConstraintHasOne"),
+            ("withdraw_ticket", stake(&c), overflow(&c), "ConstraintHasOne"),
         ];
         for (name, old, new, error) in table {
             let call = s.call(name);
@@ -258,21 +136,11 @@ fn the_same_account_in_two_places_is_refused() {
         }
         let (w, rewarder) = (&s.w, s.w.roles.reward_authority.insecure_clone());
         let end = w.now() - 1;
-        let twice = ix::distribute_rewards(
-            rewarder.pubkey(),
-            w.reward_source,
-            2,
-            end,
-            end,
-            &[w.target(a, 1), w.target(a, 1)],
-            &w.mint,
-        );
+        let twice = ix::distribute_rewards(rewarder.pubkey(), w.reward_source, 2, end, end, &[w.target(a, 1), w.target(a, 1)], &w.mint);
         s.refused("DuplicateDeviceInBatch", &[twice], &[&rewarder], &[]);
         let call = s.call("unstake");
         let mut repeated = call.ix.clone();
-        repeated
-            .accounts
-            .push(AccountMeta::new(pda::offer(&a, 0).0, false));
+        repeated.accounts.push(AccountMeta::new(pda::offer(&a, 0).0, false));
         s.refused_call("PositionAccountsMismatch", &call, repeated);
     });
 }
@@ -287,25 +155,13 @@ fn a_position_named_twice_to_slash_is_slashed_once() {
         let amount = s.past_owner_stake();
         let (w, slasher) = (&s.w, s.w.roles.slash_authority.insecure_clone());
         let before = w.device(&a);
-        let ix = ix::slash(
-            slasher.pubkey(),
-            a,
-            w.treasury_token,
-            None,
-            &[0, 0],
-            amount,
-            &w.mint,
-        );
+        let ix = ix::slash(slasher.pubkey(), a, w.treasury_token, None, &[0, 0], amount, &w.mint);
         let treasury = w.token_balance(&w.treasury_token);
         s.ok(&[ix], &[&slasher]);
         let after = s.w.device(&a);
         assert_eq!(s.w.token_balance(&s.w.treasury_token) - treasury, amount);
         assert_eq!(after.owner_stake, 0, "the owner's stake goes first");
-        assert_eq!(
-            after.positions_principal,
-            before.positions_principal - IO,
-            "the rest comes off the position once"
-        );
+        assert_eq!(after.positions_principal, before.positions_principal - IO, "the rest comes off the position once");
         assert_eq!(s.w.offer(&a, 0).principal, after.positions_principal);
     });
 }
@@ -319,48 +175,23 @@ fn re_initialization_is_refused() {
     for_each_scene(|s| {
         let authority = s.w.env.upgrade_authority();
         let mint = s.w.mint;
-        let again = ix::initialize(
-            authority.pubkey(),
-            mint.mint,
-            mint.token_program,
-            s.w.roles.initialize_args(None),
-        );
+        let again = ix::initialize(authority.pubkey(), mint.mint, mint.token_program, s.w.roles.initialize_args(None));
         s.refused("AccountAlreadyInUse", &[again], &[&authority], &[]);
 
         let (owner, oracle) = (s.w.owner.clone(), s.w.roles.oracle.insecure_clone());
         let id = s.w.device(&s.a).device_id;
         let register = ix::register_device(owner.pubkey(), oracle.pubkey(), id, 1, 10_000, &mint);
-        s.refused(
-            "AccountAlreadyInUse",
-            &[register],
-            &[&owner.key, &oracle],
-            &[],
-        );
+        s.refused("AccountAlreadyInUse", &[register], &[&owner.key, &oracle], &[]);
 
         let owner2 = s.w.owner2.clone();
         let on_used_seq = ix::create_offer(owner2.pubkey(), s.b, 0, 1, 1);
         s.refused("ConstraintSeeds", &[on_used_seq], &[&owner2.key], &[]);
         let offer_twice = ix::create_offer(owner2.pubkey(), s.d, 0, crate::world::HALF, 1);
-        s.refused(
-            "ConstraintSeeds",
-            &[offer_twice.clone(), offer_twice],
-            &[&owner2.key],
-            &[],
-        );
+        s.refused("ConstraintSeeds", &[offer_twice.clone(), offer_twice], &[&owner2.key], &[]);
         let fill = s.call("fill_offer");
-        s.refused(
-            "OfferNotOpen",
-            &[fill.ix.clone(), fill.ix.clone()],
-            &fill.signer_refs(),
-            &[],
-        );
+        s.refused("OfferNotOpen", &[fill.ix.clone(), fill.ix.clone()], &fill.signer_refs(), &[]);
         let unstake = s.call("unstake");
-        s.refused(
-            "ConstraintSeeds",
-            &[unstake.ix.clone(), unstake.ix.clone()],
-            &unstake.signer_refs(),
-            &[],
-        );
+        s.refused("ConstraintSeeds", &[unstake.ix.clone(), unstake.ix.clone()], &unstake.signer_refs(), &[]);
     });
 }
 
@@ -375,11 +206,7 @@ fn a_closed_account_revived_in_the_same_transaction_is_refused() {
         let cases = [
             ("retract_offer", pda::offer(&s.b, 0).0, "retract_offer"),
             ("retract_offer", pda::offer(&s.b, 0).0, "fill_offer"),
-            (
-                "withdraw_position",
-                pda::offer(&s.c, 0).0,
-                "withdraw_position",
-            ),
+            ("withdraw_position", pda::offer(&s.c, 0).0, "withdraw_position"),
             ("withdraw_ticket", pda::ticket(&s.c, 0).0, "withdraw_ticket"),
             ("close_device", s.e, "close_device"),
         ];
@@ -388,27 +215,14 @@ fn a_closed_account_revived_in_the_same_transaction_is_refused() {
             let revive = donate_lamports(&payer, &account, 10_000_000);
             let mut signers = close.signer_refs();
             signers.extend(used.signer_refs());
-            s.refused(
-                "AccountOwnedByWrongProgram",
-                &[close.ix.clone(), revive, used.ix.clone()],
-                &signers,
-                &[],
-            );
+            s.refused("AccountOwnedByWrongProgram", &[close.ix.clone(), revive, used.ix.clone()], &signers, &[]);
         }
         // closed and refunded in one transaction, then used in the next: still refused
         let close = s.call("close_device");
-        s.ok(
-            &[close.ix.clone(), donate_lamports(&payer, &s.e, 10_000_000)],
-            &close.signer_refs(),
-        );
+        s.ok(&[close.ix.clone(), donate_lamports(&payer, &s.e, 10_000_000)], &close.signer_refs());
         let owner2 = s.w.owner2.clone();
         let stake = ix::stake(owner2.pubkey(), s.e, owner2.token, 1, &s.w.mint);
-        s.refused(
-            "AccountOwnedByWrongProgram",
-            &[stake],
-            &[&owner2.key],
-            &[s.e],
-        );
+        s.refused("AccountOwnedByWrongProgram", &[stake], &[&owner2.key], &[s.e]);
     });
 }
 
@@ -423,85 +237,35 @@ fn unexpected_remaining_accounts_are_refused() {
         let (a, c) = (s.a, s.c);
         // (instruction, the account appended, writable, the error)
         let table = [
-            (
-                "unstake",
-                pda::offer(&c, 0).0,
-                true,
-                "PositionAccountsMismatch",
-            ),
+            ("unstake", pda::offer(&c, 0).0, true, "PositionAccountsMismatch"),
             ("unstake", stranger, true, "PositionAccountsMismatch"),
-            (
-                "distribute_rewards",
-                pda::offer(&c, 0).0,
-                true,
-                "BatchAccountsMismatch",
-            ),
-            (
-                "distribute_rewards",
-                stranger,
-                true,
-                "BatchAccountsMismatch",
-            ),
-            (
-                "device_status",
-                stranger,
-                false,
-                "AccountOwnedByWrongProgram",
-            ),
+            ("distribute_rewards", pda::offer(&c, 0).0, true, "BatchAccountsMismatch"),
+            ("distribute_rewards", stranger, true, "BatchAccountsMismatch"),
+            ("device_status", stranger, false, "AccountOwnedByWrongProgram"),
             ("device_status", a, false, "AccountDiscriminatorMismatch"),
         ];
         for (name, extra, writable, error) in table {
             let call = s.call(name);
             let mut ix = call.ix.clone();
-            ix.accounts.push(if writable {
-                AccountMeta::new(extra, false)
-            } else {
-                AccountMeta::new_readonly(extra, false)
-            });
+            ix.accounts.push(if writable { AccountMeta::new(extra, false) } else { AccountMeta::new_readonly(extra, false) });
             s.refused_call(error, &call, ix);
         }
         // slash reaches its remaining accounts once the owner's stake is exhausted
         let (w, slasher) = (&s.w, s.w.roles.slash_authority.insecure_clone());
         let past_owner = s.past_owner_stake();
         let slash = |positions: Vec<AccountMeta>| {
-            let mut ix = ix::slash(
-                slasher.pubkey(),
-                a,
-                w.treasury_token,
-                None,
-                &[],
-                past_owner,
-                &w.mint,
-            );
+            let mut ix = ix::slash(slasher.pubkey(), a, w.treasury_token, None, &[], past_owner, &w.mint);
             ix.accounts.extend(positions);
             ix
         };
         let cases = [
-            (
-                vec![AccountMeta::new(stranger, false)],
-                "AccountOwnedByWrongProgram",
-            ),
-            (
-                vec![AccountMeta::new(a, false)],
-                "AccountDiscriminatorMismatch",
-            ),
-            (
-                vec![AccountMeta::new_readonly(pda::offer(&a, 0).0, false)],
-                "PositionAccountsMismatch",
-            ),
-            (
-                vec![AccountMeta::new(pda::offer(&c, 0).0, false)],
-                "PositionAccountsMismatch",
-            ),
-            (
-                vec![AccountMeta::new(pda::ticket(&c, 0).0, false)],
-                "AccountDiscriminatorMismatch",
-            ),
+            (vec![AccountMeta::new(stranger, false)], "AccountOwnedByWrongProgram"),
+            (vec![AccountMeta::new(a, false)], "AccountDiscriminatorMismatch"),
+            (vec![AccountMeta::new_readonly(pda::offer(&a, 0).0, false)], "PositionAccountsMismatch"),
+            (vec![AccountMeta::new(pda::offer(&c, 0).0, false)], "PositionAccountsMismatch"),
+            (vec![AccountMeta::new(pda::ticket(&c, 0).0, false)], "AccountDiscriminatorMismatch"),
         ];
-        let ixs: Vec<_> = cases
-            .into_iter()
-            .map(|(metas, error)| (slash(metas), error))
-            .collect();
+        let ixs: Vec<_> = cases.into_iter().map(|(metas, error)| (slash(metas), error)).collect();
         for (ix, error) in ixs {
             s.refused(error, &[ix], &[&slasher], &[]);
         }

@@ -16,124 +16,32 @@ fn zero_and_maximal_amounts_are_refused() {
         let (a, b, d) = (s.a, s.b, s.d);
         let w = &s.w;
         let (owner, owner2, costaker2) = (w.owner.clone(), w.owner2.clone(), w.costaker(2));
-        let (rewarder, slasher) = (
-            w.roles.reward_authority.insecure_clone(),
-            w.roles.slash_authority.insecure_clone(),
-        );
+        let (rewarder, slasher) = (w.roles.reward_authority.insecure_clone(), w.roles.slash_authority.insecure_clone());
         let (mint, now) = (w.mint, w.now());
         let end = now - 1;
         let reward = |amount, block_id, start, end| {
-            ix::distribute_rewards(
-                rewarder.pubkey(),
-                w.reward_source,
-                block_id,
-                start,
-                end,
-                &[w.target(a, amount)],
-                &mint,
-            )
+            ix::distribute_rewards(rewarder.pubkey(), w.reward_source, block_id, start, end, &[w.target(a, amount)], &mint)
         };
         let table = vec![
-            (
-                "stake 0",
-                ix::stake(owner.pubkey(), a, owner.token, 0, &mint),
-                &owner.key,
-                "ZeroAmount",
-            ),
-            (
-                "stake max",
-                ix::stake(owner.pubkey(), a, owner.token, u64::MAX, &mint),
-                &owner.key,
-                "MathOverflow",
-            ),
-            (
-                "offer 0",
-                ix::create_offer(owner2.pubkey(), d, 0, 0, SHARE),
-                &owner2.key,
-                "ZeroAmount",
-            ),
-            (
-                "offer max",
-                ix::create_offer(owner2.pubkey(), d, 0, u64::MAX, SHARE),
-                &owner2.key,
-                "MathOverflow",
-            ),
-            (
-                "offer share max",
-                ix::create_offer(owner2.pubkey(), d, 0, HALF, u16::MAX),
-                &owner2.key,
-                "InvalidRewardShare",
-            ),
-            (
-                "fill 0",
-                ix::fill_offer(costaker2.pubkey(), b, 0, 0, SHARE, costaker2.token, &mint),
-                &costaker2.key,
-                "OfferTermsMismatch",
-            ),
-            (
-                "fill max",
-                ix::fill_offer(
-                    costaker2.pubkey(),
-                    b,
-                    0,
-                    u64::MAX,
-                    SHARE,
-                    costaker2.token,
-                    &mint,
-                ),
-                &costaker2.key,
-                "OfferTermsMismatch",
-            ),
-            (
-                "overflow 0",
-                ix::withdraw_overflow(owner.pubkey(), a, owner.token, 0, &mint),
-                &owner.key,
-                "ZeroAmount",
-            ),
-            (
-                "overflow max",
-                ix::withdraw_overflow(owner.pubkey(), a, owner.token, u64::MAX, &mint),
-                &owner.key,
-                "ExceedsOverflow",
-            ),
-            (
-                "slash 0",
-                ix::slash(slasher.pubkey(), a, w.treasury_token, None, &[0], 0, &mint),
-                &slasher,
-                "ZeroAmount",
-            ),
-            (
-                "hold max",
-                ix::hold(slasher.pubkey(), a, i64::MAX),
-                &slasher,
-                "HoldTooLong",
-            ),
-            (
-                "reward max",
-                reward(u64::MAX, 2, end, end),
-                &rewarder,
-                "InsufficientFunds",
-            ),
-            (
-                "block end max",
-                reward(1, 2, end, i64::MAX),
-                &rewarder,
-                "InvalidBlockTimes",
-            ),
-            (
-                "block start min",
-                reward(1, 2, i64::MIN, end),
-                &rewarder,
-                "ok",
-            ),
+            ("stake 0", ix::stake(owner.pubkey(), a, owner.token, 0, &mint), &owner.key, "ZeroAmount"),
+            ("stake max", ix::stake(owner.pubkey(), a, owner.token, u64::MAX, &mint), &owner.key, "MathOverflow"),
+            ("offer 0", ix::create_offer(owner2.pubkey(), d, 0, 0, SHARE), &owner2.key, "ZeroAmount"),
+            ("offer max", ix::create_offer(owner2.pubkey(), d, 0, u64::MAX, SHARE), &owner2.key, "MathOverflow"),
+            ("offer share max", ix::create_offer(owner2.pubkey(), d, 0, HALF, u16::MAX), &owner2.key, "InvalidRewardShare"),
+            ("fill 0", ix::fill_offer(costaker2.pubkey(), b, 0, 0, SHARE, costaker2.token, &mint), &costaker2.key, "OfferTermsMismatch"),
+            ("fill max", ix::fill_offer(costaker2.pubkey(), b, 0, u64::MAX, SHARE, costaker2.token, &mint), &costaker2.key, "OfferTermsMismatch"),
+            ("overflow 0", ix::withdraw_overflow(owner.pubkey(), a, owner.token, 0, &mint), &owner.key, "ZeroAmount"),
+            ("overflow max", ix::withdraw_overflow(owner.pubkey(), a, owner.token, u64::MAX, &mint), &owner.key, "ExceedsOverflow"),
+            ("slash 0", ix::slash(slasher.pubkey(), a, w.treasury_token, None, &[0], 0, &mint), &slasher, "ZeroAmount"),
+            ("hold max", ix::hold(slasher.pubkey(), a, i64::MAX), &slasher, "HoldTooLong"),
+            ("reward max", reward(u64::MAX, 2, end, end), &rewarder, "InsufficientFunds"),
+            ("block end max", reward(1, 2, end, i64::MAX), &rewarder, "InvalidBlockTimes"),
+            ("block start min", reward(1, 2, i64::MIN, end), &rewarder, "ok"),
         ];
         for (label, ix, signer, error) in table {
             if error == "ok" {
                 // a block that began at the dawn of time is valid: it only earns the owner's part
-                let _ =
-                    s.w.env
-                        .simulate(&[ix], &[signer])
-                        .unwrap_or_else(|f| panic!("{label}: {:?}", refusal_name(&f)));
+                let _ = s.w.env.simulate(&[ix], &[signer]).unwrap_or_else(|f| panic!("{label}: {:?}", refusal_name(&f)));
                 continue;
             }
             s.refused_as(label, error, &[ix], &[signer], &[]);
@@ -152,15 +60,10 @@ fn zero_rewards_move_nothing_and_block_ids_never_wrap() {
         let vault = pda::overflow_vault(&a).0;
         let before = s.w.token_balance(&vault);
         s.w.ok(|w| w.reward(5, end, end, &[(a, 0)]));
-        assert_eq!(
-            (s.w.token_balance(&vault), s.w.device(&a).last_block_id),
-            (before, 5)
-        );
+        assert_eq!((s.w.token_balance(&vault), s.w.device(&a).last_block_id), (before, 5));
         s.w.ok(|w| w.reward(u64::MAX, end, end, &[(a, 7)]));
         assert_eq!(s.w.token_balance(&vault), before + 7);
-        s.w.refused("BlockAlreadyPaid", |w| {
-            w.reward(u64::MAX, end, end, &[(a, 7)])
-        });
+        s.w.refused("BlockAlreadyPaid", |w| w.reward(u64::MAX, end, end, &[(a, 7)]));
         s.w.refused("BlockAlreadyPaid", |w| w.reward(0, end, end, &[(a, 7)]));
     });
 }
@@ -175,17 +78,12 @@ fn a_minimum_that_would_overflow_is_refused() {
         s.w.ok(|w| w.update_hardware(a, u16::MAX, u32::MAX));
         let expected = (u16::MAX as u128 * 200_000_000 * u32::MAX as u128).div_ceil(10_000) as u64;
         assert_eq!(s.w.device(&a).min_required, expected);
-        let huge = Params {
-            base_stake_per_gpu: u64::MAX,
-            ..s.w.config().params
-        };
+        let huge = Params { base_stake_per_gpu: u64::MAX, ..s.w.config().params };
         s.w.ok(|w| w.update_params(huge));
         s.w.refused("MathOverflow", |w| w.refresh_min(a));
         s.w.refused("MathOverflow", |w| w.update_hardware(a, 2, 10_000));
         let owner = s.w.owner.clone();
-        s.w.refused("MathOverflow", |w| {
-            w.try_register(&owner, [0xAB; 32], 2, 10_000)
-        });
+        s.w.refused("MathOverflow", |w| w.try_register(&owner, [0xAB; 32], 2, 10_000));
     });
 }
 
@@ -202,23 +100,16 @@ fn a_reward_near_u64_max_is_split_without_overflow() {
         let source = s.w.reward_source;
         s.w.mint_to(&mint, &source, amount);
         let filled = s.w.offer(&a, 0).filled_at;
-        let (owner_before, costaker_before) =
-            (s.w.device(&a).owner_rewards, s.w.offer(&a, 0).rewards);
+        let (owner_before, costaker_before) = (s.w.device(&a).owner_rewards, s.w.offer(&a, 0).rewards);
         s.w.ok(|w| w.reward(2, filled, w.now() - 1, &[(a, amount)]));
         let costaker_part = (amount as u128 * SHARE as u128 / 10_000) as u64;
         assert_eq!(s.w.offer(&a, 0).rewards - costaker_before, costaker_part);
-        assert_eq!(
-            s.w.device(&a).owner_rewards - owner_before,
-            amount - costaker_part
-        );
+        assert_eq!(s.w.device(&a).owner_rewards - owner_before, amount - costaker_part);
         let costaker = s.w.costaker(0);
         s.w.ok(|w| w.claim(&costaker, a, 0));
         let owner_rewards = s.w.device(&a).owner_rewards;
         s.w.ok(|w| w.withdraw_overflow(a, owner_rewards));
-        assert_eq!(
-            (s.w.device(&a).owner_rewards, s.w.offer(&a, 0).rewards),
-            (0, 0)
-        );
+        assert_eq!((s.w.device(&a).owner_rewards, s.w.offer(&a, 0).rewards), (0, 0));
     });
 }
 

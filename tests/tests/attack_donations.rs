@@ -14,10 +14,7 @@ const DONATION: u64 = 3_000_000;
 /// Sends `DONATION` lamports from the fee payer to each of `addresses`.
 fn donate(w: &mut World, addresses: &[anchor_lang::prelude::Pubkey]) {
     let payer = w.payer();
-    let ixs: Vec<_> = addresses
-        .iter()
-        .map(|a| donate_lamports(&payer, a, DONATION))
-        .collect();
+    let ixs: Vec<_> = addresses.iter().map(|a| donate_lamports(&payer, a, DONATION)).collect();
     assert_ok(&w.env.send(&ixs, &[]));
 }
 
@@ -31,42 +28,19 @@ fn lamports_sent_ahead_never_block_a_creation() {
         let id = w.new_device_id();
         let device = pda::device(&id).0;
         let costaker = w.costaker(0);
-        donate(
-            w,
-            &[
-                device,
-                pda::stake_vault(&device).0,
-                pda::overflow_vault(&device).0,
-            ],
-        );
-        donate(
-            w,
-            &[
-                pda::offer(&device, 0).0,
-                pda::ticket(&device, 0).0,
-                pda::costaker(&costaker.pubkey()).0,
-            ],
-        );
+        donate(w, &[device, pda::stake_vault(&device).0, pda::overflow_vault(&device).0]);
+        donate(w, &[pda::offer(&device, 0).0, pda::ticket(&device, 0).0, pda::costaker(&costaker.pubkey()).0]);
         let owner = w.owner.clone();
         w.ok(|w| w.try_register(&owner, id, GPUS, MULTIPLIER));
         w.ok(|w| w.stake(device, MIN));
         let seq = w.offer_ok(device, HALF, SHARE);
         w.ok(|w| w.fill(&costaker, device, seq));
         w.ok(|w| w.unstake(device));
-        for address in [
-            device,
-            pda::offer(&device, 0).0,
-            pda::ticket(&device, 0).0,
-            pda::costaker(&costaker.pubkey()).0,
-        ] {
+        for address in [device, pda::offer(&device, 0).0, pda::ticket(&device, 0).0, pda::costaker(&costaker.pubkey()).0] {
             let account = w.account(&address);
             let rent = w.svm.minimum_balance_for_rent_exemption(account.data.len());
             // a donation counts toward the rent: the creator pays only what is missing
-            assert_eq!(
-                (account.owner, account.lamports),
-                (client::PROGRAM_ID, rent.max(DONATION)),
-                "{address}"
-            );
+            assert_eq!((account.owner, account.lamports), (client::PROGRAM_ID, rent.max(DONATION)), "{address}");
         }
     });
 }
@@ -84,29 +58,15 @@ fn donations_never_block_an_exit_or_a_close() {
         let filled = w.now();
         w.advance(60);
         w.ok(|w| w.reward(1, filled, w.now(), &[(device, 1_000_000)]));
-        let (stake_vault, overflow_vault) =
-            (pda::stake_vault(&device).0, pda::overflow_vault(&device).0);
+        let (stake_vault, overflow_vault) = (pda::stake_vault(&device).0, pda::overflow_vault(&device).0);
         let mint = w.mint.mint;
         w.mint_to(&mint, &stake_vault, 11);
         w.mint_to(&mint, &overflow_vault, 13);
         let offer = pda::offer(&device, seq).0;
-        donate(
-            w,
-            &[
-                device,
-                stake_vault,
-                overflow_vault,
-                offer,
-                pda::ticket(&device, 0).0,
-                pda::costaker(&costaker.pubkey()).0,
-            ],
-        );
+        donate(w, &[device, stake_vault, overflow_vault, offer, pda::ticket(&device, 0).0, pda::costaker(&costaker.pubkey()).0]);
         let owner_lamports = w.account(&owner.pubkey()).lamports;
-        let (owner_tokens, costaker_tokens, treasury) = (
-            w.token_balance(&owner.token),
-            w.token_balance(&costaker.token),
-            w.token_balance(&w.treasury_token),
-        );
+        let (owner_tokens, costaker_tokens, treasury) =
+            (w.token_balance(&owner.token), w.token_balance(&costaker.token), w.token_balance(&w.treasury_token));
 
         let rewards = w.offer(&device, seq).rewards;
         w.ok(|w| w.claim(&costaker, device, seq));
@@ -119,44 +79,13 @@ fn donations_never_block_an_exit_or_a_close() {
         w.ok(|w| w.withdraw_ticket(device, 0));
         w.ok(|w| w.withdraw_position(device, seq));
         let treasury_token = w.treasury_token;
-        w.ok(|w| {
-            w.send_by(
-                ix::close_device(
-                    owner.pubkey(),
-                    device,
-                    treasury_token,
-                    owner.pubkey(),
-                    &w.mint,
-                ),
-                &owner.key,
-            )
-        });
+        w.ok(|w| w.send_by(ix::close_device(owner.pubkey(), device, treasury_token, owner.pubkey(), &w.mint), &owner.key));
 
-        assert_eq!(
-            w.token_balance(&owner.token),
-            owner_tokens + MIN + owner_rewards
-        );
-        assert_eq!(
-            w.token_balance(&costaker.token),
-            costaker_tokens + HALF + rewards
-        );
-        assert_eq!(
-            w.token_balance(&w.treasury_token),
-            treasury + 11 + 13,
-            "the donated tokens end in the treasury"
-        );
-        for closed in [
-            device,
-            stake_vault,
-            overflow_vault,
-            offer,
-            pda::ticket(&device, 0).0,
-        ] {
-            assert!(
-                !w.is_program_account(&closed)
-                    && w.svm.get_account(&closed).is_none_or(|a| a.lamports == 0),
-                "{closed} is closed"
-            );
+        assert_eq!(w.token_balance(&owner.token), owner_tokens + MIN + owner_rewards);
+        assert_eq!(w.token_balance(&costaker.token), costaker_tokens + HALF + rewards);
+        assert_eq!(w.token_balance(&w.treasury_token), treasury + 11 + 13, "the donated tokens end in the treasury");
+        for closed in [device, stake_vault, overflow_vault, offer, pda::ticket(&device, 0).0] {
+            assert!(!w.is_program_account(&closed) && w.svm.get_account(&closed).is_none_or(|a| a.lamports == 0), "{closed} is closed");
         }
         // the owner paid every rent here: it gets back the rents and the five donations
         assert!(w.account(&owner.pubkey()).lamports > owner_lamports + 5 * DONATION);
@@ -177,12 +106,7 @@ fn donated_tokens_count_as_no_ones_stake() {
         w.refused("ExceedsOverflow", |w| w.withdraw_overflow(device, 1));
         let admin = w.roles.admin.insecure_clone();
         let treasury = w.token_balance(&w.treasury_token);
-        w.ok(|w| {
-            w.send_by(
-                ix::sweep_surplus(admin.pubkey(), device, w.treasury_token, &w.mint),
-                &admin,
-            )
-        });
+        w.ok(|w| w.send_by(ix::sweep_surplus(admin.pubkey(), device, w.treasury_token, &w.mint), &admin));
         assert_eq!(w.token_balance(&w.treasury_token), treasury + 2 * MIN);
     });
 }
@@ -198,26 +122,8 @@ fn a_device_id_registers_again_over_donated_lamports() {
         w.ok(|w| w.try_register(&owner, id, 1, 10_000));
         let device = pda::device(&id).0;
         let treasury_token = w.treasury_token;
-        w.ok(|w| {
-            w.send_by(
-                ix::close_device(
-                    owner.pubkey(),
-                    device,
-                    treasury_token,
-                    owner.pubkey(),
-                    &w.mint,
-                ),
-                &owner.key,
-            )
-        });
-        donate(
-            w,
-            &[
-                device,
-                pda::stake_vault(&device).0,
-                pda::overflow_vault(&device).0,
-            ],
-        );
+        w.ok(|w| w.send_by(ix::close_device(owner.pubkey(), device, treasury_token, owner.pubkey(), &w.mint), &owner.key));
+        donate(w, &[device, pda::stake_vault(&device).0, pda::overflow_vault(&device).0]);
         w.ok(|w| w.try_register(&owner, id, 1, 10_000));
         w.ok(|w| w.stake(device, 200 * IO));
         assert!(w.eligible(&device));

@@ -18,22 +18,10 @@ fn another_mint_is_refused_everywhere() {
     for_each_scene(|s| {
         let other = s.w.create_mint(SPL_TOKEN, 6, &[]);
         let mint = s.w.mint.mint;
-        let calls: Vec<_> = s
-            .calls()
-            .into_iter()
-            .filter(|c| c.ix.accounts.iter().any(|m| m.pubkey == mint))
-            .collect();
-        assert_eq!(
-            calls.len(),
-            11,
-            "every token-moving instruction names the mint"
-        );
+        let calls: Vec<_> = s.calls().into_iter().filter(|c| c.ix.accounts.iter().any(|m| m.pubkey == mint)).collect();
+        assert_eq!(calls.len(), 11, "every token-moving instruction names the mint");
         for call in calls {
-            let error = if call.name == "register_device" {
-                "WrongMint"
-            } else {
-                "ConstraintTokenMint"
-            };
+            let error = if call.name == "register_device" { "WrongMint" } else { "ConstraintTokenMint" };
             s.refused_call(error, &call, call.with(&mint, other));
         }
     });
@@ -47,22 +35,10 @@ fn another_mint_is_refused_everywhere() {
 #[test]
 fn another_token_program_is_refused_everywhere() {
     for_each_scene(|s| {
-        let calls: Vec<_> = s
-            .calls()
-            .into_iter()
-            .filter(|c| c.ix.accounts.iter().any(|m| m.pubkey == SPL_TOKEN))
-            .collect();
-        assert_eq!(
-            calls.len(),
-            11,
-            "every token-moving instruction names the token program"
-        );
+        let calls: Vec<_> = s.calls().into_iter().filter(|c| c.ix.accounts.iter().any(|m| m.pubkey == SPL_TOKEN)).collect();
+        assert_eq!(calls.len(), 11, "every token-moving instruction names the token program");
         for call in calls {
-            s.refused_call(
-                "InvalidProgramId",
-                &call,
-                call.with(&SPL_TOKEN, system_program::ID),
-            );
+            s.refused_call("InvalidProgramId", &call, call.with(&SPL_TOKEN, system_program::ID));
             let error = match call.name {
                 "register_device" => "InstructionError(0, IncorrectProgramId)",
                 "withdraw_ticket" | "withdraw_position" => "ConstraintAssociatedTokenTokenProgram",
@@ -85,16 +61,8 @@ fn a_token_account_of_another_mint_is_refused() {
             ("stake", w.owner.pubkey(), w.owner.token),
             ("withdraw_overflow", w.owner.pubkey(), w.owner.token),
             ("fill_offer", w.costakers[2].pubkey(), w.costakers[2].token),
-            (
-                "claim_rewards",
-                w.costakers[0].pubkey(),
-                w.costakers[0].token,
-            ),
-            (
-                "distribute_rewards",
-                w.roles.reward_authority.pubkey(),
-                w.reward_source,
-            ),
+            ("claim_rewards", w.costakers[0].pubkey(), w.costakers[0].token),
+            ("distribute_rewards", w.roles.reward_authority.pubkey(), w.reward_source),
             ("slash", w.roles.treasury.pubkey(), w.treasury_token),
             ("sweep_surplus", w.roles.treasury.pubkey(), w.treasury_token),
             ("close_device", w.roles.treasury.pubkey(), w.treasury_token),
@@ -120,26 +88,15 @@ fn mints_with_a_refused_extension_cannot_be_the_staking_mint() {
             vec![ExtensionType::Pausable],
             vec![ExtensionType::DefaultAccountState],
             vec![ExtensionType::ConfidentialTransferMint],
-            vec![
-                ExtensionType::MintCloseAuthority,
-                ExtensionType::TransferHook,
-            ],
+            vec![ExtensionType::MintCloseAuthority, ExtensionType::TransferHook],
         ];
         let (authority, roles) = (env.upgrade_authority(), env.roles());
         for extensions in refused {
             let mint = env.create_mint(TOKEN_2022, 6, &extensions);
-            let ix = ix::initialize(
-                authority.pubkey(),
-                mint,
-                TOKEN_2022,
-                roles.initialize_args(None),
-            );
+            let ix = ix::initialize(authority.pubkey(), mint, TOKEN_2022, roles.initialize_args(None));
             let config = client::pda::config().0;
             assert_err(&env.send(&[ix], &[&authority]), "ForbiddenMintExtension");
-            assert!(
-                env.snapshot(&[config])[0].is_none(),
-                "{extensions:?}: a config was created"
-            );
+            assert!(env.snapshot(&[config])[0].is_none(), "{extensions:?}: a config was created");
         }
     });
 }

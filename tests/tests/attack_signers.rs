@@ -14,19 +14,9 @@ use solana_signer::Signer;
 fn every_required_signature_is_checked() {
     for_each_scene(|s| {
         for call in s.calls() {
-            for signer in call
-                .ix
-                .accounts
-                .iter()
-                .filter(|m| m.is_signer)
-                .map(|m| m.pubkey)
-            {
+            for signer in call.ix.accounts.iter().filter(|m| m.is_signer).map(|m| m.pubkey) {
                 let ix = without_signature(&call.ix, &signer);
-                let others: Vec<_> = call
-                    .signers
-                    .iter()
-                    .filter(|k| k.pubkey() != signer)
-                    .collect();
+                let others: Vec<_> = call.signers.iter().filter(|k| k.pubkey() != signer).collect();
                 s.refused("AccountNotSigner", &[ix], &others, &[]);
             }
         }
@@ -40,21 +30,10 @@ fn every_required_signature_is_checked() {
 fn a_signer_without_the_role_is_refused() {
     for_each_scene(|s| {
         let w = &s.w;
-        let (admin, oracle) = (
-            w.roles.admin.insecure_clone(),
-            w.roles.oracle.insecure_clone(),
-        );
+        let (admin, oracle) = (w.roles.admin.insecure_clone(), w.roles.oracle.insecure_clone());
         let pending_admin = s.pending_admin.insecure_clone();
-        let (rewarder, slasher) = (
-            w.roles.reward_authority.insecure_clone(),
-            w.roles.slash_authority.insecure_clone(),
-        );
-        let (owner, owner2, costaker0, costaker1) = (
-            w.owner.key.insecure_clone(),
-            w.owner2.key.insecure_clone(),
-            w.costaker(0),
-            w.costaker(1),
-        );
+        let (rewarder, slasher) = (w.roles.reward_authority.insecure_clone(), w.roles.slash_authority.insecure_clone());
+        let (owner, owner2, costaker0, costaker1) = (w.owner.key.insecure_clone(), w.owner2.key.insecure_clone(), w.costaker(0), w.costaker(1));
         // (instruction, its rightful signer, the impostor, the error)
         let table = [
             ("propose_admin", &admin, &oracle, "NotAdmin"),
@@ -67,12 +46,7 @@ fn a_signer_without_the_role_is_refused() {
             ("update_hardware", &oracle, &admin, "NotOracle"),
             ("set_hired", &oracle, &rewarder, "NotOracle"),
             ("terminate", &oracle, &slasher, "NotOracle"),
-            (
-                "distribute_rewards",
-                &rewarder,
-                &slasher,
-                "NotRewardAuthority",
-            ),
+            ("distribute_rewards", &rewarder, &slasher, "NotRewardAuthority"),
             ("slash", &slasher, &oracle, "NotSlashAuthority"),
             ("hold", &slasher, &rewarder, "NotSlashAuthority"),
             ("stake", &owner, &owner2, "NotDeviceOwner"),
@@ -81,33 +55,13 @@ fn a_signer_without_the_role_is_refused() {
             ("create_offer", &owner2, &owner, "NotDeviceOwner"),
             ("retract_offer", &owner2, &owner, "NotDeviceOwner"),
             ("close_device", &owner2, &owner, "NotDeviceOwner"),
-            (
-                "cancel_costake",
-                &costaker0.key,
-                &costaker1.key,
-                "NotCostaker",
-            ),
-            (
-                "claim_rewards",
-                &costaker0.key,
-                &costaker1.key,
-                "NotCostaker",
-            ),
+            ("cancel_costake", &costaker0.key, &costaker1.key, "NotCostaker"),
+            ("claim_rewards", &costaker0.key, &costaker1.key, "NotCostaker"),
         ];
         for (name, rightful, impostor, error) in table {
             let call = s.call(name);
             let ix = call.with(&rightful.pubkey(), impostor.pubkey());
-            let signers: Vec<_> = call
-                .signers
-                .iter()
-                .map(|k| {
-                    if k.pubkey() == rightful.pubkey() {
-                        impostor
-                    } else {
-                        k
-                    }
-                })
-                .collect();
+            let signers: Vec<_> = call.signers.iter().map(|k| if k.pubkey() == rightful.pubkey() { impostor } else { k }).collect();
             s.refused(error, &[ix], &signers, &[]);
         }
     });
@@ -123,11 +77,7 @@ fn the_owner_cannot_fill_their_own_offer() {
         let (costaker, owner2) = (s.w.costaker(2), s.w.owner2.clone());
         let mut ix = call.with(&costaker.pubkey(), owner2.pubkey());
         replace_account(&mut ix, &costaker.token, owner2.token);
-        replace_account(
-            &mut ix,
-            &pda::costaker(&costaker.pubkey()).0,
-            pda::costaker(&owner2.pubkey()).0,
-        );
+        replace_account(&mut ix, &pda::costaker(&costaker.pubkey()).0, pda::costaker(&owner2.pubkey()).0);
         s.refused("OwnerCannotCostake", &[ix], &[&owner2.key], &[]);
     });
 }
@@ -139,34 +89,18 @@ fn the_owner_cannot_fill_their_own_offer() {
 fn a_stranger_may_withdraw_but_is_paid_nothing() {
     for_each_scene(|s| {
         let (owner, costaker1) = (s.w.owner.clone(), s.w.costaker(1));
-        let ticket =
-            s.w.decode::<device_staking_tests::client::device_staking::state::Ticket>(
-                &pda::ticket(&s.c, 0).0,
-            )
-            .amount;
+        let ticket = s.w.decode::<device_staking_tests::client::device_staking::state::Ticket>(&pda::ticket(&s.c, 0).0).amount;
         let position = s.w.offer(&s.c, 0).principal;
-        let before = (
-            s.w.token_balance(&owner.token),
-            s.w.token_balance(&costaker1.token),
-        );
+        let before = (s.w.token_balance(&owner.token), s.w.token_balance(&costaker1.token));
         let intruder = s.intruder.insecure_clone();
         for name in ["withdraw_ticket", "withdraw_position"] {
             let call = s.call(name);
             let ix = call.with(&s.w.anyone.pubkey(), intruder.pubkey());
             s.ok(&[ix], &[&intruder]);
         }
-        assert_eq!(
-            (
-                s.w.token_balance(&owner.token),
-                s.w.token_balance(&costaker1.token)
-            ),
-            (before.0 + ticket, before.1 + position)
-        );
+        assert_eq!((s.w.token_balance(&owner.token), s.w.token_balance(&costaker1.token)), (before.0 + ticket, before.1 + position));
         assert_eq!(position, HALF);
         let intruder_ata = client::ix::associated_token(&intruder.pubkey(), &s.w.mint);
-        assert!(
-            s.w.svm.get_account(&intruder_ata).is_none(),
-            "the caller got no token account"
-        );
+        assert!(s.w.svm.get_account(&intruder_ata).is_none(), "the caller got no token account");
     });
 }

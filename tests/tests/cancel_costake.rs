@@ -13,15 +13,9 @@ fn a_cancel_records_the_wait_and_the_unlock() {
         let now = w.now();
         w.ok(|w| w.cancel(&c, device, seq));
         let o = w.offer(&device, seq);
-        assert_eq!(
-            (o.state, o.cancelled_at, o.wait_end, o.unlock_at),
-            (OfferState::Exiting, now, now + 7 * DAY, now + 21 * DAY)
-        );
+        assert_eq!((o.state, o.cancelled_at, o.wait_end, o.unlock_at), (OfferState::Exiting, now, now + 7 * DAY, now + 21 * DAY));
         let d = w.device(&device);
-        assert_eq!(
-            (d.filled, d.exiting[0].seq, d.exiting[0].principal),
-            (None, seq, HALF)
-        );
+        assert_eq!((d.filled, d.exiting[0].seq, d.exiting[0].principal), (None, seq, HALF));
         let profile: CostakerProfile = w.decode(&pda::costaker(&c.pubkey()).0);
         assert_eq!(profile.active_positions, 0);
         // the owner covers with a new co-staker while the exit still counts (R9)

@@ -15,13 +15,7 @@ fn a_co_staker_claims_rewards_even_after_cancelling_and_while_paused() {
         w.ok(|w| w.set_paused(true));
         w.ok(|w| w.claim(&c, device, seq));
         assert_eq!(w.token_balance(&c.token), before + 7_400);
-        assert_eq!(
-            (
-                w.offer(&device, seq).rewards,
-                w.device(&device).positions_rewards
-            ),
-            (0, 0)
-        );
+        assert_eq!((w.offer(&device, seq).rewards, w.device(&device).positions_rewards), (0, 0));
         w.advance(60);
         w.ok(|w| w.reward(2, filled, w.now(), &[(device, 1_000)]));
         w.ok(|w| w.cancel(&c, device, seq));

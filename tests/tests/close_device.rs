@@ -27,24 +27,12 @@ fn an_empty_device_closes_and_its_id_registers_again() {
         let mint = w.mint.mint;
         w.mint_to(&mint, &pda::stake_vault(&device).0, 3);
         let lamports = w.account(&owner.pubkey()).lamports;
-        let accounts = [
-            device,
-            pda::stake_vault(&device).0,
-            pda::overflow_vault(&device).0,
-        ];
+        let accounts = [device, pda::stake_vault(&device).0, pda::overflow_vault(&device).0];
         let rent: u64 = accounts.iter().map(|a| w.account(a).lamports).sum();
         let treasury = w.treasury_token;
         assert_ok(&close(w, device, &owner, treasury));
-        assert_eq!(
-            w.account(&owner.pubkey()).lamports,
-            lamports + rent,
-            "all rent back to the payer"
-        );
-        assert_eq!(
-            w.token_balance(&w.treasury_token),
-            3,
-            "the donation goes to the treasury"
-        );
+        assert_eq!(w.account(&owner.pubkey()).lamports, lamports + rent, "all rent back to the payer");
+        assert_eq!(w.token_balance(&w.treasury_token), 3, "the donation goes to the treasury");
         for a in accounts {
             assert!(w.svm.get_account(&a).is_none_or(|acc| acc.lamports == 0));
         }

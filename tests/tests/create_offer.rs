@@ -11,25 +11,12 @@ fn an_offer_is_created_and_recreated_under_a_new_seq() {
         let lamports = w.account(&w.owner.pubkey()).lamports;
         let seq = w.offer_ok(device, HALF, SHARE);
         let rent = w.account(&pda::offer(&device, seq).0).lamports;
-        assert_eq!(
-            w.account(&w.owner.pubkey()).lamports,
-            lamports - rent,
-            "the owner pays the offer's rent"
-        );
+        assert_eq!(w.account(&w.owner.pubkey()).lamports, lamports - rent, "the owner pays the offer's rent");
         let o = w.offer(&device, seq);
-        assert_eq!(
-            (o.seq, o.state, o.amount, o.reward_share_bps, o.payer),
-            (0, OfferState::Open, HALF, SHARE, w.owner.pubkey())
-        );
-        assert_eq!(
-            (o.created_at, o.principal, o.costaker),
-            (w.now(), 0, Default::default())
-        );
+        assert_eq!((o.seq, o.state, o.amount, o.reward_share_bps, o.payer), (0, OfferState::Open, HALF, SHARE, w.owner.pubkey()));
+        assert_eq!((o.created_at, o.principal, o.costaker), (w.now(), 0, Default::default()));
         let d = w.device(&device);
-        assert_eq!(
-            (d.open_offer, d.live_offers, d.next_offer_seq),
-            (Some(0), 1, 1)
-        );
+        assert_eq!((d.open_offer, d.live_offers, d.next_offer_seq), (Some(0), 1, 1));
         w.ok(|w| w.retract(device, seq));
         assert_eq!(w.offer_ok(device, HALF, 5_000), 1, "seqs are never reused");
         // the cap is inclusive: 16,000 of 32,000 is exactly 50%
@@ -45,11 +32,7 @@ fn an_owner_covers_a_leaving_co_staker_with_a_new_offer() {
         let (device, seq) = w.costaked_device();
         let c = w.costaker(0);
         w.ok(|w| w.cancel(&c, device, seq));
-        assert_eq!(
-            w.offer_ok(device, HALF, SHARE),
-            seq + 1,
-            "an exiting position does not block a new offer"
-        );
+        assert_eq!(w.offer_ok(device, HALF, SHARE), seq + 1, "an exiting position does not block a new offer");
     });
 }
 
@@ -65,15 +48,9 @@ fn at_most_four_exits_may_run_while_offering() {
             w.ok(|w| w.fill(&c, device, seq));
             w.ok(|w| w.cancel(&c, device, seq));
         }
-        w.refused("TooManyExitingPositions", |w| {
-            w.create_offer(device, HALF, SHARE).0
-        });
+        w.refused("TooManyExitingPositions", |w| w.create_offer(device, HALF, SHARE).0);
         w.warp_to(first_cancel + 7 * DAY);
-        assert_eq!(
-            w.offer_ok(device, HALF, SHARE),
-            4,
-            "the first exit's wait ended: its slot is free"
-        );
+        assert_eq!(w.offer_ok(device, HALF, SHARE), 4, "the first exit's wait ended: its slot is free");
     });
 }
 
@@ -86,13 +63,9 @@ fn create_offer_refusals() {
         w.refused("BelowMinimum", |w| w.create_offer(device, HALF, SHARE).0);
         w.ok(|w| w.stake(device, 1));
         w.refused("ZeroAmount", |w| w.create_offer(device, 0, SHARE).0);
-        w.refused("CostakeCapExceeded", |w| {
-            w.create_offer(device, MIN + 1, SHARE).0
-        });
+        w.refused("CostakeCapExceeded", |w| w.create_offer(device, MIN + 1, SHARE).0);
         w.refused("InvalidRewardShare", |w| w.create_offer(device, HALF, 0).0);
-        w.refused("InvalidRewardShare", |w| {
-            w.create_offer(device, HALF, 10_001).0
-        });
+        w.refused("InvalidRewardShare", |w| w.create_offer(device, HALF, 10_001).0);
         let intruder = w.owner2.clone();
         w.refused("NotDeviceOwner", |w| {
             let ix = ix::create_offer(intruder.pubkey(), device, 0, HALF, SHARE);
@@ -105,9 +78,7 @@ fn create_offer_refusals() {
         w.refused("OpenOfferExists", |w| w.create_offer(device, HALF, SHARE).0);
         let c = w.costaker(0);
         w.ok(|w| w.fill(&c, device, seq));
-        w.refused("PositionAlreadyFilled", |w| {
-            w.create_offer(device, HALF, SHARE).0
-        });
+        w.refused("PositionAlreadyFilled", |w| w.create_offer(device, HALF, SHARE).0);
         w.ok(|w| w.unstake(device));
         w.refused("DeviceUnstaking", |w| w.create_offer(device, HALF, SHARE).0);
     });
@@ -123,9 +94,7 @@ fn the_owner_stake_with_the_offer_must_reach_the_minimum_even_while_an_exit_coun
         w.ok(|w| w.cancel(&c, device, seq));
         // counted: 8,000 own + 8,000 exiting = the minimum; 8,000 + 7,999 offered is short
         assert_eq!(w.status(device).counted_stake, MIN);
-        w.refused("BelowMinimum", |w| {
-            w.create_offer(device, HALF - 1, SHARE).0
-        });
+        w.refused("BelowMinimum", |w| w.create_offer(device, HALF - 1, SHARE).0);
         w.offer_ok(device, HALF, SHARE);
     });
 }
@@ -136,8 +105,6 @@ fn a_terminated_device_takes_no_offer() {
     for_each_world(|w| {
         let device = w.staked_device();
         w.ok(|w| w.terminate(device));
-        w.refused("DeviceTerminated", |w| {
-            w.create_offer(device, HALF, SHARE).0
-        });
+        w.refused("DeviceTerminated", |w| w.create_offer(device, HALF, SHARE).0);
     });
 }

@@ -16,26 +16,10 @@ fn a_batch_pays_eligible_devices_and_records_the_block_on_all() {
         let start = w.now();
         w.advance(600);
         let source = w.token_balance(&w.reward_source);
-        let ok = w.ok(|w| {
-            w.reward(
-                7,
-                start,
-                w.now(),
-                &[(costaked, 10_001), (solo, 3), (idle, 50)],
-            )
-        });
-        assert!(
-            ok.logs.iter().any(|l| l.contains("Program data:")),
-            "events are emitted"
-        );
+        let ok = w.ok(|w| w.reward(7, start, w.now(), &[(costaked, 10_001), (solo, 3), (idle, 50)]));
+        assert!(ok.logs.iter().any(|l| l.contains("Program data:")), "events are emitted");
         assert_eq!(w.token_balance(&w.reward_source), source - 10_004);
-        assert_eq!(
-            (
-                w.offer(&costaked, seq).rewards,
-                w.device(&costaked).owner_rewards
-            ),
-            (7_400, 2_601)
-        );
+        assert_eq!((w.offer(&costaked, seq).rewards, w.device(&costaked).owner_rewards), (7_400, 2_601));
         assert_eq!(w.device(&solo).owner_rewards, 3);
         assert_eq!(w.token_balance(&pda::overflow_vault(&idle).0), 0);
         for d in [costaked, solo, idle] {
@@ -55,11 +39,7 @@ fn a_position_cancelled_within_the_block_earns_nothing() {
         w.ok(|w| w.cancel(&c, device, seq));
         w.advance(10);
         w.ok(|w| w.reward(1, start, w.now(), &[(device, 1_000)]));
-        assert_eq!(
-            w.device(&device).owner_rewards,
-            1_000,
-            "the exit still counts: the owner earns all"
-        );
+        assert_eq!(w.device(&device).owner_rewards, 1_000, "the exit still counts: the owner earns all");
         assert_eq!(w.offer(&device, seq).rewards, 0);
     });
 }
@@ -74,87 +54,33 @@ fn distribute_rewards_refusals() {
         let intruder = w.owner2.clone();
         w.refused("NotRewardAuthority", |w| {
             let targets = [w.target(device, 1)];
-            let ix = ix::distribute_rewards(
-                intruder.pubkey(),
-                intruder.token,
-                1,
-                now,
-                now,
-                &targets,
-                &w.mint,
-            );
+            let ix = ix::distribute_rewards(intruder.pubkey(), intruder.token, 1, now, now, &targets, &w.mint);
             w.send_by(ix, &intruder.key)
         });
-        w.refused("InvalidBlockTimes", |w| {
-            w.reward(1, now, now + 1, &[(device, 1)])
-        });
-        w.refused("InvalidBlockTimes", |w| {
-            w.reward(1, now, now - 1, &[(device, 1)])
-        });
-        w.refused("DuplicateDeviceInBatch", |w| {
-            w.reward(1, now, now, &[(device, 1), (device, 1)])
-        });
-        let without = RewardTarget {
-            device,
-            amount: 1,
-            filled_seq: None,
-        };
-        w.refused("WrongRewardOffer", |w| {
-            w.reward_targets(1, now, now, &[without])
-        });
+        w.refused("InvalidBlockTimes", |w| w.reward(1, now, now + 1, &[(device, 1)]));
+        w.refused("InvalidBlockTimes", |w| w.reward(1, now, now - 1, &[(device, 1)]));
+        w.refused("DuplicateDeviceInBatch", |w| w.reward(1, now, now, &[(device, 1), (device, 1)]));
+        let without = RewardTarget { device, amount: 1, filled_seq: None };
+        w.refused("WrongRewardOffer", |w| w.reward_targets(1, now, now, &[without]));
         // another device's position given for a device without one
         w.refused("WrongRewardOffer", |w| {
             let authority = w.roles.reward_authority.insecure_clone();
-            let foreign = RewardTarget {
-                device: solo,
-                amount: 1,
-                filled_seq: Some(seq),
-            };
-            let mut ix = ix::distribute_rewards(
-                authority.pubkey(),
-                w.reward_source,
-                1,
-                now,
-                now,
-                &[foreign],
-                &w.mint,
-            );
-            replace_account(
-                &mut ix,
-                &pda::offer(&solo, seq).0,
-                pda::offer(&device, seq).0,
-            );
+            let foreign = RewardTarget { device: solo, amount: 1, filled_seq: Some(seq) };
+            let mut ix = ix::distribute_rewards(authority.pubkey(), w.reward_source, 1, now, now, &[foreign], &w.mint);
+            replace_account(&mut ix, &pda::offer(&solo, seq).0, pda::offer(&device, seq).0);
             w.send_by(ix, &authority)
         });
         w.refused("BatchAccountsMismatch", |w| {
             let authority = w.roles.reward_authority.insecure_clone();
-            let mut ix = ix::distribute_rewards(
-                authority.pubkey(),
-                w.reward_source,
-                1,
-                now,
-                now,
-                &[w.target(solo, 1)],
-                &w.mint,
-            );
-            replace_account(
-                &mut ix,
-                &pda::overflow_vault(&solo).0,
-                pda::stake_vault(&solo).0,
-            );
+            let mut ix = ix::distribute_rewards(authority.pubkey(), w.reward_source, 1, now, now, &[w.target(solo, 1)], &w.mint);
+            replace_account(&mut ix, &pda::overflow_vault(&solo).0, pda::stake_vault(&solo).0);
             w.send_by(ix, &authority)
         });
         w.ok(|w| w.reward(5, now, now, &[(device, 1)]));
-        w.refused("BlockAlreadyPaid", |w| {
-            w.reward(5, now, now, &[(device, 1)])
-        });
-        w.refused("BlockAlreadyPaid", |w| {
-            w.reward(4, now, now, &[(device, 1)])
-        });
+        w.refused("BlockAlreadyPaid", |w| w.reward(5, now, now, &[(device, 1)]));
+        w.refused("BlockAlreadyPaid", |w| w.reward(4, now, now, &[(device, 1)]));
         // a later block in the same batch as a repeated one fails as a whole
-        w.refused("BlockAlreadyPaid", |w| {
-            w.reward(5, now, now, &[(solo, 1), (device, 1)])
-        });
+        w.refused("BlockAlreadyPaid", |w| w.reward(5, now, now, &[(solo, 1), (device, 1)]));
     });
 }
 
@@ -167,21 +93,10 @@ fn an_ineligible_device_is_skipped_but_records_the_block() {
         let now = w.now();
         let source = w.token_balance(&w.reward_source);
         let ok = w.ok(|w| w.reward(3, now, now, &[(device, 1_000)]));
-        assert!(
-            ok.logs.iter().any(|l| l.contains("Program data:")),
-            "the skip is an event"
-        );
-        assert_eq!(
-            (
-                w.token_balance(&w.reward_source),
-                w.device(&device).owner_rewards
-            ),
-            (source, 0)
-        );
+        assert!(ok.logs.iter().any(|l| l.contains("Program data:")), "the skip is an event");
+        assert_eq!((w.token_balance(&w.reward_source), w.device(&device).owner_rewards), (source, 0));
         assert_eq!(w.device(&device).last_block_id, 3);
-        w.refused("BlockAlreadyPaid", |w| {
-            w.reward(3, now, now, &[(device, 1)])
-        });
+        w.refused("BlockAlreadyPaid", |w| w.reward(3, now, now, &[(device, 1)]));
     });
 }
 
@@ -193,20 +108,8 @@ fn a_position_filled_after_the_block_start_earns_nothing_for_that_block() {
         let filled = w.now();
         w.advance(60);
         w.ok(|w| w.reward(1, filled - 1, w.now(), &[(device, 1_000)]));
-        assert_eq!(
-            (
-                w.offer(&device, seq).rewards,
-                w.device(&device).owner_rewards
-            ),
-            (0, 1_000)
-        );
+        assert_eq!((w.offer(&device, seq).rewards, w.device(&device).owner_rewards), (0, 1_000));
         w.ok(|w| w.reward(2, filled, w.now(), &[(device, 1_000)]));
-        assert_eq!(
-            (
-                w.offer(&device, seq).rewards,
-                w.device(&device).owner_rewards
-            ),
-            (740, 1_260)
-        );
+        assert_eq!((w.offer(&device, seq).rewards, w.device(&device).owner_rewards), (740, 1_260));
     });
 }

@@ -24,10 +24,7 @@ fn stake_and_fill_emit_their_amounts_and_the_resulting_state() {
         let ok = w.ok(|w| w.stake(device, MIN));
         let staked: Vec<Staked> = events(&ok);
         assert_eq!(staked.len(), 1);
-        assert_eq!(
-            (staked[0].device, staked[0].amount, staked[0].owner_stake),
-            (device, MIN, MIN)
-        );
+        assert_eq!((staked[0].device, staked[0].amount, staked[0].owner_stake), (device, MIN, MIN));
         assert_eq!((staked[0].counted_stake, staked[0].eligible), (MIN, true));
 
         let (device, seq) = w.costaked_device();
@@ -35,11 +32,7 @@ fn stake_and_fill_emit_their_amounts_and_the_resulting_state() {
         assert_eq!(filled.filled.map(|f| f.seq), Some(seq));
         let ok = w.ok(|w| w.stake(device, 1));
         let staked: Vec<Staked> = events(&ok);
-        assert_eq!(
-            staked[0].counted_stake,
-            MIN + HALF + 1,
-            "the event reports the counted stake after the change"
-        );
+        assert_eq!(staked[0].counted_stake, MIN + HALF + 1, "the event reports the counted stake after the change");
         assert!(events::<OfferFilled>(&ok).is_empty(), "no unrelated event");
     });
 }

@@ -13,23 +13,13 @@ fn a_co_staker_fills_on_the_exact_terms() {
         let before = w.token_balance(&c.token);
         w.ok(|w| w.fill(&c, device, seq));
         let o = w.offer(&device, seq);
-        assert_eq!(
-            (o.state, o.costaker, o.principal, o.filled_at),
-            (OfferState::Filled, c.pubkey(), HALF, w.now())
-        );
-        assert_eq!(
-            w.token_balance(&c.token),
-            before - HALF,
-            "exactly the amount moves in"
-        );
+        assert_eq!((o.state, o.costaker, o.principal, o.filled_at), (OfferState::Filled, c.pubkey(), HALF, w.now()));
+        assert_eq!(w.token_balance(&c.token), before - HALF, "exactly the amount moves in");
         assert_eq!(w.token_balance(&pda::stake_vault(&device).0), MIN + HALF);
         let profile: CostakerProfile = w.decode(&pda::costaker(&c.pubkey()).0);
         assert_eq!((profile.wallet, profile.active_positions), (c.pubkey(), 1));
         let d = w.device(&device);
-        assert_eq!(
-            (d.open_offer, d.filled.map(|f| (f.seq, f.principal))),
-            (None, Some((seq, HALF)))
-        );
+        assert_eq!((d.open_offer, d.filled.map(|f| (f.seq, f.principal))), (None, Some((seq, HALF))));
     });
 }
 
@@ -60,15 +50,9 @@ fn fill_offer_refusals() {
         let device = w.staked_device();
         let seq = w.offer_ok(device, HALF, SHARE);
         let c = w.costaker(0);
-        w.refused("OfferTermsMismatch", |w| {
-            w.fill_terms(&c, device, seq, HALF - 1, SHARE)
-        });
-        w.refused("OfferTermsMismatch", |w| {
-            w.fill_terms(&c, device, seq, HALF, SHARE + 1)
-        });
-        w.refused("AccountNotInitialized", |w| {
-            w.fill_terms(&c, device, seq + 1, HALF, SHARE)
-        });
+        w.refused("OfferTermsMismatch", |w| w.fill_terms(&c, device, seq, HALF - 1, SHARE));
+        w.refused("OfferTermsMismatch", |w| w.fill_terms(&c, device, seq, HALF, SHARE + 1));
+        w.refused("AccountNotInitialized", |w| w.fill_terms(&c, device, seq + 1, HALF, SHARE));
         let owner = w.owner.clone();
         w.refused("OwnerCannotCostake", |w| w.fill(&owner, device, seq));
         w.ok(|w| w.set_paused(true));

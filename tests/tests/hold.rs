@@ -12,13 +12,7 @@ fn a_hold_lasts_at_most_seven_days_per_incident() {
         let (device, seq) = w.costaked_device();
         let start = w.now();
         w.ok(|w| w.hold(device, start + DAY));
-        assert_eq!(
-            (
-                w.device(&device).hold_until,
-                w.device(&device).hold_incident_start
-            ),
-            (start + DAY, start)
-        );
+        assert_eq!((w.device(&device).hold_until, w.device(&device).hold_incident_start), (start + DAY, start));
         w.advance(DAY / 2);
         w.ok(|w| w.hold(device, start + 7 * DAY));
         w.refused("HoldTooLong", |w| w.hold(device, start + 7 * DAY + 1));
@@ -30,13 +24,7 @@ fn a_hold_lasts_at_most_seven_days_per_incident() {
         w.ok(|w| w.unstake(device));
         // the position's unlock: min(cancel + 21 days, unstake + 14 days) = start + 14.5 days
         let unlock = start + DAY / 2 + 14 * DAY;
-        assert_eq!(
-            (
-                w.offer(&device, seq).unlock_at,
-                w.ticket(&device).unwrap().unlock_at
-            ),
-            (unlock, unlock)
-        );
+        assert_eq!((w.offer(&device, seq).unlock_at, w.ticket(&device).unwrap().unlock_at), (unlock, unlock));
         // a new incident once the first hold ended
         w.warp_to(unlock);
         w.ok(|w| w.hold(device, unlock + DAY));
@@ -54,9 +42,7 @@ fn hold_refusals() {
         let device = w.staked_device();
         let start = w.now();
         let intruder = w.funded_keypair();
-        w.refused("NotSlashAuthority", |w| {
-            w.send_by(ix::hold(intruder.pubkey(), device, start + DAY), &intruder)
-        });
+        w.refused("NotSlashAuthority", |w| w.send_by(ix::hold(intruder.pubkey(), device, start + DAY), &intruder));
         w.refused("HoldTooLong", |w| w.hold(device, start));
         w.refused("HoldTooLong", |w| w.hold(device, start + 7 * DAY + 1));
         w.ok(|w| w.hold(device, start + 7 * DAY));

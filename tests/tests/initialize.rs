@@ -31,27 +31,13 @@ fn actors(env: &mut TestEnv) -> (Keypair, Roles) {
 fn accepted(env: &mut TestEnv, label: &str, mint: Pubkey, params: Option<Params>) -> Config {
     let (authority, roles) = actors(env);
     let token_program = env.account(&mint).owner;
-    let ix = ix::initialize(
-        authority.pubkey(),
-        mint,
-        token_program,
-        roles.initialize_args(params),
-    );
+    let ix = ix::initialize(authority.pubkey(), mint, token_program, roles.initialize_args(params));
     assert_ok(&env.send_as(label, &[ix], &[&authority]));
     let c: Config = env.decode(&config());
-    assert_eq!(
-        (c.mint, c.token_program, c.admin),
-        (mint, token_program, roles.admin.pubkey())
-    );
+    assert_eq!((c.mint, c.token_program, c.admin), (mint, token_program, roles.admin.pubkey()));
     assert_eq!(c.oracle, RoleSlot::new(roles.oracle.pubkey()));
-    assert_eq!(
-        c.reward_authority,
-        RoleSlot::new(roles.reward_authority.pubkey())
-    );
-    assert_eq!(
-        c.slash_authority,
-        RoleSlot::new(roles.slash_authority.pubkey())
-    );
+    assert_eq!(c.reward_authority, RoleSlot::new(roles.reward_authority.pubkey()));
+    assert_eq!(c.slash_authority, RoleSlot::new(roles.slash_authority.pubkey()));
     assert_eq!(c.treasury, RoleSlot::new(roles.treasury.pubkey()));
     assert_eq!((c.pending_admin, c.paused), (Pubkey::default(), false));
     assert_eq!((c.bump, c.payer), (pda::config().1, authority.pubkey()));
@@ -59,30 +45,15 @@ fn accepted(env: &mut TestEnv, label: &str, mint: Pubkey, params: Option<Params>
 }
 
 /// Sends `initialize` signed by `authority` with default parameters and the given roles.
-fn initialize(
-    env: &mut TestEnv,
-    authority: &Keypair,
-    mint: Pubkey,
-    token_program: Pubkey,
-    roles: &Roles,
-) -> TxResult {
-    let ix = ix::initialize(
-        authority.pubkey(),
-        mint,
-        token_program,
-        roles.initialize_args(None),
-    );
+fn initialize(env: &mut TestEnv, authority: &Keypair, mint: Pubkey, token_program: Pubkey, roles: &Roles) -> TxResult {
+    let ix = ix::initialize(authority.pubkey(), mint, token_program, roles.initialize_args(None));
     env.send(&[ix], &[authority])
 }
 
 /// Asserts that `result` failed with `name` and that no config was created.
 fn assert_refused(env: &TestEnv, result: &TxResult, name: &str) {
     assert_err(result, name);
-    assert_eq!(
-        env.snapshot(&[config()]),
-        [None],
-        "a refused initialize created the config"
-    );
+    assert_eq!(env.snapshot(&[config()]), [None], "a refused initialize created the config");
 }
 
 /// Rules: R30.
@@ -94,23 +65,14 @@ fn the_upgrade_authority_initializes_the_config() {
         let before = env.account(&authority).lamports;
         let c = accepted(env, "initialize_spl_token", mint, None);
         assert_eq!(c.mint_decimals, 6);
-        assert_eq!(
-            c.params.base_stake_per_gpu, 200_000_000,
-            "200 whole tokens of 6 decimals"
-        );
+        assert_eq!(c.params.base_stake_per_gpu, 200_000_000, "200 whole tokens of 6 decimals");
         assert_eq!(c.params, Params::defaults(6).unwrap());
 
         let account = env.account(&config());
         assert_eq!(account.owner, PROGRAM_ID);
-        let rent = env
-            .svm
-            .minimum_balance_for_rent_exemption(account.data.len());
+        let rent = env.svm.minimum_balance_for_rent_exemption(account.data.len());
         assert_eq!(account.lamports, rent);
-        assert_eq!(
-            env.account(&authority).lamports,
-            before - rent,
-            "the authority pays the rent only"
-        );
+        assert_eq!(env.account(&authority).lamports, before - rent, "the authority pays the rent only");
     });
 }
 
@@ -140,12 +102,7 @@ fn another_signer_is_refused_and_nothing_changes() {
         let roles = env.roles();
         let mint = env.create_mint(SPL_TOKEN, 6, &[]);
         let intruder = env.funded_keypair();
-        let watched = [
-            config(),
-            intruder.pubkey(),
-            mint,
-            pda::program_data(&PROGRAM_ID).0,
-        ];
+        let watched = [config(), intruder.pubkey(), mint, pda::program_data(&PROGRAM_ID).0];
         let before = env.snapshot(&watched);
         let result = initialize(env, &intruder, mint, SPL_TOKEN, &roles);
         assert_err(&result, "NotUpgradeAuthority");
@@ -171,21 +128,10 @@ fn a_forged_program_data_account_is_refused() {
         data[13..45].copy_from_slice(intruder.pubkey().as_ref());
         let forged = Pubkey::new_unique();
         let lamports = env.svm.minimum_balance_for_rent_exemption(data.len());
-        let account = Account {
-            lamports,
-            data,
-            owner: bpf_loader_upgradeable::ID,
-            executable: false,
-            rent_epoch: 0,
-        };
+        let account = Account { lamports, data, owner: bpf_loader_upgradeable::ID, executable: false, rent_epoch: 0 };
         env.svm.set_account(forged, account).unwrap();
 
-        let mut ix = ix::initialize(
-            intruder.pubkey(),
-            mint,
-            SPL_TOKEN,
-            roles.initialize_args(None),
-        );
+        let mut ix = ix::initialize(intruder.pubkey(), mint, SPL_TOKEN, roles.initialize_args(None));
         replace_account(&mut ix, &real, forged);
         let result = env.send(&[ix], &[&intruder]);
         assert_refused(env, &result, "WrongProgramData");
@@ -206,26 +152,12 @@ fn a_second_initialize_fails_and_keeps_the_config() {
         // Anchor's `init` asks the system program to allocate the existing account: it refuses
         // with its own custom error 0 (AccountAlreadyInUse), which has no Anchor name.
         let fail = result.as_ref().expect_err("a second initialize must fail");
-        assert_eq!(
-            (fail.error_code, fail.error_name.as_deref()),
-            (Some(0), None),
-            "{:?}",
-            fail.logs
-        );
-        assert!(
-            fail.logs.iter().any(|l| l.contains("already in use")),
-            "{:?}",
-            fail.logs
-        );
+        assert_eq!((fail.error_code, fail.error_name.as_deref()), (Some(0), None), "{:?}", fail.logs);
+        assert!(fail.logs.iter().any(|l| l.contains("already in use")), "{:?}", fail.logs);
         assert_eq!(env.snapshot(&[config()]), before);
         // the same call again (not deduplicated) fails the same way
         let again = initialize(env, &authority, mint, SPL_TOKEN, &roles);
-        assert_eq!(
-            again
-                .expect_err("a repeated initialize must fail")
-                .error_code,
-            Some(0)
-        );
+        assert_eq!(again.expect_err("a repeated initialize must fail").error_code, Some(0));
     });
 }
 
@@ -256,11 +188,7 @@ fn a_mint_or_token_program_of_the_wrong_owner_is_refused() {
 fn token_2022_mints_with_a_refused_extension_are_refused() {
     for_each_binary(|env| {
         let (authority, roles) = actors(env);
-        let refused = [
-            ExtensionType::NonTransferable,
-            ExtensionType::PermanentDelegate,
-            ExtensionType::TransferFeeConfig,
-        ];
+        let refused = [ExtensionType::NonTransferable, ExtensionType::PermanentDelegate, ExtensionType::TransferFeeConfig];
         for extension in refused {
             let mint = env.create_mint(TOKEN_2022, 6, &[extension]);
             let before = env.snapshot(&[mint]);
@@ -276,10 +204,7 @@ fn a_plain_token_2022_mint_is_accepted() {
     for_each_binary(|env| {
         let mint = env.create_mint(TOKEN_2022, 6, &[]);
         let c = accepted(env, "initialize_token_2022", mint, None);
-        assert_eq!(
-            (c.mint_decimals, c.params.base_stake_per_gpu),
-            (6, 200_000_000)
-        );
+        assert_eq!((c.mint_decimals, c.params.base_stake_per_gpu), (6, 200_000_000));
     });
 }
 
@@ -300,29 +225,20 @@ fn parameters_out_of_bounds_are_refused() {
         let cases: [(&str, Breaks); 11] = [
             ("zero base stake", |p| p.base_stake_per_gpu = 0),
             ("zero cover window", |p| p.cover_window_secs = 0),
-            ("cover window over 14 days", |p| {
-                p.cover_window_secs = 14 * DAY + 1
-            }),
+            ("cover window over 14 days", |p| p.cover_window_secs = 14 * DAY + 1),
             ("zero cooldown", |p| p.cooldown_secs = 0),
             ("cooldown over 30 days", |p| p.cooldown_secs = 30 * DAY + 1),
             ("zero co-stake cap", |p| p.max_costake_bps = 0),
             ("co-stake cap over 50%", |p| p.max_costake_bps = 5_001),
             ("zero positions per wallet", |p| p.max_active_costakes = 0),
-            ("reward share over 100%", |p| {
-                p.max_reward_share_bps = 10_001
-            }),
+            ("reward share over 100%", |p| p.max_reward_share_bps = 10_001),
             ("slash cap over 100%", |p| p.max_slash_bps_per_30d = 10_001),
             ("negative role delay", |p| p.role_change_delay_secs = -1),
         ];
         for (what, break_it) in cases {
             let mut params = Params::defaults(6).unwrap();
             break_it(&mut params);
-            let ix = ix::initialize(
-                authority.pubkey(),
-                mint,
-                SPL_TOKEN,
-                roles.initialize_args(Some(params)),
-            );
+            let ix = ix::initialize(authority.pubkey(), mint, SPL_TOKEN, roles.initialize_args(Some(params)));
             let result = env.send(&[ix], &[&authority]);
             assert_err(&result, "ParamOutOfBounds");
             assert_eq!(env.snapshot(&[config()]), [None], "{what}");

@@ -14,9 +14,7 @@
 //! `PROPERTY_BINARY` (`v3` or `v0`) runs one binary only, and `PROPERTY_PROGRESS` (seconds, 0:
 //! never) prints the operations done and the operations per second to stderr that often.
 use anchor_lang::prelude::Pubkey;
-use device_staking_tests::client::device_staking::state::{
-    Config, CostakerProfile, Device, Offer, OfferState, Params, Ticket,
-};
+use device_staking_tests::client::device_staking::state::{Config, CostakerProfile, Device, Offer, OfferState, Params, Ticket};
 use device_staking_tests::client::{ix, pda};
 use device_staking_tests::model::{MDevice, MOffer, Model, ModelRoles, Op, Stage};
 use device_staking_tests::world::*;
@@ -30,6 +28,8 @@ use std::time::Instant;
 const DEFAULT_OPS: usize = 1_000;
 /// The default seed.
 const DEFAULT_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
+/// Below this many devices that are not terminated, the run registers another.
+const LIVE_DEVICES: usize = 4;
 /// Terminated devices with nothing left that a run keeps acting on (now and then).
 const FINISHED_KEPT: usize = 3;
 
@@ -37,9 +37,6 @@ const FINISHED_KEPT: usize = 3;
 fn finished(d: &MDevice) -> bool {
     d.terminated && d.principal() == 0 && d.ticket.is_none() && d.offers.is_empty() && d.rewards() == 0
 }
-
-/// Below this many devices that are not terminated, the run registers another.
-const LIVE_DEVICES: usize = 4;
 
 /// xorshift64*, enough for choosing operations.
 struct Rng(u64);
@@ -93,33 +90,12 @@ fn param_choices() -> Vec<Params> {
     let defaults = Params::defaults(6).expect("defaults");
     vec![
         defaults,
-        Params {
-            base_stake_per_gpu: 300 * IO,
-            ..defaults
-        },
-        Params {
-            base_stake_per_gpu: 150 * IO,
-            ..defaults
-        },
-        Params {
-            cover_window_secs: DAY,
-            cooldown_secs: 2 * DAY,
-            ..defaults
-        },
-        Params {
-            max_active_costakes: 1,
-            max_costake_bps: 3_000,
-            max_reward_share_bps: 8_000,
-            ..defaults
-        },
-        Params {
-            max_slash_bps_per_30d: 10_000,
-            ..defaults
-        },
-        Params {
-            cooldown_secs: 0,
-            ..defaults
-        },
+        Params { base_stake_per_gpu: 300 * IO, ..defaults },
+        Params { base_stake_per_gpu: 150 * IO, ..defaults },
+        Params { cover_window_secs: DAY, cooldown_secs: 2 * DAY, ..defaults },
+        Params { max_active_costakes: 1, max_costake_bps: 3_000, max_reward_share_bps: 8_000, ..defaults },
+        Params { max_slash_bps_per_30d: 10_000, ..defaults },
+        Params { cooldown_secs: 0, ..defaults },
     ]
 }
 
@@ -151,43 +127,18 @@ impl Run {
         let mut m = Model::new(w.now(), params, roles, w.treasury_token, w.reward_source);
         m.set_balance(w.reward_source, w.token_balance(&w.reward_source));
         let mut keys = BTreeMap::new();
-        for k in [
-            &w.roles.admin,
-            &w.roles.oracle,
-            &w.roles.reward_authority,
-            &w.roles.slash_authority,
-        ] {
+        for k in [&w.roles.admin, &w.roles.oracle, &w.roles.reward_authority, &w.roles.slash_authority] {
             keys.insert(k.pubkey(), k.insecure_clone());
         }
-        let wallets: Vec<Wallet> = [w.owner.clone(), w.owner2.clone()]
-            .into_iter()
-            .chain(w.costakers.iter().cloned())
-            .collect();
+        let wallets: Vec<Wallet> = [w.owner.clone(), w.owner2.clone()].into_iter().chain(w.costakers.iter().cloned()).collect();
         for wallet in &wallets {
-            m.add_wallet(
-                wallet.pubkey(),
-                wallet.token,
-                w.token_balance(&wallet.token),
-            );
+            m.add_wallet(wallet.pubkey(), wallet.token, w.token_balance(&wallet.token));
             keys.insert(wallet.pubkey(), wallet.key.insecure_clone());
         }
         let owners = vec![w.owner.pubkey(), w.owner2.pubkey()];
         let costakers = w.costakers.iter().map(Wallet::pubkey).collect();
-        let mut run = Self {
-            w,
-            m,
-            rng: Rng(seed),
-            keys,
-            owners,
-            costakers,
-            block_id: 0,
-        };
-        for (owner, gpus, multiplier) in [
-            (0, 8, 100_000),
-            (0, 2, 2_500),
-            (1, 4, 10_000),
-            (1, 1, 30_000),
-        ] {
+        let mut run = Self { w, m, rng: Rng(seed), keys, owners, costakers, block_id: 0 };
+        for (owner, gpus, multiplier) in [(0, 8, 100_000), (0, 2, 2_500), (1, 4, 10_000), (1, 1, 30_000)] {
             let op = run.register_op(run.owners[owner], gpus, multiplier);
             assert_ok(&run.send(&op));
             run.m.apply(&op).expect("the model registers");
@@ -196,27 +147,14 @@ impl Run {
     }
 
     fn key(&self, who: &Pubkey) -> Keypair {
-        self.keys
-            .get(who)
-            .unwrap_or_else(|| panic!("no key for {who}"))
-            .insecure_clone()
+        self.keys.get(who).unwrap_or_else(|| panic!("no key for {who}")).insecure_clone()
     }
 
     fn register_op(&mut self, owner: Pubkey, gpu_count: u16, multiplier_bps: u32) -> Op {
         let device_id = self.w.new_device_id();
         let device = pda::device(&device_id).0;
-        let (stake_vault, overflow_vault) =
-            (pda::stake_vault(&device).0, pda::overflow_vault(&device).0);
-        Op::RegisterDevice {
-            device_id,
-            device,
-            owner,
-            oracle: self.m.roles.oracle,
-            stake_vault,
-            overflow_vault,
-            gpu_count,
-            multiplier_bps,
-        }
+        let (stake_vault, overflow_vault) = (pda::stake_vault(&device).0, pda::overflow_vault(&device).0);
+        Op::RegisterDevice { device_id, device, owner, oracle: self.m.roles.oracle, stake_vault, overflow_vault, gpu_count, multiplier_bps }
     }
 
     /// Stops tracking terminated devices with nothing left in them beyond the last
@@ -234,36 +172,14 @@ impl Run {
     /// only now and then, so a long run keeps acting on devices that can still change.
     fn device_where(&mut self, fits: impl Fn(&MDevice) -> bool) -> Pubkey {
         if self.rng.one_in(50) {
-            let done: Vec<Pubkey> = self
-                .m
-                .devices
-                .iter()
-                .filter(|(_, d)| finished(d))
-                .map(|(k, _)| *k)
-                .collect();
+            let done: Vec<Pubkey> = self.m.devices.iter().filter(|(_, d)| finished(d)).map(|(k, _)| *k).collect();
             if !done.is_empty() {
                 return self.rng.pick(&done);
             }
         }
-        let all: Vec<Pubkey> = self
-            .m
-            .devices
-            .iter()
-            .filter(|(_, d)| !finished(d))
-            .map(|(k, _)| *k)
-            .collect();
-        let all = if all.is_empty() {
-            self.m.devices.keys().copied().collect()
-        } else {
-            all
-        };
-        let fitting: Vec<Pubkey> = self
-            .m
-            .devices
-            .iter()
-            .filter(|(_, d)| !finished(d) && fits(d))
-            .map(|(k, _)| *k)
-            .collect();
+        let live: Vec<Pubkey> = self.m.devices.iter().filter(|(_, d)| !finished(d)).map(|(k, _)| *k).collect();
+        let all = if live.is_empty() { self.m.devices.keys().copied().collect() } else { live };
+        let fitting: Vec<Pubkey> = self.m.devices.iter().filter(|(_, d)| !finished(d) && fits(d)).map(|(k, _)| *k).collect();
         if fitting.is_empty() || self.rng.one_in(6) {
             self.rng.pick(&all)
         } else {
@@ -275,13 +191,7 @@ impl Run {
     fn owner_or_intruder(&mut self, device: &Pubkey) -> Pubkey {
         let owner = self.m.device(device).owner;
         if self.rng.one_in(12) {
-            self.rng.pick(
-                &[self.owners.clone(), self.costakers.clone()]
-                    .concat()
-                    .into_iter()
-                    .filter(|k| *k != owner)
-                    .collect::<Vec<_>>(),
-            )
+            self.rng.pick(&[self.owners.clone(), self.costakers.clone()].concat().into_iter().filter(|k| *k != owner).collect::<Vec<_>>())
         } else {
             owner
         }
@@ -299,12 +209,7 @@ impl Run {
     /// A seq of one of the device's offers satisfying `fits`, else any, else the next one.
     fn seq_where(&mut self, device: &Pubkey, fits: impl Fn(&MOffer) -> bool) -> u64 {
         let d = self.m.device(device);
-        let fitting: Vec<u64> = d
-            .offers
-            .values()
-            .filter(|o| fits(o))
-            .map(|o| o.seq)
-            .collect();
+        let fitting: Vec<u64> = d.offers.values().filter(|o| fits(o)).map(|o| o.seq).collect();
         let mut any: Vec<u64> = d.offers.keys().copied().collect();
         any.push(d.next_offer_seq);
         if fitting.is_empty() || self.rng.one_in(8) {
@@ -336,11 +241,7 @@ impl Run {
         if !self.rng.one_in(8) {
             return None;
         }
-        let wallets = self
-            .owners
-            .iter()
-            .map(|o| (*o, OWNER_TOKENS))
-            .chain(self.costakers.iter().map(|c| (*c, COSTAKER_TOKENS)));
+        let wallets = self.owners.iter().map(|o| (*o, OWNER_TOKENS)).chain(self.costakers.iter().map(|c| (*c, COSTAKER_TOKENS)));
         let low: Vec<(Pubkey, u64)> = wallets
             .map(|(wallet, start)| (self.m.token_of[&wallet], start))
             .chain([(self.m.reward_source, REWARD_TOKENS)])
@@ -348,17 +249,12 @@ impl Run {
             .collect();
         if !low.is_empty() {
             let (to, start) = self.rng.pick(&low);
-            return Some(Op::MintTo {
-                to,
-                amount: start / 2,
-            });
+            return Some(Op::MintTo { to, amount: start / 2 });
         }
         let live = self.m.devices.values().filter(|d| !d.terminated).count();
         if live < LIVE_DEVICES && !self.m.paused {
             let owner = self.rng.pick(&self.owners);
-            let (gpus, multiplier) =
-                self.rng
-                    .pick(&[(1, 10_000), (2, 2_500), (4, 20_000), (8, 100_000)]);
+            let (gpus, multiplier) = self.rng.pick(&[(1, 10_000), (2, 2_500), (4, 20_000), (8, 100_000)]);
             return Some(self.register_op(owner, gpus, multiplier));
         }
         None
@@ -366,9 +262,7 @@ impl Run {
 
     /// Whether some device has what operation `roll` of [`Run::op_for`] acts on.
     fn has_subject(&self, roll: u64) -> bool {
-        let any = |fits: fn(&MOffer) -> bool| {
-            self.m.devices.values().any(|d| d.offers.values().any(fits))
-        };
+        let any = |fits: fn(&MOffer) -> bool| self.m.devices.values().any(|d| d.offers.values().any(fits));
         match roll {
             18..=32 => any(|o| o.stage == Stage::Open),
             33..=38 => any(|o| o.stage == Stage::Filled),
@@ -387,33 +281,18 @@ impl Run {
             0..=7 => {
                 let device = self.device_where(|d| d.ticket.is_none());
                 let by = self.owner_or_intruder(&device);
-                let short = self
-                    .m
-                    .device(&device)
-                    .min_required
-                    .saturating_sub(self.m.device(&device).counted(now));
-                let amount = if short > 0 && self.rng.one_in(2) {
-                    short
-                } else {
-                    self.rng.amount(6_000)
-                };
+                let short = self.m.device(&device).min_required.saturating_sub(self.m.device(&device).counted(now));
+                let amount = if short > 0 && self.rng.one_in(2) { short } else { self.rng.amount(6_000) };
                 Op::Stake { device, by, amount }
             }
             8..=17 => {
-                let fits = |d: &MDevice| {
-                    d.open().is_none()
-                        && d.filled().is_none()
-                        && d.ticket.is_none()
-                        && !d.terminated
-                        && d.counted(now) >= d.min_required
-                };
+                let fits = |d: &MDevice| d.open().is_none() && d.filled().is_none() && d.ticket.is_none() && !d.terminated && d.counted(now) >= d.min_required;
                 let device = self.device_where(fits);
                 let by = self.owner_or_intruder(&device);
                 let d = self.m.device(&device);
                 // the amounts the rules allow: owner_stake + amount >= min, amount within the cap
                 let low = d.min_required.saturating_sub(d.owner_stake).max(1);
-                let high = (d.owner_stake as u128 * p.max_costake_bps as u128
-                    / (10_000 - p.max_costake_bps as u128)) as u64;
+                let high = (d.owner_stake as u128 * p.max_costake_bps as u128 / (10_000 - p.max_costake_bps as u128)) as u64;
                 let amount = match self.rng.below(6) {
                     0 => self.rng.amount(9_000),
                     1 => high + 1,
@@ -421,15 +300,8 @@ impl Run {
                     _ if low <= high => low + self.rng.below(high - low + 1),
                     _ => low,
                 };
-                let share =
-                    self.rng
-                        .pick(&[0, 1, 5_000, 7_400, p.max_reward_share_bps, 10_000, 10_001]);
-                Op::CreateOffer {
-                    device,
-                    by,
-                    amount,
-                    share,
-                }
+                let share = self.rng.pick(&[0, 1, 5_000, 7_400, p.max_reward_share_bps, 10_000, 10_001]);
+                Op::CreateOffer { device, by, amount, share }
             }
             18..=20 => {
                 let device = self.device_where(|d| d.open().is_some());
@@ -441,90 +313,39 @@ impl Run {
                 let device = self.device_where(|d| d.open().is_some());
                 let seq = self.seq_where(&device, |o| o.stage == Stage::Open);
                 let owner = self.m.device(&device).owner;
-                let costaker = if self.rng.one_in(15) {
-                    owner
-                } else {
-                    self.rng.pick(&self.costakers)
-                };
-                let (amount, share) = self
-                    .m
-                    .device(&device)
-                    .offers
-                    .get(&seq)
-                    .map_or((IO, 5_000), |o| (o.amount, o.share));
+                let costaker = if self.rng.one_in(15) { owner } else { self.rng.pick(&self.costakers) };
+                let (amount, share) = self.m.device(&device).offers.get(&seq).map_or((IO, 5_000), |o| (o.amount, o.share));
                 match self.rng.below(8) {
-                    0 => Op::FillOffer {
-                        device,
-                        costaker,
-                        seq,
-                        amount: amount + 1,
-                        share,
-                    },
-                    1 => Op::FillOffer {
-                        device,
-                        costaker,
-                        seq,
-                        amount,
-                        share: share.wrapping_add(1),
-                    },
-                    _ => Op::FillOffer {
-                        device,
-                        costaker,
-                        seq,
-                        amount,
-                        share,
-                    },
+                    0 => Op::FillOffer { device, costaker, seq, amount: amount + 1, share },
+                    1 => Op::FillOffer { device, costaker, seq, amount, share: share.wrapping_add(1) },
+                    _ => Op::FillOffer { device, costaker, seq, amount, share },
                 }
             }
             33..=38 => {
                 let device = self.device_where(|d| d.filled().is_some());
                 let seq = self.seq_where(&device, |o| o.stage == Stage::Filled);
-                let holder = self
-                    .m
-                    .device(&device)
-                    .offers
-                    .get(&seq)
-                    .and_then(|o| o.costaker);
+                let holder = self.m.device(&device).offers.get(&seq).and_then(|o| o.costaker);
                 let costaker = match holder {
                     Some(c) if !self.rng.one_in(8) => c,
                     _ => self.rng.pick(&self.costakers),
                 };
-                Op::CancelCostake {
-                    device,
-                    costaker,
-                    seq,
-                }
+                Op::CancelCostake { device, costaker, seq }
             }
             39..=42 => {
                 let device = self.device_where(|d| d.offers.values().any(|o| o.rewards > 0));
                 let seq = self.seq_where(&device, |o| o.rewards > 0);
-                let holder = self
-                    .m
-                    .device(&device)
-                    .offers
-                    .get(&seq)
-                    .and_then(|o| o.costaker);
+                let holder = self.m.device(&device).offers.get(&seq).and_then(|o| o.costaker);
                 let costaker = match holder {
                     Some(c) if !self.rng.one_in(8) => c,
                     _ => self.rng.pick(&self.costakers),
                 };
-                Op::ClaimRewards {
-                    device,
-                    costaker,
-                    seq,
-                }
+                Op::ClaimRewards { device, costaker, seq }
             }
             43..=49 => {
-                let device =
-                    self.device_where(|d| d.owner_rewards > 0 || d.owner_stake > d.min_required);
+                let device = self.device_where(|d| d.owner_rewards > 0 || d.owner_stake > d.min_required);
                 let by = self.owner_or_intruder(&device);
                 let d = self.m.device(&device);
-                let overflow = d.owner_rewards
-                    + if d.held(now) {
-                        0
-                    } else {
-                        d.principal_overflow(p.max_costake_bps)
-                    };
+                let overflow = d.owner_rewards + if d.held(now) { 0 } else { d.principal_overflow(p.max_costake_bps) };
                 let amount = match self.rng.below(4) {
                     0 => overflow,
                     1 => overflow + 1,
@@ -548,14 +369,8 @@ impl Run {
                 Op::WithdrawTicket { device, seq }
             }
             59..=63 => {
-                let device = self.device_where(|d| {
-                    d.offers
-                        .values()
-                        .any(|o| matches!(o.stage, Stage::Exiting | Stage::Cooling))
-                });
-                let seq = self.seq_where(&device, |o| {
-                    matches!(o.stage, Stage::Exiting | Stage::Cooling)
-                });
+                let device = self.device_where(|d| d.offers.values().any(|o| matches!(o.stage, Stage::Exiting | Stage::Cooling)));
+                let seq = self.seq_where(&device, |o| matches!(o.stage, Stage::Exiting | Stage::Cooling));
                 Op::WithdrawPosition { device, seq }
             }
             64..=73 => self.distribute_op(),
@@ -572,15 +387,7 @@ impl Run {
                 let device = self.device_where(|_| true);
                 let by = self.role_or_intruder(self.m.roles.slash_authority);
                 let incident_end = self.m.device(&device).hold_incident_start + 7 * DAY;
-                let until = self.rng.pick(&[
-                    now,
-                    now + 1,
-                    now + DAY,
-                    now + 7 * DAY,
-                    now + 7 * DAY + 1,
-                    incident_end,
-                    incident_end + 1,
-                ]);
+                let until = self.rng.pick(&[now, now + 1, now + DAY, now + 7 * DAY, now + 7 * DAY + 1, incident_end, incident_end + 1]);
                 Op::Hold { device, by, until }
             }
             79..=81 => {
@@ -596,33 +403,16 @@ impl Run {
             }
             82 if self.m.devices.values().filter(|d| !d.terminated).count() < 2 * LIVE_DEVICES => {
                 let owner = self.rng.pick(&self.owners);
-                let (gpus, multiplier) =
-                    self.rng
-                        .pick(&[(1, 10_000), (2, 2_500), (4, 20_000), (0, 10_000)]);
+                let (gpus, multiplier) = self.rng.pick(&[(1, 10_000), (2, 2_500), (4, 20_000), (0, 10_000)]);
                 self.register_op(owner, gpus, multiplier)
             }
             82..=84 => {
                 let device = self.device_where(|_| true);
                 let by = self.role_or_intruder(self.m.roles.oracle);
-                let (gpu_count, multiplier_bps) = self.rng.pick(&[
-                    (1, 10_000),
-                    (2, 2_500),
-                    (4, 10_000),
-                    (8, 100_000),
-                    (16, 100_000),
-                    (0, 10_000),
-                    (1, 0),
-                ]);
-                Op::UpdateHardware {
-                    device,
-                    by,
-                    gpu_count,
-                    multiplier_bps,
-                }
+                let (gpu_count, multiplier_bps) = self.rng.pick(&[(1, 10_000), (2, 2_500), (4, 10_000), (8, 100_000), (16, 100_000), (0, 10_000), (1, 0)]);
+                Op::UpdateHardware { device, by, gpu_count, multiplier_bps }
             }
-            85 => Op::RefreshMin {
-                device: self.device_where(|_| true),
-            },
+            85 => Op::RefreshMin { device: self.device_where(|_| true) },
             86 => {
                 let by = self.role_or_intruder(self.m.roles.admin);
                 let params = self.rng.pick(&param_choices());
@@ -630,10 +420,7 @@ impl Run {
             }
             87 => {
                 let by = self.role_or_intruder(self.m.roles.admin);
-                Op::SetPaused {
-                    by,
-                    paused: !self.m.paused && self.rng.one_in(3),
-                }
+                Op::SetPaused { by, paused: !self.m.paused && self.rng.one_in(3) }
             }
             _ => {
                 let deadlines = self.m.deadlines();
@@ -641,10 +428,7 @@ impl Run {
                     let deadline = self.rng.pick(&deadlines);
                     Op::WarpTo((deadline + self.rng.pick(&[-1, -1, 0, 0, 1])).max(now + 1))
                 } else {
-                    Op::WarpTo(
-                        now + self.rng.pick(&[1, 60, 3_600, DAY, 7 * DAY])
-                            + self.rng.below(DAY as u64) as i64,
-                    )
+                    Op::WarpTo(now + self.rng.pick(&[1, 60, 3_600, DAY, 7 * DAY]) + self.rng.below(DAY as u64) as i64)
                 }
             }
         }
@@ -663,10 +447,7 @@ impl Run {
                 entries.push((device, self.rng.amount(50)));
             }
         }
-        let filled_at: Vec<i64> = entries
-            .iter()
-            .filter_map(|(d, _)| self.m.device(d).filled().map(|o| o.filled_at))
-            .collect();
+        let filled_at: Vec<i64> = entries.iter().filter_map(|(d, _)| self.m.device(d).filled().map(|o| o.filled_at)).collect();
         let block_start = match (filled_at.first(), self.rng.below(4)) {
             (Some(t), 0) => *t,
             (Some(t), 1) => t - 1,
@@ -682,13 +463,7 @@ impl Run {
             1 => self.block_id.saturating_sub(1),
             _ => self.block_id + 1,
         };
-        Op::DistributeRewards {
-            by,
-            block_id: self.block_id,
-            block_start,
-            block_end,
-            entries,
-        }
+        Op::DistributeRewards { by, block_id: self.block_id, block_start, block_end, entries }
     }
 
     /// Sends `op` to the program (the model's view gives the accounts an instruction names).
@@ -698,154 +473,55 @@ impl Run {
         let ix = match op.clone() {
             Op::WarpTo(t) => {
                 self.w.warp_to(t);
-                return Ok(TxOk {
-                    compute_units: 0,
-                    logs: vec![],
-                    return_data: vec![],
-                });
+                return Ok(TxOk { compute_units: 0, logs: vec![], return_data: vec![] });
             }
             Op::MintTo { to, amount } => {
                 let mint = self.w.mint.mint;
                 self.w.mint_to(&mint, &to, amount);
-                return Ok(TxOk {
-                    compute_units: 0,
-                    logs: vec![],
-                    return_data: vec![],
-                });
+                return Ok(TxOk { compute_units: 0, logs: vec![], return_data: vec![] });
             }
-            Op::RegisterDevice {
-                device_id,
-                owner,
-                gpu_count,
-                multiplier_bps,
-                ..
-            } => {
-                return self.w.try_register(
-                    &self.w.wallet(&owner),
-                    device_id,
-                    gpu_count,
-                    multiplier_bps,
-                );
+            Op::RegisterDevice { device_id, owner, gpu_count, multiplier_bps, .. } => {
+                return self.w.try_register(&self.w.wallet(&owner), device_id, gpu_count, multiplier_bps);
             }
-            Op::Stake { device, by, amount } => {
-                ix::stake(by, device, self.m.token_of[&by], amount, &mint)
+            Op::Stake { device, by, amount } => ix::stake(by, device, self.m.token_of[&by], amount, &mint),
+            Op::CreateOffer { device, by, amount, share } => {
+                ix::create_offer(by, device, self.w.device(&device).next_offer_seq, amount, share)
             }
-            Op::CreateOffer {
-                device,
-                by,
-                amount,
-                share,
-            } => ix::create_offer(
-                by,
-                device,
-                self.w.device(&device).next_offer_seq,
-                amount,
-                share,
-            ),
-            Op::RetractOffer { device, by, seq } => {
-                ix::retract_offer(by, device, seq, self.m.device(&device).owner)
+            Op::RetractOffer { device, by, seq } => ix::retract_offer(by, device, seq, self.m.device(&device).owner),
+            Op::FillOffer { device, costaker, seq, amount, share } => {
+                ix::fill_offer(costaker, device, seq, amount, share, self.m.token_of[&costaker], &mint)
             }
-            Op::FillOffer {
-                device,
-                costaker,
-                seq,
-                amount,
-                share,
-            } => ix::fill_offer(
-                costaker,
-                device,
-                seq,
-                amount,
-                share,
-                self.m.token_of[&costaker],
-                &mint,
-            ),
-            Op::CancelCostake {
-                device,
-                costaker,
-                seq,
-            } => ix::cancel_costake(costaker, device, seq),
-            Op::ClaimRewards {
-                device,
-                costaker,
-                seq,
-            } => ix::claim_rewards(costaker, device, seq, self.m.token_of[&costaker], &mint),
-            Op::WithdrawOverflow { device, by, amount } => {
-                ix::withdraw_overflow(by, device, self.m.token_of[&by], amount, &mint)
-            }
-            Op::Unstake { device, by } => {
-                ix::unstake_for(by, device, &self.w.device(&device), self.w.now())
-            }
+            Op::CancelCostake { device, costaker, seq } => ix::cancel_costake(costaker, device, seq),
+            Op::ClaimRewards { device, costaker, seq } => ix::claim_rewards(costaker, device, seq, self.m.token_of[&costaker], &mint),
+            Op::WithdrawOverflow { device, by, amount } => ix::withdraw_overflow(by, device, self.m.token_of[&by], amount, &mint),
+            Op::Unstake { device, by } => ix::unstake_for(by, device, &self.w.device(&device), self.w.now()),
             Op::WithdrawTicket { device, seq } => {
                 let owner = self.m.device(&device).owner;
-                return self.w.send_by(
-                    ix::withdraw_ticket(anyone.pubkey(), device, owner, seq, owner, &mint),
-                    &anyone,
-                );
+                return self.w.send_by(ix::withdraw_ticket(anyone.pubkey(), device, owner, seq, owner, &mint), &anyone);
             }
             Op::WithdrawPosition { device, seq } => {
                 let d = self.m.device(&device);
                 // the costaker the offer records: the default key while it is open, and a
                 // co-staker's wallet for a seq the device never had
-                let costaker = d
-                    .offers
-                    .get(&seq)
-                    .map_or(self.costakers[0], |o| o.costaker.unwrap_or_default());
-                let ix =
-                    ix::withdraw_position(anyone.pubkey(), device, seq, costaker, d.owner, &mint);
+                let costaker = d.offers.get(&seq).map_or(self.costakers[0], |o| o.costaker.unwrap_or_default());
+                let ix = ix::withdraw_position(anyone.pubkey(), device, seq, costaker, d.owner, &mint);
                 return self.w.send_by(ix, &anyone);
             }
-            Op::DistributeRewards {
-                by,
-                block_id,
-                block_start,
-                block_end,
-                entries,
-            } => {
+            Op::DistributeRewards { by, block_id, block_start, block_end, entries } => {
                 let targets: Vec<_> = entries.iter().map(|(d, a)| self.w.target(*d, *a)).collect();
-                let source = if by == self.m.roles.reward_authority {
-                    self.w.reward_source
-                } else {
-                    self.m.token_of[&by]
-                };
-                ix::distribute_rewards(
-                    by,
-                    source,
-                    block_id,
-                    block_start,
-                    block_end,
-                    &targets,
-                    &mint,
-                )
+                let source = if by == self.m.roles.reward_authority { self.w.reward_source } else { self.m.token_of[&by] };
+                ix::distribute_rewards(by, source, block_id, block_start, block_end, &targets, &mint)
             }
             Op::Slash { device, by, amount } => {
                 let d = self.m.device(&device);
                 let ticket = d.ticket.as_ref().map(|t| t.seq);
-                let positions: Vec<u64> = d
-                    .offers
-                    .values()
-                    .filter(|o| o.stage != Stage::Open)
-                    .map(|o| o.seq)
-                    .collect();
-                ix::slash(
-                    by,
-                    device,
-                    self.w.treasury_token,
-                    ticket,
-                    &positions,
-                    amount,
-                    &mint,
-                )
+                let positions: Vec<u64> = d.offers.values().filter(|o| o.stage != Stage::Open).map(|o| o.seq).collect();
+                ix::slash(by, device, self.w.treasury_token, ticket, &positions, amount, &mint)
             }
             Op::Hold { device, by, until } => ix::hold(by, device, until),
             Op::SetHired { device, by, hired } => ix::set_hired(by, device, hired),
             Op::Terminate { device, by } => ix::terminate(by, device),
-            Op::UpdateHardware {
-                device,
-                by,
-                gpu_count,
-                multiplier_bps,
-            } => ix::update_hardware(by, device, gpu_count, multiplier_bps),
+            Op::UpdateHardware { device, by, gpu_count, multiplier_bps } => ix::update_hardware(by, device, gpu_count, multiplier_bps),
             Op::RefreshMin { device } => return self.w.env.send(&[ix::refresh_min(device)], &[]),
             Op::SetPaused { by, paused } => ix::set_paused(by, paused),
             Op::UpdateParams { by, params } => ix::update_params(by, params),
@@ -864,9 +540,7 @@ impl Run {
             | Op::UpdateHardware { by, .. }
             | Op::SetPaused { by, .. }
             | Op::UpdateParams { by, .. } => *by,
-            Op::FillOffer { costaker, .. }
-            | Op::CancelCostake { costaker, .. }
-            | Op::ClaimRewards { costaker, .. } => *costaker,
+            Op::FillOffer { costaker, .. } | Op::CancelCostake { costaker, .. } | Op::ClaimRewards { costaker, .. } => *costaker,
             _ => unreachable!("sent above"),
         };
         let key = self.key(&signer);
@@ -916,12 +590,7 @@ struct DeviceView {
 
 impl DeviceView {
     fn of_program(d: &Device, now: i64) -> Self {
-        let mut waiting_exits: Vec<_> = d
-            .exiting
-            .iter()
-            .filter(|e| e.wait_end != 0 && now < e.wait_end)
-            .map(|e| (e.seq, e.principal, e.wait_end))
-            .collect();
+        let mut waiting_exits: Vec<_> = d.exiting.iter().filter(|e| e.wait_end != 0 && now < e.wait_end).map(|e| (e.seq, e.principal, e.wait_end)).collect();
         waiting_exits.sort_unstable();
         Self {
             owner: d.owner,
@@ -936,15 +605,7 @@ impl DeviceView {
             terminated: d.terminated,
             unstaking: d.unstaking,
             open_offer: d.open_offer,
-            filled: d.filled.map(|f| {
-                (
-                    f.seq,
-                    f.costaker,
-                    f.principal,
-                    f.reward_share_bps,
-                    f.filled_at,
-                )
-            }),
+            filled: d.filled.map(|f| (f.seq, f.costaker, f.principal, f.reward_share_bps, f.filled_at)),
             waiting_exits,
             positions_principal: d.positions_principal,
             positions_rewards: d.positions_rewards,
@@ -956,12 +617,7 @@ impl DeviceView {
             hold_until: d.hold_until,
             hold_incident_start: d.hold_incident_start,
             recent_slashes: {
-                let mut recent: Vec<_> = d
-                    .recent_slashes
-                    .iter()
-                    .filter(|r| r.counts_at(now))
-                    .map(|r| (r.at, r.amount))
-                    .collect();
+                let mut recent: Vec<_> = d.recent_slashes.iter().filter(|r| r.counts_at(now)).map(|r| (r.at, r.amount)).collect();
                 recent.sort_unstable();
                 recent
             },
@@ -983,19 +639,8 @@ impl DeviceView {
             terminated: d.terminated,
             unstaking: d.ticket.is_some(),
             open_offer: d.open().map(|o| o.seq),
-            filled: d.filled().map(|o| {
-                (
-                    o.seq,
-                    o.costaker.unwrap_or_default(),
-                    o.principal,
-                    o.share,
-                    o.filled_at,
-                )
-            }),
-            waiting_exits: d
-                .waiting_exits(now)
-                .map(|o| (o.seq, o.principal, o.wait_end))
-                .collect(),
+            filled: d.filled().map(|o| (o.seq, o.costaker.unwrap_or_default(), o.principal, o.share, o.filled_at)),
+            waiting_exits: d.waiting_exits(now).map(|o| (o.seq, o.principal, o.wait_end)).collect(),
             positions_principal: positions().map(|o| o.principal).sum(),
             positions_rewards: positions().map(|o| o.rewards).sum(),
             ticket_principal: d.ticket.as_ref().map_or(0, |t| t.amount),
@@ -1079,12 +724,7 @@ type Watched = BTreeMap<Pubkey, (BTreeSet<u64>, BTreeSet<u64>)>;
 fn model_seqs(m: &Model) -> Watched {
     let seqs = |d: &MDevice| {
         let offers = d.offers.keys().copied().chain([d.next_offer_seq]).collect();
-        let tickets = d
-            .ticket
-            .iter()
-            .map(|t| t.seq)
-            .chain([d.next_ticket_seq])
-            .collect();
+        let tickets = d.ticket.iter().map(|t| t.seq).chain([d.next_ticket_seq]).collect();
         (offers, tickets)
     };
     m.devices.iter().map(|(key, d)| (*key, seqs(d))).collect()
@@ -1114,11 +754,7 @@ fn watched_accounts(w: &World, watched: &Watched) -> Vec<Pubkey> {
 fn check_invariants(w: &World, watched: &Watched) {
     for (device, (offers, tickets)) in watched {
         let offers = w.live_offers_among(device, offers.iter().copied());
-        w.check_invariants_with(
-            device,
-            &offers,
-            w.ticket_among(device, tickets.iter().copied()),
-        );
+        w.check_invariants_with(device, &offers, w.ticket_among(device, tickets.iter().copied()));
     }
 }
 
@@ -1133,138 +769,55 @@ fn differences(w: &World, m: &Model, watched: &Watched) -> Vec<String> {
     for (account, balance) in &m.balances {
         let actual = w.token_balance(account);
         if actual != *balance {
-            out.push(format!(
-                "balance of {account}: program {actual}, model {balance}"
-            ));
+            out.push(format!("balance of {account}: program {actual}, model {balance}"));
         }
     }
     let config: Config = w.decode(&pda::config().0);
     if (config.paused, config.params) != (m.paused, m.params) {
-        out.push(format!(
-            "config: program {:?}, model {:?}",
-            (config.paused, config.params),
-            (m.paused, m.params)
-        ));
+        out.push(format!("config: program {:?}, model {:?}", (config.paused, config.params), (m.paused, m.params)));
     }
     for (key, md) in &m.devices {
         let d = w.device(key);
-        let (program, model) = (
-            DeviceView::of_program(&d, now),
-            DeviceView::of_model(md, now),
-        );
-        compare!(
-            out,
-            format!("device {key}"),
-            program,
-            model,
-            [
-                owner,
-                gpu_count,
-                multiplier_bps,
-                min_required,
-                grace_min,
-                grace_end,
-                owner_stake,
-                owner_rewards,
-                hired,
-                terminated,
-                unstaking,
-                open_offer,
-                filled,
-                waiting_exits,
-                positions_principal,
-                positions_rewards,
-                ticket_principal,
-                live_offers,
-                next_offer_seq,
-                next_ticket_seq,
-                last_block,
-                hold_until,
-                hold_incident_start,
-                recent_slashes,
-            ]
-        );
+        let (program, model) = (DeviceView::of_program(&d, now), DeviceView::of_model(md, now));
+        compare!(out, format!("device {key}"), program, model, [
+            owner, gpu_count, multiplier_bps, min_required, grace_min, grace_end, owner_stake, owner_rewards, hired,
+            terminated, unstaking, open_offer, filled, waiting_exits, positions_principal, positions_rewards,
+            ticket_principal, live_offers, next_offer_seq, next_ticket_seq, last_block, hold_until,
+            hold_incident_start, recent_slashes,
+        ]);
         let (offer_seqs, ticket_seqs) = &watched[key];
         for &seq in offer_seqs {
             let address = pda::offer(key, seq).0;
             let label = format!("offer {seq} of {key}");
-            match (
-                w.svm.get_account(&address).filter(|a| a.lamports > 0),
-                md.offers.get(&seq),
-            ) {
+            match (w.svm.get_account(&address).filter(|a| a.lamports > 0), md.offers.get(&seq)) {
                 (Some(_), Some(mo)) => {
-                    let (program, model) = (
-                        OfferView::of_program(&w.decode(&address)),
-                        OfferView::of_model(mo, md.owner),
-                    );
-                    compare!(
-                        out,
-                        label,
-                        program,
-                        model,
-                        [
-                            seq,
-                            payer,
-                            stage,
-                            amount,
-                            share,
-                            created_at,
-                            costaker,
-                            principal,
-                            rewards,
-                            filled_at,
-                            cancelled_at,
-                            wait_end,
-                            unlock_at,
-                        ]
-                    );
+                    let (program, model) = (OfferView::of_program(&w.decode(&address)), OfferView::of_model(mo, md.owner));
+                    compare!(out, label, program, model, [
+                        seq, payer, stage, amount, share, created_at, costaker, principal, rewards, filled_at, cancelled_at, wait_end, unlock_at,
+                    ]);
                 }
                 (None, None) => {}
-                (program, model) => out.push(format!(
-                    "{label}: program has it: {}, model: {model:?}",
-                    program.is_some()
-                )),
+                (program, model) => out.push(format!("{label}: program has it: {}, model: {model:?}", program.is_some())),
             }
         }
         for &seq in ticket_seqs {
             let address = pda::ticket(key, seq).0;
-            let program = w
-                .svm
-                .get_account(&address)
-                .filter(|a| a.lamports > 0)
-                .map(|_| {
-                    let t: Ticket = w.decode(&address);
-                    (t.seq, t.owner, t.payer, t.amount, t.created_at, t.unlock_at)
-                });
-            let model = md.ticket.as_ref().filter(|t| t.seq == seq).map(|t| {
-                (
-                    t.seq,
-                    md.owner,
-                    md.owner,
-                    t.amount,
-                    t.created_at,
-                    t.unlock_at,
-                )
+            let program = w.svm.get_account(&address).filter(|a| a.lamports > 0).map(|_| {
+                let t: Ticket = w.decode(&address);
+                (t.seq, t.owner, t.payer, t.amount, t.created_at, t.unlock_at)
             });
+            let model = md.ticket.as_ref().filter(|t| t.seq == seq).map(|t| (t.seq, md.owner, md.owner, t.amount, t.created_at, t.unlock_at));
             if program != model {
-                out.push(format!(
-                    "ticket {seq} of {key}: program {program:?}, model {model:?}"
-                ));
+                out.push(format!("ticket {seq} of {key}: program {program:?}, model {model:?}"));
             }
         }
     }
     for wallet in m.token_of.keys() {
         let address = pda::costaker(wallet).0;
-        let program = w
-            .svm
-            .get_account(&address)
-            .filter(|a| a.lamports > 0)
-            .map(|_| w.decode::<CostakerProfile>(&address).active_positions);
+        let program = w.svm.get_account(&address).filter(|a| a.lamports > 0).map(|_| w.decode::<CostakerProfile>(&address).active_positions);
         let model = m.profiles.get(wallet).copied();
         if program != model {
-            out.push(format!(
-                "profile of {wallet}: program {program:?}, model {model:?}"
-            ));
+            out.push(format!("profile of {wallet}: program {program:?}, model {model:?}"));
         }
     }
     out
@@ -1310,18 +863,12 @@ fn run(binary: Binary, seed: u64, ops: usize) -> BTreeMap<String, usize> {
         if let Op::MintTo { amount, .. } = op {
             total += amount;
         }
-        assert_eq!(
-            run.w.total_tokens(),
-            total,
-            "step {step}: tokens were created or destroyed"
-        );
+        assert_eq!(run.w.total_tokens(), total, "step {step}: tokens were created or destroyed");
         let outcome = match actual {
             Ok(()) => "ok".to_string(),
             Err(name) => name,
         };
-        *outcomes
-            .entry(format!("{} {outcome}", op.name()))
-            .or_default() += 1;
+        *outcomes.entry(format!("{} {outcome}", op.name())).or_default() += 1;
         progress.tick(step + 1);
     }
     outcomes
@@ -1340,12 +887,7 @@ impl Progress {
     fn new(binary: Binary) -> Self {
         let secs = env_number("PROPERTY_PROGRESS", 0);
         let now = Instant::now();
-        Self {
-            binary,
-            every: (secs > 0).then(|| std::time::Duration::from_secs(secs)),
-            started: now,
-            last: now,
-        }
+        Self { binary, every: (secs > 0).then(|| std::time::Duration::from_secs(secs)), started: now, last: now }
     }
 
     fn tick(&mut self, done: usize) {
@@ -1353,11 +895,7 @@ impl Progress {
         if self.last.elapsed() >= every {
             self.last = Instant::now();
             let secs = self.started.elapsed().as_secs_f64();
-            eprintln!(
-                "progress {}: {done} operations in {secs:.0} s, {:.0} operations/s",
-                self.binary.label(),
-                done as f64 / secs
-            );
+            eprintln!("progress {}: {done} operations in {secs:.0} s, {:.0} operations/s", self.binary.label(), done as f64 / secs);
         }
     }
 }
@@ -1376,14 +914,10 @@ fn random_operations_agree_with_the_model() {
     for binary in binaries {
         let started = Instant::now();
         let outcomes = run(binary, seed, ops);
-        let refusals: BTreeMap<&str, usize> = outcomes
-            .iter()
-            .filter(|(k, _)| !k.ends_with(" ok"))
-            .fold(BTreeMap::new(), |mut acc, (k, v)| {
-                *acc.entry(k.split_once(' ').map_or(k.as_str(), |(_, name)| name))
-                    .or_default() += v;
-                acc
-            });
+        let refusals: BTreeMap<&str, usize> = outcomes.iter().filter(|(k, _)| !k.ends_with(" ok")).fold(BTreeMap::new(), |mut acc, (k, v)| {
+            *acc.entry(k.split_once(' ').map_or(k.as_str(), |(_, name)| name)).or_default() += v;
+            acc
+        });
         let refused: usize = refusals.values().sum();
         let elapsed = started.elapsed();
         let rate = ops as f64 / elapsed.as_secs_f64();
@@ -1394,16 +928,7 @@ fn random_operations_agree_with_the_model() {
         for (outcome, count) in &outcomes {
             println!("  {count:5} {outcome}");
         }
-        let succeeded: usize = outcomes
-            .iter()
-            .filter(|(k, _)| {
-                k.ends_with(" ok") && !k.starts_with("advance") && !k.starts_with("mint_to")
-            })
-            .map(|(_, v)| v)
-            .sum();
-        assert!(
-            succeeded > ops / 5,
-            "too few successful operations: {outcomes:?}"
-        );
+        let succeeded: usize = outcomes.iter().filter(|(k, _)| k.ends_with(" ok") && !k.starts_with("advance") && !k.starts_with("mint_to")).map(|(_, v)| v).sum();
+        assert!(succeeded > ops / 5, "too few successful operations: {outcomes:?}");
     }
 }

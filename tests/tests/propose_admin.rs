@@ -9,10 +9,7 @@ fn the_admin_proposes_a_successor_without_handing_over_yet() {
     for_each_world(|w| {
         let (admin, next) = (w.roles.admin.insecure_clone(), w.funded_keypair());
         w.ok(|w| w.send_by(ix::propose_admin(admin.pubkey(), next.pubkey()), &admin));
-        assert_eq!(
-            (w.config().admin, w.config().pending_admin),
-            (admin.pubkey(), next.pubkey())
-        );
+        assert_eq!((w.config().admin, w.config().pending_admin), (admin.pubkey(), next.pubkey()));
         // a second proposal replaces the first
         let other = w.funded_keypair();
         w.ok(|w| w.send_by(ix::propose_admin(admin.pubkey(), other.pubkey()), &admin));
@@ -26,11 +23,6 @@ fn the_admin_proposes_a_successor_without_handing_over_yet() {
 fn only_the_admin_proposes() {
     for_each_world(|w| {
         let (intruder, next) = (w.funded_keypair(), w.funded_keypair());
-        w.refused("NotAdmin", |w| {
-            w.send_by(
-                ix::propose_admin(intruder.pubkey(), next.pubkey()),
-                &intruder,
-            )
-        });
+        w.refused("NotAdmin", |w| w.send_by(ix::propose_admin(intruder.pubkey(), next.pubkey()), &intruder));
     });
 }

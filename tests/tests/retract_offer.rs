@@ -11,19 +11,13 @@ fn the_owner_retracts_an_open_offer_and_gets_the_rent_back() {
         let lamports = w.account(&w.owner.pubkey()).lamports;
         let rent = w.account(&pda::offer(&device, seq).0).lamports;
         w.ok(|w| w.retract(device, seq));
-        assert_eq!(
-            w.account(&w.owner.pubkey()).lamports,
-            lamports + rent,
-            "rent back to the payer"
-        );
+        assert_eq!(w.account(&w.owner.pubkey()).lamports, lamports + rent, "rent back to the payer");
         assert!(w.svm.get_account(&pda::offer(&device, seq).0).is_none());
         let d = w.device(&device);
         assert_eq!((d.open_offer, d.live_offers), (None, 0));
         // a retracted offer cannot be filled on its stale terms (R11)
         let c = w.costaker(0);
-        w.refused("AccountNotInitialized", |w| {
-            w.fill_terms(&c, device, seq, HALF, SHARE)
-        });
+        w.refused("AccountNotInitialized", |w| w.fill_terms(&c, device, seq, HALF, SHARE));
     });
 }
 
@@ -43,11 +37,6 @@ fn retract_offer_refusals() {
         });
         // the rent goes only to the offer's payer
         let owner = w.owner.clone();
-        w.refused("ConstraintHasOne", |w| {
-            w.send_by(
-                ix::retract_offer(owner.pubkey(), other, seq, intruder.pubkey()),
-                &owner.key,
-            )
-        });
+        w.refused("ConstraintHasOne", |w| w.send_by(ix::retract_offer(owner.pubkey(), other, seq, intruder.pubkey()), &owner.key));
     });
 }

@@ -24,9 +24,7 @@ fn set_hired_refusals() {
     for_each_world(|w| {
         let device = w.staked_device();
         let intruder = w.funded_keypair();
-        w.refused("NotOracle", |w| {
-            w.send_by(ix::set_hired(intruder.pubkey(), device, true), &intruder)
-        });
+        w.refused("NotOracle", |w| w.send_by(ix::set_hired(intruder.pubkey(), device, true), &intruder));
         w.ok(|w| w.terminate(device));
         w.refused("DeviceTerminated", |w| w.set_hired(device, true));
         // marking a terminated device idle is harmless

@@ -39,12 +39,8 @@ fn pause_stops_only_stake_offers_fills_and_registration() {
 fn only_the_admin_pauses() {
     for_each_world(|w| {
         let intruder = w.funded_keypair();
-        w.refused("NotAdmin", |w| {
-            w.send_by(ix::set_paused(intruder.pubkey(), true), &intruder)
-        });
+        w.refused("NotAdmin", |w| w.send_by(ix::set_paused(intruder.pubkey(), true), &intruder));
         let oracle = w.roles.oracle.insecure_clone();
-        w.refused("NotAdmin", |w| {
-            w.send_by(ix::set_paused(oracle.pubkey(), true), &oracle)
-        });
+        w.refused("NotAdmin", |w| w.send_by(ix::set_paused(oracle.pubkey(), true), &oracle));
     });
 }

@@ -13,22 +13,14 @@ fn a_slash_is_capped_per_thirty_days_and_goes_to_the_treasury() {
         let device = w.staked_device();
         let start = w.now();
         w.ok(|w| w.slash(device, 10_000 * IO));
-        assert_eq!(
-            w.device(&device).owner_stake,
-            MIN - HALF,
-            "at most 50% of 16,000"
-        );
+        assert_eq!(w.device(&device).owner_stake, MIN - HALF, "at most 50% of 16,000");
         assert_eq!(w.token_balance(&w.treasury_token), HALF);
         assert_eq!(w.token_balance(&pda::stake_vault(&device).0), MIN - HALF);
         w.warp_to(start + 30 * DAY - 1);
         w.refused("NothingToSlash", |w| w.slash(device, 1));
         w.warp_to(start + 30 * DAY);
         w.ok(|w| w.slash(device, 10_000 * IO));
-        assert_eq!(
-            w.device(&device).owner_stake,
-            HALF / 2,
-            "a new window on the 8,000 left"
-        );
+        assert_eq!(w.device(&device).owner_stake, HALF / 2, "a new window on the 8,000 left");
     });
 }
 
@@ -54,24 +46,12 @@ fn a_position_slashed_to_zero_earns_nothing() {
     for_each_world_slashing_all(|w| {
         let (device, seq) = w.costaked_device();
         w.ok(|w| w.slash(device, MIN + HALF));
-        assert_eq!(
-            (
-                w.device(&device).owner_stake,
-                w.offer(&device, seq).principal
-            ),
-            (0, 0)
-        );
+        assert_eq!((w.device(&device).owner_stake, w.offer(&device, seq).principal), (0, 0));
         w.ok(|w| w.stake(device, MIN));
         let start = w.now();
         w.advance(60);
         w.ok(|w| w.reward(1, start - 1, w.now(), &[(device, 1_000)]));
-        assert_eq!(
-            (
-                w.offer(&device, seq).rewards,
-                w.device(&device).owner_rewards
-            ),
-            (0, 1_000)
-        );
+        assert_eq!((w.offer(&device, seq).rewards, w.device(&device).owner_rewards), (0, 1_000));
     });
 }
 
@@ -85,15 +65,7 @@ fn slash_refusals() {
         w.refused("NotSlashAuthority", |w| w.slash_by(&intruder, device, IO));
         w.refused("NotTreasuryAccount", |w| {
             let authority = w.roles.slash_authority.insecure_clone();
-            let ix = ix::slash(
-                authority.pubkey(),
-                device,
-                w.owner.token,
-                None,
-                &[],
-                IO,
-                &w.mint,
-            );
+            let ix = ix::slash(authority.pubkey(), device, w.owner.token, None, &[], IO, &w.mint);
             w.send_by(ix, &authority)
         });
         let empty = w.register(GPUS, MULTIPLIER);
@@ -111,38 +83,11 @@ fn an_open_offer_is_not_a_position_to_slash() {
         let open = w.offer_ok(device, HALF, SHARE);
         let authority = w.roles.slash_authority.insecure_clone();
         w.refused("PositionAccountsMismatch", |w| {
-            let ix = ix::slash(
-                authority.pubkey(),
-                device,
-                w.treasury_token,
-                None,
-                &[open, seq],
-                MIN + HALF,
-                &w.mint,
-            );
+            let ix = ix::slash(authority.pubkey(), device, w.treasury_token, None, &[open, seq], MIN + HALF, &w.mint);
             w.send_by(ix, &authority)
         });
-        w.ok(|w| {
-            w.send_by(
-                ix::slash(
-                    authority.pubkey(),
-                    device,
-                    w.treasury_token,
-                    None,
-                    &[seq],
-                    MIN + HALF,
-                    &w.mint,
-                ),
-                &authority,
-            )
-        });
-        assert_eq!(
-            (
-                w.device(&device).owner_stake,
-                w.offer(&device, seq).principal
-            ),
-            (0, 0)
-        );
+        w.ok(|w| w.send_by(ix::slash(authority.pubkey(), device, w.treasury_token, None, &[seq], MIN + HALF, &w.mint), &authority));
+        assert_eq!((w.device(&device).owner_stake, w.offer(&device, seq).principal), (0, 0));
     });
 }
 
@@ -158,24 +103,9 @@ fn a_slash_cannot_skip_the_owners_ticket() {
         let authority = w.roles.slash_authority.insecure_clone();
         let (treasury, mint) = (w.treasury_token, w.mint);
         w.refused("TicketRequired", |w| {
-            w.send_by(
-                ix::slash(
-                    authority.pubkey(),
-                    device,
-                    treasury,
-                    None,
-                    &[seq],
-                    IO,
-                    &mint,
-                ),
-                &authority,
-            )
+            w.send_by(ix::slash(authority.pubkey(), device, treasury, None, &[seq], IO, &mint), &authority)
         });
-        assert_eq!(
-            w.offer(&device, seq).principal,
-            HALF,
-            "the position was slashed before the owner's ticket"
-        );
+        assert_eq!(w.offer(&device, seq).principal, HALF, "the position was slashed before the owner's ticket");
     });
 }
 
@@ -197,10 +127,7 @@ fn slashing_stays_within_the_cap_over_any_thirty_days() {
         let _ = w.slash(device, MIN);
         let slashed_within_a_second = principal_then - w.device(&device).owner_stake;
         let cap = principal_then / 2;
-        assert!(
-            slashed_within_a_second <= cap,
-            "{slashed_within_a_second} slashed within one second, above the 30-day cap of {cap}"
-        );
+        assert!(slashed_within_a_second <= cap, "{slashed_within_a_second} slashed within one second, above the 30-day cap of {cap}");
     });
 }
 
@@ -209,12 +136,7 @@ fn slashing_stays_within_the_cap_over_any_thirty_days() {
 fn the_cap_follows_the_parameter() {
     for_each_world(|w| {
         let device = w.staked_device();
-        w.ok(|w| {
-            w.update_params(Params {
-                max_slash_bps_per_30d: 1_000,
-                ..Params::defaults(6).unwrap()
-            })
-        });
+        w.ok(|w| w.update_params(Params { max_slash_bps_per_30d: 1_000, ..Params::defaults(6).unwrap() }));
         w.ok(|w| w.slash(device, MIN));
         assert_eq!(w.token_balance(&w.treasury_token), MIN / 10);
     });

@@ -14,10 +14,7 @@ fn the_owner_stakes_and_the_device_becomes_eligible_at_the_minimum() {
         assert!(!w.eligible(&device), "one base unit short");
         w.ok(|w| w.stake(device, 1));
         assert!(w.eligible(&device));
-        assert_eq!(
-            (w.device(&device).owner_stake, w.token_balance(&vault)),
-            (MIN, MIN)
-        );
+        assert_eq!((w.device(&device).owner_stake, w.token_balance(&vault)), (MIN, MIN));
         assert_eq!(w.token_balance(&owner), before - MIN);
         // staking while terminated is allowed (R6 names only unstaking)
         w.ok(|w| w.terminate(device));
@@ -39,16 +36,10 @@ fn stake_refusals() {
         // tokens of another mint, from the owner's account of that mint
         let owner = w.owner.clone();
         w.refused("WrongMint", |w| {
-            let other = Mint {
-                mint: w.create_mint(SPL_TOKEN, 6, &[]),
-                token_program: SPL_TOKEN,
-            };
+            let other = Mint { mint: w.create_mint(SPL_TOKEN, 6, &[]), token_program: SPL_TOKEN };
             let token = w.create_ata(&owner.pubkey(), &other.mint);
             w.mint_to(&other.mint, &token, IO);
-            w.send_by(
-                ix::stake(owner.pubkey(), device, token, IO, &other),
-                &owner.key,
-            )
+            w.send_by(ix::stake(owner.pubkey(), device, token, IO, &other), &owner.key)
         });
         w.ok(|w| w.set_paused(true));
         w.refused("Paused", |w| w.stake(device, IO));

@@ -9,8 +9,7 @@ use solana_signer::Signer;
 fn only_the_surplus_is_swept_only_to_the_treasury() {
     for_each_world(|w| {
         let (device, _) = w.costaked_device();
-        let (stake_vault, overflow_vault) =
-            (pda::stake_vault(&device).0, pda::overflow_vault(&device).0);
+        let (stake_vault, overflow_vault) = (pda::stake_vault(&device).0, pda::overflow_vault(&device).0);
         let filled = w.now();
         w.advance(60);
         w.ok(|w| w.reward(1, filled, w.now(), &[(device, 1_000)]));
@@ -20,26 +19,10 @@ fn only_the_surplus_is_swept_only_to_the_treasury() {
         // donations never block anything
         w.ok(|w| w.stake(device, 1));
         let admin = w.roles.admin.insecure_clone();
-        w.ok(|w| {
-            w.send_by(
-                ix::sweep_surplus(admin.pubkey(), device, w.treasury_token, &w.mint),
-                &admin,
-            )
-        });
+        w.ok(|w| w.send_by(ix::sweep_surplus(admin.pubkey(), device, w.treasury_token, &w.mint), &admin));
         assert_eq!(w.token_balance(&w.treasury_token), 12);
-        assert_eq!(
-            (
-                w.token_balance(&stake_vault),
-                w.token_balance(&overflow_vault)
-            ),
-            (MIN + HALF + 1, 1_000)
-        );
-        w.refused("NoSurplus", |w| {
-            w.send_by(
-                ix::sweep_surplus(admin.pubkey(), device, w.treasury_token, &w.mint),
-                &admin,
-            )
-        });
+        assert_eq!((w.token_balance(&stake_vault), w.token_balance(&overflow_vault)), (MIN + HALF + 1, 1_000));
+        w.refused("NoSurplus", |w| w.send_by(ix::sweep_surplus(admin.pubkey(), device, w.treasury_token, &w.mint), &admin));
     });
 }
 
@@ -49,26 +32,11 @@ fn sweep_surplus_refusals() {
     for_each_world(|w| {
         let device = w.staked_device();
         let admin = w.roles.admin.insecure_clone();
-        w.refused("NoSurplus", |w| {
-            w.send_by(
-                ix::sweep_surplus(admin.pubkey(), device, w.treasury_token, &w.mint),
-                &admin,
-            )
-        });
+        w.refused("NoSurplus", |w| w.send_by(ix::sweep_surplus(admin.pubkey(), device, w.treasury_token, &w.mint), &admin));
         let mint = w.mint.mint;
         w.mint_to(&mint, &pda::stake_vault(&device).0, 5);
-        w.refused("NotTreasuryAccount", |w| {
-            w.send_by(
-                ix::sweep_surplus(admin.pubkey(), device, w.owner.token, &w.mint),
-                &admin,
-            )
-        });
+        w.refused("NotTreasuryAccount", |w| w.send_by(ix::sweep_surplus(admin.pubkey(), device, w.owner.token, &w.mint), &admin));
         let intruder = w.funded_keypair();
-        w.refused("NotAdmin", |w| {
-            w.send_by(
-                ix::sweep_surplus(intruder.pubkey(), device, w.treasury_token, &w.mint),
-                &intruder,
-            )
-        });
+        w.refused("NotAdmin", |w| w.send_by(ix::sweep_surplus(intruder.pubkey(), device, w.treasury_token, &w.mint), &intruder));
     });
 }

@@ -13,20 +13,9 @@ fn unstake_moves_the_owner_stake_into_a_ticket() {
         let ok = w.ok(|w| w.unstake(device));
         assert!(ok.compute_units > 0);
         let t = w.ticket(&device).expect("a ticket");
-        assert_eq!(
-            (t.seq, t.owner, t.amount, t.created_at, t.unlock_at),
-            (0, w.owner.pubkey(), MIN, now, now + 14 * DAY)
-        );
+        assert_eq!((t.seq, t.owner, t.amount, t.created_at, t.unlock_at), (0, w.owner.pubkey(), MIN, now, now + 14 * DAY));
         let d = w.device(&device);
-        assert_eq!(
-            (
-                d.owner_stake,
-                d.ticket_principal,
-                d.unstaking,
-                d.next_ticket_seq
-            ),
-            (0, MIN, true, 1)
-        );
+        assert_eq!((d.owner_stake, d.ticket_principal, d.unstaking, d.next_ticket_seq), (0, MIN, true, 1));
         assert!(!w.eligible(&device));
     });
 }
@@ -47,16 +36,10 @@ fn unstake_takes_the_filled_and_exiting_positions_along() {
         for seq in [first, second] {
             let o = w.offer(&device, seq);
             assert_eq!(o.state, OfferState::Cooling);
-            assert!(
-                o.unlock_at <= now + 14 * DAY,
-                "never later than the owner's ticket"
-            );
+            assert!(o.unlock_at <= now + 14 * DAY, "never later than the owner's ticket");
         }
         let d = w.device(&device);
-        assert_eq!(
-            (d.filled, d.exiting.iter().all(|e| e.wait_end == 0)),
-            (None, true)
-        );
+        assert_eq!((d.filled, d.exiting.iter().all(|e| e.wait_end == 0)), (None, true));
     });
 }
 
@@ -81,12 +64,7 @@ fn unstake_refusals() {
         w.ok(|w| w.fill(&c, device, seq));
         // the filled position must be listed
         let owner = w.owner.clone();
-        w.refused("PositionAccountsMismatch", |w| {
-            w.send_by(
-                ix::unstake(owner.pubkey(), device, 0, None, &[]),
-                &owner.key,
-            )
-        });
+        w.refused("PositionAccountsMismatch", |w| w.send_by(ix::unstake(owner.pubkey(), device, 0, None, &[]), &owner.key));
         // never paused (R17)
         w.ok(|w| w.set_paused(true));
         w.ok(|w| w.unstake(device));

@@ -14,15 +14,9 @@ fn a_higher_minimum_gives_a_device_that_met_the_old_one_a_grace_window() {
         w.ok(|w| w.update_hardware(device, 16, 100_000));
         let d = w.device(&device);
         assert_eq!((d.gpu_count, d.multiplier_bps), (16, 100_000));
-        assert_eq!(
-            (d.min_required, d.grace_min, d.grace_end),
-            (2 * MIN, MIN, changed + 7 * DAY)
-        );
+        assert_eq!((d.min_required, d.grace_min, d.grace_end), (2 * MIN, MIN, changed + 7 * DAY));
         w.warp_to(changed + 7 * DAY - 1);
-        assert!(
-            w.eligible(&device),
-            "judged against the previous minimum during the grace"
-        );
+        assert!(w.eligible(&device), "judged against the previous minimum during the grace");
         // a later change never extends the running grace
         w.ok(|w| w.update_hardware(device, 24, 100_000));
         assert_eq!(w.device(&device).grace_end, changed + 7 * DAY);
@@ -54,20 +48,10 @@ fn update_hardware_refusals() {
     for_each_world(|w| {
         let device = w.staked_device();
         let intruder = w.funded_keypair();
-        w.refused("NotOracle", |w| {
-            w.send_by(
-                ix::update_hardware(intruder.pubkey(), device, 16, 100_000),
-                &intruder,
-            )
-        });
+        w.refused("NotOracle", |w| w.send_by(ix::update_hardware(intruder.pubkey(), device, 16, 100_000), &intruder));
         w.refused("InvalidHardware", |w| w.update_hardware(device, 0, 100_000));
         w.refused("InvalidHardware", |w| w.update_hardware(device, 1, 0));
-        w.ok(|w| {
-            w.update_params(Params {
-                base_stake_per_gpu: u64::MAX / 2,
-                ..Params::defaults(6).unwrap()
-            })
-        });
+        w.ok(|w| w.update_params(Params { base_stake_per_gpu: u64::MAX / 2, ..Params::defaults(6).unwrap() }));
         w.refused("MathOverflow", |w| w.update_hardware(device, 8, 10_000));
     });
 }

@@ -7,12 +7,7 @@ use solana_signer::Signer;
 
 /// Short windows and a doubled base, within bounds.
 fn short_windows() -> Params {
-    Params {
-        cover_window_secs: 1,
-        cooldown_secs: 1,
-        base_stake_per_gpu: 400 * IO,
-        ..Params::defaults(6).unwrap()
-    }
+    Params { cover_window_secs: 1, cooldown_secs: 1, base_stake_per_gpu: 400 * IO, ..Params::defaults(6).unwrap() }
 }
 
 /// Rules: R33.
@@ -27,16 +22,8 @@ fn parameters_change_within_bounds_and_never_move_recorded_deadlines() {
         w.ok(|w| w.update_params(params));
         assert_eq!(w.config().params, params);
         let now = w.offer(&device, seq);
-        assert_eq!(
-            (now.wait_end, now.unlock_at),
-            (recorded.wait_end, recorded.unlock_at),
-            "R33"
-        );
-        assert_eq!(
-            w.device(&device).min_required,
-            MIN,
-            "the minimum follows the base only through refresh_min (R2)"
-        );
+        assert_eq!((now.wait_end, now.unlock_at), (recorded.wait_end, recorded.unlock_at), "R33");
+        assert_eq!(w.device(&device).min_required, MIN, "the minimum follows the base only through refresh_min (R2)");
         // a new exit uses the new windows
         let next = w.offer_ok(device, HALF, SHARE);
         let c1 = w.costaker(1);
@@ -52,26 +39,11 @@ fn parameters_change_within_bounds_and_never_move_recorded_deadlines() {
 fn update_params_refusals() {
     for_each_world(|w| {
         let admin = w.roles.admin.insecure_clone();
-        let bad = Params {
-            cooldown_secs: 0,
-            ..short_windows()
-        };
-        w.refused("ParamOutOfBounds", |w| {
-            w.send_by(ix::update_params(admin.pubkey(), bad), &admin)
-        });
-        let bad = Params {
-            max_costake_bps: 5_001,
-            ..short_windows()
-        };
-        w.refused("ParamOutOfBounds", |w| {
-            w.send_by(ix::update_params(admin.pubkey(), bad), &admin)
-        });
+        let bad = Params { cooldown_secs: 0, ..short_windows() };
+        w.refused("ParamOutOfBounds", |w| w.send_by(ix::update_params(admin.pubkey(), bad), &admin));
+        let bad = Params { max_costake_bps: 5_001, ..short_windows() };
+        w.refused("ParamOutOfBounds", |w| w.send_by(ix::update_params(admin.pubkey(), bad), &admin));
         let intruder = w.funded_keypair();
-        w.refused("NotAdmin", |w| {
-            w.send_by(
-                ix::update_params(intruder.pubkey(), short_windows()),
-                &intruder,
-            )
-        });
+        w.refused("NotAdmin", |w| w.send_by(ix::update_params(intruder.pubkey(), short_windows()), &intruder));
     });
 }

@@ -12,26 +12,14 @@ fn rewards_come_first_then_principal() {
         let start = w.now();
         w.advance(60);
         w.ok(|w| w.reward(1, start, w.now(), &[(device, 50 * IO)]));
-        let (owner, stake_vault, overflow_vault) = (
-            w.owner.token,
-            w.device(&device).stake_vault,
-            w.device(&device).overflow_vault,
-        );
+        let (owner, stake_vault, overflow_vault) = (w.owner.token, w.device(&device).stake_vault, w.device(&device).overflow_vault);
         let before = w.token_balance(&owner);
         w.ok(|w| w.withdraw_overflow(device, 70 * IO));
         let d = w.device(&device);
         assert_eq!((d.owner_rewards, d.owner_stake), (0, MIN + 80 * IO));
-        assert_eq!(
-            (
-                w.token_balance(&overflow_vault),
-                w.token_balance(&stake_vault)
-            ),
-            (0, MIN + 80 * IO)
-        );
+        assert_eq!((w.token_balance(&overflow_vault), w.token_balance(&stake_vault)), (0, MIN + 80 * IO));
         assert_eq!(w.token_balance(&owner), before + 70 * IO);
-        w.refused("ExceedsOverflow", |w| {
-            w.withdraw_overflow(device, 80 * IO + 1)
-        });
+        w.refused("ExceedsOverflow", |w| w.withdraw_overflow(device, 80 * IO + 1));
         w.ok(|w| w.withdraw_overflow(device, 80 * IO));
         assert!(w.eligible(&device));
     });
@@ -45,9 +33,7 @@ fn the_co_stake_cap_limits_the_principal_overflow() {
         w.ok(|w| w.stake(device, 2_000 * IO));
         // 18,000 + 8,000: the minimum allows 10,000 out, the 50% cap only 10,000 (16,000 needed)
         assert_eq!(w.status(device).owner_principal_overflow, 10_000 * IO);
-        w.refused("ExceedsOverflow", |w| {
-            w.withdraw_overflow(device, 10_000 * IO + 1)
-        });
+        w.refused("ExceedsOverflow", |w| w.withdraw_overflow(device, 10_000 * IO + 1));
         w.ok(|w| w.withdraw_overflow(device, 10_000 * IO));
         assert_eq!(w.device(&device).owner_stake, HALF);
     });

@@ -27,22 +27,11 @@ fn a_position_withdrawal_pays_principal_and_rewards_and_creates_the_ata() {
         let lamports = w.account(&w.owner.pubkey()).lamports;
         let rent = w.account(&pda::offer(&device, seq).0).lamports;
         w.ok(|w| w.withdraw_position(device, seq));
-        assert_eq!(
-            w.token_balance(&ata),
-            HALF + 740,
-            "principal and unclaimed rewards (R22)"
-        );
+        assert_eq!(w.token_balance(&ata), HALF + 740, "principal and unclaimed rewards (R22)");
         assert!(w.svm.get_account(&pda::offer(&device, seq).0).is_none());
-        assert_eq!(
-            w.account(&w.owner.pubkey()).lamports,
-            lamports + rent,
-            "the offer's rent back to the owner who paid it"
-        );
+        assert_eq!(w.account(&w.owner.pubkey()).lamports, lamports + rent, "the offer's rent back to the owner who paid it");
         let d = w.device(&device);
-        assert_eq!(
-            (d.positions_principal, d.positions_rewards, d.live_offers),
-            (0, 0, 0)
-        );
+        assert_eq!((d.positions_principal, d.positions_rewards, d.live_offers), (0, 0, 0));
     });
 }
 
@@ -64,14 +53,7 @@ fn withdraw_position_refusals() {
         w.ok(|w| w.withdraw_position(device, seq));
         let anyone = w.anyone.insecure_clone();
         w.refused("AccountNotInitialized", |w| {
-            let ix = ix::withdraw_position(
-                anyone.pubkey(),
-                device,
-                seq,
-                c.pubkey(),
-                w.owner.pubkey(),
-                &w.mint,
-            );
+            let ix = ix::withdraw_position(anyone.pubkey(), device, seq, c.pubkey(), w.owner.pubkey(), &w.mint);
             w.send_by(ix, &anyone)
         });
     });

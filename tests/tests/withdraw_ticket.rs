@@ -11,18 +11,11 @@ fn anyone_withdraws_a_ripe_ticket_to_the_owner() {
         let start = w.now();
         w.ok(|w| w.unstake(device));
         w.warp_to(start + 14 * DAY);
-        let (tokens, lamports) = (
-            w.token_balance(&w.owner.token),
-            w.account(&w.owner.pubkey()).lamports,
-        );
+        let (tokens, lamports) = (w.token_balance(&w.owner.token), w.account(&w.owner.pubkey()).lamports);
         let rent = w.account(&pda::ticket(&device, 0).0).lamports;
         w.ok(|w| w.withdraw_ticket(device, 0));
         assert_eq!(w.token_balance(&w.owner.token), tokens + MIN);
-        assert_eq!(
-            w.account(&w.owner.pubkey()).lamports,
-            lamports + rent,
-            "rent back to the payer"
-        );
+        assert_eq!(w.account(&w.owner.pubkey()).lamports, lamports + rent, "rent back to the payer");
         assert!(w.svm.get_account(&pda::ticket(&device, 0).0).is_none());
         let d = w.device(&device);
         assert_eq!((d.unstaking, d.ticket_principal), (false, 0));

@@ -24,9 +24,7 @@
 //! validator's `LOCALNET_RPC_PORT`, `LOCALNET_FAUCET_PORT`, `LOCALNET_GOSSIP_PORT`.
 use anchor_lang::prelude::Pubkey;
 use device_staking_client::device_staking::instructions::initialize::InitializeArgs;
-use device_staking_client::device_staking::state::{
-    min_required, Config, Device, Offer, OfferState, Params, Ticket,
-};
+use device_staking_client::device_staking::state::{min_required, Config, Device, Offer, OfferState, Params, Ticket};
 use device_staking_client::ix::{self, RewardTarget};
 use device_staking_client::pda;
 use device_staking_localnet::concurrent::{send_all, Expect, Landed, Outcome, Planned, Sending};
@@ -78,22 +76,10 @@ impl Options {
     /// From `LOAD_DEVICES` and `LOAD_THREADS`.
     fn from_env() -> Self {
         let number = |name: &str, default: usize| {
-            std::env::var(name)
-                .ok()
-                .map(|v| {
-                    v.parse::<usize>()
-                        .unwrap_or_else(|_| panic!("{name} must be a number, not {v:?}"))
-                })
-                .unwrap_or(default)
+            std::env::var(name).ok().map(|v| v.parse::<usize>().unwrap_or_else(|_| panic!("{name} must be a number, not {v:?}"))).unwrap_or(default)
         };
-        let options = Self {
-            devices: number("LOAD_DEVICES", 240),
-            threads: number("LOAD_THREADS", 8),
-        };
-        assert!(
-            options.devices >= CONTEST_EVERY.max(REFUSAL_EVERY) * 2,
-            "LOAD_DEVICES must be at least 20"
-        );
+        let options = Self { devices: number("LOAD_DEVICES", 240), threads: number("LOAD_THREADS", 8) };
+        assert!(options.devices >= CONTEST_EVERY.max(REFUSAL_EVERY) * 2, "LOAD_DEVICES must be at least 20");
         options
     }
 }
@@ -127,12 +113,7 @@ impl Cast {
 
     /// Every wallet that holds tokens, in a fixed order.
     fn token_holders(&self) -> Vec<&Keypair> {
-        self.owners
-            .iter()
-            .chain(&self.costakers)
-            .chain(&self.rivals)
-            .chain([&self.rewards])
-            .collect()
+        self.owners.iter().chain(&self.costakers).chain(&self.rivals).chain([&self.rewards]).collect()
     }
 }
 
@@ -159,19 +140,14 @@ impl DevicePlan {
         let name = format!("load-{index:05}");
         id[..name.len()].copy_from_slice(name.as_bytes());
         let gpu_count = 1 + (index % 8) as u16;
-        let multiplier_bps = if index.is_multiple_of(3) {
-            20_000
-        } else {
-            10_000
-        };
+        let multiplier_bps = if index.is_multiple_of(3) { 20_000 } else { 10_000 };
         Self {
             id,
             key: pda::device(&id).0,
             owner: index / DEVICES_PER_OWNER,
             gpu_count,
             multiplier_bps,
-            min_required: min_required(gpu_count, multiplier_bps, base_stake_per_gpu)
-                .expect("minimum"),
+            min_required: min_required(gpu_count, multiplier_bps, base_stake_per_gpu).expect("minimum"),
         }
     }
 
@@ -232,16 +208,8 @@ impl Chain {
     fn set_up(v: Validator, options: &Options) -> Self {
         let cast = Cast::new(options.devices);
         let mint_key = v.create_mint(6);
-        let mint = ix::Mint {
-            mint: mint_key,
-            token_program: anchor_spl::token::ID,
-        };
-        let params = Params {
-            cover_window_secs: COVER_WINDOW_SECS,
-            cooldown_secs: COOLDOWN_SECS,
-            role_change_delay_secs: 0,
-            ..Params::defaults(6).expect("defaults")
-        };
+        let mint = ix::Mint { mint: mint_key, token_program: anchor_spl::token::ID };
+        let params = Params { cover_window_secs: COVER_WINDOW_SECS, cooldown_secs: COOLDOWN_SECS, role_change_delay_secs: 0, ..Params::defaults(6).expect("defaults") };
         let authority = v.authority.pubkey();
         let args = InitializeArgs {
             admin: authority,
@@ -251,56 +219,22 @@ impl Chain {
             treasury: authority,
             params: Some(params),
         };
-        v.send(
-            &[ix::initialize(
-                authority,
-                mint.mint,
-                mint.token_program,
-                args,
-            )],
-            &[],
-        );
-        let devices: Vec<DevicePlan> = (0..options.devices)
-            .map(|i| DevicePlan::new(i, params.base_stake_per_gpu))
-            .collect();
+        v.send(&[ix::initialize(authority, mint.mint, mint.token_program, args)], &[]);
+        let devices: Vec<DevicePlan> = (0..options.devices).map(|i| DevicePlan::new(i, params.base_stake_per_gpu)).collect();
 
         let mut funded: HashMap<Pubkey, u64> = HashMap::new();
         for (i, d) in devices.iter().enumerate() {
-            *funded.entry(cast.owners[d.owner].pubkey()).or_default() +=
-                d.min_required + OWNER_EXTRA_STAKE;
-            *funded
-                .entry(cast.costakers[i / POSITIONS_PER_COSTAKER].pubkey())
-                .or_default() += d.offer_amount();
+            *funded.entry(cast.owners[d.owner].pubkey()).or_default() += d.min_required + OWNER_EXTRA_STAKE;
+            *funded.entry(cast.costakers[i / POSITIONS_PER_COSTAKER].pubkey()).or_default() += d.offer_amount();
             if is_contested(i) {
-                *funded
-                    .entry(cast.rivals[i / CONTEST_EVERY].pubkey())
-                    .or_default() += d.offer_amount();
+                *funded.entry(cast.rivals[i / CONTEST_EVERY].pubkey()).or_default() += d.offer_amount();
             }
         }
-        let rewards: u64 = (1..=REWARD_BLOCKS)
-            .flat_map(|b| (0..devices.len()).map(move |i| reward_amount(i, b)))
-            .sum();
+        let rewards: u64 = (1..=REWARD_BLOCKS).flat_map(|b| (0..devices.len()).map(move |i| reward_amount(i, b))).sum();
         funded.insert(cast.rewards.pubkey(), rewards);
         let minted = funded.values().sum();
-        let keypairs = cast
-            .token_holders()
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (k.pubkey(), i))
-            .collect();
-        Self {
-            v,
-            cast,
-            mint,
-            devices,
-            sending: Sending {
-                threads: options.threads,
-                ..Sending::default()
-            },
-            minted,
-            funded,
-            keypairs,
-        }
+        let keypairs = cast.token_holders().iter().enumerate().map(|(i, k)| (k.pubkey(), i)).collect();
+        Self { v, cast, mint, devices, sending: Sending { threads: options.threads, ..Sending::default() }, minted, funded, keypairs }
     }
 
     /// The keypair of the wallet `address`.
@@ -315,10 +249,7 @@ impl Chain {
 
     /// Every device, read from the chain (all are registered).
     fn read_devices(&self) -> Vec<Device> {
-        self.read_registered()
-            .into_iter()
-            .map(|d| d.expect("every device is registered"))
-            .collect()
+        self.read_registered().into_iter().map(|d| d.expect("every device is registered")).collect()
     }
 
     /// Every planned device, read from the chain; `None` until it is registered.
@@ -338,45 +269,23 @@ impl Chain {
     }
 
     /// The accounts at `address(device, seq)` for seq below `count(device)`, grouped by device.
-    fn read_per_device<T: anchor_lang::AccountDeserialize>(
-        &self,
-        devices: &[Device],
-        count: impl Fn(&Device) -> u64,
-        address: impl Fn(&Pubkey, u64) -> (Pubkey, u8),
-    ) -> Vec<Vec<Option<T>>> {
+    fn read_per_device<T: anchor_lang::AccountDeserialize>(&self, devices: &[Device], count: impl Fn(&Device) -> u64, address: impl Fn(&Pubkey, u64) -> (Pubkey, u8)) -> Vec<Vec<Option<T>>> {
         let keys: Vec<Pubkey> = devices
             .iter()
             .flat_map(|d| {
                 let key = pda::device(&d.device_id).0;
-                (0..count(d))
-                    .map(|seq| address(&key, seq).0)
-                    .collect::<Vec<_>>()
+                (0..count(d)).map(|seq| address(&key, seq).0).collect::<Vec<_>>()
             })
             .collect();
         let mut found = self.v.decode_all::<T>(&keys).into_iter();
-        devices
-            .iter()
-            .map(|d| {
-                (0..count(d))
-                    .map(|_| found.next().expect("one account per key"))
-                    .collect()
-            })
-            .collect()
+        devices.iter().map(|d| (0..count(d)).map(|_| found.next().expect("one account per key")).collect()).collect()
     }
 
     /// The reward authority's and every other token holder's balance, in [`Cast::token_holders`] order.
     fn wallet_balances(&self) -> Vec<(Pubkey, u64)> {
-        let wallets: Vec<Pubkey> = self
-            .cast
-            .token_holders()
-            .iter()
-            .map(|k| k.pubkey())
-            .collect();
+        let wallets: Vec<Pubkey> = self.cast.token_holders().iter().map(|k| k.pubkey()).collect();
         let accounts: Vec<Pubkey> = wallets.iter().map(|w| self.token_account(w)).collect();
-        wallets
-            .into_iter()
-            .zip(self.v.balances_at(&accounts))
-            .collect()
+        wallets.into_iter().zip(self.v.balances_at(&accounts)).collect()
     }
 }
 
@@ -439,10 +348,7 @@ impl Tally {
             tps(figures.transactions, duration)
         );
         for l in landed.iter().filter(|l| !l.expect.is_met_by(&l.outcome)) {
-            self.off_plan.push(format!(
-                "{name}: {} planned {:?}, got {:?} ({})",
-                l.kind, l.expect, l.outcome, l.signature
-            ));
+            self.off_plan.push(format!("{name}: {} planned {:?}, got {:?} ({})", l.kind, l.expect, l.outcome, l.signature));
         }
         self.phases.push(figures);
         self.landed.extend(landed.iter().cloned());
@@ -465,10 +371,7 @@ impl Tally {
         let devices: Vec<Device> = chain.read_registered().into_iter().flatten().collect();
         let offers = chain.read_offers(&devices);
         let tickets = chain.read_tickets(&devices);
-        let vaults: Vec<Pubkey> = devices
-            .iter()
-            .flat_map(|d| [d.stake_vault, d.overflow_vault])
-            .collect();
+        let vaults: Vec<Pubkey> = devices.iter().flat_map(|d| [d.stake_vault, d.overflow_vault]).collect();
         let balances = chain.v.balances_at(&vaults);
         let before = self.violations.len();
         for (i, d) in devices.iter().enumerate() {
@@ -476,25 +379,18 @@ impl Tally {
             let principal = d.principal_ledger().expect("principal ledger");
             let rewards = d.rewards_ledger().expect("rewards ledger");
             let id = device_name(d);
-            let mut violation = |what: String| {
-                self.violations
-                    .push(format!("after {phase}: device {id}: {what}"))
-            };
+            let mut violation = |what: String| self.violations.push(format!("after {phase}: device {id}: {what}"));
             if stake_vault != principal {
                 violation(format!("stake vault holds {stake_vault}, owner stake + positions + ticket = {principal} (R52)"));
             }
             if overflow_vault != rewards {
-                violation(format!(
-                    "overflow vault holds {overflow_vault}, unclaimed rewards = {rewards} (R52)"
-                ));
+                violation(format!("overflow vault holds {overflow_vault}, unclaimed rewards = {rewards} (R52)"));
             }
             let live: Vec<&Offer> = offers[i].iter().flatten().collect();
             let positions_principal: u64 = live.iter().map(|o| o.principal).sum();
             let positions_rewards: u64 = live.iter().map(|o| o.rewards).sum();
             let ticket_principal: u64 = tickets[i].iter().flatten().map(|t| t.amount).sum();
-            if (positions_principal, positions_rewards, live.len() as u32)
-                != (d.positions_principal, d.positions_rewards, d.live_offers)
-            {
+            if (positions_principal, positions_rewards, live.len() as u32) != (d.positions_principal, d.positions_rewards, d.live_offers) {
                 violation(format!(
                     "offers hold principal {positions_principal}, rewards {positions_rewards} in {} accounts; the device says {}, {} in {}",
                     live.len(),
@@ -504,44 +400,23 @@ impl Tally {
                 ));
             }
             if ticket_principal != d.ticket_principal {
-                violation(format!(
-                    "tickets hold {ticket_principal}, the device says {}",
-                    d.ticket_principal
-                ));
+                violation(format!("tickets hold {ticket_principal}, the device says {}", d.ticket_principal));
             }
         }
         let in_wallets: u64 = chain.wallet_balances().iter().map(|(_, b)| b).sum();
         let in_vaults: u64 = balances.iter().sum();
         if in_wallets + in_vaults != chain.minted {
-            self.violations.push(format!(
-                "after {phase}: wallets {in_wallets} + vaults {in_vaults} != minted {}",
-                chain.minted
-            ));
+            self.violations.push(format!("after {phase}: wallets {in_wallets} + vaults {in_vaults} != minted {}", chain.minted));
         }
         let found = self.violations.len() - before;
-        eprintln!(
-            "[load] invariants after {phase}: {} devices, {} vaults, {}",
-            devices.len(),
-            vaults.len(),
-            if found == 0 {
-                "ok".to_string()
-            } else {
-                format!("{found} VIOLATIONS")
-            }
-        );
+        eprintln!("[load] invariants after {phase}: {} devices, {} vaults, {}", devices.len(), vaults.len(), if found == 0 { "ok".to_string() } else { format!("{found} VIOLATIONS") });
     }
 
     /// At the end: every vault and ledger is empty, every wallet holds at least what it was
     /// given, and what the wallets gained is exactly what the reward authority paid.
     fn check_final(&mut self, chain: &Chain) {
         for d in chain.read_devices() {
-            let open = [
-                d.owner_stake,
-                d.owner_rewards,
-                d.positions_principal,
-                d.positions_rewards,
-                d.ticket_principal,
-            ];
+            let open = [d.owner_stake, d.owner_rewards, d.positions_principal, d.positions_rewards, d.ticket_principal];
             if open.iter().any(|&x| x != 0) || d.live_offers != 0 || d.unstaking {
                 self.violations.push(format!("at the end: device {} still holds stake, rewards, positions or a ticket: {open:?}", device_name(&d)));
             }
@@ -560,23 +435,15 @@ impl Tally {
             }
         }
         if gained != paid {
-            self.violations.push(format!(
-                "at the end: wallets gained {gained}, the reward authority paid {paid}"
-            ));
+            self.violations.push(format!("at the end: wallets gained {gained}, the reward authority paid {paid}"));
         }
-        eprintln!(
-            "[load] final: rewards paid {} tokens, all of it back in wallets: {}",
-            paid / UNIT,
-            gained == paid
-        );
+        eprintln!("[load] final: rewards paid {} tokens, all of it back in wallets: {}", paid / UNIT, gained == paid);
     }
 }
 
 /// A device's id as text (the run's ids are ASCII padded with zeros).
 fn device_name(device: &Device) -> String {
-    String::from_utf8_lossy(&device.device_id)
-        .trim_end_matches('\0')
-        .to_string()
+    String::from_utf8_lossy(&device.device_id).trim_end_matches('\0').to_string()
 }
 
 /// Transactions per second.
@@ -586,24 +453,12 @@ fn tps(transactions: usize, duration: Duration) -> f64 {
 
 /// Funds every wallet with lamports and its planned tokens, several wallets a transaction.
 fn funding(chain: &Chain) -> Vec<Planned<'_>> {
-    let mut wallets: Vec<(Pubkey, u64)> = chain
-        .cast
-        .token_holders()
-        .iter()
-        .map(|k| (k.pubkey(), chain.funded[&k.pubkey()]))
-        .collect();
+    let mut wallets: Vec<(Pubkey, u64)> = chain.cast.token_holders().iter().map(|k| (k.pubkey(), chain.funded[&k.pubkey()])).collect();
     wallets.push((chain.cast.oracle.pubkey(), 0));
     wallets
         .chunks(WALLETS_PER_FUNDING_TX)
         .map(|chunk| {
-            let instructions = chunk
-                .iter()
-                .flat_map(|(w, tokens)| {
-                    chain
-                        .v
-                        .funding_instructions(w, WALLET_LAMPORTS, &chain.mint.mint, *tokens)
-                })
-                .collect();
+            let instructions = chunk.iter().flat_map(|(w, tokens)| chain.v.funding_instructions(w, WALLET_LAMPORTS, &chain.mint.mint, *tokens)).collect();
             Planned::confirm("fund wallets", instructions, &chain.v.authority, vec![])
         })
         .collect()
@@ -616,14 +471,7 @@ fn registrations(chain: &Chain) -> Vec<Planned<'_>> {
         .iter()
         .map(|d| {
             let owner = &chain.cast.owners[d.owner];
-            let ix = ix::register_device(
-                owner.pubkey(),
-                chain.cast.oracle.pubkey(),
-                d.id,
-                d.gpu_count,
-                d.multiplier_bps,
-                &chain.mint,
-            );
+            let ix = ix::register_device(owner.pubkey(), chain.cast.oracle.pubkey(), d.id, d.gpu_count, d.multiplier_bps, &chain.mint);
             Planned::confirm("register", vec![ix], owner, vec![&chain.cast.oracle])
         })
         .collect()
@@ -637,14 +485,7 @@ fn stakes(chain: &Chain) -> Vec<Planned<'_>> {
         .flat_map(|d| {
             let owner = &chain.cast.owners[d.owner];
             let from = chain.token_account(&owner.pubkey());
-            [d.min_required, OWNER_EXTRA_STAKE].map(|amount| {
-                Planned::confirm(
-                    "stake",
-                    vec![ix::stake(owner.pubkey(), d.key, from, amount, &chain.mint)],
-                    owner,
-                    vec![],
-                )
-            })
+            [d.min_required, OWNER_EXTRA_STAKE].map(|amount| Planned::confirm("stake", vec![ix::stake(owner.pubkey(), d.key, from, amount, &chain.mint)], owner, vec![]))
         })
         .collect()
 }
@@ -657,48 +498,17 @@ fn offers(chain: &Chain) -> Vec<Planned<'_>> {
         .enumerate()
         .map(|(i, d)| {
             let owner = &chain.cast.owners[d.owner];
-            Planned::confirm(
-                "create offer",
-                vec![ix::create_offer(
-                    owner.pubkey(),
-                    d.key,
-                    0,
-                    d.offer_amount(),
-                    reward_share_bps(i),
-                )],
-                owner,
-                vec![],
-            )
+            Planned::confirm("create offer", vec![ix::create_offer(owner.pubkey(), d.key, 0, d.offer_amount(), reward_share_bps(i))], owner, vec![])
         })
         .collect()
 }
 
 /// A fill of device `index`'s first offer by `costaker`, planned as `expect`.
-fn fill<'k>(
-    chain: &'k Chain,
-    index: usize,
-    costaker: &'k Keypair,
-    kind: &'static str,
-    expect: Expect,
-) -> Planned<'k> {
+fn fill<'k>(chain: &'k Chain, index: usize, costaker: &'k Keypair, kind: &'static str, expect: Expect) -> Planned<'k> {
     let d = &chain.devices[index];
     let from = chain.token_account(&costaker.pubkey());
-    let ix = ix::fill_offer(
-        costaker.pubkey(),
-        d.key,
-        0,
-        d.offer_amount(),
-        reward_share_bps(index),
-        from,
-        &chain.mint,
-    );
-    Planned {
-        kind,
-        instructions: vec![ix],
-        payer: costaker,
-        cosigners: vec![],
-        expect,
-    }
+    let ix = ix::fill_offer(costaker.pubkey(), d.key, 0, d.offer_amount(), reward_share_bps(index), from, &chain.mint);
+    Planned { kind, instructions: vec![ix], payer: costaker, cosigners: vec![], expect }
 }
 
 /// Every offer filled by its co-staker (R11); on contested devices a rival sends a fill of the
@@ -710,13 +520,7 @@ fn fills(chain: &Chain) -> Vec<Planned<'_>> {
         if is_contested(i) {
             let race = Expect::ConfirmOrRefusal("OfferNotOpen");
             planned.push(fill(chain, i, costaker, "fill (raced)", race));
-            planned.push(fill(
-                chain,
-                i,
-                &chain.cast.rivals[i / CONTEST_EVERY],
-                "fill (raced)",
-                race,
-            ));
+            planned.push(fill(chain, i, &chain.cast.rivals[i / CONTEST_EVERY], "fill (raced)", race));
         } else {
             planned.push(fill(chain, i, costaker, "fill", Expect::Confirm));
         }
@@ -728,15 +532,9 @@ fn fills(chain: &Chain) -> Vec<Planned<'_>> {
 fn check_races(tally: &mut Tally, landed: &[Landed]) {
     let raced: Vec<&Landed> = landed.iter().filter(|l| l.kind == "fill (raced)").collect();
     for pair in raced.chunks(2) {
-        let winners = pair
-            .iter()
-            .filter(|l| l.outcome == Outcome::Confirmed)
-            .count();
+        let winners = pair.iter().filter(|l| l.outcome == Outcome::Confirmed).count();
         if winners != 1 {
-            tally.off_plan.push(format!(
-                "fills: a raced offer had {winners} winning fills ({} and {})",
-                pair[0].signature, pair[1].signature
-            ));
+            tally.off_plan.push(format!("fills: a raced offer had {winners} winning fills ({} and {})", pair[0].signature, pair[1].signature));
         }
         tally.races.0 += 1;
         if pair[1].outcome == Outcome::Confirmed {
@@ -756,41 +554,16 @@ fn reward_block(chain: &Chain, block: u64) -> Vec<Planned<'_>> {
             .iter()
             .zip(&devices)
             .enumerate()
-            .map(|(i, (p, d))| RewardTarget {
-                device: p.key,
-                amount: reward_amount(i, block) + amount_bump,
-                filled_seq: d.filled.map(|f| f.seq),
-            })
+            .map(|(i, (p, d))| RewardTarget { device: p.key, amount: reward_amount(i, block) + amount_bump, filled_seq: d.filled.map(|f| f.seq) })
             .collect();
         let source = chain.token_account(&chain.cast.rewards.pubkey());
-        targets
-            .chunks(DEVICES_PER_REWARD_TX)
-            .map(|t| {
-                ix::distribute_rewards(
-                    chain.cast.rewards.pubkey(),
-                    source,
-                    block,
-                    now,
-                    now,
-                    t,
-                    &chain.mint,
-                )
-            })
-            .collect()
+        targets.chunks(DEVICES_PER_REWARD_TX).map(|t| ix::distribute_rewards(chain.cast.rewards.pubkey(), source, block, now, now, t, &chain.mint)).collect()
     };
-    let mut planned: Vec<Planned> = batches(block, 0)
-        .into_iter()
-        .map(|ix| Planned::confirm("distribute rewards", vec![ix], &chain.cast.rewards, vec![]))
-        .collect();
+    let mut planned: Vec<Planned> = batches(block, 0).into_iter().map(|ix| Planned::confirm("distribute rewards", vec![ix], &chain.cast.rewards, vec![])).collect();
     if block > 1 {
         // a different amount: the replay is a new transaction, not a duplicate of the paid one
         for ix in batches(block - 1, 1).into_iter().take(REPLAYED_BATCHES) {
-            planned.push(Planned::refusal(
-                "replay a paid block",
-                ix,
-                &chain.cast.rewards,
-                "BlockAlreadyPaid",
-            ));
+            planned.push(Planned::refusal("replay a paid block", ix, &chain.cast.rewards, "BlockAlreadyPaid"));
         }
     }
     planned
@@ -800,34 +573,12 @@ fn reward_block(chain: &Chain, block: u64) -> Vec<Planned<'_>> {
 /// offers again beside a filled position (PositionAlreadyFilled).
 fn refusals_after_fills(chain: &Chain) -> Vec<Planned<'_>> {
     let mut planned = Vec::new();
-    for (i, d) in chain
-        .devices
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| gets_refusals(*i))
-    {
+    for (i, d) in chain.devices.iter().enumerate().filter(|(i, _)| gets_refusals(*i)) {
         let rival = &chain.cast.rivals[i / CONTEST_EVERY];
-        planned.push(fill(
-            chain,
-            i,
-            rival,
-            "fill a filled offer",
-            Expect::Refusal("OfferNotOpen"),
-        ));
+        planned.push(fill(chain, i, rival, "fill a filled offer", Expect::Refusal("OfferNotOpen")));
         let owner = &chain.cast.owners[d.owner];
-        let second = ix::create_offer(
-            owner.pubkey(),
-            d.key,
-            1,
-            d.offer_amount(),
-            reward_share_bps(i),
-        );
-        planned.push(Planned::refusal(
-            "offer beside a filled position",
-            second,
-            owner,
-            "PositionAlreadyFilled",
-        ));
+        let second = ix::create_offer(owner.pubkey(), d.key, 1, d.offer_amount(), reward_share_bps(i));
+        planned.push(Planned::refusal("offer beside a filled position", second, owner, "PositionAlreadyFilled"));
     }
     planned
 }
@@ -846,19 +597,8 @@ fn claims(chain: &Chain) -> Vec<Planned<'_>> {
         .zip(&devices)
         .filter_map(|(p, d)| {
             let (seq, costaker) = holder(chain, d)?;
-            let ix = ix::claim_rewards(
-                costaker.pubkey(),
-                p.key,
-                seq,
-                chain.token_account(&costaker.pubkey()),
-                &chain.mint,
-            );
-            Some(Planned::confirm(
-                "claim rewards",
-                vec![ix],
-                costaker,
-                vec![],
-            ))
+            let ix = ix::claim_rewards(costaker.pubkey(), p.key, seq, chain.token_account(&costaker.pubkey()), &chain.mint);
+            Some(Planned::confirm("claim rewards", vec![ix], costaker, vec![]))
         })
         .collect()
 }
@@ -874,32 +614,10 @@ fn overflow_withdrawals(chain: &Chain) -> Vec<Planned<'_>> {
         let owner = &chain.cast.owners[p.owner];
         let amount = d.owner_overflow(config.params.max_costake_bps, now);
         let to = chain.token_account(&owner.pubkey());
-        planned.push(Planned::confirm(
-            "withdraw overflow",
-            vec![ix::withdraw_overflow(
-                owner.pubkey(),
-                p.key,
-                to,
-                amount,
-                &chain.mint,
-            )],
-            owner,
-            vec![],
-        ));
+        planned.push(Planned::confirm("withdraw overflow", vec![ix::withdraw_overflow(owner.pubkey(), p.key, to, amount, &chain.mint)], owner, vec![]));
         if let (true, Some((seq, costaker))) = (gets_refusals(i), holder(chain, d)) {
-            let ix = ix::claim_rewards(
-                costaker.pubkey(),
-                p.key,
-                seq,
-                chain.token_account(&costaker.pubkey()),
-                &chain.mint,
-            );
-            planned.push(Planned::refusal(
-                "claim twice",
-                ix,
-                costaker,
-                "NothingToClaim",
-            ));
+            let ix = ix::claim_rewards(costaker.pubkey(), p.key, seq, chain.token_account(&costaker.pubkey()), &chain.mint);
+            planned.push(Planned::refusal("claim twice", ix, costaker, "NothingToClaim"));
         }
     }
     planned
@@ -912,28 +630,12 @@ fn cancels(chain: &Chain) -> Vec<Planned<'_>> {
     let mut planned = Vec::new();
     for (i, (p, d)) in chain.devices.iter().zip(&devices).enumerate() {
         if let (true, Some((seq, costaker))) = (is_cancelled(i), holder(chain, d)) {
-            planned.push(Planned::confirm(
-                "cancel co-stake",
-                vec![ix::cancel_costake(costaker.pubkey(), p.key, seq)],
-                costaker,
-                vec![],
-            ));
+            planned.push(Planned::confirm("cancel co-stake", vec![ix::cancel_costake(costaker.pubkey(), p.key, seq)], costaker, vec![]));
         }
         if gets_refusals(i) {
             let owner = &chain.cast.owners[p.owner];
-            let ix = ix::withdraw_overflow(
-                owner.pubkey(),
-                p.key,
-                chain.token_account(&owner.pubkey()),
-                UNIT,
-                &chain.mint,
-            );
-            planned.push(Planned::refusal(
-                "withdraw beyond the overflow",
-                ix,
-                owner,
-                "ExceedsOverflow",
-            ));
+            let ix = ix::withdraw_overflow(owner.pubkey(), p.key, chain.token_account(&owner.pubkey()), UNIT, &chain.mint);
+            planned.push(Planned::refusal("withdraw beyond the overflow", ix, owner, "ExceedsOverflow"));
         }
     }
     planned
@@ -942,14 +644,7 @@ fn cancels(chain: &Chain) -> Vec<Planned<'_>> {
 /// The latest `wait_end` of the cancelled positions.
 fn last_wait_end(chain: &Chain) -> i64 {
     let devices = chain.read_devices();
-    chain
-        .read_offers(&devices)
-        .iter()
-        .flatten()
-        .flatten()
-        .map(|o| o.wait_end)
-        .max()
-        .unwrap_or(0)
+    chain.read_offers(&devices).iter().flatten().flatten().map(|o| o.wait_end).max().unwrap_or(0)
 }
 
 /// The exiting or cooling positions of `devices`: (device index, offer).
@@ -958,40 +653,15 @@ fn positions_to_withdraw(chain: &Chain, devices: &[Device]) -> Vec<(usize, Offer
     offers
         .into_iter()
         .enumerate()
-        .flat_map(|(i, per_device)| {
-            per_device
-                .into_iter()
-                .flatten()
-                .filter(|o| matches!(o.state, OfferState::Exiting | OfferState::Cooling))
-                .map(move |o| (i, o))
-        })
+        .flat_map(|(i, per_device)| per_device.into_iter().flatten().filter(|o| matches!(o.state, OfferState::Exiting | OfferState::Cooling)).map(move |o| (i, o)))
         .collect()
 }
 
 /// A withdrawal of the position `offer` of device `index` by its co-staker (R16).
-fn position_withdrawal<'k>(
-    chain: &'k Chain,
-    index: usize,
-    offer: &Offer,
-    kind: &'static str,
-    expect: Expect,
-) -> Planned<'k> {
+fn position_withdrawal<'k>(chain: &'k Chain, index: usize, offer: &Offer, kind: &'static str, expect: Expect) -> Planned<'k> {
     let costaker = chain.keypair(&offer.costaker);
-    let ix = ix::withdraw_position(
-        costaker.pubkey(),
-        chain.devices[index].key,
-        offer.seq,
-        offer.costaker,
-        offer.payer,
-        &chain.mint,
-    );
-    Planned {
-        kind,
-        instructions: vec![ix],
-        payer: costaker,
-        cosigners: vec![],
-        expect,
-    }
+    let ix = ix::withdraw_position(costaker.pubkey(), chain.devices[index].key, offer.seq, offer.costaker, offer.payer, &chain.mint);
+    Planned { kind, instructions: vec![ix], payer: costaker, cosigners: vec![], expect }
 }
 
 /// Every owner unstakes, taking the filled positions along (R15); cancelled co-stakers try to
@@ -1005,32 +675,13 @@ fn unstakes(chain: &Chain) -> Vec<Planned<'_>> {
         .zip(&devices)
         .map(|(p, d)| {
             let owner = &chain.cast.owners[p.owner];
-            Planned::confirm(
-                "unstake",
-                vec![ix::unstake_for(owner.pubkey(), p.key, d, now)],
-                owner,
-                vec![],
-            )
+            Planned::confirm("unstake", vec![ix::unstake_for(owner.pubkey(), p.key, d, now)], owner, vec![])
         })
         .collect();
-    for (i, offer) in positions_to_withdraw(chain, &devices)
-        .into_iter()
-        .filter(|(i, _)| gets_refusals(*i))
-    {
-        planned.push(position_withdrawal(
-            chain,
-            i,
-            &offer,
-            "early position withdrawal",
-            Expect::Refusal("StillLocked"),
-        ));
+    for (i, offer) in positions_to_withdraw(chain, &devices).into_iter().filter(|(i, _)| gets_refusals(*i)) {
+        planned.push(position_withdrawal(chain, i, &offer, "early position withdrawal", Expect::Refusal("StillLocked")));
         let costaker = chain.keypair(&offer.costaker);
-        planned.push(Planned::refusal(
-            "cancel twice",
-            ix::cancel_costake(costaker.pubkey(), chain.devices[i].key, offer.seq),
-            costaker,
-            "PositionNotFilled",
-        ));
+        planned.push(Planned::refusal("cancel twice", ix::cancel_costake(costaker.pubkey(), chain.devices[i].key, offer.seq), costaker, "PositionNotFilled"));
     }
     planned
 }
@@ -1041,54 +692,17 @@ fn early_exits(chain: &Chain) -> Vec<Planned<'_>> {
     let devices = chain.read_devices();
     let tickets = chain.read_tickets(&devices);
     let mut planned = Vec::new();
-    for (i, p) in chain
-        .devices
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| gets_refusals(*i))
-    {
+    for (i, p) in chain.devices.iter().enumerate().filter(|(i, _)| gets_refusals(*i)) {
         let owner = &chain.cast.owners[p.owner];
         for ticket in tickets[i].iter().flatten() {
-            let ix = ix::withdraw_ticket(
-                owner.pubkey(),
-                p.key,
-                ticket.owner,
-                ticket.seq,
-                ticket.payer,
-                &chain.mint,
-            );
-            planned.push(Planned::refusal(
-                "early ticket withdrawal",
-                ix,
-                owner,
-                "StillLocked",
-            ));
+            let ix = ix::withdraw_ticket(owner.pubkey(), p.key, ticket.owner, ticket.seq, ticket.payer, &chain.mint);
+            planned.push(Planned::refusal("early ticket withdrawal", ix, owner, "StillLocked"));
         }
-        let ix = ix::stake(
-            owner.pubkey(),
-            p.key,
-            chain.token_account(&owner.pubkey()),
-            UNIT,
-            &chain.mint,
-        );
-        planned.push(Planned::refusal(
-            "stake while unstaking",
-            ix,
-            owner,
-            "DeviceUnstaking",
-        ));
+        let ix = ix::stake(owner.pubkey(), p.key, chain.token_account(&owner.pubkey()), UNIT, &chain.mint);
+        planned.push(Planned::refusal("stake while unstaking", ix, owner, "DeviceUnstaking"));
     }
-    for (i, offer) in positions_to_withdraw(chain, &devices)
-        .into_iter()
-        .filter(|(i, o)| gets_refusals(i + 1) && o.state == OfferState::Cooling)
-    {
-        planned.push(position_withdrawal(
-            chain,
-            i,
-            &offer,
-            "early position withdrawal",
-            Expect::Refusal("StillLocked"),
-        ));
+    for (i, offer) in positions_to_withdraw(chain, &devices).into_iter().filter(|(i, o)| gets_refusals(i + 1) && o.state == OfferState::Cooling) {
+        planned.push(position_withdrawal(chain, i, &offer, "early position withdrawal", Expect::Refusal("StillLocked")));
     }
     planned
 }
@@ -1096,15 +710,8 @@ fn early_exits(chain: &Chain) -> Vec<Planned<'_>> {
 /// The latest unlock of every ticket and position.
 fn last_unlock(chain: &Chain) -> i64 {
     let devices = chain.read_devices();
-    let tickets = chain
-        .read_tickets(&devices)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|t| t.unlock_at);
-    let positions = positions_to_withdraw(chain, &devices)
-        .into_iter()
-        .map(|(_, o)| o.unlock_at);
+    let tickets = chain.read_tickets(&devices).into_iter().flatten().flatten().map(|t| t.unlock_at);
+    let positions = positions_to_withdraw(chain, &devices).into_iter().map(|(_, o)| o.unlock_at);
     tickets.chain(positions).max().unwrap_or(0)
 }
 
@@ -1116,25 +723,12 @@ fn withdrawals(chain: &Chain) -> Vec<Planned<'_>> {
     for (i, p) in chain.devices.iter().enumerate() {
         let owner = &chain.cast.owners[p.owner];
         for ticket in tickets[i].iter().flatten() {
-            let ix = ix::withdraw_ticket(
-                owner.pubkey(),
-                p.key,
-                ticket.owner,
-                ticket.seq,
-                ticket.payer,
-                &chain.mint,
-            );
+            let ix = ix::withdraw_ticket(owner.pubkey(), p.key, ticket.owner, ticket.seq, ticket.payer, &chain.mint);
             planned.push(Planned::confirm("withdraw ticket", vec![ix], owner, vec![]));
         }
     }
     for (i, offer) in positions_to_withdraw(chain, &devices) {
-        planned.push(position_withdrawal(
-            chain,
-            i,
-            &offer,
-            "withdraw position",
-            Expect::Confirm,
-        ));
+        planned.push(position_withdrawal(chain, i, &offer, "withdraw position", Expect::Confirm));
     }
     planned
 }
@@ -1159,11 +753,7 @@ fn run(chain: &Chain, tally: &mut Tally) {
     tally.phase(chain, "cancels", cancels(chain));
     // an unstake lists the exits still in their wait: let every wait end first, so the list
     // read now is the list the program sees
-    tally.wait(
-        chain,
-        last_wait_end(chain) + 1,
-        "the cancelled positions' waits",
-    );
+    tally.wait(chain, last_wait_end(chain) + 1, "the cancelled positions' waits");
     tally.phase(chain, "unstakes", unstakes(chain));
     tally.phase(chain, "early exits", early_exits(chain));
     tally.wait(chain, last_unlock(chain) + 1, "every unlock");
@@ -1175,11 +765,7 @@ fn run(chain: &Chain, tally: &mut Tally) {
 /// Prints the report; returns whether the run passed.
 fn report(chain: &Chain, tally: &Tally, total: Duration) -> bool {
     let sent = tally.landed.len();
-    let confirmed = tally
-        .landed
-        .iter()
-        .filter(|l| l.outcome == Outcome::Confirmed)
-        .count();
+    let confirmed = tally.landed.iter().filter(|l| l.outcome == Outcome::Confirmed).count();
     let mut by_error: BTreeMap<&str, usize> = BTreeMap::new();
     let mut by_kind: BTreeMap<&str, (usize, usize, BTreeMap<&str, usize>)> = BTreeMap::new();
     let mut unexpected = Vec::new();
@@ -1200,44 +786,19 @@ fn report(chain: &Chain, tally: &Tally, total: Duration) -> bool {
     }
     let failed = sent - confirmed;
     let sending: Duration = tally.phases.iter().map(|p| p.duration).sum();
-    println!(
-        "# Load run: {} devices, {} owners, {} co-stakers, {} rivals, {} sending threads",
-        chain.devices.len(),
-        chain.cast.owners.len(),
-        chain.cast.costakers.len(),
-        chain.cast.rivals.len(),
-        chain.sending.threads
-    );
+    println!("# Load run: {} devices, {} owners, {} co-stakers, {} rivals, {} sending threads", chain.devices.len(), chain.cast.owners.len(), chain.cast.costakers.len(), chain.cast.rivals.len(), chain.sending.threads);
     println!();
     println!("| phase | transactions | confirmed | refused | unexpected | seconds | tx/s |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
     for p in &tally.phases {
-        println!(
-            "| {} | {} | {} | {} | {} | {:.1} | {:.0} |",
-            p.name,
-            p.transactions,
-            p.confirmed,
-            p.refused,
-            p.unexpected,
-            p.duration.as_secs_f64(),
-            tps(p.transactions, p.duration)
-        );
+        println!("| {} | {} | {} | {} | {} | {:.1} | {:.0} |", p.name, p.transactions, p.confirmed, p.refused, p.unexpected, p.duration.as_secs_f64(), tps(p.transactions, p.duration));
     }
-    println!(
-        "| **all phases** | {sent} | {confirmed} | {failed} | {} | {:.1} | {:.0} |",
-        unexpected.len(),
-        sending.as_secs_f64(),
-        tps(sent, sending)
-    );
+    println!("| **all phases** | {sent} | {confirmed} | {failed} | {} | {:.1} | {:.0} |", unexpected.len(), sending.as_secs_f64(), tps(sent, sending));
     println!();
     for (what, waited) in &tally.waits {
         println!("waited {:.1} s for {what}", waited.as_secs_f64());
     }
-    println!(
-        "whole run (validator start to last check): {:.1} s; {:.0} tx/s over it",
-        total.as_secs_f64(),
-        tps(sent, total)
-    );
+    println!("whole run (validator start to last check): {:.1} s; {:.0} tx/s over it", total.as_secs_f64(), tps(sent, total));
     println!();
     println!("| kind | sent | confirmed | failed by name |");
     println!("|---|---:|---:|---|");
