@@ -177,7 +177,11 @@ test('rewards: a block is paid, the co-staker claims 74%, the owner withdraws th
   await owner.reload();
   const smallCard = card(owner, small);
   await smallCard.getByRole('button', { name: 'Withdraw overflow' }).click();
-  assert.equal(await smallCard.getByLabel('Amount to withdraw').inputValue(), '26');
+  // R12: the owner's 26 of rewards, plus the stake above the minimum now that the co-staker's
+  // 100 counts (200 + 100 - 200), within the 50% co-stake cap: all of it is offered
+  assert.equal(await smallCard.getByLabel('Amount to withdraw').inputValue(), '126');
+  await smallCard.getByLabel('Amount to withdraw').fill('26');
+  await screenshot(owner, '09-owner-withdraw-overflow');
   const ownerBefore = await tokens('owner');
   await smallCard.getByRole('button', { name: 'Confirm withdrawal' }).click();
   await confirmed(owner, 'Withdrew 26 IO to your wallet');
@@ -197,7 +201,7 @@ test('co-staker: fills the second offer and cancels it; the wait is counted down
   await confirmed(costaker, 'Cancelled');
   await position.getByText('Cancelled: wait period').waitFor();
   await position.locator('.countdown').first().waitFor();
-  await screenshot(costaker, '09-position-cancelled');
+  await screenshot(costaker, '10-position-cancelled');
   const s = await cli(world, 'costaker', ['status', other.address]);
   assert.equal(s.eligible, true, 'the cancelled stake still counts during the wait');
 });
@@ -211,18 +215,18 @@ test('owner: unstakes after reading what happens to the co-staker; both withdraw
   await preview.getByText('stops counting now').waitFor();
   await preview.getByText(world.wallets.costaker.address.slice(0, 4)).waitFor();
   await preview.getByText('is unstaked with you').waitFor();
-  await screenshot(owner, '10-owner-unstake-preview');
+  await screenshot(owner, '11-owner-unstake-preview');
   await preview.getByRole('button', { name: 'Unstake everything' }).click();
   await confirmed(owner, 'Unstaked: your ticket unlocks');
   const ticket = smallCard.getByTestId('ticket');
   await ticket.getByText('unlocks').waitFor();
   assert.equal(await ticket.getByRole('button', { name: 'Withdraw stake' }).isDisabled(), true, 'not before the cooldown');
-  await screenshot(owner, '11-owner-ticket-countdown');
+  await screenshot(owner, '12-owner-ticket-countdown');
 
   await costaker.reload();
   const position = costaker.getByTestId('position').filter({ hasText: small.deviceId });
   await position.getByText('Unstaked with the owner').waitFor();
-  await screenshot(costaker, '12-position-unstaked-with-owner');
+  await screenshot(costaker, '13-position-unstaked-with-owner');
 
   const s = await status(small);
   await waitUntil(world, (s.ticket?.unlock_at as number | undefined) ?? (await chainTime(world)) + world.params.cooldownSecs);
@@ -243,5 +247,5 @@ test('owner: unstakes after reading what happens to the co-staker; both withdraw
   const after = await status(small);
   assert.equal(units(after.owner_stake), 0);
   assert.equal(units(after.counted_stake), 0);
-  await screenshot(costaker, '13-costaker-after-withdrawal');
+  await screenshot(costaker, '14-costaker-after-withdrawal');
 });

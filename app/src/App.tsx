@@ -7,7 +7,7 @@ import type { Config } from './generated';
 import { chainOf, chainTime, connect, loadConfig, rpcUrl, tokenBalance } from './lib/chain';
 import { formatTokens, shortAddress } from './lib/format';
 import { RefusedError, type SendStage, send, walletSigner } from './lib/send';
-import { connectWallet, disconnectWallet, onAccountsChanged, onWalletsChanged, solanaWallets } from './lib/wallet';
+import { connectWallet, disconnectWallet, lastWalletName, onAccountsChanged, onWalletsChanged, rememberWallet, solanaWallets } from './lib/wallet';
 import { OwnerPage } from './pages/OwnerPage';
 import { CostakerPage } from './pages/CostakerPage';
 
@@ -85,10 +85,24 @@ export function App() {
     window.location.hash = tab;
   }, [tab]);
 
+  // reconnect, silently, to the wallet used last time once it has registered
+  useEffect(() => {
+    const name = lastWalletName();
+    const wallet = name ? wallets.find((w) => w.name === name) : undefined;
+    if (!wallet || connected) return;
+    connectWallet(wallet, true).then(
+      (account) => setConnected((current) => current ?? { wallet, account }),
+      () => rememberWallet(null),
+    );
+    // only when the wallets change: a disconnect must not reconnect
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [wallets]);
+
   const pick = async (wallet: Wallet) => {
     setPicking(false);
     try {
       setConnected({ wallet, account: await connectWallet(wallet) });
+      rememberWallet(wallet.name);
     } catch (e) {
       setNotice({ kind: 'error', label: `Connecting ${wallet.name}`, message: e instanceof Error ? e.message : String(e) });
     }
@@ -96,6 +110,7 @@ export function App() {
 
   const disconnect = async () => {
     if (connected) await disconnectWallet(connected.wallet).catch(() => {});
+    rememberWallet(null);
     setConnected(null);
   };
 

@@ -23,9 +23,34 @@ export function onWalletsChanged(listener: () => void): () => void {
   };
 }
 
-/** Asks `wallet` for its accounts (the wallet shows its own prompt). */
-export async function connectWallet(wallet: Wallet): Promise<WalletAccount> {
-  const { accounts } = await (wallet.features[StandardConnect] as StandardConnectFeature[typeof StandardConnect]).connect();
+/** Where the last connected wallet's name is kept, to reconnect on the next visit. */
+const LAST_WALLET_KEY = 'device-staking:wallet';
+
+/** The wallet connected last time, if any. */
+export function lastWalletName(): string | null {
+  try {
+    return localStorage.getItem(LAST_WALLET_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** Remembers (or forgets, with null) the wallet to reconnect to. */
+export function rememberWallet(name: string | null): void {
+  try {
+    if (name) localStorage.setItem(LAST_WALLET_KEY, name);
+    else localStorage.removeItem(LAST_WALLET_KEY);
+  } catch {
+    // storage unavailable (private mode): reconnecting is a convenience only
+  }
+}
+
+/**
+ * Asks `wallet` for its accounts: the wallet shows its own prompt, or with `silent` answers only
+ * if the site is already authorized (reconnecting on a later visit).
+ */
+export async function connectWallet(wallet: Wallet, silent = false): Promise<WalletAccount> {
+  const { accounts } = await (wallet.features[StandardConnect] as StandardConnectFeature[typeof StandardConnect]).connect({ silent });
   const account = accounts.find((a) => a.features.includes(SolanaSignTransaction)) ?? accounts[0];
   if (!account) throw new Error(`${wallet.name} shared no account`);
   return account;
