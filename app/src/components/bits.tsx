@@ -1,7 +1,7 @@
 // Small pieces the pages share: amounts, countdowns, badges, stat boxes, the amount field.
-import { type ReactNode, useId } from 'react';
+import { type ReactNode, useId, useState } from 'react';
 import { TOKEN_SYMBOL, useApp } from '../context';
-import { formatDuration, formatTokens, formatUtc } from '../lib/format';
+import { formatDuration, formatTokens, formatUtc, parseTokens } from '../lib/format';
 
 /** A token amount with the symbol. */
 export function Tokens({ amount }: { amount: bigint }) {
@@ -57,12 +57,50 @@ export function AmountField(props: { label: string; value: string; onChange: (v:
         <input id={id} inputMode="decimal" autoComplete="off" value={props.value} onChange={(e) => props.onChange(e.target.value)} placeholder="0" aria-invalid={!!props.invalid} />
         <span className="unit">{TOKEN_SYMBOL}</span>
         {props.max !== undefined && (
-          <button type="button" className="link" onClick={() => props.onChange(formatTokens(props.max!, config.mintDecimals, config.mintDecimals).replace(/,/g, ''))}>
+          <button type="button" className="link" onClick={() => props.onChange(plainTokens(props.max!, config.mintDecimals))}>
             max
           </button>
         )}
       </div>
       {props.invalid ? <div className="field-error">{props.invalid}</div> : props.hint && <div className="field-hint">{props.hint}</div>}
     </div>
+  );
+}
+
+/** A token amount as typed in a field: no separators, every decimal kept. */
+export function plainTokens(amount: bigint, decimals: number): string {
+  return formatTokens(amount, decimals, decimals).replace(/,/g, '');
+}
+
+/** A token amount and the symbol, as text: "1,500 IO". */
+export function useTokenText(): (amount: bigint) => string {
+  const { config } = useApp();
+  return (amount) => `${formatTokens(amount, config.mintDecimals)} ${TOKEN_SYMBOL}`;
+}
+
+/** An amount field's state: the text, the parsed amount (null when invalid) and why not. */
+export function useAmountField(initial: bigint | null) {
+  const { config } = useApp();
+  const [text, setText] = useState(initial !== null && initial > 0n ? plainTokens(initial, config.mintDecimals) : '');
+  const amount = parseTokens(text, config.mintDecimals);
+  const invalid = text === '' ? null : amount === null ? 'Not an amount' : amount === 0n ? 'More than zero' : null;
+  return { text, setText, amount: invalid ? null : amount, invalid };
+}
+
+/** A page section: its heading, a loading mark, and the load error if any. */
+export function Section({ id, title, loading, error, what, children }: { id: string; title: string; loading: boolean; error: string | null; what: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby={id}>
+      <div className="section-head">
+        <h1 id={id}>{title}</h1>
+        {loading && <span className="muted">Loading…</span>}
+      </div>
+      {error && (
+        <div className="panel error-panel">
+          Could not load {what}: {error}
+        </div>
+      )}
+      {children}
+    </section>
   );
 }

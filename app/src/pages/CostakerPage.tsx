@@ -1,7 +1,7 @@
 // The co-staker's page: the marketplace of open offers and the wallet's positions.
 import type { Address } from '@solana/kit';
 import { useState } from 'react';
-import { Badge, Countdown, Tokens } from '../components/bits';
+import { Badge, Section, Tokens } from '../components/bits';
 import { TOKEN_SYMBOL, useApp } from '../context';
 import { OfferState } from '../generated';
 import { cancelCostakeIx, claimRewardsIx, fillOfferIx, withdrawPositionIx } from '../lib/actions';
@@ -38,15 +38,10 @@ function Marketplace() {
   const [chosen, setChosen] = useState<string | null>(null);
   const offers = data ?? [];
   return (
-    <section aria-labelledby="market-title">
-      <div className="section-head">
-        <h1 id="market-title">Co-staking marketplace</h1>
-        {loading && <span className="muted">Loading…</span>}
-      </div>
+    <Section id="market-title" title="Co-staking marketplace" loading={loading} error={error} what="the offers">
       <p className="muted lead">
         Put up part of a device’s stake and earn the offered share of its block rewards. You can cancel at any time: your stake keeps counting for a wait period (earning nothing), then cools down before you withdraw it.
       </p>
-      {error && <div className="panel error-panel">Could not load the offers: {error}</div>}
       {data && offers.length === 0 && <div className="panel">No open offers right now.</div>}
       {offers.length > 0 && (
         <table className="market">
@@ -105,7 +100,7 @@ function Marketplace() {
         .map((o) => (
           <FillConfirm key={o.offer.address} offer={o} onDone={() => setChosen(null)} />
         ))}
-    </section>
+    </Section>
   );
 }
 
@@ -164,12 +159,7 @@ function Positions({ wallet }: { wallet: Address }) {
   const { data, error, loading } = useLoad(() => costakerPositions(rpc, wallet, now), [wallet, refreshKey]);
   const positions = data ?? [];
   return (
-    <section aria-labelledby="positions-title">
-      <div className="section-head">
-        <h1 id="positions-title">My positions</h1>
-        {loading && <span className="muted">Loading…</span>}
-      </div>
-      {error && <div className="panel error-panel">Could not load your positions: {error}</div>}
+    <Section id="positions-title" title="My positions" loading={loading} error={error} what="your positions">
       {data && positions.length === 0 && <div className="panel muted">You hold no co-stake positions. Fill an offer below.</div>}
       {positions.length > 0 && (
         <table className="positions">
@@ -211,7 +201,8 @@ function Positions({ wallet }: { wallet: Address }) {
                   <td>
                     <Tokens amount={o.rewards} />
                   </td>
-                  <td className="row-actions">
+                  <td>
+                    <div className="row-actions">
                     {o.rewards > 0n && !ripe && (
                       <button
                         className="small secondary"
@@ -250,6 +241,7 @@ function Positions({ wallet }: { wallet: Address }) {
                         Withdraw
                       </button>
                     )}
+                    </div>
                   </td>
                 </tr>
               );
@@ -258,10 +250,8 @@ function Positions({ wallet }: { wallet: Address }) {
         </table>
       )}
       {positions.some((p) => p.offer.data.state !== OfferState.Filled && now < Number(p.offer.data.unlockAt)) && (
-        <p className="muted small-text">
-          Countdowns follow the cluster’s clock: <Countdown until={now} ripe={formatUtc(now)} />.
-        </p>
+        <p className="muted small-text">Countdowns follow the cluster’s clock, now {formatUtc(now)}.</p>
       )}
-    </section>
+    </Section>
   );
 }

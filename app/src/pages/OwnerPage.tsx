@@ -2,24 +2,25 @@
 // co-staking and ticket, and the owner's actions.
 import type { Address } from '@solana/kit';
 import { useState } from 'react';
-import { AmountField, Badge, Countdown, Stat, Tokens } from '../components/bits';
+import { AmountField, Badge, Countdown, Section, Stat, Tokens, useAmountField, useTokenText } from '../components/bits';
 import { TOKEN_SYMBOL, useApp } from '../context';
 import { OfferState } from '../generated';
 import { createOfferIx, retractOfferIx, stakeIx, unstakeIx, withdrawOverflowIx, withdrawTicketIx } from '../lib/actions';
-import { formatBps, formatDuration, formatTokens, formatUtc, parseTokens, shortAddress, shortDeviceId } from '../lib/format';
+import { formatBps, formatDuration, formatTokens, formatUtc, shortAddress, shortDeviceId } from '../lib/format';
 import { type DeviceBundle, ownerDevices } from '../lib/load';
 import { costakerDaily, offerBounds, unstakePreview, yearlyPercent } from '../lib/rules';
 import { useLoad } from '../lib/useLoad';
 
-/** Why a device does not earn, from `device_status`'s reason flags (R5). */
-export function ineligibleReasons(flags: number, shortBy: bigint, decimals: number): string[] {
-  const reasons: string[] = [];
-  if (flags & 1) reasons.push('the device is terminated');
-  if (flags & 2) reasons.push('you are unstaking');
-  if (flags & 4) reasons.push('nothing is staked');
-  // with nothing staked, being short of the minimum goes without saying
-  if (flags & 8 && !(flags & 4)) reasons.push(`counted stake is ${formatTokens(shortBy, decimals)} ${TOKEN_SYMBOL} short of the minimum`);
-  return reasons;
+/**
+ * Why a device does not earn, from `device_status`'s reason flags (R5): the one that matters
+ * most (a terminated or unstaking device has nothing counted either; that goes without saying).
+ */
+export function ineligibleReason(flags: number, shortBy: bigint, decimals: number): string | null {
+  if (flags & 1) return 'the device is terminated';
+  if (flags & 2) return 'you are unstaking';
+  if (flags & 4) return 'nothing is staked';
+  if (flags & 8) return `counted stake is ${formatTokens(shortBy, decimals)} ${TOKEN_SYMBOL} short of the minimum`;
+  return null;
 }
 
 export function OwnerPage() {
@@ -31,17 +32,12 @@ export function OwnerPage() {
   );
   if (!wallet) return null;
   return (
-    <section aria-labelledby="owner-title">
-      <div className="section-head">
-        <h1 id="owner-title">My devices</h1>
-        {loading && <span className="muted">Loading…</span>}
-      </div>
-      {error && <div className="panel error-panel">Could not load your devices: {error}</div>}
+    <Section id="owner-title" title="My devices" loading={loading} error={error} what="your devices">
       {data && data.length === 0 && (
         <div className="panel">No device is registered to this wallet. Devices are registered by the network when you connect a GPU; then they appear here.</div>
       )}
       {data?.map((bundle) => <DeviceCard key={bundle.device.address} bundle={bundle} />)}
-    </section>
+    </Section>
   );
 }
 
@@ -54,7 +50,7 @@ function DeviceCard({ bundle }: { bundle: DeviceBundle }) {
   const [panel, setPanel] = useState<Panel>(null);
   const name = shortDeviceId(d.deviceId);
   const shortBy = status.minInForce > status.countedStake ? status.minInForce - status.countedStake : 0n;
-  const reasons = ineligibleReasons(status.ineligibleReasons, shortBy, config.mintDecimals);
+  const reason = ineligibleReason(status.ineligibleReasons, shortBy, config.mintDecimals);
   const open = offers.find((o) => o.data.state === OfferState.Open);
   const toggle = (p: Panel) => setPanel((current) => (current === p ? null : p));
   const canAct = !d.terminated && !d.unstaking;
@@ -82,9 +78,9 @@ function DeviceCard({ bundle }: { bundle: DeviceBundle }) {
         </div>
       </header>
 
-      {!status.eligible && reasons.length > 0 && (
+      {!status.eligible && reason && (
         <p className="why" data-testid="ineligible-reasons">
-          Not earning because {reasons.join(', and ')}.
+          Not earning because {reason}.
         </p>
       )}
 
@@ -223,7 +219,7 @@ export function OfferStateText({ state, waitEnd, unlockAt }: { state: OfferState
     case OfferState.Exiting:
       return now < waitEnd ? (
         <>
-          <Badge tone="warn">Cancelled: wait period</Badge> still counts until <Countdown until={waitEnd} />
+          <Badge tone="warn">Cancelled: wait period</Badge> still counts; the wait ends <Countdown until={waitEnd} />
         </>
       ) : (
         <>
@@ -241,9 +237,8 @@ export function OfferStateText({ state, waitEnd, unlockAt }: { state: OfferState
 
 function StakeForm({ bundle, shortBy, onDone }: { bundle: DeviceBundle; shortBy: bigint; onDone: () => void }) {
   const { config, run, busy } = useApp();
-  const [text, setText] = useState(shortBy > 0n ? formatTokens(shortBy, config.mintDecimals, config.mintDecimals).replace(/,/g, '') : '');
-  const amount = parseTokens(text, config.mintDecimals);
-  const invalid = text === '' ? null : amount === null ? 'Not an amount' : amount === 0n ? 'More than zero' : null;
+  const { text, setText, amount, invalid } = useAmountField(shortBy);
+  const tokenText = useTokenText();
   const name = shortDeviceId(bundle.device.data.deviceId);
   return (
     <form
@@ -251,7 +246,7 @@ function StakeForm({ bundle, shortBy, onDone }: { bundle: DeviceBundle; shortBy:
       onSubmit={async (e) => {
         e.preventDefault();
         if (!amount) return;
-        const shown = `${formatTokens(amount, config.mintDecimals)} ${TOKEN_SYMBOL}`;
+        const shown = tokenText(amount);
         if (await run({ label: `Stake ${shown} on device ${name}`, build: async (signer) => [await stakeIx(signer, config, bundle.device, amount)], done: `Staked ${shown} on device ${name}` })) onDone();
       }}
     >
@@ -268,15 +263,15 @@ function OfferForm({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => voi
   const p = config.params;
   const d = bundle.device.data;
   const bounds = offerBounds(d.ownerStake, d.minRequired, p.maxCostakeBps);
-  const [text, setText] = useState(bounds ? formatTokens(bounds.max, config.mintDecimals, config.mintDecimals).replace(/,/g, '') : '');
+  const { text, setText, amount, invalid: unreadable } = useAmountField(bounds?.max ?? null);
+  const tokenText = useTokenText();
   const [share, setShare] = useState(Math.min(5_000, p.maxRewardShareBps));
-  const amount = parseTokens(text, config.mintDecimals);
   const name = shortDeviceId(d.deviceId);
   if (!bounds) {
     return <div className="form muted">Your stake is too small to offer co-staking: stake at least the minimum first.</div>;
   }
   const invalid =
-    text === '' ? null : amount === null ? 'Not an amount' : amount < bounds.min ? `At least ${formatTokens(bounds.min, config.mintDecimals)} ${TOKEN_SYMBOL}` : amount > bounds.max ? `At most ${formatTokens(bounds.max, config.mintDecimals)} ${TOKEN_SYMBOL} (co-stake is capped at ${formatBps(p.maxCostakeBps)} of the total stake)` : null;
+    unreadable ?? (amount === null ? null : amount < bounds.min ? `At least ${tokenText(bounds.min)}` : amount > bounds.max ? `At most ${tokenText(bounds.max)} (co-stake is capped at ${formatBps(p.maxCostakeBps)} of the total stake)` : null);
   const estimate = bundle.daily !== null && bundle.daily > 0n ? costakerDaily(bundle.daily, share) : null;
   return (
     <form
@@ -284,7 +279,7 @@ function OfferForm({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => voi
       onSubmit={async (e) => {
         e.preventDefault();
         if (!amount || invalid) return;
-        const shown = `${formatTokens(amount, config.mintDecimals)} ${TOKEN_SYMBOL}`;
+        const shown = tokenText(amount);
         if (
           await run({
             label: `Offer ${shown} of co-stake at ${formatBps(share)} on device ${name}`,
@@ -342,16 +337,15 @@ function OfferForm({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => voi
 function OverflowForm({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => void }) {
   const { config, run, busy } = useApp();
   const all = bundle.status.ownerOverflow;
-  const [text, setText] = useState(formatTokens(all, config.mintDecimals, config.mintDecimals).replace(/,/g, ''));
-  const amount = parseTokens(text, config.mintDecimals);
-  const invalid = text === '' ? null : amount === null ? 'Not an amount' : amount === 0n ? 'More than zero' : null;
+  const { text, setText, amount, invalid } = useAmountField(all);
+  const tokenText = useTokenText();
   return (
     <form
       className="form"
       onSubmit={async (e) => {
         e.preventDefault();
         if (!amount) return;
-        const shown = `${formatTokens(amount, config.mintDecimals)} ${TOKEN_SYMBOL}`;
+        const shown = tokenText(amount);
         if (await run({ label: `Withdraw ${shown} of overflow`, build: async (signer) => [await withdrawOverflowIx(signer, config, bundle.device, amount)], done: `Withdrew ${shown} to your wallet` })) onDone();
       }}
     >
@@ -390,9 +384,9 @@ function UnstakePanel({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => 
         ))}
         {d.hired && <li className="warn-text">The device is hired: the program refuses to unstake until the job ends.</li>}
         {open && <li className="warn-text">Retract the open offer first: the program refuses to unstake while an offer is open.</li>}
-        {bundle.status.ownerOverflow > 0n && (
+        {bundle.status.ownerRewards > 0n && (
           <li>
-            Your overflow (<Tokens amount={bundle.status.ownerOverflow} />) stays withdrawable: rewards at any time.
+            Your unclaimed rewards (<Tokens amount={bundle.status.ownerRewards} />) stay withdrawable at any time; stake above the minimum leaves with the rest of your stake.
           </li>
         )}
       </ul>
