@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the web app and its browser tests need (idempotent):
-#   - Chromium from Debian (/usr/bin/chromium) with apt-get, when it is missing;
+#   - Chromium from Debian (/usr/bin/chromium), jq and curl with apt-get, when missing;
 #   - the app's npm packages (npm ci in app/), when node_modules is missing or older than
 #     package-lock.json.
 set -euo pipefail
@@ -15,18 +15,23 @@ die() {
   exit 1
 }
 
-if [ ! -x /usr/bin/chromium ]; then
+# Debian packages: chromium (the browser tests' browser), jq and curl (serve.sh, start.sh)
+packages=()
+[ -x /usr/bin/chromium ] || packages+=(chromium)
+command -v jq >/dev/null || packages+=(jq)
+command -v curl >/dev/null || packages+=(curl)
+if [ ${#packages[@]} -gt 0 ]; then
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || die "Chromium is missing: install it as root with apt-get install chromium"
+    command -v sudo >/dev/null || die "missing: ${packages[*]}; install them as root with apt-get install ${packages[*]}"
     sudo="sudo"
   fi
   mkdir -p "$log_dir"
-  say "apt: installing chromium (the browser tests' browser; log: $log_dir/apt.log)"
-  if ! $sudo apt-get install -y --no-install-recommends chromium >"$log_dir/apt.log" 2>&1; then
+  say "apt: installing ${packages[*]} (log: $log_dir/apt.log)"
+  if ! $sudo apt-get install -y --no-install-recommends "${packages[@]}" >"$log_dir/apt.log" 2>&1; then
     $sudo apt-get update >>"$log_dir/apt.log" 2>&1 || die "apt-get update failed; see $log_dir/apt.log"
-    $sudo apt-get install -y --no-install-recommends chromium >>"$log_dir/apt.log" 2>&1 ||
-      die "apt-get install chromium failed; see $log_dir/apt.log"
+    $sudo apt-get install -y --no-install-recommends "${packages[@]}" >>"$log_dir/apt.log" 2>&1 ||
+      die "apt-get install ${packages[*]} failed; see $log_dir/apt.log"
   fi
 fi
 
