@@ -27,6 +27,9 @@ const STAGE_TEXT: Record<SendStage, string> = {
 
 type Tab = 'owner' | 'costaker';
 
+/** How often the pages reload what they show. */
+const REFRESH_MS = 20_000;
+
 export function App() {
   const url = useMemo(rpcUrl, []);
   const rpc = useMemo(() => connect(url), [url]);
@@ -85,6 +88,16 @@ export function App() {
     window.location.hash = tab;
   }, [tab]);
 
+  // rewards, fills and unlocks happen without this page: reload what it shows every 20 s while
+  // it is visible and no transaction is under way
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (!busy && document.visibilityState === 'visible') setRefreshKey((k) => k + 1);
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [busy]);
+
   // reconnect, silently, to the wallet used last time once it has registered
   useEffect(() => {
     const name = lastWalletName();
@@ -114,7 +127,6 @@ export function App() {
     setConnected(null);
   };
 
-  const [busy, setBusy] = useState(false);
   const run = useCallback(
     async (action: Action): Promise<boolean> => {
       if (!connected) {

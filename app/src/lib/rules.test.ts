@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costakerDaily, dailyAverage, offerBounds, unstakePreview, yearlyPercent } from './rules';
+import { INELIGIBLE, costakerDaily, dailyAverage, ineligibleReason, offerBounds, unstakePreview, yearlyPercent } from './rules';
 
 const IO = 1_000_000n;
 
@@ -47,5 +47,15 @@ describe('unstake preview (R15)', () => {
     ]);
     expect(preview.ticketUnlock).toBe(1_000 + 14 * 86_400);
     expect(preview.positions.map((p) => p.newUnlock)).toEqual([1_000 + 14 * 86_400, 1_000 + 3 * 86_400, 1_000 + 14 * 86_400]);
+  });
+});
+
+describe('why a device does not earn (R5)', () => {
+  it('gives the reason that matters most', () => {
+    expect(ineligibleReason(INELIGIBLE.TERMINATED | INELIGIBLE.NO_STAKE | INELIGIBLE.BELOW_MINIMUM, '5 IO')).toBe('the device is terminated');
+    expect(ineligibleReason(INELIGIBLE.UNSTAKING | INELIGIBLE.NO_STAKE, '5 IO')).toBe('you are unstaking');
+    expect(ineligibleReason(INELIGIBLE.NO_STAKE | INELIGIBLE.BELOW_MINIMUM, '5 IO')).toBe('nothing is staked');
+    expect(ineligibleReason(INELIGIBLE.BELOW_MINIMUM, '5 IO')).toBe('counted stake is 5 IO short of the minimum');
+    expect(ineligibleReason(0, '0 IO')).toBeNull();
   });
 });

@@ -61,3 +61,19 @@ export function unstakePreview(now: number, cooldownSecs: number, positions: Pos
     positions: positions.map((p) => ({ ...p, newUnlock: p.stage === 'exiting' ? Math.min(p.unlockAt, ticketUnlock) : ticketUnlock })),
   };
 }
+
+/** `device_status`'s reasons for not earning (R5, R54), as the program numbers them. */
+export const INELIGIBLE = { TERMINATED: 1, UNSTAKING: 2, NO_STAKE: 4, BELOW_MINIMUM: 8 } as const;
+
+/**
+ * Why a device does not earn, in words: the reason that matters most (a terminated or unstaking
+ * device has nothing counted either; that goes without saying). `shortBy` is the shortfall as
+ * text, e.g. "200 IO". `null` when no flag is set.
+ */
+export function ineligibleReason(flags: number, shortBy: string): string | null {
+  if (flags & INELIGIBLE.TERMINATED) return 'the device is terminated';
+  if (flags & INELIGIBLE.UNSTAKING) return 'you are unstaking';
+  if (flags & INELIGIBLE.NO_STAKE) return 'nothing is staked';
+  if (flags & INELIGIBLE.BELOW_MINIMUM) return `counted stake is ${shortBy} short of the minimum`;
+  return null;
+}

@@ -38,7 +38,7 @@ function Marketplace() {
   const [chosen, setChosen] = useState<string | null>(null);
   const offers = data ?? [];
   return (
-    <Section id="market-title" title="Co-staking marketplace" loading={loading} error={error} what="the offers">
+    <Section id="market-title" title="Co-staking marketplace" loading={loading && !data} error={error} what="the offers">
       <p className="muted lead">
         Put up part of a device’s stake and earn the offered share of its block rewards. You can cancel at any time: your stake keeps counting for a wait period (earning nothing), then cools down before you withdraw it.
       </p>
@@ -159,7 +159,7 @@ function Positions({ wallet }: { wallet: Address }) {
   const { data, error, loading } = useLoad(() => costakerPositions(rpc, wallet, now), [wallet, refreshKey]);
   const positions = data ?? [];
   return (
-    <Section id="positions-title" title="My positions" loading={loading} error={error} what="your positions">
+    <Section id="positions-title" title="My positions" loading={loading && !data} error={error} what="your positions">
       {data && positions.length === 0 && <div className="panel muted">You hold no co-stake positions. Fill an offer below.</div>}
       {positions.length > 0 && (
         <table className="positions">

@@ -8,20 +8,8 @@ import { OfferState } from '../generated';
 import { createOfferIx, retractOfferIx, stakeIx, unstakeIx, withdrawOverflowIx, withdrawTicketIx } from '../lib/actions';
 import { formatBps, formatDuration, formatTokens, formatUtc, shortAddress, shortDeviceId } from '../lib/format';
 import { type DeviceBundle, ownerDevices } from '../lib/load';
-import { costakerDaily, offerBounds, unstakePreview, yearlyPercent } from '../lib/rules';
+import { costakerDaily, ineligibleReason, offerBounds, unstakePreview, yearlyPercent } from '../lib/rules';
 import { useLoad } from '../lib/useLoad';
-
-/**
- * Why a device does not earn, from `device_status`'s reason flags (R5): the one that matters
- * most (a terminated or unstaking device has nothing counted either; that goes without saying).
- */
-export function ineligibleReason(flags: number, shortBy: bigint, decimals: number): string | null {
-  if (flags & 1) return 'the device is terminated';
-  if (flags & 2) return 'you are unstaking';
-  if (flags & 4) return 'nothing is staked';
-  if (flags & 8) return `counted stake is ${formatTokens(shortBy, decimals)} ${TOKEN_SYMBOL} short of the minimum`;
-  return null;
-}
 
 export function OwnerPage() {
   const { rpc, config, wallet, refreshKey, now } = useApp();
@@ -32,7 +20,7 @@ export function OwnerPage() {
   );
   if (!wallet) return null;
   return (
-    <Section id="owner-title" title="My devices" loading={loading} error={error} what="your devices">
+    <Section id="owner-title" title="My devices" loading={loading && !data} error={error} what="your devices">
       {data && data.length === 0 && (
         <div className="panel">No device is registered to this wallet. Devices are registered by the network when you connect a GPU; then they appear here.</div>
       )}
@@ -50,7 +38,7 @@ function DeviceCard({ bundle }: { bundle: DeviceBundle }) {
   const [panel, setPanel] = useState<Panel>(null);
   const name = shortDeviceId(d.deviceId);
   const shortBy = status.minInForce > status.countedStake ? status.minInForce - status.countedStake : 0n;
-  const reason = ineligibleReason(status.ineligibleReasons, shortBy, config.mintDecimals);
+  const reason = ineligibleReason(status.ineligibleReasons, `${formatTokens(shortBy, config.mintDecimals)} ${TOKEN_SYMBOL}`);
   const open = offers.find((o) => o.data.state === OfferState.Open);
   const toggle = (p: Panel) => setPanel((current) => (current === p ? null : p));
   const canAct = !d.terminated && !d.unstaking;
