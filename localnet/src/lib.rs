@@ -255,11 +255,17 @@ impl Cast {
     pub fn new(names: &[&str]) -> Self {
         let dir = state_dir().join(format!("cast-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        Self::create(&dir, names)
+    }
+
+    /// New keypairs `<name>.json` in `dir` (created if missing), replacing files of those names.
+    pub fn create(dir: &Path, names: &[&str]) -> Self {
+        std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
         for name in names {
-            write_keypair_file(&Keypair::new(), dir.join(format!("{name}.json"))).unwrap();
+            let file = dir.join(format!("{name}.json"));
+            write_keypair_file(&Keypair::new(), &file).unwrap_or_else(|e| panic!("write {}: {e}", file.display()));
         }
-        Self { dir }
+        Self { dir: dir.to_path_buf() }
     }
 
     /// The keypair file of `name`.

@@ -235,6 +235,11 @@ impl Run {
         self.op_for(roll)
     }
 
+    /// Devices that are not terminated.
+    fn live_devices(&self) -> usize {
+        self.m.devices.values().filter(|d| !d.terminated).count()
+    }
+
     /// Keeps a long run alive: now and then new tokens for a wallet or the reward source that
     /// ran low, and a new device when few are left that are not terminated.
     fn renewal(&mut self) -> Option<Op> {
@@ -251,8 +256,7 @@ impl Run {
             let (to, start) = self.rng.pick(&low);
             return Some(Op::MintTo { to, amount: start / 2 });
         }
-        let live = self.m.devices.values().filter(|d| !d.terminated).count();
-        if live < LIVE_DEVICES && !self.m.paused {
+        if self.live_devices() < LIVE_DEVICES && !self.m.paused {
             let owner = self.rng.pick(&self.owners);
             let (gpus, multiplier) = self.rng.pick(&[(1, 10_000), (2, 2_500), (4, 20_000), (8, 100_000)]);
             return Some(self.register_op(owner, gpus, multiplier));
@@ -401,7 +405,7 @@ impl Run {
                 let by = self.role_or_intruder(self.m.roles.oracle);
                 Op::Terminate { device, by }
             }
-            82 if self.m.devices.values().filter(|d| !d.terminated).count() < 2 * LIVE_DEVICES => {
+            82 if self.live_devices() < 2 * LIVE_DEVICES => {
                 let owner = self.rng.pick(&self.owners);
                 let (gpus, multiplier) = self.rng.pick(&[(1, 10_000), (2, 2_500), (4, 20_000), (0, 10_000)]);
                 self.register_op(owner, gpus, multiplier)

@@ -1,8 +1,10 @@
 // Reading the program's accounts: the config, a wallet's devices, offers and positions, tickets,
 // `device_status` (simulated), and the rewards a device received in the last days.
 import {
+  AccountRole,
   type Address,
   type Base64EncodedBytes,
+  type Base64EncodedWireTransaction,
   type Instruction,
   type Rpc,
   type SolanaRpcApi,
@@ -15,9 +17,10 @@ import {
   fetchEncodedAccount,
   getAddressEncoder,
   getBase58Decoder,
-  getBase64EncodedWireTransaction,
+  getBase64Decoder,
   getBase64Encoder,
   getProgramDerivedAddress,
+  getTransactionEncoder,
   getU64Encoder,
   pipe,
   setTransactionMessageFeePayerSigner,
@@ -209,10 +212,10 @@ export async function chainTime(rpc: AppRpc): Promise<number> {
 }
 
 /**
- * Simulates `instructions` with `feePayer` (it must exist; nothing is signed or sent) and
- * returns the simulation's result.
+ * An unsigned v0 transaction of `instructions` paid by `feePayer`, on the latest blockhash: its
+ * wire bytes (empty signature slots) and the block height after which it expires.
  */
-export async function simulate(rpc: AppRpc, feePayer: Address, instructions: Instruction[]) {
+export async function unsignedTransaction(rpc: AppRpc, feePayer: Address, instructions: Instruction[]): Promise<{ wire: Uint8Array; lastValidBlockHeight: bigint }> {
   const { value: blockhash } = await rpc.getLatestBlockhash({ commitment: COMMITMENT }).send();
   const message = pipe(
     createTransactionMessage({ version: 0 }),
@@ -220,18 +223,30 @@ export async function simulate(rpc: AppRpc, feePayer: Address, instructions: Ins
     (m) => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
     (m) => appendTransactionMessageInstructions(instructions, m),
   );
-  const wire = getBase64EncodedWireTransaction(compileTransaction(message));
-  const { value } = await rpc
-    .simulateTransaction(wire, { encoding: 'base64', sigVerify: false, replaceRecentBlockhash: true, commitment: COMMITMENT })
-    .send();
+  return { wire: new Uint8Array(getTransactionEncoder().encode(compileTransaction(message))), lastValidBlockHeight: blockhash.lastValidBlockHeight };
+}
+
+/** Simulates wire bytes (unsigned is fine: signatures are not verified) at `confirmed`. */
+export async function simulateWire(rpc: AppRpc, wire: Uint8Array, replaceRecentBlockhash = false) {
+  const encoded = getBase64Decoder().decode(wire) as Base64EncodedWireTransaction;
+  const { value } = await rpc.simulateTransaction(encoded, { encoding: 'base64', sigVerify: false, replaceRecentBlockhash, commitment: COMMITMENT }).send();
   return value;
+}
+
+/**
+ * Simulates `instructions` with `feePayer` (it must exist; nothing is signed or sent) and
+ * returns the simulation's result.
+ */
+export async function simulate(rpc: AppRpc, feePayer: Address, instructions: Instruction[]) {
+  const { wire } = await unsignedTransaction(rpc, feePayer, instructions);
+  return simulateWire(rpc, wire, true);
 }
 
 /** `device_status` (R54) simulated: the program's own view of eligibility, overflow and unlocks. */
 export async function deviceStatus(rpc: AppRpc, feePayer: Address, device: Address, ticket: Address | null, positions: Address[]): Promise<DeviceStatus> {
   const [config] = await findConfigPda();
   const ix = getDeviceStatusInstruction({ config, device, ticket: ticket ?? undefined });
-  const withPositions: Instruction = { ...ix, accounts: [...ix.accounts, ...positions.map((a) => ({ address: a, role: 0 }))] };
+  const withPositions: Instruction = { ...ix, accounts: [...ix.accounts, ...positions.map((a) => ({ address: a, role: AccountRole.READONLY }))] };
   const result = await simulate(rpc, feePayer, [withPositions]);
   if (result.err || !result.returnData) {
     throw new Error(`device_status failed: ${JSON.stringify(result.err, (_, v) => (typeof v === 'bigint' ? v.toString() : v))}`);

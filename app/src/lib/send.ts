@@ -1,23 +1,8 @@
 // One transaction from the app: simulated first (a refusal is explained before the wallet is
 // asked), then signed by the wallet, sent, and confirmed.
-import {
-  type Address,
-  type Instruction,
-  type Signature,
-  appendTransactionMessageInstructions,
-  compileTransaction,
-  createNoopSigner,
-  createTransactionMessage,
-  getBase58Decoder,
-  getBase64Decoder,
-  getTransactionEncoder,
-  pipe,
-  setTransactionMessageFeePayerSigner,
-  setTransactionMessageLifetimeUsingBlockhash,
-  type Base64EncodedWireTransaction,
-} from '@solana/kit';
+import { type Address, type Base64EncodedWireTransaction, type Instruction, type Signature, createNoopSigner, getBase64Decoder } from '@solana/kit';
 import type { Wallet, WalletAccount } from '@wallet-standard/base';
-import { type AppRpc, COMMITMENT } from './chain';
+import { type AppRpc, COMMITMENT, simulateWire, unsignedTransaction } from './chain';
 import { explain, type Refusal } from './explain';
 import { signWithWallet } from './wallet';
 
@@ -55,18 +40,10 @@ export function walletSigner(account: WalletAccount) {
 export async function send(sender: Sender, instructions: Instruction[], onStage: (stage: SendStage) => void = () => {}): Promise<Signature> {
   const { rpc, wallet, account, chain } = sender;
   onStage('simulating');
-  const { value: blockhash } = await rpc.getLatestBlockhash({ commitment: COMMITMENT }).send();
-  const message = pipe(
-    createTransactionMessage({ version: 0 }),
-    (m) => setTransactionMessageFeePayerSigner(createNoopSigner(account.address as Address), m),
-    (m) => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
-    (m) => appendTransactionMessageInstructions(instructions, m),
-  );
-  const wire = new Uint8Array(getTransactionEncoder().encode(compileTransaction(message)));
-  const base64 = getBase64Decoder().decode(wire) as Base64EncodedWireTransaction;
-  const simulation = await rpc.simulateTransaction(base64, { encoding: 'base64', sigVerify: false, commitment: COMMITMENT }).send();
-  if (simulation.value.err) {
-    throw new RefusedError(explain(simulation.value.err, simulation.value.logs), true);
+  const { wire, lastValidBlockHeight } = await unsignedTransaction(rpc, account.address as Address, instructions);
+  const simulation = await simulateWire(rpc, wire);
+  if (simulation.err) {
+    throw new RefusedError(explain(simulation.err, simulation.logs), true);
   }
 
   onStage('signing');
@@ -78,7 +55,7 @@ export async function send(sender: Sender, instructions: Instruction[], onStage:
     .send();
 
   onStage('confirming');
-  return confirm(rpc, signature, blockhash.lastValidBlockHeight);
+  return confirm(rpc, signature, lastValidBlockHeight);
 }
 
 /** Waits until `signature` is confirmed, fails, or its blockhash expires. */
@@ -96,11 +73,3 @@ async function confirm(rpc: AppRpc, signature: Signature, lastValidBlockHeight: 
     await new Promise((resolve) => setTimeout(resolve, 400));
   }
 }
-
-/** A signature shortened for messages. */
-export function shortSignature(signature: Signature): string {
-  return `${signature.slice(0, 8)}…`;
-}
-
-/** The base58 text of raw signature bytes. */
-export const signatureText = (bytes: Uint8Array) => getBase58Decoder().decode(bytes);

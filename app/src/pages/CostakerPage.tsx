@@ -1,11 +1,11 @@
 // The co-staker's page: the marketplace of open offers and the wallet's positions.
 import type { Address } from '@solana/kit';
 import { useState } from 'react';
-import { Badge, Section, Tokens } from '../components/bits';
-import { TOKEN_SYMBOL, useApp } from '../context';
+import { Badge, Section, Tokens, useTokenText } from '../components/bits';
+import { useApp } from '../context';
 import { OfferState } from '../generated';
 import { cancelCostakeIx, claimRewardsIx, fillOfferIx, withdrawPositionIx } from '../lib/actions';
-import { formatBps, formatDuration, formatTokens, formatUtc, shortDeviceId } from '../lib/format';
+import { formatBps, formatDuration, formatUtc, shortDeviceId } from '../lib/format';
 import { type OfferWithDevice, costakerPositions, marketplace } from '../lib/load';
 import { costakerDaily, yearlyPercent } from '../lib/rules';
 import { useLoad } from '../lib/useLoad';
@@ -106,10 +106,11 @@ function Marketplace() {
 
 function FillConfirm({ offer, onDone }: { offer: OfferWithDevice; onDone: () => void }) {
   const { config, run, busy } = useApp();
+  const tokenText = useTokenText();
   const p = config.params;
   const o = offer.offer.data;
   const name = shortDeviceId(offer.device.data.deviceId);
-  const shown = `${formatTokens(o.amount, config.mintDecimals)} ${TOKEN_SYMBOL}`;
+  const shown = tokenText(o.amount);
   const e = estimate(offer);
   return (
     <div className="form confirm" data-testid="fill-confirm">
@@ -156,6 +157,7 @@ function FillConfirm({ offer, onDone }: { offer: OfferWithDevice; onDone: () => 
 
 function Positions({ wallet }: { wallet: Address }) {
   const { rpc, refreshKey, now, config, run, busy } = useApp();
+  const tokenText = useTokenText();
   const { data, error, loading } = useLoad(() => costakerPositions(rpc, wallet, now), [wallet, refreshKey]);
   const positions = data ?? [];
   return (
@@ -178,7 +180,7 @@ function Positions({ wallet }: { wallet: Address }) {
               const o = p.offer.data;
               const name = shortDeviceId(p.device.data.deviceId);
               const ripe = (o.state === OfferState.Exiting || o.state === OfferState.Cooling) && now >= Number(o.unlockAt);
-              const total = `${formatTokens(o.principal + o.rewards, config.mintDecimals)} ${TOKEN_SYMBOL}`;
+              const total = tokenText(o.principal + o.rewards);
               return (
                 <tr key={p.offer.address} data-testid="position" data-offer={p.offer.address}>
                   <td>
@@ -208,7 +210,7 @@ function Positions({ wallet }: { wallet: Address }) {
                         className="small secondary"
                         disabled={busy}
                         onClick={() =>
-                          run({ label: `Claim rewards from device ${name}`, build: async (signer) => [await claimRewardsIx(signer, config, p.device, p.offer)], done: `Claimed ${formatTokens(o.rewards, config.mintDecimals)} ${TOKEN_SYMBOL}` })
+                          run({ label: `Claim rewards from device ${name}`, build: async (signer) => [await claimRewardsIx(signer, config, p.device, p.offer)], done: `Claimed ${tokenText(o.rewards)}` })
                         }
                       >
                         Claim

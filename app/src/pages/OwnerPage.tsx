@@ -3,7 +3,7 @@
 import type { Address } from '@solana/kit';
 import { useState } from 'react';
 import { AmountField, Badge, Countdown, Section, Stat, Tokens, useAmountField, useTokenText } from '../components/bits';
-import { TOKEN_SYMBOL, useApp } from '../context';
+import { useApp } from '../context';
 import { OfferState } from '../generated';
 import { createOfferIx, retractOfferIx, stakeIx, unstakeIx, withdrawOverflowIx, withdrawTicketIx } from '../lib/actions';
 import { formatBps, formatDuration, formatTokens, formatUtc, shortAddress, shortDeviceId } from '../lib/format';
@@ -33,12 +33,13 @@ type Panel = 'stake' | 'offer' | 'overflow' | 'unstake' | null;
 
 function DeviceCard({ bundle }: { bundle: DeviceBundle }) {
   const { config, now, busy, run } = useApp();
+  const tokenText = useTokenText();
   const { device, status, ticket, offers } = bundle;
   const d = device.data;
   const [panel, setPanel] = useState<Panel>(null);
   const name = shortDeviceId(d.deviceId);
   const shortBy = status.minInForce > status.countedStake ? status.minInForce - status.countedStake : 0n;
-  const reason = ineligibleReason(status.ineligibleReasons, `${formatTokens(shortBy, config.mintDecimals)} ${TOKEN_SYMBOL}`);
+  const reason = ineligibleReason(status.ineligibleReasons, tokenText(shortBy));
   const open = offers.find((o) => o.data.state === OfferState.Open);
   const toggle = (p: Panel) => setPanel((current) => (current === p ? null : p));
   const canAct = !d.terminated && !d.unstaking;
@@ -98,9 +99,9 @@ function DeviceCard({ bundle }: { bundle: DeviceBundle }) {
             disabled={busy || now < Number(ticket.data.unlockAt)}
             onClick={() =>
               run({
-                label: `Withdraw the unstaked ${formatTokens(ticket.data.amount, config.mintDecimals)} ${TOKEN_SYMBOL}`,
+                label: `Withdraw the unstaked ${tokenText(ticket.data.amount)}`,
                 build: async (signer) => [await withdrawTicketIx(signer, config, device, ticket)],
-                done: `Withdrew ${formatTokens(ticket.data.amount, config.mintDecimals)} ${TOKEN_SYMBOL} to your wallet`,
+                done: `Withdrew ${tokenText(ticket.data.amount)} to your wallet`,
               })
             }
           >
@@ -155,7 +156,6 @@ function Meter({ value, target }: { value: bigint; target: bigint }) {
 
 /** The device's open offer and co-stake positions. */
 function CostakingRows({ bundle }: { bundle: DeviceBundle }) {
-  const { config } = useApp();
   if (bundle.offers.length === 0) return null;
   return (
     <div className="costaking">
@@ -184,7 +184,7 @@ function CostakingRows({ bundle }: { bundle: DeviceBundle }) {
                 {o.data.rewards > 0n && (
                   <span className="muted">
                     {' '}
-                    · unclaimed {formatTokens(o.data.rewards, config.mintDecimals)} {TOKEN_SYMBOL}
+                    · unclaimed <Tokens amount={o.data.rewards} />
                   </span>
                 )}
               </td>

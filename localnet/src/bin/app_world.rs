@@ -35,9 +35,8 @@
 use anchor_lang::prelude::Pubkey;
 use device_staking_client::device_staking::state::{Config, Device, Offer, OfferState};
 use device_staking_client::{pda, token, PROGRAM_ID};
-use device_staking_localnet::{root, state_dir, Cli, Validator};
+use device_staking_localnet::{root, state_dir, Cast, Cli, Validator};
 use serde_json::{json, Value};
-use solana_keypair::{write_keypair_file, Keypair};
 use solana_signer::Signer;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -205,8 +204,8 @@ fn hex(bytes: &[u8]) -> String {
 
 /// The world's wallets: their keypair files in the state folder, and the validator's authority.
 struct Wallets {
-    /// The state folder holding `<name>.json`.
-    dir: PathBuf,
+    /// `<name>.json` for every wallet of [`WALLETS`].
+    cast: Cast,
     /// The validator's authority's keypair file.
     authority: PathBuf,
 }
@@ -214,17 +213,8 @@ struct Wallets {
 impl Wallets {
     /// Writes a new keypair file for every wallet of [`WALLETS`] into `dir`, replacing old ones.
     fn create(dir: &Path, authority: &Path) -> Self {
-        std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
-        let wallets = Self {
-            dir: dir.to_path_buf(),
-            authority: authority.to_path_buf(),
-        };
-        for plan in &WALLETS {
-            let file = wallets.file(plan.name);
-            write_keypair_file(&Keypair::new(), &file)
-                .unwrap_or_else(|e| panic!("write {}: {e}", file.display()));
-        }
-        wallets
+        let names: Vec<&str> = WALLETS.iter().map(|plan| plan.name).collect();
+        Self { cast: Cast::create(dir, &names), authority: authority.to_path_buf() }
     }
 
     /// The keypair file of `name` (`authority` is the validator's).
@@ -232,7 +222,7 @@ impl Wallets {
         if name == "authority" {
             self.authority.clone()
         } else {
-            self.dir.join(format!("{name}.json"))
+            PathBuf::from(self.cast.file(name))
         }
     }
 
