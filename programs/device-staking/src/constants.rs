@@ -14,6 +14,8 @@ pub const OFFER_SEED: &[u8] = b"offer";
 pub const TICKET_SEED: &[u8] = b"ticket";
 /// Seed prefix of a co-staker's profile: `["costaker", wallet]`.
 pub const COSTAKER_SEED: &[u8] = b"costaker";
+/// Seed prefix of a released position's escrow token account: `["escrow", offer]` (R16).
+pub const ESCROW_SEED: &[u8] = b"escrow";
 
 /// Basis points in one whole.
 pub const BPS: u64 = 10_000;
@@ -34,22 +36,38 @@ pub const DEFAULT_MAX_ACTIVE_COSTAKES: u8 = 2;
 pub const DEFAULT_MAX_REWARD_SHARE_BPS: u16 = 10_000;
 /// Default cap of slashing per 30 days, as a share of the device's principal.
 pub const DEFAULT_MAX_SLASH_BPS_PER_30D: u16 = 5_000;
-/// Default delay before a proposed role change takes effect: 7 days.
+/// Default delay before a proposed role change takes effect: 7 days (R34 may lengthen it).
 pub const DEFAULT_ROLE_CHANGE_DELAY_SECS: i64 = 7 * DAY;
+/// Default smallest offer, as a share of the device's minimum (R9).
+pub const DEFAULT_MIN_OFFER_BPS: u16 = 100;
+/// Default longest hold incident: 7 days (R41).
+pub const DEFAULT_MAX_HOLD_SECS: i64 = 7 * DAY;
 
-/// Hard bounds of `cover_window_secs`: 1 s .. 14 d.
-pub const COVER_WINDOW_BOUNDS: (i64, i64) = (1, 14 * DAY);
-/// Hard bounds of `cooldown_secs`: 1 s .. 30 d.
-pub const COOLDOWN_BOUNDS: (i64, i64) = (1, 30 * DAY);
+/// Hard upper bound of `cover_window_secs` (its floor is fixed at initialize): 14 d.
+pub const MAX_COVER_WINDOW_SECS: i64 = 14 * DAY;
+/// Hard upper bound of `cooldown_secs` (its floor is fixed at initialize): 30 d.
+pub const MAX_COOLDOWN_SECS: i64 = 30 * DAY;
+/// Hard upper bound of `role_change_delay_secs` (its floor is fixed at initialize): 30 d.
+pub const MAX_ROLE_CHANGE_DELAY_SECS: i64 = 30 * DAY;
 /// Hard bounds of `max_costake_bps`: 1 .. 5,000.
 pub const MAX_COSTAKE_BPS_BOUNDS: (u16, u16) = (1, 5_000);
-/// Hard bounds of `role_change_delay_secs`: 0 .. 30 d.
-pub const ROLE_CHANGE_DELAY_BOUNDS: (i64, i64) = (0, 30 * DAY);
-/// Length of the slashing window (R40).
+/// Hard bounds of `min_offer_bps`: 1 .. 5,000.
+pub const MIN_OFFER_BPS_BOUNDS: (u16, u16) = (1, 5_000);
+/// Hard bounds of `max_hold_secs`: 1 s .. 7 d.
+pub const MAX_HOLD_BOUNDS: (i64, i64) = (1, 7 * DAY);
+/// Length of the slashing window, of the incident spacing of holds and of an incident's reach back (R40, R41).
 pub const SLASH_WINDOW_SECS: i64 = 30 * DAY;
-/// Longest a hold may reach past the first hold of an incident (R41).
-pub const MAX_HOLD_SECS: i64 = 7 * DAY;
-/// Exiting (cancelled, still counting) positions a device tracks at once (R4, R13).
-pub const MAX_EXITING_POSITIONS: usize = 4;
+/// Longest a device may be marked hired ahead (R7).
+pub const MAX_HIRED_SECS: i64 = 30 * DAY;
+/// How long a proposed device transfer may be accepted (R19).
+pub const TRANSFER_WINDOW_SECS: i64 = 7 * DAY;
+/// Slots of a device's position table: filled, exiting and cooling positions (R9, Accounts).
+pub const MAX_POSITIONS: usize = 8;
+/// Withdrawn or released positions a device remembers while a late block may still name them (R21).
+pub const DEPARTED_RECORDS: usize = 4;
+/// Slashes remembered for the owner's stake's rolling cap (R40).
+pub const OWNER_SLASH_RECORDS: usize = 4;
+/// Slashes remembered per position for its rolling cap (R40).
+pub const POSITION_SLASH_RECORDS: usize = 2;
 /// Reserved bytes at the end of every account, for later versions.
 pub const RESERVED_BYTES: usize = 64;

@@ -21,9 +21,6 @@ pub enum StakingError {
     /// The signer is not the admin (R31-R33).
     #[msg("Only the admin may do this")]
     NotAdmin,
-    /// The signer is not the pending admin (R31).
-    #[msg("Only the proposed admin may accept the admin role")]
-    NotPendingAdmin,
     /// The signer is not the oracle in force (R3, R7).
     #[msg("Only the oracle may do this")]
     NotOracle,
@@ -78,9 +75,9 @@ pub enum StakingError {
     /// The reward share is zero or above max_reward_share_bps (R9).
     #[msg("The reward share must be above 0 and at most the allowed maximum")]
     InvalidRewardShare,
-    /// The device tracks as many exiting positions as it can; wait for one to end its wait (R13).
-    #[msg("Too many co-stakers are in their wait period on this device; try after the oldest wait ends")]
-    TooManyExitingPositions,
+    /// Every slot of the device's position table is taken (R9, Accounts).
+    #[msg("The device's position table is full: a position must be withdrawn or released first")]
+    NoFreePositionSlot,
     /// The offer is not open (R10, R11).
     #[msg("The offer is not open")]
     OfferNotOpen,
@@ -102,9 +99,6 @@ pub enum StakingError {
     /// The owner has no stake to unstake (R15).
     #[msg("There is no stake to unstake")]
     NothingToUnstake,
-    /// The accounts of the device's positions are missing or wrong (R15, R40).
-    #[msg("The device's co-stake positions must be passed, in order")]
-    PositionAccountsMismatch,
     /// The ticket or position is still locked (R14, R16).
     #[msg("Still locked: the unlock time has not been reached")]
     StillLocked,
@@ -114,8 +108,8 @@ pub enum StakingError {
     /// The device is on hold by the slash authority (R41).
     #[msg("The device is on hold pending a slashing decision")]
     DeviceOnHold,
-    /// The hold is more than 7 days ahead or past the incident's 7 days (R41).
-    #[msg("A hold may reach at most 7 days past the incident's first hold")]
+    /// The hold ends in the past or reaches past max_hold_secs from the incident's first hold (R41).
+    #[msg("A hold must end in the future and at most max_hold_secs past the incident's first hold")]
     HoldTooLong,
     /// The device is not empty: stake, positions, tickets or rewards remain (R8).
     #[msg("The device still holds stake, positions, tickets or rewards")]
@@ -123,26 +117,20 @@ pub enum StakingError {
     /// block_end is in the future, or block_start after block_end (R20).
     #[msg("The block's times are invalid (start after end, or end in the future)")]
     InvalidBlockTimes,
-    /// block_id is not above the device's last paid block (R20).
-    #[msg("This block was already paid for this device")]
-    BlockAlreadyPaid,
     /// The same device appears twice in one batch (R20).
     #[msg("A device appears twice in the batch")]
     DuplicateDeviceInBatch,
     /// The remaining accounts of the batch do not match its entries (R20).
     #[msg("The batch's accounts do not match its entries")]
     BatchAccountsMismatch,
-    /// The offer given is not the device's filled position, or one is missing (R20).
-    #[msg("The offer given is not the device's filled position")]
-    WrongRewardOffer,
     /// The slash cap of the 30-day window is used up (R40).
     #[msg("Nothing can be slashed: the 30-day slashing cap is reached or there is no principal")]
     NothingToSlash,
     /// There is no surplus to sweep (R52).
     #[msg("The vaults hold no surplus to sweep")]
     NoSurplus,
-    /// There is no pending admin or role change.
-    #[msg("There is no pending change to accept")]
+    /// There is no pending role, parameter or ownership change.
+    #[msg("There is no pending change")]
     NoPendingChange,
     /// The account belongs to another device.
     #[msg("The account belongs to another device")]
@@ -153,7 +141,64 @@ pub enum StakingError {
     /// Nothing to withdraw or claim.
     #[msg("There is nothing to claim")]
     NothingToClaim,
-    /// The device's outstanding ticket was not passed, or another one was (R40 order).
-    #[msg("The device's outstanding unstake ticket must be passed")]
-    TicketRequired,
+    /// A floor is outside the parameter's hard bounds (R30).
+    #[msg("A floor is outside its allowed bounds")]
+    FloorOutOfBounds,
+    /// A role cannot be given to the default (empty) key; revoke it instead (R31, R34).
+    #[msg("A role cannot be given to the empty key")]
+    InvalidRoleKey,
+    /// The signer is not the proposed key (R19, R31).
+    #[msg("Only the proposed key may accept")]
+    NotPendingKey,
+    /// Only the oracle, the reward authority and the slash authority can be revoked (R34).
+    #[msg("This role cannot be revoked, only replaced")]
+    RoleNotRevocable,
+    /// The new slash cap is not lower than the one in force (R34).
+    #[msg("The new slash cap must be lower than the one in force")]
+    NotATightening,
+    /// The device's table has no position with this sequence number (it was withdrawn, released or never filled).
+    #[msg("The device has no such co-stake position")]
+    PositionNotFound,
+    /// The offer is below min_offer_bps of the device's minimum (R9).
+    #[msg("The offer is below the smallest allowed share of the device's minimum")]
+    OfferTooSmall,
+    /// While paused, staking is allowed only up to what covers a running wait or grace (R6).
+    #[msg("The program is paused: you may stake only what covers a running wait or grace")]
+    StakeExceedsCover,
+    /// The hired-until time is in the past or more than 30 days ahead (R7).
+    #[msg("Hired until must be in the future and at most 30 days ahead (or 0 to clear)")]
+    InvalidHiredUntil,
+    /// The owner has no outstanding ticket (R16).
+    #[msg("There is no unstake ticket to withdraw")]
+    NoTicket,
+    /// The incident time is in the future, more than 30 days ago, or after a running hold's start (R40).
+    #[msg("The incident must lie within the last 30 days and not after a running hold's start")]
+    IncidentOutOfRange,
+    /// A new hold incident may start only 30 days after the previous one started (R41).
+    #[msg("A new hold incident may start only 30 days after the previous one")]
+    HoldIncidentTooSoon,
+    /// The proposed owner is the current owner or the empty key (R19).
+    #[msg("The new owner must be another wallet")]
+    InvalidNewOwner,
+    /// The proposed owner holds a position of this device (R19).
+    #[msg("The new owner holds a co-stake position of this device")]
+    NewOwnerHoldsPosition,
+    /// The transfer proposal lapsed after 7 days (R19).
+    #[msg("The transfer proposal has lapsed")]
+    TransferExpired,
+    /// The profile still counts filled positions (R18).
+    #[msg("The profile still counts active positions")]
+    ProfileHasPositions,
+    /// A live device with this id exists (R3).
+    #[msg("A device with this id is already registered")]
+    DeviceAlreadyRegistered,
+    /// Withdrawn by someone else, the recipient must be the staker's associated token account (R16).
+    #[msg("Only the staker may choose the receiving account; others pay the staker's associated token account")]
+    WrongRecipient,
+    /// The offer was not released into an escrow (R16).
+    #[msg("The offer has no escrow to withdraw from")]
+    NotReleased,
+    /// The filled position's co-staker's profile must be passed to unstake (R15).
+    #[msg("The profile of the device's co-staker must be passed")]
+    ProfileRequired,
 }

@@ -1,5 +1,5 @@
 //! Events: every state change emits one with its amounts and the resulting state (R50).
-use crate::state::Params;
+use crate::state::{Floors, Params};
 use anchor_lang::prelude::*;
 
 /// The config was created (R30).
@@ -11,39 +11,27 @@ pub struct Initialized {
     pub mint: Pubkey,
     /// The mint's token program.
     pub token_program: Pubkey,
+    /// The floors of the protection windows (never lowered).
+    pub floors: Floors,
     /// The parameters in force.
     pub params: Params,
 }
 
-/// A new admin was proposed (R31).
+/// A role change was proposed, accepted or cancelled; the slot as it stands now (R31, R34).
 #[event]
-pub struct AdminProposed {
-    /// The admin in force.
-    pub admin: Pubkey,
-    /// The proposed admin.
-    pub pending_admin: Pubkey,
-}
-
-/// The proposed admin accepted (R31).
-#[event]
-pub struct AdminAccepted {
-    /// The previous admin.
-    pub previous: Pubkey,
-    /// The new admin.
-    pub admin: Pubkey,
-}
-
-/// A role change was proposed; it takes effect at `effective_at` (R31).
-#[event]
-pub struct RoleProposed {
-    /// Which role (0 oracle, 1 reward authority, 2 slash authority, 3 treasury).
+pub struct RoleChanged {
+    /// Which role (0 admin, 1 oracle, 2 reward authority, 3 slash authority, 4 treasury).
     pub role: u8,
-    /// The key in force until then.
+    /// What happened: 0 proposed, 1 accepted, 2 cancelled, 3 revoked.
+    pub action: u8,
+    /// The key in force until the pending one takes over (default: none).
     pub current: Pubkey,
-    /// The proposed key.
+    /// The proposed key (default: none).
     pub pending: Pubkey,
-    /// When it takes effect.
+    /// The earliest time the proposed key takes over (0: none pending).
     pub effective_at: i64,
+    /// Whether the proposed key has accepted.
+    pub accepted: bool,
 }
 
 /// Pausable actions were paused or resumed (R32).
@@ -53,13 +41,29 @@ pub struct PausedSet {
     pub paused: bool,
 }
 
-/// Parameters changed (R33).
+/// A parameter set was proposed; it applies at `effective_at` (R33, R34).
 #[event]
-pub struct ParamsUpdated {
-    /// The parameters before.
-    pub previous: Params,
-    /// The parameters now.
-    pub params: Params,
+pub struct ParamsProposed {
+    /// The parameters in force now.
+    pub current: Params,
+    /// The proposed parameters.
+    pub pending: Params,
+    /// When they apply.
+    pub effective_at: i64,
+}
+
+/// The pending parameter set was cancelled (R31).
+#[event]
+pub struct ParamsCancelled {
+    /// The parameters in force.
+    pub current: Params,
+}
+
+/// The slash cap was lowered at once (R34).
+#[event]
+pub struct SlashCapLowered {
+    /// The cap in force now, in basis points.
+    pub max_slash_bps_per_30d: u16,
 }
 
 /// A device was registered (R3).
@@ -77,6 +81,8 @@ pub struct DeviceRegistered {
     pub multiplier_bps: u32,
     /// The minimum stake.
     pub min_required: u64,
+    /// Whether a closed device's tombstone was revived (R3).
+    pub revived: bool,
 }
 
 /// The device's minimum changed (R2).
@@ -210,21 +216,10 @@ pub struct Unstaked {
     pub amount: u64,
     /// When the ticket unlocks.
     pub unlock_at: i64,
-    /// Positions unstaked with the owner.
-    pub positions_unstaked: u8,
-}
-
-/// A position was unstaked together with its device's owner (R15).
-#[event]
-pub struct PositionUnstaked {
-    /// The device PDA.
-    pub device: Pubkey,
-    /// The offer's sequence number.
-    pub seq: u64,
-    /// The co-staker.
-    pub costaker: Pubkey,
-    /// When it unlocks now.
-    pub unlock_at: i64,
+    /// The filled position it stopped, if any.
+    pub stopped_seq: Option<u64>,
+    /// Positions whose wait or unlock it brought forward (R15).
+    pub positions_recapped: u8,
 }
 
 /// A ticket was withdrawn (R16).
@@ -260,8 +255,8 @@ pub struct PositionWithdrawn {
 pub struct HiredSet {
     /// The device PDA.
     pub device: Pubkey,
-    /// Whether it is hired now.
-    pub hired: bool,
+    /// Hired until then (0: not hired).
+    pub hired_until: i64,
 }
 
 /// The oracle terminated the device (R7).
@@ -291,10 +286,14 @@ pub struct RewardPaid {
     pub amount: u64,
     /// The owner's part.
     pub owner_part: u64,
-    /// The co-staker's part.
-    pub costaker_part: u64,
-    /// The filled position's sequence number, if any.
-    pub offer_seq: Option<u64>,
+    /// The part of the position that earned during the block (R21).
+    pub position_part: u64,
+    /// That position's sequence number, if one earned.
+    pub position_seq: Option<u64>,
+    /// Whether that position had been withdrawn or released: its part was not paid (R21).
+    pub position_left: bool,
+    /// Tokens moved into the overflow vault.
+    pub transferred: u64,
 }
 
 /// A device was skipped because it is not eligible (R20).
@@ -306,8 +305,8 @@ pub struct RewardSkipped {
     pub block_id: u64,
     /// The amount not paid.
     pub amount: u64,
-    /// Why (flags of `state::ineligible`).
-    pub reasons: u8,
+    /// Why (`state::skip`).
+    pub reason: u8,
 }
 
 /// A device was slashed (R40).
@@ -321,10 +320,12 @@ pub struct Slashed {
     pub from_owner_stake: u64,
     /// Taken from the owner's ticket.
     pub from_ticket: u64,
-    /// Taken from positions, in the order given.
-    pub from_positions: u64,
-    /// Left of the 30-day cap.
-    pub cap_left: u64,
+    /// From each position.
+    pub from_positions: Vec<PositionSlash>,
+    /// Everything taken, moved to the treasury.
+    pub total: u64,
+    /// The incident the slash is for.
+    pub incident_at: i64,
 }
 
 /// A device was held (R41).
@@ -347,4 +348,81 @@ pub struct SurplusSwept {
     pub from_stake_vault: u64,
     /// From the overflow vault.
     pub from_overflow_vault: u64,
+}
+
+/// One position's part of a slash (R40).
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PositionSlash {
+    /// The position's sequence number.
+    pub seq: u64,
+    /// Tokens taken from it.
+    pub amount: u64,
+}
+
+/// A ripe position's tokens moved into its offer's escrow; its slot is free (R16).
+#[event]
+pub struct PositionReleased {
+    /// The device PDA.
+    pub device: Pubkey,
+    /// The position's sequence number.
+    pub seq: u64,
+    /// The co-staker, who withdraws from the escrow.
+    pub costaker: Pubkey,
+    /// Principal moved.
+    pub principal: u64,
+    /// Unclaimed rewards moved.
+    pub rewards: u64,
+    /// Who paid the escrow's rent.
+    pub caller: Pubkey,
+}
+
+/// A co-staker emptied a released position's escrow (R16).
+#[event]
+pub struct EscrowWithdrawn {
+    /// The device PDA the offer belongs to.
+    pub device: Pubkey,
+    /// The position's sequence number.
+    pub seq: u64,
+    /// The co-staker.
+    pub costaker: Pubkey,
+    /// Tokens paid.
+    pub amount: u64,
+}
+
+/// A co-staker closed their profile (R18).
+#[event]
+pub struct ProfileClosed {
+    /// The co-staker's wallet.
+    pub wallet: Pubkey,
+}
+
+/// The owner proposed a new owner (R19).
+#[event]
+pub struct TransferProposed {
+    /// The device PDA.
+    pub device: Pubkey,
+    /// The owner.
+    pub owner: Pubkey,
+    /// The proposed owner.
+    pub new_owner: Pubkey,
+    /// The proposal lapses then.
+    pub expires_at: i64,
+}
+
+/// The owner cancelled a proposed transfer (R19).
+#[event]
+pub struct TransferCancelled {
+    /// The device PDA.
+    pub device: Pubkey,
+}
+
+/// The proposed owner accepted the device (R19).
+#[event]
+pub struct DeviceTransferred {
+    /// The device PDA.
+    pub device: Pubkey,
+    /// The previous owner.
+    pub previous_owner: Pubkey,
+    /// The new owner.
+    pub owner: Pubkey,
 }

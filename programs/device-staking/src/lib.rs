@@ -30,32 +30,47 @@ pub mod device_staking {
         initialize::handler(ctx, args)
     }
 
-    /// R31: the admin proposes a successor.
-    pub fn propose_admin(ctx: Context<AdminOnly>, new_admin: Pubkey) -> Result<()> {
-        propose_admin::handler(ctx, new_admin)
-    }
-
-    /// R31: the proposed admin accepts.
-    pub fn accept_admin(ctx: Context<AcceptAdmin>) -> Result<()> {
-        accept_admin::handler(ctx)
-    }
-
-    /// R31: the admin proposes a new oracle, reward/slash authority or treasury (delayed).
+    /// R31, R34: the admin proposes a key for a role; it accepts and takes effect at R34's time.
     pub fn propose_role(ctx: Context<AdminOnly>, role: Role, key: Pubkey) -> Result<()> {
         propose_role::handler(ctx, role, key)
     }
 
-    /// R32: pauses or resumes stake, create_offer, fill_offer and register_device.
+    /// R31: the proposed key accepts its role.
+    pub fn accept_role(ctx: Context<AcceptRole>, role: Role) -> Result<()> {
+        accept_role::handler(ctx, role)
+    }
+
+    /// R31: the admin cancels a pending role change.
+    pub fn cancel_role(ctx: Context<AdminOnly>, role: Role) -> Result<()> {
+        cancel_role::handler(ctx, role)
+    }
+
+    /// R34: the admin revokes the oracle, the reward authority or the slash authority at once.
+    pub fn revoke_role(ctx: Context<AdminOnly>, role: Role) -> Result<()> {
+        revoke_role::handler(ctx, role)
+    }
+
+    /// R32: pauses or resumes register_device, create_offer, fill_offer and stake.
     pub fn set_paused(ctx: Context<AdminOnly>, paused: bool) -> Result<()> {
         set_paused::handler(ctx, paused)
     }
 
-    /// R33: new parameters within their bounds.
+    /// R33, R34: proposes new parameters; they apply at R34's time.
     pub fn update_params(ctx: Context<AdminOnly>, params: Params) -> Result<()> {
         update_params::handler(ctx, params)
     }
 
-    /// R3: registers a device, co-signed by its owner and the oracle.
+    /// R31: the admin cancels pending parameters.
+    pub fn cancel_params(ctx: Context<AdminOnly>) -> Result<()> {
+        cancel_params::handler(ctx)
+    }
+
+    /// R34: lowers the slash cap at once.
+    pub fn lower_slash_cap(ctx: Context<AdminOnly>, max_slash_bps_per_30d: u16) -> Result<()> {
+        lower_slash_cap::handler(ctx, max_slash_bps_per_30d)
+    }
+
+    /// R3: registers (or revives) a device, co-signed by its owner and the oracle.
     pub fn register_device(ctx: Context<RegisterDevice>, device_id: [u8; 32], gpu_count: u16, multiplier_bps: u32) -> Result<()> {
         register_device::handler(ctx, device_id, gpu_count, multiplier_bps)
     }
@@ -65,14 +80,9 @@ pub mod device_staking {
         update_hardware::handler(ctx, gpu_count, multiplier_bps)
     }
 
-    /// R2: anyone recomputes a device's minimum after the base changed.
-    pub fn refresh_min(ctx: Context<RefreshMin>) -> Result<()> {
-        refresh_min::handler(ctx)
-    }
-
-    /// R7: the oracle marks a device hired or idle.
-    pub fn set_hired(ctx: Context<OracleDevice>, hired: bool) -> Result<()> {
-        set_hired::handler(ctx, hired)
+    /// R7: the oracle marks a device hired until a time (0 clears it).
+    pub fn set_hired(ctx: Context<OracleDevice>, until: i64) -> Result<()> {
+        set_hired::handler(ctx, until)
     }
 
     /// R7: the oracle terminates a device (final).
@@ -106,28 +116,38 @@ pub mod device_staking {
     }
 
     /// R12: a co-staker claims a position's rewards.
-    pub fn claim_rewards(ctx: Context<ClaimRewards>) -> Result<()> {
-        claim_rewards::handler(ctx)
+    pub fn claim_rewards(ctx: Context<ClaimRewards>, seq: u64) -> Result<()> {
+        claim_rewards::handler(ctx, seq)
     }
 
     /// R13: a co-staker cancels; the wait and cooldown start.
-    pub fn cancel_costake(ctx: Context<CancelCostake>) -> Result<()> {
-        cancel_costake::handler(ctx)
+    pub fn cancel_costake(ctx: Context<CancelCostake>, seq: u64) -> Result<()> {
+        cancel_costake::handler(ctx, seq)
     }
 
-    /// R15: the owner unstakes everything; positions are unstaked with it.
-    pub fn unstake<'info>(ctx: Context<'info, Unstake<'info>>) -> Result<()> {
+    /// R15: the owner unstakes everything; every position is re-capped.
+    pub fn unstake(ctx: Context<Unstake>) -> Result<()> {
         unstake::handler(ctx)
     }
 
-    /// R16: anyone pays out a ripe ticket to the owner.
+    /// R16: pays out a ripe ticket to the owner.
     pub fn withdraw_ticket(ctx: Context<WithdrawTicket>) -> Result<()> {
         withdraw_ticket::handler(ctx)
     }
 
-    /// R16: anyone pays out a ripe position to its co-staker.
+    /// R16: pays out a ripe position to its co-staker.
     pub fn withdraw_position(ctx: Context<WithdrawPosition>) -> Result<()> {
         withdraw_position::handler(ctx)
+    }
+
+    /// R16: anyone moves a ripe position into its offer's escrow, freeing its slot.
+    pub fn release(ctx: Context<Release>) -> Result<()> {
+        release::handler(ctx)
+    }
+
+    /// R16: the co-staker empties a released position's escrow.
+    pub fn withdraw_escrow(ctx: Context<WithdrawEscrow>) -> Result<()> {
+        withdraw_escrow::handler(ctx)
     }
 
     /// R20, R21: the reward authority pays one block into many devices.
@@ -136,14 +156,14 @@ pub mod device_staking {
         block_id: u64,
         block_start: i64,
         block_end: i64,
-        entries: Vec<RewardEntry>,
+        amounts: Vec<u64>,
     ) -> Result<()> {
-        distribute_rewards::handler(ctx, block_id, block_start, block_end, entries)
+        distribute_rewards::handler(ctx, block_id, block_start, block_end, amounts)
     }
 
-    /// R40: the slash authority slashes principal to the treasury.
-    pub fn slash<'info>(ctx: Context<'info, Slash<'info>>, amount: u64) -> Result<()> {
-        slash::handler(ctx, amount)
+    /// R40: the slash authority slashes principal for an incident to the treasury.
+    pub fn slash(ctx: Context<Slash>, amount: u64, incident_at: i64) -> Result<()> {
+        slash::handler(ctx, amount, incident_at)
     }
 
     /// R41: the slash authority holds the owner's principal exits.
@@ -156,13 +176,33 @@ pub mod device_staking {
         sweep_surplus::handler(ctx)
     }
 
-    /// R8: the owner closes an empty device.
+    /// R8: the owner closes an empty device into a tombstone.
     pub fn close_device(ctx: Context<CloseDevice>) -> Result<()> {
         close_device::handler(ctx)
     }
 
+    /// R18: a co-staker closes a profile that counts no positions.
+    pub fn close_profile(ctx: Context<CloseProfile>) -> Result<()> {
+        close_profile::handler(ctx)
+    }
+
+    /// R19: the owner proposes a new owner wallet.
+    pub fn transfer_device(ctx: Context<OwnerDevice>, new_owner: Pubkey) -> Result<()> {
+        transfer_device::handler(ctx, new_owner)
+    }
+
+    /// R19: the owner cancels a proposed transfer.
+    pub fn cancel_transfer(ctx: Context<OwnerDevice>) -> Result<()> {
+        transfer_device::cancel_handler(ctx)
+    }
+
+    /// R19: the proposed wallet accepts the device.
+    pub fn accept_device(ctx: Context<AcceptDevice>) -> Result<()> {
+        accept_device::handler(ctx)
+    }
+
     /// R54: read-only status through return data.
-    pub fn device_status<'info>(ctx: Context<'info, DeviceStatusAccounts<'info>>) -> Result<DeviceStatus> {
+    pub fn device_status(ctx: Context<DeviceStatusAccounts>) -> Result<DeviceStatus> {
         device_status::handler(ctx)
     }
 }

@@ -1,4 +1,4 @@
-//! The accounts of the admin's config changes (R31-R33): the admin and the config.
+//! The accounts of the admin's config changes (R31-R34): the admin in force and the config.
 use crate::constants::CONFIG_SEED;
 use crate::error::StakingError;
 use crate::state::Config;
@@ -6,9 +6,10 @@ use anchor_lang::prelude::*;
 
 #[derive(Accounts)]
 pub struct AdminOnly<'info> {
-    /// The admin.
+    /// The admin in force.
+    #[account(constraint = config.admin.is(&admin.key(), Clock::get()?.unix_timestamp) @ StakingError::NotAdmin)]
     pub admin: Signer<'info>,
     /// The config.
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = admin @ StakingError::NotAdmin)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
 }

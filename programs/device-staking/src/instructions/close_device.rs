@@ -1,10 +1,12 @@
-//! R8: `close_device`: the owner closes an empty device and its vaults; rent returns to the
-//! payer. Donated tokens left in the vaults go to the treasury first, so they never block a close (R52).
-use super::token::{close_vault, pay_out};
+//! R8: `close_device`: the owner closes an empty device: donated leftovers in the vaults go to
+//! the treasury, the vaults are closed, and the device shrinks to a tombstone (id, counters,
+//! last paid block, hold and slash history) whose freed rent returns to the payer. A later
+//! `register_device` of the same id revives it (R3). Never paused (R17).
+use super::token::{close_token_account, pay_out, resize_account};
 use crate::constants::CONFIG_SEED;
 use crate::error::StakingError;
 use crate::events::DeviceClosed;
-use crate::state::{Config, Device};
+use crate::state::{Config, Device, Tombstone};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -15,13 +17,11 @@ pub struct CloseDevice<'info> {
     /// The config.
     #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
-    /// The device; closed here.
-    #[account(
-        mut, close = payer,
-        has_one = owner @ StakingError::NotDeviceOwner, has_one = payer, has_one = stake_vault, has_one = overflow_vault,
-        constraint = device.is_empty() @ StakingError::DeviceNotEmpty,
-    )]
-    pub device: Box<Account<'info, Device>>,
+    /// The device; it becomes a tombstone here.
+    /// CHECK: owner and discriminator are checked by deserializing it as a `Device` in the handler,
+    /// which also checks its owner, payer and vaults.
+    #[account(mut, owner = crate::ID)]
+    pub device: UncheckedAccount<'info>,
     /// The device's stake vault; closed here.
     #[account(mut)]
     pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
@@ -31,7 +31,7 @@ pub struct CloseDevice<'info> {
     /// The treasury's token account, for donated leftovers.
     #[account(
         mut, token::mint = mint, token::token_program = token_program,
-        constraint = treasury_token.owner == config.treasury.key_at(Clock::get()?.unix_timestamp) @ StakingError::NotTreasuryAccount,
+        constraint = config.treasury.is(&treasury_token.owner, Clock::get()?.unix_timestamp) @ StakingError::NotTreasuryAccount,
     )]
     pub treasury_token: Box<InterfaceAccount<'info, TokenAccount>>,
     /// Who paid the device's rent.
@@ -44,20 +44,33 @@ pub struct CloseDevice<'info> {
     /// The mint's token program.
     #[account(address = config.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
+    /// The system program.
+    pub system_program: Program<'info, System>,
 }
 
 pub fn handler(ctx: Context<CloseDevice>) -> Result<()> {
-    let device = &ctx.accounts.device;
+    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
+    let info = ctx.accounts.device.to_account_info();
+    let device = Device::try_deserialize(&mut &info.try_borrow_data()?[..])?;
+    require_keys_eq!(device.owner, ctx.accounts.owner.key(), StakingError::NotDeviceOwner);
+    require_keys_eq!(device.payer, ctx.accounts.payer.key(), StakingError::WrongDevice);
+    require_keys_eq!(device.stake_vault, ctx.accounts.stake_vault.key(), StakingError::WrongDevice);
+    require_keys_eq!(device.overflow_vault, ctx.accounts.overflow_vault.key(), StakingError::WrongDevice);
+    let tombstone = device.close(&env)?;
+
     let token_program = ctx.accounts.token_program.to_account_info();
     let treasury = ctx.accounts.treasury_token.to_account_info();
     let payer = ctx.accounts.payer.to_account_info();
+    let seeds = device.signer_seeds();
     let mut swept = 0;
     for vault in [&ctx.accounts.stake_vault, &ctx.accounts.overflow_vault] {
-        let info = vault.to_account_info();
-        pay_out(&token_program, &info, &treasury, device, &ctx.accounts.mint, vault.amount)?;
+        let vault_info = vault.to_account_info();
+        pay_out(&token_program, &vault_info, &treasury, &info, &seeds, &ctx.accounts.mint, vault.amount)?;
         swept += vault.amount;
-        close_vault(&token_program, &info, &payer, device)?;
+        close_token_account(&token_program, &vault_info, &payer, &info, &seeds)?;
     }
-    emit!(DeviceClosed { device: device.key(), swept });
+    tombstone.try_serialize(&mut &mut info.try_borrow_mut_data()?[..])?;
+    resize_account(&info, &payer, &payer, &ctx.accounts.system_program.to_account_info(), 8 + Tombstone::INIT_SPACE)?;
+    emit!(DeviceClosed { device: info.key(), swept });
     Ok(())
 }

@@ -27,15 +27,9 @@ pub struct CreateOffer<'info> {
 }
 
 pub fn handler(ctx: Context<CreateOffer>, amount: u64, reward_share_bps: u16) -> Result<()> {
-    let now = Clock::get()?.unix_timestamp;
-    let config = &ctx.accounts.config;
-    config.require_not_paused()?;
+    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
     let device = &mut ctx.accounts.device;
-    device.check_offer(amount, reward_share_bps, config.params.max_costake_bps, config.params.max_reward_share_bps, now)?;
-    let seq = device.next_offer_seq;
-    device.next_offer_seq = seq.checked_add(1).ok_or_else(|| error!(StakingError::MathOverflow))?;
-    device.open_offer = Some(seq);
-    device.live_offers = device.live_offers.checked_add(1).ok_or_else(|| error!(StakingError::MathOverflow))?;
+    let seq = device.create_offer(&env, amount, reward_share_bps)?;
     ctx.accounts.offer.set_inner(Offer {
         device: device.key(),
         seq,
@@ -44,14 +38,9 @@ pub fn handler(ctx: Context<CreateOffer>, amount: u64, reward_share_bps: u16) ->
         state: OfferState::Open,
         amount,
         reward_share_bps,
-        created_at: now,
+        created_at: env.now,
         costaker: Pubkey::default(),
-        principal: 0,
-        rewards: 0,
-        filled_at: 0,
-        cancelled_at: 0,
-        wait_end: 0,
-        unlock_at: 0,
+        escrow_payer: Pubkey::default(),
         reserved: [0; RESERVED_BYTES],
     });
     emit!(OfferCreated { device: device.key(), offer: ctx.accounts.offer.key(), seq, amount, reward_share_bps });

@@ -1,9 +1,10 @@
-//! R11: `fill_offer`: a co-staker restates the terms and moves exactly `amount` in. Pausable.
+//! R11: `fill_offer`: a co-staker restates the terms and moves exactly `amount` in; the position
+//! enters the device's table. Pausable.
 use super::token::pay_in;
 use crate::constants::*;
 use crate::error::StakingError;
 use crate::events::OfferFilled;
-use crate::state::{add, Config, CostakerProfile, Device, FilledPosition, Offer, OfferState};
+use crate::state::{Config, CostakerProfile, Device, Offer};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -22,7 +23,7 @@ pub struct FillOffer<'info> {
     /// The offer being filled.
     #[account(mut, seeds = [OFFER_SEED, device.key().as_ref(), &seq.to_le_bytes()], bump = offer.bump)]
     pub offer: Box<Account<'info, Offer>>,
-    /// The co-staker's profile, counting their filled positions.
+    /// The co-staker's profile, counting their filled positions (created on the first fill, or again after R18).
     #[account(
         init_if_needed, payer = costaker, space = 8 + CostakerProfile::INIT_SPACE,
         seeds = [COSTAKER_SEED, costaker.key().as_ref()], bump,
@@ -44,33 +45,20 @@ pub struct FillOffer<'info> {
     pub system_program: Program<'info, System>,
 }
 
-pub fn handler(ctx: Context<FillOffer>, _seq: u64, amount: u64, reward_share_bps: u16) -> Result<()> {
-    let now = Clock::get()?.unix_timestamp;
+pub fn handler(ctx: Context<FillOffer>, seq: u64, amount: u64, reward_share_bps: u16) -> Result<()> {
     let config = &ctx.accounts.config;
-    config.require_not_paused()?;
+    let env = config.env(Clock::get()?.unix_timestamp);
     let costaker = ctx.accounts.costaker.key();
+    ctx.accounts.offer.fill(costaker, amount, reward_share_bps)?;
     let device = &mut ctx.accounts.device;
-    let offer = &mut ctx.accounts.offer;
-    offer.check_terms(amount, reward_share_bps)?;
-    require!(costaker != device.owner, StakingError::OwnerCannotCostake);
-    device.check_fill(amount, config.params.max_costake_bps)?;
-
+    device.fill(&env, seq, costaker, amount, reward_share_bps)?;
     let profile = &mut ctx.accounts.profile;
     if profile.wallet == Pubkey::default() {
         profile.wallet = costaker;
         profile.bump = ctx.bumps.profile;
         profile.payer = costaker;
     }
-    profile.add_position(config.params.max_active_costakes)?;
-
-    offer.state = OfferState::Filled;
-    offer.costaker = costaker;
-    offer.principal = amount;
-    offer.filled_at = now;
-    device.open_offer = None;
-    device.filled = Some(FilledPosition { seq: offer.seq, costaker, principal: amount, reward_share_bps, filled_at: now });
-    device.positions_principal = add(device.positions_principal, amount)?;
-
+    profile.add_position(env.params.max_active_costakes)?;
     pay_in(
         &ctx.accounts.token_program.to_account_info(),
         &ctx.accounts.costaker_token.to_account_info(),
@@ -81,11 +69,11 @@ pub fn handler(ctx: Context<FillOffer>, _seq: u64, amount: u64, reward_share_bps
     )?;
     emit!(OfferFilled {
         device: device.key(),
-        seq: offer.seq,
+        seq,
         costaker,
         amount,
         reward_share_bps,
-        counted_stake: device.counted_stake(now),
+        counted_stake: device.counted_stake(env.now),
         active_positions: profile.active_positions,
     });
     Ok(())

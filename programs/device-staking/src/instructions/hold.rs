@@ -1,6 +1,7 @@
-//! R41: `hold`: the slash authority freezes the owner's principal exits (principal overflow and
-//! ticket withdrawal) until `until`, at most 7 days past the incident's first hold. Co-stakers'
-//! exits are never held.
+//! R41: `hold(until)`: the slash authority freezes the owner's principal exits (principal
+//! overflow, and the ticket when it was not ripe at the incident's start) until `until`: at most
+//! max_hold_secs past the incident's first hold, and a new incident only 30 days after the
+//! previous one started. Co-stakers' exits are never held.
 use crate::constants::CONFIG_SEED;
 use crate::error::StakingError;
 use crate::events::DeviceHeld;
@@ -10,7 +11,7 @@ use anchor_lang::prelude::*;
 #[derive(Accounts)]
 pub struct Hold<'info> {
     /// The slash authority in force.
-    #[account(constraint = config.slash_authority.key_at(Clock::get()?.unix_timestamp) == slash_authority.key() @ StakingError::NotSlashAuthority)]
+    #[account(constraint = config.slash_authority.is(&slash_authority.key(), Clock::get()?.unix_timestamp) @ StakingError::NotSlashAuthority)]
     pub slash_authority: Signer<'info>,
     /// The config.
     #[account(seeds = [CONFIG_SEED], bump = config.bump)]
@@ -21,9 +22,9 @@ pub struct Hold<'info> {
 }
 
 pub fn handler(ctx: Context<Hold>, until: i64) -> Result<()> {
-    let now = Clock::get()?.unix_timestamp;
+    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
     let device = &mut ctx.accounts.device;
-    device.hold(until, now)?;
-    emit!(DeviceHeld { device: device.key(), until, incident_start: device.hold_incident_start });
+    let incident_start = device.hold(&env, until)?;
+    emit!(DeviceHeld { device: device.key(), until, incident_start });
     Ok(())
 }

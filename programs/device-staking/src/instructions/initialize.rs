@@ -1,9 +1,10 @@
-//! R30: `initialize`, by the program's upgrade authority only.
+//! R30: `initialize`, by the program's upgrade authority only: the mint (Token-2022 extensions
+//! that could break the vaults' ledgers are refused), the roles, the floors and the parameters.
 use crate::constants::CONFIG_SEED;
 use crate::error::StakingError;
 use crate::events::Initialized;
 use crate::program::DeviceStaking;
-use crate::state::{Config, Params, RoleSlot};
+use crate::state::{Config, Floors, Params, RoleSlot};
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::spl_token_2022::extension::{BaseStateWithExtensions, ExtensionType, StateWithExtensions};
 use anchor_spl::token_2022::spl_token_2022::state::Mint as MintState;
@@ -22,6 +23,8 @@ pub struct InitializeArgs {
     pub slash_authority: Pubkey,
     /// The treasury wallet.
     pub treasury: Pubkey,
+    /// The floors of the protection windows, never lowered afterwards (1 d / 7 d / 7 d on devnet and mainnet).
+    pub floors: Floors,
     /// The parameters; `None` for the protocol's defaults.
     pub params: Option<Params>,
 }
@@ -50,8 +53,9 @@ pub struct Initialize<'info> {
 }
 
 /// Token-2022 extensions the protocol refuses (R30): they could take fees, block or redirect
-/// transfers, or hide balances, so a vault could end up holding less than its ledger.
-const FORBIDDEN_EXTENSIONS: [ExtensionType; 8] = [
+/// transfers, hide balances, or let the mint be closed and re-created, so a vault could end up
+/// holding less than its ledger.
+const FORBIDDEN_EXTENSIONS: [ExtensionType; 9] = [
     ExtensionType::TransferFeeConfig,
     ExtensionType::TransferHook,
     ExtensionType::PermanentDelegate,
@@ -60,6 +64,7 @@ const FORBIDDEN_EXTENSIONS: [ExtensionType; 8] = [
     ExtensionType::ConfidentialTransferFeeConfig,
     ExtensionType::Pausable,
     ExtensionType::DefaultAccountState,
+    ExtensionType::MintCloseAuthority,
 ];
 
 fn check_mint_extensions(mint: &AccountInfo) -> Result<()> {
@@ -83,19 +88,24 @@ pub fn handler(ctx: Context<Initialize>, args: InitializeArgs) -> Result<()> {
         Some(p) => p,
         None => Params::defaults(decimals)?,
     };
-    params.validate()?;
+    args.floors.validate()?;
+    params.validate(&args.floors)?;
     let config = &mut ctx.accounts.config;
     config.set_inner(Config {
-        admin: args.admin,
-        pending_admin: Pubkey::default(),
+        admin: RoleSlot::new(args.admin),
         oracle: RoleSlot::new(args.oracle),
         reward_authority: RoleSlot::new(args.reward_authority),
         slash_authority: RoleSlot::new(args.slash_authority),
         treasury: RoleSlot::new(args.treasury),
+        oracle_revoked_at: 0,
+        slash_revoked_at: 0,
         mint: ctx.accounts.mint.key(),
         token_program: ctx.accounts.token_program.key(),
         mint_decimals: decimals,
+        floors: args.floors,
         params,
+        pending_params: params,
+        params_effective_at: 0,
         paused: false,
         bump: ctx.bumps.config,
         payer: ctx.accounts.authority.key(),
@@ -105,6 +115,7 @@ pub fn handler(ctx: Context<Initialize>, args: InitializeArgs) -> Result<()> {
         admin: args.admin,
         mint: config.mint,
         token_program: config.token_program,
+        floors: args.floors,
         params,
     });
     Ok(())

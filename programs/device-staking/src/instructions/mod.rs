@@ -1,23 +1,29 @@
-//! One file per instruction: its accounts, their checks, and a handler that applies the rules
-//! from `state/`. Shared account sets and token moves have files of their own.
+//! One file per instruction: its accounts, their checks, and a handler that loads, calls one
+//! transition from `state/`, moves the tokens it returns and emits. Shared account sets and
+//! token moves have files of their own.
 #![allow(ambiguous_glob_reexports)]
-pub mod accept_admin;
+pub mod accept_device;
+pub mod accept_role;
 pub mod admin_only;
 pub mod cancel_costake;
+pub mod cancel_params;
+pub mod cancel_role;
 pub mod claim_rewards;
 pub mod close_device;
+pub mod close_profile;
 pub mod create_offer;
 pub mod device_status;
 pub mod distribute_rewards;
 pub mod fill_offer;
 pub mod hold;
 pub mod initialize;
+pub mod lower_slash_cap;
 pub mod oracle_device;
-pub mod propose_admin;
 pub mod propose_role;
-pub mod refresh_min;
 pub mod register_device;
+pub mod release;
 pub mod retract_offer;
+pub mod revoke_role;
 pub mod set_hired;
 pub mod set_paused;
 pub mod slash;
@@ -25,18 +31,22 @@ pub mod stake;
 pub mod sweep_surplus;
 pub mod terminate;
 pub mod token;
+pub mod transfer_device;
 pub mod unstake;
 pub mod update_hardware;
 pub mod update_params;
+pub mod withdraw_escrow;
 pub mod withdraw_overflow;
 pub mod withdraw_position;
 pub mod withdraw_ticket;
 
-pub use accept_admin::*;
+pub use accept_device::*;
+pub use accept_role::*;
 pub use admin_only::*;
 pub use cancel_costake::*;
 pub use claim_rewards::*;
 pub use close_device::*;
+pub use close_profile::*;
 pub use create_offer::*;
 pub use device_status::*;
 pub use distribute_rewards::*;
@@ -44,13 +54,16 @@ pub use fill_offer::*;
 pub use hold::*;
 pub use initialize::*;
 pub use oracle_device::*;
-pub use refresh_min::*;
+pub use propose_role::*;
 pub use register_device::*;
+pub use release::*;
 pub use retract_offer::*;
 pub use slash::*;
 pub use stake::*;
 pub use sweep_surplus::*;
+pub use transfer_device::*;
 pub use unstake::*;
+pub use withdraw_escrow::*;
 pub use withdraw_overflow::*;
 pub use withdraw_position::*;
 pub use withdraw_ticket::*;

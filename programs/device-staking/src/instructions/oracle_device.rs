@@ -7,7 +7,7 @@ use anchor_lang::prelude::*;
 #[derive(Accounts)]
 pub struct OracleDevice<'info> {
     /// The oracle in force (R31).
-    #[account(constraint = config.oracle.key_at(Clock::get()?.unix_timestamp) == oracle.key() @ StakingError::NotOracle)]
+    #[account(constraint = config.oracle.is(&oracle.key(), Clock::get()?.unix_timestamp) @ StakingError::NotOracle)]
     pub oracle: Signer<'info>,
     /// The config.
     #[account(seeds = [CONFIG_SEED], bump = config.bump)]

@@ -1,10 +1,13 @@
 //! R3: `register_device`: co-signed by the owner (who pays) and the oracle, which attests the
-//! hardware; records the minimum stake (R1) and creates both vaults.
+//! hardware; creates the device and both vaults. An id whose device was closed is revived from
+//! its tombstone: its counters and last paid block carry on.
+use super::token::{create_pda_account, resize_account};
 use crate::constants::*;
 use crate::error::StakingError;
 use crate::events::DeviceRegistered;
-use crate::state::{min_required, Config, Device};
+use crate::state::{Config, Device, Tombstone};
 use anchor_lang::prelude::*;
+use anchor_lang::Discriminator;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 #[derive(Accounts)]
@@ -14,14 +17,15 @@ pub struct RegisterDevice<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
     /// The oracle in force, attesting the hardware.
-    #[account(constraint = config.oracle.key_at(Clock::get()?.unix_timestamp) == oracle.key() @ StakingError::NotOracle)]
+    #[account(constraint = config.oracle.is(&oracle.key(), Clock::get()?.unix_timestamp) @ StakingError::NotOracle)]
     pub oracle: Signer<'info>,
     /// The config.
     #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
-    /// The device PDA (a registered id fails here until `close_device`).
-    #[account(init, payer = owner, space = 8 + Device::INIT_SPACE, seeds = [DEVICE_SEED, device_id.as_ref()], bump)]
-    pub device: Box<Account<'info, Device>>,
+    /// The device PDA: new, or a tombstone revived here.
+    /// CHECK: the address is checked by the seeds; the handler creates it or checks the tombstone's owner and discriminator.
+    #[account(mut, seeds = [DEVICE_SEED, device_id.as_ref()], bump)]
+    pub device: UncheckedAccount<'info>,
     /// The stake vault (principal), owned by the device PDA.
     #[account(
         init, payer = owner, seeds = [STAKE_VAULT_SEED, device.key().as_ref()], bump,
@@ -44,28 +48,51 @@ pub struct RegisterDevice<'info> {
     pub system_program: Program<'info, System>,
 }
 
+/// The tombstone at `info`, if the account is one; fails on a live device.
+fn existing_tombstone(info: &AccountInfo) -> Result<Option<Tombstone>> {
+    if info.data_is_empty() {
+        return Ok(None);
+    }
+    require_keys_eq!(*info.owner, crate::ID, StakingError::DeviceAlreadyRegistered);
+    let data = info.try_borrow_data()?;
+    require!(!data.starts_with(Device::DISCRIMINATOR), StakingError::DeviceAlreadyRegistered);
+    Ok(Some(Tombstone::try_deserialize(&mut &data[..])?))
+}
+
 pub fn handler(ctx: Context<RegisterDevice>, device_id: [u8; 32], gpu_count: u16, multiplier_bps: u32) -> Result<()> {
     let config = &ctx.accounts.config;
     config.require_not_paused()?;
-    let min = min_required(gpu_count, multiplier_bps, config.params.base_stake_per_gpu)?;
-    let owner = ctx.accounts.owner.key();
-    ctx.accounts.device.set_inner(Device::new(
+    let env = config.env(Clock::get()?.unix_timestamp);
+    let info = ctx.accounts.device.to_account_info();
+    let owner = ctx.accounts.owner.to_account_info();
+    let system = ctx.accounts.system_program.to_account_info();
+    let space = 8 + Device::INIT_SPACE;
+    let bump = ctx.bumps.device;
+    let tombstone = existing_tombstone(&info)?;
+    match tombstone {
+        None => create_pda_account(&owner, &info, &system, space, &[DEVICE_SEED, &device_id, &[bump]])?,
+        Some(_) => resize_account(&info, &owner, &owner, &system, space)?,
+    }
+    let device = Device::register(
         device_id,
-        owner,
-        ctx.bumps.device,
+        owner.key(),
+        bump,
         ctx.accounts.stake_vault.key(),
         ctx.accounts.overflow_vault.key(),
         gpu_count,
         multiplier_bps,
-        min,
-    ));
+        &env,
+        tombstone.as_ref(),
+    )?;
+    device.try_serialize(&mut &mut info.try_borrow_mut_data()?[..])?;
     emit!(DeviceRegistered {
-        device: ctx.accounts.device.key(),
+        device: info.key(),
         device_id,
-        owner,
+        owner: owner.key(),
         gpu_count,
         multiplier_bps,
-        min_required: min,
+        min_required: device.min_required(&env),
+        revived: tombstone.is_some(),
     });
     Ok(())
 }

@@ -2,7 +2,7 @@
 use crate::constants::OFFER_SEED;
 use crate::error::StakingError;
 use crate::events::OfferRetracted;
-use crate::state::{Device, Offer, OfferState};
+use crate::state::{Device, Offer};
 use anchor_lang::prelude::*;
 
 #[derive(Accounts)]
@@ -17,7 +17,6 @@ pub struct RetractOffer<'info> {
         mut, close = payer,
         seeds = [OFFER_SEED, device.key().as_ref(), &offer.seq.to_le_bytes()], bump = offer.bump,
         has_one = payer,
-        constraint = offer.state == OfferState::Open @ StakingError::OfferNotOpen,
     )]
     pub offer: Box<Account<'info, Offer>>,
     /// Who paid the offer's rent.
@@ -29,8 +28,7 @@ pub struct RetractOffer<'info> {
 pub fn handler(ctx: Context<RetractOffer>) -> Result<()> {
     let device = &mut ctx.accounts.device;
     let seq = ctx.accounts.offer.seq;
-    device.open_offer = None;
-    device.live_offers = device.live_offers.saturating_sub(1);
+    device.retract_offer(seq)?;
     emit!(OfferRetracted { device: device.key(), seq });
     Ok(())
 }

@@ -1,13 +1,13 @@
-//! R7: `set_hired`: the oracle marks the device hired (rented) or idle; hired blocks unstake (R15).
+//! R7: `set_hired(until)`: the oracle marks the device hired until `until` (at most 30 days
+//! ahead; 0 clears it). Hired blocks the owner's unstake (R15).
 use super::OracleDevice;
-use crate::error::StakingError;
 use crate::events::HiredSet;
 use anchor_lang::prelude::*;
 
-pub fn handler(ctx: Context<OracleDevice>, hired: bool) -> Result<()> {
+pub fn handler(ctx: Context<OracleDevice>, until: i64) -> Result<()> {
+    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
     let device = &mut ctx.accounts.device;
-    require!(!(hired && device.terminated), StakingError::DeviceTerminated);
-    device.hired = hired;
-    emit!(HiredSet { device: device.key(), hired });
+    device.set_hired(&env, until)?;
+    emit!(HiredSet { device: device.key(), hired_until: until });
     Ok(())
 }

@@ -1,5 +1,5 @@
-//! R32: `set_paused`: pauses stake, create_offer, fill_offer and register_device only; exits
-//! are never paused (R17).
+//! R32: `set_paused`: pauses register_device, create_offer, fill_offer and stake (except to
+//! cover, R6), at once; exits are never paused (R17).
 use super::AdminOnly;
 use crate::events::PausedSet;
 use anchor_lang::prelude::*;

@@ -1,20 +1,21 @@
-//! R40: `slash`: the slash authority takes up to `amount` of principal, in order: the owner's
-//! stake, the owner's unripe ticket, then the positions given (filled, exiting, cooling), capped
-//! at `max_slash_bps_per_30d` of the device's principal per 30-day window. Tokens go to the treasury.
-//!
-//! Remaining accounts: the device's position offers to slash, in the order to take from (writable).
+//! R40: `slash(amount, incident_at)`: the slash authority takes up to `amount` of principal for
+//! an incident within the last 30 days: the owner first (owner stake, then a ticket created
+//! after the incident that is not ripe or is held), up to the owner's rolling cap; the rest from
+//! the positions that counted at the incident and are not ripe, pro rata, each up to its own
+//! cap. The tokens go to the treasury's associated token account, created if missing.
 use super::token::pay_out;
-use crate::constants::{CONFIG_SEED, TICKET_SEED};
+use crate::constants::CONFIG_SEED;
 use crate::error::StakingError;
-use crate::events::Slashed;
-use crate::state::{sub, Config, Device, Offer, OfferState, Ticket};
+use crate::events::{PositionSlash, Slashed};
+use crate::state::{Config, Device};
 use anchor_lang::prelude::*;
+use anchor_spl::associated_token::AssociatedToken;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 #[derive(Accounts)]
 pub struct Slash<'info> {
-    /// The slash authority in force.
-    #[account(constraint = config.slash_authority.key_at(Clock::get()?.unix_timestamp) == slash_authority.key() @ StakingError::NotSlashAuthority)]
+    /// The slash authority in force; pays for the treasury's token account if it is missing.
+    #[account(mut, constraint = config.slash_authority.is(&slash_authority.key(), Clock::get()?.unix_timestamp) @ StakingError::NotSlashAuthority)]
     pub slash_authority: Signer<'info>,
     /// The config.
     #[account(seeds = [CONFIG_SEED], bump = config.bump)]
@@ -25,13 +26,14 @@ pub struct Slash<'info> {
     /// The device's stake vault.
     #[account(mut)]
     pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
-    /// The owner's outstanding ticket, if any.
-    #[account(mut, seeds = [TICKET_SEED, device.key().as_ref(), &ticket.seq.to_le_bytes()], bump = ticket.bump)]
-    pub ticket: Option<Box<Account<'info, Ticket>>>,
-    /// The treasury's token account.
+    /// The treasury in force.
+    /// CHECK: checked against the config's treasury in force.
+    #[account(constraint = config.treasury.is(&treasury.key(), Clock::get()?.unix_timestamp) @ StakingError::NotTreasuryAccount)]
+    pub treasury: UncheckedAccount<'info>,
+    /// The treasury's associated token account (created if missing).
     #[account(
-        mut, token::mint = mint, token::token_program = token_program,
-        constraint = treasury_token.owner == config.treasury.key_at(Clock::get()?.unix_timestamp) @ StakingError::NotTreasuryAccount,
+        init_if_needed, payer = slash_authority,
+        associated_token::mint = mint, associated_token::authority = treasury, associated_token::token_program = token_program,
     )]
     pub treasury_token: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The staking mint.
@@ -40,75 +42,33 @@ pub struct Slash<'info> {
     /// The mint's token program.
     #[account(address = config.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
+    /// The associated token program.
+    pub associated_token_program: Program<'info, AssociatedToken>,
+    /// The system program.
+    pub system_program: Program<'info, System>,
 }
 
-pub fn handler<'info>(ctx: Context<'info, Slash<'info>>, amount: u64) -> Result<()> {
-    require!(amount > 0, StakingError::ZeroAmount);
-    let now = Clock::get()?.unix_timestamp;
-    let max_bps = ctx.accounts.config.params.max_slash_bps_per_30d;
+pub fn handler(ctx: Context<Slash>, amount: u64, incident_at: i64) -> Result<()> {
+    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
     let device = &mut ctx.accounts.device;
-    let allowance = device.slash_allowance(now, max_bps)?;
-    let mut left = amount.min(allowance);
-    require!(left > 0, StakingError::NothingToSlash);
-
-    let from_owner_stake = left.min(device.owner_stake);
-    device.owner_stake -= from_owner_stake;
-    left -= from_owner_stake;
-
-    // R40 order: while the owner's ticket is outstanding it must be given, so that it is
-    // slashed before any position.
-    if device.unstaking {
-        let outstanding = device.next_ticket_seq.checked_sub(1);
-        require!(
-            ctx.accounts.ticket.as_ref().map(|t| t.seq) == outstanding,
-            StakingError::TicketRequired
-        );
-    }
-    let mut from_ticket = 0;
-    if let Some(ticket) = ctx.accounts.ticket.as_mut() {
-        if !ticket.is_ripe(now) {
-            from_ticket = left.min(ticket.amount);
-            ticket.amount -= from_ticket;
-            device.ticket_principal = sub(device.ticket_principal, from_ticket)?;
-            left -= from_ticket;
-        }
-    }
-
-    let mut from_positions = 0;
-    let device_key = device.key();
-    for info in ctx.remaining_accounts.iter() {
-        if left == 0 {
-            break;
-        }
-        require!(info.is_writable, StakingError::PositionAccountsMismatch);
-        let mut offer: Account<Offer> = Account::try_from(info)?;
-        require!(offer.device == device_key && offer.state != OfferState::Open, StakingError::PositionAccountsMismatch);
-        let take = left.min(offer.principal);
-        offer.principal -= take;
-        device.slash_position_mirror(offer.seq, take)?;
-        offer.exit(&crate::ID)?;
-        from_positions += take;
-        left -= take;
-    }
-
-    let taken = from_owner_stake + from_ticket + from_positions;
-    require!(taken > 0, StakingError::NothingToSlash);
-    device.record_slash(now, taken)?;
+    let out = device.slash(&env, amount, incident_at)?;
     pay_out(
         &ctx.accounts.token_program.to_account_info(),
         &ctx.accounts.stake_vault.to_account_info(),
         &ctx.accounts.treasury_token.to_account_info(),
-        device,
+        &device.to_account_info(),
+        &device.signer_seeds(),
         &ctx.accounts.mint,
-        taken,
+        out.total,
     )?;
     emit!(Slashed {
-        device: device_key,
+        device: device.key(),
         requested: amount,
-        from_owner_stake,
-        from_ticket,
-        from_positions,
-        cap_left: allowance - taken,
+        from_owner_stake: out.from_owner_stake,
+        from_ticket: out.from_ticket,
+        from_positions: out.from_positions.iter().map(|&(seq, amount)| PositionSlash { seq, amount }).collect(),
+        total: out.total,
+        incident_at,
     });
     Ok(())
 }

@@ -1,9 +1,10 @@
-//! R6: `stake`: the owner adds to their stake, except while unstaking. Pausable.
+//! R6: `stake`: the owner adds to their stake, except while unstaking or once terminated; while
+//! paused only what covers a running wait or grace.
 use super::token::pay_in;
 use crate::constants::CONFIG_SEED;
 use crate::error::StakingError;
 use crate::events::Staked;
-use crate::state::{add, Config, Device};
+use crate::state::{Config, Device};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -32,12 +33,9 @@ pub struct Stake<'info> {
 }
 
 pub fn handler(ctx: Context<Stake>, amount: u64) -> Result<()> {
-    let now = Clock::get()?.unix_timestamp;
-    ctx.accounts.config.require_not_paused()?;
-    require!(amount > 0, StakingError::ZeroAmount);
+    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
     let device = &mut ctx.accounts.device;
-    require!(!device.unstaking, StakingError::DeviceUnstaking);
-    device.owner_stake = add(device.owner_stake, amount)?;
+    device.stake(&env, amount)?;
     pay_in(
         &ctx.accounts.token_program.to_account_info(),
         &ctx.accounts.owner_token.to_account_info(),
@@ -50,8 +48,8 @@ pub fn handler(ctx: Context<Stake>, amount: u64) -> Result<()> {
         device: device.key(),
         amount,
         owner_stake: device.owner_stake,
-        counted_stake: device.counted_stake(now),
-        eligible: device.is_eligible(now),
+        counted_stake: device.counted_stake(env.now),
+        eligible: device.is_eligible(&env),
     });
     Ok(())
 }

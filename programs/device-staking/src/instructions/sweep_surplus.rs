@@ -13,7 +13,7 @@ pub struct SweepSurplus<'info> {
     /// The admin.
     pub admin: Signer<'info>,
     /// The config.
-    #[account(seeds = [CONFIG_SEED], bump = config.bump, has_one = admin @ StakingError::NotAdmin)]
+    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = config.admin.is(&admin.key(), Clock::get()?.unix_timestamp) @ StakingError::NotAdmin)]
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(has_one = stake_vault, has_one = overflow_vault)]
@@ -27,7 +27,7 @@ pub struct SweepSurplus<'info> {
     /// The treasury's token account.
     #[account(
         mut, token::mint = mint, token::token_program = token_program,
-        constraint = treasury_token.owner == config.treasury.key_at(Clock::get()?.unix_timestamp) @ StakingError::NotTreasuryAccount,
+        constraint = config.treasury.is(&treasury_token.owner, Clock::get()?.unix_timestamp) @ StakingError::NotTreasuryAccount,
     )]
     pub treasury_token: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The staking mint.
@@ -45,8 +45,11 @@ pub fn handler(ctx: Context<SweepSurplus>) -> Result<()> {
     require!(from_stake_vault + from_overflow_vault > 0, StakingError::NoSurplus);
     let token_program = ctx.accounts.token_program.to_account_info();
     let to = ctx.accounts.treasury_token.to_account_info();
-    pay_out(&token_program, &ctx.accounts.stake_vault.to_account_info(), &to, device, &ctx.accounts.mint, from_stake_vault)?;
-    pay_out(&token_program, &ctx.accounts.overflow_vault.to_account_info(), &to, device, &ctx.accounts.mint, from_overflow_vault)?;
+    let authority = device.to_account_info();
+    let seeds = device.signer_seeds();
+    let mint = &ctx.accounts.mint;
+    pay_out(&token_program, &ctx.accounts.stake_vault.to_account_info(), &to, &authority, &seeds, mint, from_stake_vault)?;
+    pay_out(&token_program, &ctx.accounts.overflow_vault.to_account_info(), &to, &authority, &seeds, mint, from_overflow_vault)?;
     emit!(SurplusSwept { device: device.key(), from_stake_vault, from_overflow_vault });
     Ok(())
 }

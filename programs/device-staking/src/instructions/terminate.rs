@@ -1,15 +1,14 @@
-//! R7: `terminate`: final; clears hired. The device earns nothing for anyone; nobody's stake is
-//! unstaked automatically; offers can no longer be created or filled.
+//! R7: `terminate`: final; clears hired. The device earns nothing from then on; nobody's stake is
+//! unstaked automatically; offers can no longer be created or filled; a co-staker who cancels
+//! has no wait.
 use super::OracleDevice;
-use crate::error::StakingError;
 use crate::events::DeviceTerminated;
 use anchor_lang::prelude::*;
 
 pub fn handler(ctx: Context<OracleDevice>) -> Result<()> {
+    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
     let device = &mut ctx.accounts.device;
-    require!(!device.terminated, StakingError::DeviceTerminated);
-    device.terminated = true;
-    device.hired = false;
+    device.terminate(&env)?;
     emit!(DeviceTerminated { device: device.key() });
     Ok(())
 }

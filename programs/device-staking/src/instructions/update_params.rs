@@ -1,15 +1,14 @@
-//! R33: `update_params`: new parameters within their hard bounds. Deadlines already recorded in
-//! devices, offers and tickets are untouched: they were stored as timestamps.
+//! R33, R34: `update_params`: the admin proposes a full parameter set within the bounds and the
+//! floors; it applies at R34's time. Deadlines already recorded in accounts are unchanged.
 use super::AdminOnly;
-use crate::events::ParamsUpdated;
+use crate::events::ParamsProposed;
 use crate::state::Params;
 use anchor_lang::prelude::*;
 
 pub fn handler(ctx: Context<AdminOnly>, params: Params) -> Result<()> {
-    params.validate()?;
+    let now = Clock::get()?.unix_timestamp;
     let config = &mut ctx.accounts.config;
-    let previous = config.params;
-    config.params = params;
-    emit!(ParamsUpdated { previous, params });
+    let effective_at = config.propose_params(params, now)?;
+    emit!(ParamsProposed { current: config.params_at(now), pending: params, effective_at });
     Ok(())
 }

@@ -4,7 +4,7 @@ use super::token::pay_out;
 use crate::constants::CONFIG_SEED;
 use crate::error::StakingError;
 use crate::events::OverflowWithdrawn;
-use crate::state::{sub, Config, Device};
+use crate::state::{Config, Device};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -24,8 +24,8 @@ pub struct WithdrawOverflow<'info> {
     /// The device's overflow vault.
     #[account(mut)]
     pub overflow_vault: Box<InterfaceAccount<'info, TokenAccount>>,
-    /// The owner's token account receiving the tokens.
-    #[account(mut, token::mint = mint, token::authority = owner, token::token_program = token_program)]
+    /// The token account receiving the tokens (any account of the mint; the owner signs).
+    #[account(mut, token::mint = mint, token::token_program = token_program)]
     pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The staking mint.
     #[account(address = config.mint @ StakingError::WrongMint)]
@@ -36,16 +36,16 @@ pub struct WithdrawOverflow<'info> {
 }
 
 pub fn handler(ctx: Context<WithdrawOverflow>, amount: u64) -> Result<()> {
-    let now = Clock::get()?.unix_timestamp;
-    let max_costake_bps = ctx.accounts.config.params.max_costake_bps;
+    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
     let device = &mut ctx.accounts.device;
-    let (from_rewards, from_principal) = device.split_owner_withdrawal(amount, max_costake_bps, now)?;
-    device.owner_rewards = sub(device.owner_rewards, from_rewards)?;
-    device.owner_stake = sub(device.owner_stake, from_principal)?;
+    let (from_rewards, from_principal) = device.withdraw_overflow(&env, amount)?;
     let token_program = ctx.accounts.token_program.to_account_info();
     let to = ctx.accounts.owner_token.to_account_info();
-    pay_out(&token_program, &ctx.accounts.overflow_vault.to_account_info(), &to, device, &ctx.accounts.mint, from_rewards)?;
-    pay_out(&token_program, &ctx.accounts.stake_vault.to_account_info(), &to, device, &ctx.accounts.mint, from_principal)?;
+    let authority = device.to_account_info();
+    let seeds = device.signer_seeds();
+    let mint = &ctx.accounts.mint;
+    pay_out(&token_program, &ctx.accounts.overflow_vault.to_account_info(), &to, &authority, &seeds, mint, from_rewards)?;
+    pay_out(&token_program, &ctx.accounts.stake_vault.to_account_info(), &to, &authority, &seeds, mint, from_principal)?;
     emit!(OverflowWithdrawn {
         device: device.key(),
         from_rewards,

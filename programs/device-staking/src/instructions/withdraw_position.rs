@@ -1,18 +1,20 @@
-//! R14, R16, R22: `withdraw_position`: anyone pays a ripe position's principal and unclaimed
-//! rewards to the co-staker's associated token account (created at the caller's cost if
-//! missing) and closes the offer, returning its rent to its payer. Never paused or held (R17, R41).
-use super::token::pay_out;
+//! R14, R16, R22: `withdraw_position`: pays a ripe position's principal and unclaimed rewards
+//! to its co-staker, frees its slot and closes its offer, returning the rent to its payer.
+//! Signed by the co-staker, to any token account of the mint they name; sent by anyone else, to
+//! the co-staker's associated token account (created at the caller's cost if missing). Never
+//! paused or held (R17, R41).
+use super::token::{pay_out, Recipient};
 use crate::constants::{CONFIG_SEED, OFFER_SEED};
 use crate::error::StakingError;
 use crate::events::PositionWithdrawn;
-use crate::state::{sub, Config, Device, Offer};
+use crate::state::{Config, Device, Offer};
 use anchor_lang::prelude::*;
 use anchor_spl::associated_token::AssociatedToken;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 #[derive(Accounts)]
 pub struct WithdrawPosition<'info> {
-    /// Whoever sends it; pays for the co-staker's token account if it is missing.
+    /// Whoever sends it; pays for the co-staker's associated token account if it is missing.
     #[account(mut)]
     pub caller: Signer<'info>,
     /// The config.
@@ -21,7 +23,7 @@ pub struct WithdrawPosition<'info> {
     /// The device.
     #[account(mut, has_one = stake_vault, has_one = overflow_vault)]
     pub device: Box<Account<'info, Device>>,
-    /// The ripe position; closed here.
+    /// The position's offer; closed here.
     #[account(
         mut, close = payer,
         seeds = [OFFER_SEED, device.key().as_ref(), &offer.seq.to_le_bytes()], bump = offer.bump,
@@ -29,21 +31,19 @@ pub struct WithdrawPosition<'info> {
     )]
     pub offer: Box<Account<'info, Offer>>,
     /// The co-staker, who receives principal and rewards.
-    /// CHECK: checked against `offer.costaker`.
+    /// CHECK: checked against `offer.costaker` (and the table's record).
     pub costaker: UncheckedAccount<'info>,
-    /// The co-staker's associated token account.
-    #[account(
-        init_if_needed, payer = caller,
-        associated_token::mint = mint, associated_token::authority = costaker, associated_token::token_program = token_program,
-    )]
-    pub costaker_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The receiving token account: the co-staker's choice when they sign, else their associated token account.
+    /// CHECK: checked by `Recipient::prepare`; the token program checks its mint.
+    #[account(mut)]
+    pub destination: UncheckedAccount<'info>,
     /// The device's stake vault.
     #[account(mut)]
     pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The device's overflow vault.
     #[account(mut)]
     pub overflow_vault: Box<InterfaceAccount<'info, TokenAccount>>,
-    /// Who paid the offer's rent (the device owner).
+    /// Who paid the offer's rent (the device owner who offered).
     /// CHECK: only receives lamports; checked against `offer.payer`.
     #[account(mut)]
     pub payer: UncheckedAccount<'info>,
@@ -60,21 +60,34 @@ pub struct WithdrawPosition<'info> {
 }
 
 pub fn handler(ctx: Context<WithdrawPosition>) -> Result<()> {
-    let now = Clock::get()?.unix_timestamp;
-    let offer = &ctx.accounts.offer;
-    offer.require_ripe(now)?;
-    let (principal, rewards) = (offer.principal, offer.rewards);
-    let device = &mut ctx.accounts.device;
-    device.positions_principal = sub(device.positions_principal, principal)?;
-    device.positions_rewards = sub(device.positions_rewards, rewards)?;
-    device.live_offers = device.live_offers.saturating_sub(1);
-    for e in device.exiting.iter_mut().filter(|e| e.seq == offer.seq && e.wait_end != 0) {
-        *e = Default::default();
+    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
+    let a = &ctx.accounts;
+    Recipient {
+        caller: &a.caller.to_account_info(),
+        staker: &a.costaker.to_account_info(),
+        destination: &a.destination.to_account_info(),
+        mint: &a.mint.to_account_info(),
+        token_program: &a.token_program.to_account_info(),
+        associated_token_program: &a.associated_token_program.to_account_info(),
+        system_program: &a.system_program.to_account_info(),
     }
+    .prepare()?;
+    let seq = ctx.accounts.offer.seq;
+    let device = &mut ctx.accounts.device;
+    let position = device.take_ripe_position(&env, seq)?;
     let token_program = ctx.accounts.token_program.to_account_info();
-    let to = ctx.accounts.costaker_token.to_account_info();
-    pay_out(&token_program, &ctx.accounts.stake_vault.to_account_info(), &to, device, &ctx.accounts.mint, principal)?;
-    pay_out(&token_program, &ctx.accounts.overflow_vault.to_account_info(), &to, device, &ctx.accounts.mint, rewards)?;
-    emit!(PositionWithdrawn { device: device.key(), seq: offer.seq, costaker: offer.costaker, principal, rewards });
+    let to = ctx.accounts.destination.to_account_info();
+    let authority = device.to_account_info();
+    let seeds = device.signer_seeds();
+    let mint = &ctx.accounts.mint;
+    pay_out(&token_program, &ctx.accounts.stake_vault.to_account_info(), &to, &authority, &seeds, mint, position.principal)?;
+    pay_out(&token_program, &ctx.accounts.overflow_vault.to_account_info(), &to, &authority, &seeds, mint, position.rewards)?;
+    emit!(PositionWithdrawn {
+        device: device.key(),
+        seq,
+        costaker: position.costaker,
+        principal: position.principal,
+        rewards: position.rewards,
+    });
     Ok(())
 }

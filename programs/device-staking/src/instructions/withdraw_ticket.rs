@@ -1,18 +1,20 @@
-//! R16: `withdraw_ticket`: anyone pays a ripe ticket's principal to the owner's associated token
-//! account (created at the caller's cost if missing) and closes the ticket, returning its rent to
-//! its payer. The owner may stake again afterwards. Never paused (R17); waits out a hold (R41).
-use super::token::pay_out;
+//! R16: `withdraw_ticket`: pays a ripe ticket's principal to the owner and closes the ticket,
+//! returning its rent to its payer. Signed by the owner, to any token account of the mint they
+//! name; sent by anyone else, to the owner's associated token account (created at the caller's
+//! cost if missing). The owner may stake again afterwards. Never paused (R17); a hold that began
+//! before the ticket was ripe makes it wait (R41).
+use super::token::{pay_out, Recipient};
 use crate::constants::{CONFIG_SEED, TICKET_SEED};
 use crate::error::StakingError;
 use crate::events::TicketWithdrawn;
-use crate::state::{sub, Config, Device, Ticket};
+use crate::state::{Config, Device, Ticket};
 use anchor_lang::prelude::*;
 use anchor_spl::associated_token::AssociatedToken;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 #[derive(Accounts)]
 pub struct WithdrawTicket<'info> {
-    /// Whoever sends it; pays for the owner's token account if it is missing.
+    /// Whoever sends it; pays for the owner's associated token account if it is missing.
     #[account(mut)]
     pub caller: Signer<'info>,
     /// The config.
@@ -21,22 +23,20 @@ pub struct WithdrawTicket<'info> {
     /// The device.
     #[account(mut, has_one = owner, has_one = stake_vault)]
     pub device: Box<Account<'info, Device>>,
-    /// The ripe ticket; closed here.
+    /// The outstanding ticket; closed here.
     #[account(
         mut, close = payer,
-        seeds = [TICKET_SEED, device.key().as_ref(), &ticket.seq.to_le_bytes()], bump = ticket.bump,
-        has_one = payer, has_one = owner,
+        seeds = [TICKET_SEED, device.key().as_ref(), &device.ticket_seq.to_le_bytes()], bump = ticket.bump,
+        has_one = payer,
     )]
     pub ticket: Box<Account<'info, Ticket>>,
     /// The device owner, who receives the principal.
-    /// CHECK: checked against `device.owner` and `ticket.owner`.
+    /// CHECK: checked against `device.owner`.
     pub owner: UncheckedAccount<'info>,
-    /// The owner's associated token account.
-    #[account(
-        init_if_needed, payer = caller,
-        associated_token::mint = mint, associated_token::authority = owner, associated_token::token_program = token_program,
-    )]
-    pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The receiving token account: the owner's choice when the owner signs, else their associated token account.
+    /// CHECK: checked by `Recipient::prepare`; the token program checks its mint.
+    #[account(mut)]
+    pub destination: UncheckedAccount<'info>,
     /// The device's stake vault.
     #[account(mut)]
     pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
@@ -57,21 +57,29 @@ pub struct WithdrawTicket<'info> {
 }
 
 pub fn handler(ctx: Context<WithdrawTicket>) -> Result<()> {
-    let now = Clock::get()?.unix_timestamp;
-    let ticket = &ctx.accounts.ticket;
-    require!(ticket.is_ripe(now), StakingError::StillLocked);
+    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
+    let a = &ctx.accounts;
+    Recipient {
+        caller: &a.caller.to_account_info(),
+        staker: &a.owner.to_account_info(),
+        destination: &a.destination.to_account_info(),
+        mint: &a.mint.to_account_info(),
+        token_program: &a.token_program.to_account_info(),
+        associated_token_program: &a.associated_token_program.to_account_info(),
+        system_program: &a.system_program.to_account_info(),
+    }
+    .prepare()?;
     let device = &mut ctx.accounts.device;
-    require!(!device.is_on_hold(now), StakingError::DeviceOnHold);
-    device.ticket_principal = sub(device.ticket_principal, ticket.amount)?;
-    device.unstaking = false;
+    let (seq, amount) = device.withdraw_ticket(&env)?;
     pay_out(
         &ctx.accounts.token_program.to_account_info(),
         &ctx.accounts.stake_vault.to_account_info(),
-        &ctx.accounts.owner_token.to_account_info(),
-        device,
+        &ctx.accounts.destination.to_account_info(),
+        &device.to_account_info(),
+        &device.signer_seeds(),
         &ctx.accounts.mint,
-        ticket.amount,
+        amount,
     )?;
-    emit!(TicketWithdrawn { device: device.key(), seq: ticket.seq, owner: ticket.owner, amount: ticket.amount });
+    emit!(TicketWithdrawn { device: device.key(), seq, owner: device.owner, amount });
     Ok(())
 }

@@ -1,4 +1,5 @@
-//! The global config: roles, the staking mint and the parameters (R30-R33).
+//! The global config: roles, the staking mint, the floors and the parameters (R30-R34).
+use super::math::add_secs;
 use crate::constants::*;
 use crate::error::StakingError;
 use anchor_lang::prelude::*;
@@ -18,10 +19,41 @@ pub struct Params {
     pub max_active_costakes: u8,
     /// Upper bound of an offer's co-staker reward share, in basis points (R9).
     pub max_reward_share_bps: u16,
-    /// Most of a device's principal slashable in any 30-day window, in basis points (R40).
+    /// Smallest offer, as a share of the device's minimum, in basis points (R9).
+    pub min_offer_bps: u16,
+    /// Most of a staker's slashable principal taken in any 30 days, in basis points (R40).
     pub max_slash_bps_per_30d: u16,
-    /// Delay before a proposed oracle / reward / slash authority / treasury takes effect (R31).
+    /// Longest hold incident, in seconds (R41).
+    pub max_hold_secs: i64,
+    /// The admin's chosen delay of role grants and parameter changes, in seconds (R34 may lengthen it).
     pub role_change_delay_secs: i64,
+}
+
+/// Lower bounds of the protection windows, fixed at `initialize` and never lowered (protocol "Floors").
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+pub struct Floors {
+    /// Smallest `cover_window_secs`.
+    pub cover_window_secs: i64,
+    /// Smallest `cooldown_secs`.
+    pub cooldown_secs: i64,
+    /// Smallest `role_change_delay_secs`.
+    pub role_change_delay_secs: i64,
+}
+
+impl Floors {
+    /// Checks the floors against the parameters' hard upper bounds (R30).
+    pub fn validate(&self) -> Result<()> {
+        require!(
+            self.cover_window_secs >= 1 && self.cover_window_secs <= MAX_COVER_WINDOW_SECS,
+            StakingError::FloorOutOfBounds
+        );
+        require!(self.cooldown_secs >= 1 && self.cooldown_secs <= MAX_COOLDOWN_SECS, StakingError::FloorOutOfBounds);
+        require!(
+            self.role_change_delay_secs >= 0 && self.role_change_delay_secs <= MAX_ROLE_CHANGE_DELAY_SECS,
+            StakingError::FloorOutOfBounds
+        );
+        Ok(())
+    }
 }
 
 impl Params {
@@ -39,72 +71,131 @@ impl Params {
             max_costake_bps: DEFAULT_MAX_COSTAKE_BPS,
             max_active_costakes: DEFAULT_MAX_ACTIVE_COSTAKES,
             max_reward_share_bps: DEFAULT_MAX_REWARD_SHARE_BPS,
+            min_offer_bps: DEFAULT_MIN_OFFER_BPS,
             max_slash_bps_per_30d: DEFAULT_MAX_SLASH_BPS_PER_30D,
+            max_hold_secs: DEFAULT_MAX_HOLD_SECS,
             role_change_delay_secs: DEFAULT_ROLE_CHANGE_DELAY_SECS,
         })
     }
 
-    /// Checks every parameter against its hard bounds (R30, R33).
-    pub fn validate(&self) -> Result<()> {
-        let within = |v: i64, (lo, hi): (i64, i64)| v >= lo && v <= hi;
+    /// Checks every parameter against its hard bounds and the floors (R30, R33).
+    pub fn validate(&self, floors: &Floors) -> Result<()> {
+        let within = |v: i64, lo: i64, hi: i64| v >= lo && v <= hi;
+        let within_bps = |v: u16, (lo, hi): (u16, u16)| v >= lo && v <= hi;
         require!(self.base_stake_per_gpu > 0, StakingError::ParamOutOfBounds);
-        require!(within(self.cover_window_secs, COVER_WINDOW_BOUNDS), StakingError::ParamOutOfBounds);
-        require!(within(self.cooldown_secs, COOLDOWN_BOUNDS), StakingError::ParamOutOfBounds);
         require!(
-            self.max_costake_bps >= MAX_COSTAKE_BPS_BOUNDS.0 && self.max_costake_bps <= MAX_COSTAKE_BPS_BOUNDS.1,
+            within(self.cover_window_secs, floors.cover_window_secs, MAX_COVER_WINDOW_SECS),
             StakingError::ParamOutOfBounds
         );
+        require!(within(self.cooldown_secs, floors.cooldown_secs, MAX_COOLDOWN_SECS), StakingError::ParamOutOfBounds);
+        require!(within_bps(self.max_costake_bps, MAX_COSTAKE_BPS_BOUNDS), StakingError::ParamOutOfBounds);
         require!(self.max_active_costakes >= 1, StakingError::ParamOutOfBounds);
         require!(self.max_reward_share_bps as u64 <= BPS, StakingError::ParamOutOfBounds);
+        require!(within_bps(self.min_offer_bps, MIN_OFFER_BPS_BOUNDS), StakingError::ParamOutOfBounds);
         require!(self.max_slash_bps_per_30d as u64 <= BPS, StakingError::ParamOutOfBounds);
+        require!(within(self.max_hold_secs, MAX_HOLD_BOUNDS.0, MAX_HOLD_BOUNDS.1), StakingError::ParamOutOfBounds);
         require!(
-            within(self.role_change_delay_secs, ROLE_CHANGE_DELAY_BOUNDS),
+            within(self.role_change_delay_secs, floors.role_change_delay_secs, MAX_ROLE_CHANGE_DELAY_SECS),
             StakingError::ParamOutOfBounds
         );
         Ok(())
     }
+
+    /// R34: how long a grant or loosening proposed under these parameters waits: the admin's delay,
+    /// but at least until a co-staker who cancels at the announcement is ripe, and an owner who
+    /// unstakes then is ripe and past any hold, plus one second.
+    pub fn change_delay(&self) -> i64 {
+        let co_staker_exit = self.cover_window_secs + self.cooldown_secs;
+        let owner_exit = self.cooldown_secs + self.max_hold_secs;
+        self.role_change_delay_secs.max(co_staker_exit).max(owner_exit) + 1
+    }
 }
 
-/// A role key with its proposed successor (R31). The successor takes over by time alone:
-/// no crank or acceptance is needed once `effective_at` has passed.
+/// A role key with its proposed successor (R31, R34). The successor takes over by time alone
+/// once it has accepted (proving control of the key) and R34's time has come.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace)]
 pub struct RoleSlot {
-    /// The key in force until `effective_at`.
+    /// The key in force until the pending one takes over; `Pubkey::default()` when revoked (none).
     pub current: Pubkey,
     /// The proposed key; `Pubkey::default()` when none is proposed.
     pub pending: Pubkey,
-    /// When `pending` takes effect (unix seconds); 0 when none is proposed.
+    /// The earliest time `pending` takes effect (R34); 0 when none is proposed.
     pub effective_at: i64,
+    /// Whether the proposed key has accepted the role.
+    pub accepted: bool,
 }
 
 impl RoleSlot {
     /// A slot holding `key` with nothing proposed.
     pub fn new(key: Pubkey) -> Self {
-        Self { current: key, pending: Pubkey::default(), effective_at: 0 }
+        Self { current: key, pending: Pubkey::default(), effective_at: 0, accepted: false }
     }
 
-    /// The key in force at `now`.
+    /// Whether a proposal is pending (accepted or not, in force or not).
+    pub fn has_pending(&self) -> bool {
+        self.effective_at != 0
+    }
+
+    /// The key in force at `now` (`Pubkey::default()` for none).
     pub fn key_at(&self, now: i64) -> Pubkey {
-        if self.effective_at != 0 && now >= self.effective_at {
+        if self.has_pending() && self.accepted && now >= self.effective_at {
             self.pending
         } else {
             self.current
         }
     }
 
-    /// Records `key` to take over at `now + delay`, first settling a proposal already in force.
-    pub fn propose(&mut self, key: Pubkey, now: i64, delay: i64) -> Result<()> {
+    /// Whether `key` holds the role at `now`; a revoked role (none) is held by nobody.
+    pub fn is(&self, key: &Pubkey, now: i64) -> bool {
+        let holder = self.key_at(now);
+        holder != Pubkey::default() && holder == *key
+    }
+
+    /// Folds a proposal that is already in force into `current`.
+    fn settle(&mut self, now: i64) {
         self.current = self.key_at(now);
+        if self.current == self.pending && self.has_pending() && self.accepted && now >= self.effective_at {
+            *self = Self::new(self.current);
+        }
+    }
+
+    /// R31, R34: records `key` to take over at the earliest at `effective_at`, replacing any earlier proposal.
+    pub fn propose(&mut self, key: Pubkey, now: i64, effective_at: i64) {
+        self.settle(now);
         self.pending = key;
-        self.effective_at = crate::state::add_secs(now, delay)?.max(1);
+        self.effective_at = effective_at.max(1);
+        self.accepted = false;
+    }
+
+    /// R31: the proposed key accepts.
+    pub fn accept(&mut self, signer: &Pubkey, now: i64) -> Result<()> {
+        self.settle(now);
+        require!(self.has_pending(), StakingError::NoPendingChange);
+        require_keys_eq!(*signer, self.pending, StakingError::NotPendingKey);
+        self.accepted = true;
         Ok(())
+    }
+
+    /// R31: the admin cancels a pending proposal.
+    pub fn cancel(&mut self, now: i64) -> Result<()> {
+        self.settle(now);
+        require!(self.has_pending(), StakingError::NoPendingChange);
+        *self = Self::new(self.current);
+        Ok(())
+    }
+
+    /// R34: revocation: nobody holds the role from now on, and a pending grant is cancelled.
+    pub fn revoke(&mut self) {
+        *self = Self::new(Pubkey::default());
     }
 }
 
-/// The roles an admin may hand over with a delay (R31).
+/// The roles of the config (R31).
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
-    /// Attests hardware, marks hired, terminates.
+    /// Owns the config: proposes roles and parameters, pauses, revokes.
+    Admin,
+    /// Attests hardware, marks hired, terminates, co-signs registrations.
     Oracle,
     /// Pays block rewards.
     RewardAuthority,
@@ -114,15 +205,37 @@ pub enum Role {
     Treasury,
 }
 
+/// What a config change did, for its event: the role's slot after the change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RoleChange {
+    /// The role changed.
+    pub role: Role,
+    /// Its slot after the change.
+    pub slot: RoleSlot,
+}
+
+/// The config facts every device rule reads, at one clock (built once per instruction).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Env {
+    /// The clock (unix seconds).
+    pub now: i64,
+    /// The parameters in force at `now`.
+    pub params: Params,
+    /// Whether the pausable actions are paused (R32).
+    pub paused: bool,
+    /// When the oracle was last revoked: hired marks set before no longer count (R34).
+    pub oracle_revoked_at: i64,
+    /// When the slash authority was last revoked: holds started before end (R34).
+    pub slash_revoked_at: i64,
+}
+
 /// The global config PDA `["config"]`.
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct Config {
-    /// Owner of the config: proposes roles, pauses, updates parameters.
-    pub admin: Pubkey,
-    /// Proposed next admin (two-step handover); `Pubkey::default()` when none.
-    pub pending_admin: Pubkey,
-    /// The network's backend key: hardware attestations, hired status, termination.
+    /// Owner of the config: proposes roles and parameters, pauses, revokes (R31-R34).
+    pub admin: RoleSlot,
+    /// The network's backend key: hardware attestations, hired status, termination, registrations.
     pub oracle: RoleSlot,
     /// The key that pays block rewards.
     pub reward_authority: RoleSlot,
@@ -130,15 +243,25 @@ pub struct Config {
     pub slash_authority: RoleSlot,
     /// The wallet whose token account receives slashes and swept surplus.
     pub treasury: RoleSlot,
+    /// When the oracle was last revoked (0 never).
+    pub oracle_revoked_at: i64,
+    /// When the slash authority was last revoked (0 never).
+    pub slash_revoked_at: i64,
     /// The staking token's mint.
     pub mint: Pubkey,
     /// The mint's token program (SPL Token or Token-2022).
     pub token_program: Pubkey,
     /// The mint's decimals, kept for clients.
     pub mint_decimals: u8,
-    /// The protocol's parameters.
+    /// The floors of the protection windows, fixed at initialize.
+    pub floors: Floors,
+    /// The parameters in force until `pending_params` takes over.
     pub params: Params,
-    /// Whether stake, create_offer, fill_offer and register_device are paused (R32).
+    /// Proposed parameters (R33); meaningful when `params_effective_at` is not 0.
+    pub pending_params: Params,
+    /// When `pending_params` takes effect (R34); 0 when none is proposed.
+    pub params_effective_at: i64,
+    /// Whether register_device, create_offer, fill_offer and stake are paused (R32).
     pub paused: bool,
     /// The PDA's bump.
     pub bump: u8,
@@ -149,14 +272,124 @@ pub struct Config {
 }
 
 impl Config {
-    /// The role slot of `role`.
+    /// The slot of `role`.
+    pub fn role_slot(&self, role: Role) -> &RoleSlot {
+        match role {
+            Role::Admin => &self.admin,
+            Role::Oracle => &self.oracle,
+            Role::RewardAuthority => &self.reward_authority,
+            Role::SlashAuthority => &self.slash_authority,
+            Role::Treasury => &self.treasury,
+        }
+    }
+
+    /// The slot of `role`, to change it.
     pub fn role_slot_mut(&mut self, role: Role) -> &mut RoleSlot {
         match role {
+            Role::Admin => &mut self.admin,
             Role::Oracle => &mut self.oracle,
             Role::RewardAuthority => &mut self.reward_authority,
             Role::SlashAuthority => &mut self.slash_authority,
             Role::Treasury => &mut self.treasury,
         }
+    }
+
+    /// The parameters in force at `now` (R33: a proposal applies by time alone).
+    pub fn params_at(&self, now: i64) -> Params {
+        if self.params_effective_at != 0 && now >= self.params_effective_at {
+            self.pending_params
+        } else {
+            self.params
+        }
+    }
+
+    /// The config facts the device rules read at `now`.
+    pub fn env(&self, now: i64) -> Env {
+        Env {
+            now,
+            params: self.params_at(now),
+            paused: self.paused,
+            oracle_revoked_at: self.oracle_revoked_at,
+            slash_revoked_at: self.slash_revoked_at,
+        }
+    }
+
+    /// R34: when a grant or loosening proposed at `now` may take effect.
+    pub fn change_time(&self, now: i64) -> Result<i64> {
+        add_secs(now, self.params_at(now).change_delay())
+    }
+
+    /// Folds parameters already in force into `params`.
+    fn settle_params(&mut self, now: i64) {
+        self.params = self.params_at(now);
+        if self.params_effective_at != 0 && now >= self.params_effective_at {
+            self.params_effective_at = 0;
+        }
+    }
+
+    /// R31, R34: the admin proposes `key` for `role`; it waits for acceptance and R34's time.
+    pub fn propose_role(&mut self, role: Role, key: Pubkey, now: i64) -> Result<RoleChange> {
+        require!(key != Pubkey::default(), StakingError::InvalidRoleKey);
+        let effective_at = self.change_time(now)?;
+        let slot = self.role_slot_mut(role);
+        slot.propose(key, now, effective_at);
+        Ok(RoleChange { role, slot: *slot })
+    }
+
+    /// R31: the proposed key accepts `role`.
+    pub fn accept_role(&mut self, role: Role, signer: &Pubkey, now: i64) -> Result<RoleChange> {
+        let slot = self.role_slot_mut(role);
+        slot.accept(signer, now)?;
+        Ok(RoleChange { role, slot: *slot })
+    }
+
+    /// R31: the admin in force cancels a pending change of `role`.
+    pub fn cancel_role(&mut self, role: Role, now: i64) -> Result<RoleChange> {
+        let slot = self.role_slot_mut(role);
+        slot.cancel(now)?;
+        Ok(RoleChange { role, slot: *slot })
+    }
+
+    /// R34: the admin revokes the oracle, the reward authority or the slash authority at once.
+    pub fn revoke_role(&mut self, role: Role, now: i64) -> Result<RoleChange> {
+        match role {
+            Role::Oracle => self.oracle_revoked_at = now,
+            Role::SlashAuthority => self.slash_revoked_at = now,
+            Role::RewardAuthority => {}
+            Role::Admin | Role::Treasury => return err!(StakingError::RoleNotRevocable),
+        }
+        let slot = self.role_slot_mut(role);
+        slot.revoke();
+        Ok(RoleChange { role, slot: *slot })
+    }
+
+    /// R33, R34: the admin proposes a full parameter set; it applies at R34's time. A newer
+    /// proposal replaces the older one and its clock starts again.
+    pub fn propose_params(&mut self, params: Params, now: i64) -> Result<i64> {
+        params.validate(&self.floors)?;
+        let effective_at = self.change_time(now)?;
+        self.settle_params(now);
+        self.pending_params = params;
+        self.params_effective_at = effective_at;
+        Ok(effective_at)
+    }
+
+    /// R31: the admin cancels pending parameters.
+    pub fn cancel_params(&mut self, now: i64) -> Result<()> {
+        self.settle_params(now);
+        require!(self.params_effective_at != 0, StakingError::NoPendingChange);
+        self.params_effective_at = 0;
+        Ok(())
+    }
+
+    /// R34: a tightening applies at once: the slash cap goes down to `max_slash_bps_per_30d`,
+    /// in force and in a pending parameter set. Returns the cap in force after it.
+    pub fn lower_slash_cap(&mut self, max_slash_bps_per_30d: u16, now: i64) -> Result<u16> {
+        self.settle_params(now);
+        require!(max_slash_bps_per_30d < self.params.max_slash_bps_per_30d, StakingError::NotATightening);
+        self.params.max_slash_bps_per_30d = max_slash_bps_per_30d;
+        self.pending_params.max_slash_bps_per_30d = self.pending_params.max_slash_bps_per_30d.min(max_slash_bps_per_30d);
+        Ok(self.params.max_slash_bps_per_30d)
     }
 
     /// Fails with `Paused` when the pausable actions are paused (R32).
@@ -167,22 +400,52 @@ impl Config {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    pub fn local_floors() -> Floors {
+        Floors { cover_window_secs: 1, cooldown_secs: 1, role_change_delay_secs: 0 }
+    }
+
+    pub fn config(params: Params) -> Config {
+        Config {
+            admin: RoleSlot::new(Pubkey::new_unique()),
+            oracle: RoleSlot::new(Pubkey::new_unique()),
+            reward_authority: RoleSlot::new(Pubkey::new_unique()),
+            slash_authority: RoleSlot::new(Pubkey::new_unique()),
+            treasury: RoleSlot::new(Pubkey::new_unique()),
+            oracle_revoked_at: 0,
+            slash_revoked_at: 0,
+            mint: Pubkey::default(),
+            token_program: Pubkey::default(),
+            mint_decimals: 6,
+            floors: local_floors(),
+            params,
+            pending_params: params,
+            params_effective_at: 0,
+            paused: false,
+            bump: 255,
+            payer: Pubkey::default(),
+            reserved: [0; RESERVED_BYTES],
+        }
+    }
 
     #[test]
     fn defaults_are_within_bounds_and_scaled_by_decimals() {
         let p = Params::defaults(6).unwrap();
-        p.validate().unwrap();
+        p.validate(&local_floors()).unwrap();
         assert_eq!(p.base_stake_per_gpu, 200_000_000);
         assert_eq!(p.cover_window_secs, 604_800);
         assert_eq!(p.cooldown_secs, 1_209_600);
+        assert_eq!(p.max_hold_secs, 604_800);
+        // R34: 7 d + 14 d + 1 s by default
+        assert_eq!(p.change_delay(), 21 * DAY + 1);
     }
 
     #[test]
-    fn bounds_are_enforced() {
+    fn bounds_and_floors_are_enforced() {
         let ok = Params::defaults(9).unwrap();
-        let cases: [fn(&mut Params); 9] = [
+        let cases: [fn(&mut Params); 11] = [
             |p| p.base_stake_per_gpu = 0,
             |p| p.cover_window_secs = 0,
             |p| p.cover_window_secs = 14 * DAY + 1,
@@ -192,35 +455,93 @@ mod tests {
             |p| p.max_active_costakes = 0,
             |p| p.max_reward_share_bps = 10_001,
             |p| p.role_change_delay_secs = 30 * DAY + 1,
+            |p| p.min_offer_bps = 0,
+            |p| p.max_hold_secs = 7 * DAY + 1,
         ];
         for case in cases {
             let mut p = ok;
             case(&mut p);
-            assert!(p.validate().is_err(), "{p:?}");
+            assert!(p.validate(&local_floors()).is_err(), "{p:?}");
         }
+        let mainnet = Floors { cover_window_secs: DAY, cooldown_secs: 7 * DAY, role_change_delay_secs: 7 * DAY };
+        mainnet.validate().unwrap();
+        ok.validate(&mainnet).unwrap();
         let mut short = ok;
-        short.cover_window_secs = 1;
-        short.cooldown_secs = 1;
-        short.role_change_delay_secs = 0;
-        short.validate().unwrap();
+        short.cooldown_secs = 7 * DAY - 1;
+        assert!(short.validate(&mainnet).is_err());
+        short.validate(&local_floors()).unwrap();
+        assert!(Floors { cover_window_secs: 0, ..mainnet }.validate().is_err());
+        assert!(Floors { cooldown_secs: 31 * DAY, ..mainnet }.validate().is_err());
     }
 
     #[test]
-    fn role_change_takes_effect_by_time_alone() {
-        let a = Pubkey::new_unique();
-        let b = Pubkey::new_unique();
-        let c = Pubkey::new_unique();
-        let mut slot = RoleSlot::new(a);
-        slot.propose(b, 100, 50).unwrap();
-        assert_eq!(slot.key_at(149), a);
-        assert_eq!(slot.key_at(150), b);
-        // a second proposal after the first took effect keeps b in force meanwhile
-        slot.propose(c, 200, 50).unwrap();
-        assert_eq!(slot.key_at(200), b);
-        assert_eq!(slot.key_at(250), c);
-        // zero delay still takes effect at once
-        let mut now_slot = RoleSlot::new(a);
-        now_slot.propose(b, 10, 0).unwrap();
-        assert_eq!(now_slot.key_at(10), b);
+    fn r31_r34_grant_needs_acceptance_and_waits_for_exits() {
+        let params = Params::defaults(6).unwrap();
+        let mut c = config(params);
+        let old = c.oracle.current;
+        let new = Pubkey::new_unique();
+        let change = c.propose_role(Role::Oracle, new, 100).unwrap();
+        let at = 100 + params.change_delay();
+        assert_eq!(change.slot.effective_at, at);
+        // not accepted: never in force
+        assert!(c.oracle.is(&old, at + 1));
+        assert!(c.accept_role(Role::Oracle, &Pubkey::new_unique(), 200).is_err());
+        c.accept_role(Role::Oracle, &new, 200).unwrap();
+        assert!(c.oracle.is(&old, at - 1));
+        assert!(c.oracle.is(&new, at));
+        // acceptance after the R34 time: in force from the acceptance
+        let other = Pubkey::new_unique();
+        c.propose_role(Role::Treasury, other, 100).unwrap();
+        assert!(!c.treasury.is(&other, at + 50));
+        c.accept_role(Role::Treasury, &other, at + 50).unwrap();
+        assert!(c.treasury.is(&other, at + 50));
+    }
+
+    #[test]
+    fn r34_revocation_is_immediate_and_cancels_a_grant() {
+        let mut c = config(Params::defaults(6).unwrap());
+        let slash = c.slash_authority.current;
+        let next = Pubkey::new_unique();
+        c.propose_role(Role::SlashAuthority, next, 10).unwrap();
+        c.accept_role(Role::SlashAuthority, &next, 11).unwrap();
+        c.revoke_role(Role::SlashAuthority, 12).unwrap();
+        assert!(!c.slash_authority.is(&slash, 12));
+        assert!(!c.slash_authority.is(&next, i64::MAX));
+        assert!(!c.slash_authority.is(&Pubkey::default(), 12));
+        assert_eq!(c.slash_revoked_at, 12);
+        assert!(c.revoke_role(Role::Treasury, 12).is_err());
+        assert!(c.revoke_role(Role::Admin, 12).is_err());
+        // a proposal's cancel
+        c.propose_role(Role::Oracle, next, 20).unwrap();
+        c.cancel_role(Role::Oracle, 21).unwrap();
+        assert!(c.cancel_role(Role::Oracle, 21).is_err());
+    }
+
+    #[test]
+    fn r33_r34_params_wait_and_the_slash_cap_tightens_at_once() {
+        let params = Params::defaults(6).unwrap();
+        let mut c = config(params);
+        let mut looser = params;
+        looser.max_slash_bps_per_30d = 10_000;
+        looser.role_change_delay_secs = 0;
+        let at = c.propose_params(looser, 1_000).unwrap();
+        assert_eq!(at, 1_000 + params.change_delay());
+        assert_eq!(c.params_at(at - 1), params);
+        assert_eq!(c.params_at(at), looser);
+        // a tightening: in force at once and in the pending set
+        assert_eq!(c.lower_slash_cap(1_000, 2_000).unwrap(), 1_000);
+        assert_eq!(c.params_at(2_000).max_slash_bps_per_30d, 1_000);
+        assert_eq!(c.params_at(at).max_slash_bps_per_30d, 1_000);
+        assert!(c.lower_slash_cap(1_000, 2_000).is_err());
+        // a newer proposal replaces the older one and restarts the clock
+        let at2 = c.propose_params(looser, 3_000).unwrap();
+        assert_eq!(c.params_at(at), c.params);
+        assert_eq!(c.params_at(at2), looser);
+        c.cancel_params(3_001).unwrap();
+        assert_eq!(c.params_at(at2).max_slash_bps_per_30d, 1_000);
+        // out of bounds or below a floor
+        let mut bad = params;
+        bad.cooldown_secs = 0;
+        assert!(c.propose_params(bad, 4_000).is_err());
     }
 }

@@ -1,4 +1,4 @@
-//! A co-staker wallet's profile: counts its filled positions (R11).
+//! A co-staker wallet's profile: counts its filled positions (R11, R18).
 use crate::error::StakingError;
 use anchor_lang::prelude::*;
 
@@ -12,7 +12,7 @@ pub struct CostakerProfile {
     pub active_positions: u8,
     /// The PDA's bump.
     pub bump: u8,
-    /// Who paid the rent.
+    /// Who paid the rent; it returns there at `close_profile` (R18).
     pub payer: Pubkey,
     /// Room for later versions.
     pub reserved: [u8; 32],
@@ -30,6 +30,12 @@ impl CostakerProfile {
     pub fn drop_position(&mut self) {
         self.active_positions = self.active_positions.saturating_sub(1);
     }
+
+    /// R18: the profile may close when it counts no positions.
+    pub fn require_closable(&self) -> Result<()> {
+        require!(self.active_positions == 0, StakingError::ProfileHasPositions);
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -37,11 +43,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn r11_at_most_max_active_positions() {
+    fn r11_r18_at_most_max_active_positions_and_close_when_none() {
         let mut p = CostakerProfile { wallet: Pubkey::default(), active_positions: 0, bump: 0, payer: Pubkey::default(), reserved: [0; 32] };
+        p.require_closable().unwrap();
         p.add_position(2).unwrap();
         p.add_position(2).unwrap();
         assert!(p.add_position(2).is_err());
+        assert!(p.require_closable().is_err());
         p.drop_position();
         p.add_position(2).unwrap();
     }

@@ -1,0 +1,27 @@
+//! R19: `accept_device`: the proposed wallet takes over the device within 7 days: the owner,
+//! the owner stake and unclaimed rewards, and the rent payer move to it; positions and their
+//! terms are untouched.
+use crate::constants::CONFIG_SEED;
+use crate::events::DeviceTransferred;
+use crate::state::{Config, Device};
+use anchor_lang::prelude::*;
+
+#[derive(Accounts)]
+pub struct AcceptDevice<'info> {
+    /// The proposed owner.
+    pub new_owner: Signer<'info>,
+    /// The config.
+    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
+    pub config: Box<Account<'info, Config>>,
+    /// The device.
+    #[account(mut)]
+    pub device: Box<Account<'info, Device>>,
+}
+
+pub fn handler(ctx: Context<AcceptDevice>) -> Result<()> {
+    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
+    let device = &mut ctx.accounts.device;
+    let previous_owner = device.accept_transfer(&env, &ctx.accounts.new_owner.key())?;
+    emit!(DeviceTransferred { device: device.key(), previous_owner, owner: device.owner });
+    Ok(())
+}

@@ -1,0 +1,36 @@
+//! R19: `transfer_device(new_owner)`: the owner proposes a new owner wallet, who accepts within
+//! 7 days (`accept_device`); `cancel_transfer` withdraws the proposal. Refused while unstaking,
+//! with an open offer, while held, or when the new wallet holds a position of the device.
+use crate::constants::CONFIG_SEED;
+use crate::error::StakingError;
+use crate::events::{TransferCancelled, TransferProposed};
+use crate::state::{Config, Device};
+use anchor_lang::prelude::*;
+
+#[derive(Accounts)]
+pub struct OwnerDevice<'info> {
+    /// The device owner.
+    pub owner: Signer<'info>,
+    /// The config.
+    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
+    pub config: Box<Account<'info, Config>>,
+    /// The device.
+    #[account(mut, has_one = owner @ StakingError::NotDeviceOwner)]
+    pub device: Box<Account<'info, Device>>,
+}
+
+pub fn handler(ctx: Context<OwnerDevice>, new_owner: Pubkey) -> Result<()> {
+    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
+    let device = &mut ctx.accounts.device;
+    let expires_at = device.propose_transfer(&env, new_owner)?;
+    emit!(TransferProposed { device: device.key(), owner: device.owner, new_owner, expires_at });
+    Ok(())
+}
+
+/// R19: the owner cancels a proposed transfer.
+pub fn cancel_handler(ctx: Context<OwnerDevice>) -> Result<()> {
+    let device = &mut ctx.accounts.device;
+    device.cancel_transfer()?;
+    emit!(TransferCancelled { device: device.key() });
+    Ok(())
+}
