@@ -42,16 +42,20 @@ fn table() -> &'static [ErrorEntry] {
     TABLE.get_or_init(|| {
         let program = entries!(StakingError:
             NotUpgradeAuthority, WrongProgramData, UnsupportedTokenProgram, ForbiddenMintExtension,
-            ParamOutOfBounds, NotAdmin, NotPendingAdmin, NotOracle, NotRewardAuthority, NotSlashAuthority,
+            ParamOutOfBounds, NotAdmin, NotOracle, NotRewardAuthority, NotSlashAuthority,
             NotDeviceOwner, NotCostaker, NotTreasuryAccount, Paused, InvalidHardware, ZeroAmount,
             MathOverflow, DeviceTerminated, DeviceUnstaking, DeviceHired, OpenOfferExists,
             PositionAlreadyFilled, BelowMinimum, CostakeCapExceeded, InvalidRewardShare,
-            TooManyExitingPositions, OfferNotOpen, OfferTermsMismatch, OwnerCannotCostake,
-            TooManyPositions, PositionNotFilled, ExceedsOverflow, NothingToUnstake,
-            PositionAccountsMismatch, StillLocked, PositionNotExiting, DeviceOnHold, HoldTooLong,
-            DeviceNotEmpty, InvalidBlockTimes, BlockAlreadyPaid, DuplicateDeviceInBatch,
-            BatchAccountsMismatch, WrongRewardOffer, NothingToSlash, NoSurplus, NoPendingChange,
-            WrongDevice, WrongMint, NothingToClaim, TicketRequired,
+            NoFreePositionSlot, OfferNotOpen, OfferTermsMismatch, OwnerCannotCostake,
+            TooManyPositions, PositionNotFilled, ExceedsOverflow, NothingToUnstake, StillLocked,
+            PositionNotExiting, DeviceOnHold, HoldTooLong, DeviceNotEmpty, InvalidBlockTimes,
+            DuplicateDeviceInBatch, BatchAccountsMismatch, NothingToSlash, NoSurplus,
+            NoPendingChange, WrongDevice, WrongMint, NothingToClaim, FloorOutOfBounds,
+            InvalidRoleKey, NotPendingKey, RoleNotRevocable, NotATightening, PositionNotFound,
+            OfferTooSmall, StakeExceedsCover, InvalidHiredUntil, NoTicket, IncidentOutOfRange,
+            HoldIncidentTooSoon, InvalidNewOwner, NewOwnerHoldsPosition, TransferExpired,
+            ProfileHasPositions, DeviceAlreadyRegistered, WrongRecipient, NotReleased,
+            ProfileRequired,
         );
         let framework = entries!(AnchorErrorCode:
             InstructionMissing, InstructionFallbackNotFound, InstructionDidNotDeserialize,

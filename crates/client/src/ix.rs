@@ -7,7 +7,6 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::solana_program::instruction::AccountMeta;
 use anchor_lang::{system_program, InstructionData, ToAccountMetas};
-use device_staking::instructions::distribute_rewards::RewardEntry;
 use device_staking::instructions::initialize::InitializeArgs;
 use device_staking::state::{Device, Params, Role};
 use device_staking::{accounts, instruction, ID};
@@ -53,19 +52,24 @@ fn admin_only(admin: Pubkey) -> accounts::AdminOnly {
     accounts::AdminOnly { admin, config: pda::config().0 }
 }
 
-/// `propose_admin` (R31): the admin proposes `new_admin`.
-pub fn propose_admin(admin: Pubkey, new_admin: Pubkey) -> Instruction {
-    build(admin_only(admin), instruction::ProposeAdmin { new_admin })
-}
-
-/// `accept_admin` (R31): the proposed admin accepts.
-pub fn accept_admin(pending_admin: Pubkey) -> Instruction {
-    build(accounts::AcceptAdmin { pending_admin, config: pda::config().0 }, instruction::AcceptAdmin {})
-}
-
-/// `propose_role` (R31): the admin proposes a new key for `role`, in force after the delay.
+/// `propose_role` (R31, R34): the admin proposes `key` for `role`; it accepts and takes effect at R34's time.
 pub fn propose_role(admin: Pubkey, role: Role, key: Pubkey) -> Instruction {
     build(admin_only(admin), instruction::ProposeRole { role, key })
+}
+
+/// `accept_role` (R31): the proposed key accepts `role`.
+pub fn accept_role(new_key: Pubkey, role: Role) -> Instruction {
+    build(accounts::AcceptRole { new_key, config: pda::config().0 }, instruction::AcceptRole { role })
+}
+
+/// `cancel_role` (R31): the admin cancels a pending change of `role`.
+pub fn cancel_role(admin: Pubkey, role: Role) -> Instruction {
+    build(admin_only(admin), instruction::CancelRole { role })
+}
+
+/// `revoke_role` (R34): the admin sets the oracle, reward or slash authority to none at once.
+pub fn revoke_role(admin: Pubkey, role: Role) -> Instruction {
+    build(admin_only(admin), instruction::RevokeRole { role })
 }
 
 /// `set_paused` (R32).
@@ -73,9 +77,19 @@ pub fn set_paused(admin: Pubkey, paused: bool) -> Instruction {
     build(admin_only(admin), instruction::SetPaused { paused })
 }
 
-/// `update_params` (R33).
+/// `update_params` (R33, R34): proposes `params`; they apply at R34's time.
 pub fn update_params(admin: Pubkey, params: Params) -> Instruction {
     build(admin_only(admin), instruction::UpdateParams { params })
+}
+
+/// `cancel_params` (R31): cancels pending parameters.
+pub fn cancel_params(admin: Pubkey) -> Instruction {
+    build(admin_only(admin), instruction::CancelParams {})
+}
+
+/// `lower_slash_cap` (R34): lowers the slash cap at once.
+pub fn lower_slash_cap(admin: Pubkey, max_slash_bps_per_30d: u16) -> Instruction {
+    build(admin_only(admin), instruction::LowerSlashCap { max_slash_bps_per_30d })
 }
 
 /// `register_device` (R3): signed by `owner` (payer) and `oracle`.
@@ -106,14 +120,9 @@ pub fn update_hardware(oracle: Pubkey, device: Pubkey, gpu_count: u16, multiplie
     build(oracle_device(oracle, device), instruction::UpdateHardware { gpu_count, multiplier_bps })
 }
 
-/// `refresh_min` (R2): anyone, after the base changed.
-pub fn refresh_min(device: Pubkey) -> Instruction {
-    build(accounts::RefreshMin { config: pda::config().0, device }, instruction::RefreshMin {})
-}
-
-/// `set_hired` (R7).
-pub fn set_hired(oracle: Pubkey, device: Pubkey, hired: bool) -> Instruction {
-    build(oracle_device(oracle, device), instruction::SetHired { hired })
+/// `set_hired` (R7): hired until `until` (at most 30 days ahead; 0 clears it).
+pub fn set_hired(oracle: Pubkey, device: Pubkey, until: i64) -> Instruction {
+    build(oracle_device(oracle, device), instruction::SetHired { until })
 }
 
 /// `terminate` (R7).
@@ -178,7 +187,7 @@ pub fn fill_offer(costaker: Pubkey, device: Pubkey, seq: u64, amount: u64, rewar
     )
 }
 
-/// `withdraw_overflow` (R12): pays to `owner_token`.
+/// `withdraw_overflow` (R12): pays to `owner_token` (any token account of the mint).
 pub fn withdraw_overflow(owner: Pubkey, device: Pubkey, owner_token: Pubkey, amount: u64, mint: &Mint) -> Instruction {
     build(
         accounts::WithdrawOverflow {
@@ -195,68 +204,63 @@ pub fn withdraw_overflow(owner: Pubkey, device: Pubkey, owner_token: Pubkey, amo
     )
 }
 
-/// `claim_rewards` (R12): a co-staker's rewards to `costaker_token`.
+/// `claim_rewards` (R12): a co-staker's rewards to `costaker_token` (any token account of the mint).
 pub fn claim_rewards(costaker: Pubkey, device: Pubkey, seq: u64, costaker_token: Pubkey, mint: &Mint) -> Instruction {
     build(
         accounts::ClaimRewards {
             costaker,
             config: pda::config().0,
             device,
-            offer: pda::offer(&device, seq).0,
             overflow_vault: pda::overflow_vault(&device).0,
             costaker_token,
             mint: mint.mint,
             token_program: mint.token_program,
         },
-        instruction::ClaimRewards {},
+        instruction::ClaimRewards { seq },
     )
 }
 
 /// `cancel_costake` (R13).
 pub fn cancel_costake(costaker: Pubkey, device: Pubkey, seq: u64) -> Instruction {
     build(
-        accounts::CancelCostake {
-            costaker,
-            config: pda::config().0,
-            device,
-            offer: pda::offer(&device, seq).0,
-            profile: pda::costaker(&costaker).0,
-        },
-        instruction::CancelCostake {},
+        accounts::CancelCostake { costaker, config: pda::config().0, device, profile: pda::costaker(&costaker).0 },
+        instruction::CancelCostake { seq },
     )
 }
 
-/// `unstake` (R15). `positions` are the device's positions to unstake with the owner, as
-/// `Device::positions_to_unstake` orders them: (seq, co-staker) of the filled one first (its
-/// profile follows it), then the exits in their wait. Use [`unstake_for`] to derive them.
-pub fn unstake(owner: Pubkey, device: Pubkey, ticket_seq: u64, filled: Option<(u64, Pubkey)>, exiting: &[u64]) -> Instruction {
-    let mut ix = build(
+/// `unstake` (R15). `filled_costaker` is the co-staker of the device's filled position, if any
+/// (their profile's count drops); [`unstake_for`] reads it off the decoded device.
+pub fn unstake(owner: Pubkey, device: Pubkey, ticket_seq: u64, filled_costaker: Option<Pubkey>) -> Instruction {
+    build(
         accounts::Unstake {
             owner,
             config: pda::config().0,
             device,
             ticket: pda::ticket(&device, ticket_seq).0,
+            profile: filled_costaker.map(|c| pda::costaker(&c).0),
             system_program: system_program::ID,
         },
         instruction::Unstake {},
-    );
-    if let Some((seq, costaker)) = filled {
-        ix.accounts.push(AccountMeta::new(pda::offer(&device, seq).0, false));
-        ix.accounts.push(AccountMeta::new(pda::costaker(&costaker).0, false));
+    )
+}
+
+/// `unstake` (R15) with the ticket number and the filled position read off the decoded `device`.
+pub fn unstake_for(owner: Pubkey, device_key: Pubkey, device: &Device) -> Instruction {
+    unstake(owner, device_key, device.next_ticket_seq, device.filled_position().map(|p| p.costaker))
+}
+
+/// Where a withdrawal pays (R16): signed by the staker, any token account of the mint they
+/// name; sent by anyone else, the staker's associated token account.
+pub fn recipient(caller: &Pubkey, staker: &Pubkey, named: Option<Pubkey>, mint: &Mint) -> Pubkey {
+    match named {
+        Some(account) if caller == staker => account,
+        _ => associated_token(staker, mint),
     }
-    ix.accounts.extend(exiting.iter().map(|seq| AccountMeta::new(pda::offer(&device, *seq).0, false)));
-    ix
 }
 
-/// `unstake` (R15) with the positions read off the decoded `device` at `now`.
-pub fn unstake_for(owner: Pubkey, device_key: Pubkey, device: &Device, now: i64) -> Instruction {
-    let filled = device.filled.map(|f| (f.seq, f.costaker));
-    let exiting: Vec<u64> = device.exiting.iter().filter(|e| e.counts_at(now)).map(|e| e.seq).collect();
-    unstake(owner, device_key, device.next_ticket_seq, filled, &exiting)
-}
-
-/// `withdraw_ticket` (R16): anyone; pays the owner's associated token account.
-pub fn withdraw_ticket(caller: Pubkey, device: Pubkey, owner: Pubkey, ticket_seq: u64, payer: Pubkey, mint: &Mint) -> Instruction {
+/// `withdraw_ticket` (R16): pays the owner's ripe ticket (`ticket_seq`: the device's
+/// `ticket_seq`) to `destination` (see [`recipient`]); the ticket's rent to `payer`.
+pub fn withdraw_ticket(caller: Pubkey, device: Pubkey, owner: Pubkey, ticket_seq: u64, payer: Pubkey, destination: Pubkey, mint: &Mint) -> Instruction {
     build(
         accounts::WithdrawTicket {
             caller,
@@ -264,7 +268,7 @@ pub fn withdraw_ticket(caller: Pubkey, device: Pubkey, owner: Pubkey, ticket_seq
             device,
             ticket: pda::ticket(&device, ticket_seq).0,
             owner,
-            owner_token: associated_token(&owner, mint),
+            destination,
             stake_vault: pda::stake_vault(&device).0,
             payer,
             mint: mint.mint,
@@ -276,8 +280,9 @@ pub fn withdraw_ticket(caller: Pubkey, device: Pubkey, owner: Pubkey, ticket_seq
     )
 }
 
-/// `withdraw_position` (R16): anyone; pays the co-staker's associated token account.
-pub fn withdraw_position(caller: Pubkey, device: Pubkey, seq: u64, costaker: Pubkey, payer: Pubkey, mint: &Mint) -> Instruction {
+/// `withdraw_position` (R16): pays a ripe position to `destination` (see [`recipient`]); the
+/// offer's rent to `payer`.
+pub fn withdraw_position(caller: Pubkey, device: Pubkey, seq: u64, costaker: Pubkey, payer: Pubkey, destination: Pubkey, mint: &Mint) -> Instruction {
     build(
         accounts::WithdrawPosition {
             caller,
@@ -285,7 +290,7 @@ pub fn withdraw_position(caller: Pubkey, device: Pubkey, seq: u64, costaker: Pub
             device,
             offer: pda::offer(&device, seq).0,
             costaker,
-            costaker_token: associated_token(&costaker, mint),
+            destination,
             stake_vault: pda::stake_vault(&device).0,
             overflow_vault: pda::overflow_vault(&device).0,
             payer,
@@ -298,51 +303,88 @@ pub fn withdraw_position(caller: Pubkey, device: Pubkey, seq: u64, costaker: Pub
     )
 }
 
-/// One device of a reward batch: the device, the amount, and its filled position's seq if any.
+/// `release` (R16): anyone moves a ripe position into its offer's escrow (the caller pays the escrow's rent).
+pub fn release(caller: Pubkey, device: Pubkey, seq: u64, mint: &Mint) -> Instruction {
+    let offer = pda::offer(&device, seq).0;
+    build(
+        accounts::Release {
+            caller,
+            config: pda::config().0,
+            device,
+            offer,
+            escrow: pda::escrow(&offer).0,
+            stake_vault: pda::stake_vault(&device).0,
+            overflow_vault: pda::overflow_vault(&device).0,
+            mint: mint.mint,
+            token_program: mint.token_program,
+            system_program: system_program::ID,
+        },
+        instruction::Release {},
+    )
+}
+
+/// `withdraw_escrow` (R16): the co-staker empties a released position's escrow into
+/// `destination`; rents to the offer's `payer` and the `escrow_payer`.
+pub fn withdraw_escrow(costaker: Pubkey, device: Pubkey, seq: u64, destination: Pubkey, payer: Pubkey, escrow_payer: Pubkey, mint: &Mint) -> Instruction {
+    let offer = pda::offer(&device, seq).0;
+    build(
+        accounts::WithdrawEscrow {
+            costaker,
+            config: pda::config().0,
+            offer,
+            escrow: pda::escrow(&offer).0,
+            destination,
+            payer,
+            escrow_payer,
+            mint: mint.mint,
+            token_program: mint.token_program,
+        },
+        instruction::WithdrawEscrow {},
+    )
+}
+
+/// One device of a reward batch.
 #[derive(Clone, Copy, Debug)]
 pub struct RewardTarget {
     /// The device PDA.
     pub device: Pubkey,
     /// Tokens for it.
     pub amount: u64,
-    /// Its filled position's sequence number, if it has one.
-    pub filled_seq: Option<u64>,
 }
 
-/// `distribute_rewards` (R20): one block for many devices, paid from `source`.
+/// `distribute_rewards` (R20): one block for many devices, paid from `source`. The program picks
+/// each device's earning position itself: an entry needs only the device and its overflow vault.
 pub fn distribute_rewards(reward_authority: Pubkey, source: Pubkey, block_id: u64, block_start: i64, block_end: i64, targets: &[RewardTarget], mint: &Mint) -> Instruction {
-    let entries = targets.iter().map(|t| RewardEntry { amount: t.amount, with_offer: t.filled_seq.is_some() }).collect();
+    let amounts = targets.iter().map(|t| t.amount).collect();
     let mut ix = build(
         accounts::DistributeRewards { reward_authority, config: pda::config().0, source, mint: mint.mint, token_program: mint.token_program },
-        instruction::DistributeRewards { block_id, block_start, block_end, entries },
+        instruction::DistributeRewards { block_id, block_start, block_end, amounts },
     );
     for t in targets {
         ix.accounts.push(AccountMeta::new(t.device, false));
         ix.accounts.push(AccountMeta::new(pda::overflow_vault(&t.device).0, false));
-        if let Some(seq) = t.filled_seq {
-            ix.accounts.push(AccountMeta::new(pda::offer(&t.device, seq).0, false));
-        }
     }
     ix
 }
 
-/// `slash` (R40): `ticket_seq` of the owner's outstanding ticket if any; `positions` in the order to take from.
-pub fn slash(slash_authority: Pubkey, device: Pubkey, treasury_token: Pubkey, ticket_seq: Option<u64>, positions: &[u64], amount: u64, mint: &Mint) -> Instruction {
-    let mut ix = build(
+/// `slash` (R40): up to `amount` for an incident at `incident_at`, to `treasury`'s associated
+/// token account (created if missing, at the slash authority's cost).
+pub fn slash(slash_authority: Pubkey, device: Pubkey, treasury: Pubkey, amount: u64, incident_at: i64, mint: &Mint) -> Instruction {
+    build(
         accounts::Slash {
             slash_authority,
             config: pda::config().0,
             device,
             stake_vault: pda::stake_vault(&device).0,
-            ticket: ticket_seq.map(|s| pda::ticket(&device, s).0),
-            treasury_token,
+            treasury,
+            treasury_token: associated_token(&treasury, mint),
             mint: mint.mint,
             token_program: mint.token_program,
+            associated_token_program: anchor_spl::associated_token::ID,
+            system_program: system_program::ID,
         },
-        instruction::Slash { amount },
-    );
-    ix.accounts.extend(positions.iter().map(|seq| AccountMeta::new(pda::offer(&device, *seq).0, false)));
-    ix
+        instruction::Slash { amount, incident_at },
+    )
 }
 
 /// `hold` (R41).
@@ -380,19 +422,40 @@ pub fn close_device(owner: Pubkey, device: Pubkey, treasury_token: Pubkey, payer
             payer,
             mint: mint.mint,
             token_program: mint.token_program,
+            system_program: system_program::ID,
         },
         instruction::CloseDevice {},
     )
 }
 
-/// `device_status` (R54): simulate it and decode the return data as `DeviceStatus`.
-pub fn device_status(device: Pubkey, ticket_seq: Option<u64>, positions: &[u64]) -> Instruction {
-    let mut ix = build(
-        accounts::DeviceStatusAccounts { config: pda::config().0, device, ticket: ticket_seq.map(|s| pda::ticket(&device, s).0) },
-        instruction::DeviceStatus {},
-    );
-    ix.accounts.extend(positions.iter().map(|seq| AccountMeta::new_readonly(pda::offer(&device, *seq).0, false)));
-    ix
+/// `close_profile` (R18): a co-staker closes a profile that counts no positions; rent to `payer`.
+pub fn close_profile(wallet: Pubkey, payer: Pubkey) -> Instruction {
+    build(accounts::CloseProfile { wallet, profile: pda::costaker(&wallet).0, payer }, instruction::CloseProfile {})
+}
+
+fn owner_device(owner: Pubkey, device: Pubkey) -> accounts::OwnerDevice {
+    accounts::OwnerDevice { owner, config: pda::config().0, device }
+}
+
+/// `transfer_device` (R19): the owner proposes `new_owner`.
+pub fn transfer_device(owner: Pubkey, device: Pubkey, new_owner: Pubkey) -> Instruction {
+    build(owner_device(owner, device), instruction::TransferDevice { new_owner })
+}
+
+/// `cancel_transfer` (R19).
+pub fn cancel_transfer(owner: Pubkey, device: Pubkey) -> Instruction {
+    build(owner_device(owner, device), instruction::CancelTransfer {})
+}
+
+/// `accept_device` (R19): the proposed wallet accepts.
+pub fn accept_device(new_owner: Pubkey, device: Pubkey) -> Instruction {
+    build(accounts::AcceptDevice { new_owner, config: pda::config().0, device }, instruction::AcceptDevice {})
+}
+
+/// `device_status` (R54): simulate it and decode the return data as `DeviceStatus`. It takes no
+/// position or ticket accounts: the device's table is the truth.
+pub fn device_status(device: Pubkey) -> Instruction {
+    build(accounts::DeviceStatusAccounts { config: pda::config().0, device }, instruction::DeviceStatus {})
 }
 
 #[cfg(test)]
@@ -409,6 +472,7 @@ mod tests {
             reward_authority: Pubkey::new_unique(),
             slash_authority: Pubkey::new_unique(),
             treasury: Pubkey::new_unique(),
+            floors: device_staking::state::Floors { cover_window_secs: 1, cooldown_secs: 1, role_change_delay_secs: 0 },
             params: None,
         };
         let ix = initialize(authority, mint, token, args.clone());
@@ -428,8 +492,8 @@ mod tests {
         );
         let disc = instruction::Initialize::DISCRIMINATOR;
         assert!(ix.data.starts_with(disc));
-        // discriminator, five keys, and the `None` tag of `params`
-        assert_eq!(ix.data.len(), disc.len() + 5 * 32 + 1);
+        // discriminator, five keys, three floors, and the `None` tag of `params`
+        assert_eq!(ix.data.len(), disc.len() + 5 * 32 + 3 * 8 + 1);
         assert_eq!(&ix.data[disc.len()..disc.len() + 32], args.admin.as_ref());
         assert_eq!(ix.data.last(), Some(&0));
     }

@@ -3,7 +3,7 @@
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::bpf_loader_upgradeable;
 use device_staking::constants::{
-    CONFIG_SEED, COSTAKER_SEED, DEVICE_SEED, OFFER_SEED, OVERFLOW_VAULT_SEED, STAKE_VAULT_SEED, TICKET_SEED,
+    CONFIG_SEED, COSTAKER_SEED, DEVICE_SEED, ESCROW_SEED, OFFER_SEED, OVERFLOW_VAULT_SEED, STAKE_VAULT_SEED, TICKET_SEED,
 };
 use device_staking::ID;
 
@@ -44,6 +44,11 @@ pub fn ticket(device: &Pubkey, seq: u64) -> (Pubkey, u8) {
 /// A co-staker's profile: `["costaker", wallet]`.
 pub fn costaker(wallet: &Pubkey) -> (Pubkey, u8) {
     find(&[COSTAKER_SEED, wallet.as_ref()])
+}
+
+/// A released position's escrow token account `["escrow", offer]` (R16).
+pub fn escrow(offer: &Pubkey) -> (Pubkey, u8) {
+    Pubkey::find_program_address(&[ESCROW_SEED, offer.as_ref()], &ID)
 }
 
 /// The upgradeable loader's program-data account of `program_id` (holds its upgrade authority).

@@ -7,7 +7,7 @@
 //! leave a stale offset here.
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::{AnchorDeserialize, AnchorSerialize, Discriminator};
-use device_staking::state::{Device, Offer, OfferState, Ticket};
+use device_staking::state::{Device, Offer, OfferState};
 
 /// Accounts whose data holds `bytes` at `offset`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,10 +57,11 @@ pub fn offers_of_device(device: &Pubkey) -> Vec<Memcmp> {
 
 /// Offers in `state` (e.g. every open offer of the marketplace).
 pub fn offers_in_state(state: OfferState) -> Vec<Memcmp> {
-    vec![of_type::<Offer>(), Memcmp { offset: field_offset::<Offer>(|o| o.state = OfferState::Cooling), bytes: borsh(&state) }]
+    vec![of_type::<Offer>(), Memcmp { offset: field_offset::<Offer>(|o| o.state = OfferState::Released), bytes: borsh(&state) }]
 }
 
-/// Positions (filled, exiting or cooling offers) held by the co-staker `wallet`.
+/// Offers filled by the co-staker `wallet` (their positions live in the devices' tables; a
+/// released one's tokens wait in its escrow).
 pub fn positions_of_costaker(wallet: &Pubkey) -> Vec<Memcmp> {
     vec![of_type::<Offer>(), Memcmp { offset: field_offset::<Offer>(|o| o.costaker = MARKER), bytes: wallet.to_bytes().to_vec() }]
 }
@@ -68,11 +69,6 @@ pub fn positions_of_costaker(wallet: &Pubkey) -> Vec<Memcmp> {
 /// Devices owned by `owner`.
 pub fn devices_of_owner(owner: &Pubkey) -> Vec<Memcmp> {
     vec![of_type::<Device>(), Memcmp { offset: field_offset::<Device>(|d| d.owner = MARKER), bytes: owner.to_bytes().to_vec() }]
-}
-
-/// Unstake tickets of `owner` (on any device).
-pub fn tickets_of_owner(owner: &Pubkey) -> Vec<Memcmp> {
-    vec![of_type::<Ticket>(), Memcmp { offset: field_offset::<Ticket>(|t| t.owner = MARKER), bytes: owner.to_bytes().to_vec() }]
 }
 
 #[cfg(test)]
@@ -113,7 +109,5 @@ mod tests {
         // discriminator (8), then Offer.device; Device.device_id (32) before Device.owner
         assert_eq!(offers_of_device(&Pubkey::default())[1].offset, 8);
         assert_eq!(devices_of_owner(&Pubkey::default())[1].offset, 8 + 32);
-        // Ticket: device (32), seq (8), then owner
-        assert_eq!(tickets_of_owner(&Pubkey::default())[1].offset, 8 + 32 + 8);
     }
 }
