@@ -21,6 +21,8 @@ import {
   getBooleanEncoder,
   getBytesDecoder,
   getBytesEncoder,
+  getI64Decoder,
+  getI64Encoder,
   getStructDecoder,
   getStructEncoder,
   getU8Decoder,
@@ -39,10 +41,14 @@ import {
   type ReadonlyUint8Array,
 } from "@solana/kit";
 import {
+  getFloorsDecoder,
+  getFloorsEncoder,
   getParamsDecoder,
   getParamsEncoder,
   getRoleSlotDecoder,
   getRoleSlotEncoder,
+  type Floors,
+  type FloorsArgs,
   type Params,
   type ParamsArgs,
   type RoleSlot,
@@ -59,11 +65,9 @@ export function getConfigDiscriminatorBytes(): ReadonlyUint8Array {
 
 export type Config = {
   discriminator: ReadonlyUint8Array;
-  /** Owner of the config: proposes roles, pauses, updates parameters. */
-  admin: Address;
-  /** Proposed next admin (two-step handover); `Pubkey::default()` when none. */
-  pendingAdmin: Address;
-  /** The network's backend key: hardware attestations, hired status, termination. */
+  /** Owner of the config: proposes roles and parameters, pauses, revokes (R31-R34). */
+  admin: RoleSlot;
+  /** The network's backend key: hardware attestations, hired status, termination, registrations. */
   oracle: RoleSlot;
   /** The key that pays block rewards. */
   rewardAuthority: RoleSlot;
@@ -71,15 +75,25 @@ export type Config = {
   slashAuthority: RoleSlot;
   /** The wallet whose token account receives slashes and swept surplus. */
   treasury: RoleSlot;
+  /** When the oracle was last revoked (0 never). */
+  oracleRevokedAt: bigint;
+  /** When the slash authority was last revoked (0 never). */
+  slashRevokedAt: bigint;
   /** The staking token's mint. */
   mint: Address;
   /** The mint's token program (SPL Token or Token-2022). */
   tokenProgram: Address;
   /** The mint's decimals, kept for clients. */
   mintDecimals: number;
-  /** The protocol's parameters. */
+  /** The floors of the protection windows, fixed at initialize. */
+  floors: Floors;
+  /** The parameters in force until `pending_params` takes over. */
   params: Params;
-  /** Whether stake, create_offer, fill_offer and register_device are paused (R32). */
+  /** Proposed parameters (R33); meaningful when `params_effective_at` is not 0. */
+  pendingParams: Params;
+  /** When `pending_params` takes effect (R34); 0 when none is proposed. */
+  paramsEffectiveAt: bigint;
+  /** Whether register_device, create_offer, fill_offer and stake are paused (R32). */
   paused: boolean;
   /** The PDA's bump. */
   bump: number;
@@ -90,11 +104,9 @@ export type Config = {
 };
 
 export type ConfigArgs = {
-  /** Owner of the config: proposes roles, pauses, updates parameters. */
-  admin: Address;
-  /** Proposed next admin (two-step handover); `Pubkey::default()` when none. */
-  pendingAdmin: Address;
-  /** The network's backend key: hardware attestations, hired status, termination. */
+  /** Owner of the config: proposes roles and parameters, pauses, revokes (R31-R34). */
+  admin: RoleSlotArgs;
+  /** The network's backend key: hardware attestations, hired status, termination, registrations. */
   oracle: RoleSlotArgs;
   /** The key that pays block rewards. */
   rewardAuthority: RoleSlotArgs;
@@ -102,15 +114,25 @@ export type ConfigArgs = {
   slashAuthority: RoleSlotArgs;
   /** The wallet whose token account receives slashes and swept surplus. */
   treasury: RoleSlotArgs;
+  /** When the oracle was last revoked (0 never). */
+  oracleRevokedAt: number | bigint;
+  /** When the slash authority was last revoked (0 never). */
+  slashRevokedAt: number | bigint;
   /** The staking token's mint. */
   mint: Address;
   /** The mint's token program (SPL Token or Token-2022). */
   tokenProgram: Address;
   /** The mint's decimals, kept for clients. */
   mintDecimals: number;
-  /** The protocol's parameters. */
+  /** The floors of the protection windows, fixed at initialize. */
+  floors: FloorsArgs;
+  /** The parameters in force until `pending_params` takes over. */
   params: ParamsArgs;
-  /** Whether stake, create_offer, fill_offer and register_device are paused (R32). */
+  /** Proposed parameters (R33); meaningful when `params_effective_at` is not 0. */
+  pendingParams: ParamsArgs;
+  /** When `pending_params` takes effect (R34); 0 when none is proposed. */
+  paramsEffectiveAt: number | bigint;
+  /** Whether register_device, create_offer, fill_offer and stake are paused (R32). */
   paused: boolean;
   /** The PDA's bump. */
   bump: number;
@@ -125,16 +147,20 @@ export function getConfigEncoder(): FixedSizeEncoder<ConfigArgs> {
   return transformEncoder(
     getStructEncoder([
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
-      ["admin", getAddressEncoder()],
-      ["pendingAdmin", getAddressEncoder()],
+      ["admin", getRoleSlotEncoder()],
       ["oracle", getRoleSlotEncoder()],
       ["rewardAuthority", getRoleSlotEncoder()],
       ["slashAuthority", getRoleSlotEncoder()],
       ["treasury", getRoleSlotEncoder()],
+      ["oracleRevokedAt", getI64Encoder()],
+      ["slashRevokedAt", getI64Encoder()],
       ["mint", getAddressEncoder()],
       ["tokenProgram", getAddressEncoder()],
       ["mintDecimals", getU8Encoder()],
+      ["floors", getFloorsEncoder()],
       ["params", getParamsEncoder()],
+      ["pendingParams", getParamsEncoder()],
+      ["paramsEffectiveAt", getI64Encoder()],
       ["paused", getBooleanEncoder()],
       ["bump", getU8Encoder()],
       ["payer", getAddressEncoder()],
@@ -148,16 +174,20 @@ export function getConfigEncoder(): FixedSizeEncoder<ConfigArgs> {
 export function getConfigDecoder(): FixedSizeDecoder<Config> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
-    ["admin", getAddressDecoder()],
-    ["pendingAdmin", getAddressDecoder()],
+    ["admin", getRoleSlotDecoder()],
     ["oracle", getRoleSlotDecoder()],
     ["rewardAuthority", getRoleSlotDecoder()],
     ["slashAuthority", getRoleSlotDecoder()],
     ["treasury", getRoleSlotDecoder()],
+    ["oracleRevokedAt", getI64Decoder()],
+    ["slashRevokedAt", getI64Decoder()],
     ["mint", getAddressDecoder()],
     ["tokenProgram", getAddressDecoder()],
     ["mintDecimals", getU8Decoder()],
+    ["floors", getFloorsDecoder()],
     ["params", getParamsDecoder()],
+    ["pendingParams", getParamsDecoder()],
+    ["paramsEffectiveAt", getI64Decoder()],
     ["paused", getBooleanDecoder()],
     ["bump", getU8Decoder()],
     ["payer", getAddressDecoder()],
@@ -224,5 +254,5 @@ export async function fetchAllMaybeConfig(
 }
 
 export function getConfigSize(): number {
-  return 562;
+  return 682;
 }

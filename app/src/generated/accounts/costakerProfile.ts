@@ -54,7 +54,7 @@ export type CostakerProfile = {
   activePositions: number;
   /** The PDA's bump. */
   bump: number;
-  /** Who paid the rent. */
+  /** Who paid the rent; it returns there at `close_profile` (R18). */
   payer: Address;
   /** Room for later versions. */
   reserved: ReadonlyUint8Array;
@@ -67,7 +67,7 @@ export type CostakerProfileArgs = {
   activePositions: number;
   /** The PDA's bump. */
   bump: number;
-  /** Who paid the rent. */
+  /** Who paid the rent; it returns there at `close_profile` (R18). */
   payer: Address;
   /** Room for later versions. */
   reserved: ReadonlyUint8Array;

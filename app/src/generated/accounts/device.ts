@@ -19,8 +19,6 @@ import {
   getAddressEncoder,
   getArrayDecoder,
   getArrayEncoder,
-  getBooleanDecoder,
-  getBooleanEncoder,
   getBytesDecoder,
   getBytesEncoder,
   getI64Decoder,
@@ -53,16 +51,16 @@ import {
   type ReadonlyUint8Array,
 } from "@solana/kit";
 import {
-  getExitingPositionDecoder,
-  getExitingPositionEncoder,
-  getFilledPositionDecoder,
-  getFilledPositionEncoder,
+  getDepartedPositionDecoder,
+  getDepartedPositionEncoder,
+  getPositionDecoder,
+  getPositionEncoder,
   getSlashRecordDecoder,
   getSlashRecordEncoder,
-  type ExitingPosition,
-  type ExitingPositionArgs,
-  type FilledPosition,
-  type FilledPositionArgs,
+  type DepartedPosition,
+  type DepartedPositionArgs,
+  type Position,
+  type PositionArgs,
   type SlashRecord,
   type SlashRecordArgs,
 } from "../types";
@@ -81,7 +79,7 @@ export type Device = {
   deviceId: ReadonlyUint8Array;
   /** The owner's wallet. */
   owner: Address;
-  /** Who paid the rent of the device and its vaults. */
+  /** Who paid the rent of the device and its vaults (moves with the device at R19). */
   payer: Address;
   /** The device PDA's bump. */
   bump: number;
@@ -89,12 +87,12 @@ export type Device = {
   stakeVault: Address;
   /** The overflow vault (rewards): token account `["overflow_vault", device]` owned by the device PDA. */
   overflowVault: Address;
+  /** When it was registered or last revived (R3, R20). */
+  registeredAt: bigint;
   /** GPUs attested by the oracle. */
   gpuCount: number;
   /** Earning multiplier attested by the oracle, in basis points (10,000 = 1x). */
   multiplierBps: number;
-  /** The minimum stake from the latest hardware and base (R1). */
-  minRequired: bigint;
   /** The previous minimum, in force until `grace_end` (R2). */
   graceMin: bigint;
   /** End of the R2 grace (unix seconds); 0 when none ever ran. */
@@ -103,40 +101,42 @@ export type Device = {
   ownerStake: bigint;
   /** The owner's unclaimed rewards in the overflow vault. */
   ownerRewards: bigint;
-  /** Whether the device is hired (rented in a cluster); blocks unstake (R15). */
-  hired: boolean;
-  /** Whether the device is terminated (final, R7). */
-  terminated: boolean;
-  /** Whether the owner's unstake ticket is outstanding (R15). */
-  unstaking: boolean;
+  /** The device counts as hired until then (R7); 0 when not hired. */
+  hiredUntil: bigint;
+  /** When the oracle last set `hired_until` (a mark set before the oracle's revocation no longer counts, R34). */
+  hiredSetAt: bigint;
+  /** When the oracle terminated it (R7); 0 while not terminated. */
+  terminatedAt: bigint;
+  /** When the owner unstaked; 0 while not unstaking (no ticket outstanding, R15). */
+  unstakedAt: bigint;
+  /** The outstanding ticket's sequence number (meaningful while unstaking). */
+  ticketSeq: bigint;
+  /** The outstanding ticket's principal (after slashing). */
+  ticketPrincipal: bigint;
+  /** When the outstanding ticket may be withdrawn. */
+  ticketUnlockAt: bigint;
   /** The open offer's sequence number, if any (R9). */
   openOffer: Option<bigint>;
-  /** The filled position, if any (R11). */
-  filled: Option<FilledPosition>;
-  /** Cancelled positions still in their wait (R13). */
-  exiting: Array<ExitingPosition>;
-  /** Principal of every unwithdrawn position (filled, exiting, cooling), after slashing. */
-  positionsPrincipal: bigint;
-  /** Unclaimed rewards of every unwithdrawn position. */
-  positionsRewards: bigint;
-  /** Principal of the owner's unwithdrawn ticket. */
-  ticketPrincipal: bigint;
-  /** Offer accounts not yet closed (open, filled, exiting or cooling). */
-  liveOffers: number;
-  /** The next offer's sequence number (never reused). */
+  /** Every unwithdrawn position: filled, exiting and cooling (R9, Accounts). */
+  positions: Array<Position>;
+  /** Withdrawn or released positions a later block may still name (R21). */
+  departed: Array<DepartedPosition>;
+  /** The next offer's sequence number (never reused, kept across close and revival). */
   nextOfferSeq: bigint;
-  /** The next ticket's sequence number (never reused). */
+  /** The next ticket's sequence number (never reused, kept across close and revival). */
   nextTicketSeq: bigint;
-  /** The highest block id paid (or skipped) for this device (R20). */
-  lastBlockId: bigint;
-  /** Whether any block was recorded yet. */
-  hasBlock: boolean;
-  /** Principal overflow and ticket withdrawals fail until then (R41). */
+  /** End of the last block paid or skipped (R20): a block starting before it is not paid. */
+  lastPaidEnd: bigint;
+  /** The running hold ends then (R41); 0 when never held. */
   holdUntil: bigint;
-  /** First hold of the running incident; holds never reach past it + 7 days. */
+  /** Start of the latest hold incident (R41); 0 when never held. */
   holdIncidentStart: bigint;
-  /** The slashes of the last 30 days (R40); when every slot is taken, the two oldest merge. */
-  recentSlashes: Array<SlashRecord>;
+  /** Slashes of the owner's stake (owner stake and ticket) in the last 30 days (R40). */
+  ownerSlashes: Array<SlashRecord>;
+  /** A proposed new owner (R19); `Pubkey::default()` when none. */
+  pendingOwner: Address;
+  /** The proposal lapses then (R19). */
+  transferExpiresAt: bigint;
   /** Room for later versions. */
   reserved: ReadonlyUint8Array;
 };
@@ -146,7 +146,7 @@ export type DeviceArgs = {
   deviceId: ReadonlyUint8Array;
   /** The owner's wallet. */
   owner: Address;
-  /** Who paid the rent of the device and its vaults. */
+  /** Who paid the rent of the device and its vaults (moves with the device at R19). */
   payer: Address;
   /** The device PDA's bump. */
   bump: number;
@@ -154,12 +154,12 @@ export type DeviceArgs = {
   stakeVault: Address;
   /** The overflow vault (rewards): token account `["overflow_vault", device]` owned by the device PDA. */
   overflowVault: Address;
+  /** When it was registered or last revived (R3, R20). */
+  registeredAt: number | bigint;
   /** GPUs attested by the oracle. */
   gpuCount: number;
   /** Earning multiplier attested by the oracle, in basis points (10,000 = 1x). */
   multiplierBps: number;
-  /** The minimum stake from the latest hardware and base (R1). */
-  minRequired: number | bigint;
   /** The previous minimum, in force until `grace_end` (R2). */
   graceMin: number | bigint;
   /** End of the R2 grace (unix seconds); 0 when none ever ran. */
@@ -168,40 +168,42 @@ export type DeviceArgs = {
   ownerStake: number | bigint;
   /** The owner's unclaimed rewards in the overflow vault. */
   ownerRewards: number | bigint;
-  /** Whether the device is hired (rented in a cluster); blocks unstake (R15). */
-  hired: boolean;
-  /** Whether the device is terminated (final, R7). */
-  terminated: boolean;
-  /** Whether the owner's unstake ticket is outstanding (R15). */
-  unstaking: boolean;
+  /** The device counts as hired until then (R7); 0 when not hired. */
+  hiredUntil: number | bigint;
+  /** When the oracle last set `hired_until` (a mark set before the oracle's revocation no longer counts, R34). */
+  hiredSetAt: number | bigint;
+  /** When the oracle terminated it (R7); 0 while not terminated. */
+  terminatedAt: number | bigint;
+  /** When the owner unstaked; 0 while not unstaking (no ticket outstanding, R15). */
+  unstakedAt: number | bigint;
+  /** The outstanding ticket's sequence number (meaningful while unstaking). */
+  ticketSeq: number | bigint;
+  /** The outstanding ticket's principal (after slashing). */
+  ticketPrincipal: number | bigint;
+  /** When the outstanding ticket may be withdrawn. */
+  ticketUnlockAt: number | bigint;
   /** The open offer's sequence number, if any (R9). */
   openOffer: OptionOrNullable<number | bigint>;
-  /** The filled position, if any (R11). */
-  filled: OptionOrNullable<FilledPositionArgs>;
-  /** Cancelled positions still in their wait (R13). */
-  exiting: Array<ExitingPositionArgs>;
-  /** Principal of every unwithdrawn position (filled, exiting, cooling), after slashing. */
-  positionsPrincipal: number | bigint;
-  /** Unclaimed rewards of every unwithdrawn position. */
-  positionsRewards: number | bigint;
-  /** Principal of the owner's unwithdrawn ticket. */
-  ticketPrincipal: number | bigint;
-  /** Offer accounts not yet closed (open, filled, exiting or cooling). */
-  liveOffers: number;
-  /** The next offer's sequence number (never reused). */
+  /** Every unwithdrawn position: filled, exiting and cooling (R9, Accounts). */
+  positions: Array<PositionArgs>;
+  /** Withdrawn or released positions a later block may still name (R21). */
+  departed: Array<DepartedPositionArgs>;
+  /** The next offer's sequence number (never reused, kept across close and revival). */
   nextOfferSeq: number | bigint;
-  /** The next ticket's sequence number (never reused). */
+  /** The next ticket's sequence number (never reused, kept across close and revival). */
   nextTicketSeq: number | bigint;
-  /** The highest block id paid (or skipped) for this device (R20). */
-  lastBlockId: number | bigint;
-  /** Whether any block was recorded yet. */
-  hasBlock: boolean;
-  /** Principal overflow and ticket withdrawals fail until then (R41). */
+  /** End of the last block paid or skipped (R20): a block starting before it is not paid. */
+  lastPaidEnd: number | bigint;
+  /** The running hold ends then (R41); 0 when never held. */
   holdUntil: number | bigint;
-  /** First hold of the running incident; holds never reach past it + 7 days. */
+  /** Start of the latest hold incident (R41); 0 when never held. */
   holdIncidentStart: number | bigint;
-  /** The slashes of the last 30 days (R40); when every slot is taken, the two oldest merge. */
-  recentSlashes: Array<SlashRecordArgs>;
+  /** Slashes of the owner's stake (owner stake and ticket) in the last 30 days (R40). */
+  ownerSlashes: Array<SlashRecordArgs>;
+  /** A proposed new owner (R19); `Pubkey::default()` when none. */
+  pendingOwner: Address;
+  /** The proposal lapses then (R19). */
+  transferExpiresAt: number | bigint;
   /** Room for later versions. */
   reserved: ReadonlyUint8Array;
 };
@@ -217,30 +219,31 @@ export function getDeviceEncoder(): Encoder<DeviceArgs> {
       ["bump", getU8Encoder()],
       ["stakeVault", getAddressEncoder()],
       ["overflowVault", getAddressEncoder()],
+      ["registeredAt", getI64Encoder()],
       ["gpuCount", getU16Encoder()],
       ["multiplierBps", getU32Encoder()],
-      ["minRequired", getU64Encoder()],
       ["graceMin", getU64Encoder()],
       ["graceEnd", getI64Encoder()],
       ["ownerStake", getU64Encoder()],
       ["ownerRewards", getU64Encoder()],
-      ["hired", getBooleanEncoder()],
-      ["terminated", getBooleanEncoder()],
-      ["unstaking", getBooleanEncoder()],
-      ["openOffer", getOptionEncoder(getU64Encoder())],
-      ["filled", getOptionEncoder(getFilledPositionEncoder())],
-      ["exiting", getArrayEncoder(getExitingPositionEncoder(), { size: 4 })],
-      ["positionsPrincipal", getU64Encoder()],
-      ["positionsRewards", getU64Encoder()],
+      ["hiredUntil", getI64Encoder()],
+      ["hiredSetAt", getI64Encoder()],
+      ["terminatedAt", getI64Encoder()],
+      ["unstakedAt", getI64Encoder()],
+      ["ticketSeq", getU64Encoder()],
       ["ticketPrincipal", getU64Encoder()],
-      ["liveOffers", getU32Encoder()],
+      ["ticketUnlockAt", getI64Encoder()],
+      ["openOffer", getOptionEncoder(getU64Encoder())],
+      ["positions", getArrayEncoder(getPositionEncoder(), { size: 8 })],
+      ["departed", getArrayEncoder(getDepartedPositionEncoder(), { size: 4 })],
       ["nextOfferSeq", getU64Encoder()],
       ["nextTicketSeq", getU64Encoder()],
-      ["lastBlockId", getU64Encoder()],
-      ["hasBlock", getBooleanEncoder()],
+      ["lastPaidEnd", getI64Encoder()],
       ["holdUntil", getI64Encoder()],
       ["holdIncidentStart", getI64Encoder()],
-      ["recentSlashes", getArrayEncoder(getSlashRecordEncoder(), { size: 4 })],
+      ["ownerSlashes", getArrayEncoder(getSlashRecordEncoder(), { size: 4 })],
+      ["pendingOwner", getAddressEncoder()],
+      ["transferExpiresAt", getI64Encoder()],
       ["reserved", fixEncoderSize(getBytesEncoder(), 64)],
     ]),
     (value) => ({ ...value, discriminator: DEVICE_DISCRIMINATOR }),
@@ -257,30 +260,31 @@ export function getDeviceDecoder(): Decoder<Device> {
     ["bump", getU8Decoder()],
     ["stakeVault", getAddressDecoder()],
     ["overflowVault", getAddressDecoder()],
+    ["registeredAt", getI64Decoder()],
     ["gpuCount", getU16Decoder()],
     ["multiplierBps", getU32Decoder()],
-    ["minRequired", getU64Decoder()],
     ["graceMin", getU64Decoder()],
     ["graceEnd", getI64Decoder()],
     ["ownerStake", getU64Decoder()],
     ["ownerRewards", getU64Decoder()],
-    ["hired", getBooleanDecoder()],
-    ["terminated", getBooleanDecoder()],
-    ["unstaking", getBooleanDecoder()],
-    ["openOffer", getOptionDecoder(getU64Decoder())],
-    ["filled", getOptionDecoder(getFilledPositionDecoder())],
-    ["exiting", getArrayDecoder(getExitingPositionDecoder(), { size: 4 })],
-    ["positionsPrincipal", getU64Decoder()],
-    ["positionsRewards", getU64Decoder()],
+    ["hiredUntil", getI64Decoder()],
+    ["hiredSetAt", getI64Decoder()],
+    ["terminatedAt", getI64Decoder()],
+    ["unstakedAt", getI64Decoder()],
+    ["ticketSeq", getU64Decoder()],
     ["ticketPrincipal", getU64Decoder()],
-    ["liveOffers", getU32Decoder()],
+    ["ticketUnlockAt", getI64Decoder()],
+    ["openOffer", getOptionDecoder(getU64Decoder())],
+    ["positions", getArrayDecoder(getPositionDecoder(), { size: 8 })],
+    ["departed", getArrayDecoder(getDepartedPositionDecoder(), { size: 4 })],
     ["nextOfferSeq", getU64Decoder()],
     ["nextTicketSeq", getU64Decoder()],
-    ["lastBlockId", getU64Decoder()],
-    ["hasBlock", getBooleanDecoder()],
+    ["lastPaidEnd", getI64Decoder()],
     ["holdUntil", getI64Decoder()],
     ["holdIncidentStart", getI64Decoder()],
-    ["recentSlashes", getArrayDecoder(getSlashRecordDecoder(), { size: 4 })],
+    ["ownerSlashes", getArrayDecoder(getSlashRecordDecoder(), { size: 4 })],
+    ["pendingOwner", getAddressDecoder()],
+    ["transferExpiresAt", getI64Decoder()],
     ["reserved", fixDecoderSize(getBytesDecoder(), 64)],
   ]);
 }

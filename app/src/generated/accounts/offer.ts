@@ -65,7 +65,7 @@ export type Offer = {
   seq: bigint;
   /** The PDA's bump. */
   bump: number;
-  /** Who paid the rent (the device owner); the rent returns there on close. */
+  /** Who paid the rent (the device owner who offered); the rent returns there on close. */
   payer: Address;
   /** Where the offer stands. */
   state: OfferState;
@@ -77,18 +77,8 @@ export type Offer = {
   createdAt: bigint;
   /** The co-staker's wallet (default until filled). */
   costaker: Address;
-  /** The position's principal after slashing (0 until filled). */
-  principal: bigint;
-  /** The position's unclaimed rewards. */
-  rewards: bigint;
-  /** When it was filled (0 until then). */
-  filledAt: bigint;
-  /** When the co-staker cancelled (0 if not). */
-  cancelledAt: bigint;
-  /** End of the wait: the principal counts until then (R13); 0 if not cancelled. */
-  waitEnd: bigint;
-  /** When the principal and rewards may be withdrawn (R14, R15); 0 while open or filled. */
-  unlockAt: bigint;
+  /** Who paid the escrow's rent at `release` (R16); default until released. */
+  escrowPayer: Address;
   /** Room for later versions. */
   reserved: ReadonlyUint8Array;
 };
@@ -100,7 +90,7 @@ export type OfferArgs = {
   seq: number | bigint;
   /** The PDA's bump. */
   bump: number;
-  /** Who paid the rent (the device owner); the rent returns there on close. */
+  /** Who paid the rent (the device owner who offered); the rent returns there on close. */
   payer: Address;
   /** Where the offer stands. */
   state: OfferStateArgs;
@@ -112,18 +102,8 @@ export type OfferArgs = {
   createdAt: number | bigint;
   /** The co-staker's wallet (default until filled). */
   costaker: Address;
-  /** The position's principal after slashing (0 until filled). */
-  principal: number | bigint;
-  /** The position's unclaimed rewards. */
-  rewards: number | bigint;
-  /** When it was filled (0 until then). */
-  filledAt: number | bigint;
-  /** When the co-staker cancelled (0 if not). */
-  cancelledAt: number | bigint;
-  /** End of the wait: the principal counts until then (R13); 0 if not cancelled. */
-  waitEnd: number | bigint;
-  /** When the principal and rewards may be withdrawn (R14, R15); 0 while open or filled. */
-  unlockAt: number | bigint;
+  /** Who paid the escrow's rent at `release` (R16); default until released. */
+  escrowPayer: Address;
   /** Room for later versions. */
   reserved: ReadonlyUint8Array;
 };
@@ -142,12 +122,7 @@ export function getOfferEncoder(): FixedSizeEncoder<OfferArgs> {
       ["rewardShareBps", getU16Encoder()],
       ["createdAt", getI64Encoder()],
       ["costaker", getAddressEncoder()],
-      ["principal", getU64Encoder()],
-      ["rewards", getU64Encoder()],
-      ["filledAt", getI64Encoder()],
-      ["cancelledAt", getI64Encoder()],
-      ["waitEnd", getI64Encoder()],
-      ["unlockAt", getI64Encoder()],
+      ["escrowPayer", getAddressEncoder()],
       ["reserved", fixEncoderSize(getBytesEncoder(), 64)],
     ]),
     (value) => ({ ...value, discriminator: OFFER_DISCRIMINATOR }),
@@ -167,12 +142,7 @@ export function getOfferDecoder(): FixedSizeDecoder<Offer> {
     ["rewardShareBps", getU16Decoder()],
     ["createdAt", getI64Decoder()],
     ["costaker", getAddressDecoder()],
-    ["principal", getU64Decoder()],
-    ["rewards", getU64Decoder()],
-    ["filledAt", getI64Decoder()],
-    ["cancelledAt", getI64Decoder()],
-    ["waitEnd", getI64Decoder()],
-    ["unlockAt", getI64Decoder()],
+    ["escrowPayer", getAddressDecoder()],
     ["reserved", fixDecoderSize(getBytesDecoder(), 64)],
   ]);
 }
@@ -236,5 +206,5 @@ export async function fetchAllMaybeOffer(
 }
 
 export function getOfferSize(): number {
-  return 244;
+  return 228;
 }

@@ -19,8 +19,6 @@ import {
   getAddressEncoder,
   getBytesDecoder,
   getBytesEncoder,
-  getI64Decoder,
-  getI64Encoder,
   getStructDecoder,
   getStructEncoder,
   getU64Decoder,
@@ -55,14 +53,6 @@ export type Ticket = {
   device: Address;
   /** Per-device ticket sequence number (never reused). */
   seq: bigint;
-  /** The owner who receives the principal. */
-  owner: Address;
-  /** Principal to pay at unlock (after slashing). */
-  amount: bigint;
-  /** When it unstaked. */
-  createdAt: bigint;
-  /** When it may be withdrawn. */
-  unlockAt: bigint;
   /** Who paid the rent; it returns there on close. */
   payer: Address;
   /** The PDA's bump. */
@@ -76,14 +66,6 @@ export type TicketArgs = {
   device: Address;
   /** Per-device ticket sequence number (never reused). */
   seq: number | bigint;
-  /** The owner who receives the principal. */
-  owner: Address;
-  /** Principal to pay at unlock (after slashing). */
-  amount: number | bigint;
-  /** When it unstaked. */
-  createdAt: number | bigint;
-  /** When it may be withdrawn. */
-  unlockAt: number | bigint;
   /** Who paid the rent; it returns there on close. */
   payer: Address;
   /** The PDA's bump. */
@@ -99,13 +81,9 @@ export function getTicketEncoder(): FixedSizeEncoder<TicketArgs> {
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
       ["device", getAddressEncoder()],
       ["seq", getU64Encoder()],
-      ["owner", getAddressEncoder()],
-      ["amount", getU64Encoder()],
-      ["createdAt", getI64Encoder()],
-      ["unlockAt", getI64Encoder()],
       ["payer", getAddressEncoder()],
       ["bump", getU8Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 64)],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 32)],
     ]),
     (value) => ({ ...value, discriminator: TICKET_DISCRIMINATOR }),
   );
@@ -117,13 +95,9 @@ export function getTicketDecoder(): FixedSizeDecoder<Ticket> {
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
     ["device", getAddressDecoder()],
     ["seq", getU64Decoder()],
-    ["owner", getAddressDecoder()],
-    ["amount", getU64Decoder()],
-    ["createdAt", getI64Decoder()],
-    ["unlockAt", getI64Decoder()],
     ["payer", getAddressDecoder()],
     ["bump", getU8Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 64)],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 32)],
   ]);
 }
 
@@ -186,5 +160,5 @@ export async function fetchAllMaybeTicket(
 }
 
 export function getTicketSize(): number {
-  return 201;
+  return 113;
 }

@@ -26,102 +26,132 @@ export const DEVICE_STAKING_ERROR__FORBIDDEN_MINT_EXTENSION = 0x1773; // 6003
 export const DEVICE_STAKING_ERROR__PARAM_OUT_OF_BOUNDS = 0x1774; // 6004
 /** NotAdmin: Only the admin may do this */
 export const DEVICE_STAKING_ERROR__NOT_ADMIN = 0x1775; // 6005
-/** NotPendingAdmin: Only the proposed admin may accept the admin role */
-export const DEVICE_STAKING_ERROR__NOT_PENDING_ADMIN = 0x1776; // 6006
 /** NotOracle: Only the oracle may do this */
-export const DEVICE_STAKING_ERROR__NOT_ORACLE = 0x1777; // 6007
+export const DEVICE_STAKING_ERROR__NOT_ORACLE = 0x1776; // 6006
 /** NotRewardAuthority: Only the reward authority may distribute rewards */
-export const DEVICE_STAKING_ERROR__NOT_REWARD_AUTHORITY = 0x1778; // 6008
+export const DEVICE_STAKING_ERROR__NOT_REWARD_AUTHORITY = 0x1777; // 6007
 /** NotSlashAuthority: Only the slash authority may do this */
-export const DEVICE_STAKING_ERROR__NOT_SLASH_AUTHORITY = 0x1779; // 6009
+export const DEVICE_STAKING_ERROR__NOT_SLASH_AUTHORITY = 0x1778; // 6008
 /** NotDeviceOwner: Only the device owner may do this */
-export const DEVICE_STAKING_ERROR__NOT_DEVICE_OWNER = 0x177a; // 6010
+export const DEVICE_STAKING_ERROR__NOT_DEVICE_OWNER = 0x1779; // 6009
 /** NotCostaker: Only the position's co-staker may do this */
-export const DEVICE_STAKING_ERROR__NOT_COSTAKER = 0x177b; // 6011
+export const DEVICE_STAKING_ERROR__NOT_COSTAKER = 0x177a; // 6010
 /** NotTreasuryAccount: The token account is not the treasury's */
-export const DEVICE_STAKING_ERROR__NOT_TREASURY_ACCOUNT = 0x177c; // 6012
+export const DEVICE_STAKING_ERROR__NOT_TREASURY_ACCOUNT = 0x177b; // 6011
 /** Paused: The program is paused for this action */
-export const DEVICE_STAKING_ERROR__PAUSED = 0x177d; // 6013
+export const DEVICE_STAKING_ERROR__PAUSED = 0x177c; // 6012
 /** InvalidHardware: GPU count and multiplier must be at least 1 */
-export const DEVICE_STAKING_ERROR__INVALID_HARDWARE = 0x177e; // 6014
+export const DEVICE_STAKING_ERROR__INVALID_HARDWARE = 0x177d; // 6013
 /** ZeroAmount: The amount must be greater than zero */
-export const DEVICE_STAKING_ERROR__ZERO_AMOUNT = 0x177f; // 6015
+export const DEVICE_STAKING_ERROR__ZERO_AMOUNT = 0x177e; // 6014
 /** MathOverflow: Arithmetic overflow */
-export const DEVICE_STAKING_ERROR__MATH_OVERFLOW = 0x1780; // 6016
+export const DEVICE_STAKING_ERROR__MATH_OVERFLOW = 0x177f; // 6015
 /** DeviceTerminated: The device is terminated */
-export const DEVICE_STAKING_ERROR__DEVICE_TERMINATED = 0x1781; // 6017
+export const DEVICE_STAKING_ERROR__DEVICE_TERMINATED = 0x1780; // 6016
 /** DeviceUnstaking: The device is unstaking: wait until the owner's ticket is withdrawn */
-export const DEVICE_STAKING_ERROR__DEVICE_UNSTAKING = 0x1782; // 6018
+export const DEVICE_STAKING_ERROR__DEVICE_UNSTAKING = 0x1781; // 6017
 /** DeviceHired: The device is hired: it cannot be unstaked */
-export const DEVICE_STAKING_ERROR__DEVICE_HIRED = 0x1783; // 6019
+export const DEVICE_STAKING_ERROR__DEVICE_HIRED = 0x1782; // 6018
 /** OpenOfferExists: The device has an open offer: retract it first */
-export const DEVICE_STAKING_ERROR__OPEN_OFFER_EXISTS = 0x1784; // 6020
+export const DEVICE_STAKING_ERROR__OPEN_OFFER_EXISTS = 0x1783; // 6019
 /** PositionAlreadyFilled: The device already has a co-staker */
-export const DEVICE_STAKING_ERROR__POSITION_ALREADY_FILLED = 0x1785; // 6021
+export const DEVICE_STAKING_ERROR__POSITION_ALREADY_FILLED = 0x1784; // 6020
 /** BelowMinimum: The device's stake does not reach its minimum */
-export const DEVICE_STAKING_ERROR__BELOW_MINIMUM = 0x1786; // 6022
+export const DEVICE_STAKING_ERROR__BELOW_MINIMUM = 0x1785; // 6021
 /** CostakeCapExceeded: The co-stake would exceed the allowed share of the total stake */
-export const DEVICE_STAKING_ERROR__COSTAKE_CAP_EXCEEDED = 0x1787; // 6023
+export const DEVICE_STAKING_ERROR__COSTAKE_CAP_EXCEEDED = 0x1786; // 6022
 /** InvalidRewardShare: The reward share must be above 0 and at most the allowed maximum */
-export const DEVICE_STAKING_ERROR__INVALID_REWARD_SHARE = 0x1788; // 6024
-/** TooManyExitingPositions: Too many co-stakers are in their wait period on this device; try after the oldest wait ends */
-export const DEVICE_STAKING_ERROR__TOO_MANY_EXITING_POSITIONS = 0x1789; // 6025
+export const DEVICE_STAKING_ERROR__INVALID_REWARD_SHARE = 0x1787; // 6023
+/** NoFreePositionSlot: The device's position table is full: a position must be withdrawn or released first */
+export const DEVICE_STAKING_ERROR__NO_FREE_POSITION_SLOT = 0x1788; // 6024
 /** OfferNotOpen: The offer is not open */
-export const DEVICE_STAKING_ERROR__OFFER_NOT_OPEN = 0x178a; // 6026
+export const DEVICE_STAKING_ERROR__OFFER_NOT_OPEN = 0x1789; // 6025
 /** OfferTermsMismatch: The offer's terms differ from the ones you accepted */
-export const DEVICE_STAKING_ERROR__OFFER_TERMS_MISMATCH = 0x178b; // 6027
+export const DEVICE_STAKING_ERROR__OFFER_TERMS_MISMATCH = 0x178a; // 6026
 /** OwnerCannotCostake: The device owner cannot co-stake their own device */
-export const DEVICE_STAKING_ERROR__OWNER_CANNOT_COSTAKE = 0x178c; // 6028
+export const DEVICE_STAKING_ERROR__OWNER_CANNOT_COSTAKE = 0x178b; // 6027
 /** TooManyPositions: You already hold the maximum number of co-stake positions */
-export const DEVICE_STAKING_ERROR__TOO_MANY_POSITIONS = 0x178d; // 6029
+export const DEVICE_STAKING_ERROR__TOO_MANY_POSITIONS = 0x178c; // 6028
 /** PositionNotFilled: The position is not an active co-stake */
-export const DEVICE_STAKING_ERROR__POSITION_NOT_FILLED = 0x178e; // 6030
+export const DEVICE_STAKING_ERROR__POSITION_NOT_FILLED = 0x178d; // 6029
 /** ExceedsOverflow: The amount exceeds what can be withdrawn as overflow */
-export const DEVICE_STAKING_ERROR__EXCEEDS_OVERFLOW = 0x178f; // 6031
+export const DEVICE_STAKING_ERROR__EXCEEDS_OVERFLOW = 0x178e; // 6030
 /** NothingToUnstake: There is no stake to unstake */
-export const DEVICE_STAKING_ERROR__NOTHING_TO_UNSTAKE = 0x1790; // 6032
-/** PositionAccountsMismatch: The device's co-stake positions must be passed, in order */
-export const DEVICE_STAKING_ERROR__POSITION_ACCOUNTS_MISMATCH = 0x1791; // 6033
+export const DEVICE_STAKING_ERROR__NOTHING_TO_UNSTAKE = 0x178f; // 6031
 /** StillLocked: Still locked: the unlock time has not been reached */
-export const DEVICE_STAKING_ERROR__STILL_LOCKED = 0x1792; // 6034
+export const DEVICE_STAKING_ERROR__STILL_LOCKED = 0x1790; // 6032
 /** PositionNotExiting: The position is not exiting: cancel it first */
-export const DEVICE_STAKING_ERROR__POSITION_NOT_EXITING = 0x1793; // 6035
+export const DEVICE_STAKING_ERROR__POSITION_NOT_EXITING = 0x1791; // 6033
 /** DeviceOnHold: The device is on hold pending a slashing decision */
-export const DEVICE_STAKING_ERROR__DEVICE_ON_HOLD = 0x1794; // 6036
-/** HoldTooLong: A hold may reach at most 7 days past the incident's first hold */
-export const DEVICE_STAKING_ERROR__HOLD_TOO_LONG = 0x1795; // 6037
+export const DEVICE_STAKING_ERROR__DEVICE_ON_HOLD = 0x1792; // 6034
+/** HoldTooLong: A hold must end in the future and at most max_hold_secs past the incident's first hold */
+export const DEVICE_STAKING_ERROR__HOLD_TOO_LONG = 0x1793; // 6035
 /** DeviceNotEmpty: The device still holds stake, positions, tickets or rewards */
-export const DEVICE_STAKING_ERROR__DEVICE_NOT_EMPTY = 0x1796; // 6038
+export const DEVICE_STAKING_ERROR__DEVICE_NOT_EMPTY = 0x1794; // 6036
 /** InvalidBlockTimes: The block's times are invalid (start after end, or end in the future) */
-export const DEVICE_STAKING_ERROR__INVALID_BLOCK_TIMES = 0x1797; // 6039
-/** BlockAlreadyPaid: This block was already paid for this device */
-export const DEVICE_STAKING_ERROR__BLOCK_ALREADY_PAID = 0x1798; // 6040
+export const DEVICE_STAKING_ERROR__INVALID_BLOCK_TIMES = 0x1795; // 6037
 /** DuplicateDeviceInBatch: A device appears twice in the batch */
-export const DEVICE_STAKING_ERROR__DUPLICATE_DEVICE_IN_BATCH = 0x1799; // 6041
+export const DEVICE_STAKING_ERROR__DUPLICATE_DEVICE_IN_BATCH = 0x1796; // 6038
 /** BatchAccountsMismatch: The batch's accounts do not match its entries */
-export const DEVICE_STAKING_ERROR__BATCH_ACCOUNTS_MISMATCH = 0x179a; // 6042
-/** WrongRewardOffer: The offer given is not the device's filled position */
-export const DEVICE_STAKING_ERROR__WRONG_REWARD_OFFER = 0x179b; // 6043
+export const DEVICE_STAKING_ERROR__BATCH_ACCOUNTS_MISMATCH = 0x1797; // 6039
 /** NothingToSlash: Nothing can be slashed: the 30-day slashing cap is reached or there is no principal */
-export const DEVICE_STAKING_ERROR__NOTHING_TO_SLASH = 0x179c; // 6044
+export const DEVICE_STAKING_ERROR__NOTHING_TO_SLASH = 0x1798; // 6040
 /** NoSurplus: The vaults hold no surplus to sweep */
-export const DEVICE_STAKING_ERROR__NO_SURPLUS = 0x179d; // 6045
-/** NoPendingChange: There is no pending change to accept */
-export const DEVICE_STAKING_ERROR__NO_PENDING_CHANGE = 0x179e; // 6046
+export const DEVICE_STAKING_ERROR__NO_SURPLUS = 0x1799; // 6041
+/** NoPendingChange: There is no pending change */
+export const DEVICE_STAKING_ERROR__NO_PENDING_CHANGE = 0x179a; // 6042
 /** WrongDevice: The account belongs to another device */
-export const DEVICE_STAKING_ERROR__WRONG_DEVICE = 0x179f; // 6047
+export const DEVICE_STAKING_ERROR__WRONG_DEVICE = 0x179b; // 6043
 /** WrongMint: The token account's mint is not the staking mint */
-export const DEVICE_STAKING_ERROR__WRONG_MINT = 0x17a0; // 6048
+export const DEVICE_STAKING_ERROR__WRONG_MINT = 0x179c; // 6044
 /** NothingToClaim: There is nothing to claim */
-export const DEVICE_STAKING_ERROR__NOTHING_TO_CLAIM = 0x17a1; // 6049
-/** TicketRequired: The device's outstanding unstake ticket must be passed */
-export const DEVICE_STAKING_ERROR__TICKET_REQUIRED = 0x17a2; // 6050
+export const DEVICE_STAKING_ERROR__NOTHING_TO_CLAIM = 0x179d; // 6045
+/** FloorOutOfBounds: A floor is outside its allowed bounds */
+export const DEVICE_STAKING_ERROR__FLOOR_OUT_OF_BOUNDS = 0x179e; // 6046
+/** InvalidRoleKey: A role cannot be given to the empty key */
+export const DEVICE_STAKING_ERROR__INVALID_ROLE_KEY = 0x179f; // 6047
+/** NotPendingKey: Only the proposed key may accept */
+export const DEVICE_STAKING_ERROR__NOT_PENDING_KEY = 0x17a0; // 6048
+/** RoleNotRevocable: This role cannot be revoked, only replaced */
+export const DEVICE_STAKING_ERROR__ROLE_NOT_REVOCABLE = 0x17a1; // 6049
+/** NotATightening: The new slash cap must be lower than the one in force */
+export const DEVICE_STAKING_ERROR__NOT_A_TIGHTENING = 0x17a2; // 6050
+/** PositionNotFound: The device has no such co-stake position */
+export const DEVICE_STAKING_ERROR__POSITION_NOT_FOUND = 0x17a3; // 6051
+/** OfferTooSmall: The offer is below the smallest allowed share of the device's minimum */
+export const DEVICE_STAKING_ERROR__OFFER_TOO_SMALL = 0x17a4; // 6052
+/** StakeExceedsCover: The program is paused: you may stake only what covers a running wait or grace */
+export const DEVICE_STAKING_ERROR__STAKE_EXCEEDS_COVER = 0x17a5; // 6053
+/** InvalidHiredUntil: Hired until must be in the future and at most 30 days ahead (or 0 to clear) */
+export const DEVICE_STAKING_ERROR__INVALID_HIRED_UNTIL = 0x17a6; // 6054
+/** NoTicket: There is no unstake ticket to withdraw */
+export const DEVICE_STAKING_ERROR__NO_TICKET = 0x17a7; // 6055
+/** IncidentOutOfRange: The incident must lie within the last 30 days and not after a running hold's start */
+export const DEVICE_STAKING_ERROR__INCIDENT_OUT_OF_RANGE = 0x17a8; // 6056
+/** HoldIncidentTooSoon: A new hold incident may start only 30 days after the previous one */
+export const DEVICE_STAKING_ERROR__HOLD_INCIDENT_TOO_SOON = 0x17a9; // 6057
+/** InvalidNewOwner: The new owner must be another wallet */
+export const DEVICE_STAKING_ERROR__INVALID_NEW_OWNER = 0x17aa; // 6058
+/** NewOwnerHoldsPosition: The new owner holds a co-stake position of this device */
+export const DEVICE_STAKING_ERROR__NEW_OWNER_HOLDS_POSITION = 0x17ab; // 6059
+/** TransferExpired: The transfer proposal has lapsed */
+export const DEVICE_STAKING_ERROR__TRANSFER_EXPIRED = 0x17ac; // 6060
+/** ProfileHasPositions: The profile still counts active positions */
+export const DEVICE_STAKING_ERROR__PROFILE_HAS_POSITIONS = 0x17ad; // 6061
+/** DeviceAlreadyRegistered: A device with this id is already registered */
+export const DEVICE_STAKING_ERROR__DEVICE_ALREADY_REGISTERED = 0x17ae; // 6062
+/** WrongRecipient: Only the staker may choose the receiving account; others pay the staker's associated token account */
+export const DEVICE_STAKING_ERROR__WRONG_RECIPIENT = 0x17af; // 6063
+/** NotReleased: The offer has no escrow to withdraw from */
+export const DEVICE_STAKING_ERROR__NOT_RELEASED = 0x17b0; // 6064
+/** ProfileRequired: The profile of the device's co-staker must be passed */
+export const DEVICE_STAKING_ERROR__PROFILE_REQUIRED = 0x17b1; // 6065
 
 export type DeviceStakingError =
   | typeof DEVICE_STAKING_ERROR__BATCH_ACCOUNTS_MISMATCH
   | typeof DEVICE_STAKING_ERROR__BELOW_MINIMUM
-  | typeof DEVICE_STAKING_ERROR__BLOCK_ALREADY_PAID
   | typeof DEVICE_STAKING_ERROR__COSTAKE_CAP_EXCEEDED
+  | typeof DEVICE_STAKING_ERROR__DEVICE_ALREADY_REGISTERED
   | typeof DEVICE_STAKING_ERROR__DEVICE_HIRED
   | typeof DEVICE_STAKING_ERROR__DEVICE_NOT_EMPTY
   | typeof DEVICE_STAKING_ERROR__DEVICE_ON_HOLD
@@ -129,45 +159,60 @@ export type DeviceStakingError =
   | typeof DEVICE_STAKING_ERROR__DEVICE_UNSTAKING
   | typeof DEVICE_STAKING_ERROR__DUPLICATE_DEVICE_IN_BATCH
   | typeof DEVICE_STAKING_ERROR__EXCEEDS_OVERFLOW
+  | typeof DEVICE_STAKING_ERROR__FLOOR_OUT_OF_BOUNDS
   | typeof DEVICE_STAKING_ERROR__FORBIDDEN_MINT_EXTENSION
+  | typeof DEVICE_STAKING_ERROR__HOLD_INCIDENT_TOO_SOON
   | typeof DEVICE_STAKING_ERROR__HOLD_TOO_LONG
+  | typeof DEVICE_STAKING_ERROR__INCIDENT_OUT_OF_RANGE
   | typeof DEVICE_STAKING_ERROR__INVALID_BLOCK_TIMES
   | typeof DEVICE_STAKING_ERROR__INVALID_HARDWARE
+  | typeof DEVICE_STAKING_ERROR__INVALID_HIRED_UNTIL
+  | typeof DEVICE_STAKING_ERROR__INVALID_NEW_OWNER
   | typeof DEVICE_STAKING_ERROR__INVALID_REWARD_SHARE
+  | typeof DEVICE_STAKING_ERROR__INVALID_ROLE_KEY
   | typeof DEVICE_STAKING_ERROR__MATH_OVERFLOW
+  | typeof DEVICE_STAKING_ERROR__NEW_OWNER_HOLDS_POSITION
+  | typeof DEVICE_STAKING_ERROR__NO_FREE_POSITION_SLOT
   | typeof DEVICE_STAKING_ERROR__NO_PENDING_CHANGE
   | typeof DEVICE_STAKING_ERROR__NO_SURPLUS
   | typeof DEVICE_STAKING_ERROR__NOT_ADMIN
+  | typeof DEVICE_STAKING_ERROR__NOT_A_TIGHTENING
   | typeof DEVICE_STAKING_ERROR__NOT_COSTAKER
   | typeof DEVICE_STAKING_ERROR__NOT_DEVICE_OWNER
   | typeof DEVICE_STAKING_ERROR__NOTHING_TO_CLAIM
   | typeof DEVICE_STAKING_ERROR__NOTHING_TO_SLASH
   | typeof DEVICE_STAKING_ERROR__NOTHING_TO_UNSTAKE
+  | typeof DEVICE_STAKING_ERROR__NO_TICKET
   | typeof DEVICE_STAKING_ERROR__NOT_ORACLE
-  | typeof DEVICE_STAKING_ERROR__NOT_PENDING_ADMIN
+  | typeof DEVICE_STAKING_ERROR__NOT_PENDING_KEY
+  | typeof DEVICE_STAKING_ERROR__NOT_RELEASED
   | typeof DEVICE_STAKING_ERROR__NOT_REWARD_AUTHORITY
   | typeof DEVICE_STAKING_ERROR__NOT_SLASH_AUTHORITY
   | typeof DEVICE_STAKING_ERROR__NOT_TREASURY_ACCOUNT
   | typeof DEVICE_STAKING_ERROR__NOT_UPGRADE_AUTHORITY
   | typeof DEVICE_STAKING_ERROR__OFFER_NOT_OPEN
   | typeof DEVICE_STAKING_ERROR__OFFER_TERMS_MISMATCH
+  | typeof DEVICE_STAKING_ERROR__OFFER_TOO_SMALL
   | typeof DEVICE_STAKING_ERROR__OPEN_OFFER_EXISTS
   | typeof DEVICE_STAKING_ERROR__OWNER_CANNOT_COSTAKE
   | typeof DEVICE_STAKING_ERROR__PARAM_OUT_OF_BOUNDS
   | typeof DEVICE_STAKING_ERROR__PAUSED
-  | typeof DEVICE_STAKING_ERROR__POSITION_ACCOUNTS_MISMATCH
   | typeof DEVICE_STAKING_ERROR__POSITION_ALREADY_FILLED
   | typeof DEVICE_STAKING_ERROR__POSITION_NOT_EXITING
   | typeof DEVICE_STAKING_ERROR__POSITION_NOT_FILLED
+  | typeof DEVICE_STAKING_ERROR__POSITION_NOT_FOUND
+  | typeof DEVICE_STAKING_ERROR__PROFILE_HAS_POSITIONS
+  | typeof DEVICE_STAKING_ERROR__PROFILE_REQUIRED
+  | typeof DEVICE_STAKING_ERROR__ROLE_NOT_REVOCABLE
+  | typeof DEVICE_STAKING_ERROR__STAKE_EXCEEDS_COVER
   | typeof DEVICE_STAKING_ERROR__STILL_LOCKED
-  | typeof DEVICE_STAKING_ERROR__TICKET_REQUIRED
-  | typeof DEVICE_STAKING_ERROR__TOO_MANY_EXITING_POSITIONS
   | typeof DEVICE_STAKING_ERROR__TOO_MANY_POSITIONS
+  | typeof DEVICE_STAKING_ERROR__TRANSFER_EXPIRED
   | typeof DEVICE_STAKING_ERROR__UNSUPPORTED_TOKEN_PROGRAM
   | typeof DEVICE_STAKING_ERROR__WRONG_DEVICE
   | typeof DEVICE_STAKING_ERROR__WRONG_MINT
   | typeof DEVICE_STAKING_ERROR__WRONG_PROGRAM_DATA
-  | typeof DEVICE_STAKING_ERROR__WRONG_REWARD_OFFER
+  | typeof DEVICE_STAKING_ERROR__WRONG_RECIPIENT
   | typeof DEVICE_STAKING_ERROR__ZERO_AMOUNT;
 
 let deviceStakingErrorMessages: Record<DeviceStakingError, string> | undefined;
@@ -175,8 +220,8 @@ if (process.env["NODE_ENV"] !== "production") {
   deviceStakingErrorMessages = {
     [DEVICE_STAKING_ERROR__BATCH_ACCOUNTS_MISMATCH]: `The batch's accounts do not match its entries`,
     [DEVICE_STAKING_ERROR__BELOW_MINIMUM]: `The device's stake does not reach its minimum`,
-    [DEVICE_STAKING_ERROR__BLOCK_ALREADY_PAID]: `This block was already paid for this device`,
     [DEVICE_STAKING_ERROR__COSTAKE_CAP_EXCEEDED]: `The co-stake would exceed the allowed share of the total stake`,
+    [DEVICE_STAKING_ERROR__DEVICE_ALREADY_REGISTERED]: `A device with this id is already registered`,
     [DEVICE_STAKING_ERROR__DEVICE_HIRED]: `The device is hired: it cannot be unstaked`,
     [DEVICE_STAKING_ERROR__DEVICE_NOT_EMPTY]: `The device still holds stake, positions, tickets or rewards`,
     [DEVICE_STAKING_ERROR__DEVICE_ON_HOLD]: `The device is on hold pending a slashing decision`,
@@ -184,45 +229,60 @@ if (process.env["NODE_ENV"] !== "production") {
     [DEVICE_STAKING_ERROR__DEVICE_UNSTAKING]: `The device is unstaking: wait until the owner's ticket is withdrawn`,
     [DEVICE_STAKING_ERROR__DUPLICATE_DEVICE_IN_BATCH]: `A device appears twice in the batch`,
     [DEVICE_STAKING_ERROR__EXCEEDS_OVERFLOW]: `The amount exceeds what can be withdrawn as overflow`,
+    [DEVICE_STAKING_ERROR__FLOOR_OUT_OF_BOUNDS]: `A floor is outside its allowed bounds`,
     [DEVICE_STAKING_ERROR__FORBIDDEN_MINT_EXTENSION]: `The mint has a Token-2022 extension that is not allowed (fees, hooks, delegates, confidential, pausable, default state, non-transferable)`,
-    [DEVICE_STAKING_ERROR__HOLD_TOO_LONG]: `A hold may reach at most 7 days past the incident's first hold`,
+    [DEVICE_STAKING_ERROR__HOLD_INCIDENT_TOO_SOON]: `A new hold incident may start only 30 days after the previous one`,
+    [DEVICE_STAKING_ERROR__HOLD_TOO_LONG]: `A hold must end in the future and at most max_hold_secs past the incident's first hold`,
+    [DEVICE_STAKING_ERROR__INCIDENT_OUT_OF_RANGE]: `The incident must lie within the last 30 days and not after a running hold's start`,
     [DEVICE_STAKING_ERROR__INVALID_BLOCK_TIMES]: `The block's times are invalid (start after end, or end in the future)`,
     [DEVICE_STAKING_ERROR__INVALID_HARDWARE]: `GPU count and multiplier must be at least 1`,
+    [DEVICE_STAKING_ERROR__INVALID_HIRED_UNTIL]: `Hired until must be in the future and at most 30 days ahead (or 0 to clear)`,
+    [DEVICE_STAKING_ERROR__INVALID_NEW_OWNER]: `The new owner must be another wallet`,
     [DEVICE_STAKING_ERROR__INVALID_REWARD_SHARE]: `The reward share must be above 0 and at most the allowed maximum`,
+    [DEVICE_STAKING_ERROR__INVALID_ROLE_KEY]: `A role cannot be given to the empty key`,
     [DEVICE_STAKING_ERROR__MATH_OVERFLOW]: `Arithmetic overflow`,
-    [DEVICE_STAKING_ERROR__NO_PENDING_CHANGE]: `There is no pending change to accept`,
+    [DEVICE_STAKING_ERROR__NEW_OWNER_HOLDS_POSITION]: `The new owner holds a co-stake position of this device`,
+    [DEVICE_STAKING_ERROR__NO_FREE_POSITION_SLOT]: `The device's position table is full: a position must be withdrawn or released first`,
+    [DEVICE_STAKING_ERROR__NO_PENDING_CHANGE]: `There is no pending change`,
     [DEVICE_STAKING_ERROR__NO_SURPLUS]: `The vaults hold no surplus to sweep`,
     [DEVICE_STAKING_ERROR__NOT_ADMIN]: `Only the admin may do this`,
+    [DEVICE_STAKING_ERROR__NOT_A_TIGHTENING]: `The new slash cap must be lower than the one in force`,
     [DEVICE_STAKING_ERROR__NOT_COSTAKER]: `Only the position's co-staker may do this`,
     [DEVICE_STAKING_ERROR__NOT_DEVICE_OWNER]: `Only the device owner may do this`,
     [DEVICE_STAKING_ERROR__NOTHING_TO_CLAIM]: `There is nothing to claim`,
     [DEVICE_STAKING_ERROR__NOTHING_TO_SLASH]: `Nothing can be slashed: the 30-day slashing cap is reached or there is no principal`,
     [DEVICE_STAKING_ERROR__NOTHING_TO_UNSTAKE]: `There is no stake to unstake`,
+    [DEVICE_STAKING_ERROR__NO_TICKET]: `There is no unstake ticket to withdraw`,
     [DEVICE_STAKING_ERROR__NOT_ORACLE]: `Only the oracle may do this`,
-    [DEVICE_STAKING_ERROR__NOT_PENDING_ADMIN]: `Only the proposed admin may accept the admin role`,
+    [DEVICE_STAKING_ERROR__NOT_PENDING_KEY]: `Only the proposed key may accept`,
+    [DEVICE_STAKING_ERROR__NOT_RELEASED]: `The offer has no escrow to withdraw from`,
     [DEVICE_STAKING_ERROR__NOT_REWARD_AUTHORITY]: `Only the reward authority may distribute rewards`,
     [DEVICE_STAKING_ERROR__NOT_SLASH_AUTHORITY]: `Only the slash authority may do this`,
     [DEVICE_STAKING_ERROR__NOT_TREASURY_ACCOUNT]: `The token account is not the treasury's`,
     [DEVICE_STAKING_ERROR__NOT_UPGRADE_AUTHORITY]: `Only the program's upgrade authority may initialize the config`,
     [DEVICE_STAKING_ERROR__OFFER_NOT_OPEN]: `The offer is not open`,
     [DEVICE_STAKING_ERROR__OFFER_TERMS_MISMATCH]: `The offer's terms differ from the ones you accepted`,
+    [DEVICE_STAKING_ERROR__OFFER_TOO_SMALL]: `The offer is below the smallest allowed share of the device's minimum`,
     [DEVICE_STAKING_ERROR__OPEN_OFFER_EXISTS]: `The device has an open offer: retract it first`,
     [DEVICE_STAKING_ERROR__OWNER_CANNOT_COSTAKE]: `The device owner cannot co-stake their own device`,
     [DEVICE_STAKING_ERROR__PARAM_OUT_OF_BOUNDS]: `A parameter is outside its allowed bounds`,
     [DEVICE_STAKING_ERROR__PAUSED]: `The program is paused for this action`,
-    [DEVICE_STAKING_ERROR__POSITION_ACCOUNTS_MISMATCH]: `The device's co-stake positions must be passed, in order`,
     [DEVICE_STAKING_ERROR__POSITION_ALREADY_FILLED]: `The device already has a co-staker`,
     [DEVICE_STAKING_ERROR__POSITION_NOT_EXITING]: `The position is not exiting: cancel it first`,
     [DEVICE_STAKING_ERROR__POSITION_NOT_FILLED]: `The position is not an active co-stake`,
+    [DEVICE_STAKING_ERROR__POSITION_NOT_FOUND]: `The device has no such co-stake position`,
+    [DEVICE_STAKING_ERROR__PROFILE_HAS_POSITIONS]: `The profile still counts active positions`,
+    [DEVICE_STAKING_ERROR__PROFILE_REQUIRED]: `The profile of the device's co-staker must be passed`,
+    [DEVICE_STAKING_ERROR__ROLE_NOT_REVOCABLE]: `This role cannot be revoked, only replaced`,
+    [DEVICE_STAKING_ERROR__STAKE_EXCEEDS_COVER]: `The program is paused: you may stake only what covers a running wait or grace`,
     [DEVICE_STAKING_ERROR__STILL_LOCKED]: `Still locked: the unlock time has not been reached`,
-    [DEVICE_STAKING_ERROR__TICKET_REQUIRED]: `The device's outstanding unstake ticket must be passed`,
-    [DEVICE_STAKING_ERROR__TOO_MANY_EXITING_POSITIONS]: `Too many co-stakers are in their wait period on this device; try after the oldest wait ends`,
     [DEVICE_STAKING_ERROR__TOO_MANY_POSITIONS]: `You already hold the maximum number of co-stake positions`,
+    [DEVICE_STAKING_ERROR__TRANSFER_EXPIRED]: `The transfer proposal has lapsed`,
     [DEVICE_STAKING_ERROR__UNSUPPORTED_TOKEN_PROGRAM]: `The mint must belong to SPL Token or Token-2022`,
     [DEVICE_STAKING_ERROR__WRONG_DEVICE]: `The account belongs to another device`,
     [DEVICE_STAKING_ERROR__WRONG_MINT]: `The token account's mint is not the staking mint`,
     [DEVICE_STAKING_ERROR__WRONG_PROGRAM_DATA]: `The program-data account does not belong to this program`,
-    [DEVICE_STAKING_ERROR__WRONG_REWARD_OFFER]: `The offer given is not the device's filled position`,
+    [DEVICE_STAKING_ERROR__WRONG_RECIPIENT]: `Only the staker may choose the receiving account; others pay the staker's associated token account`,
     [DEVICE_STAKING_ERROR__ZERO_AMOUNT]: `The amount must be greater than zero`,
   };
 }

@@ -14,6 +14,8 @@ import {
   getBytesEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU64Decoder,
+  getU64Encoder,
   SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
   SolanaError,
   transformEncoder,
@@ -55,7 +57,6 @@ export type CancelCostakeInstruction<
   TAccountCostaker extends string | AccountMeta<string> = string,
   TAccountConfig extends string | AccountMeta<string> = string,
   TAccountDevice extends string | AccountMeta<string> = string,
-  TAccountOffer extends string | AccountMeta<string> = string,
   TAccountProfile extends string | AccountMeta<string> = string,
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
@@ -72,9 +73,6 @@ export type CancelCostakeInstruction<
       TAccountDevice extends string
         ? WritableAccount<TAccountDevice>
         : TAccountDevice,
-      TAccountOffer extends string
-        ? WritableAccount<TAccountOffer>
-        : TAccountOffer,
       TAccountProfile extends string
         ? WritableAccount<TAccountProfile>
         : TAccountProfile,
@@ -84,13 +82,17 @@ export type CancelCostakeInstruction<
 
 export type CancelCostakeInstructionData = {
   discriminator: ReadonlyUint8Array;
+  seq: bigint;
 };
 
-export type CancelCostakeInstructionDataArgs = {};
+export type CancelCostakeInstructionDataArgs = { seq: number | bigint };
 
 export function getCancelCostakeInstructionDataEncoder(): FixedSizeEncoder<CancelCostakeInstructionDataArgs> {
   return transformEncoder(
-    getStructEncoder([["discriminator", fixEncoderSize(getBytesEncoder(), 8)]]),
+    getStructEncoder([
+      ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
+      ["seq", getU64Encoder()],
+    ]),
     (value) => ({ ...value, discriminator: CANCEL_COSTAKE_DISCRIMINATOR }),
   );
 }
@@ -98,6 +100,7 @@ export function getCancelCostakeInstructionDataEncoder(): FixedSizeEncoder<Cance
 export function getCancelCostakeInstructionDataDecoder(): FixedSizeDecoder<CancelCostakeInstructionData> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
+    ["seq", getU64Decoder()],
   ]);
 }
 
@@ -115,7 +118,6 @@ export type CancelCostakeAsyncInput<
   TAccountCostaker extends string = string,
   TAccountConfig extends string = string,
   TAccountDevice extends string = string,
-  TAccountOffer extends string = string,
   TAccountProfile extends string = string,
 > = {
   /** The position's co-staker. */
@@ -124,17 +126,15 @@ export type CancelCostakeAsyncInput<
   config?: Address<TAccountConfig>;
   /** The device. */
   device: Address<TAccountDevice>;
-  /** The filled position. */
-  offer: Address<TAccountOffer>;
   /** The co-staker's profile. */
   profile?: Address<TAccountProfile>;
+  seq: CancelCostakeInstructionDataArgs["seq"];
 };
 
 export async function getCancelCostakeInstructionAsync<
   TAccountCostaker extends string,
   TAccountConfig extends string,
   TAccountDevice extends string,
-  TAccountOffer extends string,
   TAccountProfile extends string,
   TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
 >(
@@ -142,7 +142,6 @@ export async function getCancelCostakeInstructionAsync<
     TAccountCostaker,
     TAccountConfig,
     TAccountDevice,
-    TAccountOffer,
     TAccountProfile
   >,
   config?: { programAddress?: TProgramAddress },
@@ -152,7 +151,6 @@ export async function getCancelCostakeInstructionAsync<
     TAccountCostaker,
     TAccountConfig,
     TAccountDevice,
-    TAccountOffer,
     TAccountProfile
   >
 > {
@@ -165,13 +163,15 @@ export async function getCancelCostakeInstructionAsync<
     costaker: { value: input.costaker ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: false },
     device: { value: input.device ?? null, isWritable: true },
-    offer: { value: input.offer ?? null, isWritable: true },
     profile: { value: input.profile ?? null, isWritable: true },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
     ResolvedInstructionAccount
   >;
+
+  // Original args.
+  const args = { ...input };
 
   // Resolve default values.
   if (!accounts.config.value) {
@@ -192,17 +192,17 @@ export async function getCancelCostakeInstructionAsync<
       getAccountMeta("costaker", accounts.costaker),
       getAccountMeta("config", accounts.config),
       getAccountMeta("device", accounts.device),
-      getAccountMeta("offer", accounts.offer),
       getAccountMeta("profile", accounts.profile),
     ],
-    data: getCancelCostakeInstructionDataEncoder().encode({}),
+    data: getCancelCostakeInstructionDataEncoder().encode(
+      args as CancelCostakeInstructionDataArgs,
+    ),
     programAddress,
   } as CancelCostakeInstruction<
     TProgramAddress,
     TAccountCostaker,
     TAccountConfig,
     TAccountDevice,
-    TAccountOffer,
     TAccountProfile
   >);
 }
@@ -211,7 +211,6 @@ export type CancelCostakeInput<
   TAccountCostaker extends string = string,
   TAccountConfig extends string = string,
   TAccountDevice extends string = string,
-  TAccountOffer extends string = string,
   TAccountProfile extends string = string,
 > = {
   /** The position's co-staker. */
@@ -220,17 +219,15 @@ export type CancelCostakeInput<
   config: Address<TAccountConfig>;
   /** The device. */
   device: Address<TAccountDevice>;
-  /** The filled position. */
-  offer: Address<TAccountOffer>;
   /** The co-staker's profile. */
   profile: Address<TAccountProfile>;
+  seq: CancelCostakeInstructionDataArgs["seq"];
 };
 
 export function getCancelCostakeInstruction<
   TAccountCostaker extends string,
   TAccountConfig extends string,
   TAccountDevice extends string,
-  TAccountOffer extends string,
   TAccountProfile extends string,
   TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
 >(
@@ -238,7 +235,6 @@ export function getCancelCostakeInstruction<
     TAccountCostaker,
     TAccountConfig,
     TAccountDevice,
-    TAccountOffer,
     TAccountProfile
   >,
   config?: { programAddress?: TProgramAddress },
@@ -247,7 +243,6 @@ export function getCancelCostakeInstruction<
   TAccountCostaker,
   TAccountConfig,
   TAccountDevice,
-  TAccountOffer,
   TAccountProfile
 > {
   // Program address.
@@ -259,7 +254,6 @@ export function getCancelCostakeInstruction<
     costaker: { value: input.costaker ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: false },
     device: { value: input.device ?? null, isWritable: true },
-    offer: { value: input.offer ?? null, isWritable: true },
     profile: { value: input.profile ?? null, isWritable: true },
   };
   const accounts = originalAccounts as Record<
@@ -267,23 +261,26 @@ export function getCancelCostakeInstruction<
     ResolvedInstructionAccount
   >;
 
+  // Original args.
+  const args = { ...input };
+
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
       getAccountMeta("costaker", accounts.costaker),
       getAccountMeta("config", accounts.config),
       getAccountMeta("device", accounts.device),
-      getAccountMeta("offer", accounts.offer),
       getAccountMeta("profile", accounts.profile),
     ],
-    data: getCancelCostakeInstructionDataEncoder().encode({}),
+    data: getCancelCostakeInstructionDataEncoder().encode(
+      args as CancelCostakeInstructionDataArgs,
+    ),
     programAddress,
   } as CancelCostakeInstruction<
     TProgramAddress,
     TAccountCostaker,
     TAccountConfig,
     TAccountDevice,
-    TAccountOffer,
     TAccountProfile
   >);
 }
@@ -300,10 +297,8 @@ export type ParsedCancelCostakeInstruction<
     config: TAccountMetas[1];
     /** The device. */
     device: TAccountMetas[2];
-    /** The filled position. */
-    offer: TAccountMetas[3];
     /** The co-staker's profile. */
-    profile: TAccountMetas[4];
+    profile: TAccountMetas[3];
   };
   data: CancelCostakeInstructionData;
 };
@@ -316,12 +311,12 @@ export function parseCancelCostakeInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedCancelCostakeInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 5) {
+  if (instruction.accounts.length < 4) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 5,
+        expectedAccountMetas: 4,
       },
     );
   }
@@ -337,7 +332,6 @@ export function parseCancelCostakeInstruction<
       costaker: getNextAccount(),
       config: getNextAccount(),
       device: getNextAccount(),
-      offer: getNextAccount(),
       profile: getNextAccount(),
     },
     data: getCancelCostakeInstructionDataDecoder().decode(instruction.data),

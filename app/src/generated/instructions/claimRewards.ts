@@ -14,6 +14,8 @@ import {
   getBytesEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU64Decoder,
+  getU64Encoder,
   SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
   SolanaError,
   transformEncoder,
@@ -54,7 +56,6 @@ export type ClaimRewardsInstruction<
   TAccountCostaker extends string | AccountMeta<string> = string,
   TAccountConfig extends string | AccountMeta<string> = string,
   TAccountDevice extends string | AccountMeta<string> = string,
-  TAccountOffer extends string | AccountMeta<string> = string,
   TAccountOverflowVault extends string | AccountMeta<string> = string,
   TAccountCostakerToken extends string | AccountMeta<string> = string,
   TAccountMint extends string | AccountMeta<string> = string,
@@ -75,9 +76,6 @@ export type ClaimRewardsInstruction<
       TAccountDevice extends string
         ? WritableAccount<TAccountDevice>
         : TAccountDevice,
-      TAccountOffer extends string
-        ? WritableAccount<TAccountOffer>
-        : TAccountOffer,
       TAccountOverflowVault extends string
         ? WritableAccount<TAccountOverflowVault>
         : TAccountOverflowVault,
@@ -94,13 +92,19 @@ export type ClaimRewardsInstruction<
     ]
   >;
 
-export type ClaimRewardsInstructionData = { discriminator: ReadonlyUint8Array };
+export type ClaimRewardsInstructionData = {
+  discriminator: ReadonlyUint8Array;
+  seq: bigint;
+};
 
-export type ClaimRewardsInstructionDataArgs = {};
+export type ClaimRewardsInstructionDataArgs = { seq: number | bigint };
 
 export function getClaimRewardsInstructionDataEncoder(): FixedSizeEncoder<ClaimRewardsInstructionDataArgs> {
   return transformEncoder(
-    getStructEncoder([["discriminator", fixEncoderSize(getBytesEncoder(), 8)]]),
+    getStructEncoder([
+      ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
+      ["seq", getU64Encoder()],
+    ]),
     (value) => ({ ...value, discriminator: CLAIM_REWARDS_DISCRIMINATOR }),
   );
 }
@@ -108,6 +112,7 @@ export function getClaimRewardsInstructionDataEncoder(): FixedSizeEncoder<ClaimR
 export function getClaimRewardsInstructionDataDecoder(): FixedSizeDecoder<ClaimRewardsInstructionData> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
+    ["seq", getU64Decoder()],
   ]);
 }
 
@@ -125,7 +130,6 @@ export type ClaimRewardsAsyncInput<
   TAccountCostaker extends string = string,
   TAccountConfig extends string = string,
   TAccountDevice extends string = string,
-  TAccountOffer extends string = string,
   TAccountOverflowVault extends string = string,
   TAccountCostakerToken extends string = string,
   TAccountMint extends string = string,
@@ -137,23 +141,21 @@ export type ClaimRewardsAsyncInput<
   config?: Address<TAccountConfig>;
   /** The device. */
   device: Address<TAccountDevice>;
-  /** The position. */
-  offer: Address<TAccountOffer>;
   /** The device's overflow vault. */
   overflowVault: Address<TAccountOverflowVault>;
-  /** The co-staker's token account receiving the rewards. */
+  /** The token account receiving the rewards (any account of the mint; the co-staker signs). */
   costakerToken: Address<TAccountCostakerToken>;
   /** The staking mint. */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
+  seq: ClaimRewardsInstructionDataArgs["seq"];
 };
 
 export async function getClaimRewardsInstructionAsync<
   TAccountCostaker extends string,
   TAccountConfig extends string,
   TAccountDevice extends string,
-  TAccountOffer extends string,
   TAccountOverflowVault extends string,
   TAccountCostakerToken extends string,
   TAccountMint extends string,
@@ -164,7 +166,6 @@ export async function getClaimRewardsInstructionAsync<
     TAccountCostaker,
     TAccountConfig,
     TAccountDevice,
-    TAccountOffer,
     TAccountOverflowVault,
     TAccountCostakerToken,
     TAccountMint,
@@ -177,7 +178,6 @@ export async function getClaimRewardsInstructionAsync<
     TAccountCostaker,
     TAccountConfig,
     TAccountDevice,
-    TAccountOffer,
     TAccountOverflowVault,
     TAccountCostakerToken,
     TAccountMint,
@@ -193,7 +193,6 @@ export async function getClaimRewardsInstructionAsync<
     costaker: { value: input.costaker ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: false },
     device: { value: input.device ?? null, isWritable: true },
-    offer: { value: input.offer ?? null, isWritable: true },
     overflowVault: { value: input.overflowVault ?? null, isWritable: true },
     costakerToken: { value: input.costakerToken ?? null, isWritable: true },
     mint: { value: input.mint ?? null, isWritable: false },
@@ -203,6 +202,9 @@ export async function getClaimRewardsInstructionAsync<
     keyof typeof originalAccounts,
     ResolvedInstructionAccount
   >;
+
+  // Original args.
+  const args = { ...input };
 
   // Resolve default values.
   if (!accounts.config.value) {
@@ -219,20 +221,20 @@ export async function getClaimRewardsInstructionAsync<
       getAccountMeta("costaker", accounts.costaker),
       getAccountMeta("config", accounts.config),
       getAccountMeta("device", accounts.device),
-      getAccountMeta("offer", accounts.offer),
       getAccountMeta("overflowVault", accounts.overflowVault),
       getAccountMeta("costakerToken", accounts.costakerToken),
       getAccountMeta("mint", accounts.mint),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
     ],
-    data: getClaimRewardsInstructionDataEncoder().encode({}),
+    data: getClaimRewardsInstructionDataEncoder().encode(
+      args as ClaimRewardsInstructionDataArgs,
+    ),
     programAddress,
   } as ClaimRewardsInstruction<
     TProgramAddress,
     TAccountCostaker,
     TAccountConfig,
     TAccountDevice,
-    TAccountOffer,
     TAccountOverflowVault,
     TAccountCostakerToken,
     TAccountMint,
@@ -244,7 +246,6 @@ export type ClaimRewardsInput<
   TAccountCostaker extends string = string,
   TAccountConfig extends string = string,
   TAccountDevice extends string = string,
-  TAccountOffer extends string = string,
   TAccountOverflowVault extends string = string,
   TAccountCostakerToken extends string = string,
   TAccountMint extends string = string,
@@ -256,23 +257,21 @@ export type ClaimRewardsInput<
   config: Address<TAccountConfig>;
   /** The device. */
   device: Address<TAccountDevice>;
-  /** The position. */
-  offer: Address<TAccountOffer>;
   /** The device's overflow vault. */
   overflowVault: Address<TAccountOverflowVault>;
-  /** The co-staker's token account receiving the rewards. */
+  /** The token account receiving the rewards (any account of the mint; the co-staker signs). */
   costakerToken: Address<TAccountCostakerToken>;
   /** The staking mint. */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
+  seq: ClaimRewardsInstructionDataArgs["seq"];
 };
 
 export function getClaimRewardsInstruction<
   TAccountCostaker extends string,
   TAccountConfig extends string,
   TAccountDevice extends string,
-  TAccountOffer extends string,
   TAccountOverflowVault extends string,
   TAccountCostakerToken extends string,
   TAccountMint extends string,
@@ -283,7 +282,6 @@ export function getClaimRewardsInstruction<
     TAccountCostaker,
     TAccountConfig,
     TAccountDevice,
-    TAccountOffer,
     TAccountOverflowVault,
     TAccountCostakerToken,
     TAccountMint,
@@ -295,7 +293,6 @@ export function getClaimRewardsInstruction<
   TAccountCostaker,
   TAccountConfig,
   TAccountDevice,
-  TAccountOffer,
   TAccountOverflowVault,
   TAccountCostakerToken,
   TAccountMint,
@@ -310,7 +307,6 @@ export function getClaimRewardsInstruction<
     costaker: { value: input.costaker ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: false },
     device: { value: input.device ?? null, isWritable: true },
-    offer: { value: input.offer ?? null, isWritable: true },
     overflowVault: { value: input.overflowVault ?? null, isWritable: true },
     costakerToken: { value: input.costakerToken ?? null, isWritable: true },
     mint: { value: input.mint ?? null, isWritable: false },
@@ -320,6 +316,9 @@ export function getClaimRewardsInstruction<
     keyof typeof originalAccounts,
     ResolvedInstructionAccount
   >;
+
+  // Original args.
+  const args = { ...input };
 
   // Resolve default values.
   if (!accounts.tokenProgram.value) {
@@ -333,20 +332,20 @@ export function getClaimRewardsInstruction<
       getAccountMeta("costaker", accounts.costaker),
       getAccountMeta("config", accounts.config),
       getAccountMeta("device", accounts.device),
-      getAccountMeta("offer", accounts.offer),
       getAccountMeta("overflowVault", accounts.overflowVault),
       getAccountMeta("costakerToken", accounts.costakerToken),
       getAccountMeta("mint", accounts.mint),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
     ],
-    data: getClaimRewardsInstructionDataEncoder().encode({}),
+    data: getClaimRewardsInstructionDataEncoder().encode(
+      args as ClaimRewardsInstructionDataArgs,
+    ),
     programAddress,
   } as ClaimRewardsInstruction<
     TProgramAddress,
     TAccountCostaker,
     TAccountConfig,
     TAccountDevice,
-    TAccountOffer,
     TAccountOverflowVault,
     TAccountCostakerToken,
     TAccountMint,
@@ -366,16 +365,14 @@ export type ParsedClaimRewardsInstruction<
     config: TAccountMetas[1];
     /** The device. */
     device: TAccountMetas[2];
-    /** The position. */
-    offer: TAccountMetas[3];
     /** The device's overflow vault. */
-    overflowVault: TAccountMetas[4];
-    /** The co-staker's token account receiving the rewards. */
-    costakerToken: TAccountMetas[5];
+    overflowVault: TAccountMetas[3];
+    /** The token account receiving the rewards (any account of the mint; the co-staker signs). */
+    costakerToken: TAccountMetas[4];
     /** The staking mint. */
-    mint: TAccountMetas[6];
+    mint: TAccountMetas[5];
     /** The mint's token program. */
-    tokenProgram: TAccountMetas[7];
+    tokenProgram: TAccountMetas[6];
   };
   data: ClaimRewardsInstructionData;
 };
@@ -388,12 +385,12 @@ export function parseClaimRewardsInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedClaimRewardsInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 8) {
+  if (instruction.accounts.length < 7) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 8,
+        expectedAccountMetas: 7,
       },
     );
   }
@@ -409,7 +406,6 @@ export function parseClaimRewardsInstruction<
       costaker: getNextAccount(),
       config: getNextAccount(),
       device: getNextAccount(),
-      offer: getNextAccount(),
       overflowVault: getNextAccount(),
       costakerToken: getNextAccount(),
       mint: getNextAccount(),

@@ -61,6 +61,8 @@ export type CloseDeviceInstruction<
   TAccountMint extends string | AccountMeta<string> = string,
   TAccountTokenProgram extends string | AccountMeta<string> =
     "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
+  TAccountSystemProgram extends string | AccountMeta<string> =
+    "11111111111111111111111111111111",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -94,6 +96,9 @@ export type CloseDeviceInstruction<
       TAccountTokenProgram extends string
         ? ReadonlyAccount<TAccountTokenProgram>
         : TAccountTokenProgram,
+      TAccountSystemProgram extends string
+        ? ReadonlyAccount<TAccountSystemProgram>
+        : TAccountSystemProgram,
       ...TRemainingAccounts,
     ]
   >;
@@ -135,12 +140,16 @@ export type CloseDeviceAsyncInput<
   TAccountPayer extends string = string,
   TAccountMint extends string = string,
   TAccountTokenProgram extends string = string,
+  TAccountSystemProgram extends string = string,
 > = {
   /** The device owner. */
   owner: TransactionSigner<TAccountOwner>;
   /** The config. */
   config?: Address<TAccountConfig>;
-  /** The device; closed here. */
+  /**
+   * The device; it becomes a tombstone here.
+   * which also checks its owner, payer and vaults.
+   */
   device: Address<TAccountDevice>;
   /** The device's stake vault; closed here. */
   stakeVault: Address<TAccountStakeVault>;
@@ -154,6 +163,8 @@ export type CloseDeviceAsyncInput<
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
+  /** The system program. */
+  systemProgram?: Address<TAccountSystemProgram>;
 };
 
 export async function getCloseDeviceInstructionAsync<
@@ -166,6 +177,7 @@ export async function getCloseDeviceInstructionAsync<
   TAccountPayer extends string,
   TAccountMint extends string,
   TAccountTokenProgram extends string,
+  TAccountSystemProgram extends string,
   TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
 >(
   input: CloseDeviceAsyncInput<
@@ -177,7 +189,8 @@ export async function getCloseDeviceInstructionAsync<
     TAccountTreasuryToken,
     TAccountPayer,
     TAccountMint,
-    TAccountTokenProgram
+    TAccountTokenProgram,
+    TAccountSystemProgram
   >,
   config?: { programAddress?: TProgramAddress },
 ): Promise<
@@ -191,7 +204,8 @@ export async function getCloseDeviceInstructionAsync<
     TAccountTreasuryToken,
     TAccountPayer,
     TAccountMint,
-    TAccountTokenProgram
+    TAccountTokenProgram,
+    TAccountSystemProgram
   >
 > {
   // Program address.
@@ -209,6 +223,7 @@ export async function getCloseDeviceInstructionAsync<
     payer: { value: input.payer ?? null, isWritable: true },
     mint: { value: input.mint ?? null, isWritable: false },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
+    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
@@ -223,6 +238,10 @@ export async function getCloseDeviceInstructionAsync<
     accounts.tokenProgram.value =
       "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
   }
+  if (!accounts.systemProgram.value) {
+    accounts.systemProgram.value =
+      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
+  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
@@ -236,6 +255,7 @@ export async function getCloseDeviceInstructionAsync<
       getAccountMeta("payer", accounts.payer),
       getAccountMeta("mint", accounts.mint),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
+      getAccountMeta("systemProgram", accounts.systemProgram),
     ],
     data: getCloseDeviceInstructionDataEncoder().encode({}),
     programAddress,
@@ -249,7 +269,8 @@ export async function getCloseDeviceInstructionAsync<
     TAccountTreasuryToken,
     TAccountPayer,
     TAccountMint,
-    TAccountTokenProgram
+    TAccountTokenProgram,
+    TAccountSystemProgram
   >);
 }
 
@@ -263,12 +284,16 @@ export type CloseDeviceInput<
   TAccountPayer extends string = string,
   TAccountMint extends string = string,
   TAccountTokenProgram extends string = string,
+  TAccountSystemProgram extends string = string,
 > = {
   /** The device owner. */
   owner: TransactionSigner<TAccountOwner>;
   /** The config. */
   config: Address<TAccountConfig>;
-  /** The device; closed here. */
+  /**
+   * The device; it becomes a tombstone here.
+   * which also checks its owner, payer and vaults.
+   */
   device: Address<TAccountDevice>;
   /** The device's stake vault; closed here. */
   stakeVault: Address<TAccountStakeVault>;
@@ -282,6 +307,8 @@ export type CloseDeviceInput<
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
+  /** The system program. */
+  systemProgram?: Address<TAccountSystemProgram>;
 };
 
 export function getCloseDeviceInstruction<
@@ -294,6 +321,7 @@ export function getCloseDeviceInstruction<
   TAccountPayer extends string,
   TAccountMint extends string,
   TAccountTokenProgram extends string,
+  TAccountSystemProgram extends string,
   TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
 >(
   input: CloseDeviceInput<
@@ -305,7 +333,8 @@ export function getCloseDeviceInstruction<
     TAccountTreasuryToken,
     TAccountPayer,
     TAccountMint,
-    TAccountTokenProgram
+    TAccountTokenProgram,
+    TAccountSystemProgram
   >,
   config?: { programAddress?: TProgramAddress },
 ): CloseDeviceInstruction<
@@ -318,7 +347,8 @@ export function getCloseDeviceInstruction<
   TAccountTreasuryToken,
   TAccountPayer,
   TAccountMint,
-  TAccountTokenProgram
+  TAccountTokenProgram,
+  TAccountSystemProgram
 > {
   // Program address.
   const programAddress =
@@ -335,6 +365,7 @@ export function getCloseDeviceInstruction<
     payer: { value: input.payer ?? null, isWritable: true },
     mint: { value: input.mint ?? null, isWritable: false },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
+    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
@@ -345,6 +376,10 @@ export function getCloseDeviceInstruction<
   if (!accounts.tokenProgram.value) {
     accounts.tokenProgram.value =
       "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
+  }
+  if (!accounts.systemProgram.value) {
+    accounts.systemProgram.value =
+      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
   }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
@@ -359,6 +394,7 @@ export function getCloseDeviceInstruction<
       getAccountMeta("payer", accounts.payer),
       getAccountMeta("mint", accounts.mint),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
+      getAccountMeta("systemProgram", accounts.systemProgram),
     ],
     data: getCloseDeviceInstructionDataEncoder().encode({}),
     programAddress,
@@ -372,7 +408,8 @@ export function getCloseDeviceInstruction<
     TAccountTreasuryToken,
     TAccountPayer,
     TAccountMint,
-    TAccountTokenProgram
+    TAccountTokenProgram,
+    TAccountSystemProgram
   >);
 }
 
@@ -386,7 +423,10 @@ export type ParsedCloseDeviceInstruction<
     owner: TAccountMetas[0];
     /** The config. */
     config: TAccountMetas[1];
-    /** The device; closed here. */
+    /**
+     * The device; it becomes a tombstone here.
+     * which also checks its owner, payer and vaults.
+     */
     device: TAccountMetas[2];
     /** The device's stake vault; closed here. */
     stakeVault: TAccountMetas[3];
@@ -400,6 +440,8 @@ export type ParsedCloseDeviceInstruction<
     mint: TAccountMetas[7];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[8];
+    /** The system program. */
+    systemProgram: TAccountMetas[9];
   };
   data: CloseDeviceInstructionData;
 };
@@ -412,12 +454,12 @@ export function parseCloseDeviceInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedCloseDeviceInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 9) {
+  if (instruction.accounts.length < 10) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 9,
+        expectedAccountMetas: 10,
       },
     );
   }
@@ -439,6 +481,7 @@ export function parseCloseDeviceInstruction<
       payer: getNextAccount(),
       mint: getNextAccount(),
       tokenProgram: getNextAccount(),
+      systemProgram: getNextAccount(),
     },
     data: getCloseDeviceInstructionDataDecoder().decode(instruction.data),
   };

@@ -49,7 +49,6 @@ export type DeviceStatusInstruction<
   TProgram extends string = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
   TAccountConfig extends string | AccountMeta<string> = string,
   TAccountDevice extends string | AccountMeta<string> = string,
-  TAccountTicket extends string | AccountMeta<string> = string,
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -61,9 +60,6 @@ export type DeviceStatusInstruction<
       TAccountDevice extends string
         ? ReadonlyAccount<TAccountDevice>
         : TAccountDevice,
-      TAccountTicket extends string
-        ? ReadonlyAccount<TAccountTicket>
-        : TAccountTicket,
       ...TRemainingAccounts,
     ]
   >;
@@ -98,31 +94,22 @@ export function getDeviceStatusInstructionDataCodec(): FixedSizeCodec<
 export type DeviceStatusAsyncInput<
   TAccountConfig extends string = string,
   TAccountDevice extends string = string,
-  TAccountTicket extends string = string,
 > = {
   /** The config. */
   config?: Address<TAccountConfig>;
   /** The device. */
   device: Address<TAccountDevice>;
-  /** The owner's outstanding ticket, if any. */
-  ticket?: Address<TAccountTicket>;
 };
 
 export async function getDeviceStatusInstructionAsync<
   TAccountConfig extends string,
   TAccountDevice extends string,
-  TAccountTicket extends string,
   TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
 >(
-  input: DeviceStatusAsyncInput<TAccountConfig, TAccountDevice, TAccountTicket>,
+  input: DeviceStatusAsyncInput<TAccountConfig, TAccountDevice>,
   config?: { programAddress?: TProgramAddress },
 ): Promise<
-  DeviceStatusInstruction<
-    TProgramAddress,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountTicket
-  >
+  DeviceStatusInstruction<TProgramAddress, TAccountConfig, TAccountDevice>
 > {
   // Program address.
   const programAddress =
@@ -132,7 +119,6 @@ export async function getDeviceStatusInstructionAsync<
   const originalAccounts = {
     config: { value: input.config ?? null, isWritable: false },
     device: { value: input.device ?? null, isWritable: false },
-    ticket: { value: input.ticket ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
@@ -149,45 +135,34 @@ export async function getDeviceStatusInstructionAsync<
     accounts: [
       getAccountMeta("config", accounts.config),
       getAccountMeta("device", accounts.device),
-      getAccountMeta("ticket", accounts.ticket),
     ],
     data: getDeviceStatusInstructionDataEncoder().encode({}),
     programAddress,
   } as DeviceStatusInstruction<
     TProgramAddress,
     TAccountConfig,
-    TAccountDevice,
-    TAccountTicket
+    TAccountDevice
   >);
 }
 
 export type DeviceStatusInput<
   TAccountConfig extends string = string,
   TAccountDevice extends string = string,
-  TAccountTicket extends string = string,
 > = {
   /** The config. */
   config: Address<TAccountConfig>;
   /** The device. */
   device: Address<TAccountDevice>;
-  /** The owner's outstanding ticket, if any. */
-  ticket?: Address<TAccountTicket>;
 };
 
 export function getDeviceStatusInstruction<
   TAccountConfig extends string,
   TAccountDevice extends string,
-  TAccountTicket extends string,
   TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
 >(
-  input: DeviceStatusInput<TAccountConfig, TAccountDevice, TAccountTicket>,
+  input: DeviceStatusInput<TAccountConfig, TAccountDevice>,
   config?: { programAddress?: TProgramAddress },
-): DeviceStatusInstruction<
-  TProgramAddress,
-  TAccountConfig,
-  TAccountDevice,
-  TAccountTicket
-> {
+): DeviceStatusInstruction<TProgramAddress, TAccountConfig, TAccountDevice> {
   // Program address.
   const programAddress =
     config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
@@ -196,7 +171,6 @@ export function getDeviceStatusInstruction<
   const originalAccounts = {
     config: { value: input.config ?? null, isWritable: false },
     device: { value: input.device ?? null, isWritable: false },
-    ticket: { value: input.ticket ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
@@ -208,15 +182,13 @@ export function getDeviceStatusInstruction<
     accounts: [
       getAccountMeta("config", accounts.config),
       getAccountMeta("device", accounts.device),
-      getAccountMeta("ticket", accounts.ticket),
     ],
     data: getDeviceStatusInstructionDataEncoder().encode({}),
     programAddress,
   } as DeviceStatusInstruction<
     TProgramAddress,
     TAccountConfig,
-    TAccountDevice,
-    TAccountTicket
+    TAccountDevice
   >);
 }
 
@@ -230,8 +202,6 @@ export type ParsedDeviceStatusInstruction<
     config: TAccountMetas[0];
     /** The device. */
     device: TAccountMetas[1];
-    /** The owner's outstanding ticket, if any. */
-    ticket?: TAccountMetas[2] | undefined;
   };
   data: DeviceStatusInstructionData;
 };
@@ -244,12 +214,12 @@ export function parseDeviceStatusInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedDeviceStatusInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 3) {
+  if (instruction.accounts.length < 2) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 3,
+        expectedAccountMetas: 2,
       },
     );
   }
@@ -259,19 +229,9 @@ export function parseDeviceStatusInstruction<
     accountIndex += 1;
     return accountMeta;
   };
-  const getNextOptionalAccount = () => {
-    const accountMeta = getNextAccount();
-    return accountMeta.address === DEVICE_STAKING_PROGRAM_ADDRESS
-      ? undefined
-      : accountMeta;
-  };
   return {
     programAddress: instruction.programAddress,
-    accounts: {
-      config: getNextAccount(),
-      device: getNextAccount(),
-      ticket: getNextOptionalAccount(),
-    },
+    accounts: { config: getNextAccount(), device: getNextAccount() },
     data: getDeviceStatusInstructionDataDecoder().decode(instruction.data),
   };
 }

@@ -44,12 +44,6 @@ import {
 } from "@solana/kit/program-client-core";
 import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
-import {
-  getRewardEntryDecoder,
-  getRewardEntryEncoder,
-  type RewardEntry,
-  type RewardEntryArgs,
-} from "../types";
 
 export const DISTRIBUTE_REWARDS_DISCRIMINATOR: ReadonlyUint8Array =
   new Uint8Array([97, 6, 227, 255, 124, 165, 3, 148]);
@@ -98,14 +92,14 @@ export type DistributeRewardsInstructionData = {
   blockId: bigint;
   blockStart: bigint;
   blockEnd: bigint;
-  entries: Array<RewardEntry>;
+  amounts: Array<bigint>;
 };
 
 export type DistributeRewardsInstructionDataArgs = {
   blockId: number | bigint;
   blockStart: number | bigint;
   blockEnd: number | bigint;
-  entries: Array<RewardEntryArgs>;
+  amounts: Array<number | bigint>;
 };
 
 export function getDistributeRewardsInstructionDataEncoder(): Encoder<DistributeRewardsInstructionDataArgs> {
@@ -115,7 +109,7 @@ export function getDistributeRewardsInstructionDataEncoder(): Encoder<Distribute
       ["blockId", getU64Encoder()],
       ["blockStart", getI64Encoder()],
       ["blockEnd", getI64Encoder()],
-      ["entries", getArrayEncoder(getRewardEntryEncoder())],
+      ["amounts", getArrayEncoder(getU64Encoder())],
     ]),
     (value) => ({ ...value, discriminator: DISTRIBUTE_REWARDS_DISCRIMINATOR }),
   );
@@ -127,7 +121,7 @@ export function getDistributeRewardsInstructionDataDecoder(): Decoder<Distribute
     ["blockId", getU64Decoder()],
     ["blockStart", getI64Decoder()],
     ["blockEnd", getI64Decoder()],
-    ["entries", getArrayDecoder(getRewardEntryDecoder())],
+    ["amounts", getArrayDecoder(getU64Decoder())],
   ]);
 }
 
@@ -161,7 +155,7 @@ export type DistributeRewardsAsyncInput<
   blockId: DistributeRewardsInstructionDataArgs["blockId"];
   blockStart: DistributeRewardsInstructionDataArgs["blockStart"];
   blockEnd: DistributeRewardsInstructionDataArgs["blockEnd"];
-  entries: DistributeRewardsInstructionDataArgs["entries"];
+  amounts: DistributeRewardsInstructionDataArgs["amounts"];
 };
 
 export async function getDistributeRewardsInstructionAsync<
@@ -265,7 +259,7 @@ export type DistributeRewardsInput<
   blockId: DistributeRewardsInstructionDataArgs["blockId"];
   blockStart: DistributeRewardsInstructionDataArgs["blockStart"];
   blockEnd: DistributeRewardsInstructionDataArgs["blockEnd"];
-  entries: DistributeRewardsInstructionDataArgs["entries"];
+  amounts: DistributeRewardsInstructionDataArgs["amounts"];
 };
 
 export function getDistributeRewardsInstruction<

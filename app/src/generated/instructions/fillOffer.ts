@@ -171,7 +171,7 @@ export type FillOfferAsyncInput<
   device: Address<TAccountDevice>;
   /** The offer being filled. */
   offer?: Address<TAccountOffer>;
-  /** The co-staker's profile, counting their filled positions. */
+  /** The co-staker's profile, counting their filled positions (created on the first fill, or again after R18). */
   profile?: Address<TAccountProfile>;
   /** The device's stake vault. */
   stakeVault: Address<TAccountStakeVault>;
@@ -337,7 +337,7 @@ export type FillOfferInput<
   device: Address<TAccountDevice>;
   /** The offer being filled. */
   offer: Address<TAccountOffer>;
-  /** The co-staker's profile, counting their filled positions. */
+  /** The co-staker's profile, counting their filled positions (created on the first fill, or again after R18). */
   profile: Address<TAccountProfile>;
   /** The device's stake vault. */
   stakeVault: Address<TAccountStakeVault>;
@@ -475,7 +475,7 @@ export type ParsedFillOfferInstruction<
     device: TAccountMetas[2];
     /** The offer being filled. */
     offer: TAccountMetas[3];
-    /** The co-staker's profile, counting their filled positions. */
+    /** The co-staker's profile, counting their filled positions (created on the first fill, or again after R18). */
     profile: TAccountMetas[4];
     /** The device's stake vault. */
     stakeVault: TAccountMetas[5];

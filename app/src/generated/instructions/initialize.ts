@@ -45,8 +45,12 @@ import {
 import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 import {
+  getFloorsDecoder,
+  getFloorsEncoder,
   getParamsDecoder,
   getParamsEncoder,
+  type Floors,
+  type FloorsArgs,
   type Params,
   type ParamsArgs,
 } from "../types";
@@ -114,6 +118,8 @@ export type InitializeInstructionData = {
   slashAuthority: Address;
   /** The treasury wallet. */
   treasury: Address;
+  /** The floors of the protection windows, never lowered afterwards (1 d / 7 d / 7 d on devnet and mainnet). */
+  floors: Floors;
   /** The parameters; `None` for the protocol's defaults. */
   params: Option<Params>;
 };
@@ -129,6 +135,8 @@ export type InitializeInstructionDataArgs = {
   slashAuthority: Address;
   /** The treasury wallet. */
   treasury: Address;
+  /** The floors of the protection windows, never lowered afterwards (1 d / 7 d / 7 d on devnet and mainnet). */
+  floors: FloorsArgs;
   /** The parameters; `None` for the protocol's defaults. */
   params: OptionOrNullable<ParamsArgs>;
 };
@@ -142,6 +150,7 @@ export function getInitializeInstructionDataEncoder(): Encoder<InitializeInstruc
       ["rewardAuthority", getAddressEncoder()],
       ["slashAuthority", getAddressEncoder()],
       ["treasury", getAddressEncoder()],
+      ["floors", getFloorsEncoder()],
       ["params", getOptionEncoder(getParamsEncoder())],
     ]),
     (value) => ({ ...value, discriminator: INITIALIZE_DISCRIMINATOR }),
@@ -156,6 +165,7 @@ export function getInitializeInstructionDataDecoder(): Decoder<InitializeInstruc
     ["rewardAuthority", getAddressDecoder()],
     ["slashAuthority", getAddressDecoder()],
     ["treasury", getAddressDecoder()],
+    ["floors", getFloorsDecoder()],
     ["params", getOptionDecoder(getParamsDecoder())],
   ]);
 }
@@ -198,6 +208,7 @@ export type InitializeAsyncInput<
   rewardAuthority: InitializeInstructionDataArgs["rewardAuthority"];
   slashAuthority: InitializeInstructionDataArgs["slashAuthority"];
   treasury: InitializeInstructionDataArgs["treasury"];
+  floors: InitializeInstructionDataArgs["floors"];
   params: InitializeInstructionDataArgs["params"];
 };
 
@@ -327,6 +338,7 @@ export type InitializeInput<
   rewardAuthority: InitializeInstructionDataArgs["rewardAuthority"];
   slashAuthority: InitializeInstructionDataArgs["slashAuthority"];
   treasury: InitializeInstructionDataArgs["treasury"];
+  floors: InitializeInstructionDataArgs["floors"];
   params: InitializeInstructionDataArgs["params"];
 };
 

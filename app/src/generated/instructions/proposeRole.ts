@@ -117,7 +117,7 @@ export type ProposeRoleAsyncInput<
   TAccountAdmin extends string = string,
   TAccountConfig extends string = string,
 > = {
-  /** The admin. */
+  /** The admin in force. */
   admin: TransactionSigner<TAccountAdmin>;
   /** The config. */
   config?: Address<TAccountConfig>;
@@ -174,7 +174,7 @@ export type ProposeRoleInput<
   TAccountAdmin extends string = string,
   TAccountConfig extends string = string,
 > = {
-  /** The admin. */
+  /** The admin in force. */
   admin: TransactionSigner<TAccountAdmin>;
   /** The config. */
   config: Address<TAccountConfig>;
@@ -226,7 +226,7 @@ export type ParsedProposeRoleInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    /** The admin. */
+    /** The admin in force. */
     admin: TAccountMetas[0];
     /** The config. */
     config: TAccountMetas[1];

@@ -173,7 +173,7 @@ export type RegisterDeviceAsyncInput<
   oracle: TransactionSigner<TAccountOracle>;
   /** The config. */
   config?: Address<TAccountConfig>;
-  /** The device PDA (a registered id fails here until `close_device`). */
+  /** The device PDA: new, or a tombstone revived here. */
   device?: Address<TAccountDevice>;
   /** The stake vault (principal), owned by the device PDA. */
   stakeVault?: Address<TAccountStakeVault>;
@@ -334,7 +334,7 @@ export type RegisterDeviceInput<
   oracle: TransactionSigner<TAccountOracle>;
   /** The config. */
   config: Address<TAccountConfig>;
-  /** The device PDA (a registered id fails here until `close_device`). */
+  /** The device PDA: new, or a tombstone revived here. */
   device: Address<TAccountDevice>;
   /** The stake vault (principal), owned by the device PDA. */
   stakeVault: Address<TAccountStakeVault>;
@@ -464,7 +464,7 @@ export type ParsedRegisterDeviceInstruction<
     oracle: TAccountMetas[1];
     /** The config. */
     config: TAccountMetas[2];
-    /** The device PDA (a registered id fails here until `close_device`). */
+    /** The device PDA: new, or a tombstone revived here. */
     device: TAccountMetas[3];
     /** The stake vault (principal), owned by the device PDA. */
     stakeVault: TAccountMetas[4];

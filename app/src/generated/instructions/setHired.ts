@@ -10,10 +10,10 @@ import {
   combineCodec,
   fixDecoderSize,
   fixEncoderSize,
-  getBooleanDecoder,
-  getBooleanEncoder,
   getBytesDecoder,
   getBytesEncoder,
+  getI64Decoder,
+  getI64Encoder,
   getStructDecoder,
   getStructEncoder,
   SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
@@ -75,16 +75,16 @@ export type SetHiredInstruction<
 
 export type SetHiredInstructionData = {
   discriminator: ReadonlyUint8Array;
-  hired: boolean;
+  until: bigint;
 };
 
-export type SetHiredInstructionDataArgs = { hired: boolean };
+export type SetHiredInstructionDataArgs = { until: number | bigint };
 
 export function getSetHiredInstructionDataEncoder(): FixedSizeEncoder<SetHiredInstructionDataArgs> {
   return transformEncoder(
     getStructEncoder([
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
-      ["hired", getBooleanEncoder()],
+      ["until", getI64Encoder()],
     ]),
     (value) => ({ ...value, discriminator: SET_HIRED_DISCRIMINATOR }),
   );
@@ -93,7 +93,7 @@ export function getSetHiredInstructionDataEncoder(): FixedSizeEncoder<SetHiredIn
 export function getSetHiredInstructionDataDecoder(): FixedSizeDecoder<SetHiredInstructionData> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
-    ["hired", getBooleanDecoder()],
+    ["until", getI64Decoder()],
   ]);
 }
 
@@ -118,7 +118,7 @@ export type SetHiredAsyncInput<
   config?: Address<TAccountConfig>;
   /** The device. */
   device: Address<TAccountDevice>;
-  hired: SetHiredInstructionDataArgs["hired"];
+  until: SetHiredInstructionDataArgs["until"];
 };
 
 export async function getSetHiredInstructionAsync<
@@ -190,7 +190,7 @@ export type SetHiredInput<
   config: Address<TAccountConfig>;
   /** The device. */
   device: Address<TAccountDevice>;
-  hired: SetHiredInstructionDataArgs["hired"];
+  until: SetHiredInstructionDataArgs["until"];
 };
 
 export function getSetHiredInstruction<

@@ -106,7 +106,7 @@ export type SetPausedAsyncInput<
   TAccountAdmin extends string = string,
   TAccountConfig extends string = string,
 > = {
-  /** The admin. */
+  /** The admin in force. */
   admin: TransactionSigner<TAccountAdmin>;
   /** The config. */
   config?: Address<TAccountConfig>;
@@ -162,7 +162,7 @@ export type SetPausedInput<
   TAccountAdmin extends string = string,
   TAccountConfig extends string = string,
 > = {
-  /** The admin. */
+  /** The admin in force. */
   admin: TransactionSigner<TAccountAdmin>;
   /** The config. */
   config: Address<TAccountConfig>;
@@ -213,7 +213,7 @@ export type ParsedSetPausedInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    /** The admin. */
+    /** The admin in force. */
     admin: TAccountMetas[0];
     /** The config. */
     config: TAccountMetas[1];

@@ -10,8 +10,12 @@ import {
   combineCodec,
   fixDecoderSize,
   fixEncoderSize,
+  getAddressEncoder,
   getBytesDecoder,
   getBytesEncoder,
+  getI64Decoder,
+  getI64Encoder,
+  getProgramDerivedAddress,
   getStructDecoder,
   getStructEncoder,
   getU64Decoder,
@@ -29,13 +33,14 @@ import {
   type InstructionWithAccounts,
   type InstructionWithData,
   type ReadonlyAccount,
-  type ReadonlySignerAccount,
   type ReadonlyUint8Array,
   type TransactionSigner,
   type WritableAccount,
+  type WritableSignerAccount,
 } from "@solana/kit";
 import {
   getAccountMetaFactory,
+  getAddressFromResolvedInstructionAccount,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
 import { findConfigPda } from "../pdas";
@@ -55,18 +60,22 @@ export type SlashInstruction<
   TAccountConfig extends string | AccountMeta<string> = string,
   TAccountDevice extends string | AccountMeta<string> = string,
   TAccountStakeVault extends string | AccountMeta<string> = string,
-  TAccountTicket extends string | AccountMeta<string> = string,
+  TAccountTreasury extends string | AccountMeta<string> = string,
   TAccountTreasuryToken extends string | AccountMeta<string> = string,
   TAccountMint extends string | AccountMeta<string> = string,
   TAccountTokenProgram extends string | AccountMeta<string> =
     "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
+  TAccountAssociatedTokenProgram extends string | AccountMeta<string> =
+    "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL",
+  TAccountSystemProgram extends string | AccountMeta<string> =
+    "11111111111111111111111111111111",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
   InstructionWithAccounts<
     [
       TAccountSlashAuthority extends string
-        ? ReadonlySignerAccount<TAccountSlashAuthority> &
+        ? WritableSignerAccount<TAccountSlashAuthority> &
             AccountSignerMeta<TAccountSlashAuthority>
         : TAccountSlashAuthority,
       TAccountConfig extends string
@@ -78,9 +87,9 @@ export type SlashInstruction<
       TAccountStakeVault extends string
         ? WritableAccount<TAccountStakeVault>
         : TAccountStakeVault,
-      TAccountTicket extends string
-        ? WritableAccount<TAccountTicket>
-        : TAccountTicket,
+      TAccountTreasury extends string
+        ? ReadonlyAccount<TAccountTreasury>
+        : TAccountTreasury,
       TAccountTreasuryToken extends string
         ? WritableAccount<TAccountTreasuryToken>
         : TAccountTreasuryToken,
@@ -90,6 +99,12 @@ export type SlashInstruction<
       TAccountTokenProgram extends string
         ? ReadonlyAccount<TAccountTokenProgram>
         : TAccountTokenProgram,
+      TAccountAssociatedTokenProgram extends string
+        ? ReadonlyAccount<TAccountAssociatedTokenProgram>
+        : TAccountAssociatedTokenProgram,
+      TAccountSystemProgram extends string
+        ? ReadonlyAccount<TAccountSystemProgram>
+        : TAccountSystemProgram,
       ...TRemainingAccounts,
     ]
   >;
@@ -97,15 +112,20 @@ export type SlashInstruction<
 export type SlashInstructionData = {
   discriminator: ReadonlyUint8Array;
   amount: bigint;
+  incidentAt: bigint;
 };
 
-export type SlashInstructionDataArgs = { amount: number | bigint };
+export type SlashInstructionDataArgs = {
+  amount: number | bigint;
+  incidentAt: number | bigint;
+};
 
 export function getSlashInstructionDataEncoder(): FixedSizeEncoder<SlashInstructionDataArgs> {
   return transformEncoder(
     getStructEncoder([
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
       ["amount", getU64Encoder()],
+      ["incidentAt", getI64Encoder()],
     ]),
     (value) => ({ ...value, discriminator: SLASH_DISCRIMINATOR }),
   );
@@ -115,6 +135,7 @@ export function getSlashInstructionDataDecoder(): FixedSizeDecoder<SlashInstruct
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
     ["amount", getU64Decoder()],
+    ["incidentAt", getI64Decoder()],
   ]);
 }
 
@@ -133,12 +154,14 @@ export type SlashAsyncInput<
   TAccountConfig extends string = string,
   TAccountDevice extends string = string,
   TAccountStakeVault extends string = string,
-  TAccountTicket extends string = string,
+  TAccountTreasury extends string = string,
   TAccountTreasuryToken extends string = string,
   TAccountMint extends string = string,
   TAccountTokenProgram extends string = string,
+  TAccountAssociatedTokenProgram extends string = string,
+  TAccountSystemProgram extends string = string,
 > = {
-  /** The slash authority in force. */
+  /** The slash authority in force; pays for the treasury's token account if it is missing. */
   slashAuthority: TransactionSigner<TAccountSlashAuthority>;
   /** The config. */
   config?: Address<TAccountConfig>;
@@ -146,15 +169,20 @@ export type SlashAsyncInput<
   device: Address<TAccountDevice>;
   /** The device's stake vault. */
   stakeVault: Address<TAccountStakeVault>;
-  /** The owner's outstanding ticket, if any. */
-  ticket?: Address<TAccountTicket>;
-  /** The treasury's token account. */
-  treasuryToken: Address<TAccountTreasuryToken>;
+  /** The treasury in force. */
+  treasury: Address<TAccountTreasury>;
+  /** The treasury's associated token account (created if missing). */
+  treasuryToken?: Address<TAccountTreasuryToken>;
   /** The staking mint. */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
+  /** The associated token program. */
+  associatedTokenProgram?: Address<TAccountAssociatedTokenProgram>;
+  /** The system program. */
+  systemProgram?: Address<TAccountSystemProgram>;
   amount: SlashInstructionDataArgs["amount"];
+  incidentAt: SlashInstructionDataArgs["incidentAt"];
 };
 
 export async function getSlashInstructionAsync<
@@ -162,10 +190,12 @@ export async function getSlashInstructionAsync<
   TAccountConfig extends string,
   TAccountDevice extends string,
   TAccountStakeVault extends string,
-  TAccountTicket extends string,
+  TAccountTreasury extends string,
   TAccountTreasuryToken extends string,
   TAccountMint extends string,
   TAccountTokenProgram extends string,
+  TAccountAssociatedTokenProgram extends string,
+  TAccountSystemProgram extends string,
   TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
 >(
   input: SlashAsyncInput<
@@ -173,10 +203,12 @@ export async function getSlashInstructionAsync<
     TAccountConfig,
     TAccountDevice,
     TAccountStakeVault,
-    TAccountTicket,
+    TAccountTreasury,
     TAccountTreasuryToken,
     TAccountMint,
-    TAccountTokenProgram
+    TAccountTokenProgram,
+    TAccountAssociatedTokenProgram,
+    TAccountSystemProgram
   >,
   config?: { programAddress?: TProgramAddress },
 ): Promise<
@@ -186,10 +218,12 @@ export async function getSlashInstructionAsync<
     TAccountConfig,
     TAccountDevice,
     TAccountStakeVault,
-    TAccountTicket,
+    TAccountTreasury,
     TAccountTreasuryToken,
     TAccountMint,
-    TAccountTokenProgram
+    TAccountTokenProgram,
+    TAccountAssociatedTokenProgram,
+    TAccountSystemProgram
   >
 > {
   // Program address.
@@ -198,14 +232,19 @@ export async function getSlashInstructionAsync<
 
   // Original accounts.
   const originalAccounts = {
-    slashAuthority: { value: input.slashAuthority ?? null, isWritable: false },
+    slashAuthority: { value: input.slashAuthority ?? null, isWritable: true },
     config: { value: input.config ?? null, isWritable: false },
     device: { value: input.device ?? null, isWritable: true },
     stakeVault: { value: input.stakeVault ?? null, isWritable: true },
-    ticket: { value: input.ticket ?? null, isWritable: true },
+    treasury: { value: input.treasury ?? null, isWritable: false },
     treasuryToken: { value: input.treasuryToken ?? null, isWritable: true },
     mint: { value: input.mint ?? null, isWritable: false },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
+    associatedTokenProgram: {
+      value: input.associatedTokenProgram ?? null,
+      isWritable: false,
+    },
+    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
@@ -223,6 +262,37 @@ export async function getSlashInstructionAsync<
     accounts.tokenProgram.value =
       "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
   }
+  if (!accounts.treasuryToken.value) {
+    accounts.treasuryToken.value = await getProgramDerivedAddress({
+      programAddress:
+        "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL" as Address<"ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL">,
+      seeds: [
+        getAddressEncoder().encode(
+          getAddressFromResolvedInstructionAccount(
+            "treasury",
+            accounts.treasury.value,
+          ),
+        ),
+        getAddressEncoder().encode(
+          getAddressFromResolvedInstructionAccount(
+            "tokenProgram",
+            accounts.tokenProgram.value,
+          ),
+        ),
+        getAddressEncoder().encode(
+          getAddressFromResolvedInstructionAccount("mint", accounts.mint.value),
+        ),
+      ],
+    });
+  }
+  if (!accounts.associatedTokenProgram.value) {
+    accounts.associatedTokenProgram.value =
+      "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL" as Address<"ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL">;
+  }
+  if (!accounts.systemProgram.value) {
+    accounts.systemProgram.value =
+      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
+  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
@@ -231,10 +301,12 @@ export async function getSlashInstructionAsync<
       getAccountMeta("config", accounts.config),
       getAccountMeta("device", accounts.device),
       getAccountMeta("stakeVault", accounts.stakeVault),
-      getAccountMeta("ticket", accounts.ticket),
+      getAccountMeta("treasury", accounts.treasury),
       getAccountMeta("treasuryToken", accounts.treasuryToken),
       getAccountMeta("mint", accounts.mint),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
+      getAccountMeta("associatedTokenProgram", accounts.associatedTokenProgram),
+      getAccountMeta("systemProgram", accounts.systemProgram),
     ],
     data: getSlashInstructionDataEncoder().encode(
       args as SlashInstructionDataArgs,
@@ -246,10 +318,12 @@ export async function getSlashInstructionAsync<
     TAccountConfig,
     TAccountDevice,
     TAccountStakeVault,
-    TAccountTicket,
+    TAccountTreasury,
     TAccountTreasuryToken,
     TAccountMint,
-    TAccountTokenProgram
+    TAccountTokenProgram,
+    TAccountAssociatedTokenProgram,
+    TAccountSystemProgram
   >);
 }
 
@@ -258,12 +332,14 @@ export type SlashInput<
   TAccountConfig extends string = string,
   TAccountDevice extends string = string,
   TAccountStakeVault extends string = string,
-  TAccountTicket extends string = string,
+  TAccountTreasury extends string = string,
   TAccountTreasuryToken extends string = string,
   TAccountMint extends string = string,
   TAccountTokenProgram extends string = string,
+  TAccountAssociatedTokenProgram extends string = string,
+  TAccountSystemProgram extends string = string,
 > = {
-  /** The slash authority in force. */
+  /** The slash authority in force; pays for the treasury's token account if it is missing. */
   slashAuthority: TransactionSigner<TAccountSlashAuthority>;
   /** The config. */
   config: Address<TAccountConfig>;
@@ -271,15 +347,20 @@ export type SlashInput<
   device: Address<TAccountDevice>;
   /** The device's stake vault. */
   stakeVault: Address<TAccountStakeVault>;
-  /** The owner's outstanding ticket, if any. */
-  ticket?: Address<TAccountTicket>;
-  /** The treasury's token account. */
+  /** The treasury in force. */
+  treasury: Address<TAccountTreasury>;
+  /** The treasury's associated token account (created if missing). */
   treasuryToken: Address<TAccountTreasuryToken>;
   /** The staking mint. */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
+  /** The associated token program. */
+  associatedTokenProgram?: Address<TAccountAssociatedTokenProgram>;
+  /** The system program. */
+  systemProgram?: Address<TAccountSystemProgram>;
   amount: SlashInstructionDataArgs["amount"];
+  incidentAt: SlashInstructionDataArgs["incidentAt"];
 };
 
 export function getSlashInstruction<
@@ -287,10 +368,12 @@ export function getSlashInstruction<
   TAccountConfig extends string,
   TAccountDevice extends string,
   TAccountStakeVault extends string,
-  TAccountTicket extends string,
+  TAccountTreasury extends string,
   TAccountTreasuryToken extends string,
   TAccountMint extends string,
   TAccountTokenProgram extends string,
+  TAccountAssociatedTokenProgram extends string,
+  TAccountSystemProgram extends string,
   TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
 >(
   input: SlashInput<
@@ -298,10 +381,12 @@ export function getSlashInstruction<
     TAccountConfig,
     TAccountDevice,
     TAccountStakeVault,
-    TAccountTicket,
+    TAccountTreasury,
     TAccountTreasuryToken,
     TAccountMint,
-    TAccountTokenProgram
+    TAccountTokenProgram,
+    TAccountAssociatedTokenProgram,
+    TAccountSystemProgram
   >,
   config?: { programAddress?: TProgramAddress },
 ): SlashInstruction<
@@ -310,10 +395,12 @@ export function getSlashInstruction<
   TAccountConfig,
   TAccountDevice,
   TAccountStakeVault,
-  TAccountTicket,
+  TAccountTreasury,
   TAccountTreasuryToken,
   TAccountMint,
-  TAccountTokenProgram
+  TAccountTokenProgram,
+  TAccountAssociatedTokenProgram,
+  TAccountSystemProgram
 > {
   // Program address.
   const programAddress =
@@ -321,14 +408,19 @@ export function getSlashInstruction<
 
   // Original accounts.
   const originalAccounts = {
-    slashAuthority: { value: input.slashAuthority ?? null, isWritable: false },
+    slashAuthority: { value: input.slashAuthority ?? null, isWritable: true },
     config: { value: input.config ?? null, isWritable: false },
     device: { value: input.device ?? null, isWritable: true },
     stakeVault: { value: input.stakeVault ?? null, isWritable: true },
-    ticket: { value: input.ticket ?? null, isWritable: true },
+    treasury: { value: input.treasury ?? null, isWritable: false },
     treasuryToken: { value: input.treasuryToken ?? null, isWritable: true },
     mint: { value: input.mint ?? null, isWritable: false },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
+    associatedTokenProgram: {
+      value: input.associatedTokenProgram ?? null,
+      isWritable: false,
+    },
+    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
@@ -343,6 +435,14 @@ export function getSlashInstruction<
     accounts.tokenProgram.value =
       "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
   }
+  if (!accounts.associatedTokenProgram.value) {
+    accounts.associatedTokenProgram.value =
+      "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL" as Address<"ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL">;
+  }
+  if (!accounts.systemProgram.value) {
+    accounts.systemProgram.value =
+      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
+  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
@@ -351,10 +451,12 @@ export function getSlashInstruction<
       getAccountMeta("config", accounts.config),
       getAccountMeta("device", accounts.device),
       getAccountMeta("stakeVault", accounts.stakeVault),
-      getAccountMeta("ticket", accounts.ticket),
+      getAccountMeta("treasury", accounts.treasury),
       getAccountMeta("treasuryToken", accounts.treasuryToken),
       getAccountMeta("mint", accounts.mint),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
+      getAccountMeta("associatedTokenProgram", accounts.associatedTokenProgram),
+      getAccountMeta("systemProgram", accounts.systemProgram),
     ],
     data: getSlashInstructionDataEncoder().encode(
       args as SlashInstructionDataArgs,
@@ -366,10 +468,12 @@ export function getSlashInstruction<
     TAccountConfig,
     TAccountDevice,
     TAccountStakeVault,
-    TAccountTicket,
+    TAccountTreasury,
     TAccountTreasuryToken,
     TAccountMint,
-    TAccountTokenProgram
+    TAccountTokenProgram,
+    TAccountAssociatedTokenProgram,
+    TAccountSystemProgram
   >);
 }
 
@@ -379,7 +483,7 @@ export type ParsedSlashInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    /** The slash authority in force. */
+    /** The slash authority in force; pays for the treasury's token account if it is missing. */
     slashAuthority: TAccountMetas[0];
     /** The config. */
     config: TAccountMetas[1];
@@ -387,14 +491,18 @@ export type ParsedSlashInstruction<
     device: TAccountMetas[2];
     /** The device's stake vault. */
     stakeVault: TAccountMetas[3];
-    /** The owner's outstanding ticket, if any. */
-    ticket?: TAccountMetas[4] | undefined;
-    /** The treasury's token account. */
+    /** The treasury in force. */
+    treasury: TAccountMetas[4];
+    /** The treasury's associated token account (created if missing). */
     treasuryToken: TAccountMetas[5];
     /** The staking mint. */
     mint: TAccountMetas[6];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[7];
+    /** The associated token program. */
+    associatedTokenProgram: TAccountMetas[8];
+    /** The system program. */
+    systemProgram: TAccountMetas[9];
   };
   data: SlashInstructionData;
 };
@@ -407,12 +515,12 @@ export function parseSlashInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedSlashInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 8) {
+  if (instruction.accounts.length < 10) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 8,
+        expectedAccountMetas: 10,
       },
     );
   }
@@ -422,12 +530,6 @@ export function parseSlashInstruction<
     accountIndex += 1;
     return accountMeta;
   };
-  const getNextOptionalAccount = () => {
-    const accountMeta = getNextAccount();
-    return accountMeta.address === DEVICE_STAKING_PROGRAM_ADDRESS
-      ? undefined
-      : accountMeta;
-  };
   return {
     programAddress: instruction.programAddress,
     accounts: {
@@ -435,10 +537,12 @@ export function parseSlashInstruction<
       config: getNextAccount(),
       device: getNextAccount(),
       stakeVault: getNextAccount(),
-      ticket: getNextOptionalAccount(),
+      treasury: getNextAccount(),
       treasuryToken: getNextAccount(),
       mint: getNextAccount(),
       tokenProgram: getNextAccount(),
+      associatedTokenProgram: getNextAccount(),
+      systemProgram: getNextAccount(),
     },
     data: getSlashInstructionDataDecoder().decode(instruction.data),
   };

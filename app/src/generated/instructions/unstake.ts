@@ -53,6 +53,7 @@ export type UnstakeInstruction<
   TAccountConfig extends string | AccountMeta<string> = string,
   TAccountDevice extends string | AccountMeta<string> = string,
   TAccountTicket extends string | AccountMeta<string> = string,
+  TAccountProfile extends string | AccountMeta<string> = string,
   TAccountSystemProgram extends string | AccountMeta<string> =
     "11111111111111111111111111111111",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
@@ -73,6 +74,9 @@ export type UnstakeInstruction<
       TAccountTicket extends string
         ? WritableAccount<TAccountTicket>
         : TAccountTicket,
+      TAccountProfile extends string
+        ? WritableAccount<TAccountProfile>
+        : TAccountProfile,
       TAccountSystemProgram extends string
         ? ReadonlyAccount<TAccountSystemProgram>
         : TAccountSystemProgram,
@@ -112,6 +116,7 @@ export type UnstakeAsyncInput<
   TAccountConfig extends string = string,
   TAccountDevice extends string = string,
   TAccountTicket extends string = string,
+  TAccountProfile extends string = string,
   TAccountSystemProgram extends string = string,
 > = {
   /** The device owner; pays the ticket's rent. */
@@ -122,6 +127,8 @@ export type UnstakeAsyncInput<
   device: Address<TAccountDevice>;
   /** The ticket PDA, at the device's next ticket number. */
   ticket: Address<TAccountTicket>;
+  /** The filled position's co-staker's profile; required when the device has a filled position. */
+  profile?: Address<TAccountProfile>;
   /** The system program. */
   systemProgram?: Address<TAccountSystemProgram>;
 };
@@ -131,6 +138,7 @@ export async function getUnstakeInstructionAsync<
   TAccountConfig extends string,
   TAccountDevice extends string,
   TAccountTicket extends string,
+  TAccountProfile extends string,
   TAccountSystemProgram extends string,
   TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
 >(
@@ -139,6 +147,7 @@ export async function getUnstakeInstructionAsync<
     TAccountConfig,
     TAccountDevice,
     TAccountTicket,
+    TAccountProfile,
     TAccountSystemProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -149,6 +158,7 @@ export async function getUnstakeInstructionAsync<
     TAccountConfig,
     TAccountDevice,
     TAccountTicket,
+    TAccountProfile,
     TAccountSystemProgram
   >
 > {
@@ -162,6 +172,7 @@ export async function getUnstakeInstructionAsync<
     config: { value: input.config ?? null, isWritable: false },
     device: { value: input.device ?? null, isWritable: true },
     ticket: { value: input.ticket ?? null, isWritable: true },
+    profile: { value: input.profile ?? null, isWritable: true },
     systemProgram: { value: input.systemProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -185,6 +196,7 @@ export async function getUnstakeInstructionAsync<
       getAccountMeta("config", accounts.config),
       getAccountMeta("device", accounts.device),
       getAccountMeta("ticket", accounts.ticket),
+      getAccountMeta("profile", accounts.profile),
       getAccountMeta("systemProgram", accounts.systemProgram),
     ],
     data: getUnstakeInstructionDataEncoder().encode({}),
@@ -195,6 +207,7 @@ export async function getUnstakeInstructionAsync<
     TAccountConfig,
     TAccountDevice,
     TAccountTicket,
+    TAccountProfile,
     TAccountSystemProgram
   >);
 }
@@ -204,6 +217,7 @@ export type UnstakeInput<
   TAccountConfig extends string = string,
   TAccountDevice extends string = string,
   TAccountTicket extends string = string,
+  TAccountProfile extends string = string,
   TAccountSystemProgram extends string = string,
 > = {
   /** The device owner; pays the ticket's rent. */
@@ -214,6 +228,8 @@ export type UnstakeInput<
   device: Address<TAccountDevice>;
   /** The ticket PDA, at the device's next ticket number. */
   ticket: Address<TAccountTicket>;
+  /** The filled position's co-staker's profile; required when the device has a filled position. */
+  profile?: Address<TAccountProfile>;
   /** The system program. */
   systemProgram?: Address<TAccountSystemProgram>;
 };
@@ -223,6 +239,7 @@ export function getUnstakeInstruction<
   TAccountConfig extends string,
   TAccountDevice extends string,
   TAccountTicket extends string,
+  TAccountProfile extends string,
   TAccountSystemProgram extends string,
   TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
 >(
@@ -231,6 +248,7 @@ export function getUnstakeInstruction<
     TAccountConfig,
     TAccountDevice,
     TAccountTicket,
+    TAccountProfile,
     TAccountSystemProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -240,6 +258,7 @@ export function getUnstakeInstruction<
   TAccountConfig,
   TAccountDevice,
   TAccountTicket,
+  TAccountProfile,
   TAccountSystemProgram
 > {
   // Program address.
@@ -252,6 +271,7 @@ export function getUnstakeInstruction<
     config: { value: input.config ?? null, isWritable: false },
     device: { value: input.device ?? null, isWritable: true },
     ticket: { value: input.ticket ?? null, isWritable: true },
+    profile: { value: input.profile ?? null, isWritable: true },
     systemProgram: { value: input.systemProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -272,6 +292,7 @@ export function getUnstakeInstruction<
       getAccountMeta("config", accounts.config),
       getAccountMeta("device", accounts.device),
       getAccountMeta("ticket", accounts.ticket),
+      getAccountMeta("profile", accounts.profile),
       getAccountMeta("systemProgram", accounts.systemProgram),
     ],
     data: getUnstakeInstructionDataEncoder().encode({}),
@@ -282,6 +303,7 @@ export function getUnstakeInstruction<
     TAccountConfig,
     TAccountDevice,
     TAccountTicket,
+    TAccountProfile,
     TAccountSystemProgram
   >);
 }
@@ -300,8 +322,10 @@ export type ParsedUnstakeInstruction<
     device: TAccountMetas[2];
     /** The ticket PDA, at the device's next ticket number. */
     ticket: TAccountMetas[3];
+    /** The filled position's co-staker's profile; required when the device has a filled position. */
+    profile?: TAccountMetas[4] | undefined;
     /** The system program. */
-    systemProgram: TAccountMetas[4];
+    systemProgram: TAccountMetas[5];
   };
   data: UnstakeInstructionData;
 };
@@ -314,12 +338,12 @@ export function parseUnstakeInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedUnstakeInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 5) {
+  if (instruction.accounts.length < 6) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 5,
+        expectedAccountMetas: 6,
       },
     );
   }
@@ -329,6 +353,12 @@ export function parseUnstakeInstruction<
     accountIndex += 1;
     return accountMeta;
   };
+  const getNextOptionalAccount = () => {
+    const accountMeta = getNextAccount();
+    return accountMeta.address === DEVICE_STAKING_PROGRAM_ADDRESS
+      ? undefined
+      : accountMeta;
+  };
   return {
     programAddress: instruction.programAddress,
     accounts: {
@@ -336,6 +366,7 @@ export function parseUnstakeInstruction<
       config: getNextAccount(),
       device: getNextAccount(),
       ticket: getNextAccount(),
+      profile: getNextOptionalAccount(),
       systemProgram: getNextAccount(),
     },
     data: getUnstakeInstructionDataDecoder().decode(instruction.data),

@@ -112,7 +112,7 @@ export type UpdateParamsAsyncInput<
   TAccountAdmin extends string = string,
   TAccountConfig extends string = string,
 > = {
-  /** The admin. */
+  /** The admin in force. */
   admin: TransactionSigner<TAccountAdmin>;
   /** The config. */
   config?: Address<TAccountConfig>;
@@ -168,7 +168,7 @@ export type UpdateParamsInput<
   TAccountAdmin extends string = string,
   TAccountConfig extends string = string,
 > = {
-  /** The admin. */
+  /** The admin in force. */
   admin: TransactionSigner<TAccountAdmin>;
   /** The config. */
   config: Address<TAccountConfig>;
@@ -219,7 +219,7 @@ export type ParsedUpdateParamsInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    /** The admin. */
+    /** The admin in force. */
     admin: TAccountMetas[0];
     /** The config. */
     config: TAccountMetas[1];

@@ -149,7 +149,7 @@ export type WithdrawOverflowAsyncInput<
   stakeVault: Address<TAccountStakeVault>;
   /** The device's overflow vault. */
   overflowVault: Address<TAccountOverflowVault>;
-  /** The owner's token account receiving the tokens. */
+  /** The token account receiving the tokens (any account of the mint; the owner signs). */
   ownerToken: Address<TAccountOwnerToken>;
   /** The staking mint. */
   mint: Address<TAccountMint>;
@@ -274,7 +274,7 @@ export type WithdrawOverflowInput<
   stakeVault: Address<TAccountStakeVault>;
   /** The device's overflow vault. */
   overflowVault: Address<TAccountOverflowVault>;
-  /** The owner's token account receiving the tokens. */
+  /** The token account receiving the tokens (any account of the mint; the owner signs). */
   ownerToken: Address<TAccountOwnerToken>;
   /** The staking mint. */
   mint: Address<TAccountMint>;
@@ -390,7 +390,7 @@ export type ParsedWithdrawOverflowInstruction<
     stakeVault: TAccountMetas[3];
     /** The device's overflow vault. */
     overflowVault: TAccountMetas[4];
-    /** The owner's token account receiving the tokens. */
+    /** The token account receiving the tokens (any account of the mint; the owner signs). */
     ownerToken: TAccountMetas[5];
     /** The staking mint. */
     mint: TAccountMetas[6];

@@ -10,10 +10,8 @@ import {
   combineCodec,
   fixDecoderSize,
   fixEncoderSize,
-  getAddressEncoder,
   getBytesDecoder,
   getBytesEncoder,
-  getProgramDerivedAddress,
   getStructDecoder,
   getStructEncoder,
   SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
@@ -36,7 +34,6 @@ import {
 } from "@solana/kit";
 import {
   getAccountMetaFactory,
-  getAddressFromResolvedInstructionAccount,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
 import { findConfigPda } from "../pdas";
@@ -58,7 +55,7 @@ export type WithdrawPositionInstruction<
   TAccountDevice extends string | AccountMeta<string> = string,
   TAccountOffer extends string | AccountMeta<string> = string,
   TAccountCostaker extends string | AccountMeta<string> = string,
-  TAccountCostakerToken extends string | AccountMeta<string> = string,
+  TAccountDestination extends string | AccountMeta<string> = string,
   TAccountStakeVault extends string | AccountMeta<string> = string,
   TAccountOverflowVault extends string | AccountMeta<string> = string,
   TAccountPayer extends string | AccountMeta<string> = string,
@@ -90,9 +87,9 @@ export type WithdrawPositionInstruction<
       TAccountCostaker extends string
         ? ReadonlyAccount<TAccountCostaker>
         : TAccountCostaker,
-      TAccountCostakerToken extends string
-        ? WritableAccount<TAccountCostakerToken>
-        : TAccountCostakerToken,
+      TAccountDestination extends string
+        ? WritableAccount<TAccountDestination>
+        : TAccountDestination,
       TAccountStakeVault extends string
         ? WritableAccount<TAccountStakeVault>
         : TAccountStakeVault,
@@ -153,7 +150,7 @@ export type WithdrawPositionAsyncInput<
   TAccountDevice extends string = string,
   TAccountOffer extends string = string,
   TAccountCostaker extends string = string,
-  TAccountCostakerToken extends string = string,
+  TAccountDestination extends string = string,
   TAccountStakeVault extends string = string,
   TAccountOverflowVault extends string = string,
   TAccountPayer extends string = string,
@@ -162,23 +159,23 @@ export type WithdrawPositionAsyncInput<
   TAccountAssociatedTokenProgram extends string = string,
   TAccountSystemProgram extends string = string,
 > = {
-  /** Whoever sends it; pays for the co-staker's token account if it is missing. */
+  /** Whoever sends it; pays for the co-staker's associated token account if it is missing. */
   caller: TransactionSigner<TAccountCaller>;
   /** The config. */
   config?: Address<TAccountConfig>;
   /** The device. */
   device: Address<TAccountDevice>;
-  /** The ripe position; closed here. */
+  /** The position's offer; closed here. */
   offer: Address<TAccountOffer>;
   /** The co-staker, who receives principal and rewards. */
   costaker: Address<TAccountCostaker>;
-  /** The co-staker's associated token account. */
-  costakerToken?: Address<TAccountCostakerToken>;
+  /** The receiving token account: the co-staker's choice when they sign, else their associated token account. */
+  destination: Address<TAccountDestination>;
   /** The device's stake vault. */
   stakeVault: Address<TAccountStakeVault>;
   /** The device's overflow vault. */
   overflowVault: Address<TAccountOverflowVault>;
-  /** Who paid the offer's rent (the device owner). */
+  /** Who paid the offer's rent (the device owner who offered). */
   payer: Address<TAccountPayer>;
   /** The staking mint. */
   mint: Address<TAccountMint>;
@@ -196,7 +193,7 @@ export async function getWithdrawPositionInstructionAsync<
   TAccountDevice extends string,
   TAccountOffer extends string,
   TAccountCostaker extends string,
-  TAccountCostakerToken extends string,
+  TAccountDestination extends string,
   TAccountStakeVault extends string,
   TAccountOverflowVault extends string,
   TAccountPayer extends string,
@@ -212,7 +209,7 @@ export async function getWithdrawPositionInstructionAsync<
     TAccountDevice,
     TAccountOffer,
     TAccountCostaker,
-    TAccountCostakerToken,
+    TAccountDestination,
     TAccountStakeVault,
     TAccountOverflowVault,
     TAccountPayer,
@@ -230,7 +227,7 @@ export async function getWithdrawPositionInstructionAsync<
     TAccountDevice,
     TAccountOffer,
     TAccountCostaker,
-    TAccountCostakerToken,
+    TAccountDestination,
     TAccountStakeVault,
     TAccountOverflowVault,
     TAccountPayer,
@@ -251,7 +248,7 @@ export async function getWithdrawPositionInstructionAsync<
     device: { value: input.device ?? null, isWritable: true },
     offer: { value: input.offer ?? null, isWritable: true },
     costaker: { value: input.costaker ?? null, isWritable: false },
-    costakerToken: { value: input.costakerToken ?? null, isWritable: true },
+    destination: { value: input.destination ?? null, isWritable: true },
     stakeVault: { value: input.stakeVault ?? null, isWritable: true },
     overflowVault: { value: input.overflowVault ?? null, isWritable: true },
     payer: { value: input.payer ?? null, isWritable: true },
@@ -276,29 +273,6 @@ export async function getWithdrawPositionInstructionAsync<
     accounts.tokenProgram.value =
       "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
   }
-  if (!accounts.costakerToken.value) {
-    accounts.costakerToken.value = await getProgramDerivedAddress({
-      programAddress:
-        "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL" as Address<"ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL">,
-      seeds: [
-        getAddressEncoder().encode(
-          getAddressFromResolvedInstructionAccount(
-            "costaker",
-            accounts.costaker.value,
-          ),
-        ),
-        getAddressEncoder().encode(
-          getAddressFromResolvedInstructionAccount(
-            "tokenProgram",
-            accounts.tokenProgram.value,
-          ),
-        ),
-        getAddressEncoder().encode(
-          getAddressFromResolvedInstructionAccount("mint", accounts.mint.value),
-        ),
-      ],
-    });
-  }
   if (!accounts.associatedTokenProgram.value) {
     accounts.associatedTokenProgram.value =
       "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL" as Address<"ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL">;
@@ -316,7 +290,7 @@ export async function getWithdrawPositionInstructionAsync<
       getAccountMeta("device", accounts.device),
       getAccountMeta("offer", accounts.offer),
       getAccountMeta("costaker", accounts.costaker),
-      getAccountMeta("costakerToken", accounts.costakerToken),
+      getAccountMeta("destination", accounts.destination),
       getAccountMeta("stakeVault", accounts.stakeVault),
       getAccountMeta("overflowVault", accounts.overflowVault),
       getAccountMeta("payer", accounts.payer),
@@ -334,7 +308,7 @@ export async function getWithdrawPositionInstructionAsync<
     TAccountDevice,
     TAccountOffer,
     TAccountCostaker,
-    TAccountCostakerToken,
+    TAccountDestination,
     TAccountStakeVault,
     TAccountOverflowVault,
     TAccountPayer,
@@ -351,7 +325,7 @@ export type WithdrawPositionInput<
   TAccountDevice extends string = string,
   TAccountOffer extends string = string,
   TAccountCostaker extends string = string,
-  TAccountCostakerToken extends string = string,
+  TAccountDestination extends string = string,
   TAccountStakeVault extends string = string,
   TAccountOverflowVault extends string = string,
   TAccountPayer extends string = string,
@@ -360,23 +334,23 @@ export type WithdrawPositionInput<
   TAccountAssociatedTokenProgram extends string = string,
   TAccountSystemProgram extends string = string,
 > = {
-  /** Whoever sends it; pays for the co-staker's token account if it is missing. */
+  /** Whoever sends it; pays for the co-staker's associated token account if it is missing. */
   caller: TransactionSigner<TAccountCaller>;
   /** The config. */
   config: Address<TAccountConfig>;
   /** The device. */
   device: Address<TAccountDevice>;
-  /** The ripe position; closed here. */
+  /** The position's offer; closed here. */
   offer: Address<TAccountOffer>;
   /** The co-staker, who receives principal and rewards. */
   costaker: Address<TAccountCostaker>;
-  /** The co-staker's associated token account. */
-  costakerToken: Address<TAccountCostakerToken>;
+  /** The receiving token account: the co-staker's choice when they sign, else their associated token account. */
+  destination: Address<TAccountDestination>;
   /** The device's stake vault. */
   stakeVault: Address<TAccountStakeVault>;
   /** The device's overflow vault. */
   overflowVault: Address<TAccountOverflowVault>;
-  /** Who paid the offer's rent (the device owner). */
+  /** Who paid the offer's rent (the device owner who offered). */
   payer: Address<TAccountPayer>;
   /** The staking mint. */
   mint: Address<TAccountMint>;
@@ -394,7 +368,7 @@ export function getWithdrawPositionInstruction<
   TAccountDevice extends string,
   TAccountOffer extends string,
   TAccountCostaker extends string,
-  TAccountCostakerToken extends string,
+  TAccountDestination extends string,
   TAccountStakeVault extends string,
   TAccountOverflowVault extends string,
   TAccountPayer extends string,
@@ -410,7 +384,7 @@ export function getWithdrawPositionInstruction<
     TAccountDevice,
     TAccountOffer,
     TAccountCostaker,
-    TAccountCostakerToken,
+    TAccountDestination,
     TAccountStakeVault,
     TAccountOverflowVault,
     TAccountPayer,
@@ -427,7 +401,7 @@ export function getWithdrawPositionInstruction<
   TAccountDevice,
   TAccountOffer,
   TAccountCostaker,
-  TAccountCostakerToken,
+  TAccountDestination,
   TAccountStakeVault,
   TAccountOverflowVault,
   TAccountPayer,
@@ -447,7 +421,7 @@ export function getWithdrawPositionInstruction<
     device: { value: input.device ?? null, isWritable: true },
     offer: { value: input.offer ?? null, isWritable: true },
     costaker: { value: input.costaker ?? null, isWritable: false },
-    costakerToken: { value: input.costakerToken ?? null, isWritable: true },
+    destination: { value: input.destination ?? null, isWritable: true },
     stakeVault: { value: input.stakeVault ?? null, isWritable: true },
     overflowVault: { value: input.overflowVault ?? null, isWritable: true },
     payer: { value: input.payer ?? null, isWritable: true },
@@ -486,7 +460,7 @@ export function getWithdrawPositionInstruction<
       getAccountMeta("device", accounts.device),
       getAccountMeta("offer", accounts.offer),
       getAccountMeta("costaker", accounts.costaker),
-      getAccountMeta("costakerToken", accounts.costakerToken),
+      getAccountMeta("destination", accounts.destination),
       getAccountMeta("stakeVault", accounts.stakeVault),
       getAccountMeta("overflowVault", accounts.overflowVault),
       getAccountMeta("payer", accounts.payer),
@@ -504,7 +478,7 @@ export function getWithdrawPositionInstruction<
     TAccountDevice,
     TAccountOffer,
     TAccountCostaker,
-    TAccountCostakerToken,
+    TAccountDestination,
     TAccountStakeVault,
     TAccountOverflowVault,
     TAccountPayer,
@@ -521,23 +495,23 @@ export type ParsedWithdrawPositionInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    /** Whoever sends it; pays for the co-staker's token account if it is missing. */
+    /** Whoever sends it; pays for the co-staker's associated token account if it is missing. */
     caller: TAccountMetas[0];
     /** The config. */
     config: TAccountMetas[1];
     /** The device. */
     device: TAccountMetas[2];
-    /** The ripe position; closed here. */
+    /** The position's offer; closed here. */
     offer: TAccountMetas[3];
     /** The co-staker, who receives principal and rewards. */
     costaker: TAccountMetas[4];
-    /** The co-staker's associated token account. */
-    costakerToken: TAccountMetas[5];
+    /** The receiving token account: the co-staker's choice when they sign, else their associated token account. */
+    destination: TAccountMetas[5];
     /** The device's stake vault. */
     stakeVault: TAccountMetas[6];
     /** The device's overflow vault. */
     overflowVault: TAccountMetas[7];
-    /** Who paid the offer's rent (the device owner). */
+    /** Who paid the offer's rent (the device owner who offered). */
     payer: TAccountMetas[8];
     /** The staking mint. */
     mint: TAccountMetas[9];
@@ -582,7 +556,7 @@ export function parseWithdrawPositionInstruction<
       device: getNextAccount(),
       offer: getNextAccount(),
       costaker: getNextAccount(),
-      costakerToken: getNextAccount(),
+      destination: getNextAccount(),
       stakeVault: getNextAccount(),
       overflowVault: getNextAccount(),
       payer: getNextAccount(),

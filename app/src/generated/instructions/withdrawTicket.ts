@@ -10,10 +10,8 @@ import {
   combineCodec,
   fixDecoderSize,
   fixEncoderSize,
-  getAddressEncoder,
   getBytesDecoder,
   getBytesEncoder,
-  getProgramDerivedAddress,
   getStructDecoder,
   getStructEncoder,
   SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
@@ -36,7 +34,6 @@ import {
 } from "@solana/kit";
 import {
   getAccountMetaFactory,
-  getAddressFromResolvedInstructionAccount,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
 import { findConfigPda } from "../pdas";
@@ -59,7 +56,7 @@ export type WithdrawTicketInstruction<
   TAccountDevice extends string | AccountMeta<string> = string,
   TAccountTicket extends string | AccountMeta<string> = string,
   TAccountOwner extends string | AccountMeta<string> = string,
-  TAccountOwnerToken extends string | AccountMeta<string> = string,
+  TAccountDestination extends string | AccountMeta<string> = string,
   TAccountStakeVault extends string | AccountMeta<string> = string,
   TAccountPayer extends string | AccountMeta<string> = string,
   TAccountMint extends string | AccountMeta<string> = string,
@@ -90,9 +87,9 @@ export type WithdrawTicketInstruction<
       TAccountOwner extends string
         ? ReadonlyAccount<TAccountOwner>
         : TAccountOwner,
-      TAccountOwnerToken extends string
-        ? WritableAccount<TAccountOwnerToken>
-        : TAccountOwnerToken,
+      TAccountDestination extends string
+        ? WritableAccount<TAccountDestination>
+        : TAccountDestination,
       TAccountStakeVault extends string
         ? WritableAccount<TAccountStakeVault>
         : TAccountStakeVault,
@@ -150,7 +147,7 @@ export type WithdrawTicketAsyncInput<
   TAccountDevice extends string = string,
   TAccountTicket extends string = string,
   TAccountOwner extends string = string,
-  TAccountOwnerToken extends string = string,
+  TAccountDestination extends string = string,
   TAccountStakeVault extends string = string,
   TAccountPayer extends string = string,
   TAccountMint extends string = string,
@@ -158,18 +155,18 @@ export type WithdrawTicketAsyncInput<
   TAccountAssociatedTokenProgram extends string = string,
   TAccountSystemProgram extends string = string,
 > = {
-  /** Whoever sends it; pays for the owner's token account if it is missing. */
+  /** Whoever sends it; pays for the owner's associated token account if it is missing. */
   caller: TransactionSigner<TAccountCaller>;
   /** The config. */
   config?: Address<TAccountConfig>;
   /** The device. */
   device: Address<TAccountDevice>;
-  /** The ripe ticket; closed here. */
+  /** The outstanding ticket; closed here. */
   ticket: Address<TAccountTicket>;
   /** The device owner, who receives the principal. */
   owner: Address<TAccountOwner>;
-  /** The owner's associated token account. */
-  ownerToken?: Address<TAccountOwnerToken>;
+  /** The receiving token account: the owner's choice when the owner signs, else their associated token account. */
+  destination: Address<TAccountDestination>;
   /** The device's stake vault. */
   stakeVault: Address<TAccountStakeVault>;
   /** Who paid the ticket's rent. */
@@ -190,7 +187,7 @@ export async function getWithdrawTicketInstructionAsync<
   TAccountDevice extends string,
   TAccountTicket extends string,
   TAccountOwner extends string,
-  TAccountOwnerToken extends string,
+  TAccountDestination extends string,
   TAccountStakeVault extends string,
   TAccountPayer extends string,
   TAccountMint extends string,
@@ -205,7 +202,7 @@ export async function getWithdrawTicketInstructionAsync<
     TAccountDevice,
     TAccountTicket,
     TAccountOwner,
-    TAccountOwnerToken,
+    TAccountDestination,
     TAccountStakeVault,
     TAccountPayer,
     TAccountMint,
@@ -222,7 +219,7 @@ export async function getWithdrawTicketInstructionAsync<
     TAccountDevice,
     TAccountTicket,
     TAccountOwner,
-    TAccountOwnerToken,
+    TAccountDestination,
     TAccountStakeVault,
     TAccountPayer,
     TAccountMint,
@@ -242,7 +239,7 @@ export async function getWithdrawTicketInstructionAsync<
     device: { value: input.device ?? null, isWritable: true },
     ticket: { value: input.ticket ?? null, isWritable: true },
     owner: { value: input.owner ?? null, isWritable: false },
-    ownerToken: { value: input.ownerToken ?? null, isWritable: true },
+    destination: { value: input.destination ?? null, isWritable: true },
     stakeVault: { value: input.stakeVault ?? null, isWritable: true },
     payer: { value: input.payer ?? null, isWritable: true },
     mint: { value: input.mint ?? null, isWritable: false },
@@ -266,29 +263,6 @@ export async function getWithdrawTicketInstructionAsync<
     accounts.tokenProgram.value =
       "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
   }
-  if (!accounts.ownerToken.value) {
-    accounts.ownerToken.value = await getProgramDerivedAddress({
-      programAddress:
-        "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL" as Address<"ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL">,
-      seeds: [
-        getAddressEncoder().encode(
-          getAddressFromResolvedInstructionAccount(
-            "owner",
-            accounts.owner.value,
-          ),
-        ),
-        getAddressEncoder().encode(
-          getAddressFromResolvedInstructionAccount(
-            "tokenProgram",
-            accounts.tokenProgram.value,
-          ),
-        ),
-        getAddressEncoder().encode(
-          getAddressFromResolvedInstructionAccount("mint", accounts.mint.value),
-        ),
-      ],
-    });
-  }
   if (!accounts.associatedTokenProgram.value) {
     accounts.associatedTokenProgram.value =
       "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL" as Address<"ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL">;
@@ -306,7 +280,7 @@ export async function getWithdrawTicketInstructionAsync<
       getAccountMeta("device", accounts.device),
       getAccountMeta("ticket", accounts.ticket),
       getAccountMeta("owner", accounts.owner),
-      getAccountMeta("ownerToken", accounts.ownerToken),
+      getAccountMeta("destination", accounts.destination),
       getAccountMeta("stakeVault", accounts.stakeVault),
       getAccountMeta("payer", accounts.payer),
       getAccountMeta("mint", accounts.mint),
@@ -323,7 +297,7 @@ export async function getWithdrawTicketInstructionAsync<
     TAccountDevice,
     TAccountTicket,
     TAccountOwner,
-    TAccountOwnerToken,
+    TAccountDestination,
     TAccountStakeVault,
     TAccountPayer,
     TAccountMint,
@@ -339,7 +313,7 @@ export type WithdrawTicketInput<
   TAccountDevice extends string = string,
   TAccountTicket extends string = string,
   TAccountOwner extends string = string,
-  TAccountOwnerToken extends string = string,
+  TAccountDestination extends string = string,
   TAccountStakeVault extends string = string,
   TAccountPayer extends string = string,
   TAccountMint extends string = string,
@@ -347,18 +321,18 @@ export type WithdrawTicketInput<
   TAccountAssociatedTokenProgram extends string = string,
   TAccountSystemProgram extends string = string,
 > = {
-  /** Whoever sends it; pays for the owner's token account if it is missing. */
+  /** Whoever sends it; pays for the owner's associated token account if it is missing. */
   caller: TransactionSigner<TAccountCaller>;
   /** The config. */
   config: Address<TAccountConfig>;
   /** The device. */
   device: Address<TAccountDevice>;
-  /** The ripe ticket; closed here. */
+  /** The outstanding ticket; closed here. */
   ticket: Address<TAccountTicket>;
   /** The device owner, who receives the principal. */
   owner: Address<TAccountOwner>;
-  /** The owner's associated token account. */
-  ownerToken: Address<TAccountOwnerToken>;
+  /** The receiving token account: the owner's choice when the owner signs, else their associated token account. */
+  destination: Address<TAccountDestination>;
   /** The device's stake vault. */
   stakeVault: Address<TAccountStakeVault>;
   /** Who paid the ticket's rent. */
@@ -379,7 +353,7 @@ export function getWithdrawTicketInstruction<
   TAccountDevice extends string,
   TAccountTicket extends string,
   TAccountOwner extends string,
-  TAccountOwnerToken extends string,
+  TAccountDestination extends string,
   TAccountStakeVault extends string,
   TAccountPayer extends string,
   TAccountMint extends string,
@@ -394,7 +368,7 @@ export function getWithdrawTicketInstruction<
     TAccountDevice,
     TAccountTicket,
     TAccountOwner,
-    TAccountOwnerToken,
+    TAccountDestination,
     TAccountStakeVault,
     TAccountPayer,
     TAccountMint,
@@ -410,7 +384,7 @@ export function getWithdrawTicketInstruction<
   TAccountDevice,
   TAccountTicket,
   TAccountOwner,
-  TAccountOwnerToken,
+  TAccountDestination,
   TAccountStakeVault,
   TAccountPayer,
   TAccountMint,
@@ -429,7 +403,7 @@ export function getWithdrawTicketInstruction<
     device: { value: input.device ?? null, isWritable: true },
     ticket: { value: input.ticket ?? null, isWritable: true },
     owner: { value: input.owner ?? null, isWritable: false },
-    ownerToken: { value: input.ownerToken ?? null, isWritable: true },
+    destination: { value: input.destination ?? null, isWritable: true },
     stakeVault: { value: input.stakeVault ?? null, isWritable: true },
     payer: { value: input.payer ?? null, isWritable: true },
     mint: { value: input.mint ?? null, isWritable: false },
@@ -467,7 +441,7 @@ export function getWithdrawTicketInstruction<
       getAccountMeta("device", accounts.device),
       getAccountMeta("ticket", accounts.ticket),
       getAccountMeta("owner", accounts.owner),
-      getAccountMeta("ownerToken", accounts.ownerToken),
+      getAccountMeta("destination", accounts.destination),
       getAccountMeta("stakeVault", accounts.stakeVault),
       getAccountMeta("payer", accounts.payer),
       getAccountMeta("mint", accounts.mint),
@@ -484,7 +458,7 @@ export function getWithdrawTicketInstruction<
     TAccountDevice,
     TAccountTicket,
     TAccountOwner,
-    TAccountOwnerToken,
+    TAccountDestination,
     TAccountStakeVault,
     TAccountPayer,
     TAccountMint,
@@ -500,18 +474,18 @@ export type ParsedWithdrawTicketInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    /** Whoever sends it; pays for the owner's token account if it is missing. */
+    /** Whoever sends it; pays for the owner's associated token account if it is missing. */
     caller: TAccountMetas[0];
     /** The config. */
     config: TAccountMetas[1];
     /** The device. */
     device: TAccountMetas[2];
-    /** The ripe ticket; closed here. */
+    /** The outstanding ticket; closed here. */
     ticket: TAccountMetas[3];
     /** The device owner, who receives the principal. */
     owner: TAccountMetas[4];
-    /** The owner's associated token account. */
-    ownerToken: TAccountMetas[5];
+    /** The receiving token account: the owner's choice when the owner signs, else their associated token account. */
+    destination: TAccountMetas[5];
     /** The device's stake vault. */
     stakeVault: TAccountMetas[6];
     /** Who paid the ticket's rent. */
@@ -559,7 +533,7 @@ export function parseWithdrawTicketInstruction<
       device: getNextAccount(),
       ticket: getNextAccount(),
       owner: getNextAccount(),
-      ownerToken: getNextAccount(),
+      destination: getNextAccount(),
       stakeVault: getNextAccount(),
       payer: getNextAccount(),
       mint: getNextAccount(),

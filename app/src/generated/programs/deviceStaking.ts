@@ -52,118 +52,152 @@ import {
   type TicketArgs,
 } from "../accounts";
 import {
-  getAcceptAdminInstructionAsync,
+  getAcceptDeviceInstructionAsync,
+  getAcceptRoleInstructionAsync,
   getCancelCostakeInstructionAsync,
+  getCancelParamsInstructionAsync,
+  getCancelRoleInstructionAsync,
+  getCancelTransferInstructionAsync,
   getClaimRewardsInstructionAsync,
   getCloseDeviceInstructionAsync,
+  getCloseProfileInstructionAsync,
   getCreateOfferInstructionAsync,
   getDeviceStatusInstructionAsync,
   getDistributeRewardsInstructionAsync,
   getFillOfferInstructionAsync,
   getHoldInstructionAsync,
   getInitializeInstructionAsync,
-  getProposeAdminInstructionAsync,
+  getLowerSlashCapInstructionAsync,
   getProposeRoleInstructionAsync,
-  getRefreshMinInstructionAsync,
   getRegisterDeviceInstructionAsync,
+  getReleaseInstructionAsync,
   getRetractOfferInstruction,
+  getRevokeRoleInstructionAsync,
   getSetHiredInstructionAsync,
   getSetPausedInstructionAsync,
   getSlashInstructionAsync,
   getStakeInstructionAsync,
   getSweepSurplusInstructionAsync,
   getTerminateInstructionAsync,
+  getTransferDeviceInstructionAsync,
   getUnstakeInstructionAsync,
   getUpdateHardwareInstructionAsync,
   getUpdateParamsInstructionAsync,
+  getWithdrawEscrowInstructionAsync,
   getWithdrawOverflowInstructionAsync,
   getWithdrawPositionInstructionAsync,
   getWithdrawTicketInstructionAsync,
-  parseAcceptAdminInstruction,
+  parseAcceptDeviceInstruction,
+  parseAcceptRoleInstruction,
   parseCancelCostakeInstruction,
+  parseCancelParamsInstruction,
+  parseCancelRoleInstruction,
+  parseCancelTransferInstruction,
   parseClaimRewardsInstruction,
   parseCloseDeviceInstruction,
+  parseCloseProfileInstruction,
   parseCreateOfferInstruction,
   parseDeviceStatusInstruction,
   parseDistributeRewardsInstruction,
   parseFillOfferInstruction,
   parseHoldInstruction,
   parseInitializeInstruction,
-  parseProposeAdminInstruction,
+  parseLowerSlashCapInstruction,
   parseProposeRoleInstruction,
-  parseRefreshMinInstruction,
   parseRegisterDeviceInstruction,
+  parseReleaseInstruction,
   parseRetractOfferInstruction,
+  parseRevokeRoleInstruction,
   parseSetHiredInstruction,
   parseSetPausedInstruction,
   parseSlashInstruction,
   parseStakeInstruction,
   parseSweepSurplusInstruction,
   parseTerminateInstruction,
+  parseTransferDeviceInstruction,
   parseUnstakeInstruction,
   parseUpdateHardwareInstruction,
   parseUpdateParamsInstruction,
+  parseWithdrawEscrowInstruction,
   parseWithdrawOverflowInstruction,
   parseWithdrawPositionInstruction,
   parseWithdrawTicketInstruction,
-  type AcceptAdminAsyncInput,
+  type AcceptDeviceAsyncInput,
+  type AcceptRoleAsyncInput,
   type CancelCostakeAsyncInput,
+  type CancelParamsAsyncInput,
+  type CancelRoleAsyncInput,
+  type CancelTransferAsyncInput,
   type ClaimRewardsAsyncInput,
   type CloseDeviceAsyncInput,
+  type CloseProfileAsyncInput,
   type CreateOfferAsyncInput,
   type DeviceStatusAsyncInput,
   type DistributeRewardsAsyncInput,
   type FillOfferAsyncInput,
   type HoldAsyncInput,
   type InitializeAsyncInput,
-  type ParsedAcceptAdminInstruction,
+  type LowerSlashCapAsyncInput,
+  type ParsedAcceptDeviceInstruction,
+  type ParsedAcceptRoleInstruction,
   type ParsedCancelCostakeInstruction,
+  type ParsedCancelParamsInstruction,
+  type ParsedCancelRoleInstruction,
+  type ParsedCancelTransferInstruction,
   type ParsedClaimRewardsInstruction,
   type ParsedCloseDeviceInstruction,
+  type ParsedCloseProfileInstruction,
   type ParsedCreateOfferInstruction,
   type ParsedDeviceStatusInstruction,
   type ParsedDistributeRewardsInstruction,
   type ParsedFillOfferInstruction,
   type ParsedHoldInstruction,
   type ParsedInitializeInstruction,
-  type ParsedProposeAdminInstruction,
+  type ParsedLowerSlashCapInstruction,
   type ParsedProposeRoleInstruction,
-  type ParsedRefreshMinInstruction,
   type ParsedRegisterDeviceInstruction,
+  type ParsedReleaseInstruction,
   type ParsedRetractOfferInstruction,
+  type ParsedRevokeRoleInstruction,
   type ParsedSetHiredInstruction,
   type ParsedSetPausedInstruction,
   type ParsedSlashInstruction,
   type ParsedStakeInstruction,
   type ParsedSweepSurplusInstruction,
   type ParsedTerminateInstruction,
+  type ParsedTransferDeviceInstruction,
   type ParsedUnstakeInstruction,
   type ParsedUpdateHardwareInstruction,
   type ParsedUpdateParamsInstruction,
+  type ParsedWithdrawEscrowInstruction,
   type ParsedWithdrawOverflowInstruction,
   type ParsedWithdrawPositionInstruction,
   type ParsedWithdrawTicketInstruction,
-  type ProposeAdminAsyncInput,
   type ProposeRoleAsyncInput,
-  type RefreshMinAsyncInput,
   type RegisterDeviceAsyncInput,
+  type ReleaseAsyncInput,
   type RetractOfferInput,
+  type RevokeRoleAsyncInput,
   type SetHiredAsyncInput,
   type SetPausedAsyncInput,
   type SlashAsyncInput,
   type StakeAsyncInput,
   type SweepSurplusAsyncInput,
   type TerminateAsyncInput,
+  type TransferDeviceAsyncInput,
   type UnstakeAsyncInput,
   type UpdateHardwareAsyncInput,
   type UpdateParamsAsyncInput,
+  type WithdrawEscrowAsyncInput,
   type WithdrawOverflowAsyncInput,
   type WithdrawPositionAsyncInput,
   type WithdrawTicketAsyncInput,
 } from "../instructions";
 import {
+  findCloseProfileProfilePda,
   findConfigPda,
   findDevicePda,
+  findEscrowPda,
   findOfferPda,
   findOverflowVaultPda,
   findProfilePda,
@@ -247,30 +281,38 @@ export function identifyDeviceStakingAccount(
 }
 
 export enum DeviceStakingInstruction {
-  AcceptAdmin,
+  AcceptDevice,
+  AcceptRole,
   CancelCostake,
+  CancelParams,
+  CancelRole,
+  CancelTransfer,
   ClaimRewards,
   CloseDevice,
+  CloseProfile,
   CreateOffer,
   DeviceStatus,
   DistributeRewards,
   FillOffer,
   Hold,
   Initialize,
-  ProposeAdmin,
+  LowerSlashCap,
   ProposeRole,
-  RefreshMin,
   RegisterDevice,
+  Release,
   RetractOffer,
+  RevokeRole,
   SetHired,
   SetPaused,
   Slash,
   Stake,
   SweepSurplus,
   Terminate,
+  TransferDevice,
   Unstake,
   UpdateHardware,
   UpdateParams,
+  WithdrawEscrow,
   WithdrawOverflow,
   WithdrawPosition,
   WithdrawTicket,
@@ -284,12 +326,23 @@ export function identifyDeviceStakingInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
-        new Uint8Array([112, 42, 45, 90, 116, 181, 13, 170]),
+        new Uint8Array([41, 198, 68, 195, 220, 139, 104, 56]),
       ),
       0,
     )
   ) {
-    return DeviceStakingInstruction.AcceptAdmin;
+    return DeviceStakingInstruction.AcceptDevice;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([52, 25, 7, 231, 196, 235, 119, 253]),
+      ),
+      0,
+    )
+  ) {
+    return DeviceStakingInstruction.AcceptRole;
   }
   if (
     containsBytes(
@@ -301,6 +354,39 @@ export function identifyDeviceStakingInstruction(
     )
   ) {
     return DeviceStakingInstruction.CancelCostake;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([100, 172, 113, 60, 25, 68, 80, 172]),
+      ),
+      0,
+    )
+  ) {
+    return DeviceStakingInstruction.CancelParams;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([111, 164, 28, 250, 241, 254, 30, 185]),
+      ),
+      0,
+    )
+  ) {
+    return DeviceStakingInstruction.CancelRole;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([50, 32, 70, 130, 142, 41, 111, 175]),
+      ),
+      0,
+    )
+  ) {
+    return DeviceStakingInstruction.CancelTransfer;
   }
   if (
     containsBytes(
@@ -323,6 +409,17 @@ export function identifyDeviceStakingInstruction(
     )
   ) {
     return DeviceStakingInstruction.CloseDevice;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([167, 36, 181, 8, 136, 158, 46, 207]),
+      ),
+      0,
+    )
+  ) {
+    return DeviceStakingInstruction.CloseProfile;
   }
   if (
     containsBytes(
@@ -394,12 +491,12 @@ export function identifyDeviceStakingInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
-        new Uint8Array([121, 214, 199, 212, 87, 39, 117, 234]),
+        new Uint8Array([139, 107, 180, 128, 7, 148, 124, 110]),
       ),
       0,
     )
   ) {
-    return DeviceStakingInstruction.ProposeAdmin;
+    return DeviceStakingInstruction.LowerSlashCap;
   }
   if (
     containsBytes(
@@ -416,17 +513,6 @@ export function identifyDeviceStakingInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
-        new Uint8Array([151, 175, 251, 171, 156, 35, 162, 128]),
-      ),
-      0,
-    )
-  ) {
-    return DeviceStakingInstruction.RefreshMin;
-  }
-  if (
-    containsBytes(
-      data,
-      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([210, 151, 56, 68, 22, 158, 90, 193]),
       ),
       0,
@@ -438,12 +524,34 @@ export function identifyDeviceStakingInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([253, 249, 15, 206, 28, 127, 193, 241]),
+      ),
+      0,
+    )
+  ) {
+    return DeviceStakingInstruction.Release;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([90, 183, 215, 113, 207, 125, 181, 255]),
       ),
       0,
     )
   ) {
     return DeviceStakingInstruction.RetractOffer;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([179, 232, 2, 180, 48, 227, 82, 7]),
+      ),
+      0,
+    )
+  ) {
+    return DeviceStakingInstruction.RevokeRole;
   }
   if (
     containsBytes(
@@ -515,6 +623,17 @@ export function identifyDeviceStakingInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([155, 120, 88, 151, 14, 99, 115, 65]),
+      ),
+      0,
+    )
+  ) {
+    return DeviceStakingInstruction.TransferDevice;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([90, 95, 107, 42, 205, 124, 50, 225]),
       ),
       0,
@@ -543,6 +662,17 @@ export function identifyDeviceStakingInstruction(
     )
   ) {
     return DeviceStakingInstruction.UpdateParams;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([81, 84, 226, 128, 245, 47, 96, 104]),
+      ),
+      0,
+    )
+  ) {
+    return DeviceStakingInstruction.WithdrawEscrow;
   }
   if (
     containsBytes(
@@ -587,17 +717,32 @@ export type ParsedDeviceStakingInstruction<
   TProgram extends string = "Cwc5d6dFVPJ7twW2ySKFB2SW3XNFybZbBA5ksb1Rka6e",
 > =
   | ({
-      instructionType: DeviceStakingInstruction.AcceptAdmin;
-    } & ParsedAcceptAdminInstruction<TProgram>)
+      instructionType: DeviceStakingInstruction.AcceptDevice;
+    } & ParsedAcceptDeviceInstruction<TProgram>)
+  | ({
+      instructionType: DeviceStakingInstruction.AcceptRole;
+    } & ParsedAcceptRoleInstruction<TProgram>)
   | ({
       instructionType: DeviceStakingInstruction.CancelCostake;
     } & ParsedCancelCostakeInstruction<TProgram>)
+  | ({
+      instructionType: DeviceStakingInstruction.CancelParams;
+    } & ParsedCancelParamsInstruction<TProgram>)
+  | ({
+      instructionType: DeviceStakingInstruction.CancelRole;
+    } & ParsedCancelRoleInstruction<TProgram>)
+  | ({
+      instructionType: DeviceStakingInstruction.CancelTransfer;
+    } & ParsedCancelTransferInstruction<TProgram>)
   | ({
       instructionType: DeviceStakingInstruction.ClaimRewards;
     } & ParsedClaimRewardsInstruction<TProgram>)
   | ({
       instructionType: DeviceStakingInstruction.CloseDevice;
     } & ParsedCloseDeviceInstruction<TProgram>)
+  | ({
+      instructionType: DeviceStakingInstruction.CloseProfile;
+    } & ParsedCloseProfileInstruction<TProgram>)
   | ({
       instructionType: DeviceStakingInstruction.CreateOffer;
     } & ParsedCreateOfferInstruction<TProgram>)
@@ -617,20 +762,23 @@ export type ParsedDeviceStakingInstruction<
       instructionType: DeviceStakingInstruction.Initialize;
     } & ParsedInitializeInstruction<TProgram>)
   | ({
-      instructionType: DeviceStakingInstruction.ProposeAdmin;
-    } & ParsedProposeAdminInstruction<TProgram>)
+      instructionType: DeviceStakingInstruction.LowerSlashCap;
+    } & ParsedLowerSlashCapInstruction<TProgram>)
   | ({
       instructionType: DeviceStakingInstruction.ProposeRole;
     } & ParsedProposeRoleInstruction<TProgram>)
   | ({
-      instructionType: DeviceStakingInstruction.RefreshMin;
-    } & ParsedRefreshMinInstruction<TProgram>)
-  | ({
       instructionType: DeviceStakingInstruction.RegisterDevice;
     } & ParsedRegisterDeviceInstruction<TProgram>)
   | ({
+      instructionType: DeviceStakingInstruction.Release;
+    } & ParsedReleaseInstruction<TProgram>)
+  | ({
       instructionType: DeviceStakingInstruction.RetractOffer;
     } & ParsedRetractOfferInstruction<TProgram>)
+  | ({
+      instructionType: DeviceStakingInstruction.RevokeRole;
+    } & ParsedRevokeRoleInstruction<TProgram>)
   | ({
       instructionType: DeviceStakingInstruction.SetHired;
     } & ParsedSetHiredInstruction<TProgram>)
@@ -650,6 +798,9 @@ export type ParsedDeviceStakingInstruction<
       instructionType: DeviceStakingInstruction.Terminate;
     } & ParsedTerminateInstruction<TProgram>)
   | ({
+      instructionType: DeviceStakingInstruction.TransferDevice;
+    } & ParsedTransferDeviceInstruction<TProgram>)
+  | ({
       instructionType: DeviceStakingInstruction.Unstake;
     } & ParsedUnstakeInstruction<TProgram>)
   | ({
@@ -658,6 +809,9 @@ export type ParsedDeviceStakingInstruction<
   | ({
       instructionType: DeviceStakingInstruction.UpdateParams;
     } & ParsedUpdateParamsInstruction<TProgram>)
+  | ({
+      instructionType: DeviceStakingInstruction.WithdrawEscrow;
+    } & ParsedWithdrawEscrowInstruction<TProgram>)
   | ({
       instructionType: DeviceStakingInstruction.WithdrawOverflow;
     } & ParsedWithdrawOverflowInstruction<TProgram>)
@@ -673,11 +827,18 @@ export function parseDeviceStakingInstruction<TProgram extends string>(
 ): ParsedDeviceStakingInstruction<TProgram> {
   const instructionType = identifyDeviceStakingInstruction(instruction);
   switch (instructionType) {
-    case DeviceStakingInstruction.AcceptAdmin: {
+    case DeviceStakingInstruction.AcceptDevice: {
       assertIsInstructionWithAccounts(instruction);
       return {
-        instructionType: DeviceStakingInstruction.AcceptAdmin,
-        ...parseAcceptAdminInstruction(instruction),
+        instructionType: DeviceStakingInstruction.AcceptDevice,
+        ...parseAcceptDeviceInstruction(instruction),
+      };
+    }
+    case DeviceStakingInstruction.AcceptRole: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DeviceStakingInstruction.AcceptRole,
+        ...parseAcceptRoleInstruction(instruction),
       };
     }
     case DeviceStakingInstruction.CancelCostake: {
@@ -685,6 +846,27 @@ export function parseDeviceStakingInstruction<TProgram extends string>(
       return {
         instructionType: DeviceStakingInstruction.CancelCostake,
         ...parseCancelCostakeInstruction(instruction),
+      };
+    }
+    case DeviceStakingInstruction.CancelParams: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DeviceStakingInstruction.CancelParams,
+        ...parseCancelParamsInstruction(instruction),
+      };
+    }
+    case DeviceStakingInstruction.CancelRole: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DeviceStakingInstruction.CancelRole,
+        ...parseCancelRoleInstruction(instruction),
+      };
+    }
+    case DeviceStakingInstruction.CancelTransfer: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DeviceStakingInstruction.CancelTransfer,
+        ...parseCancelTransferInstruction(instruction),
       };
     }
     case DeviceStakingInstruction.ClaimRewards: {
@@ -699,6 +881,13 @@ export function parseDeviceStakingInstruction<TProgram extends string>(
       return {
         instructionType: DeviceStakingInstruction.CloseDevice,
         ...parseCloseDeviceInstruction(instruction),
+      };
+    }
+    case DeviceStakingInstruction.CloseProfile: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DeviceStakingInstruction.CloseProfile,
+        ...parseCloseProfileInstruction(instruction),
       };
     }
     case DeviceStakingInstruction.CreateOffer: {
@@ -743,11 +932,11 @@ export function parseDeviceStakingInstruction<TProgram extends string>(
         ...parseInitializeInstruction(instruction),
       };
     }
-    case DeviceStakingInstruction.ProposeAdmin: {
+    case DeviceStakingInstruction.LowerSlashCap: {
       assertIsInstructionWithAccounts(instruction);
       return {
-        instructionType: DeviceStakingInstruction.ProposeAdmin,
-        ...parseProposeAdminInstruction(instruction),
+        instructionType: DeviceStakingInstruction.LowerSlashCap,
+        ...parseLowerSlashCapInstruction(instruction),
       };
     }
     case DeviceStakingInstruction.ProposeRole: {
@@ -757,13 +946,6 @@ export function parseDeviceStakingInstruction<TProgram extends string>(
         ...parseProposeRoleInstruction(instruction),
       };
     }
-    case DeviceStakingInstruction.RefreshMin: {
-      assertIsInstructionWithAccounts(instruction);
-      return {
-        instructionType: DeviceStakingInstruction.RefreshMin,
-        ...parseRefreshMinInstruction(instruction),
-      };
-    }
     case DeviceStakingInstruction.RegisterDevice: {
       assertIsInstructionWithAccounts(instruction);
       return {
@@ -771,11 +953,25 @@ export function parseDeviceStakingInstruction<TProgram extends string>(
         ...parseRegisterDeviceInstruction(instruction),
       };
     }
+    case DeviceStakingInstruction.Release: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DeviceStakingInstruction.Release,
+        ...parseReleaseInstruction(instruction),
+      };
+    }
     case DeviceStakingInstruction.RetractOffer: {
       assertIsInstructionWithAccounts(instruction);
       return {
         instructionType: DeviceStakingInstruction.RetractOffer,
         ...parseRetractOfferInstruction(instruction),
+      };
+    }
+    case DeviceStakingInstruction.RevokeRole: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DeviceStakingInstruction.RevokeRole,
+        ...parseRevokeRoleInstruction(instruction),
       };
     }
     case DeviceStakingInstruction.SetHired: {
@@ -820,6 +1016,13 @@ export function parseDeviceStakingInstruction<TProgram extends string>(
         ...parseTerminateInstruction(instruction),
       };
     }
+    case DeviceStakingInstruction.TransferDevice: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DeviceStakingInstruction.TransferDevice,
+        ...parseTransferDeviceInstruction(instruction),
+      };
+    }
     case DeviceStakingInstruction.Unstake: {
       assertIsInstructionWithAccounts(instruction);
       return {
@@ -839,6 +1042,13 @@ export function parseDeviceStakingInstruction<TProgram extends string>(
       return {
         instructionType: DeviceStakingInstruction.UpdateParams,
         ...parseUpdateParamsInstruction(instruction),
+      };
+    }
+    case DeviceStakingInstruction.WithdrawEscrow: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DeviceStakingInstruction.WithdrawEscrow,
+        ...parseWithdrawEscrowInstruction(instruction),
       };
     }
     case DeviceStakingInstruction.WithdrawOverflow: {
@@ -893,13 +1103,29 @@ export type DeviceStakingPluginAccounts = {
 };
 
 export type DeviceStakingPluginInstructions = {
-  acceptAdmin: (
-    input: AcceptAdminAsyncInput,
-  ) => ReturnType<typeof getAcceptAdminInstructionAsync> &
+  acceptDevice: (
+    input: AcceptDeviceAsyncInput,
+  ) => ReturnType<typeof getAcceptDeviceInstructionAsync> &
+    SelfPlanAndSendFunctions;
+  acceptRole: (
+    input: AcceptRoleAsyncInput,
+  ) => ReturnType<typeof getAcceptRoleInstructionAsync> &
     SelfPlanAndSendFunctions;
   cancelCostake: (
     input: CancelCostakeAsyncInput,
   ) => ReturnType<typeof getCancelCostakeInstructionAsync> &
+    SelfPlanAndSendFunctions;
+  cancelParams: (
+    input: CancelParamsAsyncInput,
+  ) => ReturnType<typeof getCancelParamsInstructionAsync> &
+    SelfPlanAndSendFunctions;
+  cancelRole: (
+    input: CancelRoleAsyncInput,
+  ) => ReturnType<typeof getCancelRoleInstructionAsync> &
+    SelfPlanAndSendFunctions;
+  cancelTransfer: (
+    input: CancelTransferAsyncInput,
+  ) => ReturnType<typeof getCancelTransferInstructionAsync> &
     SelfPlanAndSendFunctions;
   claimRewards: (
     input: ClaimRewardsAsyncInput,
@@ -908,6 +1134,10 @@ export type DeviceStakingPluginInstructions = {
   closeDevice: (
     input: MakeOptional<CloseDeviceAsyncInput, "payer">,
   ) => ReturnType<typeof getCloseDeviceInstructionAsync> &
+    SelfPlanAndSendFunctions;
+  closeProfile: (
+    input: MakeOptional<CloseProfileAsyncInput, "payer">,
+  ) => ReturnType<typeof getCloseProfileInstructionAsync> &
     SelfPlanAndSendFunctions;
   createOffer: (
     input: CreateOfferAsyncInput,
@@ -932,25 +1162,28 @@ export type DeviceStakingPluginInstructions = {
     input: InitializeAsyncInput,
   ) => ReturnType<typeof getInitializeInstructionAsync> &
     SelfPlanAndSendFunctions;
-  proposeAdmin: (
-    input: ProposeAdminAsyncInput,
-  ) => ReturnType<typeof getProposeAdminInstructionAsync> &
+  lowerSlashCap: (
+    input: LowerSlashCapAsyncInput,
+  ) => ReturnType<typeof getLowerSlashCapInstructionAsync> &
     SelfPlanAndSendFunctions;
   proposeRole: (
     input: ProposeRoleAsyncInput,
   ) => ReturnType<typeof getProposeRoleInstructionAsync> &
     SelfPlanAndSendFunctions;
-  refreshMin: (
-    input: RefreshMinAsyncInput,
-  ) => ReturnType<typeof getRefreshMinInstructionAsync> &
-    SelfPlanAndSendFunctions;
   registerDevice: (
     input: RegisterDeviceAsyncInput,
   ) => ReturnType<typeof getRegisterDeviceInstructionAsync> &
     SelfPlanAndSendFunctions;
+  release: (
+    input: ReleaseAsyncInput,
+  ) => ReturnType<typeof getReleaseInstructionAsync> & SelfPlanAndSendFunctions;
   retractOffer: (
     input: MakeOptional<RetractOfferInput, "payer">,
   ) => ReturnType<typeof getRetractOfferInstruction> & SelfPlanAndSendFunctions;
+  revokeRole: (
+    input: RevokeRoleAsyncInput,
+  ) => ReturnType<typeof getRevokeRoleInstructionAsync> &
+    SelfPlanAndSendFunctions;
   setHired: (
     input: SetHiredAsyncInput,
   ) => ReturnType<typeof getSetHiredInstructionAsync> &
@@ -973,6 +1206,10 @@ export type DeviceStakingPluginInstructions = {
     input: TerminateAsyncInput,
   ) => ReturnType<typeof getTerminateInstructionAsync> &
     SelfPlanAndSendFunctions;
+  transferDevice: (
+    input: TransferDeviceAsyncInput,
+  ) => ReturnType<typeof getTransferDeviceInstructionAsync> &
+    SelfPlanAndSendFunctions;
   unstake: (
     input: UnstakeAsyncInput,
   ) => ReturnType<typeof getUnstakeInstructionAsync> & SelfPlanAndSendFunctions;
@@ -983,6 +1220,10 @@ export type DeviceStakingPluginInstructions = {
   updateParams: (
     input: UpdateParamsAsyncInput,
   ) => ReturnType<typeof getUpdateParamsInstructionAsync> &
+    SelfPlanAndSendFunctions;
+  withdrawEscrow: (
+    input: MakeOptional<WithdrawEscrowAsyncInput, "payer">,
+  ) => ReturnType<typeof getWithdrawEscrowInstructionAsync> &
     SelfPlanAndSendFunctions;
   withdrawOverflow: (
     input: WithdrawOverflowAsyncInput,
@@ -1001,10 +1242,12 @@ export type DeviceStakingPluginInstructions = {
 export type DeviceStakingPluginPdas = {
   config: typeof findConfigPda;
   profile: typeof findProfilePda;
+  closeProfileProfile: typeof findCloseProfileProfilePda;
   offer: typeof findOfferPda;
   device: typeof findDevicePda;
   stakeVault: typeof findStakeVaultPda;
   overflowVault: typeof findOverflowVaultPda;
+  escrow: typeof findEscrowPda;
 };
 
 export type DeviceStakingPluginRequirements = ClientWithRpc<
@@ -1031,15 +1274,35 @@ export function deviceStakingProgram() {
           ticket: addSelfFetchFunctions(client, getTicketCodec()),
         },
         instructions: {
-          acceptAdmin: (input) =>
+          acceptDevice: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getAcceptAdminInstructionAsync(input),
+              getAcceptDeviceInstructionAsync(input),
+            ),
+          acceptRole: (input) =>
+            addSelfPlanAndSendFunctions(
+              client,
+              getAcceptRoleInstructionAsync(input),
             ),
           cancelCostake: (input) =>
             addSelfPlanAndSendFunctions(
               client,
               getCancelCostakeInstructionAsync(input),
+            ),
+          cancelParams: (input) =>
+            addSelfPlanAndSendFunctions(
+              client,
+              getCancelParamsInstructionAsync(input),
+            ),
+          cancelRole: (input) =>
+            addSelfPlanAndSendFunctions(
+              client,
+              getCancelRoleInstructionAsync(input),
+            ),
+          cancelTransfer: (input) =>
+            addSelfPlanAndSendFunctions(
+              client,
+              getCancelTransferInstructionAsync(input),
             ),
           claimRewards: (input) =>
             addSelfPlanAndSendFunctions(
@@ -1050,6 +1313,14 @@ export function deviceStakingProgram() {
             addSelfPlanAndSendFunctions(
               client,
               getCloseDeviceInstructionAsync({
+                ...input,
+                payer: input.payer ?? client.payer.address,
+              }),
+            ),
+          closeProfile: (input) =>
+            addSelfPlanAndSendFunctions(
+              client,
+              getCloseProfileInstructionAsync({
                 ...input,
                 payer: input.payer ?? client.payer.address,
               }),
@@ -1081,25 +1352,25 @@ export function deviceStakingProgram() {
               client,
               getInitializeInstructionAsync(input),
             ),
-          proposeAdmin: (input) =>
+          lowerSlashCap: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getProposeAdminInstructionAsync(input),
+              getLowerSlashCapInstructionAsync(input),
             ),
           proposeRole: (input) =>
             addSelfPlanAndSendFunctions(
               client,
               getProposeRoleInstructionAsync(input),
             ),
-          refreshMin: (input) =>
-            addSelfPlanAndSendFunctions(
-              client,
-              getRefreshMinInstructionAsync(input),
-            ),
           registerDevice: (input) =>
             addSelfPlanAndSendFunctions(
               client,
               getRegisterDeviceInstructionAsync(input),
+            ),
+          release: (input) =>
+            addSelfPlanAndSendFunctions(
+              client,
+              getReleaseInstructionAsync(input),
             ),
           retractOffer: (input) =>
             addSelfPlanAndSendFunctions(
@@ -1108,6 +1379,11 @@ export function deviceStakingProgram() {
                 ...input,
                 payer: input.payer ?? client.payer.address,
               }),
+            ),
+          revokeRole: (input) =>
+            addSelfPlanAndSendFunctions(
+              client,
+              getRevokeRoleInstructionAsync(input),
             ),
           setHired: (input) =>
             addSelfPlanAndSendFunctions(
@@ -1139,6 +1415,11 @@ export function deviceStakingProgram() {
               client,
               getTerminateInstructionAsync(input),
             ),
+          transferDevice: (input) =>
+            addSelfPlanAndSendFunctions(
+              client,
+              getTransferDeviceInstructionAsync(input),
+            ),
           unstake: (input) =>
             addSelfPlanAndSendFunctions(
               client,
@@ -1153,6 +1434,14 @@ export function deviceStakingProgram() {
             addSelfPlanAndSendFunctions(
               client,
               getUpdateParamsInstructionAsync(input),
+            ),
+          withdrawEscrow: (input) =>
+            addSelfPlanAndSendFunctions(
+              client,
+              getWithdrawEscrowInstructionAsync({
+                ...input,
+                payer: input.payer ?? client.payer.address,
+              }),
             ),
           withdrawOverflow: (input) =>
             addSelfPlanAndSendFunctions(
@@ -1179,10 +1468,12 @@ export function deviceStakingProgram() {
         pdas: {
           config: findConfigPda,
           profile: findProfilePda,
+          closeProfileProfile: findCloseProfileProfilePda,
           offer: findOfferPda,
           device: findDevicePda,
           stakeVault: findStakeVaultPda,
           overflowVault: findOverflowVaultPda,
+          escrow: findEscrowPda,
         },
       },
     });

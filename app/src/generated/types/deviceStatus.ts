@@ -39,7 +39,7 @@ import {
   type TicketStatusArgs,
 } from ".";
 
-/** What `device_status` returns. */
+/** What `device_status` returns (at most 8 positions: under 700 bytes of the 1,024 of return data). */
 export type DeviceStatus = {
   /** The clock it was computed at. */
   now: bigint;
@@ -51,7 +51,7 @@ export type DeviceStatus = {
   countedStake: bigint;
   /** The minimum in force (R2). */
   minInForce: bigint;
-  /** The minimum from the latest hardware. */
+  /** The minimum from the hardware and the base in force (R1). */
   minRequired: bigint;
   /** End of the R2 grace (0 if none). */
   graceEnd: bigint;
@@ -59,17 +59,27 @@ export type DeviceStatus = {
   ownerStake: bigint;
   /** The owner's total overflow: rewards plus principal overflow (R12). */
   ownerOverflow: bigint;
-  /** The principal part of it. */
+  /** The principal part of it (0 while held). */
   ownerPrincipalOverflow: bigint;
   /** The owner's unclaimed rewards. */
   ownerRewards: bigint;
   /** The open offer's sequence number. */
   openOffer: Option<bigint>;
-  /** Hold end (R41; 0 if never held). */
+  /** Whether the device counts as hired now (R7). */
+  hired: boolean;
+  /** Hired until (0 if not). */
+  hiredUntil: bigint;
+  /** Whether a hold runs now (R41). */
+  held: boolean;
+  /** The running or last hold's end (0 if never held). */
   holdUntil: bigint;
-  /** The owner's ticket, if given. */
+  /** Start of the running or last hold incident. */
+  holdIncidentStart: bigint;
+  /** What a slash for an incident now could still take from the owner's stake (R40). */
+  ownerSlashAllowance: bigint;
+  /** The owner's ticket, if the owner is unstaking. */
   ticket: Option<TicketStatus>;
-  /** The positions given. */
+  /** The position table. */
   positions: Array<PositionStatus>;
 };
 
@@ -84,7 +94,7 @@ export type DeviceStatusArgs = {
   countedStake: number | bigint;
   /** The minimum in force (R2). */
   minInForce: number | bigint;
-  /** The minimum from the latest hardware. */
+  /** The minimum from the hardware and the base in force (R1). */
   minRequired: number | bigint;
   /** End of the R2 grace (0 if none). */
   graceEnd: number | bigint;
@@ -92,17 +102,27 @@ export type DeviceStatusArgs = {
   ownerStake: number | bigint;
   /** The owner's total overflow: rewards plus principal overflow (R12). */
   ownerOverflow: number | bigint;
-  /** The principal part of it. */
+  /** The principal part of it (0 while held). */
   ownerPrincipalOverflow: number | bigint;
   /** The owner's unclaimed rewards. */
   ownerRewards: number | bigint;
   /** The open offer's sequence number. */
   openOffer: OptionOrNullable<number | bigint>;
-  /** Hold end (R41; 0 if never held). */
+  /** Whether the device counts as hired now (R7). */
+  hired: boolean;
+  /** Hired until (0 if not). */
+  hiredUntil: number | bigint;
+  /** Whether a hold runs now (R41). */
+  held: boolean;
+  /** The running or last hold's end (0 if never held). */
   holdUntil: number | bigint;
-  /** The owner's ticket, if given. */
+  /** Start of the running or last hold incident. */
+  holdIncidentStart: number | bigint;
+  /** What a slash for an incident now could still take from the owner's stake (R40). */
+  ownerSlashAllowance: number | bigint;
+  /** The owner's ticket, if the owner is unstaking. */
   ticket: OptionOrNullable<TicketStatusArgs>;
-  /** The positions given. */
+  /** The position table. */
   positions: Array<PositionStatusArgs>;
 };
 
@@ -120,7 +140,12 @@ export function getDeviceStatusEncoder(): Encoder<DeviceStatusArgs> {
     ["ownerPrincipalOverflow", getU64Encoder()],
     ["ownerRewards", getU64Encoder()],
     ["openOffer", getOptionEncoder(getU64Encoder())],
+    ["hired", getBooleanEncoder()],
+    ["hiredUntil", getI64Encoder()],
+    ["held", getBooleanEncoder()],
     ["holdUntil", getI64Encoder()],
+    ["holdIncidentStart", getI64Encoder()],
+    ["ownerSlashAllowance", getU64Encoder()],
     ["ticket", getOptionEncoder(getTicketStatusEncoder())],
     ["positions", getArrayEncoder(getPositionStatusEncoder())],
   ]);
@@ -140,7 +165,12 @@ export function getDeviceStatusDecoder(): Decoder<DeviceStatus> {
     ["ownerPrincipalOverflow", getU64Decoder()],
     ["ownerRewards", getU64Decoder()],
     ["openOffer", getOptionDecoder(getU64Decoder())],
+    ["hired", getBooleanDecoder()],
+    ["hiredUntil", getI64Decoder()],
+    ["held", getBooleanDecoder()],
     ["holdUntil", getI64Decoder()],
+    ["holdIncidentStart", getI64Decoder()],
+    ["ownerSlashAllowance", getU64Decoder()],
     ["ticket", getOptionDecoder(getTicketStatusDecoder())],
     ["positions", getArrayDecoder(getPositionStatusDecoder())],
   ]);

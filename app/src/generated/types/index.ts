@@ -6,13 +6,15 @@
  * @see https://github.com/codama-idl/codama
  */
 
+export * from "./departedPosition";
 export * from "./deviceStatus";
-export * from "./exitingPosition";
-export * from "./filledPosition";
+export * from "./floors";
 export * from "./offerState";
 export * from "./params";
+export * from "./position";
+export * from "./positionSlash";
+export * from "./positionState";
 export * from "./positionStatus";
-export * from "./rewardEntry";
 export * from "./role";
 export * from "./roleSlot";
 export * from "./slashRecord";

@@ -15,12 +15,11 @@ import {
   type FixedSizeEncoder,
 } from "@solana/kit";
 
-/** Where an offer / position stands. */
+/** Where an offer stands. */
 export enum OfferState {
   Open,
   Filled,
-  Exiting,
-  Cooling,
+  Released,
 }
 
 export type OfferStateArgs = OfferState;

@@ -37,9 +37,13 @@ export type Params = {
   maxActiveCostakes: number;
   /** Upper bound of an offer's co-staker reward share, in basis points (R9). */
   maxRewardShareBps: number;
-  /** Most of a device's principal slashable in any 30-day window, in basis points (R40). */
+  /** Smallest offer, as a share of the device's minimum, in basis points (R9). */
+  minOfferBps: number;
+  /** Most of a staker's slashable principal taken in any 30 days, in basis points (R40). */
   maxSlashBpsPer30d: number;
-  /** Delay before a proposed oracle / reward / slash authority / treasury takes effect (R31). */
+  /** Longest hold incident, in seconds (R41). */
+  maxHoldSecs: bigint;
+  /** The admin's chosen delay of role grants and parameter changes, in seconds (R34 may lengthen it). */
   roleChangeDelaySecs: bigint;
 };
 
@@ -56,9 +60,13 @@ export type ParamsArgs = {
   maxActiveCostakes: number;
   /** Upper bound of an offer's co-staker reward share, in basis points (R9). */
   maxRewardShareBps: number;
-  /** Most of a device's principal slashable in any 30-day window, in basis points (R40). */
+  /** Smallest offer, as a share of the device's minimum, in basis points (R9). */
+  minOfferBps: number;
+  /** Most of a staker's slashable principal taken in any 30 days, in basis points (R40). */
   maxSlashBpsPer30d: number;
-  /** Delay before a proposed oracle / reward / slash authority / treasury takes effect (R31). */
+  /** Longest hold incident, in seconds (R41). */
+  maxHoldSecs: number | bigint;
+  /** The admin's chosen delay of role grants and parameter changes, in seconds (R34 may lengthen it). */
   roleChangeDelaySecs: number | bigint;
 };
 
@@ -70,7 +78,9 @@ export function getParamsEncoder(): FixedSizeEncoder<ParamsArgs> {
     ["maxCostakeBps", getU16Encoder()],
     ["maxActiveCostakes", getU8Encoder()],
     ["maxRewardShareBps", getU16Encoder()],
+    ["minOfferBps", getU16Encoder()],
     ["maxSlashBpsPer30d", getU16Encoder()],
+    ["maxHoldSecs", getI64Encoder()],
     ["roleChangeDelaySecs", getI64Encoder()],
   ]);
 }
@@ -83,7 +93,9 @@ export function getParamsDecoder(): FixedSizeDecoder<Params> {
     ["maxCostakeBps", getU16Decoder()],
     ["maxActiveCostakes", getU8Decoder()],
     ["maxRewardShareBps", getU16Decoder()],
+    ["minOfferBps", getU16Decoder()],
     ["maxSlashBpsPer30d", getU16Decoder()],
+    ["maxHoldSecs", getI64Decoder()],
     ["roleChangeDelaySecs", getI64Decoder()],
   ]);
 }

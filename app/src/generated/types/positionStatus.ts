@@ -8,90 +8,95 @@
 
 import {
   combineCodec,
-  getAddressDecoder,
-  getAddressEncoder,
   getBooleanDecoder,
   getBooleanEncoder,
   getI64Decoder,
   getI64Encoder,
   getStructDecoder,
   getStructEncoder,
+  getU16Decoder,
+  getU16Encoder,
   getU64Decoder,
   getU64Encoder,
-  type Address,
   type FixedSizeCodec,
   type FixedSizeDecoder,
   type FixedSizeEncoder,
 } from "@solana/kit";
 import {
-  getOfferStateDecoder,
-  getOfferStateEncoder,
-  type OfferState,
-  type OfferStateArgs,
+  getPositionStateDecoder,
+  getPositionStateEncoder,
+  type PositionState,
+  type PositionStateArgs,
 } from ".";
 
-/** A position as `device_status` reports it. */
+/** A position of the table as `device_status` reports it (62 bytes). */
 export type PositionStatus = {
   /** The offer's sequence number. */
   seq: bigint;
-  /** Where it stands. */
-  state: OfferState;
-  /** The co-staker. */
-  costaker: Address;
+  /** Where it stands now. */
+  state: PositionState;
   /** Principal after slashing. */
   principal: bigint;
   /** The co-staker's overflow: unclaimed rewards (R12). */
   rewards: bigint;
+  /** Its reward share, in basis points. */
+  rewardShareBps: number;
   /** Whether its principal counts now (R4). */
   counts: boolean;
-  /** End of the wait (0 if not cancelled). */
+  /** End of the wait (0 while filled). */
   waitEnd: bigint;
-  /** When it may be withdrawn (0 while open or filled). */
+  /** When it may be withdrawn (0 while filled). */
   unlockAt: bigint;
+  /** What a slash for an incident now could still take from it (R40). */
+  slashAllowance: bigint;
 };
 
 export type PositionStatusArgs = {
   /** The offer's sequence number. */
   seq: number | bigint;
-  /** Where it stands. */
-  state: OfferStateArgs;
-  /** The co-staker. */
-  costaker: Address;
+  /** Where it stands now. */
+  state: PositionStateArgs;
   /** Principal after slashing. */
   principal: number | bigint;
   /** The co-staker's overflow: unclaimed rewards (R12). */
   rewards: number | bigint;
+  /** Its reward share, in basis points. */
+  rewardShareBps: number;
   /** Whether its principal counts now (R4). */
   counts: boolean;
-  /** End of the wait (0 if not cancelled). */
+  /** End of the wait (0 while filled). */
   waitEnd: number | bigint;
-  /** When it may be withdrawn (0 while open or filled). */
+  /** When it may be withdrawn (0 while filled). */
   unlockAt: number | bigint;
+  /** What a slash for an incident now could still take from it (R40). */
+  slashAllowance: number | bigint;
 };
 
 export function getPositionStatusEncoder(): FixedSizeEncoder<PositionStatusArgs> {
   return getStructEncoder([
     ["seq", getU64Encoder()],
-    ["state", getOfferStateEncoder()],
-    ["costaker", getAddressEncoder()],
+    ["state", getPositionStateEncoder()],
     ["principal", getU64Encoder()],
     ["rewards", getU64Encoder()],
+    ["rewardShareBps", getU16Encoder()],
     ["counts", getBooleanEncoder()],
     ["waitEnd", getI64Encoder()],
     ["unlockAt", getI64Encoder()],
+    ["slashAllowance", getU64Encoder()],
   ]);
 }
 
 export function getPositionStatusDecoder(): FixedSizeDecoder<PositionStatus> {
   return getStructDecoder([
     ["seq", getU64Decoder()],
-    ["state", getOfferStateDecoder()],
-    ["costaker", getAddressDecoder()],
+    ["state", getPositionStateDecoder()],
     ["principal", getU64Decoder()],
     ["rewards", getU64Decoder()],
+    ["rewardShareBps", getU16Decoder()],
     ["counts", getBooleanDecoder()],
     ["waitEnd", getI64Decoder()],
     ["unlockAt", getI64Decoder()],
+    ["slashAllowance", getU64Decoder()],
   ]);
 }
 

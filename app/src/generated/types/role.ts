@@ -15,8 +15,9 @@ import {
   type FixedSizeEncoder,
 } from "@solana/kit";
 
-/** The roles an admin may hand over with a delay (R31). */
+/** The roles of the config (R31). */
 export enum Role {
+  Admin,
   Oracle,
   RewardAuthority,
   SlashAuthority,

@@ -10,6 +10,8 @@ import {
   combineCodec,
   getAddressDecoder,
   getAddressEncoder,
+  getBooleanDecoder,
+  getBooleanEncoder,
   getI64Decoder,
   getI64Encoder,
   getStructDecoder,
@@ -21,25 +23,29 @@ import {
 } from "@solana/kit";
 
 /**
- * A role key with its proposed successor (R31). The successor takes over by time alone:
- * no crank or acceptance is needed once `effective_at` has passed.
+ * A role key with its proposed successor (R31, R34). The successor takes over by time alone
+ * once it has accepted (proving control of the key) and R34's time has come.
  */
 export type RoleSlot = {
-  /** The key in force until `effective_at`. */
+  /** The key in force until the pending one takes over; `Pubkey::default()` when revoked (none). */
   current: Address;
   /** The proposed key; `Pubkey::default()` when none is proposed. */
   pending: Address;
-  /** When `pending` takes effect (unix seconds); 0 when none is proposed. */
+  /** The earliest time `pending` takes effect (R34); 0 when none is proposed. */
   effectiveAt: bigint;
+  /** Whether the proposed key has accepted the role. */
+  accepted: boolean;
 };
 
 export type RoleSlotArgs = {
-  /** The key in force until `effective_at`. */
+  /** The key in force until the pending one takes over; `Pubkey::default()` when revoked (none). */
   current: Address;
   /** The proposed key; `Pubkey::default()` when none is proposed. */
   pending: Address;
-  /** When `pending` takes effect (unix seconds); 0 when none is proposed. */
+  /** The earliest time `pending` takes effect (R34); 0 when none is proposed. */
   effectiveAt: number | bigint;
+  /** Whether the proposed key has accepted the role. */
+  accepted: boolean;
 };
 
 export function getRoleSlotEncoder(): FixedSizeEncoder<RoleSlotArgs> {
@@ -47,6 +53,7 @@ export function getRoleSlotEncoder(): FixedSizeEncoder<RoleSlotArgs> {
     ["current", getAddressEncoder()],
     ["pending", getAddressEncoder()],
     ["effectiveAt", getI64Encoder()],
+    ["accepted", getBooleanEncoder()],
   ]);
 }
 
@@ -55,6 +62,7 @@ export function getRoleSlotDecoder(): FixedSizeDecoder<RoleSlot> {
     ["current", getAddressDecoder()],
     ["pending", getAddressDecoder()],
     ["effectiveAt", getI64Decoder()],
+    ["accepted", getBooleanDecoder()],
   ]);
 }
 

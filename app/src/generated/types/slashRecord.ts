@@ -21,14 +21,14 @@ import {
 
 /** One slash, remembered for 30 days (R40). */
 export type SlashRecord = {
-  /** When it happened (unix seconds); 0 for a free slot. */
+  /** When it happened (unix seconds); 0 for a free record. */
   at: bigint;
   /** Tokens it took, in base units. */
   amount: bigint;
 };
 
 export type SlashRecordArgs = {
-  /** When it happened (unix seconds); 0 for a free slot. */
+  /** When it happened (unix seconds); 0 for a free record. */
   at: number | bigint;
   /** Tokens it took, in base units. */
   amount: number | bigint;

@@ -8,6 +8,8 @@
 
 import {
   combineCodec,
+  getBooleanDecoder,
+  getBooleanEncoder,
   getI64Decoder,
   getI64Encoder,
   getStructDecoder,
@@ -21,30 +23,42 @@ import {
 
 /** The owner's ticket as `device_status` reports it. */
 export type TicketStatus = {
+  /** The ticket's sequence number. */
+  seq: bigint;
   /** Principal to return. */
   amount: bigint;
   /** When it may be withdrawn. */
   unlockAt: bigint;
+  /** Whether a hold keeps it now (R41). */
+  held: boolean;
 };
 
 export type TicketStatusArgs = {
+  /** The ticket's sequence number. */
+  seq: number | bigint;
   /** Principal to return. */
   amount: number | bigint;
   /** When it may be withdrawn. */
   unlockAt: number | bigint;
+  /** Whether a hold keeps it now (R41). */
+  held: boolean;
 };
 
 export function getTicketStatusEncoder(): FixedSizeEncoder<TicketStatusArgs> {
   return getStructEncoder([
+    ["seq", getU64Encoder()],
     ["amount", getU64Encoder()],
     ["unlockAt", getI64Encoder()],
+    ["held", getBooleanEncoder()],
   ]);
 }
 
 export function getTicketStatusDecoder(): FixedSizeDecoder<TicketStatus> {
   return getStructDecoder([
+    ["seq", getU64Decoder()],
     ["amount", getU64Decoder()],
     ["unlockAt", getI64Decoder()],
+    ["held", getBooleanDecoder()],
   ]);
 }
 

@@ -10,6 +10,8 @@ import {
   combineCodec,
   fixDecoderSize,
   fixEncoderSize,
+  getAddressDecoder,
+  getAddressEncoder,
   getBytesDecoder,
   getBytesEncoder,
   getStructDecoder,
@@ -18,6 +20,7 @@ import {
   SolanaError,
   transformEncoder,
   type AccountMeta,
+  type AccountSignerMeta,
   type Address,
   type FixedSizeCodec,
   type FixedSizeDecoder,
@@ -26,7 +29,9 @@ import {
   type InstructionWithAccounts,
   type InstructionWithData,
   type ReadonlyAccount,
+  type ReadonlySignerAccount,
   type ReadonlyUint8Array,
+  type TransactionSigner,
   type WritableAccount,
 } from "@solana/kit";
 import {
@@ -36,16 +41,19 @@ import {
 import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
-export const REFRESH_MIN_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
-  151, 175, 251, 171, 156, 35, 162, 128,
-]);
+export const TRANSFER_DEVICE_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array(
+  [155, 120, 88, 151, 14, 99, 115, 65],
+);
 
-export function getRefreshMinDiscriminatorBytes(): ReadonlyUint8Array {
-  return fixEncoderSize(getBytesEncoder(), 8).encode(REFRESH_MIN_DISCRIMINATOR);
+export function getTransferDeviceDiscriminatorBytes(): ReadonlyUint8Array {
+  return fixEncoderSize(getBytesEncoder(), 8).encode(
+    TRANSFER_DEVICE_DISCRIMINATOR,
+  );
 }
 
-export type RefreshMinInstruction<
+export type TransferDeviceInstruction<
   TProgram extends string = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
+  TAccountOwner extends string | AccountMeta<string> = string,
   TAccountConfig extends string | AccountMeta<string> = string,
   TAccountDevice extends string | AccountMeta<string> = string,
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
@@ -53,6 +61,10 @@ export type RefreshMinInstruction<
   InstructionWithData<ReadonlyUint8Array> &
   InstructionWithAccounts<
     [
+      TAccountOwner extends string
+        ? ReadonlySignerAccount<TAccountOwner> &
+            AccountSignerMeta<TAccountOwner>
+        : TAccountOwner,
       TAccountConfig extends string
         ? ReadonlyAccount<TAccountConfig>
         : TAccountConfig,
@@ -63,52 +75,73 @@ export type RefreshMinInstruction<
     ]
   >;
 
-export type RefreshMinInstructionData = { discriminator: ReadonlyUint8Array };
+export type TransferDeviceInstructionData = {
+  discriminator: ReadonlyUint8Array;
+  newOwner: Address;
+};
 
-export type RefreshMinInstructionDataArgs = {};
+export type TransferDeviceInstructionDataArgs = { newOwner: Address };
 
-export function getRefreshMinInstructionDataEncoder(): FixedSizeEncoder<RefreshMinInstructionDataArgs> {
+export function getTransferDeviceInstructionDataEncoder(): FixedSizeEncoder<TransferDeviceInstructionDataArgs> {
   return transformEncoder(
-    getStructEncoder([["discriminator", fixEncoderSize(getBytesEncoder(), 8)]]),
-    (value) => ({ ...value, discriminator: REFRESH_MIN_DISCRIMINATOR }),
+    getStructEncoder([
+      ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
+      ["newOwner", getAddressEncoder()],
+    ]),
+    (value) => ({ ...value, discriminator: TRANSFER_DEVICE_DISCRIMINATOR }),
   );
 }
 
-export function getRefreshMinInstructionDataDecoder(): FixedSizeDecoder<RefreshMinInstructionData> {
+export function getTransferDeviceInstructionDataDecoder(): FixedSizeDecoder<TransferDeviceInstructionData> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
+    ["newOwner", getAddressDecoder()],
   ]);
 }
 
-export function getRefreshMinInstructionDataCodec(): FixedSizeCodec<
-  RefreshMinInstructionDataArgs,
-  RefreshMinInstructionData
+export function getTransferDeviceInstructionDataCodec(): FixedSizeCodec<
+  TransferDeviceInstructionDataArgs,
+  TransferDeviceInstructionData
 > {
   return combineCodec(
-    getRefreshMinInstructionDataEncoder(),
-    getRefreshMinInstructionDataDecoder(),
+    getTransferDeviceInstructionDataEncoder(),
+    getTransferDeviceInstructionDataDecoder(),
   );
 }
 
-export type RefreshMinAsyncInput<
+export type TransferDeviceAsyncInput<
+  TAccountOwner extends string = string,
   TAccountConfig extends string = string,
   TAccountDevice extends string = string,
 > = {
+  /** The device owner. */
+  owner: TransactionSigner<TAccountOwner>;
   /** The config. */
   config?: Address<TAccountConfig>;
   /** The device. */
   device: Address<TAccountDevice>;
+  newOwner: TransferDeviceInstructionDataArgs["newOwner"];
 };
 
-export async function getRefreshMinInstructionAsync<
+export async function getTransferDeviceInstructionAsync<
+  TAccountOwner extends string,
   TAccountConfig extends string,
   TAccountDevice extends string,
   TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
 >(
-  input: RefreshMinAsyncInput<TAccountConfig, TAccountDevice>,
+  input: TransferDeviceAsyncInput<
+    TAccountOwner,
+    TAccountConfig,
+    TAccountDevice
+  >,
   config?: { programAddress?: TProgramAddress },
 ): Promise<
-  RefreshMinInstruction<TProgramAddress, TAccountConfig, TAccountDevice>
+  TransferDeviceInstruction<
+    TProgramAddress,
+    TAccountOwner,
+    TAccountConfig,
+    TAccountDevice
+  >
 > {
   // Program address.
   const programAddress =
@@ -116,6 +149,7 @@ export async function getRefreshMinInstructionAsync<
 
   // Original accounts.
   const originalAccounts = {
+    owner: { value: input.owner ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: false },
     device: { value: input.device ?? null, isWritable: true },
   };
@@ -123,6 +157,9 @@ export async function getRefreshMinInstructionAsync<
     keyof typeof originalAccounts,
     ResolvedInstructionAccount
   >;
+
+  // Original args.
+  const args = { ...input };
 
   // Resolve default values.
   if (!accounts.config.value) {
@@ -132,38 +169,57 @@ export async function getRefreshMinInstructionAsync<
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
+      getAccountMeta("owner", accounts.owner),
       getAccountMeta("config", accounts.config),
       getAccountMeta("device", accounts.device),
     ],
-    data: getRefreshMinInstructionDataEncoder().encode({}),
+    data: getTransferDeviceInstructionDataEncoder().encode(
+      args as TransferDeviceInstructionDataArgs,
+    ),
     programAddress,
-  } as RefreshMinInstruction<TProgramAddress, TAccountConfig, TAccountDevice>);
+  } as TransferDeviceInstruction<
+    TProgramAddress,
+    TAccountOwner,
+    TAccountConfig,
+    TAccountDevice
+  >);
 }
 
-export type RefreshMinInput<
+export type TransferDeviceInput<
+  TAccountOwner extends string = string,
   TAccountConfig extends string = string,
   TAccountDevice extends string = string,
 > = {
+  /** The device owner. */
+  owner: TransactionSigner<TAccountOwner>;
   /** The config. */
   config: Address<TAccountConfig>;
   /** The device. */
   device: Address<TAccountDevice>;
+  newOwner: TransferDeviceInstructionDataArgs["newOwner"];
 };
 
-export function getRefreshMinInstruction<
+export function getTransferDeviceInstruction<
+  TAccountOwner extends string,
   TAccountConfig extends string,
   TAccountDevice extends string,
   TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
 >(
-  input: RefreshMinInput<TAccountConfig, TAccountDevice>,
+  input: TransferDeviceInput<TAccountOwner, TAccountConfig, TAccountDevice>,
   config?: { programAddress?: TProgramAddress },
-): RefreshMinInstruction<TProgramAddress, TAccountConfig, TAccountDevice> {
+): TransferDeviceInstruction<
+  TProgramAddress,
+  TAccountOwner,
+  TAccountConfig,
+  TAccountDevice
+> {
   // Program address.
   const programAddress =
     config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
 
   // Original accounts.
   const originalAccounts = {
+    owner: { value: input.owner ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: false },
     device: { value: input.device ?? null, isWritable: true },
   };
@@ -172,45 +228,58 @@ export function getRefreshMinInstruction<
     ResolvedInstructionAccount
   >;
 
+  // Original args.
+  const args = { ...input };
+
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
+      getAccountMeta("owner", accounts.owner),
       getAccountMeta("config", accounts.config),
       getAccountMeta("device", accounts.device),
     ],
-    data: getRefreshMinInstructionDataEncoder().encode({}),
+    data: getTransferDeviceInstructionDataEncoder().encode(
+      args as TransferDeviceInstructionDataArgs,
+    ),
     programAddress,
-  } as RefreshMinInstruction<TProgramAddress, TAccountConfig, TAccountDevice>);
+  } as TransferDeviceInstruction<
+    TProgramAddress,
+    TAccountOwner,
+    TAccountConfig,
+    TAccountDevice
+  >);
 }
 
-export type ParsedRefreshMinInstruction<
+export type ParsedTransferDeviceInstruction<
   TProgram extends string = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
   TAccountMetas extends readonly AccountMeta[] = readonly AccountMeta[],
 > = {
   programAddress: Address<TProgram>;
   accounts: {
+    /** The device owner. */
+    owner: TAccountMetas[0];
     /** The config. */
-    config: TAccountMetas[0];
+    config: TAccountMetas[1];
     /** The device. */
-    device: TAccountMetas[1];
+    device: TAccountMetas[2];
   };
-  data: RefreshMinInstructionData;
+  data: TransferDeviceInstructionData;
 };
 
-export function parseRefreshMinInstruction<
+export function parseTransferDeviceInstruction<
   TProgram extends string,
   TAccountMetas extends readonly AccountMeta[],
 >(
   instruction: Instruction<TProgram> &
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
-): ParsedRefreshMinInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 2) {
+): ParsedTransferDeviceInstruction<TProgram, TAccountMetas> {
+  if (instruction.accounts.length < 3) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 2,
+        expectedAccountMetas: 3,
       },
     );
   }
@@ -222,7 +291,11 @@ export function parseRefreshMinInstruction<
   };
   return {
     programAddress: instruction.programAddress,
-    accounts: { config: getNextAccount(), device: getNextAccount() },
-    data: getRefreshMinInstructionDataDecoder().decode(instruction.data),
+    accounts: {
+      owner: getNextAccount(),
+      config: getNextAccount(),
+      device: getNextAccount(),
+    },
+    data: getTransferDeviceInstructionDataDecoder().decode(instruction.data),
   };
 }

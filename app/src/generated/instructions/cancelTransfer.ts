@@ -26,6 +26,7 @@ import {
   type Instruction,
   type InstructionWithAccounts,
   type InstructionWithData,
+  type ReadonlyAccount,
   type ReadonlySignerAccount,
   type ReadonlyUint8Array,
   type TransactionSigner,
@@ -38,82 +39,101 @@ import {
 import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
-export const ACCEPT_ADMIN_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
-  112, 42, 45, 90, 116, 181, 13, 170,
-]);
+export const CANCEL_TRANSFER_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array(
+  [50, 32, 70, 130, 142, 41, 111, 175],
+);
 
-export function getAcceptAdminDiscriminatorBytes(): ReadonlyUint8Array {
+export function getCancelTransferDiscriminatorBytes(): ReadonlyUint8Array {
   return fixEncoderSize(getBytesEncoder(), 8).encode(
-    ACCEPT_ADMIN_DISCRIMINATOR,
+    CANCEL_TRANSFER_DISCRIMINATOR,
   );
 }
 
-export type AcceptAdminInstruction<
+export type CancelTransferInstruction<
   TProgram extends string = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
-  TAccountPendingAdmin extends string | AccountMeta<string> = string,
+  TAccountOwner extends string | AccountMeta<string> = string,
   TAccountConfig extends string | AccountMeta<string> = string,
+  TAccountDevice extends string | AccountMeta<string> = string,
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
   InstructionWithAccounts<
     [
-      TAccountPendingAdmin extends string
-        ? ReadonlySignerAccount<TAccountPendingAdmin> &
-            AccountSignerMeta<TAccountPendingAdmin>
-        : TAccountPendingAdmin,
+      TAccountOwner extends string
+        ? ReadonlySignerAccount<TAccountOwner> &
+            AccountSignerMeta<TAccountOwner>
+        : TAccountOwner,
       TAccountConfig extends string
-        ? WritableAccount<TAccountConfig>
+        ? ReadonlyAccount<TAccountConfig>
         : TAccountConfig,
+      TAccountDevice extends string
+        ? WritableAccount<TAccountDevice>
+        : TAccountDevice,
       ...TRemainingAccounts,
     ]
   >;
 
-export type AcceptAdminInstructionData = { discriminator: ReadonlyUint8Array };
+export type CancelTransferInstructionData = {
+  discriminator: ReadonlyUint8Array;
+};
 
-export type AcceptAdminInstructionDataArgs = {};
+export type CancelTransferInstructionDataArgs = {};
 
-export function getAcceptAdminInstructionDataEncoder(): FixedSizeEncoder<AcceptAdminInstructionDataArgs> {
+export function getCancelTransferInstructionDataEncoder(): FixedSizeEncoder<CancelTransferInstructionDataArgs> {
   return transformEncoder(
     getStructEncoder([["discriminator", fixEncoderSize(getBytesEncoder(), 8)]]),
-    (value) => ({ ...value, discriminator: ACCEPT_ADMIN_DISCRIMINATOR }),
+    (value) => ({ ...value, discriminator: CANCEL_TRANSFER_DISCRIMINATOR }),
   );
 }
 
-export function getAcceptAdminInstructionDataDecoder(): FixedSizeDecoder<AcceptAdminInstructionData> {
+export function getCancelTransferInstructionDataDecoder(): FixedSizeDecoder<CancelTransferInstructionData> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
   ]);
 }
 
-export function getAcceptAdminInstructionDataCodec(): FixedSizeCodec<
-  AcceptAdminInstructionDataArgs,
-  AcceptAdminInstructionData
+export function getCancelTransferInstructionDataCodec(): FixedSizeCodec<
+  CancelTransferInstructionDataArgs,
+  CancelTransferInstructionData
 > {
   return combineCodec(
-    getAcceptAdminInstructionDataEncoder(),
-    getAcceptAdminInstructionDataDecoder(),
+    getCancelTransferInstructionDataEncoder(),
+    getCancelTransferInstructionDataDecoder(),
   );
 }
 
-export type AcceptAdminAsyncInput<
-  TAccountPendingAdmin extends string = string,
+export type CancelTransferAsyncInput<
+  TAccountOwner extends string = string,
   TAccountConfig extends string = string,
+  TAccountDevice extends string = string,
 > = {
-  /** The proposed admin. */
-  pendingAdmin: TransactionSigner<TAccountPendingAdmin>;
+  /** The device owner. */
+  owner: TransactionSigner<TAccountOwner>;
   /** The config. */
   config?: Address<TAccountConfig>;
+  /** The device. */
+  device: Address<TAccountDevice>;
 };
 
-export async function getAcceptAdminInstructionAsync<
-  TAccountPendingAdmin extends string,
+export async function getCancelTransferInstructionAsync<
+  TAccountOwner extends string,
   TAccountConfig extends string,
+  TAccountDevice extends string,
   TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
 >(
-  input: AcceptAdminAsyncInput<TAccountPendingAdmin, TAccountConfig>,
+  input: CancelTransferAsyncInput<
+    TAccountOwner,
+    TAccountConfig,
+    TAccountDevice
+  >,
   config?: { programAddress?: TProgramAddress },
 ): Promise<
-  AcceptAdminInstruction<TProgramAddress, TAccountPendingAdmin, TAccountConfig>
+  CancelTransferInstruction<
+    TProgramAddress,
+    TAccountOwner,
+    TAccountConfig,
+    TAccountDevice
+  >
 > {
   // Program address.
   const programAddress =
@@ -121,8 +141,9 @@ export async function getAcceptAdminInstructionAsync<
 
   // Original accounts.
   const originalAccounts = {
-    pendingAdmin: { value: input.pendingAdmin ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: true },
+    owner: { value: input.owner ?? null, isWritable: false },
+    config: { value: input.config ?? null, isWritable: false },
+    device: { value: input.device ?? null, isWritable: true },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
@@ -137,39 +158,46 @@ export async function getAcceptAdminInstructionAsync<
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
-      getAccountMeta("pendingAdmin", accounts.pendingAdmin),
+      getAccountMeta("owner", accounts.owner),
       getAccountMeta("config", accounts.config),
+      getAccountMeta("device", accounts.device),
     ],
-    data: getAcceptAdminInstructionDataEncoder().encode({}),
+    data: getCancelTransferInstructionDataEncoder().encode({}),
     programAddress,
-  } as AcceptAdminInstruction<
+  } as CancelTransferInstruction<
     TProgramAddress,
-    TAccountPendingAdmin,
-    TAccountConfig
+    TAccountOwner,
+    TAccountConfig,
+    TAccountDevice
   >);
 }
 
-export type AcceptAdminInput<
-  TAccountPendingAdmin extends string = string,
+export type CancelTransferInput<
+  TAccountOwner extends string = string,
   TAccountConfig extends string = string,
+  TAccountDevice extends string = string,
 > = {
-  /** The proposed admin. */
-  pendingAdmin: TransactionSigner<TAccountPendingAdmin>;
+  /** The device owner. */
+  owner: TransactionSigner<TAccountOwner>;
   /** The config. */
   config: Address<TAccountConfig>;
+  /** The device. */
+  device: Address<TAccountDevice>;
 };
 
-export function getAcceptAdminInstruction<
-  TAccountPendingAdmin extends string,
+export function getCancelTransferInstruction<
+  TAccountOwner extends string,
   TAccountConfig extends string,
+  TAccountDevice extends string,
   TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
 >(
-  input: AcceptAdminInput<TAccountPendingAdmin, TAccountConfig>,
+  input: CancelTransferInput<TAccountOwner, TAccountConfig, TAccountDevice>,
   config?: { programAddress?: TProgramAddress },
-): AcceptAdminInstruction<
+): CancelTransferInstruction<
   TProgramAddress,
-  TAccountPendingAdmin,
-  TAccountConfig
+  TAccountOwner,
+  TAccountConfig,
+  TAccountDevice
 > {
   // Program address.
   const programAddress =
@@ -177,8 +205,9 @@ export function getAcceptAdminInstruction<
 
   // Original accounts.
   const originalAccounts = {
-    pendingAdmin: { value: input.pendingAdmin ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: true },
+    owner: { value: input.owner ?? null, isWritable: false },
+    config: { value: input.config ?? null, isWritable: false },
+    device: { value: input.device ?? null, isWritable: true },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
@@ -188,46 +217,50 @@ export function getAcceptAdminInstruction<
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
-      getAccountMeta("pendingAdmin", accounts.pendingAdmin),
+      getAccountMeta("owner", accounts.owner),
       getAccountMeta("config", accounts.config),
+      getAccountMeta("device", accounts.device),
     ],
-    data: getAcceptAdminInstructionDataEncoder().encode({}),
+    data: getCancelTransferInstructionDataEncoder().encode({}),
     programAddress,
-  } as AcceptAdminInstruction<
+  } as CancelTransferInstruction<
     TProgramAddress,
-    TAccountPendingAdmin,
-    TAccountConfig
+    TAccountOwner,
+    TAccountConfig,
+    TAccountDevice
   >);
 }
 
-export type ParsedAcceptAdminInstruction<
+export type ParsedCancelTransferInstruction<
   TProgram extends string = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
   TAccountMetas extends readonly AccountMeta[] = readonly AccountMeta[],
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    /** The proposed admin. */
-    pendingAdmin: TAccountMetas[0];
+    /** The device owner. */
+    owner: TAccountMetas[0];
     /** The config. */
     config: TAccountMetas[1];
+    /** The device. */
+    device: TAccountMetas[2];
   };
-  data: AcceptAdminInstructionData;
+  data: CancelTransferInstructionData;
 };
 
-export function parseAcceptAdminInstruction<
+export function parseCancelTransferInstruction<
   TProgram extends string,
   TAccountMetas extends readonly AccountMeta[],
 >(
   instruction: Instruction<TProgram> &
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
-): ParsedAcceptAdminInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 2) {
+): ParsedCancelTransferInstruction<TProgram, TAccountMetas> {
+  if (instruction.accounts.length < 3) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 2,
+        expectedAccountMetas: 3,
       },
     );
   }
@@ -239,7 +272,11 @@ export function parseAcceptAdminInstruction<
   };
   return {
     programAddress: instruction.programAddress,
-    accounts: { pendingAdmin: getNextAccount(), config: getNextAccount() },
-    data: getAcceptAdminInstructionDataDecoder().decode(instruction.data),
+    accounts: {
+      owner: getNextAccount(),
+      config: getNextAccount(),
+      device: getNextAccount(),
+    },
+    data: getCancelTransferInstructionDataDecoder().decode(instruction.data),
   };
 }

@@ -10,8 +10,6 @@ import {
   combineCodec,
   fixDecoderSize,
   fixEncoderSize,
-  getAddressDecoder,
-  getAddressEncoder,
   getBytesDecoder,
   getBytesEncoder,
   getStructDecoder,
@@ -39,18 +37,22 @@ import {
 } from "@solana/kit/program-client-core";
 import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
+import {
+  getRoleDecoder,
+  getRoleEncoder,
+  type Role,
+  type RoleArgs,
+} from "../types";
 
-export const PROPOSE_ADMIN_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
-  121, 214, 199, 212, 87, 39, 117, 234,
+export const CANCEL_ROLE_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
+  111, 164, 28, 250, 241, 254, 30, 185,
 ]);
 
-export function getProposeAdminDiscriminatorBytes(): ReadonlyUint8Array {
-  return fixEncoderSize(getBytesEncoder(), 8).encode(
-    PROPOSE_ADMIN_DISCRIMINATOR,
-  );
+export function getCancelRoleDiscriminatorBytes(): ReadonlyUint8Array {
+  return fixEncoderSize(getBytesEncoder(), 8).encode(CANCEL_ROLE_DISCRIMINATOR);
 }
 
-export type ProposeAdminInstruction<
+export type CancelRoleInstruction<
   TProgram extends string = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
   TAccountAdmin extends string | AccountMeta<string> = string,
   TAccountConfig extends string | AccountMeta<string> = string,
@@ -70,60 +72,60 @@ export type ProposeAdminInstruction<
     ]
   >;
 
-export type ProposeAdminInstructionData = {
+export type CancelRoleInstructionData = {
   discriminator: ReadonlyUint8Array;
-  newAdmin: Address;
+  role: Role;
 };
 
-export type ProposeAdminInstructionDataArgs = { newAdmin: Address };
+export type CancelRoleInstructionDataArgs = { role: RoleArgs };
 
-export function getProposeAdminInstructionDataEncoder(): FixedSizeEncoder<ProposeAdminInstructionDataArgs> {
+export function getCancelRoleInstructionDataEncoder(): FixedSizeEncoder<CancelRoleInstructionDataArgs> {
   return transformEncoder(
     getStructEncoder([
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
-      ["newAdmin", getAddressEncoder()],
+      ["role", getRoleEncoder()],
     ]),
-    (value) => ({ ...value, discriminator: PROPOSE_ADMIN_DISCRIMINATOR }),
+    (value) => ({ ...value, discriminator: CANCEL_ROLE_DISCRIMINATOR }),
   );
 }
 
-export function getProposeAdminInstructionDataDecoder(): FixedSizeDecoder<ProposeAdminInstructionData> {
+export function getCancelRoleInstructionDataDecoder(): FixedSizeDecoder<CancelRoleInstructionData> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
-    ["newAdmin", getAddressDecoder()],
+    ["role", getRoleDecoder()],
   ]);
 }
 
-export function getProposeAdminInstructionDataCodec(): FixedSizeCodec<
-  ProposeAdminInstructionDataArgs,
-  ProposeAdminInstructionData
+export function getCancelRoleInstructionDataCodec(): FixedSizeCodec<
+  CancelRoleInstructionDataArgs,
+  CancelRoleInstructionData
 > {
   return combineCodec(
-    getProposeAdminInstructionDataEncoder(),
-    getProposeAdminInstructionDataDecoder(),
+    getCancelRoleInstructionDataEncoder(),
+    getCancelRoleInstructionDataDecoder(),
   );
 }
 
-export type ProposeAdminAsyncInput<
+export type CancelRoleAsyncInput<
   TAccountAdmin extends string = string,
   TAccountConfig extends string = string,
 > = {
-  /** The admin. */
+  /** The admin in force. */
   admin: TransactionSigner<TAccountAdmin>;
   /** The config. */
   config?: Address<TAccountConfig>;
-  newAdmin: ProposeAdminInstructionDataArgs["newAdmin"];
+  role: CancelRoleInstructionDataArgs["role"];
 };
 
-export async function getProposeAdminInstructionAsync<
+export async function getCancelRoleInstructionAsync<
   TAccountAdmin extends string,
   TAccountConfig extends string,
   TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
 >(
-  input: ProposeAdminAsyncInput<TAccountAdmin, TAccountConfig>,
+  input: CancelRoleAsyncInput<TAccountAdmin, TAccountConfig>,
   config?: { programAddress?: TProgramAddress },
 ): Promise<
-  ProposeAdminInstruction<TProgramAddress, TAccountAdmin, TAccountConfig>
+  CancelRoleInstruction<TProgramAddress, TAccountAdmin, TAccountConfig>
 > {
   // Program address.
   const programAddress =
@@ -153,32 +155,32 @@ export async function getProposeAdminInstructionAsync<
       getAccountMeta("admin", accounts.admin),
       getAccountMeta("config", accounts.config),
     ],
-    data: getProposeAdminInstructionDataEncoder().encode(
-      args as ProposeAdminInstructionDataArgs,
+    data: getCancelRoleInstructionDataEncoder().encode(
+      args as CancelRoleInstructionDataArgs,
     ),
     programAddress,
-  } as ProposeAdminInstruction<TProgramAddress, TAccountAdmin, TAccountConfig>);
+  } as CancelRoleInstruction<TProgramAddress, TAccountAdmin, TAccountConfig>);
 }
 
-export type ProposeAdminInput<
+export type CancelRoleInput<
   TAccountAdmin extends string = string,
   TAccountConfig extends string = string,
 > = {
-  /** The admin. */
+  /** The admin in force. */
   admin: TransactionSigner<TAccountAdmin>;
   /** The config. */
   config: Address<TAccountConfig>;
-  newAdmin: ProposeAdminInstructionDataArgs["newAdmin"];
+  role: CancelRoleInstructionDataArgs["role"];
 };
 
-export function getProposeAdminInstruction<
+export function getCancelRoleInstruction<
   TAccountAdmin extends string,
   TAccountConfig extends string,
   TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
 >(
-  input: ProposeAdminInput<TAccountAdmin, TAccountConfig>,
+  input: CancelRoleInput<TAccountAdmin, TAccountConfig>,
   config?: { programAddress?: TProgramAddress },
-): ProposeAdminInstruction<TProgramAddress, TAccountAdmin, TAccountConfig> {
+): CancelRoleInstruction<TProgramAddress, TAccountAdmin, TAccountConfig> {
   // Program address.
   const programAddress =
     config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
@@ -202,35 +204,35 @@ export function getProposeAdminInstruction<
       getAccountMeta("admin", accounts.admin),
       getAccountMeta("config", accounts.config),
     ],
-    data: getProposeAdminInstructionDataEncoder().encode(
-      args as ProposeAdminInstructionDataArgs,
+    data: getCancelRoleInstructionDataEncoder().encode(
+      args as CancelRoleInstructionDataArgs,
     ),
     programAddress,
-  } as ProposeAdminInstruction<TProgramAddress, TAccountAdmin, TAccountConfig>);
+  } as CancelRoleInstruction<TProgramAddress, TAccountAdmin, TAccountConfig>);
 }
 
-export type ParsedProposeAdminInstruction<
+export type ParsedCancelRoleInstruction<
   TProgram extends string = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
   TAccountMetas extends readonly AccountMeta[] = readonly AccountMeta[],
 > = {
   programAddress: Address<TProgram>;
   accounts: {
-    /** The admin. */
+    /** The admin in force. */
     admin: TAccountMetas[0];
     /** The config. */
     config: TAccountMetas[1];
   };
-  data: ProposeAdminInstructionData;
+  data: CancelRoleInstructionData;
 };
 
-export function parseProposeAdminInstruction<
+export function parseCancelRoleInstruction<
   TProgram extends string,
   TAccountMetas extends readonly AccountMeta[],
 >(
   instruction: Instruction<TProgram> &
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
-): ParsedProposeAdminInstruction<TProgram, TAccountMetas> {
+): ParsedCancelRoleInstruction<TProgram, TAccountMetas> {
   if (instruction.accounts.length < 2) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
@@ -249,6 +251,6 @@ export function parseProposeAdminInstruction<
   return {
     programAddress: instruction.programAddress,
     accounts: { admin: getNextAccount(), config: getNextAccount() },
-    data: getProposeAdminInstructionDataDecoder().decode(instruction.data),
+    data: getCancelRoleInstructionDataDecoder().decode(instruction.data),
   };
 }
