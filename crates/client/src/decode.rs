@@ -97,14 +97,14 @@ mod tests {
     use super::*;
     use anchor_lang::prelude::Pubkey;
     use anchor_lang::{AccountSerialize, Discriminator};
-    use device_staking::state::{Config, Params, RoleSlot};
+    use device_staking::state::{Config, Floors, Params, RoleSlot};
 
     #[test]
     fn program_errors_are_numbered_from_6000_in_declaration_order() {
         assert_eq!(error_name(6000), Some(("NotUpgradeAuthority", "Only the program's upgrade authority may initialize the config")));
         assert_eq!(error_name(6003).unwrap().0, "ForbiddenMintExtension");
         assert_eq!(error_name(6004).unwrap().0, "ParamOutOfBounds");
-        let last = u32::from(StakingError::TicketRequired);
+        let last = u32::from(StakingError::ProfileRequired);
         assert!((6000..=last).all(|code| error_name(code).is_some()));
         assert_eq!(error_name(last + 1), None);
         assert_eq!(error_name(5999), None);
@@ -131,17 +131,22 @@ mod tests {
     #[test]
     fn account_checks_the_discriminator() {
         let key = Pubkey::new_unique();
+        let params = Params::defaults(6).unwrap();
         let config = Config {
-            admin: key,
-            pending_admin: Pubkey::default(),
+            admin: RoleSlot::new(key),
             oracle: RoleSlot::new(key),
             reward_authority: RoleSlot::new(key),
             slash_authority: RoleSlot::new(key),
             treasury: RoleSlot::new(key),
+            oracle_revoked_at: 0,
+            slash_revoked_at: 0,
             mint: key,
             token_program: key,
             mint_decimals: 6,
-            params: Params::defaults(6).unwrap(),
+            floors: Floors { cover_window_secs: 1, cooldown_secs: 1, role_change_delay_secs: 0 },
+            params,
+            pending_params: params,
+            params_effective_at: 0,
             paused: false,
             bump: 255,
             payer: key,
@@ -151,7 +156,7 @@ mod tests {
         config.try_serialize(&mut data).unwrap();
         assert!(data.starts_with(Config::DISCRIMINATOR));
         let back: Config = account(&data).unwrap();
-        assert_eq!((back.admin, back.params, back.bump), (key, config.params, 255));
+        assert_eq!((back.admin.current, back.params, back.bump), (key, config.params, 255));
         data[0] ^= 1;
         assert!(account::<Config>(&data).is_err());
         assert!(account::<Config>(&data[..4]).is_err());

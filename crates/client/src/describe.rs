@@ -1,7 +1,7 @@
-//! Words for people about the program's state: dates, times relative to the Clock, and the
-//! reasons a device is not eligible.
+//! Words for people about the program's state: dates, times relative to the Clock, the reasons
+//! a device is not eligible or a reward entry was skipped, positions' states and roles.
 use crate::format::duration;
-use device_staking::state::ineligible;
+use device_staking::state::{ineligible, skip, PositionState, Role};
 
 /// A unix time as a UTC date and time: `utc(1_750_000_000) == "2025-06-15 15:06 UTC"`.
 pub fn utc(unix: i64) -> String {
@@ -56,6 +56,41 @@ pub fn ineligibility(flags: u8) -> Vec<&'static str> {
     .collect()
 }
 
+/// Why a reward entry was skipped (`RewardSkipped.reason`, R20), in words.
+pub fn skip_reason(reason: u8) -> &'static str {
+    match reason {
+        skip::ALREADY_PAID => "the block starts before the end of the last block paid for the device",
+        skip::TERMINATED => "the device was terminated at or before the block's start",
+        skip::UNSTAKING => "the owner has been unstaking since at or before the block's start",
+        skip::NOT_REGISTERED => "the device was registered after the block's start",
+        skip::ZERO_AMOUNT => "the amount is zero",
+        skip::CLOSED => "the device is closed",
+        _ => "an unknown reason",
+    }
+}
+
+/// A position's state in one word: filled, exiting (in its wait), cooling, ripe.
+pub fn position_state(state: PositionState) -> &'static str {
+    match state {
+        PositionState::Filled => "filled",
+        PositionState::Exiting => "exiting",
+        PositionState::Cooling => "cooling",
+        PositionState::Ripe => "ripe",
+    }
+}
+
+/// A role's name as people say it: "admin", "oracle", "reward authority", "slash authority", "treasury".
+pub fn role(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "admin",
+        Role::Oracle => "oracle",
+        Role::RewardAuthority => "reward authority",
+        Role::SlashAuthority => "slash authority",
+        Role::Treasury => "treasury",
+    }
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +117,14 @@ mod tests {
         let all = ineligible::TERMINATED | ineligible::UNSTAKING | ineligible::NO_STAKE | ineligible::BELOW_MINIMUM;
         assert_eq!(ineligibility(all).len(), 4);
         assert_eq!(ineligibility(ineligible::BELOW_MINIMUM), ["counted stake is below the minimum"]);
+    }
+
+    #[test]
+    fn skips_states_and_roles_have_words() {
+        assert_eq!(skip_reason(skip::CLOSED), "the device is closed");
+        assert!(skip_reason(skip::ALREADY_PAID).contains("last block paid"));
+        assert_eq!(skip_reason(200), "an unknown reason");
+        assert_eq!(position_state(PositionState::Cooling), "cooling");
+        assert_eq!(role(Role::RewardAuthority), "reward authority");
     }
 }
