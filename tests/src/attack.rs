@@ -5,7 +5,7 @@
 //! scene's slash cap is 100%, so that a slash can reach every principal.
 use crate::client::device_staking::state::{Params, Role};
 use crate::client::{ix, pda, PROGRAM_ID};
-use crate::world::{World, DAY, HALF, MIN, SHARE};
+use crate::world::{World, DAY, GPUS, HALF, IO, MIN, MULTIPLIER, SHARE};
 use crate::{assert_ok, refusal_name, Binary};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
@@ -18,18 +18,20 @@ pub struct Scene {
     /// The world.
     pub w: World,
     /// The first owner's device (slashing it takes its owner's stake, then position 0): [`MIN`] +
-    /// 1,000 tokens staked, [`HALF`] co-staked by co-staker
-    /// 0 (position 0), one block of rewards paid, 5 donated tokens in its stake vault.
+    /// 1,000 tokens staked, [`HALF`] co-staked by co-staker 0 (position 0), one block of rewards
+    /// paid (a later block may start at its end), 5 donated tokens in its stake vault.
     pub a: Pubkey,
     /// The second owner's device: [`MIN`] staked and an open offer 0 of [`HALF`] at [`SHARE`].
     pub b: Pubkey,
-    /// The first owner's unstaked device: a ripe ticket 0 and a ripe position 0 of co-staker 1.
+    /// The first owner's unstaked device: a ripe ticket 0, a ripe position 0 of co-staker 1 and
+    /// position 1 of co-staker 2 released into its offer's escrow by `anyone`.
     pub c: Pubkey,
-    /// The second owner's device with [`MIN`] staked and nothing else.
+    /// The second owner's device with [`MIN`] staked and nothing else but a proposed transfer to
+    /// the first owner.
     pub d: Pubkey,
     /// The second owner's device, registered and empty.
     pub e: Pubkey,
-    /// The key proposed as the next admin.
+    /// The key proposed as the next admin (not yet accepted); parameters are proposed too.
     pub pending_admin: Keypair,
     /// A wallet with no role and no tokens.
     pub intruder: Keypair,
@@ -75,39 +77,45 @@ impl Scene {
         // a slash cap of 100% lets a slash reach the positions past the owner's stake
         let params = Params { max_slash_bps_per_30d: 10_000, ..Params::defaults(6).expect("defaults") };
         let mut w = World::new(binary, Some(params));
-        let (owner2, costaker1) = (w.owner2.clone(), w.costaker(1));
-        // c first: its ticket and position ripen after the cooldown the others do not need
+        let (owner, owner2, costaker1, costaker2) = (w.owner.clone(), w.owner2.clone(), w.costaker(1), w.costaker(2));
+        // c first: its ticket and positions ripen after the cooldown the others do not need
         let c = w.staked_device();
-        let c_seq = w.offer_ok(c, HALF, SHARE);
-        w.ok(|w| w.fill(&costaker1, c, c_seq));
-        w.ok(|w| w.cancel(&costaker1, c, c_seq));
+        let c0 = w.offer_ok(c, HALF, SHARE);
+        w.ok(|w| w.fill(&costaker1, c, c0));
+        w.ok(|w| w.cancel(&costaker1, c, c0));
+        let c1 = w.offer_ok(c, HALF, SHARE);
+        w.ok(|w| w.fill(&costaker2, c, c1));
         w.ok(|w| w.unstake(c));
-        let cooldown = w.config().params.cooldown_secs;
+        let cooldown = w.params().cooldown_secs;
         w.advance(cooldown + 1);
+        w.ok(|w| w.release(c, c1));
 
         let (a, _) = w.costaked_device();
-        w.ok(|w| w.stake(a, 1_000 * crate::world::IO));
+        w.ok(|w| w.stake(a, 1_000 * IO));
         let filled = w.now();
         w.advance(60);
         w.ok(|w| w.reward(1, filled, w.now(), &[(a, 1_000_000)]));
         let mint = w.mint.mint;
         w.mint_to(&mint, &pda::stake_vault(&a).0, 5);
 
-        let b = w.register_for(&owner2, crate::world::GPUS, crate::world::MULTIPLIER);
+        let b = w.register_for(&owner2, GPUS, MULTIPLIER);
         w.ok(|w| w.stake(b, MIN));
         w.offer_ok(b, HALF, SHARE);
-        let d = w.register_for(&owner2, crate::world::GPUS, crate::world::MULTIPLIER);
+        let d = w.register_for(&owner2, GPUS, MULTIPLIER);
         w.ok(|w| w.stake(d, MIN));
+        w.ok(|w| w.transfer_device(d, owner.pubkey()));
         let e = w.register_for(&owner2, 1, 10_000);
 
         let pending_admin = w.funded_keypair();
-        let admin = w.roles.admin.insecure_clone();
-        w.ok(|w| w.send_by(ix::propose_admin(admin.pubkey(), pending_admin.pubkey()), &admin));
+        w.ok(|w| w.propose_role(Role::Admin, pending_admin.pubkey()));
+        w.ok(|w| w.update_params(params));
         let intruder = w.funded_keypair();
+        // a block may start where the last one paid ended
+        w.advance(60);
         Self { w, a, b, c, d, e, pending_admin, intruder }
     }
 
-    /// One valid call of each of the 26 instructions after `initialize`, on the scene's devices.
+    /// One valid call of each of the 34 instructions after `initialize`, on the scene's devices.
     /// [`Scene::check_calls_succeed`] proves each would succeed as it is.
     pub fn calls(&self) -> Vec<Call> {
         let w = &self.w;
@@ -117,41 +125,52 @@ impl Scene {
         let (admin, oracle) = (&w.roles.admin, &w.roles.oracle);
         let (rewarder, slasher, anyone) = (&w.roles.reward_authority, &w.roles.slash_authority, &w.anyone);
         let (a, b, c, d, e) = (self.a, self.b, self.c, self.d, self.e);
+        let treasury = w.roles.treasury.pubkey();
         let new_id = [0xEE; 32];
-        let block_end = now - 1;
+        let last_paid_end = w.device(&a).last_paid_end;
+        let block = [w.target(a, 1_000)];
+        let escrow_payer = anyone.pubkey();
         vec![
-            Call::new("propose_admin", ix::propose_admin(admin.pubkey(), self.intruder.pubkey()), &[admin]),
-            Call::new("accept_admin", ix::accept_admin(self.pending_admin.pubkey()), &[&self.pending_admin]),
             Call::new("propose_role", ix::propose_role(admin.pubkey(), Role::Oracle, self.intruder.pubkey()), &[admin]),
+            Call::new("accept_role", ix::accept_role(self.pending_admin.pubkey(), Role::Admin), &[&self.pending_admin]),
+            Call::new("cancel_role", ix::cancel_role(admin.pubkey(), Role::Admin), &[admin]),
+            Call::new("revoke_role", ix::revoke_role(admin.pubkey(), Role::Oracle), &[admin]),
             Call::new("set_paused", ix::set_paused(admin.pubkey(), true), &[admin]),
             Call::new("update_params", ix::update_params(admin.pubkey(), Params::defaults(6).unwrap()), &[admin]),
+            Call::new("cancel_params", ix::cancel_params(admin.pubkey()), &[admin]),
+            Call::new("lower_slash_cap", ix::lower_slash_cap(admin.pubkey(), 5_000), &[admin]),
             Call::new("register_device", ix::register_device(owner.pubkey(), oracle.pubkey(), new_id, 1, 10_000, mint), &[&owner.key, oracle]),
             Call::new("update_hardware", ix::update_hardware(oracle.pubkey(), a, 8, 100_000), &[oracle]),
-            Call::new("refresh_min", ix::refresh_min(a), &[]),
-            Call::new("set_hired", ix::set_hired(oracle.pubkey(), a, true), &[oracle]),
+            Call::new("set_hired", ix::set_hired(oracle.pubkey(), a, now + DAY), &[oracle]),
             Call::new("terminate", ix::terminate(oracle.pubkey(), a), &[oracle]),
             Call::new("stake", ix::stake(owner.pubkey(), a, owner.token, 1, mint), &[&owner.key]),
             Call::new("create_offer", ix::create_offer(owner2.pubkey(), d, 0, HALF, SHARE), &[&owner2.key]),
             Call::new("retract_offer", ix::retract_offer(owner2.pubkey(), b, 0, owner2.pubkey()), &[&owner2.key]),
             Call::new("fill_offer", ix::fill_offer(costaker2.pubkey(), b, 0, HALF, SHARE, costaker2.token, mint), &[&costaker2.key]),
-            Call::new("cancel_costake", ix::cancel_costake(costaker0.pubkey(), a, 0), &[&costaker0.key]),
-            Call::new("claim_rewards", ix::claim_rewards(costaker0.pubkey(), a, 0, costaker0.token, mint), &[&costaker0.key]),
             Call::new("withdraw_overflow", ix::withdraw_overflow(owner.pubkey(), a, owner.token, 1, mint), &[&owner.key]),
-            Call::new("unstake", ix::unstake_for(owner.pubkey(), a, &w.device(&a), now), &[&owner.key]),
-            Call::new("withdraw_ticket", ix::withdraw_ticket(anyone.pubkey(), c, owner.pubkey(), 0, owner.pubkey(), mint), &[anyone]),
-            Call::new("withdraw_position", ix::withdraw_position(anyone.pubkey(), c, 0, costaker1.pubkey(), owner.pubkey(), mint), &[anyone]),
-            Call::new("distribute_rewards", ix::distribute_rewards(rewarder.pubkey(), w.reward_source, 2, block_end, block_end, &[w.target(a, 1_000)], mint), &[rewarder]),
-            Call::new("slash", ix::slash(slasher.pubkey(), a, w.treasury_token, None, &[0], self.past_owner_stake(), mint), &[slasher]),
+            Call::new("claim_rewards", ix::claim_rewards(costaker0.pubkey(), a, 0, costaker0.token, mint), &[&costaker0.key]),
+            Call::new("cancel_costake", ix::cancel_costake(costaker0.pubkey(), a, 0), &[&costaker0.key]),
+            Call::new("unstake", ix::unstake_for(owner.pubkey(), a, &w.device(&a)), &[&owner.key]),
+            Call::new("withdraw_ticket", ix::withdraw_ticket(anyone.pubkey(), c, owner.pubkey(), 0, owner.pubkey(), owner.token, mint), &[anyone]),
+            Call::new("withdraw_position", ix::withdraw_position(anyone.pubkey(), c, 0, costaker1.pubkey(), owner.pubkey(), costaker1.token, mint), &[anyone]),
+            Call::new("release", ix::release(anyone.pubkey(), c, 0, mint), &[anyone]),
+            Call::new("withdraw_escrow", ix::withdraw_escrow(costaker2.pubkey(), c, 1, costaker2.token, owner.pubkey(), escrow_payer, mint), &[&costaker2.key]),
+            Call::new("distribute_rewards", ix::distribute_rewards(rewarder.pubkey(), w.reward_source, 2, last_paid_end, now, &block, mint), &[rewarder]),
+            Call::new("slash", ix::slash(slasher.pubkey(), a, treasury, self.past_owner_stake(), now, mint), &[slasher]),
             Call::new("hold", ix::hold(slasher.pubkey(), a, now + DAY), &[slasher]),
             Call::new("sweep_surplus", ix::sweep_surplus(admin.pubkey(), a, w.treasury_token, mint), &[admin]),
             Call::new("close_device", ix::close_device(owner2.pubkey(), e, w.treasury_token, owner2.pubkey(), mint), &[&owner2.key]),
-            Call::new("device_status", ix::device_status(a, None, &[0]), &[]),
+            Call::new("close_profile", ix::close_profile(costaker1.pubkey(), costaker1.pubkey()), &[&costaker1.key]),
+            Call::new("transfer_device", ix::transfer_device(owner2.pubkey(), d, costaker0.pubkey()), &[&owner2.key]),
+            Call::new("cancel_transfer", ix::cancel_transfer(owner2.pubkey(), d), &[&owner2.key]),
+            Call::new("accept_device", ix::accept_device(owner.pubkey(), d), &[&owner.key]),
+            Call::new("device_status", ix::device_status(a), &[]),
         ]
     }
 
     /// An amount that a slash of device `a` takes from its owner's stake and then from position 0.
     pub fn past_owner_stake(&self) -> u64 {
-        self.w.device(&self.a).owner_stake + crate::world::IO
+        self.w.device(&self.a).owner_stake + IO
     }
 
     /// The call of the instruction `name`.

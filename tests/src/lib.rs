@@ -11,7 +11,7 @@ use anchor_lang::solana_program::system_instruction;
 use anchor_spl::associated_token::{get_associated_token_address_with_program_id, spl_associated_token_account};
 use anchor_spl::token_2022::spl_token_2022;
 use device_staking_client::device_staking::instructions::initialize::InitializeArgs;
-use device_staking_client::device_staking::state::Params;
+use device_staking_client::device_staking::state::{Floors, Params};
 use device_staking_client::{error_name, pda, PROGRAM_ID};
 use litesvm::types::TransactionResult;
 use litesvm::LiteSVM;
@@ -41,6 +41,9 @@ pub const TOKEN_2022: Pubkey = anchor_spl::token_2022::ID;
 pub const START_TIME: i64 = 1_750_000_000;
 /// Lamports given to every keypair the harness funds (100 SOL).
 pub const FUNDING: u64 = 100_000_000_000;
+/// The floors a local deployment may use (protocol "Floors"): 1 s cover window, 1 s cooldown and
+/// no role delay, so that tests may set short windows with `update_params` or at `initialize`.
+pub const LOCAL_FLOORS: Floors = Floors { cover_window_secs: 1, cooldown_secs: 1, role_change_delay_secs: 0 };
 
 /// One of the two SBF builds of the program, as `tools/sbf/build.sh` writes them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,6 +140,19 @@ pub fn refusal_name(fail: &TxFail) -> String {
     }
 }
 
+/// The events of type `T` a transaction emitted (Anchor's `Program data: <base64>` log lines), in
+/// order (R50).
+pub fn events<T: anchor_lang::AnchorDeserialize + anchor_lang::Discriminator>(ok: &TxOk) -> Vec<T> {
+    use anchor_lang::__private::base64::{engine::general_purpose::STANDARD, Engine};
+    ok.logs
+        .iter()
+        .filter_map(|line| line.strip_prefix("Program data: "))
+        .filter_map(|data| STANDARD.decode(data).ok())
+        .filter(|bytes| bytes.starts_with(T::DISCRIMINATOR))
+        .map(|bytes| T::deserialize(&mut &bytes[T::DISCRIMINATOR.len()..]).expect("the event decodes"))
+        .collect()
+}
+
 /// Asserts that `result` succeeded, printing the error and logs otherwise; returns the success.
 pub fn assert_ok(result: &TxResult) -> &TxOk {
     match result {
@@ -165,14 +181,21 @@ pub struct Roles {
 }
 
 impl Roles {
-    /// `initialize`'s arguments naming these roles, with `params` (`None`: the defaults).
+    /// `initialize`'s arguments naming these roles, with [`LOCAL_FLOORS`] and `params` (`None`:
+    /// the defaults).
     pub fn initialize_args(&self, params: Option<Params>) -> InitializeArgs {
+        self.initialize_args_with(LOCAL_FLOORS, params)
+    }
+
+    /// `initialize`'s arguments naming these roles, with `floors` and `params`.
+    pub fn initialize_args_with(&self, floors: Floors, params: Option<Params>) -> InitializeArgs {
         InitializeArgs {
             admin: self.admin.pubkey(),
             oracle: self.oracle.pubkey(),
             reward_authority: self.reward_authority.pubkey(),
             slash_authority: self.slash_authority.pubkey(),
             treasury: self.treasury.pubkey(),
+            floors,
             params,
         }
     }

@@ -1,16 +1,22 @@
-//! A [`World`]: an initialized config on a [`TestEnv`] (SPL Token mint, 6 decimals), funded
-//! device owners and co-stakers with tokens in their associated token accounts, a reward source,
-//! the treasury's token account, and helpers that send every user instruction through the client
-//! builders. [`World::check_invariants`] checks R52 against the vaults and the live accounts.
+//! A [`World`]: an initialized config on a [`TestEnv`] (SPL Token mint, 6 decimals, the local
+//! floors), funded device owners and co-stakers with tokens in their associated token accounts,
+//! a reward source, the treasury's token account, and helpers that send every instruction through
+//! the client builders. [`World::check_invariants`] checks R52 against the vaults, the device's
+//! position table, and the offer, escrow and ticket accounts.
+use crate::client::device_staking::events::PositionReleased;
 use crate::client::device_staking::instructions::device_status::DeviceStatus;
-use crate::client::device_staking::state::{Device, Offer, OfferState, Params, Ticket};
+use crate::client::device_staking::state::{
+    Config, CostakerProfile, Device, Env, Offer, OfferState, Params, Role, Ticket, Tombstone,
+};
 use crate::client::ix::{self, Mint, RewardTarget};
 use crate::client::pda;
-use crate::{assert_err, assert_ok, Binary, Roles, TestEnv, TxOk, TxResult, SPL_TOKEN};
+use crate::{assert_err, assert_ok, events, Binary, Roles, TestEnv, TxOk, TxResult, SPL_TOKEN};
 use anchor_lang::prelude::Pubkey;
-use anchor_lang::AnchorDeserialize;
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::{AnchorDeserialize, Discriminator};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
+use std::collections::BTreeMap;
 
 /// One token of 6 decimals, in base units.
 pub const IO: u64 = 1_000_000;
@@ -33,6 +39,19 @@ pub const MIN: u64 = 16_000 * IO;
 pub const HALF: u64 = 8_000 * IO;
 /// The story offer's co-staker reward share.
 pub const SHARE: u16 = 7_400;
+
+/// Short windows for tests that cross many deadlines (allowed by the local floors): a cover
+/// window of 100 s, a cooldown of 200 s, holds of at most 50 s and no role delay of the admin's
+/// own, so that R34's delay is 100 + 200 + 1 = 301 s.
+pub fn short_params() -> Params {
+    Params {
+        cover_window_secs: 100,
+        cooldown_secs: 200,
+        max_hold_secs: 50,
+        role_change_delay_secs: 0,
+        ..Params::defaults(6).expect("default parameters")
+    }
+}
 
 /// A funded wallet and its associated token account of the staking mint.
 pub struct Wallet {
@@ -73,10 +92,13 @@ pub struct World {
     pub reward_source: Pubkey,
     /// The treasury's associated token account.
     pub treasury_token: Pubkey,
-    /// A funded third party, for the permissionless withdrawals.
+    /// A funded third party, for the permissionless withdrawals and releases.
     pub anyone: Keypair,
-    /// Every device registered, in order.
+    /// Every device registered, in order (live devices and tombstones).
     pub devices: Vec<Pubkey>,
+    /// What each released offer's escrow owes its co-staker (from `PositionReleased`), by offer
+    /// address: R52 checks that the escrow holds at least that.
+    pub escrow_owed: BTreeMap<Pubkey, u64>,
     next_device_id: u32,
 }
 
@@ -100,14 +122,18 @@ pub fn for_each_world(mut body: impl FnMut(&mut World)) {
     }
 }
 
-/// Runs `body` on a fresh [`World`] of each binary whose slash cap is 100% per 30 days, so a
-/// test can slash everything a device holds.
-pub fn for_each_world_slashing_all(mut body: impl FnMut(&mut World)) {
-    let mut params = Params::defaults(6).expect("default parameters");
-    params.max_slash_bps_per_30d = 10_000;
+/// Runs `body` on a fresh [`World`] of each binary initialized with `params`.
+pub fn for_each_world_with(params: Params, mut body: impl FnMut(&mut World)) {
     for binary in Binary::ALL {
         body(&mut World::new(binary, Some(params)));
     }
+}
+
+/// Runs `body` on a fresh [`World`] of each binary whose slash cap is 100% per 30 days, so a
+/// test can slash everything a device holds.
+pub fn for_each_world_slashing_all(body: impl FnMut(&mut World)) {
+    let params = Params { max_slash_bps_per_30d: 10_000, ..Params::defaults(6).expect("default parameters") };
+    for_each_world_with(params, body);
 }
 
 /// Runs `body` on a fresh default [`World`] of the v3 binary only (for bodies the v0 build
@@ -117,7 +143,8 @@ pub fn on_v3_only(mut body: impl FnMut(&mut World)) {
 }
 
 impl World {
-    /// Deploys `binary`, initializes with `params` (`None`: the defaults) and funds the actors.
+    /// Deploys `binary`, initializes with the local floors and `params` (`None`: the defaults)
+    /// and funds the actors.
     pub fn new(binary: Binary, params: Option<Params>) -> Self {
         let mut env = TestEnv::new(binary);
         let roles = env.roles();
@@ -139,7 +166,20 @@ impl World {
         env.mint_to(&mint_key, &reward_source, REWARD_TOKENS);
         let treasury_token = env.create_ata(&roles.treasury.pubkey(), &mint_key);
         let anyone = env.funded_keypair();
-        Self { env, roles, mint, owner, owner2, costakers, reward_source, treasury_token, anyone, devices: vec![], next_device_id: 0 }
+        Self {
+            env,
+            roles,
+            mint,
+            owner,
+            owner2,
+            costakers,
+            reward_source,
+            treasury_token,
+            anyone,
+            devices: vec![],
+            escrow_owed: BTreeMap::new(),
+            next_device_id: 0,
+        }
     }
 
     /// The co-staker number `i` (a copy, to sign with while `self` is borrowed mutably).
@@ -161,13 +201,15 @@ impl World {
         }
     }
 
-    /// Sends `register_device` for `owner` with the oracle co-signing.
+    /// Sends `register_device` for `owner` with the oracle co-signing (a tombstone of the id is
+    /// revived, R3).
     pub fn try_register(&mut self, owner: &Wallet, device_id: [u8; 32], gpu_count: u16, multiplier_bps: u32) -> TxResult {
         let oracle = self.roles.oracle.insecure_clone();
         let ix = ix::register_device(owner.pubkey(), oracle.pubkey(), device_id, gpu_count, multiplier_bps, &self.mint);
         let result = self.env.send(&[ix], &[&owner.key, &oracle]);
-        if result.is_ok() {
-            self.devices.push(pda::device(&device_id).0);
+        let device = pda::device(&device_id).0;
+        if result.is_ok() && !self.devices.contains(&device) {
+            self.devices.push(device);
         }
         result
     }
@@ -188,7 +230,7 @@ impl World {
     /// A story device of the first owner with [`MIN`] staked.
     pub fn staked_device(&mut self) -> Pubkey {
         let device = self.register(GPUS, MULTIPLIER);
-        assert_eq!(self.device(&device).min_required, MIN);
+        assert_eq!(self.device(&device).min_required(&self.env_now()), MIN);
         self.ok(|w| w.stake(device, MIN));
         device
     }
@@ -204,13 +246,18 @@ impl World {
     }
 
     /// Sends `ix` signed by `signer` (a copy of a key the world holds).
-    pub fn send_by(&mut self, ix: anchor_lang::solana_program::instruction::Instruction, signer: &Keypair) -> TxResult {
+    pub fn send_by(&mut self, ix: Instruction, signer: &Keypair) -> TxResult {
         self.env.send(&[ix], &[signer])
     }
 
     /// The wallet (owner or co-staker) with address `key`.
     pub fn wallet(&self, key: &Pubkey) -> Wallet {
-        [&self.owner, &self.owner2].into_iter().chain(&self.costakers).find(|w| w.pubkey() == *key).expect("a known wallet").clone()
+        self.known_wallets().find(|w| w.pubkey() == *key).expect("a known wallet").clone()
+    }
+
+    /// The owners' and co-stakers' wallets.
+    pub fn known_wallets(&self) -> impl Iterator<Item = &Wallet> {
+        [&self.owner, &self.owner2].into_iter().chain(&self.costakers)
     }
 
     /// The owner wallet of `device`.
@@ -220,9 +267,52 @@ impl World {
 
     // ---- decoders ----
 
-    /// The decoded device.
+    /// The decoded device (panics on a tombstone: see [`World::tombstone`]).
     pub fn device(&self, device: &Pubkey) -> Device {
         self.env.decode(device)
+    }
+
+    /// The decoded tombstone of a closed device (R8).
+    pub fn tombstone(&self, device: &Pubkey) -> Tombstone {
+        self.env.decode(device)
+    }
+
+    /// Whether `device` is a live device (not a tombstone, not missing).
+    pub fn is_live_device(&self, device: &Pubkey) -> bool {
+        self.svm.get_account(device).is_some_and(|a| a.owner == crate::client::PROGRAM_ID && a.data.starts_with(Device::DISCRIMINATOR))
+    }
+
+    /// Whether `device` is a closed device's tombstone (R8).
+    pub fn is_tombstone(&self, device: &Pubkey) -> bool {
+        self.svm.get_account(device).is_some_and(|a| a.owner == crate::client::PROGRAM_ID && a.data.starts_with(Tombstone::DISCRIMINATOR))
+    }
+
+    /// The next offer and ticket seqs of `device`, live or closed: every seq below was used.
+    pub fn next_seqs(&self, device: &Pubkey) -> (u64, u64) {
+        if self.is_live_device(device) {
+            let d = self.device(device);
+            (d.next_offer_seq, d.next_ticket_seq)
+        } else if self.is_tombstone(device) {
+            let t = self.tombstone(device);
+            (t.next_offer_seq, t.next_ticket_seq)
+        } else {
+            (0, 0)
+        }
+    }
+
+    /// The decoded config.
+    pub fn config(&self) -> Config {
+        self.env.decode(&pda::config().0)
+    }
+
+    /// The config facts the device rules read now (the parameters in force, pause, revocations).
+    pub fn env_now(&self) -> Env {
+        self.config().env(self.now())
+    }
+
+    /// The parameters in force now (R33: a proposal applies by time alone).
+    pub fn params(&self) -> Params {
+        self.config().params_at(self.now())
     }
 
     /// The decoded offer `seq` of `device` (panics when closed).
@@ -230,9 +320,15 @@ impl World {
         self.env.decode(&pda::offer(device, seq).0)
     }
 
+    /// The co-staker profile of `wallet`, if it exists.
+    pub fn profile(&self, wallet: &Pubkey) -> Option<CostakerProfile> {
+        let address = pda::costaker(wallet).0;
+        self.is_program_account(&address).then(|| self.env.decode(&address))
+    }
+
     /// The offer accounts of `device` that still exist, by seq (every seq ever used is looked at).
     pub fn live_offers(&self, device: &Pubkey) -> Vec<Offer> {
-        self.live_offers_among(device, 0..self.device(device).next_offer_seq)
+        self.live_offers_among(device, 0..self.next_seqs(device).0)
     }
 
     /// The offer accounts of `device` that exist among `seqs`, in the order given.
@@ -242,7 +338,7 @@ impl World {
 
     /// The owner's outstanding ticket of `device`, if any (every ticket seq ever used is looked at).
     pub fn ticket(&self, device: &Pubkey) -> Option<Ticket> {
-        self.ticket_among(device, 0..self.device(device).next_ticket_seq)
+        self.ticket_among(device, 0..self.next_seqs(device).1)
     }
 
     /// The ticket of `device` that exists among `seqs`, if any; panics when there are several.
@@ -262,30 +358,40 @@ impl World {
         self.svm.get_account(address).is_some_and(|a| a.owner == crate::client::PROGRAM_ID)
     }
 
-    /// Every account the world knows of: config, devices, vaults, offers, tickets, wallets, token
-    /// accounts and profiles: what a refused transaction must leave unchanged.
-    pub fn all_accounts(&self) -> Vec<Pubkey> {
-        self.accounts_with(|d: &Device| (0..d.next_offer_seq, 0..d.next_ticket_seq))
+    /// Whether a token account (any owner program but the system's, with data) is at `address`.
+    pub fn is_token_account(&self, address: &Pubkey) -> bool {
+        self.svm.get_account(address).is_some_and(|a| !a.data.is_empty() && a.owner != anchor_lang::system_program::ID)
     }
 
-    /// [`World::all_accounts`] with, for each registered device, only the offer and ticket seqs
-    /// `seqs` gives for it.
-    pub fn accounts_with<O, T>(&self, seqs: impl Fn(&Device) -> (O, T)) -> Vec<Pubkey>
+    /// Every account the world knows of: config, devices, vaults, offers, their escrows,
+    /// tickets, wallets, token accounts and profiles: what a refused transaction must leave
+    /// unchanged.
+    pub fn all_accounts(&self) -> Vec<Pubkey> {
+        self.accounts_with(|device| {
+            let (offers, tickets) = self.next_seqs(device);
+            (0..offers, 0..tickets)
+        })
+    }
+
+    /// [`World::all_accounts`] with, for each registered device (by address), only the offer
+    /// (and escrow) and ticket seqs `seqs` gives for it.
+    pub fn accounts_with<O, T>(&self, seqs: impl Fn(&Pubkey) -> (O, T)) -> Vec<Pubkey>
     where
         O: IntoIterator<Item = u64>,
         T: IntoIterator<Item = u64>,
     {
         let mut keys = vec![pda::config().0, self.reward_source, self.treasury_token, self.anyone.pubkey()];
-        for w in [&self.owner, &self.owner2].into_iter().chain(&self.costakers) {
+        for w in self.known_wallets() {
             keys.extend([w.pubkey(), w.token, pda::costaker(&w.pubkey()).0]);
         }
         for d in &self.devices {
             keys.extend([*d, pda::stake_vault(d).0, pda::overflow_vault(d).0]);
-            if let Some(device) = self.is_program_account(d).then(|| self.device(d)) {
-                let (offers, tickets) = seqs(&device);
-                keys.extend(offers.into_iter().map(|s| pda::offer(d, s).0));
-                keys.extend(tickets.into_iter().map(|s| pda::ticket(d, s).0));
+            let (offers, tickets) = seqs(d);
+            for seq in offers {
+                let offer = pda::offer(d, seq).0;
+                keys.extend([offer, pda::escrow(&offer).0]);
             }
+            keys.extend(tickets.into_iter().map(|s| pda::ticket(d, s).0));
         }
         keys
     }
@@ -325,17 +431,20 @@ impl World {
         (self.env.send(&[ix], &[&owner.key]), seq)
     }
 
-    /// `create_offer` that must succeed; returns the seq.
+    /// `create_offer` that must succeed (and keep R52); returns the seq.
     pub fn offer_ok(&mut self, device: Pubkey, amount: u64, reward_share_bps: u16) -> u64 {
         let (result, seq) = self.create_offer(device, amount, reward_share_bps);
         assert_ok(&result);
+        self.check_all();
         seq
     }
 
-    /// `retract_offer(seq)` by the owner.
+    /// `retract_offer(seq)` by the owner, the rent to the offer's payer.
     pub fn retract(&mut self, device: Pubkey, seq: u64) -> TxResult {
         let owner = self.owner_of(&device);
-        let ix = ix::retract_offer(owner.pubkey(), device, seq, owner.pubkey());
+        let address = pda::offer(&device, seq).0;
+        let payer = if self.is_program_account(&address) { self.offer(&device, seq).payer } else { owner.pubkey() };
+        let ix = ix::retract_offer(owner.pubkey(), device, seq, payer);
         self.env.send(&[ix], &[&owner.key])
     }
 
@@ -346,11 +455,43 @@ impl World {
         self.env.send(&[ix], &[&owner.key])
     }
 
-    /// `unstake` by the owner, with the positions read off the device now.
+    /// `unstake` by the owner, naming the filled position's co-staker read off the device
+    /// (`ix::unstake_for`).
     pub fn unstake(&mut self, device: Pubkey) -> TxResult {
         let owner = self.owner_of(&device);
-        let ix = ix::unstake_for(owner.pubkey(), device, &self.device(&device), self.now());
+        let ix = ix::unstake_for(owner.pubkey(), device, &self.device(&device));
         self.env.send(&[ix], &[&owner.key])
+    }
+
+    /// `close_device` by the owner: leftovers to the treasury's token account, the rent to the
+    /// device's payer; the device becomes a tombstone (R8).
+    pub fn close_device(&mut self, device: Pubkey) -> TxResult {
+        let owner = self.owner_of(&device);
+        self.close_device_by(&owner, device)
+    }
+
+    /// `close_device` signed by `signer` (rent to the device's payer).
+    pub fn close_device_by(&mut self, signer: &Wallet, device: Pubkey) -> TxResult {
+        let payer = self.device(&device).payer;
+        let ix = ix::close_device(signer.pubkey(), device, self.treasury_token, payer, &self.mint);
+        self.env.send(&[ix], &[&signer.key])
+    }
+
+    /// `transfer_device(new_owner)` by the owner (R19).
+    pub fn transfer_device(&mut self, device: Pubkey, new_owner: Pubkey) -> TxResult {
+        let owner = self.owner_of(&device);
+        self.env.send(&[ix::transfer_device(owner.pubkey(), device, new_owner)], &[&owner.key])
+    }
+
+    /// `cancel_transfer` by the owner (R19).
+    pub fn cancel_transfer(&mut self, device: Pubkey) -> TxResult {
+        let owner = self.owner_of(&device);
+        self.env.send(&[ix::cancel_transfer(owner.pubkey(), device)], &[&owner.key])
+    }
+
+    /// `accept_device` by `new_owner` (R19).
+    pub fn accept_device(&mut self, new_owner: &Wallet, device: Pubkey) -> TxResult {
+        self.env.send(&[ix::accept_device(new_owner.pubkey(), device)], &[&new_owner.key])
     }
 
     // ---- co-staker instructions ----
@@ -379,32 +520,86 @@ impl World {
         self.env.send(&[ix], &[&costaker.key])
     }
 
-    // ---- permissionless withdrawals ----
-
-    /// `withdraw_ticket(seq)` called by a third party.
-    pub fn withdraw_ticket(&mut self, device: Pubkey, ticket_seq: u64) -> TxResult {
-        let owner = self.device(&device).owner;
-        let anyone = self.anyone.insecure_clone();
-        let ix = ix::withdraw_ticket(anyone.pubkey(), device, owner, ticket_seq, owner, &self.mint);
-        self.env.send(&[ix], &[&anyone])
+    /// `close_profile` by `wallet`, the rent to the profile's payer (R18).
+    pub fn close_profile(&mut self, wallet: &Wallet) -> TxResult {
+        let payer = self.profile(&wallet.pubkey()).map_or(wallet.pubkey(), |p| p.payer);
+        self.env.send(&[ix::close_profile(wallet.pubkey(), payer)], &[&wallet.key])
     }
 
-    /// `withdraw_position(seq)` called by a third party (the offer must exist).
-    pub fn withdraw_position(&mut self, device: Pubkey, seq: u64) -> TxResult {
+    /// `withdraw_escrow(seq)` by `costaker` into their ATA (R16).
+    pub fn withdraw_escrow(&mut self, costaker: &Wallet, device: Pubkey, seq: u64) -> TxResult {
+        self.withdraw_escrow_to(costaker, device, seq, costaker.token)
+    }
+
+    /// `withdraw_escrow(seq)` by `costaker` into `destination`; the rents to the offer's payer
+    /// and escrow payer (R16).
+    pub fn withdraw_escrow_to(&mut self, costaker: &Wallet, device: Pubkey, seq: u64, destination: Pubkey) -> TxResult {
         let offer = self.offer(&device, seq);
+        let ix = ix::withdraw_escrow(costaker.pubkey(), device, seq, destination, offer.payer, offer.escrow_payer, &self.mint);
+        self.env.send(&[ix], &[&costaker.key])
+    }
+
+    // ---- permissionless withdrawals (R16) ----
+
+    /// `withdraw_ticket` of the device's outstanding ticket, sent by a third party: paid to the
+    /// owner's associated token account.
+    pub fn withdraw_ticket(&mut self, device: Pubkey) -> TxResult {
         let anyone = self.anyone.insecure_clone();
-        let ix = ix::withdraw_position(anyone.pubkey(), device, seq, offer.costaker, offer.payer, &self.mint);
-        self.env.send(&[ix], &[&anyone])
+        self.withdraw_ticket_by(&anyone, device, None)
+    }
+
+    /// `withdraw_ticket` sent by `caller`, paying `named` when the caller is the owner (else, or
+    /// for `None`, the owner's associated token account: `ix::recipient`).
+    pub fn withdraw_ticket_by(&mut self, caller: &Keypair, device: Pubkey, named: Option<Pubkey>) -> TxResult {
+        let d = self.device(&device);
+        let address = pda::ticket(&device, d.ticket_seq).0;
+        let payer = if self.is_program_account(&address) { self.env.decode::<Ticket>(&address).payer } else { d.owner };
+        let destination = ix::recipient(&caller.pubkey(), &d.owner, named, &self.mint);
+        let ix = ix::withdraw_ticket(caller.pubkey(), device, d.owner, d.ticket_seq, payer, destination, &self.mint);
+        self.env.send(&[ix], &[caller])
+    }
+
+    /// `withdraw_position(seq)` sent by a third party (the offer must exist): paid to the
+    /// co-staker's associated token account.
+    pub fn withdraw_position(&mut self, device: Pubkey, seq: u64) -> TxResult {
+        let anyone = self.anyone.insecure_clone();
+        self.withdraw_position_by(&anyone, device, seq, None)
+    }
+
+    /// `withdraw_position(seq)` sent by `caller`, paying `named` when the caller is the
+    /// co-staker (else, or for `None`, the co-staker's associated token account).
+    pub fn withdraw_position_by(&mut self, caller: &Keypair, device: Pubkey, seq: u64, named: Option<Pubkey>) -> TxResult {
+        let offer = self.offer(&device, seq);
+        let destination = ix::recipient(&caller.pubkey(), &offer.costaker, named, &self.mint);
+        let ix = ix::withdraw_position(caller.pubkey(), device, seq, offer.costaker, offer.payer, destination, &self.mint);
+        self.env.send(&[ix], &[caller])
+    }
+
+    /// `release(seq)` sent by a third party, who pays the escrow's rent (R16).
+    pub fn release(&mut self, device: Pubkey, seq: u64) -> TxResult {
+        let anyone = self.anyone.insecure_clone();
+        self.release_by(&anyone, device, seq)
+    }
+
+    /// `release(seq)` sent by `caller`; records what the escrow owes for the R52 check.
+    pub fn release_by(&mut self, caller: &Keypair, device: Pubkey, seq: u64) -> TxResult {
+        let result = self.env.send(&[ix::release(caller.pubkey(), device, seq, &self.mint)], &[caller]);
+        if let Ok(ok) = &result {
+            for e in events::<PositionReleased>(ok) {
+                self.escrow_owed.insert(pda::offer(&e.device, e.seq).0, e.principal + e.rewards);
+            }
+        }
+        result
     }
 
     // ---- authorities ----
 
-    /// The reward target of `device` for `amount`, naming its filled position if any.
+    /// The reward target of `device` for `amount`.
     pub fn target(&self, device: Pubkey, amount: u64) -> RewardTarget {
-        RewardTarget { device, amount, filled_seq: self.device(&device).filled.map(|f| f.seq) }
+        RewardTarget { device, amount }
     }
 
-    /// `distribute_rewards` of one block to `(device, amount)` pairs.
+    /// `distribute_rewards` of one block `[block_start, block_end)` to `(device, amount)` pairs.
     pub fn reward(&mut self, block_id: u64, block_start: i64, block_end: i64, pay: &[(Pubkey, u64)]) -> TxResult {
         let targets: Vec<RewardTarget> = pay.iter().map(|(d, a)| self.target(*d, *a)).collect();
         self.reward_targets(block_id, block_start, block_end, &targets)
@@ -417,134 +612,218 @@ impl World {
         self.env.send(&[ix], &[&authority])
     }
 
-    /// `slash(amount)` by the slash authority, naming the outstanding ticket and every live
-    /// position, by seq.
-    pub fn slash(&mut self, device: Pubkey, amount: u64) -> TxResult {
+    /// `slash(amount, incident_at)` by the slash authority, to the treasury's associated token
+    /// account (R40).
+    pub fn slash(&mut self, device: Pubkey, amount: u64, incident_at: i64) -> TxResult {
         let authority = self.roles.slash_authority.insecure_clone();
-        self.slash_by(&authority, device, amount)
+        self.slash_by(&authority, device, amount, incident_at)
     }
 
     /// [`World::slash`] signed by `signer`.
-    pub fn slash_by(&mut self, signer: &Keypair, device: Pubkey, amount: u64) -> TxResult {
-        let ticket = self.ticket(&device).map(|t| t.seq);
-        let positions: Vec<u64> = self.live_offers(&device).iter().filter(|o| o.state != OfferState::Open).map(|o| o.seq).collect();
-        let ix = ix::slash(signer.pubkey(), device, self.treasury_token, ticket, &positions, amount, &self.mint);
+    pub fn slash_by(&mut self, signer: &Keypair, device: Pubkey, amount: u64, incident_at: i64) -> TxResult {
+        let treasury = self.roles.treasury.pubkey();
+        let ix = ix::slash(signer.pubkey(), device, treasury, amount, incident_at, &self.mint);
         self.env.send(&[ix], &[signer])
     }
 
-    /// `hold(until)` by the slash authority.
+    /// `hold(until)` by the slash authority (R41).
     pub fn hold(&mut self, device: Pubkey, until: i64) -> TxResult {
         let authority = self.roles.slash_authority.insecure_clone();
         let ix = ix::hold(authority.pubkey(), device, until);
         self.env.send(&[ix], &[&authority])
     }
 
-    /// `set_paused` by the admin.
-    pub fn set_paused(&mut self, paused: bool) -> TxResult {
+    /// `sweep_surplus` by the admin, to the treasury's token account (R52).
+    pub fn sweep_surplus(&mut self, device: Pubkey) -> TxResult {
         let admin = self.roles.admin.insecure_clone();
-        self.env.send(&[ix::set_paused(admin.pubkey(), paused)], &[&admin])
+        let ix = ix::sweep_surplus(admin.pubkey(), device, self.treasury_token, &self.mint);
+        self.env.send(&[ix], &[&admin])
     }
 
-    /// `set_hired` by the oracle.
-    pub fn set_hired(&mut self, device: Pubkey, hired: bool) -> TxResult {
+    /// `set_hired(until)` by the oracle (R7; 0 clears it).
+    pub fn set_hired(&mut self, device: Pubkey, until: i64) -> TxResult {
         let oracle = self.roles.oracle.insecure_clone();
-        self.env.send(&[ix::set_hired(oracle.pubkey(), device, hired)], &[&oracle])
+        self.env.send(&[ix::set_hired(oracle.pubkey(), device, until)], &[&oracle])
     }
 
-    /// `update_hardware` by the oracle.
+    /// `update_hardware` by the oracle (R2).
     pub fn update_hardware(&mut self, device: Pubkey, gpu_count: u16, multiplier_bps: u32) -> TxResult {
         let oracle = self.roles.oracle.insecure_clone();
         self.env.send(&[ix::update_hardware(oracle.pubkey(), device, gpu_count, multiplier_bps)], &[&oracle])
     }
 
-    /// `refresh_min`, sent by the fee payer alone (it is permissionless).
-    pub fn refresh_min(&mut self, device: Pubkey) -> TxResult {
-        self.env.send(&[ix::refresh_min(device)], &[])
-    }
-
-    /// `update_params` by the admin.
-    pub fn update_params(&mut self, params: Params) -> TxResult {
-        let admin = self.roles.admin.insecure_clone();
-        self.env.send(&[ix::update_params(admin.pubkey(), params)], &[&admin])
-    }
-
-    /// The decoded config.
-    pub fn config(&self) -> crate::client::device_staking::state::Config {
-        self.env.decode(&pda::config().0)
-    }
-
-    /// `terminate` by the oracle.
+    /// `terminate` by the oracle (R7).
     pub fn terminate(&mut self, device: Pubkey) -> TxResult {
         let oracle = self.roles.oracle.insecure_clone();
         self.env.send(&[ix::terminate(oracle.pubkey(), device)], &[&oracle])
     }
 
-    /// `device_status` with the outstanding ticket and every live offer, decoded.
+    /// `set_paused` by the admin (R32).
+    pub fn set_paused(&mut self, paused: bool) -> TxResult {
+        let admin = self.roles.admin.insecure_clone();
+        self.env.send(&[ix::set_paused(admin.pubkey(), paused)], &[&admin])
+    }
+
+    /// `update_params` by the admin: proposes `params`, applying at R34's time (R33).
+    pub fn update_params(&mut self, params: Params) -> TxResult {
+        let admin = self.roles.admin.insecure_clone();
+        self.env.send(&[ix::update_params(admin.pubkey(), params)], &[&admin])
+    }
+
+    /// `cancel_params` by the admin (R31).
+    pub fn cancel_params(&mut self) -> TxResult {
+        let admin = self.roles.admin.insecure_clone();
+        self.env.send(&[ix::cancel_params(admin.pubkey())], &[&admin])
+    }
+
+    /// `lower_slash_cap` by the admin (R34).
+    pub fn lower_slash_cap(&mut self, max_slash_bps_per_30d: u16) -> TxResult {
+        let admin = self.roles.admin.insecure_clone();
+        self.env.send(&[ix::lower_slash_cap(admin.pubkey(), max_slash_bps_per_30d)], &[&admin])
+    }
+
+    /// `propose_role(role, key)` by the admin (R31).
+    pub fn propose_role(&mut self, role: Role, key: Pubkey) -> TxResult {
+        let admin = self.roles.admin.insecure_clone();
+        self.env.send(&[ix::propose_role(admin.pubkey(), role, key)], &[&admin])
+    }
+
+    /// `accept_role(role)` signed by `key`, the proposed key (R31).
+    pub fn accept_role(&mut self, key: &Keypair, role: Role) -> TxResult {
+        self.env.send(&[ix::accept_role(key.pubkey(), role)], &[key])
+    }
+
+    /// `cancel_role(role)` by the admin (R31).
+    pub fn cancel_role(&mut self, role: Role) -> TxResult {
+        let admin = self.roles.admin.insecure_clone();
+        self.env.send(&[ix::cancel_role(admin.pubkey(), role)], &[&admin])
+    }
+
+    /// `revoke_role(role)` by the admin (R34).
+    pub fn revoke_role(&mut self, role: Role) -> TxResult {
+        let admin = self.roles.admin.insecure_clone();
+        self.env.send(&[ix::revoke_role(admin.pubkey(), role)], &[&admin])
+    }
+
+    /// `device_status`, decoded (R54).
     pub fn status(&mut self, device: Pubkey) -> DeviceStatus {
-        let ticket = self.ticket(&device).map(|t| t.seq);
-        let positions: Vec<u64> = self.live_offers(&device).iter().map(|o| o.seq).collect();
-        let ok = assert_ok(&self.env.send(&[ix::device_status(device, ticket, &positions)], &[])).clone();
-        DeviceStatus::try_from_slice(&ok.return_data).expect("DeviceStatus return data")
+        self.status_ok(device).1
+    }
+
+    /// `device_status`: the transaction (its return data) and the status decoded from it (R54).
+    pub fn status_ok(&mut self, device: Pubkey) -> (TxOk, DeviceStatus) {
+        let ok = assert_ok(&self.env.send(&[ix::device_status(device)], &[])).clone();
+        let status = DeviceStatus::try_from_slice(&ok.return_data).expect("DeviceStatus return data");
+        (ok, status)
     }
 
     /// Whether `device` is eligible now (R5), as the program computes it.
     pub fn eligible(&self, device: &Pubkey) -> bool {
-        self.device(device).is_eligible(self.now())
+        self.device(device).is_eligible(&self.env_now())
     }
 
     // ---- invariants ----
 
-    /// R52 for `device`: each vault holds at least its ledger, and the ledgers agree with the
-    /// live offer accounts and the outstanding ticket.
+    /// R52 for `device`: each vault holds at least its ledger, each released offer's escrow at
+    /// least what it owes, and the device's table agrees with the offer and ticket accounts.
     pub fn check_invariants(&self, device: &Pubkey) {
         self.check_invariants_with(device, &self.live_offers(device), self.ticket(device));
     }
 
-    /// [`World::check_invariants`] against `offers` and `ticket`: the live offer accounts and the
-    /// outstanding ticket of `device`, as the caller found them.
+    /// [`World::check_invariants`] against `offers` and `ticket`: offer accounts of `device`
+    /// and its outstanding ticket as the caller found them (any subset of the live offers).
     pub fn check_invariants_with(&self, device: &Pubkey, offers: &[Offer], ticket: Option<Ticket>) {
+        for o in offers.iter().filter(|o| o.state == OfferState::Released) {
+            let offer = pda::offer(device, o.seq).0;
+            let escrow = pda::escrow(&offer).0;
+            assert!(self.is_token_account(&escrow), "released offer {} has no escrow", o.seq);
+            let owed = self.escrow_owed.get(&offer).copied().unwrap_or(0);
+            let held = self.token_balance(&escrow);
+            assert!(held >= owed, "escrow of offer {} holds {held} < {owed} owed", o.seq);
+        }
+        if !self.is_live_device(device) {
+            assert!(
+                offers.iter().all(|o| o.state == OfferState::Released) && ticket.is_none(),
+                "a closed device left an offer or a ticket: {offers:?} {ticket:?}"
+            );
+            return;
+        }
         let d = self.device(device);
         let stake_vault = self.token_balance(&pda::stake_vault(device).0);
         let overflow_vault = self.token_balance(&pda::overflow_vault(device).0);
-        let principal = d.owner_stake + d.positions_principal + d.ticket_principal;
+        let principal = d.principal_ledger().expect("principal ledger");
         assert!(stake_vault >= principal, "stake vault {stake_vault} < ledger {principal}: {d:?}");
-        let rewards = d.owner_rewards + d.positions_rewards;
+        let rewards = d.rewards_ledger().expect("rewards ledger");
         assert!(overflow_vault >= rewards, "overflow vault {overflow_vault} < ledger {rewards}: {d:?}");
 
-        let positions: u64 = offers.iter().map(|o| o.principal).sum();
-        assert_eq!(d.positions_principal, positions, "positions_principal vs the offers' principal: {offers:?}");
-        let position_rewards: u64 = offers.iter().map(|o| o.rewards).sum();
-        assert_eq!(d.positions_rewards, position_rewards, "positions_rewards vs the offers' rewards");
-        assert_eq!(d.live_offers as usize, offers.len(), "live_offers vs the offer accounts");
-        let open: Vec<u64> = offers.iter().filter(|o| o.state == OfferState::Open).map(|o| o.seq).collect();
-        assert_eq!(d.open_offer.into_iter().collect::<Vec<_>>(), open, "open_offer");
-        let filled: Vec<u64> = offers.iter().filter(|o| o.state == OfferState::Filled).map(|o| o.seq).collect();
-        assert_eq!(d.filled.map(|f| f.seq).into_iter().collect::<Vec<_>>(), filled, "filled");
-        if let Some(f) = d.filled {
-            assert_eq!(f.principal, self.offer(device, f.seq).principal, "filled mirror");
+        // the table against the offer accounts given
+        for o in offers {
+            assert_eq!(o.device, *device, "offer {} names another device", o.seq);
+            let in_table = d.position(o.seq).ok();
+            match o.state {
+                OfferState::Open => assert_eq!(d.open_offer, Some(o.seq), "an open offer the device does not record"),
+                OfferState::Filled => {
+                    let p = in_table.unwrap_or_else(|| panic!("filled offer {} has no position in the table: {d:?}", o.seq));
+                    assert_eq!((p.costaker, p.reward_share_bps), (o.costaker, o.reward_share_bps), "position {} vs its offer", o.seq);
+                    assert!(p.principal <= o.amount, "position {} holds more than its offer", o.seq);
+                }
+                OfferState::Released => assert!(in_table.is_none(), "released offer {} is still in the table", o.seq),
+            }
         }
-        assert_eq!(d.ticket_principal, ticket.as_ref().map_or(0, |t| t.amount), "ticket_principal vs the ticket");
-        assert_eq!(d.unstaking, ticket.is_some(), "unstaking iff a ticket is outstanding");
+        // the table's own accounts: each position's offer is filled, the open offer is open
+        for p in d.positions.iter().filter(|p| p.is_used()) {
+            let address = pda::offer(device, p.seq).0;
+            assert!(self.is_program_account(&address), "position {} has no offer account", p.seq);
+            assert_eq!(self.offer(device, p.seq).state, OfferState::Filled, "position {}'s offer", p.seq);
+        }
+        assert!(d.positions.iter().filter(|p| p.is_filled()).count() <= 1, "more than one earning position: {d:?}");
+        if let Some(seq) = d.open_offer {
+            assert_eq!(self.offer(device, seq).state, OfferState::Open, "the open offer's account");
+            assert!(d.filled_position().is_none(), "an open offer next to a filled position");
+        }
+        // the ticket: outstanding iff unstaking
+        if d.is_unstaking() {
+            let address = pda::ticket(device, d.ticket_seq).0;
+            assert!(self.is_program_account(&address), "unstaking without the ticket account {}", d.ticket_seq);
+            if let Some(t) = &ticket {
+                assert_eq!((t.device, t.seq), (*device, d.ticket_seq), "the outstanding ticket");
+            }
+        } else {
+            assert_eq!(d.ticket_principal, 0, "a ticket principal without a ticket");
+            assert!(ticket.is_none(), "a ticket outstanding while not unstaking: {ticket:?}");
+        }
     }
 
-    /// [`World::check_invariants`] for every device still registered.
+    /// R11, R13, R15: each known wallet's profile counts exactly its filled positions on the
+    /// world's live devices.
+    pub fn check_profiles(&self) {
+        let live: Vec<Device> = self.devices.iter().filter(|d| self.is_live_device(d)).map(|d| self.device(d)).collect();
+        for w in self.known_wallets() {
+            let filled = live.iter().flat_map(|d| d.positions.iter()).filter(|p| p.is_filled() && p.costaker == w.pubkey()).count();
+            let counted = self.profile(&w.pubkey()).map_or(0, |p| p.active_positions as usize);
+            assert_eq!(counted, filled, "the profile of {} counts {counted} filled positions, the tables hold {filled}", w.pubkey());
+        }
+    }
+
+    /// [`World::check_invariants`] for every registered device (live or closed) and
+    /// [`World::check_profiles`].
     pub fn check_all(&self) {
         for d in &self.devices {
             if self.is_program_account(d) {
                 self.check_invariants(d);
             }
         }
+        self.check_profiles();
     }
 
-    /// Tokens held by every wallet, vault, the treasury and the reward source.
+    /// Tokens held by every wallet, vault, escrow, the treasury and the reward source.
     pub fn total_tokens(&self) -> u64 {
         let mut accounts = vec![self.reward_source, self.treasury_token];
-        for w in [&self.owner, &self.owner2].into_iter().chain(&self.costakers) {
-            accounts.push(w.token);
-        }
+        accounts.extend(self.known_wallets().map(|w| w.token));
         for d in &self.devices {
             accounts.extend([pda::stake_vault(d).0, pda::overflow_vault(d).0]);
+            accounts.extend((0..self.next_seqs(d).0).map(|seq| pda::escrow(&pda::offer(d, seq).0).0));
         }
-        accounts.iter().filter(|a| self.svm.get_account(a).is_some_and(|acc| !acc.data.is_empty())).map(|a| self.token_balance(a)).sum()
+        accounts.iter().filter(|a| self.is_token_account(a)).map(|a| self.token_balance(a)).sum()
     }
 }
