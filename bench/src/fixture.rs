@@ -1,17 +1,17 @@
 //! A [`Fixture`]: the tests crate's [`TestEnv`] with the program initialized by keys derived
 //! from a seed (the tests' `World` draws fresh random keys, which would move the figures from run
-//! to run): the roles, an SPL Token mint, a device owner and a co-staker with tokens, the reward
-//! source and the treasury's token account.
+//! to run): the roles, the floors of a real cluster, an SPL Token mint, a device owner and a
+//! co-staker with tokens, the reward source and the treasury's token account.
 use crate::{seeded_keypair, Program};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::solana_program::system_instruction;
 use anchor_spl::token_2022::spl_token_2022;
-use device_staking_tests::client::device_staking::state::Device;
+use device_staking_tests::client::device_staking::state::{Device, Floors};
 use device_staking_tests::client::ix::{self, Mint};
 use device_staking_tests::client::pda;
 use device_staking_tests::client::PROGRAM_ID;
-use device_staking_tests::world::{Wallet, IO};
+use device_staking_tests::world::{Wallet, DAY, IO};
 use device_staking_tests::{assert_ok, Roles, TestEnv, TxOk, SPL_TOKEN};
 use solana_keypair::Keypair;
 use solana_program_pack::Pack;
@@ -23,6 +23,9 @@ pub const OWNER_TOKENS: u64 = 100_000_000 * IO;
 pub const COSTAKER_TOKENS: u64 = 1_000_000 * IO;
 /// Tokens minted to the reward source.
 pub const REWARD_TOKENS: u64 = 1_000_000_000 * IO;
+/// The floors the deploy step sets on devnet and mainnet (migrations/deploy.sh): a cover window
+/// of at least 1 day, a cooldown and a role delay of at least 7 days.
+pub const CLUSTER_FLOORS: Floors = Floors { cover_window_secs: DAY, cooldown_secs: 7 * DAY, role_change_delay_secs: 7 * DAY };
 
 /// An initialized deployment whose every key comes from `seed` (see the module docs).
 pub struct Fixture {
@@ -49,7 +52,8 @@ pub struct Fixture {
 }
 
 impl Fixture {
-    /// Deploys `program` and initializes it with the default parameters, every key derived from `seed`.
+    /// Deploys `program` and initializes it with [`CLUSTER_FLOORS`] and the default parameters,
+    /// every key derived from `seed`.
     pub fn new(program: &Program, seed: u64) -> Self {
         let mut env = TestEnv::new(program.binary);
         env.set_cu_recording(false);
@@ -75,7 +79,7 @@ impl Fixture {
         let (owner_key, costaker_key, anyone) = (funded("owner"), funded("costaker"), funded("anyone"));
         let mint = create_mint(&mut env, &seeded_keypair("mint", seed));
         let authority = env.upgrade_authority();
-        let init = ix::initialize(authority.pubkey(), mint.mint, SPL_TOKEN, roles.initialize_args(None));
+        let init = ix::initialize(authority.pubkey(), mint.mint, SPL_TOKEN, roles.initialize_args_with(CLUSTER_FLOORS, None));
         let initialize_units = assert_ok(&env.send(&[init], &[&authority])).compute_units;
         let wallet = |env: &mut TestEnv, key: Keypair, tokens: u64| {
             let token = env.create_ata(&key.pubkey(), &mint.mint);
@@ -114,6 +118,16 @@ impl Fixture {
         let register = ix::register_device(owner.pubkey(), oracle.pubkey(), id, gpu_count, multiplier_bps, &self.mint);
         let ok = self.send_ok(&[register], &[&owner, &oracle]);
         (pda::device(&id).0, ok)
+    }
+
+    /// The funded co-staker wallet number `number` of this fixture's seed (a fill counts against
+    /// its wallet's `max_active_costakes`), with `tokens` in its associated token account.
+    pub fn extra_costaker(&mut self, number: u64, tokens: u64) -> Wallet {
+        let key = seeded_keypair(&format!("costaker-{number}"), self.seed);
+        self.env.fund(&key.pubkey());
+        let token = self.env.create_ata(&key.pubkey(), &self.mint.mint);
+        self.env.mint_to(&self.mint.mint, &token, tokens);
+        Wallet { key, token }
     }
 
     /// Stakes `amount` on `device` from the owner's token account.

@@ -1,5 +1,6 @@
 //! `make bench`: runs every instruction of the built binaries (target/deploy) many times in
-//! LiteSVM with keys from fixed seeds, finds the largest `distribute_rewards` batch, and prints
+//! LiteSVM with keys from fixed seeds, finds the largest `distribute_rewards` batch with every
+//! event in its logs, and prints
 //! one table with the binaries' sizes and the accounts' sizes and rent; writes the same table into
 //! docs/benchmarks.md between its markers.
 //!
@@ -12,7 +13,7 @@ use device_staking_bench::batch::largest_batches;
 use device_staking_bench::lifecycle::{self, INSTRUCTIONS};
 use device_staking_bench::report::{self, AccountRent, Measured};
 use device_staking_bench::{Program, Samples};
-use device_staking_tests::client::device_staking::state::{Config, CostakerProfile, Device, Offer, Ticket};
+use device_staking_tests::client::device_staking::state::{Config, CostakerProfile, Device, Offer, Ticket, Tombstone};
 use device_staking_tests::{Binary, TestEnv};
 use std::path::PathBuf;
 
@@ -50,6 +51,7 @@ fn main() {
         account("Device", 8 + Device::INIT_SPACE),
         account("Offer", 8 + Offer::INIT_SPACE),
         account("Ticket", 8 + Ticket::INIT_SPACE),
+        account("Tombstone", 8 + Tombstone::INIT_SPACE),
         account("CostakerProfile", 8 + CostakerProfile::INIT_SPACE),
     ];
     let table = report::table(&INSTRUCTIONS, runs, &measured, &accounts);

@@ -1,6 +1,6 @@
 //! The table `make bench` prints, and its place in docs/benchmarks.md between [`START`] and
 //! [`END`].
-use crate::batch::{Batch, Encoding};
+use crate::batch::{Batch, Encoding, LOG_BYTES_LIMIT};
 use crate::{thousands, Samples};
 
 /// The line before the generated table in docs/benchmarks.md.
@@ -60,11 +60,13 @@ pub fn table(instructions: &[&str], runs: u64, binaries: &[Measured], accounts: 
         let cell = |b: &Measured| {
             let batch = b.batches.iter().find(|x| x.encoding == encoding).expect("a batch of each encoding");
             format!(
-                "{} devices, {} bytes, {} CU ({} per added device); one more: {}",
+                "{} devices, {} bytes, {} CU ({} per added device), logs {} of {} bytes; one more: {}",
                 batch.devices,
                 thousands(batch.bytes as u64),
                 thousands(batch.units),
                 thousands(batch.units_per_added_device()),
+                thousands(batch.log_bytes as u64),
+                thousands(LOG_BYTES_LIMIT as u64),
                 batch.limit
             )
         };
