@@ -2,6 +2,7 @@
 // the transaction notices.
 import type { Wallet, WalletAccount } from '@wallet-standard/base';
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ConfigChanges } from './components/ConfigChanges';
 import { type Action, AppContext, type AppContextValue, TOKEN_SYMBOL } from './context';
 import type { Config } from './generated';
 import { chainOf, chainTime, connect, loadConfig, rpcUrl, tokenBalance } from './lib/chain';
@@ -230,6 +231,7 @@ export function App() {
                 The program is paused: staking, new offers and fills wait; cancelling, unstaking and withdrawals still work.
               </div>
             )}
+            <ConfigChanges />
             {!connected && tab === 'owner' && (
               <div className="intro-grid">
                 <div className="panel intro">

@@ -1,24 +1,30 @@
 // The instructions behind each button, built with the generated client from what the pages
-// already loaded.
-import { type Address, type Instruction, AccountRole, type TransactionSigner } from '@solana/kit';
+// already loaded. Withdrawals are signed by the staker, so they pay the signer's own associated
+// token account (R16).
+import type { Address, Instruction, TransactionSigner } from '@solana/kit';
 import {
   type Config,
   type Device,
   type Offer,
+  type Position,
+  type Ticket,
   findConfigPda,
   findProfilePda,
   getCancelCostakeInstruction,
   getClaimRewardsInstruction,
   getCreateOfferInstruction,
   getFillOfferInstruction,
+  getReleaseInstruction,
   getRetractOfferInstruction,
   getStakeInstruction,
   getUnstakeInstruction,
+  getWithdrawEscrowInstruction,
   getWithdrawOverflowInstruction,
   getWithdrawPositionInstruction,
   getWithdrawTicketInstruction,
 } from '../generated';
-import { type Located, associatedTokenAddress, offerAddress, ticketAddress } from './chain';
+import { type Located, associatedTokenAddress, escrowAddress, offerAddress, ticketAddress } from './chain';
+import { usedPositions } from './load';
 
 /** The accounts every token-moving instruction names. */
 async function common(config: Config) {
@@ -26,10 +32,15 @@ async function common(config: Config) {
   return { config: configAddress, mint: config.mint, tokenProgram: config.tokenProgram };
 }
 
+/** The signer's associated token account of the staking mint. */
+function ownTokenAccount(signer: TransactionSigner, config: Config): Promise<Address> {
+  return associatedTokenAddress(signer.address, config.mint, config.tokenProgram);
+}
+
 /** `stake` (R6): the owner adds `amount` to the device. */
 export async function stakeIx(signer: TransactionSigner, config: Config, device: Located<Device>, amount: bigint): Promise<Instruction> {
   const c = await common(config);
-  const ownerToken = await associatedTokenAddress(signer.address, config.mint, config.tokenProgram);
+  const ownerToken = await ownTokenAccount(signer, config);
   return getStakeInstruction({ ...c, owner: signer, device: device.address, stakeVault: device.data.stakeVault, ownerToken, amount });
 }
 
@@ -48,7 +59,7 @@ export function retractOfferIx(signer: TransactionSigner, device: Located<Device
 /** `withdraw_overflow` (R12): rewards first, then principal overflow. */
 export async function withdrawOverflowIx(signer: TransactionSigner, config: Config, device: Located<Device>, amount: bigint): Promise<Instruction> {
   const c = await common(config);
-  const ownerToken = await associatedTokenAddress(signer.address, config.mint, config.tokenProgram);
+  const ownerToken = await ownTokenAccount(signer, config);
   return getWithdrawOverflowInstruction({
     ...c,
     owner: signer,
@@ -60,37 +71,33 @@ export async function withdrawOverflowIx(signer: TransactionSigner, config: Conf
   });
 }
 
-/**
- * `unstake` (R15), naming the positions it unstakes as the program expects them: the filled
- * offer and its co-staker's profile first, then every exiting offer still in its wait at `now`.
- */
-export async function unstakeIx(signer: TransactionSigner, device: Located<Device>, now: number): Promise<Instruction> {
-  const [config] = await findConfigPda();
-  const ticket = await ticketAddress(device.address, device.data.nextTicketSeq);
-  const ix = getUnstakeInstruction({ owner: signer, config, device: device.address, ticket });
-  const extra: Address[] = [];
-  if (device.data.filled.__option === 'Some') {
-    const filled = device.data.filled.value;
-    extra.push(await offerAddress(device.address, filled.seq));
-    extra.push((await findProfilePda({ costaker: filled.costaker }))[0]);
-  }
-  for (const exiting of device.data.exiting) {
-    if (exiting.waitEnd !== 0n && BigInt(now) < exiting.waitEnd) extra.push(await offerAddress(device.address, exiting.seq));
-  }
-  return { ...ix, accounts: [...ix.accounts, ...extra.map((address) => ({ address, role: AccountRole.WRITABLE }))] };
+/** The filled (earning) position of a device's table, if any. */
+export function filledPosition(device: Device): Position | undefined {
+  return usedPositions(device).find((p) => p.stoppedAt === 0n);
 }
 
-/** `withdraw_ticket` (R16): the owner's principal back once the ticket is ripe. */
-export async function withdrawTicketIx(signer: TransactionSigner, config: Config, device: Located<Device>, ticket: Located<{ payer: Address; seq: bigint }>): Promise<Instruction> {
+/**
+ * `unstake` (R15) into the ticket at the device's next ticket number; when a position is filled,
+ * its co-staker's profile too (its count of filled positions drops).
+ */
+export async function unstakeIx(signer: TransactionSigner, device: Located<Device>): Promise<Instruction> {
+  const [config] = await findConfigPda();
+  const ticket = await ticketAddress(device.address, device.data.nextTicketSeq);
+  const filled = filledPosition(device.data);
+  const profile = filled ? (await findProfilePda({ costaker: filled.costaker }))[0] : undefined;
+  return getUnstakeInstruction({ owner: signer, config, device: device.address, ticket, profile });
+}
+
+/** `withdraw_ticket` (R16): the owner's principal back, once the ticket is ripe, to the owner's own token account. */
+export async function withdrawTicketIx(signer: TransactionSigner, config: Config, device: Located<Device>, ticket: Located<Ticket>): Promise<Instruction> {
   const c = await common(config);
-  const ownerToken = await associatedTokenAddress(device.data.owner, config.mint, config.tokenProgram);
   return getWithdrawTicketInstruction({
     ...c,
     caller: signer,
     device: device.address,
     ticket: ticket.address,
     owner: device.data.owner,
-    ownerToken,
+    destination: await ownTokenAccount(signer, config),
     stakeVault: device.data.stakeVault,
     payer: ticket.data.payer,
   });
@@ -100,7 +107,6 @@ export async function withdrawTicketIx(signer: TransactionSigner, config: Config
 export async function fillOfferIx(signer: TransactionSigner, config: Config, device: Located<Device>, offer: Located<Offer>): Promise<Instruction> {
   const c = await common(config);
   const [profile] = await findProfilePda({ costaker: signer.address });
-  const costakerToken = await associatedTokenAddress(signer.address, config.mint, config.tokenProgram);
   return getFillOfferInstruction({
     ...c,
     costaker: signer,
@@ -108,40 +114,73 @@ export async function fillOfferIx(signer: TransactionSigner, config: Config, dev
     offer: offer.address,
     profile,
     stakeVault: device.data.stakeVault,
-    costakerToken,
+    costakerToken: await ownTokenAccount(signer, config),
     seq: offer.data.seq,
     amount: offer.data.amount,
     rewardShareBps: offer.data.rewardShareBps,
   });
 }
 
-/** `cancel_costake` (R13). */
-export async function cancelCostakeIx(signer: TransactionSigner, offer: Located<Offer>): Promise<Instruction> {
+/** `cancel_costake` (R13) of position `seq`. */
+export async function cancelCostakeIx(signer: TransactionSigner, device: Address, seq: bigint): Promise<Instruction> {
   const [config] = await findConfigPda();
   const [profile] = await findProfilePda({ costaker: signer.address });
-  return getCancelCostakeInstruction({ costaker: signer, config, device: offer.data.device, offer: offer.address, profile });
+  return getCancelCostakeInstruction({ costaker: signer, config, device, profile, seq });
 }
 
-/** `withdraw_position` (R16): principal and unclaimed rewards back to the co-staker. */
+/** `withdraw_position` (R16): the co-staker's principal and unclaimed rewards to their own token account. */
 export async function withdrawPositionIx(signer: TransactionSigner, config: Config, device: Located<Device>, offer: Located<Offer>): Promise<Instruction> {
   const c = await common(config);
-  const costakerToken = await associatedTokenAddress(offer.data.costaker, config.mint, config.tokenProgram);
   return getWithdrawPositionInstruction({
     ...c,
     caller: signer,
     device: device.address,
     offer: offer.address,
     costaker: offer.data.costaker,
-    costakerToken,
+    destination: await ownTokenAccount(signer, config),
     stakeVault: device.data.stakeVault,
     overflowVault: device.data.overflowVault,
     payer: offer.data.payer,
   });
 }
 
-/** `claim_rewards` (R12): the position's unclaimed rewards. */
-export async function claimRewardsIx(signer: TransactionSigner, config: Config, device: Located<Device>, offer: Located<Offer>): Promise<Instruction> {
+/** `claim_rewards` (R12): position `seq`'s unclaimed rewards. */
+export async function claimRewardsIx(signer: TransactionSigner, config: Config, device: Located<Device>, seq: bigint): Promise<Instruction> {
   const c = await common(config);
-  const costakerToken = await associatedTokenAddress(signer.address, config.mint, config.tokenProgram);
-  return getClaimRewardsInstruction({ ...c, costaker: signer, device: device.address, offer: offer.address, overflowVault: device.data.overflowVault, costakerToken });
+  return getClaimRewardsInstruction({
+    ...c,
+    costaker: signer,
+    device: device.address,
+    overflowVault: device.data.overflowVault,
+    costakerToken: await ownTokenAccount(signer, config),
+    seq,
+  });
+}
+
+/** `release` (R16), by anyone: a ripe position's tokens move into its offer's escrow (the signer pays its rent, returned when it is emptied). */
+export async function releaseIx(signer: TransactionSigner, config: Config, device: Located<Device>, offer: Address): Promise<Instruction> {
+  const c = await common(config);
+  return getReleaseInstruction({
+    ...c,
+    caller: signer,
+    device: device.address,
+    offer,
+    escrow: await escrowAddress(offer),
+    stakeVault: device.data.stakeVault,
+    overflowVault: device.data.overflowVault,
+  });
+}
+
+/** `withdraw_escrow` (R16): the co-staker empties a released position's escrow into their own token account. */
+export async function withdrawEscrowIx(signer: TransactionSigner, config: Config, offer: Located<Offer>): Promise<Instruction> {
+  const c = await common(config);
+  return getWithdrawEscrowInstruction({
+    ...c,
+    costaker: signer,
+    offer: offer.address,
+    escrow: await escrowAddress(offer.address),
+    destination: await ownTokenAccount(signer, config),
+    payer: offer.data.payer,
+    escrowPayer: offer.data.escrowPayer,
+  });
 }

@@ -1,7 +1,7 @@
-// Reading the program's accounts: the config, a wallet's devices, offers and positions, tickets,
-// `device_status` (simulated), and the rewards a device received in the last days.
+// Reading the program's accounts: the config, a wallet's devices, offers (open, filled, released),
+// tickets, escrows, `device_status` (simulated), and the rewards a device received in the last days.
+// A device's positions live in its own account (the position table); offers only locate them.
 import {
-  AccountRole,
   type Address,
   type Base64EncodedBytes,
   type Base64EncodedWireTransaction,
@@ -37,20 +37,19 @@ import {
   DEVICE_STAKING_PROGRAM_ADDRESS,
   OFFER_DISCRIMINATOR,
   OfferState,
-  TICKET_DISCRIMINATOR,
+  fetchAllMaybeOffer,
   fetchConfig,
+  fetchMaybeTicket,
   findConfigPda,
+  findEscrowPda,
   getDeviceDecoder,
   getDeviceStatusDecoder,
   getDeviceStatusInstruction,
   getOfferDecoder,
-  getTicketDecoder,
 } from '../generated';
 
 /** Where the owner's wallet sits in a Device account (after the discriminator and device id). */
 export const DEVICE_OWNER_OFFSET = 8 + 32;
-/** Where the device sits in Offer and Ticket accounts (right after the discriminator). */
-export const DEVICE_FIELD_OFFSET = 8;
 /** Where the state sits in an Offer account (discriminator, device, seq, bump, payer). */
 export const OFFER_STATE_OFFSET = 8 + 32 + 8 + 1 + 32;
 /** Where the co-staker sits in an Offer account (state, amount, share, created_at before it). */
@@ -135,24 +134,29 @@ export function devicesOf(rpc: AppRpc, owner: Address): Promise<Located<Device>[
   return programAccounts(rpc, DEVICE_DISCRIMINATOR, [memcmp(DEVICE_OWNER_OFFSET, addressBytes(owner))], (b) => getDeviceDecoder().decode(b));
 }
 
-/** Every live offer account of `device` (open, filled, exiting or cooling). */
-export function offersOf(rpc: AppRpc, device: Address): Promise<Located<Offer>[]> {
-  return programAccounts(rpc, OFFER_DISCRIMINATOR, [memcmp(DEVICE_FIELD_OFFSET, addressBytes(device))], (b) => getOfferDecoder().decode(b));
-}
-
 /** Every open offer on the cluster (the marketplace). */
 export function openOffers(rpc: AppRpc): Promise<Located<Offer>[]> {
   return programAccounts(rpc, OFFER_DISCRIMINATOR, [memcmp(OFFER_STATE_OFFSET, [OfferState.Open])], (b) => getOfferDecoder().decode(b));
 }
 
-/** The positions `costaker` holds (filled, exiting or cooling offers). */
-export function positionsOf(rpc: AppRpc, costaker: Address): Promise<Located<Offer>[]> {
+/** The offers `costaker` filled that are not withdrawn yet: filled (the position is in the device's table) or released (in escrow). */
+export function offersFilledBy(rpc: AppRpc, costaker: Address): Promise<Located<Offer>[]> {
   return programAccounts(rpc, OFFER_DISCRIMINATOR, [memcmp(OFFER_COSTAKER_OFFSET, addressBytes(costaker))], (b) => getOfferDecoder().decode(b));
 }
 
-/** The owner's outstanding tickets of `device` (at most one). */
-export function ticketsOf(rpc: AppRpc, device: Address): Promise<Located<Ticket>[]> {
-  return programAccounts(rpc, TICKET_DISCRIMINATOR, [memcmp(DEVICE_FIELD_OFFSET, addressBytes(device))], (b) => getTicketDecoder().decode(b));
+/** The offers of `device` numbered `seqs`, in that order; `null` where there is none. */
+export async function offersAt(rpc: AppRpc, device: Address, seqs: bigint[]): Promise<Array<Located<Offer> | null>> {
+  if (seqs.length === 0) return [];
+  const addresses = await Promise.all(seqs.map((seq) => offerAddress(device, seq)));
+  const accounts = await fetchAllMaybeOffer(rpc, addresses, { commitment: COMMITMENT });
+  return accounts.map((a) => (a.exists ? { address: a.address, data: a.data } : null));
+}
+
+/** The owner's outstanding ticket of `device` (the device records its number), or `null` while not unstaking. */
+export async function ticketOf(rpc: AppRpc, device: Located<Device>): Promise<Located<Ticket> | null> {
+  if (device.data.unstakedAt === 0n) return null;
+  const found = await fetchMaybeTicket(rpc, await ticketAddress(device.address, device.data.ticketSeq), { commitment: COMMITMENT });
+  return found.exists ? { address: found.address, data: found.data } : null;
 }
 
 /** Several devices by address (absent ones left out). */
@@ -183,6 +187,12 @@ export function offerAddress(device: Address, seq: bigint): Promise<Address> {
   return pda(['offer', addressBytes(device) as unknown as Uint8Array, getU64Encoder().encode(seq) as unknown as Uint8Array]);
 }
 
+/** The escrow token account of a released offer `["escrow", offer]` (R16). */
+export async function escrowAddress(offer: Address): Promise<Address> {
+  const [found] = await findEscrowPda({ offer });
+  return found;
+}
+
 /** The associated token account of `wallet` for `mint` under `tokenProgram`. */
 export async function associatedTokenAddress(wallet: Address, mint: Address, tokenProgram: Address): Promise<Address> {
   const [found] = await getProgramDerivedAddress({
@@ -200,6 +210,16 @@ export async function tokenBalance(rpc: AppRpc, wallet: Address, mint: Address, 
     return BigInt(value.amount);
   } catch {
     return 0n;
+  }
+}
+
+/** The amount a token account holds, or `null` when it does not exist. */
+export async function tokenAccountAmount(rpc: AppRpc, account: Address): Promise<bigint | null> {
+  try {
+    const { value } = await rpc.getTokenAccountBalance(account, { commitment: COMMITMENT }).send();
+    return BigInt(value.amount);
+  } catch {
+    return null;
   }
 }
 
@@ -242,12 +262,13 @@ export async function simulate(rpc: AppRpc, feePayer: Address, instructions: Ins
   return simulateWire(rpc, wire, true);
 }
 
-/** `device_status` (R54) simulated: the program's own view of eligibility, overflow and unlocks. */
-export async function deviceStatus(rpc: AppRpc, feePayer: Address, device: Address, ticket: Address | null, positions: Address[]): Promise<DeviceStatus> {
+/**
+ * `device_status` (R54) simulated: the program's own view of eligibility and why not, overflow,
+ * the position table with its states and unlocks, hired and hold status, and slash allowances.
+ */
+export async function deviceStatus(rpc: AppRpc, feePayer: Address, device: Address): Promise<DeviceStatus> {
   const [config] = await findConfigPda();
-  const ix = getDeviceStatusInstruction({ config, device, ticket: ticket ?? undefined });
-  const withPositions: Instruction = { ...ix, accounts: [...ix.accounts, ...positions.map((a) => ({ address: a, role: AccountRole.READONLY }))] };
-  const result = await simulate(rpc, feePayer, [withPositions]);
+  const result = await simulate(rpc, feePayer, [getDeviceStatusInstruction({ config, device })]);
   if (result.err || !result.returnData) {
     throw new Error(`device_status failed: ${JSON.stringify(result.err, (_, v) => (typeof v === 'bigint' ? v.toString() : v))}`);
   }

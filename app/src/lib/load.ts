@@ -1,21 +1,51 @@
-// What the pages show, gathered from the chain.
+// What the pages show, gathered from the chain: each device with its position table joined to the
+// program's own status of it (device_status), and a co-staker's positions and released escrows.
 import type { Address } from '@solana/kit';
-import { type Config, type Device, type DeviceStatus, type Offer, type Ticket, OfferState } from '../generated';
-import { type AppRpc, type Located, deviceStatus, devicesAt, devicesOf, offersOf, openOffers, positionsOf, receipts, ticketsOf } from './chain';
+import { type Config, type Device, type DeviceStatus, type Offer, type Position, type PositionStatus, type Ticket, OfferState } from '../generated';
+import { type AppRpc, type Located, deviceStatus, devicesAt, devicesOf, escrowAddress, offersAt, offersFilledBy, openOffers, receipts, ticketOf, tokenAccountAmount } from './chain';
 import { dailyAverage } from './rules';
+
+/** The address of an empty slot's co-staker (`Pubkey::default()`). */
+const FREE_SLOT = '11111111111111111111111111111111';
+
+/** One position of a device's table: its record, the program's status of it, and its offer. */
+export interface PositionRow {
+  /** The table's record (co-staker, principal, times). */
+  position: Position;
+  /** device_status's view: state, whether it counts, rewards, slash allowance. */
+  status: PositionStatus;
+  /** Its offer (frozen terms, rent payer); `null` when it could not be read. */
+  offer: Located<Offer> | null;
+}
 
 /** A device with everything its card shows. */
 export interface DeviceBundle {
   /** The device account. */
   device: Located<Device>;
-  /** Its live offers (open, filled, exiting, cooling), by sequence number. */
-  offers: Located<Offer>[];
+  /** Its open offer, if any. */
+  openOffer: Located<Offer> | null;
+  /** The unwithdrawn positions of its table, in table order. */
+  positions: PositionRow[];
   /** The owner's outstanding ticket, if any. */
   ticket: Located<Ticket> | null;
   /** The program's own status (device_status, simulated). */
   status: DeviceStatus;
   /** Rewards the device received per day over the last 7 days; `null` when unknown. */
   daily: bigint | null;
+}
+
+/** The used slots of a device's position table (a free slot's co-staker is the default key). */
+export function usedPositions(device: Device): Position[] {
+  return device.positions.filter((p) => p.costaker !== FREE_SLOT);
+}
+
+/** Joins the table's records with device_status's positions, by sequence number. */
+export function joinPositions(device: Device, status: DeviceStatus): Array<{ position: Position; status: PositionStatus }> {
+  const bySeq = new Map(status.positions.map((s) => [s.seq, s]));
+  return usedPositions(device).flatMap((position) => {
+    const s = bySeq.get(position.seq);
+    return s ? [{ position, status: s }] : [];
+  });
 }
 
 /** The rewards per day `device` received over the last 7 days (null when the history cannot be read). */
@@ -29,15 +59,19 @@ export async function dailyRewards(rpc: AppRpc, device: Device, now: number): Pr
 
 /** One device's bundle. */
 export async function deviceBundle(rpc: AppRpc, config: Config, device: Located<Device>, now: number): Promise<DeviceBundle> {
-  const [offers, tickets] = await Promise.all([offersOf(rpc, device.address), ticketsOf(rpc, device.address)]);
-  offers.sort((a, b) => Number(a.data.seq - b.data.seq));
-  const ticket = tickets[0] ?? null;
-  const positions = offers.filter((o) => o.data.state !== OfferState.Open).map((o) => o.address);
-  const [status, daily] = await Promise.all([
-    deviceStatus(rpc, config.payer, device.address, ticket?.address ?? null, positions),
-    dailyRewards(rpc, device.data, now),
+  const d = device.data;
+  const table = usedPositions(d);
+  const openSeq = d.openOffer.__option === 'Some' ? [d.openOffer.value] : [];
+  const [offers, ticket, status, daily] = await Promise.all([
+    offersAt(rpc, device.address, [...openSeq, ...table.map((p) => p.seq)]),
+    ticketOf(rpc, device),
+    deviceStatus(rpc, config.payer, device.address),
+    dailyRewards(rpc, d, now),
   ]);
-  return { device, offers, ticket, status, daily };
+  const openOffer = openSeq.length > 0 ? (offers[0] ?? null) : null;
+  const offerBySeq = new Map(offers.flatMap((o) => (o ? [[o.data.seq, o] as const] : [])));
+  const positions = joinPositions(d, status).map((row) => ({ ...row, offer: offerBySeq.get(row.position.seq) ?? null }));
+  return { device, openOffer, positions, ticket, status, daily };
 }
 
 /** The devices `owner` owns, in the order of their ids. */
@@ -47,9 +81,9 @@ export async function ownerDevices(rpc: AppRpc, config: Config, owner: Address, 
   return Promise.all(devices.map((d) => deviceBundle(rpc, config, d, now)));
 }
 
-/** An offer with its device. */
+/** An open offer with its device. */
 export interface OfferWithDevice {
-  /** The offer (open) or position. */
+  /** The open offer. */
   offer: Located<Offer>;
   /** Its device. */
   device: Located<Device>;
@@ -57,27 +91,95 @@ export interface OfferWithDevice {
   daily: bigint | null;
 }
 
-/** Joins offers with their devices (offers whose device is gone are left out). */
-async function withDevices(rpc: AppRpc, offers: Located<Offer>[], now: number): Promise<OfferWithDevice[]> {
-  const devices = await devicesAt(rpc, offers.map((o) => o.data.device));
-  const out = offers
-    .filter((o) => devices.has(o.data.device))
-    .map((o) => ({ offer: o, device: { address: o.data.device, data: devices.get(o.data.device)! } }));
+/** The rewards per day of each device, by address. */
+async function dailyByDevice(rpc: AppRpc, devices: Map<string, Device>, now: number): Promise<Map<string, bigint | null>> {
   const daily = new Map<string, bigint | null>();
   await Promise.all([...devices].map(async ([address, device]) => daily.set(address, await dailyRewards(rpc, device, now))));
-  return out.map((o) => ({ ...o, daily: daily.get(o.device.address) ?? null }));
+  return daily;
 }
 
 /** The marketplace: every open offer on a device that can still take it, newest first. */
 export async function marketplace(rpc: AppRpc, now: number): Promise<OfferWithDevice[]> {
-  const offers = await withDevices(rpc, await openOffers(rpc), now);
-  return offers.filter((o) => !o.device.data.terminated && !o.device.data.unstaking).sort((a, b) => Number(b.offer.data.createdAt - a.offer.data.createdAt));
+  const offers = await openOffers(rpc);
+  const devices = await devicesAt(rpc, offers.map((o) => o.data.device));
+  const daily = await dailyByDevice(rpc, devices, now);
+  return offers
+    .flatMap((offer) => {
+      const device = devices.get(offer.data.device);
+      // R9, R11: the device's open offer, on a device that is neither terminated nor unstaking
+      if (!device || device.terminatedAt !== 0n || device.unstakedAt !== 0n) return [];
+      if (device.openOffer.__option !== 'Some' || device.openOffer.value !== offer.data.seq) return [];
+      return [{ offer, device: { address: offer.data.device, data: device }, daily: daily.get(offer.data.device) ?? null }];
+    })
+    .sort((a, b) => Number(b.offer.data.createdAt - a.offer.data.createdAt));
 }
 
-/** `costaker`'s positions, oldest first. */
-export async function costakerPositions(rpc: AppRpc, costaker: Address, now: number): Promise<OfferWithDevice[]> {
-  const offers = await withDevices(rpc, await positionsOf(rpc, costaker), now);
-  return offers.sort((a, b) => Number(a.offer.data.filledAt - b.offer.data.filledAt));
+/** A co-staker's filled position, read from its device's table and device_status. */
+export interface HeldPosition {
+  kind: 'position';
+  /** Its offer (frozen terms, rent payer). */
+  offer: Located<Offer>;
+  /** Its device. */
+  device: Located<Device>;
+  /** The table's record. */
+  position: Position;
+  /** device_status's view of it. */
+  status: PositionStatus;
+  /** device_status of the whole device (eligibility and why not, hold). */
+  deviceStatus: DeviceStatus;
+  /** The device's rewards per day over the last 7 days. */
+  daily: bigint | null;
+}
+
+/** A released position: its tokens wait in its offer's escrow for the co-staker (R16). */
+export interface ReleasedPosition {
+  kind: 'escrow';
+  /** The released offer. */
+  offer: Located<Offer>;
+  /** Its escrow token account. */
+  escrow: Address;
+  /** What the escrow holds. */
+  amount: bigint;
+  /** Its device, if it still exists (it may be closed). */
+  device: Located<Device> | null;
+}
+
+/** One row of a co-staker's positions. */
+export type Holding = HeldPosition | ReleasedPosition;
+
+/** `costaker`'s positions (from their devices' tables) and released escrows, oldest first. */
+export async function costakerHoldings(rpc: AppRpc, config: Config, costaker: Address, now: number): Promise<Holding[]> {
+  const offers = await offersFilledBy(rpc, costaker);
+  const devices = await devicesAt(rpc, offers.map((o) => o.data.device));
+  const filledDevices = [...new Set(offers.filter((o) => o.data.state === OfferState.Filled).map((o) => o.data.device))];
+  const [statuses, daily] = await Promise.all([
+    Promise.all(filledDevices.map(async (address) => [address, await deviceStatus(rpc, config.payer, address)] as const)),
+    dailyByDevice(rpc, devices, now),
+  ]);
+  const statusOf = new Map<string, DeviceStatus>(statuses);
+  const holdings = await Promise.all(
+    offers.map(async (offer): Promise<Holding | null> => {
+      const device = devices.get(offer.data.device);
+      const located = device ? { address: offer.data.device, data: device } : null;
+      if (offer.data.state === OfferState.Released) {
+        const escrow = await escrowAddress(offer.address);
+        return { kind: 'escrow', offer, escrow, amount: (await tokenAccountAmount(rpc, escrow)) ?? 0n, device: located };
+      }
+      const status = statusOf.get(offer.data.device);
+      if (offer.data.state !== OfferState.Filled || !located || !status) return null;
+      const row = joinPositions(located.data, status).find((r) => r.position.seq === offer.data.seq && r.position.costaker === costaker);
+      if (!row) return null;
+      return { kind: 'position', offer, device: located, ...row, deviceStatus: status, daily: daily.get(offer.data.device) ?? null };
+    }),
+  );
+  return holdings
+    .filter((h): h is Holding => h !== null)
+    .sort((a, b) => Number(filledAt(a) - filledAt(b)));
+}
+
+/** When a holding was filled (a released one: its offer's creation). */
+function filledAt(h: Holding): bigint {
+  return h.kind === 'position' ? h.position.filledAt : h.offer.data.createdAt;
 }
 
 /** Byte-wise order of two ids. */

@@ -1,20 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { INELIGIBLE, costakerDaily, dailyAverage, ineligibleReason, offerBounds, unstakePreview, yearlyPercent } from './rules';
+import { PositionState } from '../generated';
+import { configFixture, DEFAULT_PARAMS } from './fixtures';
+import { INELIGIBLE, costakerDaily, dailyAverage, ineligibleReasons, offerBounds, paramsAt, positionStanding, unstakePreview, yearlyPercent } from './rules';
 
 const IO = 1_000_000n;
 
 describe('offer bounds (R9)', () => {
   it('caps the request at max_costake_bps of the total stake', () => {
-    // 50%: owner 800 -> at most 800 more (800 of 1,600 is 50%)
-    expect(offerBounds(800n * IO, 800n * IO, 5_000)).toEqual({ min: 1n, max: 800n * IO });
+    // 50%: owner 800 -> at most 800 more (800 of 1,600 is 50%); at least 1% of the minimum
+    expect(offerBounds(800n * IO, 800n * IO, 5_000, 100)).toEqual({ min: 8n * IO, max: 800n * IO });
     // 20%: owner 800 -> at most 200 (200 of 1,000)
-    expect(offerBounds(800n * IO, 800n * IO, 2_000)).toEqual({ min: 1n, max: 200n * IO });
+    expect(offerBounds(800n * IO, 800n * IO, 2_000, 100)).toEqual({ min: 8n * IO, max: 200n * IO });
   });
   it('asks for at least what the owner is short of the minimum', () => {
-    expect(offerBounds(600n * IO, 1_000n * IO, 5_000)).toEqual({ min: 400n * IO, max: 600n * IO });
+    expect(offerBounds(600n * IO, 1_000n * IO, 5_000, 100)).toEqual({ min: 400n * IO, max: 600n * IO });
   });
-  it('has no room when the cap is below the shortfall', () => {
-    expect(offerBounds(300n * IO, 1_000n * IO, 5_000)).toBeNull();
+  it('asks for at least min_offer_bps of the minimum, rounded up (no dust positions)', () => {
+    expect(offerBounds(1_000n * IO, 1_000n * IO, 5_000, 2_500)?.min).toBe(250n * IO);
+    expect(offerBounds(3n, 3n, 5_000, 5_000)?.min).toBe(2n);
+  });
+  it('has no room when the cap is below the shortfall or the smallest offer', () => {
+    expect(offerBounds(300n * IO, 1_000n * IO, 5_000, 100)).toBeNull();
+    expect(offerBounds(1_000n * IO, 1_000n * IO, 1_000, 5_000)).toBeNull();
   });
 });
 
@@ -38,24 +45,61 @@ describe('reward estimate', () => {
   });
 });
 
+describe('parameters in force (R33)', () => {
+  it('switches to the pending set at its time, not a second before', () => {
+    const pendingParams = { ...DEFAULT_PARAMS, cooldownSecs: 30n };
+    const config = configFixture({ pendingParams, paramsEffectiveAt: 1_000n });
+    expect(paramsAt(config, 999).cooldownSecs).toBe(1_209_600n);
+    expect(paramsAt(config, 1_000).cooldownSecs).toBe(30n);
+  });
+  it('ignores the pending set when none is proposed', () => {
+    const config = configFixture({ pendingParams: { ...DEFAULT_PARAMS, cooldownSecs: 30n }, paramsEffectiveAt: 0n });
+    expect(paramsAt(config, 10_000).cooldownSecs).toBe(1_209_600n);
+  });
+});
+
 describe('unstake preview (R15)', () => {
-  it('unlocks the ticket after the cooldown and positions at the earlier of theirs and that', () => {
-    const preview = unstakePreview(1_000, 14 * 86_400, [
-      { costaker: 'a', principal: 5n, stage: 'filled', unlockAt: 0 },
-      { costaker: 'b', principal: 7n, stage: 'exiting', unlockAt: 1_000 + 3 * 86_400 },
-      { costaker: 'c', principal: 9n, stage: 'exiting', unlockAt: 1_000 + 20 * 86_400 },
+  it('unlocks the ticket after the cooldown; the filled position stops earning; every wait ends now; unlocks come no later than the ticket', () => {
+    const now = 1_000;
+    const preview = unstakePreview(now, 14 * 86_400, [
+      { costaker: 'a', principal: 5n, state: PositionState.Filled, waitEnd: 0, unlockAt: 0 },
+      { costaker: 'b', principal: 7n, state: PositionState.Exiting, waitEnd: now + 86_400, unlockAt: now + 3 * 86_400 },
+      { costaker: 'c', principal: 9n, state: PositionState.Exiting, waitEnd: now + 6 * 86_400, unlockAt: now + 20 * 86_400 },
+      { costaker: 'd', principal: 9n, state: PositionState.Cooling, waitEnd: now - 1, unlockAt: now + 86_400 },
     ]);
-    expect(preview.ticketUnlock).toBe(1_000 + 14 * 86_400);
-    expect(preview.positions.map((p) => p.newUnlock)).toEqual([1_000 + 14 * 86_400, 1_000 + 3 * 86_400, 1_000 + 14 * 86_400]);
+    expect(preview.ticketUnlock).toBe(now + 14 * 86_400);
+    expect(preview.positions.map((p) => p.newUnlock)).toEqual([now + 14 * 86_400, now + 3 * 86_400, now + 14 * 86_400, now + 86_400]);
+    expect(preview.positions.map((p) => p.stopsEarning)).toEqual([true, false, false, false]);
+    expect(preview.positions.map((p) => p.waitCut)).toEqual([false, true, true, false]);
   });
 });
 
 describe('why a device does not earn (R5)', () => {
-  it('gives the reason that matters most', () => {
-    expect(ineligibleReason(INELIGIBLE.TERMINATED | INELIGIBLE.NO_STAKE | INELIGIBLE.BELOW_MINIMUM, '5 IO')).toBe('the device is terminated');
-    expect(ineligibleReason(INELIGIBLE.UNSTAKING | INELIGIBLE.NO_STAKE, '5 IO')).toBe('you are unstaking');
-    expect(ineligibleReason(INELIGIBLE.NO_STAKE | INELIGIBLE.BELOW_MINIMUM, '5 IO')).toBe('nothing is staked');
-    expect(ineligibleReason(INELIGIBLE.BELOW_MINIMUM, '5 IO')).toBe('counted stake is 5 IO short of the minimum');
-    expect(ineligibleReason(0, '0 IO')).toBeNull();
+  it('gives every reason that does not follow from another, for the owner', () => {
+    expect(ineligibleReasons(INELIGIBLE.TERMINATED | INELIGIBLE.NO_STAKE | INELIGIBLE.BELOW_MINIMUM, '5 IO', 'owner')).toEqual(['the device is terminated']);
+    expect(ineligibleReasons(INELIGIBLE.TERMINATED | INELIGIBLE.UNSTAKING | INELIGIBLE.NO_STAKE, '5 IO', 'owner')).toEqual(['the device is terminated', 'you are unstaking']);
+    expect(ineligibleReasons(INELIGIBLE.UNSTAKING | INELIGIBLE.NO_STAKE, '5 IO', 'owner')).toEqual(['you are unstaking']);
+    expect(ineligibleReasons(INELIGIBLE.NO_STAKE | INELIGIBLE.BELOW_MINIMUM, '5 IO', 'owner')).toEqual(['nothing is staked']);
+    expect(ineligibleReasons(INELIGIBLE.BELOW_MINIMUM, '5 IO', 'owner')).toEqual(['counted stake is 5 IO short of the minimum']);
+    expect(ineligibleReasons(0, '0 IO', 'owner')).toEqual([]);
+  });
+  it('names the owner for a co-staker', () => {
+    expect(ineligibleReasons(INELIGIBLE.UNSTAKING, '0 IO', 'costaker')).toEqual(['the owner is unstaking']);
+  });
+});
+
+describe('a position’s standing (R5, R13, R15, R16)', () => {
+  it('earns only when filled on an eligible device', () => {
+    expect(positionStanding(PositionState.Filled, true, false)).toEqual({ label: 'Earning', tone: 'good', earning: true });
+    expect(positionStanding(PositionState.Filled, false, false)).toMatchObject({ label: 'Not earning', earning: false });
+  });
+  it('never earns once stopped, whatever the device', () => {
+    for (const state of [PositionState.Exiting, PositionState.Cooling, PositionState.Ripe]) {
+      expect(positionStanding(state, true, false).earning).toBe(false);
+    }
+    expect(positionStanding(PositionState.Exiting, true, false).label).toBe('Cancelled: wait period');
+    expect(positionStanding(PositionState.Cooling, true, true).label).toBe('Unstaked with the owner');
+    expect(positionStanding(PositionState.Cooling, true, false).label).toBe('In cooldown');
+    expect(positionStanding(PositionState.Ripe, false, true).label).toBe('Ready to withdraw');
   });
 });

@@ -1,15 +1,18 @@
-// The co-staker's page: the marketplace of open offers and the wallet's positions.
+// The co-staker's page: the marketplace of open offers, and the wallet's positions as their
+// devices' tables and device_status (R54) say: earning only when filled on an eligible device,
+// the device's reasons when not, waits and unlocks, slash allowances, and released escrows.
 import type { Address } from '@solana/kit';
 import { useState } from 'react';
 import { Badge, Section, Tokens, useTokenText } from '../components/bits';
 import { useApp } from '../context';
-import { OfferState } from '../generated';
-import { cancelCostakeIx, claimRewardsIx, fillOfferIx, withdrawPositionIx } from '../lib/actions';
-import { formatBps, formatDuration, formatUtc, shortDeviceId } from '../lib/format';
-import { type OfferWithDevice, costakerPositions, marketplace } from '../lib/load';
-import { costakerDaily, yearlyPercent } from '../lib/rules';
+import type { Device } from '../generated';
+import { PositionState } from '../generated';
+import { cancelCostakeIx, claimRewardsIx, fillOfferIx, withdrawEscrowIx, withdrawPositionIx } from '../lib/actions';
+import { formatBps, formatDuration, formatUtc, shortAddress, shortDeviceId } from '../lib/format';
+import { type HeldPosition, type OfferWithDevice, type ReleasedPosition, costakerHoldings, marketplace } from '../lib/load';
+import { costakerDaily, ineligibleReasons, paramsAt, positionStanding, yearlyPercent } from '../lib/rules';
 import { useLoad } from '../lib/useLoad';
-import { OfferStateText } from './OwnerPage';
+import { PositionStateText } from './OwnerPage';
 
 export function CostakerPage() {
   const { wallet } = useApp();
@@ -22,8 +25,7 @@ export function CostakerPage() {
 }
 
 /** "8 GPUs · 10×" */
-function hardware(o: OfferWithDevice): string {
-  const d = o.device.data;
+function hardware(d: Device): string {
   return `${d.gpuCount} GPU${d.gpuCount === 1 ? '' : 's'} · ${Math.max(10_000, d.multiplierBps) / 10_000}×`;
 }
 
@@ -65,7 +67,7 @@ function Marketplace() {
                   <td>
                     <code>{shortDeviceId(o.device.data.deviceId)}</code>
                   </td>
-                  <td>{hardware(o)}</td>
+                  <td>{hardware(o.device.data)}</td>
                   <td>
                     <Tokens amount={o.offer.data.amount} />
                   </td>
@@ -105,9 +107,9 @@ function Marketplace() {
 }
 
 function FillConfirm({ offer, onDone }: { offer: OfferWithDevice; onDone: () => void }) {
-  const { config, run, busy } = useApp();
+  const { config, now, run, busy } = useApp();
   const tokenText = useTokenText();
-  const p = config.params;
+  const p = paramsAt(config, now);
   const o = offer.offer.data;
   const name = shortDeviceId(offer.device.data.deviceId);
   const shown = tokenText(o.amount);
@@ -129,13 +131,13 @@ function FillConfirm({ offer, onDone }: { offer: OfferWithDevice; onDone: () => 
               (about <Tokens amount={e} /> a day at its 7-day average)
             </>
           ) : null}
-          ; the terms are fixed once you fill.
+          ; the terms are fixed once you fill. You earn only while the device meets its minimum and you have not cancelled.
         </li>
         <li>
           To leave, cancel at any time: your stake keeps counting for {formatDuration(Number(p.coverWindowSecs))} (earning nothing), then cools down for {formatDuration(Number(p.cooldownSecs))} before you withdraw it with any unclaimed rewards.
         </li>
         <li>If the owner unstakes, you are unstaked with them and can withdraw after the cooldown.</li>
-        <li className="muted">Slashing can reduce rewards and stake, yours included.</li>
+        <li className="muted">A slash can take at most {formatBps(p.maxSlashBpsPer30d)} of your stake in any 30 days; your exit is never held.</li>
       </ul>
       <div className="confirm-buttons">
         <button className="secondary" onClick={onDone}>
@@ -156,14 +158,13 @@ function FillConfirm({ offer, onDone }: { offer: OfferWithDevice; onDone: () => 
 }
 
 function Positions({ wallet }: { wallet: Address }) {
-  const { rpc, refreshKey, now, config, run, busy } = useApp();
-  const tokenText = useTokenText();
-  const { data, error, loading } = useLoad(() => costakerPositions(rpc, wallet, now), [wallet, refreshKey]);
-  const positions = data ?? [];
+  const { rpc, refreshKey, now, config } = useApp();
+  const { data, error, loading } = useLoad(() => costakerHoldings(rpc, config, wallet, now), [wallet, refreshKey]);
+  const holdings = data ?? [];
   return (
     <Section id="positions-title" title="My positions" loading={loading && !data} error={error} what="your positions">
-      {data && positions.length === 0 && <div className="panel muted">You hold no co-stake positions. Fill an offer below.</div>}
-      {positions.length > 0 && (
+      {data && holdings.length === 0 && <div className="panel muted">You hold no co-stake positions. Fill an offer below.</div>}
+      {holdings.length > 0 && (
         <table className="positions">
           <thead>
             <tr>
@@ -172,88 +173,156 @@ function Positions({ wallet }: { wallet: Address }) {
               <th>Share</th>
               <th>State</th>
               <th>Unclaimed rewards</th>
+              <th>Slashable now</th>
               <th />
             </tr>
           </thead>
           <tbody>
-            {positions.map((p) => {
-              const o = p.offer.data;
-              const name = shortDeviceId(p.device.data.deviceId);
-              const ripe = (o.state === OfferState.Exiting || o.state === OfferState.Cooling) && now >= Number(o.unlockAt);
-              const total = tokenText(o.principal + o.rewards);
-              return (
-                <tr key={p.offer.address} data-testid="position" data-offer={p.offer.address}>
-                  <td>
-                    <code>{name}</code>
-                    <div className="muted small-text">{hardware(p)}</div>
-                  </td>
-                  <td>
-                    <Tokens amount={o.principal} />
-                  </td>
-                  <td>{formatBps(o.rewardShareBps)}</td>
-                  <td>
-                    {o.state === OfferState.Filled ? (
-                      <>
-                        <Badge tone="good">Earning</Badge> <span className="muted">since {formatUtc(Number(o.filledAt))}</span>
-                      </>
-                    ) : (
-                      <OfferStateText state={o.state} waitEnd={Number(o.waitEnd)} unlockAt={Number(o.unlockAt)} />
-                    )}
-                  </td>
-                  <td>
-                    <Tokens amount={o.rewards} />
-                  </td>
-                  <td>
-                    <div className="row-actions">
-                    {o.rewards > 0n && !ripe && (
-                      <button
-                        className="small secondary"
-                        disabled={busy}
-                        onClick={() =>
-                          run({ label: `Claim rewards from device ${name}`, build: async (signer) => [await claimRewardsIx(signer, config, p.device, p.offer)], done: `Claimed ${tokenText(o.rewards)}` })
-                        }
-                      >
-                        Claim
-                      </button>
-                    )}
-                    {o.state === OfferState.Filled && (
-                      <button
-                        className="small danger-outline"
-                        disabled={busy}
-                        onClick={() =>
-                          run({
-                            label: `Cancel the co-stake on device ${name}`,
-                            build: async (signer) => [await cancelCostakeIx(signer, p.offer)],
-                            done: `Cancelled: your stake counts for ${formatDuration(Number(config.params.coverWindowSecs))} more, then unlocks after the cooldown`,
-                          })
-                        }
-                      >
-                        Cancel
-                      </button>
-                    )}
-                    {(o.state === OfferState.Exiting || o.state === OfferState.Cooling) && (
-                      <button
-                        className="small"
-                        disabled={busy || !ripe}
-                        title={ripe ? undefined : `Unlocks ${formatUtc(Number(o.unlockAt))}`}
-                        onClick={() =>
-                          run({ label: `Withdraw ${total} from device ${name}`, build: async (signer) => [await withdrawPositionIx(signer, config, p.device, p.offer)], done: `Withdrew ${total} to your wallet` })
-                        }
-                      >
-                        Withdraw
-                      </button>
-                    )}
-                    </div>
-                  </td>
-                </tr>
-              );
-            })}
+            {holdings.map((h) => (h.kind === 'position' ? <PositionRow key={h.offer.address} held={h} /> : <EscrowRow key={h.offer.address} released={h} />))}
           </tbody>
         </table>
       )}
-      {positions.some((p) => p.offer.data.state !== OfferState.Filled && now < Number(p.offer.data.unlockAt)) && (
+      {holdings.some((h) => h.kind === 'position' && h.status.state !== PositionState.Filled && now < Number(h.status.unlockAt)) && (
         <p className="muted small-text">Countdowns follow the cluster’s clock, now {formatUtc(now)}.</p>
       )}
     </Section>
+  );
+}
+
+/** One position of the wallet, as its device's table and device_status say. */
+function PositionRow({ held }: { held: HeldPosition }) {
+  const { config, now, run, busy } = useApp();
+  const tokenText = useTokenText();
+  const { position, status, deviceStatus, device, offer } = held;
+  const d = device.data;
+  const name = shortDeviceId(d.deviceId);
+  const withOwner = d.unstakedAt !== 0n && position.stoppedAt === d.unstakedAt;
+  const standing = positionStanding(status.state, deviceStatus.eligible, withOwner);
+  const shortBy = deviceStatus.minInForce > deviceStatus.countedStake ? deviceStatus.minInForce - deviceStatus.countedStake : 0n;
+  const reasons = ineligibleReasons(deviceStatus.ineligibleReasons, tokenText(shortBy), 'costaker');
+  const ripe = status.state === PositionState.Ripe;
+  const total = tokenText(status.principal + status.rewards);
+  return (
+    <tr data-testid="position" data-offer={offer.address}>
+      <td>
+        <code>{name}</code>
+        <div className="muted small-text">{hardware(d)}</div>
+      </td>
+      <td>
+        <Tokens amount={status.principal} />
+      </td>
+      <td>{formatBps(status.rewardShareBps)}</td>
+      <td>
+        {status.state === PositionState.Filled ? (
+          <>
+            <Badge tone={standing.tone}>{standing.label}</Badge>{' '}
+            {standing.earning ? (
+              <span className="muted">since {formatUtc(Number(position.filledAt))}</span>
+            ) : (
+              <span className="why-inline" data-testid="position-ineligible">
+                the device {reasons.length > 0 ? `does not earn: ${reasons.join(' and ')}` : 'does not earn now'}
+              </span>
+            )}
+          </>
+        ) : (
+          <PositionStateText state={status.state} waitEnd={Number(status.waitEnd)} unlockAt={Number(status.unlockAt)} eligible={deviceStatus.eligible} withOwner={withOwner} viewer="costaker" />
+        )}
+        {deviceStatus.held && (
+          <div className="muted small-text" data-testid="position-hold">
+            The device is on hold until {formatUtc(Number(deviceStatus.holdUntil))}; your exit is not held.
+          </div>
+        )}
+      </td>
+      <td>
+        <Tokens amount={status.rewards} />
+      </td>
+      <td>
+        <Tokens amount={status.slashAllowance} />
+      </td>
+      <td>
+        <div className="row-actions">
+          {status.rewards > 0n && !ripe && (
+            <button
+              className="small secondary"
+              disabled={busy}
+              onClick={() =>
+                run({ label: `Claim rewards from device ${name}`, build: async (signer) => [await claimRewardsIx(signer, config, device, position.seq)], done: `Claimed ${tokenText(status.rewards)}` })
+              }
+            >
+              Claim
+            </button>
+          )}
+          {status.state === PositionState.Filled && (
+            <button
+              className="small danger-outline"
+              disabled={busy}
+              onClick={() =>
+                run({
+                  label: `Cancel the co-stake on device ${name}`,
+                  build: async (signer) => [await cancelCostakeIx(signer, device.address, position.seq)],
+                  done: `Cancelled: your stake counts for ${formatDuration(Number(paramsAt(config, now).coverWindowSecs))} more, then unlocks after the cooldown`,
+                })
+              }
+            >
+              Cancel
+            </button>
+          )}
+          {status.state !== PositionState.Filled && (
+            <button
+              className="small"
+              disabled={busy || !ripe}
+              title={ripe ? undefined : `Unlocks ${formatUtc(Number(status.unlockAt))}`}
+              onClick={() =>
+                run({ label: `Withdraw ${total} from device ${name}`, build: async (signer) => [await withdrawPositionIx(signer, config, device, offer)], done: `Withdrew ${total} to your wallet` })
+              }
+            >
+              Withdraw
+            </button>
+          )}
+        </div>
+      </td>
+    </tr>
+  );
+}
+
+/** A released position: its tokens wait in its escrow for the wallet (R16). */
+function EscrowRow({ released }: { released: ReleasedPosition }) {
+  const { config, run, busy } = useApp();
+  const tokenText = useTokenText();
+  const { offer, amount, device } = released;
+  const name = device ? shortDeviceId(device.data.deviceId) : shortAddress(offer.data.device);
+  return (
+    <tr data-testid="position" data-offer={offer.address}>
+      <td>
+        <code>{name}</code>
+        {device && <div className="muted small-text">{hardware(device.data)}</div>}
+      </td>
+      <td>
+        <Tokens amount={amount} />
+      </td>
+      <td>{formatBps(offer.data.rewardShareBps)}</td>
+      <td>
+        <Badge tone="good">Released to escrow</Badge> <span className="muted">stake and rewards wait for you</span>
+      </td>
+      <td>
+        <span className="muted">included</span>
+      </td>
+      <td>
+        <Tokens amount={0n} />
+      </td>
+      <td>
+        <div className="row-actions">
+          <button
+            className="small"
+            disabled={busy || amount === 0n}
+            onClick={() =>
+              run({ label: `Withdraw ${tokenText(amount)} from the escrow of device ${name}`, build: async (signer) => [await withdrawEscrowIx(signer, config, offer)], done: `Withdrew ${tokenText(amount)} to your wallet` })
+            }
+          >
+            Withdraw
+          </button>
+        </div>
+      </td>
+    </tr>
   );
 }

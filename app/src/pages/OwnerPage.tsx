@@ -1,15 +1,19 @@
-// The device owner's page: each device with its minimum, counted stake, eligibility, overflow,
-// co-staking and ticket, and the owner's actions.
+// The device owner's page: each device with its minimum, counted stake, eligibility and why not,
+// overflow, hold and slash allowance, its offer and position table, its ticket, and the owner's
+// actions. Eligibility, overflow and position states are the program's (device_status, R54).
 import type { Address } from '@solana/kit';
 import { useState } from 'react';
 import { AmountField, Badge, Countdown, Section, Stat, Tokens, useAmountField, useTokenText } from '../components/bits';
 import { useApp } from '../context';
-import { OfferState } from '../generated';
-import { createOfferIx, retractOfferIx, stakeIx, unstakeIx, withdrawOverflowIx, withdrawTicketIx } from '../lib/actions';
+import { PositionState } from '../generated';
+import { createOfferIx, filledPosition, releaseIx, retractOfferIx, stakeIx, unstakeIx, withdrawOverflowIx, withdrawTicketIx } from '../lib/actions';
 import { formatBps, formatDuration, formatTokens, formatUtc, shortAddress, shortDeviceId } from '../lib/format';
-import { type DeviceBundle, ownerDevices } from '../lib/load';
-import { costakerDaily, ineligibleReason, offerBounds, unstakePreview, yearlyPercent } from '../lib/rules';
+import { type DeviceBundle, type PositionRow, ownerDevices } from '../lib/load';
+import { costakerDaily, ineligibleReasons, offerBounds, paramsAt, unstakePreview, yearlyPercent } from '../lib/rules';
 import { useLoad } from '../lib/useLoad';
+
+/** Positions a device's table holds at most. */
+const MAX_POSITIONS = 8;
 
 export function OwnerPage() {
   const { rpc, config, wallet, refreshKey, now } = useApp();
@@ -34,18 +38,22 @@ type Panel = 'stake' | 'offer' | 'overflow' | 'unstake' | null;
 function DeviceCard({ bundle }: { bundle: DeviceBundle }) {
   const { config, now, busy, run } = useApp();
   const tokenText = useTokenText();
-  const { device, status, ticket, offers } = bundle;
+  const { device, status, ticket, openOffer, positions } = bundle;
   const d = device.data;
   const [panel, setPanel] = useState<Panel>(null);
   const name = shortDeviceId(d.deviceId);
+  const params = paramsAt(config, now);
   const shortBy = status.minInForce > status.countedStake ? status.minInForce - status.countedStake : 0n;
-  const reason = ineligibleReason(status.ineligibleReasons, tokenText(shortBy));
-  const open = offers.find((o) => o.data.state === OfferState.Open);
+  const reasons = ineligibleReasons(status.ineligibleReasons, tokenText(shortBy), 'owner');
+  const terminated = d.terminatedAt !== 0n;
+  const unstaking = d.unstakedAt !== 0n;
   const toggle = (p: Panel) => setPanel((current) => (current === p ? null : p));
-  const canAct = !d.terminated && !d.unstaking;
-  // R9: one offer at a time, none beside a filled position, and only once the minimum is met
-  const canOffer = canAct && !open && d.filled.__option === 'None' && status.countedStake >= d.minRequired;
+  const canAct = !terminated && !unstaking;
+  // R9: one offer at a time, none beside a filled position or while held, a free slot, and only once the minimum is met
+  const canOffer =
+    canAct && !status.held && !openOffer && !filledPosition(d) && positions.length < MAX_POSITIONS && status.countedStake >= status.minRequired;
   const multiplier = Math.max(10_000, d.multiplierBps) / 10_000;
+  const ticketStatus = status.ticket.__option === 'Some' ? status.ticket.value : null;
 
   return (
     <article className="card device" aria-label={`Device ${name}`} data-device={device.address}>
@@ -56,31 +64,39 @@ function DeviceCard({ bundle }: { bundle: DeviceBundle }) {
           </h2>
           <div className="muted">
             {d.gpuCount} GPU{d.gpuCount === 1 ? '' : 's'} · earning multiplier {multiplier}× · <span title={device.address}>{shortAddress(device.address)}</span>
+            {status.hired && <> · hired until {formatUtc(Number(status.hiredUntil))}</>}
           </div>
         </div>
         <div className="badges">
           {status.eligible ? <Badge tone="good">Earning rewards</Badge> : <Badge tone="bad">Not earning</Badge>}
-          {d.hired && <Badge tone="info">Hired</Badge>}
-          {d.unstaking && <Badge tone="warn">Unstaking</Badge>}
-          {d.terminated && <Badge tone="muted">Terminated</Badge>}
-          {status.holdUntil > BigInt(now) && <Badge tone="warn">On hold</Badge>}
+          {status.hired && <Badge tone="info">Hired</Badge>}
+          {unstaking && <Badge tone="warn">Unstaking</Badge>}
+          {terminated && <Badge tone="muted">Terminated</Badge>}
+          {status.held && <Badge tone="warn">On hold</Badge>}
         </div>
       </header>
 
-      {!status.eligible && reason && (
+      {!status.eligible && reasons.length > 0 && (
         <p className="why" data-testid="ineligible-reasons">
-          Not earning because {reason}.
+          Not earning because {reasons.join(' and ')}.
+        </p>
+      )}
+
+      {status.held && (
+        <p className="why hold" data-testid="hold">
+          On hold until {formatUtc(Number(status.holdUntil))} (<Countdown until={Number(status.holdUntil)} />), for an incident since {formatUtc(Number(status.holdIncidentStart))}: stake above the
+          minimum cannot be withdrawn{unstaking ? ', nor an unstake ticket that was not ripe when the incident began' : ''} until it ends. Co-stakers’ exits are never held.
         </p>
       )}
 
       <div className="stats">
-        <Stat label="Minimum stake" hint={status.graceEnd > BigInt(now) ? <>new minimum <Tokens amount={status.minRequired} /> from {formatUtc(Number(status.graceEnd))}</> : `${d.gpuCount} × ${formatTokens(config.params.baseStakePerGpu, config.mintDecimals)} × ${multiplier}`}>
+        <Stat label="Minimum stake" hint={status.graceEnd > BigInt(now) ? <>new minimum <Tokens amount={status.minRequired} /> from {formatUtc(Number(status.graceEnd))}</> : `${d.gpuCount} × ${formatTokens(params.baseStakePerGpu, config.mintDecimals)} × ${multiplier}`}>
           <Tokens amount={status.minInForce} />
         </Stat>
         <Stat label="Counted stake" hint={<Meter value={status.countedStake} target={status.minInForce} />}>
           <Tokens amount={status.countedStake} />
         </Stat>
-        <Stat label="Your stake">
+        <Stat label="Your stake" hint={<span data-testid="owner-slash-allowance">a slash now could take at most <Tokens amount={status.ownerSlashAllowance} /></span>}>
           <Tokens amount={status.ownerStake} />
         </Stat>
         <Stat label="Overflow (withdrawable)" hint={<>rewards <Tokens amount={status.ownerRewards} /> + principal <Tokens amount={status.ownerPrincipalOverflow} /></>}>
@@ -90,18 +106,20 @@ function DeviceCard({ bundle }: { bundle: DeviceBundle }) {
 
       <CostakingRows bundle={bundle} />
 
-      {ticket && (
+      {ticket && ticketStatus && (
         <div className="row ticket" data-testid="ticket">
           <div>
-            <strong>Unstake ticket</strong>: <Tokens amount={ticket.data.amount} /> unlocks <Countdown until={Number(ticket.data.unlockAt)} ripe={<Badge tone="good">ready to withdraw</Badge>} />
+            <strong>Unstake ticket</strong>: <Tokens amount={ticketStatus.amount} /> unlocks{' '}
+            <Countdown until={Number(ticketStatus.unlockAt)} ripe={ticketStatus.held ? <Badge tone="warn">held</Badge> : <Badge tone="good">ready to withdraw</Badge>} />
+            {ticketStatus.held && <span className="muted"> · held until {formatUtc(Number(status.holdUntil))}</span>}
           </div>
           <button
-            disabled={busy || now < Number(ticket.data.unlockAt)}
+            disabled={busy || now < Number(ticketStatus.unlockAt) || ticketStatus.held}
             onClick={() =>
               run({
-                label: `Withdraw the unstaked ${tokenText(ticket.data.amount)}`,
+                label: `Withdraw the unstaked ${tokenText(ticketStatus.amount)}`,
                 build: async (signer) => [await withdrawTicketIx(signer, config, device, ticket)],
-                done: `Withdrew ${tokenText(ticket.data.amount)} to your wallet`,
+                done: `Withdrew ${tokenText(ticketStatus.amount)} to your wallet`,
               })
             }
           >
@@ -114,15 +132,20 @@ function DeviceCard({ bundle }: { bundle: DeviceBundle }) {
         <button className={panel === 'stake' ? 'secondary active' : 'secondary'} disabled={!canAct} onClick={() => toggle('stake')}>
           Stake
         </button>
-        <button className={panel === 'offer' ? 'secondary active' : 'secondary'} disabled={!canOffer} title={canOffer ? undefined : 'Possible once the device meets its minimum, with no open offer and no co-staker'} onClick={() => toggle('offer')}>
+        <button
+          className={panel === 'offer' ? 'secondary active' : 'secondary'}
+          disabled={!canOffer}
+          title={canOffer ? undefined : 'Possible once the device meets its minimum, with no open offer, no earning co-staker, a free position slot and no hold'}
+          onClick={() => toggle('offer')}
+        >
           Offer co-staking
         </button>
-        {open && (
+        {openOffer && (
           <button
             className="secondary"
             disabled={busy}
             onClick={() =>
-              run({ label: `Retract the open offer on ${name}`, build: async (signer) => [retractOfferIx(signer, device, open)], done: 'Offer retracted; its rent is back in your wallet' })
+              run({ label: `Retract the open offer on ${name}`, build: async (signer) => [retractOfferIx(signer, device, openOffer)], done: 'Offer retracted; its rent is back in your wallet' })
             }
           >
             Retract offer
@@ -131,7 +154,7 @@ function DeviceCard({ bundle }: { bundle: DeviceBundle }) {
         <button className={panel === 'overflow' ? 'secondary active' : 'secondary'} disabled={status.ownerOverflow === 0n} onClick={() => toggle('overflow')}>
           Withdraw overflow
         </button>
-        <button className={panel === 'unstake' ? 'danger-outline active' : 'danger-outline'} disabled={d.unstaking || d.ownerStake === 0n} onClick={() => toggle('unstake')}>
+        <button className={panel === 'unstake' ? 'danger-outline active' : 'danger-outline'} disabled={unstaking || d.ownerStake === 0n} onClick={() => toggle('unstake')}>
           Unstake
         </button>
       </div>
@@ -154,9 +177,10 @@ function Meter({ value, target }: { value: bigint; target: bigint }) {
   );
 }
 
-/** The device's open offer and co-stake positions. */
+/** The device's open offer and its position table. */
 function CostakingRows({ bundle }: { bundle: DeviceBundle }) {
-  if (bundle.offers.length === 0) return null;
+  const { openOffer, positions } = bundle;
+  if (!openOffer && positions.length === 0) return null;
   return (
     <div className="costaking">
       <h3>Co-staking</h3>
@@ -168,27 +192,30 @@ function CostakingRows({ bundle }: { bundle: DeviceBundle }) {
             <th>Co-staker’s share</th>
             <th>Co-staker</th>
             <th>State</th>
+            <th>Slashable now</th>
+            <th />
           </tr>
         </thead>
         <tbody>
-          {bundle.offers.map((o) => (
-            <tr key={o.address} data-testid={`offer-${o.data.seq}`}>
-              <td>#{o.data.seq.toString()}</td>
+          {openOffer && (
+            <tr data-testid={`offer-${openOffer.data.seq}`}>
+              <td>#{openOffer.data.seq.toString()}</td>
               <td>
-                <Tokens amount={o.data.state === OfferState.Open ? o.data.amount : o.data.principal} />
+                <Tokens amount={openOffer.data.amount} />
               </td>
-              <td>{formatBps(o.data.rewardShareBps)}</td>
-              <td>{o.data.state === OfferState.Open ? <span className="muted">—</span> : <code title={o.data.costaker}>{shortAddress(o.data.costaker)}</code>}</td>
+              <td>{formatBps(openOffer.data.rewardShareBps)}</td>
               <td>
-                <OfferStateText state={o.data.state} waitEnd={Number(o.data.waitEnd)} unlockAt={Number(o.data.unlockAt)} />
-                {o.data.rewards > 0n && (
-                  <span className="muted">
-                    {' '}
-                    · unclaimed <Tokens amount={o.data.rewards} />
-                  </span>
-                )}
+                <span className="muted">—</span>
               </td>
+              <td>
+                <Badge tone="info">Waiting for a co-staker</Badge>
+              </td>
+              <td />
+              <td />
             </tr>
+          )}
+          {positions.map((row) => (
+            <PositionTableRow key={row.position.seq.toString()} bundle={bundle} row={row} />
           ))}
         </tbody>
       </table>
@@ -196,30 +223,79 @@ function CostakingRows({ bundle }: { bundle: DeviceBundle }) {
   );
 }
 
-/** An offer's state in words, with its countdown. */
-export function OfferStateText({ state, waitEnd, unlockAt }: { state: OfferState; waitEnd: number; unlockAt: number }) {
-  const { now } = useApp();
+/** One position of the device's table, with a release button once it is ripe (R16). */
+function PositionTableRow({ bundle, row }: { bundle: DeviceBundle; row: PositionRow }) {
+  const { config, run, busy } = useApp();
+  const tokenText = useTokenText();
+  const { position, status, offer } = row;
+  const d = bundle.device.data;
+  const withOwner = d.unstakedAt !== 0n && position.stoppedAt === d.unstakedAt;
+  const owed = status.principal + status.rewards;
+  return (
+    <tr data-testid={`offer-${position.seq}`}>
+      <td>#{position.seq.toString()}</td>
+      <td>
+        <Tokens amount={status.principal} />
+      </td>
+      <td>{formatBps(status.rewardShareBps)}</td>
+      <td>
+        <code title={position.costaker}>{shortAddress(position.costaker)}</code>
+      </td>
+      <td>
+        <PositionStateText state={status.state} waitEnd={Number(status.waitEnd)} unlockAt={Number(status.unlockAt)} eligible={bundle.status.eligible} withOwner={withOwner} viewer="owner" />
+        {status.rewards > 0n && (
+          <span className="muted">
+            {' '}
+            · unclaimed <Tokens amount={status.rewards} />
+          </span>
+        )}
+      </td>
+      <td>
+        <Tokens amount={status.slashAllowance} />
+      </td>
+      <td>
+        {status.state === PositionState.Ripe && offer && (
+          <button
+            className="small secondary"
+            disabled={busy}
+            title="Moves the co-staker’s tokens into an escrow only they can withdraw from, and frees the slot; you pay the escrow’s rent and get it back when they withdraw"
+            onClick={() =>
+              run({
+                label: `Release position #${position.seq} (${tokenText(owed)}) to its escrow`,
+                build: async (signer) => [await releaseIx(signer, config, bundle.device, offer.address)],
+                done: `Released ${tokenText(owed)} into the co-staker’s escrow; the slot is free`,
+              })
+            }
+          >
+            Release
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+/** A position's state in words, with its countdown, for the owner or the co-staker. */
+export function PositionStateText(props: { state: PositionState; waitEnd: number; unlockAt: number; eligible: boolean; withOwner: boolean; viewer: 'owner' | 'costaker' }) {
+  const { state, waitEnd, unlockAt, eligible, withOwner, viewer } = props;
   switch (state) {
-    case OfferState.Open:
-      return <Badge tone="info">Waiting for a co-staker</Badge>;
-    case OfferState.Filled:
-      return <Badge tone="good">Co-staked, earning</Badge>;
-    case OfferState.Exiting:
-      return now < waitEnd ? (
+    case PositionState.Filled:
+      return eligible ? <Badge tone="good">Co-staked, earning</Badge> : <Badge tone="bad">Co-staked, not earning</Badge>;
+    case PositionState.Exiting:
+      return (
         <>
           <Badge tone="warn">Cancelled: wait period</Badge> still counts; the wait ends <Countdown until={waitEnd} />
         </>
-      ) : (
-        <>
-          <Badge tone="muted">In cooldown</Badge> unlocks <Countdown until={unlockAt} ripe={<Badge tone="good">ripe</Badge>} />
-        </>
       );
-    case OfferState.Cooling:
+    case PositionState.Cooling:
       return (
         <>
-          <Badge tone="muted">Unstaked with the owner</Badge> unlocks <Countdown until={unlockAt} ripe={<Badge tone="good">ripe</Badge>} />
+          <Badge tone="muted">{withOwner ? (viewer === 'owner' ? 'Unstaked with you' : 'Unstaked with the owner') : 'In cooldown'}</Badge> unlocks{' '}
+          <Countdown until={unlockAt} ripe={<Badge tone="good">ripe</Badge>} />
         </>
       );
+    case PositionState.Ripe:
+      return <Badge tone="good">{viewer === 'owner' ? 'Ripe: the co-staker can withdraw' : 'Ready to withdraw'}</Badge>;
   }
 }
 
@@ -247,10 +323,10 @@ function StakeForm({ bundle, shortBy, onDone }: { bundle: DeviceBundle; shortBy:
 }
 
 function OfferForm({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => void }) {
-  const { config, run, busy } = useApp();
-  const p = config.params;
+  const { config, now, run, busy } = useApp();
+  const p = paramsAt(config, now);
   const d = bundle.device.data;
-  const bounds = offerBounds(d.ownerStake, d.minRequired, p.maxCostakeBps);
+  const bounds = offerBounds(d.ownerStake, bundle.status.minRequired, p.maxCostakeBps, p.minOfferBps);
   const { text, setText, amount, invalid: unreadable } = useAmountField(bounds?.max ?? null);
   const tokenText = useTokenText();
   const [share, setShare] = useState(Math.min(5_000, p.maxRewardShareBps));
@@ -286,16 +362,8 @@ function OfferForm({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => voi
         invalid={invalid}
         hint={
           <>
-            {bounds.min > 1n ? (
-              <>
-                Between <Tokens amount={bounds.min} /> (what the device lacks) and <Tokens amount={bounds.max} />
-              </>
-            ) : (
-              <>
-                Up to <Tokens amount={bounds.max} />
-              </>
-            )}{' '}
-            (co-stake is at most {formatBps(p.maxCostakeBps)} of the total stake).
+            Between <Tokens amount={bounds.min} /> and <Tokens amount={bounds.max} /> (at least {formatBps(p.minOfferBps)} of the minimum and what your stake lacks of it; co-stake is at
+            most {formatBps(p.maxCostakeBps)} of the total stake).
           </>
         }
       />
@@ -337,7 +405,14 @@ function OverflowForm({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => 
         if (await run({ label: `Withdraw ${shown} of overflow`, build: async (signer) => [await withdrawOverflowIx(signer, config, bundle.device, amount)], done: `Withdrew ${shown} to your wallet` })) onDone();
       }}
     >
-      <AmountField label="Amount to withdraw" value={text} onChange={setText} max={all} invalid={invalid} hint="Rewards first, then stake above the minimum; no cooldown, no penalty." />
+      <AmountField
+        label="Amount to withdraw"
+        value={text}
+        onChange={setText}
+        max={all}
+        invalid={invalid}
+        hint={bundle.status.held ? 'Rewards only while the device is on hold; stake above the minimum waits until the hold ends.' : 'Rewards first, then stake above the minimum; no cooldown, no penalty.'}
+      />
       <button type="submit" disabled={busy || !amount}>
         Confirm withdrawal
       </button>
@@ -349,12 +424,17 @@ function UnstakePanel({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => 
   const { config, now, run, busy } = useApp();
   const d = bundle.device.data;
   const name = shortDeviceId(d.deviceId);
-  const cooldown = Number(config.params.cooldownSecs);
-  const positions = bundle.offers
-    .filter((o) => o.data.state === OfferState.Filled || (o.data.state === OfferState.Exiting && now < Number(o.data.waitEnd)))
-    .map((o) => ({ costaker: o.data.costaker as string, principal: o.data.principal, stage: o.data.state === OfferState.Filled ? ('filled' as const) : ('exiting' as const), unlockAt: Number(o.data.unlockAt) }));
+  const cooldown = Number(paramsAt(config, now).cooldownSecs);
+  const positions = bundle.positions
+    .filter((row) => row.status.state !== PositionState.Ripe)
+    .map((row) => ({
+      costaker: row.position.costaker as string,
+      principal: row.status.principal,
+      state: row.status.state,
+      waitEnd: Number(row.status.waitEnd),
+      unlockAt: Number(row.status.unlockAt),
+    }));
   const preview = unstakePreview(now, cooldown, positions);
-  const open = bundle.offers.some((o) => o.data.state === OfferState.Open);
   return (
     <div className="form confirm" data-testid="unstake-preview">
       <h3>Unstake everything from device {name}?</h3>
@@ -367,11 +447,24 @@ function UnstakePanel({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => 
         </li>
         {preview.positions.map((p) => (
           <li key={p.costaker}>
-            Co-staker <code>{shortAddress(p.costaker)}</code> (<Tokens amount={p.principal} />) is unstaked with you: {p.stage === 'filled' ? 'they stop earning now and ' : ''}can withdraw on <strong>{formatUtc(p.newUnlock)}</strong>, without the co-staker’s wait.
+            Co-staker <code>{shortAddress(p.costaker)}</code> (<Tokens amount={p.principal} />){' '}
+            {p.stopsEarning ? (
+              <>
+                is unstaked with you: they stop earning now and can withdraw on <strong>{formatUtc(p.newUnlock)}</strong>, without the co-staker’s wait.
+              </>
+            ) : p.waitCut ? (
+              <>
+                has cancelled: their wait ends now (their stake stops counting) and they can withdraw on <strong>{formatUtc(p.newUnlock)}</strong>.
+              </>
+            ) : (
+              <>
+                is cooling down: they can withdraw on <strong>{formatUtc(p.newUnlock)}</strong>.
+              </>
+            )}
           </li>
         ))}
-        {d.hired && <li className="warn-text">The device is hired: the program refuses to unstake until the job ends.</li>}
-        {open && <li className="warn-text">Retract the open offer first: the program refuses to unstake while an offer is open.</li>}
+        {bundle.status.hired && <li className="warn-text">The device is hired until {formatUtc(Number(bundle.status.hiredUntil))}: the program refuses to unstake until then.</li>}
+        {bundle.openOffer && <li className="warn-text">Retract the open offer first: the program refuses to unstake while an offer is open.</li>}
         {bundle.status.ownerRewards > 0n && (
           <li>
             Your unclaimed rewards (<Tokens amount={bundle.status.ownerRewards} />) stay withdrawable at any time; stake above the minimum leaves with the rest of your stake.
@@ -386,7 +479,7 @@ function UnstakePanel({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => 
           className="danger"
           disabled={busy}
           onClick={async () => {
-            if (await run({ label: `Unstake from device ${name}`, build: async (signer) => [await unstakeIx(signer, bundle.device, now)], done: `Unstaked: your ticket unlocks on ${formatUtc(preview.ticketUnlock)}` })) onDone();
+            if (await run({ label: `Unstake from device ${name}`, build: async (signer) => [await unstakeIx(signer, bundle.device)], done: `Unstaked: your ticket unlocks on ${formatUtc(preview.ticketUnlock)}` })) onDone();
           }}
         >
           Unstake everything
