@@ -1,19 +1,24 @@
 //! `load`: a load run of the program on solana-test-validator (`make load`).
 //!
-//! Starts a validator, initializes the config with windows of seconds, creates a mint and funds
-//! every wallet, then drives hundreds of devices through their whole life in phases. Each phase's
-//! transactions are sent at once from several threads and confirmed in bulk
+//! Starts a validator, initializes the config with local floors and windows of seconds, creates a
+//! mint and funds every wallet, then drives hundreds of devices through their whole life in
+//! phases. Each phase's transactions are sent at once from several threads and confirmed in bulk
 //! ([`device_staking_localnet::concurrent`]): registrations co-signed by the oracle, two stakes
 //! per device, offers, fills by co-stakers (some raced by a rival for the same offer), reward
-//! blocks, claims, overflow withdrawals, cancels, unstakes and, once the Clock allows, every
-//! withdrawal. Deliberately invalid transactions go out among them (fills of filled offers,
-//! replayed reward blocks, over-withdrawals, early withdrawals, ...), each planned to be refused
-//! with one named error.
+//! blocks in time order, claims, overflow withdrawals, cancels, unstakes and, once the Clock
+//! allows, every withdrawal (some tickets by a keeper, to the owner's associated token account;
+//! some positions released by the keeper into their offer's escrow and emptied by the co-staker),
+//! and at last every device closed into a tombstone. Deliberately invalid transactions go out
+//! among them (fills of filled offers, batches naming a device twice, over-withdrawals, early
+//! withdrawals, closes of devices that hold stake, ...), each planned to be refused with one
+//! named error; replayed reward blocks are confirmed and pay nobody twice (R20: skipped).
 //!
 //! After every phase every device is read back: each vault must hold exactly what its ledger
-//! says (R52; no tokens are donated here), each ledger must equal the sum of its offers and
-//! tickets, and the tokens of all wallets and vaults must add up to what was minted. At the end
-//! every vault and ledger must be empty and every wallet must hold at least what it was given.
+//! says (R52; no tokens are donated here), the device's position table must match its offer
+//! accounts and its ticket figures its ticket account, and the tokens of all wallets, vaults and
+//! escrows must add up to what was minted. At the end every device must be a tombstone with its
+//! vaults, offers, escrows and tickets closed, every wallet must hold at least what it was given,
+//! and the reward authority must have paid exactly the planned blocks.
 //!
 //! The report (stdout) counts transactions by phase and kind and failures by error name, with
 //! durations and transactions per second; progress goes to stderr. The exit code is non-zero on
@@ -23,9 +28,11 @@
 //! Environment: `LOAD_DEVICES` (default 240, at least 20), `LOAD_THREADS` (default 8), and the
 //! validator's `LOCALNET_RPC_PORT`, `LOCALNET_FAUCET_PORT`, `LOCALNET_GOSSIP_PORT`.
 use anchor_lang::prelude::Pubkey;
+use anchor_lang::{AccountDeserialize, Discriminator};
 use device_staking_client::device_staking::instructions::initialize::InitializeArgs;
-use device_staking_client::device_staking::state::{min_required, Config, Device, Offer, OfferState, Params, Ticket};
+use device_staking_client::device_staking::state::{min_required, Config, Device, Floors, Offer, OfferState, Params, Position, Ticket, Tombstone};
 use device_staking_client::ix::{self, RewardTarget};
+use device_staking_client::token;
 use device_staking_client::pda;
 use device_staking_localnet::concurrent::{send_all, Expect, Landed, Outcome, Planned, Sending};
 use device_staking_localnet::Validator;
@@ -41,6 +48,8 @@ const UNIT: u64 = 1_000_000;
 const SOL: u64 = 1_000_000_000;
 /// Lamports each wallet gets for fees and rent.
 const WALLET_LAMPORTS: u64 = SOL;
+/// The floors of a local deployment (protocol "Floors"): windows of seconds are allowed.
+const LOCAL_FLOORS: Floors = Floors { cover_window_secs: 1, cooldown_secs: 1, role_change_delay_secs: 0 };
 /// A leaving co-staker's wait (R13), short enough to wait for on a validator.
 const COVER_WINDOW_SECS: i64 = 8;
 /// The unstake cooldown (R14, R15).
@@ -57,10 +66,13 @@ const REFUSAL_EVERY: usize = 10;
 const OWNER_EXTRA_STAKE: u64 = 100 * UNIT;
 /// Reward blocks paid to every device.
 const REWARD_BLOCKS: u64 = 3;
-/// Devices per `distribute_rewards` transaction (each with its position: 3 accounts a device).
-const DEVICES_PER_REWARD_TX: usize = 7;
-/// Reward batches replayed in each block after the first (refused: BlockAlreadyPaid).
+/// Devices per `distribute_rewards` transaction (2 accounts a device: a legacy message fits 11).
+const DEVICES_PER_REWARD_TX: usize = 10;
+/// Reward batches replayed in each block after the first (confirmed, every entry skipped).
 const REPLAYED_BATCHES: usize = 5;
+/// One device in this many has its ticket withdrawn by the keeper (to the owner's associated
+/// token account) and its position released by the keeper into its escrow (R16).
+const KEEPER_EVERY: usize = 4;
 /// Wallets funded per set-up transaction.
 const WALLETS_PER_FUNDING_TX: usize = 5;
 
@@ -96,6 +108,10 @@ struct Cast {
     oracle: Keypair,
     /// The reward authority: pays the reward blocks.
     rewards: Keypair,
+    /// The treasury: its token account receives what a close sweeps (nothing here).
+    treasury: Keypair,
+    /// A third party that withdraws tickets and releases positions for their stakers (R16).
+    keeper: Keypair,
 }
 
 impl Cast {
@@ -108,12 +124,14 @@ impl Cast {
             rivals: keys(devices.div_ceil(CONTEST_EVERY)),
             oracle: Keypair::new(),
             rewards: Keypair::new(),
+            treasury: Keypair::new(),
+            keeper: Keypair::new(),
         }
     }
 
     /// Every wallet that holds tokens, in a fixed order.
     fn token_holders(&self) -> Vec<&Keypair> {
-        self.owners.iter().chain(&self.costakers).chain(&self.rivals).chain([&self.rewards]).collect()
+        self.owners.iter().chain(&self.costakers).chain(&self.rivals).chain([&self.rewards, &self.treasury]).collect()
     }
 }
 
@@ -182,6 +200,32 @@ fn is_cancelled(index: usize) -> bool {
     index.is_multiple_of(2)
 }
 
+/// Whether the keeper withdraws device `index`'s ticket and releases its position.
+fn by_keeper(index: usize) -> bool {
+    index % KEEPER_EVERY == 1
+}
+
+/// A device account's state: live, closed into a tombstone, or not there.
+enum DeviceAccount {
+    /// Registered and not closed.
+    Live(Box<Device>),
+    /// Closed (R8).
+    Closed(Tombstone),
+    /// Not registered yet.
+    Missing,
+}
+
+impl DeviceAccount {
+    /// Decodes a device PDA's data by its discriminator.
+    fn decode(data: Option<Vec<u8>>) -> Self {
+        match data {
+            None => Self::Missing,
+            Some(d) if d.starts_with(Device::DISCRIMINATOR) => Self::Live(Box::new(Device::try_deserialize(&mut d.as_slice()).expect("decode a device"))),
+            Some(d) => Self::Closed(Tombstone::try_deserialize(&mut d.as_slice()).expect("decode a tombstone")),
+        }
+    }
+}
+
 /// The chain and everything the run set up on it; read-only once set up.
 struct Chain {
     /// The running validator (stopped when dropped).
@@ -216,10 +260,12 @@ impl Chain {
             oracle: cast.oracle.pubkey(),
             reward_authority: cast.rewards.pubkey(),
             slash_authority: authority,
-            treasury: authority,
+            treasury: cast.treasury.pubkey(),
+            floors: LOCAL_FLOORS,
             params: Some(params),
         };
         v.send(&[ix::initialize(authority, mint.mint, mint.token_program, args)], &[]);
+        v.send(&[token::create_associated_account(&authority, &cast.treasury.pubkey(), &mint.mint, &mint.token_program)], &[]);
         let devices: Vec<DevicePlan> = (0..options.devices).map(|i| DevicePlan::new(i, params.base_stake_per_gpu)).collect();
 
         let mut funded: HashMap<Pubkey, u64> = HashMap::new();
@@ -232,6 +278,7 @@ impl Chain {
         }
         let rewards: u64 = (1..=REWARD_BLOCKS).flat_map(|b| (0..devices.len()).map(move |i| reward_amount(i, b))).sum();
         funded.insert(cast.rewards.pubkey(), rewards);
+        funded.insert(cast.treasury.pubkey(), 0);
         let minted = funded.values().sum();
         let keypairs = cast.token_holders().iter().enumerate().map(|(i, k)| (k.pubkey(), i)).collect();
         Self { v, cast, mint, devices, sending: Sending { threads: options.threads, ..Sending::default() }, minted, funded, keypairs }
@@ -247,38 +294,46 @@ impl Chain {
         ix::associated_token(wallet, &self.mint)
     }
 
-    /// Every device, read from the chain (all are registered).
+    /// Every device, read from the chain (all are registered and none closed).
     fn read_devices(&self) -> Vec<Device> {
-        self.read_registered().into_iter().map(|d| d.expect("every device is registered")).collect()
+        self.read_accounts()
+            .into_iter()
+            .map(|d| match d {
+                DeviceAccount::Live(device) => *device,
+                _ => panic!("every device is registered and live"),
+            })
+            .collect()
     }
 
-    /// Every planned device, read from the chain; `None` until it is registered.
-    fn read_registered(&self) -> Vec<Option<Device>> {
+    /// Every planned device's account, read from the chain.
+    fn read_accounts(&self) -> Vec<DeviceAccount> {
         let keys: Vec<Pubkey> = self.devices.iter().map(|d| d.key).collect();
-        self.v.decode_all::<Device>(&keys)
+        self.v.account_data(&keys).into_iter().map(DeviceAccount::decode).collect()
     }
 
     /// Every offer account ever created on `devices` (closed ones as `None`), per device by seq.
     fn read_offers(&self, devices: &[Device]) -> Vec<Vec<Option<Offer>>> {
-        self.read_per_device(devices, |d| d.next_offer_seq, pda::offer)
+        let counts: Vec<(Pubkey, u64)> = devices.iter().map(|d| (pda::device(&d.device_id).0, d.next_offer_seq)).collect();
+        self.read_per_device(&counts, pda::offer)
     }
 
     /// Every ticket account ever created on `devices` (closed ones as `None`), per device by seq.
     fn read_tickets(&self, devices: &[Device]) -> Vec<Vec<Option<Ticket>>> {
-        self.read_per_device(devices, |d| d.next_ticket_seq, pda::ticket)
+        let counts: Vec<(Pubkey, u64)> = devices.iter().map(|d| (pda::device(&d.device_id).0, d.next_ticket_seq)).collect();
+        self.read_per_device(&counts, pda::ticket)
     }
 
-    /// The accounts at `address(device, seq)` for seq below `count(device)`, grouped by device.
-    fn read_per_device<T: anchor_lang::AccountDeserialize>(&self, devices: &[Device], count: impl Fn(&Device) -> u64, address: impl Fn(&Pubkey, u64) -> (Pubkey, u8)) -> Vec<Vec<Option<T>>> {
-        let keys: Vec<Pubkey> = devices
-            .iter()
-            .flat_map(|d| {
-                let key = pda::device(&d.device_id).0;
-                (0..count(d)).map(|seq| address(&key, seq).0).collect::<Vec<_>>()
-            })
-            .collect();
+    /// The accounts at `address(device, seq)` for seq below `count`, for every (device, count)
+    /// of `counts`, grouped by device.
+    fn read_per_device<T: AccountDeserialize>(&self, counts: &[(Pubkey, u64)], address: impl Fn(&Pubkey, u64) -> (Pubkey, u8)) -> Vec<Vec<Option<T>>> {
+        let keys: Vec<Pubkey> = counts.iter().flat_map(|(key, count)| (0..*count).map(|seq| address(key, seq).0).collect::<Vec<_>>()).collect();
         let mut found = self.v.decode_all::<T>(&keys).into_iter();
-        devices.iter().map(|d| (0..count(d)).map(|_| found.next().expect("one account per key")).collect()).collect()
+        counts.iter().map(|(_, count)| (0..*count).map(|_| found.next().expect("one account per key")).collect()).collect()
+    }
+
+    /// The token accounts of every escrow of a released position (R16) among `offers`.
+    fn escrows(&self, offers: &[Vec<Option<Offer>>]) -> Vec<Pubkey> {
+        offers.iter().flatten().flatten().filter(|o| o.state == OfferState::Released).map(|o| pda::escrow(&pda::offer(&o.device, o.seq).0).0).collect()
     }
 
     /// The reward authority's and every other token holder's balance, in [`Cast::token_holders`] order.
@@ -364,21 +419,29 @@ impl Tally {
     }
 
     /// R52 and the ledgers after `phase`: each vault holds exactly its ledger (no donations
-    /// here), each ledger is the sum of its offers and tickets, and every token minted is in a
-    /// wallet or a vault.
+    /// here), each device's position table matches its offer accounts and its ticket figures its
+    /// ticket account, and every token minted is in a wallet, a vault or an escrow.
     fn check_invariants(&mut self, chain: &Chain, phase: &str) {
         self.checks += 1;
-        let devices: Vec<Device> = chain.read_registered().into_iter().flatten().collect();
+        let devices: Vec<Device> = chain
+            .read_accounts()
+            .into_iter()
+            .filter_map(|a| match a {
+                DeviceAccount::Live(d) => Some(*d),
+                _ => None,
+            })
+            .collect();
         let offers = chain.read_offers(&devices);
         let tickets = chain.read_tickets(&devices);
         let vaults: Vec<Pubkey> = devices.iter().flat_map(|d| [d.stake_vault, d.overflow_vault]).collect();
         let balances = chain.v.balances_at(&vaults);
+        let in_escrows: u64 = chain.v.balances_at(&chain.escrows(&offers)).iter().sum();
         let before = self.violations.len();
         for (i, d) in devices.iter().enumerate() {
             let (stake_vault, overflow_vault) = (balances[2 * i], balances[2 * i + 1]);
             let principal = d.principal_ledger().expect("principal ledger");
             let rewards = d.rewards_ledger().expect("rewards ledger");
-            let id = device_name(d);
+            let id = device_name(&d.device_id);
             let mut violation = |what: String| self.violations.push(format!("after {phase}: device {id}: {what}"));
             if stake_vault != principal {
                 violation(format!("stake vault holds {stake_vault}, owner stake + positions + ticket = {principal} (R52)"));
@@ -386,40 +449,48 @@ impl Tally {
             if overflow_vault != rewards {
                 violation(format!("overflow vault holds {overflow_vault}, unclaimed rewards = {rewards} (R52)"));
             }
-            let live: Vec<&Offer> = offers[i].iter().flatten().collect();
-            let positions_principal: u64 = live.iter().map(|o| o.principal).sum();
-            let positions_rewards: u64 = live.iter().map(|o| o.rewards).sum();
-            let ticket_principal: u64 = tickets[i].iter().flatten().map(|t| t.amount).sum();
-            if (positions_principal, positions_rewards, live.len() as u32) != (d.positions_principal, d.positions_rewards, d.live_offers) {
-                violation(format!(
-                    "offers hold principal {positions_principal}, rewards {positions_rewards} in {} accounts; the device says {}, {} in {}",
-                    live.len(),
-                    d.positions_principal,
-                    d.positions_rewards,
-                    d.live_offers
-                ));
-            }
-            if ticket_principal != d.ticket_principal {
-                violation(format!("tickets hold {ticket_principal}, the device says {}", d.ticket_principal));
+            for mismatch in table_mismatches(d, &offers[i], &tickets[i]) {
+                violation(mismatch);
             }
         }
         let in_wallets: u64 = chain.wallet_balances().iter().map(|(_, b)| b).sum();
         let in_vaults: u64 = balances.iter().sum();
-        if in_wallets + in_vaults != chain.minted {
-            self.violations.push(format!("after {phase}: wallets {in_wallets} + vaults {in_vaults} != minted {}", chain.minted));
+        if in_wallets + in_vaults + in_escrows != chain.minted {
+            self.violations.push(format!("after {phase}: wallets {in_wallets} + vaults {in_vaults} + escrows {in_escrows} != minted {}", chain.minted));
         }
         let found = self.violations.len() - before;
         eprintln!("[load] invariants after {phase}: {} devices, {} vaults, {}", devices.len(), vaults.len(), if found == 0 { "ok".to_string() } else { format!("{found} VIOLATIONS") });
     }
 
-    /// At the end: every vault and ledger is empty, every wallet holds at least what it was
-    /// given, and what the wallets gained is exactly what the reward authority paid.
+    /// At the end: every device is a tombstone (R8) whose vaults, offers, escrows and tickets are
+    /// closed; every wallet holds at least what it was given; the reward authority paid exactly
+    /// the planned blocks (a replayed block paid nobody, R20), and the wallets gained exactly that.
     fn check_final(&mut self, chain: &Chain) {
-        for d in chain.read_devices() {
-            let open = [d.owner_stake, d.owner_rewards, d.positions_principal, d.positions_rewards, d.ticket_principal];
-            if open.iter().any(|&x| x != 0) || d.live_offers != 0 || d.unstaking {
-                self.violations.push(format!("at the end: device {} still holds stake, rewards, positions or a ticket: {open:?}", device_name(&d)));
+        let mut closed: Vec<(Pubkey, Tombstone)> = Vec::new();
+        for (plan, account) in chain.devices.iter().zip(chain.read_accounts()) {
+            match account {
+                DeviceAccount::Closed(tombstone) => closed.push((plan.key, tombstone)),
+                _ => self.violations.push(format!("at the end: device {} is not closed", device_name(&plan.id))),
             }
+        }
+        let offer_counts: Vec<(Pubkey, u64)> = closed.iter().map(|(key, t)| (*key, t.next_offer_seq)).collect();
+        let ticket_counts: Vec<(Pubkey, u64)> = closed.iter().map(|(key, t)| (*key, t.next_ticket_seq)).collect();
+        let offers = chain.read_per_device::<Offer>(&offer_counts, pda::offer);
+        let tickets = chain.read_per_device::<Ticket>(&ticket_counts, pda::ticket);
+        let leftovers: Vec<Pubkey> = offer_counts
+            .iter()
+            .flat_map(|(key, count)| {
+                let escrows = (0..*count).map(|seq| pda::escrow(&pda::offer(key, seq).0).0);
+                [pda::stake_vault(key).0, pda::overflow_vault(key).0].into_iter().chain(escrows).collect::<Vec<_>>()
+            })
+            .collect();
+        let open_offers = offers.iter().flatten().flatten().count();
+        let open_tickets = tickets.iter().flatten().flatten().count();
+        let open_token_accounts = chain.v.account_data(&leftovers).iter().flatten().count();
+        if open_offers + open_tickets + open_token_accounts > 0 {
+            self.violations.push(format!(
+                "at the end: {open_offers} offers, {open_tickets} tickets and {open_token_accounts} vaults or escrows of closed devices are still open"
+            ));
         }
         let rewards_wallet = chain.cast.rewards.pubkey();
         let mut gained = 0u64;
@@ -428,6 +499,9 @@ impl Tally {
             let given = chain.funded[&wallet];
             if wallet == rewards_wallet {
                 paid = given - balance;
+                if paid != given {
+                    self.violations.push(format!("at the end: the reward authority paid {paid}, the planned blocks {given} (R20)"));
+                }
             } else if balance < given {
                 self.violations.push(format!("at the end: wallet {wallet} holds {balance}, less than the {given} it was given"));
             } else {
@@ -437,13 +511,46 @@ impl Tally {
         if gained != paid {
             self.violations.push(format!("at the end: wallets gained {gained}, the reward authority paid {paid}"));
         }
-        eprintln!("[load] final: rewards paid {} tokens, all of it back in wallets: {}", paid / UNIT, gained == paid);
+        eprintln!("[load] final: {} tombstones, rewards paid {} tokens, all of it back in wallets: {}", closed.len(), paid / UNIT, gained == paid);
     }
 }
 
+/// How `device`'s position table and ticket figures differ from its offer and ticket accounts
+/// (`offers` and `tickets` by seq, closed ones `None`): each position is a filled offer of its
+/// co-staker and terms (no slashing here, so principal = amount), the open offer is open, no
+/// other offer is open or filled, and a ticket account is live exactly while the owner unstakes.
+fn table_mismatches(device: &Device, offers: &[Option<Offer>], tickets: &[Option<Ticket>]) -> Vec<String> {
+    let mut found = Vec::new();
+    let offer = |seq: u64| offers.get(seq as usize).and_then(|o| o.as_ref());
+    let mut expected = 0;
+    for p in device.positions.iter().filter(|p| p.is_used()) {
+        expected += 1;
+        match offer(p.seq) {
+            Some(o) if o.state == OfferState::Filled && o.costaker == p.costaker && o.amount == p.principal && o.reward_share_bps == p.reward_share_bps => {}
+            other => found.push(format!("position {} of {} ({} at {} bps) has the offer account {other:?}", p.seq, p.costaker, p.principal, p.reward_share_bps)),
+        }
+    }
+    if let Some(seq) = device.open_offer {
+        expected += 1;
+        if !matches!(offer(seq), Some(o) if o.state == OfferState::Open) {
+            found.push(format!("the open offer {seq} has the offer account {:?}", offer(seq)));
+        }
+    }
+    let live = offers.iter().flatten().filter(|o| o.state != OfferState::Released).count();
+    if live != expected {
+        found.push(format!("{live} offer accounts are open or filled; the device has {expected} positions and open offers"));
+    }
+    let live_tickets: Vec<u64> = tickets.iter().flatten().map(|t| t.seq).collect();
+    let expected_tickets: Vec<u64> = if device.is_unstaking() { vec![device.ticket_seq] } else { vec![] };
+    if live_tickets != expected_tickets {
+        found.push(format!("live tickets {live_tickets:?}; the device's ticket figures name {expected_tickets:?}"));
+    }
+    found
+}
+
 /// A device's id as text (the run's ids are ASCII padded with zeros).
-fn device_name(device: &Device) -> String {
-    String::from_utf8_lossy(&device.device_id).trim_end_matches('\0').to_string()
+fn device_name(id: &[u8; 32]) -> String {
+    String::from_utf8_lossy(id).trim_end_matches('\0').to_string()
 }
 
 /// Transactions per second.
@@ -455,6 +562,7 @@ fn tps(transactions: usize, duration: Duration) -> f64 {
 fn funding(chain: &Chain) -> Vec<Planned<'_>> {
     let mut wallets: Vec<(Pubkey, u64)> = chain.cast.token_holders().iter().map(|k| (k.pubkey(), chain.funded[&k.pubkey()])).collect();
     wallets.push((chain.cast.oracle.pubkey(), 0));
+    wallets.push((chain.cast.keeper.pubkey(), 0));
     wallets
         .chunks(WALLETS_PER_FUNDING_TX)
         .map(|chunk| {
@@ -543,49 +651,59 @@ fn check_races(tally: &mut Tally, landed: &[Landed]) {
     }
 }
 
-/// Reward block `block` for every device, [`DEVICES_PER_REWARD_TX`] a transaction (R20, R21),
-/// plus, from the second block on, replays of the previous block (refused: BlockAlreadyPaid).
-fn reward_block(chain: &Chain, block: u64) -> Vec<Planned<'_>> {
-    let devices = chain.read_devices();
-    let now = chain.v.clock();
-    let batches = |block: u64, amount_bump: u64| -> Vec<_> {
-        let targets: Vec<RewardTarget> = chain
-            .devices
-            .iter()
-            .zip(&devices)
-            .enumerate()
-            .map(|(i, (p, d))| RewardTarget { device: p.key, amount: reward_amount(i, block) + amount_bump, filled_seq: d.filled.map(|f| f.seq) })
-            .collect();
-        let source = chain.token_account(&chain.cast.rewards.pubkey());
-        targets.chunks(DEVICES_PER_REWARD_TX).map(|t| ix::distribute_rewards(chain.cast.rewards.pubkey(), source, block, now, now, t, &chain.mint)).collect()
-    };
-    let mut planned: Vec<Planned> = batches(block, 0).into_iter().map(|ix| Planned::confirm("distribute rewards", vec![ix], &chain.cast.rewards, vec![])).collect();
-    if block > 1 {
-        // a different amount: the replay is a new transaction, not a duplicate of the paid one
-        for ix in batches(block - 1, 1).into_iter().take(REPLAYED_BATCHES) {
-            planned.push(Planned::refusal("replay a paid block", ix, &chain.cast.rewards, "BlockAlreadyPaid"));
+/// A reward block's times: `[start, end)` (R20: a device's blocks land in time order).
+#[derive(Clone, Copy, Debug)]
+struct BlockTimes {
+    /// The block's start.
+    start: i64,
+    /// The block's end (at most the Clock when it is sent).
+    end: i64,
+}
+
+/// The batches of one block paying every device `amount(index)`, [`DEVICES_PER_REWARD_TX`] a
+/// transaction (R20, R21): each entry names only the device; the program picks the position.
+fn reward_batches(chain: &Chain, block: u64, times: BlockTimes, amount: impl Fn(usize) -> u64) -> Vec<anchor_lang::solana_program::instruction::Instruction> {
+    let targets: Vec<RewardTarget> = chain.devices.iter().enumerate().map(|(i, p)| RewardTarget { device: p.key, amount: amount(i) }).collect();
+    let source = chain.token_account(&chain.cast.rewards.pubkey());
+    targets.chunks(DEVICES_PER_REWARD_TX).map(|t| ix::distribute_rewards(chain.cast.rewards.pubkey(), source, block, times.start, times.end, t, &chain.mint)).collect()
+}
+
+/// Reward block `block` for every device (R20, R21); from the second block on, replays of the
+/// previous block (with other amounts, so they are new transactions): confirmed, every entry
+/// skipped as already paid, nothing moved (the final check counts what the reward authority paid).
+fn reward_block(chain: &Chain, block: u64, times: BlockTimes, previous: Option<BlockTimes>) -> Vec<Planned<'_>> {
+    let batches = reward_batches(chain, block, times, |i| reward_amount(i, block));
+    let mut planned: Vec<Planned> = batches.into_iter().map(|ix| Planned::confirm("distribute rewards", vec![ix], &chain.cast.rewards, vec![])).collect();
+    if let Some(previous) = previous {
+        for ix in reward_batches(chain, block - 1, previous, |i| reward_amount(i, block - 1) + 1).into_iter().take(REPLAYED_BATCHES) {
+            planned.push(Planned::confirm("replay a paid block (skipped)", vec![ix], &chain.cast.rewards, vec![]));
         }
     }
     planned
 }
 
 /// Refusals once every offer is filled: a rival fills a filled offer (OfferNotOpen), the owner
-/// offers again beside a filled position (PositionAlreadyFilled).
-fn refusals_after_fills(chain: &Chain) -> Vec<Planned<'_>> {
+/// offers again beside a filled position (PositionAlreadyFilled), a batch names a device twice
+/// (DuplicateDeviceInBatch).
+fn refusals_after_fills(chain: &Chain, times: BlockTimes) -> Vec<Planned<'_>> {
     let mut planned = Vec::new();
+    let source = chain.token_account(&chain.cast.rewards.pubkey());
     for (i, d) in chain.devices.iter().enumerate().filter(|(i, _)| gets_refusals(*i)) {
         let rival = &chain.cast.rivals[i / CONTEST_EVERY];
         planned.push(fill(chain, i, rival, "fill a filled offer", Expect::Refusal("OfferNotOpen")));
         let owner = &chain.cast.owners[d.owner];
         let second = ix::create_offer(owner.pubkey(), d.key, 1, d.offer_amount(), reward_share_bps(i));
         planned.push(Planned::refusal("offer beside a filled position", second, owner, "PositionAlreadyFilled"));
+        let twice = [RewardTarget { device: d.key, amount: UNIT }, RewardTarget { device: d.key, amount: 2 * UNIT }];
+        let ix = ix::distribute_rewards(chain.cast.rewards.pubkey(), source, 0, times.start, times.end, &twice, &chain.mint);
+        planned.push(Planned::refusal("a device twice in a batch", ix, &chain.cast.rewards, "DuplicateDeviceInBatch"));
     }
     planned
 }
 
 /// The device's filled position: (seq, co-staker's keypair).
 fn holder<'k>(chain: &'k Chain, device: &Device) -> Option<(u64, &'k Keypair)> {
-    device.filled.map(|f| (f.seq, chain.keypair(&f.costaker)))
+    device.filled_position().map(|p| (p.seq, chain.keypair(&p.costaker)))
 }
 
 /// Every co-staker claims its rewards (R12).
@@ -608,11 +726,11 @@ fn claims(chain: &Chain) -> Vec<Planned<'_>> {
 fn overflow_withdrawals(chain: &Chain) -> Vec<Planned<'_>> {
     let devices = chain.read_devices();
     let config: Config = chain.v.decode(&pda::config().0).expect("config");
-    let now = chain.v.clock();
+    let env = config.env(chain.v.clock());
     let mut planned = Vec::new();
     for (i, (p, d)) in chain.devices.iter().zip(&devices).enumerate() {
         let owner = &chain.cast.owners[p.owner];
-        let amount = d.owner_overflow(config.params.max_costake_bps, now);
+        let amount = d.owner_overflow(&env);
         let to = chain.token_account(&owner.pubkey());
         planned.push(Planned::confirm("withdraw overflow", vec![ix::withdraw_overflow(owner.pubkey(), p.key, to, amount, &chain.mint)], owner, vec![]));
         if let (true, Some((seq, costaker))) = (gets_refusals(i), holder(chain, d)) {
@@ -623,8 +741,15 @@ fn overflow_withdrawals(chain: &Chain) -> Vec<Planned<'_>> {
     planned
 }
 
+/// A close of device `index` by its owner (R8): rent to the device's payer, leftovers to the treasury.
+fn close(chain: &Chain, index: usize, payer: Pubkey) -> anchor_lang::solana_program::instruction::Instruction {
+    let plan = &chain.devices[index];
+    let owner = chain.cast.owners[plan.owner].pubkey();
+    ix::close_device(owner, plan.key, chain.token_account(&chain.cast.treasury.pubkey()), payer, &chain.mint)
+}
+
 /// Half the co-stakers cancel (R13); owners who emptied their overflow ask for one more token
-/// (ExceedsOverflow).
+/// (ExceedsOverflow) and try to close a device that still holds stake (DeviceNotEmpty).
 fn cancels(chain: &Chain) -> Vec<Planned<'_>> {
     let devices = chain.read_devices();
     let mut planned = Vec::new();
@@ -636,31 +761,24 @@ fn cancels(chain: &Chain) -> Vec<Planned<'_>> {
             let owner = &chain.cast.owners[p.owner];
             let ix = ix::withdraw_overflow(owner.pubkey(), p.key, chain.token_account(&owner.pubkey()), UNIT, &chain.mint);
             planned.push(Planned::refusal("withdraw beyond the overflow", ix, owner, "ExceedsOverflow"));
+            planned.push(Planned::refusal("close a device holding stake", close(chain, i, d.payer), owner, "DeviceNotEmpty"));
         }
     }
     planned
 }
 
-/// The latest `wait_end` of the cancelled positions.
-fn last_wait_end(chain: &Chain) -> i64 {
-    let devices = chain.read_devices();
-    chain.read_offers(&devices).iter().flatten().flatten().map(|o| o.wait_end).max().unwrap_or(0)
+/// The positions in the tables of `devices` (filled, exiting or cooling): (device index, position).
+fn positions_in_tables(devices: &[Device]) -> Vec<(usize, Position)> {
+    devices.iter().enumerate().flat_map(|(i, d)| d.positions.iter().filter(|p| p.is_used()).map(move |p| (i, *p))).collect()
 }
 
-/// The exiting or cooling positions of `devices`: (device index, offer).
-fn positions_to_withdraw(chain: &Chain, devices: &[Device]) -> Vec<(usize, Offer)> {
-    let offers = chain.read_offers(devices);
-    offers
-        .into_iter()
-        .enumerate()
-        .flat_map(|(i, per_device)| per_device.into_iter().flatten().filter(|o| matches!(o.state, OfferState::Exiting | OfferState::Cooling)).map(move |o| (i, o)))
-        .collect()
-}
-
-/// A withdrawal of the position `offer` of device `index` by its co-staker (R16).
-fn position_withdrawal<'k>(chain: &'k Chain, index: usize, offer: &Offer, kind: &'static str, expect: Expect) -> Planned<'k> {
-    let costaker = chain.keypair(&offer.costaker);
-    let ix = ix::withdraw_position(costaker.pubkey(), chain.devices[index].key, offer.seq, offer.costaker, offer.payer, &chain.mint);
+/// A withdrawal of `position` of device `index` by its co-staker, to their associated token
+/// account (R16); the offer's rent to its payer, the owner who offered.
+fn position_withdrawal<'k>(chain: &'k Chain, index: usize, position: &Position, kind: &'static str, expect: Expect) -> Planned<'k> {
+    let costaker = chain.keypair(&position.costaker);
+    let plan = &chain.devices[index];
+    let (to, payer) = (chain.token_account(&position.costaker), chain.cast.owners[plan.owner].pubkey());
+    let ix = ix::withdraw_position(costaker.pubkey(), plan.key, position.seq, position.costaker, payer, to, &chain.mint);
     Planned { kind, instructions: vec![ix], payer: costaker, cosigners: vec![], expect }
 }
 
@@ -668,41 +786,49 @@ fn position_withdrawal<'k>(chain: &'k Chain, index: usize, offer: &Offer, kind: 
 /// withdraw early (StillLocked) and to cancel again (PositionNotFilled).
 fn unstakes(chain: &Chain) -> Vec<Planned<'_>> {
     let devices = chain.read_devices();
-    let now = chain.v.clock();
     let mut planned: Vec<Planned> = chain
         .devices
         .iter()
         .zip(&devices)
         .map(|(p, d)| {
             let owner = &chain.cast.owners[p.owner];
-            Planned::confirm("unstake", vec![ix::unstake_for(owner.pubkey(), p.key, d, now)], owner, vec![])
+            Planned::confirm("unstake", vec![ix::unstake_for(owner.pubkey(), p.key, d)], owner, vec![])
         })
         .collect();
-    for (i, offer) in positions_to_withdraw(chain, &devices).into_iter().filter(|(i, _)| gets_refusals(*i)) {
-        planned.push(position_withdrawal(chain, i, &offer, "early position withdrawal", Expect::Refusal("StillLocked")));
-        let costaker = chain.keypair(&offer.costaker);
-        planned.push(Planned::refusal("cancel twice", ix::cancel_costake(costaker.pubkey(), chain.devices[i].key, offer.seq), costaker, "PositionNotFilled"));
+    let cancelled = positions_in_tables(&devices).into_iter().filter(|(i, p)| gets_refusals(*i) && p.stopped_at != 0);
+    for (i, position) in cancelled {
+        planned.push(position_withdrawal(chain, i, &position, "early position withdrawal", Expect::Refusal("StillLocked")));
+        let costaker = chain.keypair(&position.costaker);
+        let ix = ix::cancel_costake(costaker.pubkey(), chain.devices[i].key, position.seq);
+        planned.push(Planned::refusal("cancel twice", ix, costaker, "PositionNotFilled"));
     }
     planned
+}
+
+/// A withdrawal of device `index`'s ticket (R16) sent by `caller`: signed by the owner it pays
+/// the owner's account they name, sent by anyone else the owner's associated token account.
+fn ticket_withdrawal<'k>(chain: &'k Chain, index: usize, device: &Device, caller: &'k Keypair, kind: &'static str, expect: Expect) -> Planned<'k> {
+    let plan = &chain.devices[index];
+    let owner = chain.cast.owners[plan.owner].pubkey();
+    let to = ix::recipient(&caller.pubkey(), &owner, Some(chain.token_account(&owner)), &chain.mint);
+    let ix = ix::withdraw_ticket(caller.pubkey(), plan.key, owner, device.ticket_seq, owner, to, &chain.mint);
+    Planned { kind, instructions: vec![ix], payer: caller, cosigners: vec![], expect }
 }
 
 /// Right after the unstakes: early ticket and position withdrawals (StillLocked) and stakes on
 /// unstaking devices (DeviceUnstaking).
 fn early_exits(chain: &Chain) -> Vec<Planned<'_>> {
     let devices = chain.read_devices();
-    let tickets = chain.read_tickets(&devices);
+    let now = chain.v.clock();
     let mut planned = Vec::new();
-    for (i, p) in chain.devices.iter().enumerate().filter(|(i, _)| gets_refusals(*i)) {
+    for (i, (p, d)) in chain.devices.iter().zip(&devices).enumerate().filter(|(i, _)| gets_refusals(*i)) {
         let owner = &chain.cast.owners[p.owner];
-        for ticket in tickets[i].iter().flatten() {
-            let ix = ix::withdraw_ticket(owner.pubkey(), p.key, ticket.owner, ticket.seq, ticket.payer, &chain.mint);
-            planned.push(Planned::refusal("early ticket withdrawal", ix, owner, "StillLocked"));
-        }
+        planned.push(ticket_withdrawal(chain, i, d, owner, "early ticket withdrawal", Expect::Refusal("StillLocked")));
         let ix = ix::stake(owner.pubkey(), p.key, chain.token_account(&owner.pubkey()), UNIT, &chain.mint);
         planned.push(Planned::refusal("stake while unstaking", ix, owner, "DeviceUnstaking"));
     }
-    for (i, offer) in positions_to_withdraw(chain, &devices).into_iter().filter(|(i, o)| gets_refusals(i + 1) && o.state == OfferState::Cooling) {
-        planned.push(position_withdrawal(chain, i, &offer, "early position withdrawal", Expect::Refusal("StillLocked")));
+    for (i, position) in positions_in_tables(&devices).into_iter().filter(|(i, p)| gets_refusals(i + 1) && p.unlock_at > now) {
+        planned.push(position_withdrawal(chain, i, &position, "early position withdrawal", Expect::Refusal("StillLocked")));
     }
     planned
 }
@@ -710,27 +836,65 @@ fn early_exits(chain: &Chain) -> Vec<Planned<'_>> {
 /// The latest unlock of every ticket and position.
 fn last_unlock(chain: &Chain) -> i64 {
     let devices = chain.read_devices();
-    let tickets = chain.read_tickets(&devices).into_iter().flatten().flatten().map(|t| t.unlock_at);
-    let positions = positions_to_withdraw(chain, &devices).into_iter().map(|(_, o)| o.unlock_at);
+    let tickets = devices.iter().map(|d| d.ticket_unlock_at);
+    let positions = positions_in_tables(&devices).into_iter().map(|(_, p)| p.unlock_at);
     tickets.chain(positions).max().unwrap_or(0)
 }
 
-/// Every ticket and every position withdrawn, each by its staker (R14, R16).
+/// Every ticket and every position withdrawn (R14, R16): most by their stakers; on one device in
+/// [`KEEPER_EVERY`] the keeper withdraws the ticket (to the owner's associated token account) and
+/// releases the position into its offer's escrow.
 fn withdrawals(chain: &Chain) -> Vec<Planned<'_>> {
     let devices = chain.read_devices();
-    let tickets = chain.read_tickets(&devices);
     let mut planned = Vec::new();
-    for (i, p) in chain.devices.iter().enumerate() {
-        let owner = &chain.cast.owners[p.owner];
-        for ticket in tickets[i].iter().flatten() {
-            let ix = ix::withdraw_ticket(owner.pubkey(), p.key, ticket.owner, ticket.seq, ticket.payer, &chain.mint);
-            planned.push(Planned::confirm("withdraw ticket", vec![ix], owner, vec![]));
+    for (i, (p, d)) in chain.devices.iter().zip(&devices).enumerate() {
+        if by_keeper(i) {
+            planned.push(ticket_withdrawal(chain, i, d, &chain.cast.keeper, "withdraw ticket (by the keeper)", Expect::Confirm));
+        } else {
+            planned.push(ticket_withdrawal(chain, i, d, &chain.cast.owners[p.owner], "withdraw ticket", Expect::Confirm));
         }
     }
-    for (i, offer) in positions_to_withdraw(chain, &devices) {
-        planned.push(position_withdrawal(chain, i, &offer, "withdraw position", Expect::Confirm));
+    for (i, position) in positions_in_tables(&devices) {
+        if by_keeper(i) {
+            let ix = ix::release(chain.cast.keeper.pubkey(), chain.devices[i].key, position.seq, &chain.mint);
+            planned.push(Planned::confirm("release position (by the keeper)", vec![ix], &chain.cast.keeper, vec![]));
+        } else {
+            planned.push(position_withdrawal(chain, i, &position, "withdraw position", Expect::Confirm));
+        }
     }
     planned
+}
+
+/// Every released position's escrow emptied by its co-staker (R16): the offer's rent to the
+/// owner, the escrow's to the keeper.
+fn escrow_withdrawals(chain: &Chain) -> Vec<Planned<'_>> {
+    let devices = chain.read_devices();
+    let offers = chain.read_offers(&devices);
+    offers
+        .iter()
+        .flatten()
+        .flatten()
+        .filter(|o| o.state == OfferState::Released)
+        .map(|o| {
+            let costaker = chain.keypair(&o.costaker);
+            let ix = ix::withdraw_escrow(o.costaker, o.device, o.seq, chain.token_account(&o.costaker), o.payer, o.escrow_payer, &chain.mint);
+            Planned::confirm("withdraw escrow", vec![ix], costaker, vec![])
+        })
+        .collect()
+}
+
+/// Every device closed by its owner into a tombstone (R8).
+fn closes(chain: &Chain) -> Vec<Planned<'_>> {
+    let devices = chain.read_devices();
+    (0..chain.devices.len())
+        .map(|i| Planned::confirm("close device", vec![close(chain, i, devices[i].payer)], &chain.cast.owners[chain.devices[i].owner], vec![]))
+        .collect()
+}
+
+/// Waits until the Clock is past `after` and returns the block that starts there and ends now.
+fn next_block(chain: &Chain, tally: &mut Tally, after: i64, what: &str) -> BlockTimes {
+    tally.wait(chain, after + 1, what);
+    BlockTimes { start: after, end: chain.v.clock() }
 }
 
 /// Runs every phase on `chain`, checking after each.
@@ -741,23 +905,28 @@ fn run(chain: &Chain, tally: &mut Tally) {
     tally.phase(chain, "offers", offers(chain));
     let landed = tally.phase(chain, "fills", fills(chain));
     check_races(tally, &landed);
+    // the first block starts once every fill has landed, so every position earns it (R21)
+    let mut previous: Option<BlockTimes> = None;
+    let mut start = chain.v.clock();
     for block in 1..=REWARD_BLOCKS {
-        let mut planned = reward_block(chain, block);
+        let times = next_block(chain, tally, start, &format!("the end of reward block {block}"));
+        let mut planned = reward_block(chain, block, times, previous);
         if block == 1 {
-            planned.extend(refusals_after_fills(chain));
+            planned.extend(refusals_after_fills(chain, times));
         }
         tally.phase(chain, &format!("rewards block {block}"), planned);
+        previous = Some(times);
+        start = times.end;
     }
     tally.phase(chain, "claims", claims(chain));
     tally.phase(chain, "withdraw overflow", overflow_withdrawals(chain));
     tally.phase(chain, "cancels", cancels(chain));
-    // an unstake lists the exits still in their wait: let every wait end first, so the list
-    // read now is the list the program sees
-    tally.wait(chain, last_wait_end(chain) + 1, "the cancelled positions' waits");
     tally.phase(chain, "unstakes", unstakes(chain));
     tally.phase(chain, "early exits", early_exits(chain));
     tally.wait(chain, last_unlock(chain) + 1, "every unlock");
     tally.phase(chain, "withdrawals", withdrawals(chain));
+    tally.phase(chain, "escrow withdrawals", escrow_withdrawals(chain));
+    tally.phase(chain, "close devices", closes(chain));
     tally.checks += 1;
     tally.check_final(chain);
 }
@@ -812,7 +981,7 @@ fn report(chain: &Chain, tally: &Tally, total: Duration) -> bool {
         println!("  failed with {name}: {count}");
     }
     println!("offers raced by two fills: {}, won by the rival: {} (each had one winner unless listed below)", tally.races.0, tally.races.1);
-    println!("invariant checks: {} (R52 vaults = ledgers, ledgers = offers + tickets, tokens conserved), violations: {}", tally.checks, tally.violations.len());
+    println!("invariant checks: {} (R52 vaults = ledgers, position tables = offer accounts, ticket figures = ticket accounts, tokens conserved), violations: {}", tally.checks, tally.violations.len());
     let listed = |title: &str, lines: &[String]| {
         if !lines.is_empty() {
             println!("{title}: {}", lines.len());
