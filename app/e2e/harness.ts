@@ -54,6 +54,7 @@ export type WalletName =
   | 'owner2'
   | 'admin'
   | 'oracle'
+  | 'nextOracle'
   | 'rewardAuthority'
   | 'slashAuthority'
   | 'treasury'
@@ -79,6 +80,8 @@ export interface DeviceInfo {
   multiplierBps: number;
   minRequired: number;
   ownerStake: number;
+  /** Hired until then (unix seconds; 0 when not hired). */
+  hiredUntil: number;
   openOffer: { address: string; amount: number; rewardShareBps: number } | null;
 }
 
@@ -88,10 +91,14 @@ export interface World {
   /** The app's origin, e.g. http://127.0.0.1:5199. */
   appUrl: string;
   programId: string;
+  /** The config's address. */
+  config: string;
   mint: string;
   decimals: number;
   /** The config's windows (migrations/params.localnet.toml). */
   params: { coverWindowSecs: number; cooldownSecs: number };
+  /** The changes the admin announced at seeding (R31-R34): new parameters and a new oracle, pending. */
+  announced: { paramsEffectiveAt: number; maxRewardShareBps: number; oracle: string; oracleEffectiveAt: number };
   wallets: Record<WalletName, WalletInfo>;
   devices: DeviceInfo[];
   /** Closes the browsers `openApp` opened, stops the app server and the validator (idempotent). */

@@ -63,6 +63,15 @@ test('the seeded devices and the open offer are on chain', async () => {
   const owner = await cli(w, 'owner', ['status']);
   assert.equal(owner.token_balance.base_units, 50_000 * 10 ** w.decimals);
   assert.deepEqual(owner.devices.map((d: { device: string }) => d.device).sort(), unstaked.map((d) => d.address).sort());
+  // R7: the big device is hired for about an hour
+  const hired = unstaked.find((d) => d.gpus === 8);
+  assert.ok(hired && hired.hiredUntil > (await chainTime(w)) + 3_000, 'the 8-GPU device is hired for an hour');
+  // R31-R34: the announced changes wait about a day (the world's role change delay)
+  assert.equal(w.announced.oracle, w.wallets.nextOracle.address);
+  assert.equal(w.announced.maxRewardShareBps, 9_000);
+  for (const at of [w.announced.paramsEffectiveAt, w.announced.oracleEffectiveAt]) {
+    assert.ok(at > (await chainTime(w)) + 86_000, `announced for a day from now (${at})`);
+  }
 });
 
 test('the Clock is read and waited for', async () => {

@@ -1,6 +1,8 @@
 // The owner's and the co-staker's stories, clicked through the app in headless Chromium with
 // the test wallet, against solana-test-validator; every step's result is read back from the
-// chain with the CLI. Windows are seconds long (migrations/params.localnet.toml).
+// chain with the CLI, and the operators' steps (rewards, hardware, hold) go through it too.
+// Windows are seconds long (migrations/params.localnet.toml: cover window 15 s, cooldown 30 s,
+// longest hold 15 s).
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,9 +63,22 @@ async function tokens(wallet: 'owner' | 'costaker'): Promise<number> {
   return units(report.token_balance);
 }
 
-test('owner: connects, sees both devices short of their minimum, stakes one to its minimum', async () => {
+/** The row of the co-staker's position on device `d`. */
+function positionRow(page: Page, d: DeviceInfo): Locator {
+  return page.getByTestId('position').filter({ hasText: d.deviceId });
+}
+
+test('owner: connects, sees the announced changes and both devices short of their minimum, stakes one to its minimum', async () => {
   ({ page: owner } = await openApp(world, 'owner'));
   await owner.getByText('Connect a wallet').waitFor();
+  // R31-R34: the changes the admin announced, with their times, before any wallet connects
+  const changes = owner.getByTestId('config-changes');
+  const oracle = changes.getByTestId('config-change').filter({ hasText: 'Oracle' });
+  await oracle.getByText(world.announced.oracle.slice(0, 4), { exact: false }).waitFor();
+  await oracle.getByText('waiting for the new key to accept').waitFor();
+  const params = changes.getByTestId('config-change').filter({ hasText: 'Parameters' });
+  await params.getByText('highest reward share 100% → 90%', { exact: false }).waitFor();
+  await params.locator(`.countdown[data-until="${world.announced.paramsEffectiveAt}"]`).waitFor();
   await screenshot(owner, '01-before-connecting');
   await connectWallet(owner);
   const small = device('owner', 1);
@@ -74,6 +89,9 @@ test('owner: connects, sees both devices short of their minimum, stakes one to i
     await card(owner, d).getByText('Not earning', { exact: true }).waitFor();
     await card(owner, d).getByTestId('ineligible-reasons').getByText('nothing is staked').waitFor();
   }
+  // R7: hired until a time the oracle chose
+  await card(owner, big).getByText('Hired', { exact: true }).waitFor();
+  await card(owner, big).getByText('hired until', { exact: false }).waitFor();
   await screenshot(owner, '02-owner-devices');
 
   const smallCard = card(owner, small);
@@ -151,8 +169,8 @@ test('co-staker: the marketplace lists both offers; fills the owner’s', async 
   const before = await tokens('costaker');
   await confirm.getByRole('button', { name: 'Fill offer' }).click();
   await confirmed(costaker, `You co-stake 100 IO on device ${small.deviceId} at 74%`);
-  const position = costaker.getByTestId('position').filter({ hasText: small.deviceId });
-  await position.getByText('Earning').waitFor();
+  const position = positionRow(costaker, small);
+  await position.getByText('Earning', { exact: true }).waitFor();
   assert.equal(before - (await tokens('costaker')), 100 * IO);
   const s = await status(small);
   assert.equal(units(s.counted_stake), 300 * IO);
@@ -166,7 +184,7 @@ test('rewards: a block is paid, the co-staker claims 74%, the owner withdraws th
   writeFileSync(csv, `${small.address},100\n`);
   await cli(world, 'rewardAuthority', ['operator', 'distribute-rewards', '--csv', csv, '--block-id', '1', '--block-start', String(start + 1)]);
   await costaker.reload();
-  const position = costaker.getByTestId('position').filter({ hasText: small.deviceId });
+  const position = positionRow(costaker, small);
   await position.getByText('74 IO').waitFor();
   await screenshot(costaker, '08-positions-with-rewards');
   const before = await tokens('costaker');
@@ -189,6 +207,60 @@ test('rewards: a block is paid, the co-staker claims 74%, the owner withdraws th
   assert.equal(units((await status(small)).owner_rewards), 0);
 });
 
+test('oracle raises the minimum: after the grace the co-staker’s position is filled but not earning, until the owner covers', async () => {
+  const small = device('owner', 1);
+  const before = await chainTime(world);
+  await cli(world, 'oracle', ['operator', 'update-hardware', small.address, '--gpus', '2', '--multiplier-bps', '10000']);
+  // R2: the device met its old minimum, so it is judged against it for one cover window
+  await owner.reload();
+  const smallCard = card(owner, small);
+  await smallCard.getByText('new minimum', { exact: false }).waitFor();
+  await smallCard.getByText('Earning rewards').waitFor();
+  await waitUntil(world, before + world.params.coverWindowSecs + 2);
+
+  // R5: counted 300 < 400: the position is filled, so it still counts, but it earns nothing
+  await costaker.reload();
+  const position = positionRow(costaker, small);
+  await position.getByText('Not earning', { exact: true }).waitFor();
+  await position.getByTestId('position-ineligible').getByText('counted stake is 100 IO short of the minimum', { exact: false }).waitFor();
+  assert.equal(await position.getByText('Earning', { exact: true }).count(), 0, 'no "Earning" for a position that does not earn');
+  await screenshot(costaker, '10-position-not-earning');
+  assert.equal((await status(small)).eligible, false);
+
+  await owner.reload();
+  await smallCard.getByTestId('ineligible-reasons').getByText('counted stake is 100 IO short of the minimum').waitFor();
+  await smallCard.getByRole('button', { name: 'Stake', exact: true }).click();
+  // the field starts at what the device lacks
+  assert.equal(await smallCard.getByLabel('Amount to stake').inputValue(), '100');
+  await smallCard.getByRole('button', { name: 'Confirm stake' }).click();
+  await confirmed(owner, `Staked 100 IO on device ${small.deviceId}`);
+  await smallCard.getByText('Earning rewards').waitFor();
+  await costaker.reload();
+  await positionRow(costaker, small).getByText('Earning', { exact: true }).waitFor();
+  assert.equal((await status(small)).eligible, true);
+});
+
+test('slash authority holds the device: both pages say until when, with what a slash could take; the co-staker’s exit is not held', async () => {
+  const small = device('owner', 1);
+  const until = (await chainTime(world)) + 12;
+  await cli(world, 'slashAuthority', ['operator', 'hold', small.address, '--until', String(until)]);
+  await owner.reload();
+  const smallCard = card(owner, small);
+  await smallCard.getByText('On hold', { exact: true }).waitFor();
+  await smallCard.getByTestId('hold').getByText('Co-stakers’ exits are never held', { exact: false }).waitFor();
+  // R40: at most 50% of the owner's 300 in any 30 days
+  await smallCard.getByTestId('owner-slash-allowance').getByText('150 IO').waitFor();
+  await screenshot(owner, '11-owner-device-on-hold');
+
+  await costaker.reload();
+  const position = positionRow(costaker, small);
+  await position.getByTestId('position-hold').getByText('your exit is not held', { exact: false }).waitFor();
+  // R40: at most 50% of the position's 100
+  assert.equal((await position.locator('td').nth(5).innerText()).trim(), '50 IO');
+  await screenshot(costaker, '12-position-on-held-device');
+  await waitUntil(world, until);
+});
+
 test('co-staker: fills the second offer and cancels it; the wait is counted down', async () => {
   const other = device('owner2', 4);
   await costaker.reload();
@@ -196,56 +268,82 @@ test('co-staker: fills the second offer and cancels it; the wait is counted down
   await row.getByRole('button', { name: 'Fill', exact: true }).click();
   await costaker.getByTestId('fill-confirm').getByRole('button', { name: 'Fill offer' }).click();
   await confirmed(costaker, `on device ${other.deviceId}`);
-  const position = costaker.getByTestId('position').filter({ hasText: other.deviceId });
+  const position = positionRow(costaker, other);
   await position.getByRole('button', { name: 'Cancel' }).click();
   await confirmed(costaker, 'Cancelled');
   await position.getByText('Cancelled: wait period').waitFor();
   await position.locator('.countdown').first().waitFor();
-  await screenshot(costaker, '10-position-cancelled');
+  await screenshot(costaker, '13-position-cancelled');
   const s = await cli(world, 'costaker', ['status', other.address]);
   assert.equal(s.eligible, true, 'the cancelled stake still counts during the wait');
 });
 
-test('owner: unstakes after reading what happens to the co-staker; both withdraw after the cooldown', async () => {
+test('owner: unstakes after reading what happens to the co-staker; withdraws after the cooldown and releases the co-staker’s position to its escrow', async () => {
   const small = device('owner', 1);
+  const other = device('owner2', 4);
   await owner.reload();
   const smallCard = card(owner, small);
   await smallCard.getByRole('button', { name: 'Unstake', exact: true }).click();
   const preview = smallCard.getByTestId('unstake-preview');
   await preview.getByText('stops counting now').waitFor();
   await preview.getByText(world.wallets.costaker.address.slice(0, 4)).waitFor();
-  await preview.getByText('is unstaked with you').waitFor();
-  await screenshot(owner, '11-owner-unstake-preview');
+  await preview.getByText('is unstaked with you', { exact: false }).waitFor();
+  await screenshot(owner, '14-owner-unstake-preview');
   await preview.getByRole('button', { name: 'Unstake everything' }).click();
   await confirmed(owner, 'Unstaked: your ticket unlocks');
   const ticket = smallCard.getByTestId('ticket');
   await ticket.getByText('unlocks').waitFor();
   assert.equal(await ticket.getByRole('button', { name: 'Withdraw stake' }).isDisabled(), true, 'not before the cooldown');
-  await screenshot(owner, '12-owner-ticket-countdown');
+  await screenshot(owner, '15-owner-ticket-countdown');
+  const unlockAt = Number(await ticket.locator('.countdown').getAttribute('data-until'));
 
   await costaker.reload();
-  const position = costaker.getByTestId('position').filter({ hasText: small.deviceId });
-  await position.getByText('Unstaked with the owner').waitFor();
-  await screenshot(costaker, '13-position-unstaked-with-owner');
+  await positionRow(costaker, small).getByText('Unstaked with the owner').waitFor();
+  await screenshot(costaker, '16-position-unstaked-with-owner');
 
-  const s = await status(small);
-  await waitUntil(world, (s.ticket?.unlock_at as number | undefined) ?? (await chainTime(world)) + world.params.cooldownSecs);
+  await waitUntil(world, unlockAt);
   await owner.reload();
   await card(owner, small).getByTestId('ticket').getByText('ready to withdraw').waitFor();
   const ownerBefore = await tokens('owner');
   await card(owner, small).getByRole('button', { name: 'Withdraw stake' }).click();
-  await confirmed(owner, 'Withdrew 200 IO to your wallet');
-  assert.equal((await tokens('owner')) - ownerBefore, 200 * IO);
+  await confirmed(owner, 'Withdrew 300 IO to your wallet');
+  assert.equal((await tokens('owner')) - ownerBefore, 300 * IO);
 
-  await costaker.reload();
-  const ripe = costaker.getByTestId('position').filter({ hasText: small.deviceId });
-  const before = await tokens('costaker');
-  await ripe.getByRole('button', { name: 'Withdraw' }).click();
-  await confirmed(costaker, 'Withdrew 100 IO to your wallet');
-  assert.equal((await tokens('costaker')) - before, 100 * IO);
-  await costaker.getByTestId('position').filter({ hasText: small.deviceId }).waitFor({ state: 'detached' });
+  // R16: anyone may release a ripe position: its tokens go to an escrow only the co-staker can empty
+  const row = card(owner, small).getByTestId('offer-0');
+  await row.getByText('Ripe: the co-staker can withdraw').waitFor();
+  await row.getByRole('button', { name: 'Release' }).click();
+  await confirmed(owner, 'Released 100 IO into the co-staker’s escrow; the slot is free');
+  await row.waitFor({ state: 'detached' });
+  await screenshot(owner, '17-owner-after-release');
   const after = await status(small);
   assert.equal(units(after.owner_stake), 0);
   assert.equal(units(after.counted_stake), 0);
-  await screenshot(costaker, '14-costaker-after-withdrawal');
+  assert.deepEqual(after.positions ?? [], [], 'the slot is free');
+
+  // the co-staker's other position, cancelled above, is ripe by now (cover window + cooldown)
+  await waitUntil(world, (await chainTime(world)) + 1);
+  await costaker.reload();
+  const released = positionRow(costaker, small);
+  await released.getByText('Released to escrow').waitFor();
+  await positionRow(costaker, other).getByText('Ready to withdraw').waitFor();
+  await screenshot(costaker, '18-costaker-escrow-and-ripe');
+});
+
+test('co-staker: withdraws the released escrow and the ripe position', async () => {
+  const small = device('owner', 1);
+  const other = device('owner2', 4);
+  const before = await tokens('costaker');
+  await positionRow(costaker, small).getByRole('button', { name: 'Withdraw' }).click();
+  await confirmed(costaker, 'Withdrew 100 IO to your wallet');
+  assert.equal((await tokens('costaker')) - before, 100 * IO);
+  await positionRow(costaker, small).waitFor({ state: 'detached' });
+
+  const middle = await tokens('costaker');
+  await positionRow(costaker, other).getByRole('button', { name: 'Withdraw' }).click();
+  await confirmed(costaker, 'Withdrew 800 IO to your wallet');
+  assert.equal((await tokens('costaker')) - middle, 800 * IO);
+  await positionRow(costaker, other).waitFor({ state: 'detached' });
+  await costaker.getByText('You hold no co-stake positions').waitFor();
+  await screenshot(costaker, '19-costaker-after-withdrawals');
 });

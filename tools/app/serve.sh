@@ -3,7 +3,7 @@
 #   1. a validator on 127.0.0.1:8899 (LOCALNET_RPC_PORT): the one running there, else a new one
 #      (tools/localnet/start.sh --background; it keeps running after this script: make localnet-stop);
 #   2. the chain seeded once by app_world (localnet/src/bin/app_world.rs): config, mint, wallets with
-#      SOL and tokens, devices and an open offer, described in .localnet/app-world.json, keypair
+#      SOL and tokens, devices, an open offer and announced changes, described in .localnet/app-world.json, keypair
 #      files in .localnet/app-world/ (the state folder is LOCALNET_DIR, default .localnet);
 #      seeded again when that file is missing or names accounts the chain does not have;
 #   3. the wallets and how to import them into a browser wallet;
@@ -61,8 +61,9 @@ fi
 import { readFileSync } from "node:fs";
 import { getBase58Decoder } from "@solana/kit";
 const world = JSON.parse(readFileSync(process.argv[1], "utf8"));
-const roles = { owner: "device owner: 2 unstaked devices, 50,000 tokens", costaker: "co-staker: 20,000 tokens",
-  owner2: "device owner with an open offer", admin: "the config admin", oracle: "the oracle",
+const roles = { owner: "device owner: 2 unstaked devices (one hired), 50,000 tokens", costaker: "co-staker: 20,000 tokens",
+  owner2: "device owner with an open offer", admin: "the config admin (announced changes)", oracle: "the oracle",
+  nextOracle: "proposed as the next oracle (not accepted)",
   rewardAuthority: "pays rewards: 1,000,000 tokens", slashAuthority: "slashes", treasury: "treasury", authority: "mint authority, upgrade authority" };
 console.log(`\nThe app: http://127.0.0.1:${process.argv[2]}  (chain ${world.rpcUrl}, mint ${world.mint}, program ${world.programId})\n`);
 for (const [name, wallet] of Object.entries(world.wallets)) {

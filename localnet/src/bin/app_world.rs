@@ -7,39 +7,50 @@
 //!
 //! The validator must be fresh (no config yet): one of tools/localnet/start.sh, whose funded
 //! wallet and program upgrade authority is `--authority` (default `authority.json` in
-//! `LOCALNET_DIR`, else `.localnet/`). That wallet pays every set-up and is the mint authority;
-//! it signs the deploy step as the upgrade authority. Every other wallet is a new keypair file in
+//! `LOCALNET_DIR`, else `.localnet/`). That wallet pays every set-up, is the mint authority, and
+//! initializes the config as the upgrade authority. Every other wallet is a new keypair file in
 //! `--state` (replaced on each run):
 //!
 //! | wallet | role | SOL | tokens |
 //! |---|---|---|---|
-//! | `admin` | the config's admin | 10 | 0 |
+//! | `admin` | the config's admin; has announced new parameters and a new oracle | 10 | 0 |
 //! | `oracle` | co-signs registrations, hired status, termination | 10 | 0 |
+//! | `nextOracle` | proposed as the next oracle, has not accepted | 1 | 0 |
 //! | `rewardAuthority` | pays reward blocks (`operator distribute-rewards`) | 10 | 1,000,000 |
-//! | `slashAuthority` | slashes | 10 | 0 |
+//! | `slashAuthority` | holds and slashes | 10 | 0 |
 //! | `treasury` | receives slashes (token account created, empty) | 1 | 0 |
-//! | `owner` | two unstaked devices: 1 GPU x1 (minimum 200) and 8 GPUs x10 (minimum 16,000) | 10 | 50,000 |
+//! | `owner` | two unstaked devices: 1 GPU x1 (minimum 200) and 8 GPUs x10 (minimum 16,000, hired for an hour) | 10 | 50,000 |
 //! | `costaker` | nothing yet | 10 | 20,000 |
 //! | `owner2` | one device, 4 GPUs x2, staked at its minimum 1,600, with an open offer of 800 for 70% | 10 | 10,000 |
 //!
-//! The mint is a new SPL Token mint of 6 decimals; the config is made by migrations/deploy.sh
-//! with migrations/params.localnet.toml (cover window 15 s, cooldown 30 s); registrations,
-//! stake and offer go through the `device-staking` CLI (`DEVICE_STAKING_CLI`, else
-//! target/debug/device-staking), as a user runs them.
+//! The mint is a new SPL Token mint of 6 decimals. The config is initialized here (R30) with the
+//! local floors (cover window 1 s, cooldown 1 s, role change delay 0 s) and the protocol's
+//! default parameters with the values of migrations/params.localnet.toml (cover window 15 s,
+//! cooldown 30 s, longest hold 15 s), except the admin's role change delay: one day, so that the
+//! changes the admin then announces stay pending through a session (R34: they apply a day and a
+//! second later). The announced changes: the highest reward share lowered to 90% and a new oracle
+//! (`nextOracle`, which has not accepted). Registrations (co-signed by the oracle), stakes, the
+//! offer and the hired mark are sent with the client crate's instruction builders.
 //!
-//! The JSON: `{ rpcUrl, programId, mint, decimals, params: { coverWindowSecs, cooldownSecs },
+//! The JSON: `{ rpcUrl, programId, config, mint, decimals, params: { coverWindowSecs,
+//! cooldownSecs }, announced: { paramsEffectiveAt, maxRewardShareBps, oracle, oracleEffectiveAt },
 //! wallets: { NAME: { address, keypair } }, devices: [{ address, deviceId, deviceIdHex, owner,
-//! ownerWallet, gpus, multiplierBps, minRequired, ownerStake, openOffer }] }` (amounts in base
-//! units; `keypair` an absolute path; `openOffer` null or `{ address, amount, rewardShareBps }`).
-//! It is written at the end, in one rename, so its presence means the chain was seeded.
+//! ownerWallet, gpus, multiplierBps, minRequired, ownerStake, hiredUntil, openOffer }] }`
+//! (amounts in base units; times in unix seconds; `keypair` an absolute path; `openOffer` null or
+//! `{ address, amount, rewardShareBps }`). It is written at the end, in one rename, so its
+//! presence means the chain was seeded.
 use anchor_lang::prelude::Pubkey;
-use device_staking_client::device_staking::state::{Config, Device, Offer, OfferState};
+use anchor_lang::solana_program::instruction::Instruction;
+use device_staking_client::device_staking::instructions::initialize::InitializeArgs;
+use device_staking_client::device_staking::state::{min_required, Config, Device, Floors, Offer, OfferState, Params, Role};
+use device_staking_client::ix::{self, Mint};
 use device_staking_client::{pda, token, PROGRAM_ID};
-use device_staking_localnet::{root, state_dir, Cast, Cli, Validator};
+use device_staking_localnet::{root, state_dir, Cast, Validator};
 use serde_json::{json, Value};
+use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 use std::time::Instant;
 
 /// The mint's decimals.
@@ -50,6 +61,12 @@ const UNIT: u64 = 1_000_000;
 const SOL: u64 = 1_000_000_000;
 /// Wallets funded per set-up transaction (each adds a transfer, an account creation and a mint).
 const WALLETS_PER_FUNDING_TX: usize = 4;
+/// The floors of a local deployment (R30): second-long windows, role changes without a delay of their own.
+const LOCAL_FLOORS: Floors = Floors { cover_window_secs: 1, cooldown_secs: 1, role_change_delay_secs: 0 };
+/// The admin's role change delay in this world: announced changes stay pending for a day (R34).
+const ROLE_CHANGE_DELAY_SECS: i64 = 86_400;
+/// The highest reward share the admin announces (basis points).
+const ANNOUNCED_MAX_REWARD_SHARE_BPS: u16 = 9_000;
 
 /// One wallet of the world: its name in the JSON, its file name, SOL and whole tokens.
 struct WalletPlan {
@@ -62,50 +79,19 @@ struct WalletPlan {
 }
 
 /// The wallets made as new keypair files, in the order they are funded.
-const WALLETS: [WalletPlan; 8] = [
-    WalletPlan {
-        name: "admin",
-        lamports: 10 * SOL,
-        tokens: 0,
-    },
-    WalletPlan {
-        name: "oracle",
-        lamports: 10 * SOL,
-        tokens: 0,
-    },
-    WalletPlan {
-        name: "rewardAuthority",
-        lamports: 10 * SOL,
-        tokens: 1_000_000,
-    },
-    WalletPlan {
-        name: "slashAuthority",
-        lamports: 10 * SOL,
-        tokens: 0,
-    },
-    WalletPlan {
-        name: "treasury",
-        lamports: SOL,
-        tokens: 0,
-    },
-    WalletPlan {
-        name: "owner",
-        lamports: 10 * SOL,
-        tokens: 50_000,
-    },
-    WalletPlan {
-        name: "costaker",
-        lamports: 10 * SOL,
-        tokens: 20_000,
-    },
-    WalletPlan {
-        name: "owner2",
-        lamports: 10 * SOL,
-        tokens: 10_000,
-    },
+const WALLETS: [WalletPlan; 9] = [
+    WalletPlan { name: "admin", lamports: 10 * SOL, tokens: 0 },
+    WalletPlan { name: "oracle", lamports: 10 * SOL, tokens: 0 },
+    WalletPlan { name: "nextOracle", lamports: SOL, tokens: 0 },
+    WalletPlan { name: "rewardAuthority", lamports: 10 * SOL, tokens: 1_000_000 },
+    WalletPlan { name: "slashAuthority", lamports: 10 * SOL, tokens: 0 },
+    WalletPlan { name: "treasury", lamports: SOL, tokens: 0 },
+    WalletPlan { name: "owner", lamports: 10 * SOL, tokens: 50_000 },
+    WalletPlan { name: "costaker", lamports: 10 * SOL, tokens: 20_000 },
+    WalletPlan { name: "owner2", lamports: 10 * SOL, tokens: 10_000 },
 ];
 
-/// One device of the world and what its owner does with it.
+/// One device of the world and what its owner (and the oracle) do with it.
 struct DevicePlan {
     /// Its id: a text of at most 32 bytes, padded with zeros.
     label: &'static str,
@@ -116,33 +102,17 @@ struct DevicePlan {
     /// Earning multiplier in basis points (10,000 = x1).
     multiplier_bps: u32,
     /// The owner stakes the minimum and opens an offer of this many whole tokens at this share
-    /// (`owner offer create --share`), or leaves the device unstaked.
-    offer: Option<(u64, &'static str)>,
+    /// (basis points), or leaves the device unstaked.
+    offer: Option<(u64, u16)>,
+    /// The oracle marks it hired for this many seconds from now (R7), or not.
+    hired_secs: Option<i64>,
 }
 
-/// The devices: the owner's two stay unstaked; owner2's is staked with an open offer.
+/// The devices: the owner's two stay unstaked (the big one hired for an hour); owner2's is staked with an open offer.
 const DEVICES: [DevicePlan; 3] = [
-    DevicePlan {
-        label: "owner-1gpu",
-        owner: "owner",
-        gpus: 1,
-        multiplier_bps: 10_000,
-        offer: None,
-    },
-    DevicePlan {
-        label: "owner-8gpu",
-        owner: "owner",
-        gpus: 8,
-        multiplier_bps: 100_000,
-        offer: None,
-    },
-    DevicePlan {
-        label: "owner2-4gpu",
-        owner: "owner2",
-        gpus: 4,
-        multiplier_bps: 20_000,
-        offer: Some((800, "70%")),
-    },
+    DevicePlan { label: "owner-1gpu", owner: "owner", gpus: 1, multiplier_bps: 10_000, offer: None, hired_secs: None },
+    DevicePlan { label: "owner-8gpu", owner: "owner", gpus: 8, multiplier_bps: 100_000, offer: None, hired_secs: Some(3_600) },
+    DevicePlan { label: "owner2-4gpu", owner: "owner2", gpus: 4, multiplier_bps: 20_000, offer: Some((800, 7_000)), hired_secs: None },
 ];
 
 /// The command line.
@@ -239,54 +209,69 @@ impl Wallets {
             .pubkey()
     }
 
+    /// The keypair of `name`.
+    fn keypair(&self, name: &str) -> Keypair {
+        let file = self.file(name);
+        solana_keypair::read_keypair_file(&file).unwrap_or_else(|e| panic!("read {}: {e}", file.display()))
+    }
+
     /// `{ address, keypair }` of `name`.
     fn json(&self, name: &str) -> Value {
         json!({ "address": self.pubkey(name).to_string(), "keypair": self.arg(name) })
     }
 }
 
-/// Runs migrations/deploy.sh as the validator's authority with the roles of `wallets` and the
-/// localnet parameters; panics with its output when it fails.
-fn deploy(v: &Validator, cli: &Cli, wallets: &Wallets, mint: &Pubkey) {
-    let out = Command::new(root().join("migrations/deploy.sh"))
-        .env("DEVICE_STAKING_CLI", cli.binary())
-        .args([
-            "--url",
-            &v.url,
-            "-k",
-            &v.authority_file.display().to_string(),
-            "--mint",
-            &mint.to_string(),
-        ])
-        .args([
-            "--params",
-            &root()
-                .join("migrations/params.localnet.toml")
-                .display()
-                .to_string(),
-        ])
-        .args([
-            "--admin",
-            &wallets.arg("admin"),
-            "--oracle",
-            &wallets.arg("oracle"),
-        ])
-        .args([
-            "--reward-authority",
-            &wallets.arg("rewardAuthority"),
-            "--slash-authority",
-            &wallets.arg("slashAuthority"),
-        ])
-        .args(["--treasury", &wallets.pubkey("treasury").to_string()])
-        .output()
-        .expect("run migrations/deploy.sh");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+/// The localnet parameters: the protocol's defaults with the values migrations/params.localnet.toml
+/// sets (lines `name = integer`; `#` starts a comment); panics on a name that is not a parameter.
+fn local_params() -> Params {
+    let file = root().join("migrations/params.localnet.toml");
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("read {}: {e}", file.display()));
+    let mut params = Params::defaults(DECIMALS).expect("the default parameters");
+    for line in text.lines().map(|l| l.split('#').next().unwrap_or("").trim()).filter(|l| !l.is_empty()) {
+        let (name, value) = line.split_once('=').unwrap_or_else(|| panic!("{}: not `name = value`: {line}", file.display()));
+        let value: i64 = value.trim().replace('_', "").parse().unwrap_or_else(|e| panic!("{}: {line}: {e}", file.display()));
+        let small = |v: i64| u16::try_from(v).unwrap_or_else(|_| panic!("{}: {line}: out of range", file.display()));
+        match name.trim() {
+            "base_stake_per_gpu" => params.base_stake_per_gpu = value as u64,
+            "cover_window_secs" => params.cover_window_secs = value,
+            "cooldown_secs" => params.cooldown_secs = value,
+            "max_costake_bps" => params.max_costake_bps = small(value),
+            "max_active_costakes" => params.max_active_costakes = small(value) as u8,
+            "max_reward_share_bps" => params.max_reward_share_bps = small(value),
+            "min_offer_bps" => params.min_offer_bps = small(value),
+            "max_slash_bps_per_30d" => params.max_slash_bps_per_30d = small(value),
+            "max_hold_secs" => params.max_hold_secs = value,
+            "role_change_delay_secs" => params.role_change_delay_secs = value,
+            other => panic!("{}: unknown parameter {other}", file.display()),
+        }
+    }
+    params
+}
+
+/// Initializes the config (R30) as the upgrade authority with the roles of `wallets`, the local
+/// floors and `params`.
+fn initialize(v: &Validator, wallets: &Wallets, mint: &Mint, params: Params) {
+    let args = InitializeArgs {
+        admin: wallets.pubkey("admin"),
+        oracle: wallets.pubkey("oracle"),
+        reward_authority: wallets.pubkey("rewardAuthority"),
+        slash_authority: wallets.pubkey("slashAuthority"),
+        treasury: wallets.pubkey("treasury"),
+        floors: LOCAL_FLOORS,
+        params: Some(params),
+    };
+    v.send(&[ix::initialize(v.authority.pubkey(), mint.mint, mint.token_program, args)], &[]);
+}
+
+/// R31, R33, R34: the admin announces a parameter change (the highest reward share lowered) and a
+/// new oracle (`nextOracle`, which does not accept), so the app has pending changes to show.
+fn announce_changes(v: &Validator, wallets: &Wallets, params: Params) {
+    let admin = wallets.keypair("admin");
+    let lowered = Params { max_reward_share_bps: ANNOUNCED_MAX_REWARD_SHARE_BPS, ..params };
+    v.send(
+        &[ix::update_params(admin.pubkey(), lowered), ix::propose_role(admin.pubkey(), Role::Oracle, wallets.pubkey("nextOracle"))],
+        &[&admin],
     );
-    eprintln!("$ migrations/deploy.sh -> {}\n{text}", out.status);
-    assert!(out.status.success(), "migrations/deploy.sh failed:\n{text}");
 }
 
 /// Funds every wallet of [`WALLETS`] with its SOL and tokens, a few wallets per transaction.
@@ -314,25 +299,29 @@ fn fund(v: &Validator, wallets: &Wallets, mint: &Pubkey) {
     }
 }
 
-/// Registers, and stakes and offers where planned, every device of [`DEVICES`] through the CLI;
-/// returns each device's JSON entry, read back from the chain.
-fn devices(v: &Validator, cli: &Cli, wallets: &Wallets) -> Vec<Value> {
-    let oracle = wallets.arg("oracle");
+/// Registers every device of [`DEVICES`] (co-signed by the oracle), stakes and offers or marks it
+/// hired where planned; returns each device's JSON entry, read back from the chain.
+fn devices(v: &Validator, wallets: &Wallets, mint: &Mint, params: &Params) -> Vec<Value> {
+    let oracle = wallets.keypair("oracle");
     DEVICES
         .iter()
         .map(|plan| {
-            let owner = wallets.arg(plan.owner);
-            let (gpus, multiplier) = (plan.gpus.to_string(), plan.multiplier_bps.to_string());
-            cli.ok(&owner, &["owner", "register", plan.label, "--gpus", &gpus, "--multiplier-bps", &multiplier, "--oracle-keypair", &oracle]);
+            let owner = wallets.keypair(plan.owner);
             let id = device_id(plan.label);
             let address = pda::device(&id).0;
-            let registered: Device = v.decode(&address).unwrap_or_else(|| panic!("device {} not found after its registration", plan.label));
-            if let Some((amount, share)) = plan.offer {
-                let minimum = (registered.min_required / UNIT).to_string();
-                cli.ok(&owner, &["owner", "stake", plan.label, &minimum]);
-                cli.ok(&owner, &["owner", "offer", "create", plan.label, &amount.to_string(), "--share", share]);
+            let minimum = min_required(plan.gpus, plan.multiplier_bps, params.base_stake_per_gpu).expect("the minimum");
+            let mut instructions: Vec<Instruction> =
+                vec![ix::register_device(owner.pubkey(), oracle.pubkey(), id, plan.gpus, plan.multiplier_bps, mint)];
+            if let Some((amount, share_bps)) = plan.offer {
+                let owner_token = ix::associated_token(&owner.pubkey(), mint);
+                instructions.push(ix::stake(owner.pubkey(), address, owner_token, minimum, mint));
+                instructions.push(ix::create_offer(owner.pubkey(), address, 0, amount * UNIT, share_bps));
             }
-            let device: Device = v.decode(&address).expect("the device, read back");
+            if let Some(secs) = plan.hired_secs {
+                instructions.push(ix::set_hired(oracle.pubkey(), address, v.clock() + secs));
+            }
+            v.send(&instructions, &[&owner, &oracle]);
+            let device: Device = v.decode(&address).unwrap_or_else(|| panic!("device {} not found after its registration", plan.label));
             let open_offer = device.open_offer.map(|seq| {
                 let offer_address = pda::offer(&address, seq).0;
                 let offer: Offer = v.decode(&offer_address).expect("the open offer, read back");
@@ -347,8 +336,9 @@ fn devices(v: &Validator, cli: &Cli, wallets: &Wallets) -> Vec<Value> {
                 "ownerWallet": plan.owner,
                 "gpus": device.gpu_count,
                 "multiplierBps": device.multiplier_bps,
-                "minRequired": device.min_required,
+                "minRequired": minimum,
                 "ownerStake": device.owner_stake,
+                "hiredUntil": device.hired_until,
                 "openOffer": open_offer,
             })
         })
@@ -370,15 +360,14 @@ fn seed(args: &Args) {
         "the chain at {} already has a config ({config_address}); app_world seeds a fresh validator only: restart it (tools/localnet/start.sh resets the ledger)",
         args.url
     );
-    let cli = Cli::new(&args.url);
     let wallets = Wallets::create(&args.state, &args.authority);
-    let mint = v.create_mint(DECIMALS);
-    fund(&v, &wallets, &mint);
-    deploy(&v, &cli, &wallets, &mint);
-    let config: Config = v
-        .decode(&config_address)
-        .expect("the config after the deploy step");
-    let devices = devices(&v, &cli, &wallets);
+    let mint = Mint { mint: v.create_mint(DECIMALS), token_program: anchor_spl::token::ID };
+    fund(&v, &wallets, &mint.mint);
+    let params = Params { role_change_delay_secs: ROLE_CHANGE_DELAY_SECS, ..local_params() };
+    initialize(&v, &wallets, &mint, params);
+    let devices = devices(&v, &wallets, &mint, &params);
+    announce_changes(&v, &wallets, params);
+    let config: Config = v.decode(&config_address).expect("the config after initialize");
 
     let mut named = serde_json::Map::new();
     for name in WALLETS.iter().map(|w| w.name).chain(["authority"]) {
@@ -387,9 +376,16 @@ fn seed(args: &Args) {
     let world = json!({
         "rpcUrl": args.url,
         "programId": PROGRAM_ID.to_string(),
-        "mint": mint.to_string(),
+        "config": config_address.to_string(),
+        "mint": mint.mint.to_string(),
         "decimals": DECIMALS,
         "params": { "coverWindowSecs": config.params.cover_window_secs, "cooldownSecs": config.params.cooldown_secs },
+        "announced": {
+            "paramsEffectiveAt": config.params_effective_at,
+            "maxRewardShareBps": config.pending_params.max_reward_share_bps,
+            "oracle": config.oracle.pending.to_string(),
+            "oracleEffectiveAt": config.oracle.effective_at,
+        },
         "wallets": named,
         "devices": devices,
     });
