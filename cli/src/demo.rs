@@ -1,12 +1,15 @@
 //! `demo`: a full lifecycle of one device, told once and played on any [`Chain`]. By default on
 //! its own embedded LiteSVM, where the Clock sysvar is moved instead of waited for and a day of
 //! the story is a day of the Clock. With `--url` on that chain: a LiteSVM state file (the Clock
-//! is moved there too) or a validator, whose Clock cannot be moved: the config gets windows of
-//! seconds, a day of the story lasts a few seconds of the Clock, and the demo waits for each
-//! deadline. Prints a timeline (day, actor, action, result, compute units) and every wallet's
-//! and vault's balance, and checks that no token was created or lost.
+//! is moved there too) or a validator on this machine, whose Clock cannot be moved: the config
+//! gets windows of seconds (and the local floors), a day of the story lasts a few seconds of the
+//! Clock, and the demo waits for each deadline. Prints a timeline (day, actor, action, result,
+//! compute units) and every wallet's, vault's and escrow's balance, and checks that no token was
+//! created or lost.
 use crate::chain::litesvm::program_path;
 use crate::chain::{Chain, SendError};
+use crate::commands::operator::FloorsName;
+use crate::events;
 use crate::commands::operator::differences;
 use crate::json::Json;
 use crate::stage::Stage;
@@ -14,8 +17,9 @@ use crate::table;
 use crate::Output;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
+use device_staking_client::device_staking::events::RewardPaid;
 use device_staking_client::device_staking::instructions::initialize::InitializeArgs;
-use device_staking_client::device_staking::state::{Config, Device, Offer, Params, Ticket};
+use device_staking_client::device_staking::state::{Config, Device, Env, Floors, Offer, Params, Position, Ticket, Tombstone};
 use device_staking_client::format::{duration, percent_bps, tokens};
 use device_staking_client::{ix, pda};
 use solana_keypair::Keypair;
@@ -49,6 +53,9 @@ pub enum Venue {
     Chain {
         /// The chain.
         chain: Box<dyn Chain>,
+        /// Whether the chain is on this machine (`svm:PATH` or localhost): only there may a day
+        /// shorter than a day get the local floors.
+        local: bool,
         /// The wallet of `-k`: it pays every fee and the wallets' SOL, is the mint authority,
         /// and must be the program's upgrade authority to create the config.
         payer: Keypair,
@@ -158,14 +165,15 @@ impl Cast {
         ]
     }
 
-    /// The config's roles, and `params` (`None`: the protocol's defaults).
-    fn initialize_args(&self, params: Option<Params>) -> InitializeArgs {
+    /// The config's roles, `floors` and `params` (`None`: the protocol's defaults).
+    fn initialize_args(&self, floors: Floors, params: Option<Params>) -> InitializeArgs {
         InitializeArgs {
             admin: self.admin.pubkey(),
             oracle: self.oracle.pubkey(),
             reward_authority: self.rewards.pubkey(),
             slash_authority: self.slasher.pubkey(),
             treasury: self.treasury.pubkey(),
+            floors,
             params,
         }
     }
@@ -190,7 +198,18 @@ fn story_params(day_secs: i64) -> Result<Params, String> {
     params.cover_window_secs = scale(params.cover_window_secs);
     params.cooldown_secs = scale(params.cooldown_secs);
     params.role_change_delay_secs = scale(params.role_change_delay_secs);
+    params.max_hold_secs = scale(params.max_hold_secs);
     Ok(params)
+}
+
+/// The config's floors: those of mainnet when a day is a day, else the local ones (windows of
+/// seconds), which only a chain on this machine may get.
+fn story_floors(day_secs: i64) -> FloorsName {
+    if day_secs == DAY {
+        FloorsName::Mainnet
+    } else {
+        FloorsName::Local
+    }
 }
 
 /// A token account the demo accounts for: its name, address and balance when the story starts.
@@ -219,8 +238,10 @@ struct Demo {
     minted: u64,
     /// The mint's supply when the story starts.
     supply_start: u64,
-    /// Every wallet's and vault's token account, complete once `play` finished.
+    /// Every wallet's, vault's and escrow's token account, complete once `play` finished.
     holdings: Vec<Holding>,
+    /// The program logs of the last step (its events).
+    last_logs: Vec<String>,
 }
 
 /// Runs the story on `venue` and prints it; an error names the step that failed and why.
@@ -231,7 +252,10 @@ pub fn run(output: Output, venue: Venue) -> Result<(), String> {
             let stage = Stage::embedded(&program_path()?, &cast.deployer.pubkey(), START, Keypair::new_from_array([12; 32]))?;
             (stage, cast, DAY)
         }
-        Venue::Chain { chain, payer, day_secs } => {
+        Venue::Chain { chain, local, payer, day_secs } => {
+            story_floors(day_secs).check(if local { "svm:" } else { "a chain not on this machine" }).map_err(|_| {
+                format!("days of {day_secs} s need windows of seconds, which only a chain on this machine may get: use --url localhost or svm:PATH, or --day-seconds 86400")
+            })?;
             let cast = Cast::for_chain(&payer);
             (Stage::new(chain, payer), cast, day_secs)
         }
@@ -293,6 +317,7 @@ impl Demo {
             minted: 0,
             supply_start: 0,
             holdings: Vec::new(),
+            last_logs: Vec::new(),
         }
     }
 
@@ -348,6 +373,17 @@ impl Demo {
         self.stage.decode(&pda::offer(&self.device, seq).0)
     }
 
+    /// The position `seq` in the device's table.
+    fn position(&self, seq: u64) -> Result<Position, String> {
+        self.device_state()?.position(seq).copied().map_err(|e| e.to_string())
+    }
+
+    /// The config facts the device rules read, at the Clock's time.
+    fn env(&self) -> Result<Env, String> {
+        let config: Config = self.stage.decode(&pda::config().0)?;
+        Ok(config.env(self.now()?))
+    }
+
     /// Sends `ixs` as `actor` doing `action` and records the row with the result `describe`
     /// reads off the state afterwards.
     fn step(
@@ -358,9 +394,10 @@ impl Demo {
         signers: &[&Keypair],
         describe: impl FnOnce(&Self) -> Result<String, String>,
     ) -> Result<(), String> {
-        let cu = self.stage.send(ixs, signers).map_err(|refusal| self.failed(actor, &action, &refusal))?;
+        let sent = self.stage.send(ixs, signers).map_err(|refusal| self.failed(actor, &action, &refusal))?;
+        self.last_logs = sent.logs;
         let result = describe(self)?;
-        self.rows.push(Row { clock: self.now()?, actor, action, result, cu });
+        self.rows.push(Row { clock: self.now()?, actor, action, result, cu: sent.compute_units });
         Ok(())
     }
 
@@ -411,7 +448,8 @@ impl Demo {
     /// decimals that the paying wallet may mint. Otherwise an error that lists what differs.
     fn check_reusable(&self, cast: &Cast, config: &Config) -> Result<(), String> {
         let params = story_params(self.day_secs)?;
-        let mut problems = differences(config, &cast.initialize_args(None), &config.mint, &params, self.now()?);
+        let floors = story_floors(self.day_secs).floors();
+        let mut problems = differences(config, &cast.initialize_args(floors, None), &config.mint, &params, self.now()?);
         let payer = self.stage.payer().pubkey();
         match self.stage.mint_info(&config.mint) {
             Ok(info) if info.decimals != DECIMALS => problems.push(format!("mint decimals: on chain {}, the story needs {DECIMALS}", info.decimals)),
@@ -496,16 +534,18 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
         // d 0: config, device, stake, offer, fill
         match existing {
             Some(config) => {
-                let result = format!("reused: an earlier run made it; {}", self.params_summary(&config.params));
+                let result = format!("reused: an earlier run made it; {}", self.params_summary(&config.params_at(self.now()?)));
                 self.note("deployer", "initialize: the config exists".into(), result)?;
             }
             None => {
                 let params = story_params(self.day_secs)?;
+                let floors = story_floors(self.day_secs);
                 let defaults = Params::defaults(DECIMALS).map_err(|e| e.to_string())?;
-                let args = cast.initialize_args((params != defaults).then_some(params));
+                let args = cast.initialize_args(floors.floors(), (params != defaults).then_some(params));
+                let floors_name = format!("{floors:?}").to_lowercase();
                 let action = match args.params {
-                    None => "initialize (default params)".to_string(),
-                    Some(_) => format!("initialize (default params; a day is {} s)", self.day_secs),
+                    None => format!("initialize (default params, {floors_name} floors)"),
+                    Some(_) => format!("initialize (default params, {floors_name} floors; a day is {} s)", self.day_secs),
                 };
                 let init = ix::initialize(cast.deployer.pubkey(), mint.mint, mint.token_program, args);
                 self.step("deployer", action, &[init], &[&cast.deployer], |d| {
@@ -519,7 +559,7 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
         let register = ix::register_device(owner, cast.oracle.pubkey(), cast.device_id, GPUS, MULTIPLIER_BPS, &mint);
         let action = format!("register_device: {GPUS} GPUs x{}", MULTIPLIER_BPS / 10_000);
         self.step("owner+oracle", action, &[register], &[&cast.owner, &cast.oracle], |d| {
-            Ok(format!("minimum {}", d.io(d.device_state()?.min_required)))
+            Ok(format!("minimum {}", d.io(d.device_state()?.min_required(&d.env()?))))
         })?;
 
         self.stake(cast, 16_000 * UNIT)?;
@@ -545,22 +585,25 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
             ))
         })?;
 
-        // d 4: the last block with A, then A cancels
-        self.reward_day(cast, &source, 4)?;
+        // d 4: A cancels; the block that ended then is paid after the cancel and still credits A (R21)
+        self.at_day(4)?;
+        let block_end = self.now()?;
         let cancel = ix::cancel_costake(a, device, first);
         self.step("co-staker A", format!("cancel_costake #{first}"), &[cancel], &[&cast.a], |d| {
-            let offer = d.offer(first)?;
+            let position = d.position(first)?;
             let device = d.device_state()?;
+            let min = device.min_required(&d.env()?);
             Ok(format!(
                 "counts until {}, unlock {}; then {} < min {}",
-                d.day_of(offer.wait_end),
-                d.day_of(offer.unlock_at),
+                d.day_of(position.wait_end),
+                d.day_of(position.unlock_at),
                 d.io(device.owner_stake),
-                d.io(device.min_required)
+                d.io(min)
             ))
         })?;
+        self.pay_block(cast, &source, block_end, " (after A's cancel)")?;
 
-        // d 5: a block without a position; the owner covers and offers again; B fills
+        // d 5: a block without an earning position; the owner covers and offers again; B fills
         self.reward_day(cast, &source, 5)?;
         self.stake(cast, OFFER)?;
         let second = self.offer_and_fill(cast, &cast.b, "co-staker B")?;
@@ -569,46 +612,64 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
         }
 
         // d 11: A's wait is over (its unlock stays cancel + 21 d); the owner unstakes with B
-        let wait_end = self.offer(first)?.wait_end;
+        let wait_end = self.position(first)?.wait_end;
         self.stage.wait_until(wait_end, &format!("the end of co-staker A's wait ({})", self.day_of(wait_end)))?;
         let state = self.device_state()?;
-        let unstake = ix::unstake_for(owner, device, &state, self.now()?);
+        let unstake = ix::unstake_for(owner, device, &state);
         let ticket_seq = state.next_ticket_seq;
         self.step("owner", "unstake".into(), &[unstake], &[&cast.owner], |d| {
-            let ticket: Ticket = d.stage.decode(&pda::ticket(&device, ticket_seq).0)?;
-            let b_unlock = d.offer(second)?.unlock_at;
+            let device = d.device_state()?;
+            let b_unlock = d.position(second)?.unlock_at;
             Ok(format!(
-                "ticket #{ticket_seq} {} unlocks {}; B cooling, unlocks {} (no wait)",
-                d.io(ticket.amount),
-                d.day_of(ticket.unlock_at),
+                "ticket #{ticket_seq} {} unlocks {}; B stops, unlocks {} (no wait)",
+                d.io(device.ticket_principal),
+                d.day_of(device.ticket_unlock_at),
                 d.day_of(b_unlock)
             ))
         })?;
+        let unstaked = self.device_state()?;
+        let (ticket_unlock, unstaked_at) = (unstaked.ticket_unlock_at, unstaked.unstaked_at);
+        let (a_position, b_position) = (self.position(first)?, self.position(second)?);
 
-        // a day before the unlocks: too early
-        let ticket: Ticket = self.stage.decode(&pda::ticket(&device, ticket_seq).0)?;
-        let a_offer = self.offer(first)?;
-        let b_offer = self.offer(second)?;
-        let early = a_offer.unlock_at.min(ticket.unlock_at) - self.day_secs;
+        // a day before the unlocks: too early to release A's position
+        let early = a_position.unlock_at.min(ticket_unlock) - self.day_secs;
         self.stage.wait_until(early, &format!("a day before the unlocks ({})", self.day_of(early)))?;
-        let withdraw_early = ix::withdraw_position(cast.keeper.pubkey(), device, first, a, a_offer.payer, &mint);
-        self.refused("anyone", format!("withdraw_position #{first} (A)"), &[withdraw_early], &[&cast.keeper])?;
+        let keeper = cast.keeper.pubkey();
+        self.refused("anyone", format!("release #{first} (A)"), &[ix::release(keeper, device, first, &mint)], &[&cast.keeper])?;
 
         // the unlocks: the ticket and B's position (unstake + 14 d), A's position (cancel + 21 d)
-        let unlocks = ticket.unlock_at.max(b_offer.unlock_at).max(a_offer.unlock_at);
+        let unlocks = ticket_unlock.max(b_position.unlock_at).max(a_position.unlock_at);
         self.stage.wait_until(unlocks, &format!("the unlocks ({})", self.day_of(unlocks)))?;
+        let escrow = pda::escrow(&pda::offer(&device, first).0).0;
+        let release = ix::release(keeper, device, first, &mint);
+        self.step("anyone", format!("release #{first} (A)"), &[release], &[&cast.keeper], |d| {
+            Ok(format!(
+                "{} ({} + {} rewards) into its escrow; slot free; unlock = cancel + {}",
+                d.io(d.stage.token_balance(&escrow)),
+                tokens(a_position.principal, DECIMALS),
+                tokens(a_position.rewards, DECIMALS),
+                d.span(a_position.unlock_at - a_position.stopped_at)
+            ))
+        })?;
+
         let owner_before = self.stage.token_balance(&owner_token);
-        let withdraw = ix::withdraw_ticket(cast.keeper.pubkey(), device, owner, ticket_seq, ticket.payer, &mint);
+        let ticket: Ticket = self.stage.decode(&pda::ticket(&device, ticket_seq).0)?;
+        let withdraw = ix::withdraw_ticket(keeper, device, owner, ticket_seq, ticket.payer, owner_token, &mint);
         self.step("anyone", format!("withdraw_ticket #{ticket_seq}"), &[withdraw], &[&cast.keeper], |d| {
             let paid = d.stage.token_balance(&owner_token) - owner_before;
-            Ok(format!("owner paid {}; unlock = unstake + {}", d.io(paid), d.span(ticket.unlock_at - ticket.created_at)))
+            Ok(format!("owner paid {}; unlock = unstake + {}", d.io(paid), d.span(ticket_unlock - unstaked_at)))
         })?;
-        let since = [("unstake", ticket.created_at), ("cancel", a_offer.cancelled_at)];
-        for ((seq, costaker, offer), since) in [(second, b, b_offer), (first, a, a_offer)].into_iter().zip(since) {
-            self.withdraw_position(cast, seq, &costaker, &offer, since)?;
-        }
+        self.withdraw_position(cast, second, &b, &b_position, ("unstake", unstaked_at))?;
 
-        // what the owner earned since the last withdrawal stays claimable after unstaking (R17)
+        let a_offer = self.offer(first)?;
+        let a_token = ix::associated_token(&a, &mint);
+        let a_before = self.stage.token_balance(&a_token);
+        let take = ix::withdraw_escrow(a, device, first, a_token, a_offer.payer, a_offer.escrow_payer, &mint);
+        self.step("co-staker A", format!("withdraw_escrow #{first}"), &[take], &[&cast.a], |d| {
+            Ok(format!("A paid {}; escrow closed, its rent back to the releaser", d.io(d.stage.token_balance(&a_token) - a_before)))
+        })?;
+
+        // what the owner earned since the last withdrawal stays claimable after unstaking (R22)
         let rest = self.device_state()?.owner_rewards;
         let take = ix::withdraw_overflow(owner, device, owner_token, rest, &mint);
         self.step("owner", format!("withdraw_overflow {}", self.io(rest)), &[take], &[&cast.owner], |d| {
@@ -620,8 +681,19 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
             ))
         })?;
 
+        // the device is empty: the owner closes it into a tombstone (R8); B closes its profile (R18)
+        let treasury_token = ix::associated_token(&cast.treasury.pubkey(), &mint);
+        let close = ix::close_device(owner, device, treasury_token, owner, &mint);
+        self.step("owner", "close_device".into(), &[close], &[&cast.owner], |d| {
+            let next = d.stage.find::<Tombstone>(&d.device)?.map_or(0, |t| t.next_offer_seq);
+            Ok(format!("vaults closed, rent back; a tombstone keeps offer #{next} next (register revives it)"))
+        })?;
+        let close = ix::close_profile(b, b);
+        self.step("co-staker B", "close_profile".into(), &[close], &[&cast.b], |_| Ok("no filled position: rent back".into()))?;
+
         self.holdings.push(Holding { name: "stake vault", address: pda::stake_vault(&device).0, start: 0 });
         self.holdings.push(Holding { name: "overflow vault", address: pda::overflow_vault(&device).0, start: 0 });
+        self.holdings.push(Holding { name: "escrow of A", address: escrow, start: 0 });
         Ok(())
     }
 
@@ -632,17 +704,18 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
         self.step("owner", format!("stake {}", self.io(amount)), &[stake], &[&cast.owner], |d| {
             let device = d.device_state()?;
             let now = d.now()?;
+            let env = d.env()?;
             Ok(format!(
                 "owner stake {}; counted {}; {}",
                 d.io(device.owner_stake),
                 tokens(device.counted_stake(now), DECIMALS),
-                if device.is_eligible(now) { "eligible" } else { "not eligible" }
+                if device.is_eligible(&env) { "eligible" } else { "not eligible" }
             ))
         })
     }
 
     /// The owner offers [`OFFER`] at [`SHARE_BPS`] and `costaker` fills it; returns its seq.
-    /// The next block of rewards starts when the position was filled, so that it earns from it.
+    /// The next block of rewards starts when the position was filled, so that it earns from it (R21).
     fn offer_and_fill(&mut self, cast: &Cast, costaker: &Keypair, name: &'static str) -> Result<u64, String> {
         let (owner, device, mint) = (cast.owner.pubkey(), self.device, self.mint);
         let seq = self.device_state()?.next_offer_seq;
@@ -653,57 +726,59 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
         let fill = ix::fill_offer(costaker.pubkey(), device, seq, OFFER, SHARE_BPS, token, &mint);
         self.step(name, format!("fill_offer #{seq}"), &[fill], &[costaker], |d| {
             let device = d.device_state()?;
-            let config: Config = d.stage.decode(&pda::config().0)?;
             let now = d.now()?;
-            Ok(format!(
-                "counted {}; owner overflow {}",
-                d.io(device.counted_stake(now)),
-                tokens(device.owner_overflow(config.params.max_costake_bps, now), DECIMALS)
-            ))
+            let env = d.env()?;
+            Ok(format!("counted {}; owner overflow {}", d.io(device.counted_stake(now)), tokens(device.owner_overflow(&env), DECIMALS)))
         })?;
-        self.block_start = self.block_start.max(self.offer(seq)?.filled_at);
+        self.block_start = self.block_start.max(self.position(seq)?.filled_at);
         Ok(seq)
     }
 
     /// At `day`, the reward authority pays the block that ends then ([`DAILY_REWARD`]).
     fn reward_day(&mut self, cast: &Cast, source: &Pubkey, day: i64) -> Result<(), String> {
         self.at_day(day)?;
-        let before = self.device_state()?;
-        let target = ix::RewardTarget { device: self.device, amount: DAILY_REWARD, filled_seq: before.filled.map(|f| f.seq) };
+        let end = self.now()?;
+        self.pay_block(cast, source, end, "")
+    }
+
+    /// The reward authority pays [`DAILY_REWARD`] for the block from the end of the last one to
+    /// `end`; the program picks the position that earned during it (R20, R21).
+    fn pay_block(&mut self, cast: &Cast, source: &Pubkey, end: i64, note: &str) -> Result<(), String> {
+        let target = ix::RewardTarget { device: self.device, amount: DAILY_REWARD };
         let block = self.next_block;
         self.next_block += 1;
-        let (start, end) = (self.block_start, self.now()?);
+        let start = self.block_start;
         self.block_start = end;
         let pay = ix::distribute_rewards(cast.rewards.pubkey(), *source, block, start, end, &[target], &self.mint);
-        let action = format!("distribute_rewards #{block} ({})", self.period(start, end));
+        let action = format!("distribute_rewards #{block} ({}){note}", self.period(start, end));
         self.step("rewards", action, &[pay], &[&cast.rewards], |d| {
-            let after = d.device_state()?;
-            let to_owner = after.owner_rewards - before.owner_rewards;
-            let to_position = after.positions_rewards - before.positions_rewards;
             let paid = d.io(DAILY_REWARD);
-            Ok(match before.filled {
-                _ if to_owner + to_position == 0 => format!("{paid} skipped: not eligible"),
-                Some(f) if to_position > 0 => format!(
-                    "{paid}: {} {}, owner {}",
-                    short(cast.costaker_name(&f.costaker)),
-                    tokens(to_position, DECIMALS),
-                    tokens(to_owner, DECIMALS)
-                ),
-                _ => format!("{paid}: owner {} (no earning position)", tokens(to_owner, DECIMALS)),
+            let Some(event) = events::decode::<RewardPaid>(&d.last_logs).pop() else {
+                return Ok(format!("{paid} skipped"));
+            };
+            let earner = match event.position_seq {
+                Some(seq) => d.position(seq).map(|p| cast.costaker_name(&p.costaker)).unwrap_or("a co-staker"),
+                None => "",
+            };
+            Ok(match event.position_seq {
+                Some(_) if event.position_left => format!("{paid}: {} has left, its part unpaid; owner {}", short(earner), tokens(event.owner_part, DECIMALS)),
+                Some(_) => format!("{paid}: {} {}, owner {}", short(earner), tokens(event.position_part, DECIMALS), tokens(event.owner_part, DECIMALS)),
+                None => format!("{paid}: owner {} (no earning position)", tokens(event.owner_part, DECIMALS)),
             })
         })
     }
 
     /// Anyone withdraws the ripe position `seq` of `costaker` to the co-staker's ATA (R16).
-    /// The result names the unlock as `since.0 + (unlock - since.1)`, e.g. "cancel + 21 d".
-    fn withdraw_position(&mut self, cast: &Cast, seq: u64, costaker: &Pubkey, offer: &Offer, since: (&str, i64)) -> Result<(), String> {
+    /// The result names the unlock as `since.0 + (unlock - since.1)`, e.g. "unstake + 14 d".
+    fn withdraw_position(&mut self, cast: &Cast, seq: u64, costaker: &Pubkey, position: &Position, since: (&str, i64)) -> Result<(), String> {
         let token = ix::associated_token(costaker, &self.mint);
         let before = self.stage.token_balance(&token);
         let keeper = cast.keeper.pubkey();
-        let withdraw = ix::withdraw_position(keeper, self.device, seq, *costaker, offer.payer, &self.mint);
+        let offer = self.offer(seq)?;
+        let withdraw = ix::withdraw_position(keeper, self.device, seq, *costaker, offer.payer, token, &self.mint);
         let name = cast.costaker_name(costaker);
         let action = format!("withdraw_position #{seq} ({})", short(name));
-        let unlock = offer.unlock_at;
+        let (principal, unlock) = (position.principal, position.unlock_at);
         self.step("anyone", action, &[withdraw], &[&cast.keeper], |d| {
             let paid = d.stage.token_balance(&token) - before;
             let closed = if d.stage.exists(&pda::offer(&d.device, seq).0) { "" } else { ", closed" };
@@ -711,8 +786,8 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
                 "{} paid {} ({} + {} rewards){closed}; unlock = {} + {}",
                 short(name),
                 d.io(paid),
-                tokens(offer.principal, DECIMALS),
-                tokens(paid - offer.principal, DECIMALS),
+                tokens(principal, DECIMALS),
+                tokens(paid - principal, DECIMALS),
                 since.0,
                 d.span(unlock - since.1)
             ))
@@ -876,8 +951,12 @@ mod tests {
         let short = story_params(CHAIN_DAY_SECS).unwrap();
         assert_eq!((short.cover_window_secs, short.cooldown_secs, short.role_change_delay_secs), (21, 42, 21));
         assert_eq!((short.base_stake_per_gpu, short.max_costake_bps), (defaults.base_stake_per_gpu, defaults.max_costake_bps));
-        // the program's lower bound (1 s) holds for the shortest day clap accepts
-        assert!(story_params(1).unwrap().validate().is_ok());
+        // the program's bounds and the local floors hold for the shortest day clap accepts
+        assert!(story_params(1).unwrap().validate(&story_floors(1).floors()).is_ok());
+        assert_eq!(story_floors(CHAIN_DAY_SECS), FloorsName::Local);
+        // a day of a day: the defaults within the mainnet floors
+        assert_eq!(story_floors(DAY), FloorsName::Mainnet);
+        assert!(defaults.validate(&story_floors(DAY).floors()).is_ok());
     }
 
     #[test]

@@ -8,6 +8,7 @@
 mod chain;
 mod commands;
 mod demo;
+mod events;
 mod json;
 mod stage;
 mod table;
@@ -131,26 +132,33 @@ nothing (offline).")]
         #[arg(long, default_value_t = 2)]
         count: u64,
     },
-    /// The device owner's commands: register, stake, offer, withdraw-overflow, unstake, withdraw
+    /// The device owner's commands: register, stake, offer, withdraw-overflow, unstake, withdraw, close, transfer, accept
     #[command(subcommand)]
     Owner(owner::OwnerCommand),
-    /// The co-staker's commands: offers, fill, cancel, withdraw, claim
+    /// The co-staker's commands: offers, fill, cancel, withdraw, claim, release, withdraw-escrow, close-profile
     #[command(subcommand)]
     Costaker(costaker::CostakerCommand),
-    /// The operators' commands: initialize, roles, pause, oracle and reward and slash authority actions
+    /// The operators' commands: initialize, roles, parameters, pause, oracle and reward and slash authority actions
     #[command(subcommand)]
     Operator(operator::OperatorCommand),
-    /// A device's state, or a wallet's devices, positions and tickets (read-only; nobody signs)
-    #[command(long_about = "Show a device (by id or address): hardware, minimum, owner stake, counted stake, \
-eligibility and why not, overflow, offers and positions with their unlock times (UTC and relative). \
-Without DEVICE: the wallet's token balance, the devices it owns, its co-stake positions and its \
-unstake tickets (--wallet, default: the -k keypair's public key).\n\nNeeds: an initialized config.")]
+    /// A device's state, a wallet's devices, positions and tickets, or the config (read-only; nobody signs)
+    #[command(long_about = "Show a device (by id or address) as the program's device_status reports it (R54): \
+hardware, minimum, owner stake, counted stake, eligibility and why not, overflow, hired until, hold, the slash \
+allowance left, the ticket, the position table with every wait and unlock (UTC and relative), released \
+positions in escrow, a proposed transfer; a closed device's tombstone. Without DEVICE: the wallet's token \
+balance, its co-staker profile, the devices it owns (with their tickets), devices proposed to it, its co-stake \
+positions and escrows (--wallet, default: the -k keypair's public key). With --config: the roles in force, \
+the floors and the parameters, and every pending role or parameter change with the time it applies.\n\n\
+Needs: an initialized config.")]
     Status {
         /// The device: its id or its address
         device: Option<String>,
         /// The wallet to report on (address or keypair file); default: the signer
         #[arg(long, conflicts_with = "device")]
         wallet: Option<String>,
+        /// The config: roles, floors, parameters and pending changes
+        #[arg(long, conflicts_with_all = ["device", "wallet"])]
+        config: bool,
     },
     /// The program's deployment: deployed or not, its upgrade authority, and whether it runs a given build (read-only)
     #[command(long_about = "Show what the chain holds at the program id: whether it is deployed as an upgradeable \
@@ -301,7 +309,7 @@ fn demo_venue(cli: &Cli, day_seconds: Option<i64>) -> Result<demo::Venue, String
     };
     let payer = read_keypair(given_keypair(keypair_path(cli.keypair.clone()).as_deref())?)?;
     let day_secs = day_seconds.unwrap_or(demo::CHAIN_DAY_SECS);
-    Ok(demo::Venue::Chain { chain: connect(url, cli.commitment)?, payer, day_secs })
+    Ok(demo::Venue::Chain { chain: connect(url, cli.commitment)?, local: commands::is_local_url(url), payer, day_secs })
 }
 
 /// Runs a command that reports through a [`Report`].
@@ -319,12 +327,12 @@ fn run(cli: Cli) -> Result<Report, CliError> {
         Command::Address { program: false } => return keys::address(AddressOf::Keypair(given_keypair(keypair.as_deref())?)),
         _ => {}
     }
-    let mut ctx = Context { chain: connect(url, cli.commitment)?, keypair: keypair.clone() };
+    let mut ctx = Context { chain: connect(url, cli.commitment)?, url: url.to_string(), keypair: keypair.clone() };
     match cli.command {
         Command::Owner(command) => owner::run(&mut ctx, command),
         Command::Costaker(command) => costaker::run(&mut ctx, command),
         Command::Operator(command) => operator::run(&mut ctx, command),
-        Command::Status { device, wallet } => commands::status::run(&mut ctx, device, wallet),
+        Command::Status { device, wallet, config } => commands::status::run(&mut ctx, device, wallet, config),
         Command::Program { expect } => commands::program::run(&ctx, expect.as_deref()),
         Command::Demo { .. } | Command::Pda { .. } | Command::ExplainError { .. } => unreachable!("handled in main"),
         Command::Svm(_) | Command::Keygen { .. } | Command::Address { .. } => unreachable!("handled above"),

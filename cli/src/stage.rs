@@ -3,7 +3,7 @@
 //! creates, the set-up steps of the story (SOL, a mint, token accounts), and how the Clock gets
 //! to a deadline: moved on a LiteSVM, waited for on a validator.
 use crate::chain::litesvm::LiteSvmChain;
-use crate::chain::{Chain, ChainExt, SendError};
+use crate::chain::{Chain, ChainExt, SendError, Sent};
 use crate::token::{self, MintInfo};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
@@ -66,10 +66,10 @@ impl Stage {
         self.send(&transfers, &[]).map(|_| ())
     }
 
-    /// Sends `ixs` in one transaction paid by the paying wallet and signed by `signers`; the
-    /// compute units it consumed, when the chain reports them.
-    pub fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<Option<u64>, SendError> {
-        self.chain.send(ixs, &self.payer, signers).map(|sent| sent.compute_units)
+    /// Sends `ixs` in one transaction paid by the paying wallet and signed by `signers`: its
+    /// signature, compute units (when the chain reports them) and logs.
+    pub fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<Sent, SendError> {
+        self.chain.send(ixs, &self.payer, signers)
     }
 
     /// The Clock's unix time.

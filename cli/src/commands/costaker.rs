@@ -1,12 +1,12 @@
-//! The co-staker's commands: the marketplace of open offers, fill, cancel, withdraw, claim.
-use super::{CliError, Context, Report, Setup};
+//! The co-staker's commands: the marketplace of open offers, fill, cancel, withdraw, claim,
+//! release a ripe position into its escrow and withdraw from it, and close the profile.
+use super::{CliError, Context, Report};
 use crate::chain::ChainExt;
 use crate::json::Json;
 use crate::table;
 use anchor_lang::prelude::Pubkey;
 use clap::Subcommand;
-use device_staking_client::describe;
-use device_staking_client::device_staking::state::{Device, Offer, OfferState};
+use device_staking_client::device_staking::state::{CostakerProfile, Device, Offer, OfferState, Position};
 use device_staking_client::format::percent_bps;
 use device_staking_client::{ix, parse, pda, query};
 use solana_signer::Signer;
@@ -28,7 +28,7 @@ fills it. Nobody signs.\n\nNeeds: nothing but the chain.")]
 co-staker's associated token account into the device's stake vault, for SHARE of the device's block \
 rewards. The terms are restated here and must match the offer (else OfferTermsMismatch). The \
 co-staker (-k) signs and pays the profile's rent the first time.\n\nNeeds: an open offer; not the \
-device's owner; fewer filled positions than the config allows per wallet; not paused.")]
+device's owner; fewer filled positions than the config allows per wallet; the device not on hold; not paused.")]
     Fill {
         /// The device: its id or its address
         device: String,
@@ -43,39 +43,81 @@ device's owner; fewer filled positions than the config allows per wallet; not pa
         seq: Option<u64>,
     },
     /// Cancel your filled position (R13): it stops earning; withdrawable after wait + cooldown
-    #[command(long_about = "Cancel the co-staker's filled position on DEVICE (R13): it stops earning at once; \
-its principal still counts for the owner until the end of the cover window, and may be withdrawn at \
-cover window + cooldown. The co-staker (-k) signs. Never paused.\n\nNeeds: a filled position of the signer.")]
+    #[command(long_about = "Cancel the co-staker's filled position on DEVICE (R13): it stops earning at once \
+(blocks that ended before still pay it, however late they are paid); its principal still counts for the \
+owner until the end of the cover window, and may be withdrawn at cover window + cooldown (at once after the \
+cooldown on a terminated device). The co-staker (-k) signs. Never paused.\n\nNeeds: a filled position of the signer.")]
     Cancel {
         /// The device: its id or its address
         device: String,
+        /// The position's number; default: the signer's filled position on the device
+        #[arg(long)]
+        seq: Option<u64>,
     },
     /// Withdraw ripe positions with their rewards (R16); anyone may sign, the co-staker is paid
-    #[command(long_about = "Withdraw the co-staker's ripe positions on DEVICE (R16): principal plus unclaimed \
-rewards go to the co-staker's associated token account (created if missing, at the signer's cost), the \
-offer's rent to its payer. Anyone (-k) may sign; the co-staker is --costaker (default: the signer).\n\n\
+    #[command(long_about = "Withdraw the co-staker's stopped positions on DEVICE once ripe (R16): principal plus \
+unclaimed rewards, and the offer's rent to its payer. Signed by the co-staker: paid to --to (any token account \
+of the mint) or the co-staker's associated token account; signed by anyone else (--costaker names the \
+co-staker): to the co-staker's associated token account (created if missing, at the signer's cost).\n\n\
 Needs: a cancelled or unstaked position whose unlock time has come (else StillLocked).")]
     Withdraw {
         /// The device: its id or its address
         device: String,
-        /// The co-staker paid; default: the signer
+        /// The co-staker paid (address or keypair file); default: the signer
         #[arg(long)]
         costaker: Option<String>,
-        /// One position by its number; default: every position of the co-staker on the device
+        /// One position by its number; default: every stopped position of the co-staker on the device
         #[arg(long)]
         seq: Option<u64>,
+        /// The token account paid, when the co-staker signs; default: their associated token account
+        #[arg(long, value_name = "TOKEN_ACCOUNT")]
+        to: Option<String>,
     },
     /// Claim your unclaimed rewards of a position (R12); the co-staker signs
     #[command(long_about = "Claim the co-staker's unclaimed block rewards of their position on DEVICE (R12), \
-paid to the co-staker's associated token account. The co-staker (-k) signs.\n\nNeeds: a position with \
-rewards (else NothingToClaim).")]
+paid to --to (any token account of the mint) or the co-staker's associated token account. The co-staker \
+(-k) signs.\n\nNeeds: a position with rewards (else NothingToClaim).")]
     Claim {
         /// The device: its id or its address
         device: String,
         /// The position's number; default: the signer's position with rewards on the device
         #[arg(long)]
         seq: Option<u64>,
+        /// The token account paid; default: the co-staker's associated token account
+        #[arg(long, value_name = "TOKEN_ACCOUNT")]
+        to: Option<String>,
     },
+    /// Move a ripe position into its escrow, freeing its slot (R16); anyone signs and pays the escrow's rent
+    #[command(long_about = "Release the ripe position SEQ of DEVICE (R16): its principal and unclaimed rewards \
+move into an escrow token account of its offer, and its slot in the device's table is freed (so no state of \
+the co-staker's token accounts can block the slot or the device's close). Anyone (-k) signs and pays the \
+escrow's rent, returned when the co-staker empties it with `costaker withdraw-escrow`.\n\nNeeds: a stopped \
+position whose unlock time has come (else StillLocked).")]
+    Release {
+        /// The device: its id or its address
+        device: String,
+        /// The position's number
+        seq: u64,
+    },
+    /// Withdraw a released position from its escrow (R16); the co-staker signs
+    #[command(long_about = "Empty the escrow of the released position SEQ of DEVICE (R16) into --to (any token \
+account of the mint) or the co-staker's associated token account (created first if missing); the escrow's and \
+the offer's rents go back to who paid them. The co-staker (-k) signs. The device may be closed meanwhile.\n\n\
+Needs: a position released with `costaker release` (else NotReleased).")]
+    WithdrawEscrow {
+        /// The device: its id or its address
+        device: String,
+        /// The position's number
+        seq: u64,
+        /// The token account paid; default: the co-staker's associated token account
+        #[arg(long, value_name = "TOKEN_ACCOUNT")]
+        to: Option<String>,
+    },
+    /// Close your co-staker profile when it counts no filled position (R18); its rent goes back
+    #[command(long_about = "Close the signer's co-staker profile (R18); its rent goes back to whoever paid it. \
+A later fill creates it again. The co-staker (-k) signs.\n\nNeeds: no filled position (cancelled ones do not \
+count; else ProfileHasPositions).")]
+    CloseProfile,
 }
 
 /// Runs a co-staker command.
@@ -83,9 +125,12 @@ pub fn run(ctx: &mut Context, command: CostakerCommand) -> Result<Report, CliErr
     match command {
         CostakerCommand::Offers { device } => offers(ctx, device.as_deref()),
         CostakerCommand::Fill { device, amount, share, seq } => fill(ctx, &device, &amount, &share, seq),
-        CostakerCommand::Cancel { device } => cancel(ctx, &device),
-        CostakerCommand::Withdraw { device, costaker, seq } => withdraw(ctx, &device, costaker.as_deref(), seq),
-        CostakerCommand::Claim { device, seq } => claim(ctx, &device, seq),
+        CostakerCommand::Cancel { device, seq } => cancel(ctx, &device, seq),
+        CostakerCommand::Withdraw { device, costaker, seq, to } => withdraw(ctx, &device, costaker.as_deref(), seq, to.as_deref()),
+        CostakerCommand::Claim { device, seq, to } => claim(ctx, &device, seq, to.as_deref()),
+        CostakerCommand::Release { device, seq } => release(ctx, &device, seq),
+        CostakerCommand::WithdrawEscrow { device, seq, to } => withdraw_escrow(ctx, &device, seq, to.as_deref()),
+        CostakerCommand::CloseProfile => close_profile(ctx),
     }
 }
 
@@ -95,14 +140,16 @@ fn offers(ctx: &mut Context, device_filter: Option<&str>) -> Result<Report, CliE
     let open: Vec<(Pubkey, Offer)> = ctx.chain.list(&query::offers_in_state(OfferState::Open))?;
     let mut rows = Vec::new();
     let mut items = Vec::new();
+    let env = setup.env(setup.now);
     for (address, offer) in open.into_iter().filter(|(_, o)| only.is_none_or(|d| o.device == d)) {
         let device: Device = ctx.chain.fetch(&offer.device, "device")?;
+        let min = device.min_required(&env);
         rows.push([
             offer.device.to_string(),
             offer.seq.to_string(),
             device.gpu_count.to_string(),
             percent_bps(device.multiplier_bps.into()),
-            setup.tokens(device.min_required),
+            setup.tokens(min),
             setup.tokens(offer.amount),
             percent_bps(offer.reward_share_bps.into()),
         ]);
@@ -112,7 +159,7 @@ fn offers(ctx: &mut Context, device_filter: Option<&str>) -> Result<Report, CliE
             ("seq", Json::Int(offer.seq.into())),
             ("gpu_count", Json::Int(device.gpu_count.into())),
             ("multiplier_bps", Json::Int(device.multiplier_bps.into())),
-            ("min_required", setup.amount_json(device.min_required)),
+            ("min_required", setup.amount_json(min)),
             ("amount", setup.amount_json(offer.amount)),
             ("reward_share_bps", Json::Int(offer.reward_share_bps.into())),
         ]));
@@ -153,107 +200,173 @@ fn fill(ctx: &mut Context, device_ref: &str, amount: &str, share: &str, seq: Opt
     Ok(Report::sent(summary, &sent, fields))
 }
 
-/// The positions `wallet` holds on `device`, by number.
-fn positions(ctx: &Context, device: &Pubkey, wallet: &Pubkey) -> Result<Vec<Offer>, String> {
-    let mut filters = query::positions_of_costaker(wallet);
-    filters.extend(query::offers_of_device(device).into_iter().skip(1));
-    let mut found: Vec<Offer> = ctx.chain.list::<Offer>(&filters)?.into_iter().map(|(_, offer)| offer).collect();
-    found.sort_by_key(|o| o.seq);
-    Ok(found)
+/// The positions of `wallet` in `device`'s table, by number.
+fn positions_of(device: &Device, wallet: &Pubkey) -> Vec<Position> {
+    let mut found: Vec<Position> = device.positions.iter().filter(|p| p.is_used() && p.costaker == *wallet).copied().collect();
+    found.sort_by_key(|p| p.seq);
+    found
 }
 
-fn cancel(ctx: &mut Context, device_ref: &str) -> Result<Report, CliError> {
+fn cancel(ctx: &mut Context, device_ref: &str, seq: Option<u64>) -> Result<Report, CliError> {
     let costaker = ctx.signer()?;
     let setup = ctx.setup()?;
     let (address, device) = ctx.device(device_ref)?;
-    let filled = device
-        .filled
-        .filter(|f| f.costaker == costaker.pubkey())
-        .ok_or_else(|| format!("{} holds no filled position on {address}", costaker.pubkey()))?;
-    let sent = ctx.send(&[ix::cancel_costake(costaker.pubkey(), address, filled.seq)], &costaker, &[])?;
-    let offer: Offer = ctx.chain.fetch(&pda::offer(&address, filled.seq).0, "position")?;
-    let now = ctx.now()?;
+    let seq = match seq {
+        Some(seq) => seq,
+        None => positions_of(&device, &costaker.pubkey())
+            .iter()
+            .find(|p| p.is_filled())
+            .map(|p| p.seq)
+            .ok_or_else(|| format!("{} holds no filled position on {address}", costaker.pubkey()))?,
+    };
+    let sent = ctx.send(&[ix::cancel_costake(costaker.pubkey(), address, seq)], &costaker, &[])?;
+    let after: Device = ctx.chain.fetch(&address, "device")?;
+    let position = after.position(seq).map_err(|e| e.to_string())?;
     let summary = format!(
-        "position #{} on {address} cancelled: {} counts for the owner until {}, withdrawable {} ({})",
-        filled.seq,
-        setup.tokens(offer.principal),
-        describe::utc(offer.wait_end),
-        describe::utc(offer.unlock_at),
-        describe::unlock(offer.unlock_at, now)
+        "position #{seq} on {address} cancelled: {} counts for the owner until {}, withdrawable {}",
+        setup.tokens(position.principal),
+        setup.when(position.wait_end),
+        setup.when(position.unlock_at)
     );
     let fields = vec![
         ("command", Json::str("cancel")),
         ("device", Json::str(address.to_string())),
-        ("seq", Json::Int(filled.seq.into())),
-        ("wait_end", Json::Int(offer.wait_end.into())),
-        ("unlock_at", Json::Int(offer.unlock_at.into())),
+        ("seq", Json::Int(seq.into())),
+        ("wait_end", Json::Int(position.wait_end.into())),
+        ("unlock_at", Json::Int(position.unlock_at.into())),
     ];
     Ok(Report::sent(summary, &sent, fields))
 }
 
-fn withdraw(ctx: &mut Context, device_ref: &str, costaker: Option<&str>, seq: Option<u64>) -> Result<Report, CliError> {
+fn withdraw(ctx: &mut Context, device_ref: &str, costaker: Option<&str>, seq: Option<u64>, to: Option<&str>) -> Result<Report, CliError> {
     let caller = ctx.signer()?;
     let setup = ctx.setup()?;
-    let (address, _) = ctx.device(device_ref)?;
+    let (address, device) = ctx.device(device_ref)?;
     let wallet = costaker.map(super::key_or_keypair).transpose()?.unwrap_or(caller.pubkey());
-    let now = ctx.now()?;
-    let chosen: Vec<Offer> = positions(ctx, &address, &wallet)?
+    let chosen: Vec<Position> = positions_of(&device, &wallet)
         .into_iter()
-        .filter(|o| seq.map_or(matches!(o.state, OfferState::Exiting | OfferState::Cooling), |s| o.seq == s))
+        .filter(|p| seq.map_or(p.stopped_at != 0, |s| p.seq == s))
         .collect();
     if chosen.is_empty() {
         return Err(format!("{wallet} has no cancelled or unstaked position on {address}{}", seq.map_or(String::new(), |s| format!(" numbered {s}"))).into());
     }
     let mut text = String::new();
     let mut items = Vec::new();
-    for offer in chosen {
-        let instruction = ix::withdraw_position(caller.pubkey(), address, offer.seq, wallet, offer.payer, &setup.mint);
-        let sent = ctx.send(&[instruction], &caller, &[]).map_err(|mut e| {
-            if now < offer.unlock_at {
-                e.message.push_str(&format!(" (position #{} unlocks {}, {})", offer.seq, describe::utc(offer.unlock_at), describe::unlock(offer.unlock_at, now)));
+    for position in chosen {
+        let offer: Offer = ctx.chain.fetch(&pda::offer(&address, position.seq).0, "offer")?;
+        let (destination, mut instructions) = ctx.destination(&caller.pubkey(), &wallet, to, &setup)?;
+        instructions.push(ix::withdraw_position(caller.pubkey(), address, position.seq, wallet, offer.payer, destination, &setup.mint));
+        let sent = ctx.send(&instructions, &caller, &[]).map_err(|mut e| {
+            if setup.now < position.unlock_at || position.stopped_at == 0 {
+                let unlock = if position.stopped_at == 0 { "is still filled: cancel it first".to_string() } else { format!("unlocks {}", setup.when(position.unlock_at)) };
+                e.message.push_str(&format!(" (position #{} {unlock})", position.seq));
             }
             e
         })?;
-        let report = paid(&setup, &offer, &sent);
+        let summary = format!(
+            "position #{} withdrawn: {} principal + {} rewards paid to {destination} (co-staker {wallet})",
+            position.seq,
+            setup.tokens(position.principal),
+            setup.tokens(position.rewards)
+        );
+        let fields = vec![
+            ("seq", Json::Int(position.seq.into())),
+            ("costaker", Json::str(wallet.to_string())),
+            ("destination", Json::str(destination.to_string())),
+            ("principal", setup.amount_json(position.principal)),
+            ("rewards", setup.amount_json(position.rewards)),
+        ];
+        let report = Report::sent(summary, &sent, fields);
         text.push_str(&report.text);
         items.push(report.to_json());
     }
     Ok(Report { text, json: vec![("command", Json::str("withdraw")), ("device", Json::str(address.to_string())), ("withdrawals", Json::Array(items))] })
 }
 
-/// The report of one position's withdrawal.
-fn paid(setup: &Setup, offer: &Offer, sent: &crate::chain::Sent) -> Report {
-    let summary = format!(
-        "position #{} withdrawn: {} principal + {} rewards paid to {}",
-        offer.seq,
-        setup.tokens(offer.principal),
-        setup.tokens(offer.rewards),
-        offer.costaker
-    );
-    let fields = vec![
-        ("seq", Json::Int(offer.seq.into())),
-        ("costaker", Json::str(offer.costaker.to_string())),
-        ("principal", setup.amount_json(offer.principal)),
-        ("rewards", setup.amount_json(offer.rewards)),
-    ];
-    Report::sent(summary, sent, fields)
-}
-
-fn claim(ctx: &mut Context, device_ref: &str, seq: Option<u64>) -> Result<Report, CliError> {
+fn claim(ctx: &mut Context, device_ref: &str, seq: Option<u64>, to: Option<&str>) -> Result<Report, CliError> {
     let costaker = ctx.signer()?;
     let setup = ctx.setup()?;
-    let (address, _) = ctx.device(device_ref)?;
-    let offer = positions(ctx, &address, &costaker.pubkey())?
+    let (address, device) = ctx.device(device_ref)?;
+    let position = positions_of(&device, &costaker.pubkey())
         .into_iter()
-        .find(|o| seq.map_or(o.rewards > 0, |s| o.seq == s))
+        .find(|p| seq.map_or(p.rewards > 0, |s| p.seq == s))
         .ok_or_else(|| format!("{} has no position with rewards on {address}", costaker.pubkey()))?;
-    let token = ix::associated_token(&costaker.pubkey(), &setup.mint);
-    let sent = ctx.send(&[ix::claim_rewards(costaker.pubkey(), address, offer.seq, token, &setup.mint)], &costaker, &[])?;
+    let (destination, mut instructions) = ctx.destination(&costaker.pubkey(), &costaker.pubkey(), to, &setup)?;
+    instructions.push(ix::claim_rewards(costaker.pubkey(), address, position.seq, destination, &setup.mint));
+    let sent = ctx.send(&instructions, &costaker, &[])?;
     let fields = vec![
         ("command", Json::str("claim")),
         ("device", Json::str(address.to_string())),
-        ("seq", Json::Int(offer.seq.into())),
-        ("amount", setup.amount_json(offer.rewards)),
+        ("seq", Json::Int(position.seq.into())),
+        ("amount", setup.amount_json(position.rewards)),
+        ("destination", Json::str(destination.to_string())),
     ];
-    Ok(Report::sent(format!("claimed {} of rewards of position #{} on {address}", setup.tokens(offer.rewards), offer.seq), &sent, fields))
+    let summary = format!("claimed {} of rewards of position #{} on {address} to {destination}", setup.tokens(position.rewards), position.seq);
+    Ok(Report::sent(summary, &sent, fields))
+}
+
+fn release(ctx: &mut Context, device_ref: &str, seq: u64) -> Result<Report, CliError> {
+    let caller = ctx.signer()?;
+    let setup = ctx.setup()?;
+    let (address, device) = ctx.device(device_ref)?;
+    let position = device.position(seq).ok().copied();
+    let sent = ctx.send(&[ix::release(caller.pubkey(), address, seq, &setup.mint)], &caller, &[]).map_err(|mut e| {
+        if let Some(p) = position.filter(|p| p.stopped_at != 0 && setup.now < p.unlock_at) {
+            e.message.push_str(&format!(" (position #{seq} unlocks {})", setup.when(p.unlock_at)));
+        }
+        e
+    })?;
+    let position = position.ok_or_else(|| format!("position #{seq} was not in the table of {address}"))?;
+    let escrow = pda::escrow(&pda::offer(&address, seq).0).0;
+    let summary = format!(
+        "position #{seq} of {address} released into the escrow {escrow}: {} principal + {} rewards for {}; its slot is free\n  \
+the co-staker withdraws it with: device-staking costaker withdraw-escrow {address} {seq}",
+        setup.tokens(position.principal),
+        setup.tokens(position.rewards),
+        position.costaker
+    );
+    let fields = vec![
+        ("command", Json::str("release")),
+        ("device", Json::str(address.to_string())),
+        ("seq", Json::Int(seq.into())),
+        ("escrow", Json::str(escrow.to_string())),
+        ("costaker", Json::str(position.costaker.to_string())),
+        ("amount", setup.amount_json(position.principal + position.rewards)),
+    ];
+    Ok(Report::sent(summary, &sent, fields))
+}
+
+fn withdraw_escrow(ctx: &mut Context, device_ref: &str, seq: u64, to: Option<&str>) -> Result<Report, CliError> {
+    let costaker = ctx.signer()?;
+    let setup = ctx.setup()?;
+    // the device may be closed since the release: its address is enough
+    let address = match ctx.device_account(device_ref) {
+        Ok((address, _)) => address,
+        Err(_) => pda::device(&super::parse_device_id(device_ref)?).0,
+    };
+    let offer_address = pda::offer(&address, seq).0;
+    let offer: Offer = ctx.chain.fetch(&offer_address, "released position (offer)")?;
+    let escrow = pda::escrow(&offer_address).0;
+    let amount = crate::token::balance(&*ctx.chain, &escrow)?;
+    let (destination, mut instructions) = ctx.destination(&costaker.pubkey(), &costaker.pubkey(), to, &setup)?;
+    instructions.push(ix::withdraw_escrow(costaker.pubkey(), address, seq, destination, offer.payer, offer.escrow_payer, &setup.mint));
+    let sent = ctx.send(&instructions, &costaker, &[])?;
+    let summary = format!("escrow of position #{seq} of {address} withdrawn: {} paid to {destination}; rents back to their payers", setup.tokens(amount));
+    let fields = vec![
+        ("command", Json::str("withdraw-escrow")),
+        ("device", Json::str(address.to_string())),
+        ("seq", Json::Int(seq.into())),
+        ("amount", setup.amount_json(amount)),
+        ("destination", Json::str(destination.to_string())),
+    ];
+    Ok(Report::sent(summary, &sent, fields))
+}
+
+fn close_profile(ctx: &mut Context) -> Result<Report, CliError> {
+    let wallet = ctx.signer()?;
+    let address = pda::costaker(&wallet.pubkey()).0;
+    let profile: CostakerProfile = ctx.chain.find(&address)?.ok_or_else(|| format!("{} has no co-staker profile (at {address})", wallet.pubkey()))?;
+    let sent = ctx.send(&[ix::close_profile(wallet.pubkey(), profile.payer)], &wallet, &[])?;
+    let fields = vec![("command", Json::str("close-profile")), ("profile", Json::str(address.to_string())), ("rent_to", Json::str(profile.payer.to_string()))];
+    Ok(Report::sent(format!("closed the co-staker profile {address}; its rent went back to {}", profile.payer), &sent, fields))
 }

@@ -16,9 +16,9 @@ use crate::json::Json;
 use crate::token;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use device_staking_client::device_staking::state::{Config, Device};
+use device_staking_client::device_staking::state::{Config, Device, Env, Tombstone};
 use device_staking_client::format::tokens;
-use device_staking_client::{ix, parse, pda};
+use device_staking_client::{describe, ix, parse, pda};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::path::{Path, PathBuf};
@@ -86,12 +86,28 @@ impl Report {
     }
 }
 
-/// What every command shares: the chain, the signer's keypair file and the config's mint.
+/// What every command shares: the chain, its URL and the signer's keypair file.
 pub struct Context {
     /// Where the transactions go.
     pub chain: Box<dyn Chain>,
+    /// The chain's URL as resolved from `--url` (`svm:PATH` for an embedded LiteSVM).
+    pub url: String,
     /// The signer's keypair file (`-k`, default `~/.config/solana/id.json`).
     pub keypair: Option<PathBuf>,
+}
+
+/// Whether `url` is a chain on this machine: an embedded LiteSVM (`svm:PATH`) or a validator on
+/// localhost. Only such a chain may get the second-long floors of a local deployment.
+pub fn is_local_url(url: &str) -> bool {
+    if url.starts_with("svm:") {
+        return true;
+    }
+    let host = url.split("://").nth(1).unwrap_or("").split(['/', '?']).next().unwrap_or("");
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    matches!(host, "localhost" | "127.0.0.1" | "::1")
 }
 
 /// The config with its mint as the instruction builders and amounts need it.
@@ -102,6 +118,8 @@ pub struct Setup {
     pub mint: ix::Mint,
     /// The mint's decimals.
     pub decimals: u8,
+    /// The Clock's unix time when the config was read.
+    pub now: i64,
 }
 
 impl Setup {
@@ -119,6 +137,24 @@ impl Setup {
     pub fn amount_json(&self, amount: u64) -> Json {
         Json::object([("base_units", Json::Int(amount.into())), ("tokens", Json::str(self.tokens(amount)))])
     }
+
+    /// The config facts the device rules read, at the Clock of `now` (the parameters in force then).
+    pub fn env(&self, now: i64) -> Env {
+        self.config.env(now)
+    }
+
+    /// A time for people: its UTC date and how far it is from the Clock ("in 6 d 4 h", "3 h ago").
+    pub fn when(&self, at: i64) -> String {
+        format!("{} ({})", describe::utc(at), describe::relative(at, self.now))
+    }
+}
+
+/// What a device's address holds: a live device, or the tombstone a closed one left (R8).
+pub enum DeviceAccount {
+    /// A live device.
+    Live(Box<Device>),
+    /// A closed device (R8); `owner register` revives it (R3).
+    Closed(Tombstone),
 }
 
 impl Context {
@@ -140,20 +176,65 @@ impl Context {
             .ok_or("the program has no config yet: run `device-staking operator initialize` first")?;
         let mint = ix::Mint { mint: config.mint, token_program: config.token_program };
         let decimals = token::mint_info(&*self.chain, &config.mint)?.decimals;
-        Ok(Setup { config, mint, decimals })
+        Ok(Setup { config, mint, decimals, now: self.now()? })
     }
 
     /// A device by its address (base58) or its id (64 hex characters, or a text of at most 32
-    /// bytes): its address and decoded state.
-    pub fn device(&self, reference: &str) -> Result<(Pubkey, Device), String> {
+    /// bytes): its address and what the address holds (a live device or a tombstone).
+    pub fn device_account(&self, reference: &str) -> Result<(Pubkey, DeviceAccount), String> {
+        let read = |address: &Pubkey| -> Result<Option<DeviceAccount>, String> {
+            if let Ok(Some(device)) = self.chain.find::<Device>(address) {
+                return Ok(Some(DeviceAccount::Live(Box::new(device))));
+            }
+            Ok(self.chain.find::<Tombstone>(address).ok().flatten().map(DeviceAccount::Closed))
+        };
         if let Ok(address) = reference.parse::<Pubkey>() {
-            if let Some(device) = self.chain.find::<Device>(&address).ok().flatten() {
-                return Ok((address, device));
+            if let Some(found) = read(&address)? {
+                return Ok((address, found));
             }
         }
         let address = pda::device(&parse_device_id(reference)?).0;
-        let device = self.chain.find::<Device>(&address)?.ok_or_else(|| format!("no device `{reference}` (looked at {address})"))?;
-        Ok((address, device))
+        let found = read(&address)?.ok_or_else(|| format!("no device `{reference}` (looked at {address})"))?;
+        Ok((address, found))
+    }
+
+    /// A live device by its address or id: its address and decoded state; a closed one is an
+    /// error that says how to revive it.
+    pub fn device(&self, reference: &str) -> Result<(Pubkey, Device), String> {
+        match self.device_account(reference)? {
+            (address, DeviceAccount::Live(device)) => Ok((address, *device)),
+            (address, DeviceAccount::Closed(tombstone)) => Err(format!(
+                "the device {address} was closed {} (R8); `owner register` with the oracle revives it",
+                describe::utc(tombstone.closed_at)
+            )),
+        }
+    }
+
+    /// Where a payment to `staker` goes (R16) when `signer` sends it: signed by the staker, the
+    /// token account of `--to` or else the staker's associated token account (created first if
+    /// missing: the program pays a staker's own account only when it exists); sent by anyone
+    /// else, the staker's associated token account (the program creates it when missing).
+    /// Returns the destination and the instructions to send before.
+    pub fn destination(&self, signer: &Pubkey, staker: &Pubkey, to: Option<&str>, setup: &Setup) -> Result<(Pubkey, Vec<Instruction>), String> {
+        let ata = ix::associated_token(staker, &setup.mint);
+        match (signer == staker, to) {
+            (true, Some(text)) => Ok((text.parse().map_err(|e| format!("--to `{text}`: {e}"))?, Vec::new())),
+            (false, Some(_)) => Err(format!("--to is for the staker {staker} signing; anyone else pays the staker's associated token account {ata}")),
+            (true, None) if self.chain.account(&ata)?.is_none_or(|a| a.lamports == 0) => {
+                Ok((ata, vec![token::create_associated_account(signer, staker, &setup.mint.mint, &setup.mint.token_program)]))
+            }
+            _ => Ok((ata, Vec::new())),
+        }
+    }
+
+    /// The treasury's associated token account (of the treasury in force), and the instruction
+    /// that creates it first when it is missing (close_device and sweep_surplus pay into it).
+    pub fn treasury_account(&self, payer: &Pubkey, setup: &Setup) -> Result<(Pubkey, Vec<Instruction>), String> {
+        let treasury = setup.config.treasury.key_at(setup.now);
+        let ata = ix::associated_token(&treasury, &setup.mint);
+        let missing = self.chain.account(&ata)?.is_none_or(|a| a.lamports == 0);
+        let create = missing.then(|| token::create_associated_account(payer, &treasury, &setup.mint.mint, &setup.mint.token_program));
+        Ok((ata, create.into_iter().collect()))
     }
 
     /// Sends `instructions` paid by `payer` and signed by `signers`; a refusal becomes an error
@@ -252,8 +333,9 @@ mod tests {
     fn refusals_carry_the_program_error_name() {
         use solana_instruction_error::InstructionError;
         use solana_transaction_error::TransactionError;
+        let code = u32::from(device_staking_client::device_staking::error::StakingError::ExceedsOverflow);
         let refusal = crate::chain::Refusal {
-            error: TransactionError::InstructionError(0, InstructionError::Custom(6031)),
+            error: TransactionError::InstructionError(0, InstructionError::Custom(code)),
             compute_units: Some(10),
             logs: vec!["log".into()],
         };
@@ -261,5 +343,15 @@ mod tests {
         assert_eq!(error.program_error.map(|e| e.1), Some("ExceedsOverflow"));
         assert!(error.message.contains("ExceedsOverflow"), "{}", error.message);
         assert!(!error.message.contains("0x"), "{}", error.message);
+    }
+
+    #[test]
+    fn only_this_machine_is_local() {
+        for url in ["svm:/tmp/chain.json", "http://localhost:8899", "http://127.0.0.1:8899", "http://[::1]:8899/", "http://localhost"] {
+            assert!(is_local_url(url), "{url}");
+        }
+        for url in ["https://api.devnet.solana.com", "http://10.0.0.1:8899", "http://localhost.example.com:8899", "http://127.0.0.1.nip.io"] {
+            assert!(!is_local_url(url), "{url}");
+        }
     }
 }

@@ -71,6 +71,13 @@ pub fn devices_of_owner(owner: &Pubkey) -> Vec<Memcmp> {
     vec![of_type::<Device>(), Memcmp { offset: field_offset::<Device>(|d| d.owner = MARKER), bytes: owner.to_bytes().to_vec() }]
 }
 
+/// Devices whose owner proposed `wallet` as their new owner (R19; the proposal may have lapsed).
+/// `Device.open_offer` (an `Option`) precedes the field, so a device that opened an offer since
+/// the proposal is not found (it could not be accepted then anyway, R19); check the decoded field.
+pub fn devices_offered_to(wallet: &Pubkey) -> Vec<Memcmp> {
+    vec![of_type::<Device>(), Memcmp { offset: field_offset::<Device>(|d| d.pending_owner = MARKER), bytes: wallet.to_bytes().to_vec() }]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +108,7 @@ mod tests {
         assert!(matches(&offers_in_state(OfferState::Open), &offer(device, wallet, OfferState::Open)));
         // another account type never matches, even with the same bytes further on
         assert!(!matches(&devices_of_owner(&device), &filled));
+        assert!(!matches(&devices_offered_to(&wallet), &filled));
         assert!(!matches(&offers_of_device(&device), &filled[..20]));
     }
 
@@ -109,5 +117,6 @@ mod tests {
         // discriminator (8), then Offer.device; Device.device_id (32) before Device.owner
         assert_eq!(offers_of_device(&Pubkey::default())[1].offset, 8);
         assert_eq!(devices_of_owner(&Pubkey::default())[1].offset, 8 + 32);
+        assert!(devices_offered_to(&Pubkey::default())[1].offset > devices_of_owner(&Pubkey::default())[1].offset);
     }
 }
