@@ -3,10 +3,10 @@
 //! last paid block, hold and slash history) whose freed rent returns to the payer. A later
 //! `register_device` of the same id revives it (R3). Never paused (R17).
 use super::token::{close_token_account, pay_out, resize_account};
-use crate::constants::CONFIG_SEED;
+use crate::constants::{CONFIG_SEED, DEVICE_SEED};
 use crate::error::StakingError;
 use crate::events::DeviceClosed;
-use crate::state::{Config, Device, Tombstone};
+use crate::state::{Config, Device, Env, Tombstone};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -48,20 +48,29 @@ pub struct CloseDevice<'info> {
     pub system_program: Program<'info, System>,
 }
 
+/// Reads the device, checks the accounts against it and returns its tombstone (R8). Out of line
+/// and boxed: a device's copies would not fit in the handler's 4 KiB SBF stack frame.
+#[inline(never)]
+fn tombstone_of(accounts: &CloseDevice, env: &Env) -> Result<Box<Tombstone>> {
+    let info = accounts.device.to_account_info();
+    let device: Box<Device> = Box::new(Device::try_deserialize(&mut &info.try_borrow_data()?[..])?);
+    require_keys_eq!(device.owner, accounts.owner.key(), StakingError::NotDeviceOwner);
+    require_keys_eq!(device.payer, accounts.payer.key(), StakingError::WrongDevice);
+    require_keys_eq!(device.stake_vault, accounts.stake_vault.key(), StakingError::WrongDevice);
+    require_keys_eq!(device.overflow_vault, accounts.overflow_vault.key(), StakingError::WrongDevice);
+    Ok(Box::new(device.close(env)?))
+}
+
 pub fn handler(ctx: Context<CloseDevice>) -> Result<()> {
     let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
     let info = ctx.accounts.device.to_account_info();
-    let device = Device::try_deserialize(&mut &info.try_borrow_data()?[..])?;
-    require_keys_eq!(device.owner, ctx.accounts.owner.key(), StakingError::NotDeviceOwner);
-    require_keys_eq!(device.payer, ctx.accounts.payer.key(), StakingError::WrongDevice);
-    require_keys_eq!(device.stake_vault, ctx.accounts.stake_vault.key(), StakingError::WrongDevice);
-    require_keys_eq!(device.overflow_vault, ctx.accounts.overflow_vault.key(), StakingError::WrongDevice);
-    let tombstone = device.close(&env)?;
+    let tombstone = tombstone_of(ctx.accounts, &env)?;
 
     let token_program = ctx.accounts.token_program.to_account_info();
     let treasury = ctx.accounts.treasury_token.to_account_info();
     let payer = ctx.accounts.payer.to_account_info();
-    let seeds = device.signer_seeds();
+    let bump = [tombstone.bump];
+    let seeds = [DEVICE_SEED, &tombstone.device_id[..], &bump[..]];
     let mut swept = 0;
     for vault in [&ctx.accounts.stake_vault, &ctx.accounts.overflow_vault] {
         let vault_info = vault.to_account_info();
