@@ -146,7 +146,7 @@ fn try_batch(f: &mut Fixture, devices: &[Pubkey], block_start: i64, encoding: En
             let events = logs.iter().filter(|l| l.starts_with(EVENT_PREFIX)).count();
             let log_bytes = logs.iter().map(|l| l.len()).sum();
             if logs.iter().any(|l| l == LOG_TRUNCATED) || events != devices.len() {
-                return Err(format!("logs truncated at {} bytes ({events} of {} events)", thousands(LOG_BYTES_LIMIT as u64), devices.len()));
+                return Err(format!("the logs reach the runtime's {} bytes and are truncated ({events} of {} events kept)", thousands(LOG_BYTES_LIMIT as u64), devices.len()));
             }
             Ok(Tried { bytes, units: info.meta.compute_units_consumed, log_bytes })
         }

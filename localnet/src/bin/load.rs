@@ -1015,3 +1015,67 @@ fn main() -> ExitCode {
         ExitCode::FAILURE
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use device_staking_client::device_staking::state::Env;
+
+    /// A device of 1 GPU (minimum 200 tokens) staked at 300, with the offer 0 of 100 filled at
+    /// 74%, and the offer account of that fill.
+    fn filled_device() -> (Device, Offer) {
+        let env = Env { now: 10, params: Params::defaults(6).unwrap(), paused: false, oracle_revoked_at: 0, slash_revoked_at: 0 };
+        let (owner, costaker) = (Pubkey::new_unique(), Pubkey::new_unique());
+        let mut device = Device::register([1; 32], owner, 255, Pubkey::new_unique(), Pubkey::new_unique(), 1, 10_000, &env, None).unwrap();
+        device.stake(&env, 300 * UNIT).unwrap();
+        let seq = device.create_offer(&env, 100 * UNIT, 7_400).unwrap();
+        device.fill(&env, seq, costaker, 100 * UNIT, 7_400).unwrap();
+        let offer = Offer {
+            device: Pubkey::new_unique(),
+            seq,
+            bump: 255,
+            payer: owner,
+            state: OfferState::Filled,
+            amount: 100 * UNIT,
+            reward_share_bps: 7_400,
+            created_at: 10,
+            costaker,
+            escrow_payer: Pubkey::default(),
+            reserved: [0; 64],
+        };
+        (device, offer)
+    }
+
+    /// A ticket account of `device`'s ticket `seq`.
+    fn ticket(seq: u64) -> Ticket {
+        Ticket { device: Pubkey::new_unique(), seq, payer: Pubkey::new_unique(), bump: 255, reserved: [0; 32] }
+    }
+
+    #[test]
+    fn a_table_that_matches_its_accounts_shows_no_mismatch() {
+        let (device, offer) = filled_device();
+        assert_eq!(table_mismatches(&device, &[Some(offer)], &[]), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_position_without_its_filled_offer_or_with_other_terms_is_a_mismatch() {
+        let (device, offer) = filled_device();
+        assert_eq!(table_mismatches(&device, &[None], &[]).len(), 2, "no account, and one live offer fewer than the table");
+        let mut other_amount = offer.clone();
+        other_amount.amount += 1;
+        assert_eq!(table_mismatches(&device, &[Some(other_amount)], &[]).len(), 1);
+        let mut released = offer;
+        released.state = OfferState::Released;
+        assert!(!table_mismatches(&device, &[Some(released)], &[]).is_empty());
+    }
+
+    #[test]
+    fn a_ticket_account_is_live_exactly_while_the_owner_unstakes() {
+        let (mut device, offer) = filled_device();
+        assert_eq!(table_mismatches(&device, &[Some(offer.clone())], &[Some(ticket(0))]).len(), 1);
+        let env = Env { now: 20, params: Params::defaults(6).unwrap(), paused: false, oracle_revoked_at: 0, slash_revoked_at: 0 };
+        device.unstake(&env).unwrap();
+        assert_eq!(table_mismatches(&device, &[Some(offer.clone())], &[Some(ticket(0))]), Vec::<String>::new());
+        assert_eq!(table_mismatches(&device, &[Some(offer)], &[None]).len(), 1);
+    }
+}
