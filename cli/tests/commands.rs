@@ -4,20 +4,23 @@
 //! names for refusals.
 mod common;
 
-use common::{cli, device_id, World, GENESIS, UNIT};
-use device_staking_client::device_staking::state::{Config, Offer, OfferState, Ticket};
+use common::{cli, device_id, World, UNIT};
+use device_staking_client::device_staking::state::{Config, Offer, OfferState, Tombstone};
 use device_staking_client::pda;
 
+/// R30: initialize creates the config once with the floors it is told; a second run with the
+/// same values does nothing, with others it names the differences and sends nothing.
 #[test]
-fn initialize_is_idempotent_and_names_what_differs() {
+fn r30_initialize_is_idempotent_and_names_what_differs() {
     let world = World::new("initialize");
     let first = world.initialize(&[]);
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let config: Config = world.decode(&pda::config().0);
     assert_eq!((config.params.cover_window_secs, config.params.cooldown_secs), (100, 200));
+    assert_eq!((config.floors.cover_window_secs, config.floors.cooldown_secs, config.floors.role_change_delay_secs), (1, 1, 0));
     assert_eq!(config.params.base_stake_per_gpu, 200 * UNIT);
     assert_eq!(config.oracle.current, world.pubkey("oracle"));
-    assert_eq!(config.admin, world.pubkey("deployer"));
+    assert_eq!(config.admin.current, world.pubkey("deployer"));
 
     let again = world.initialize(&[]);
     assert!(again.status.success());
@@ -35,8 +38,32 @@ fn initialize_is_idempotent_and_names_what_differs() {
     let bad = fresh.initialize(&["--set", "max_costake_bps=9000"]);
     assert!(!bad.status.success());
     assert!(fresh.data(&pda::config().0).is_none());
+    // windows of seconds are below the mainnet floors (the last --floors wins)
+    let stderr = fresh.fails("deployer", &["operator", "initialize", "--mint", &fresh.mint.to_string(), "--oracle", &fresh.key_str("oracle"),
+        "--reward-authority", &fresh.key_str("rewards"), "--slash-authority", &fresh.key_str("slasher"), "--treasury", &fresh.key_str("treasury"),
+        "--set", "cooldown_secs=200"]);
+    assert!(stderr.contains("below the floors"), "{stderr}");
+    assert!(fresh.data(&pda::config().0).is_none());
 }
 
+/// R30: the floors of seconds are for a chain on this machine only: refused for a cluster
+/// before anything is read or sent.
+#[test]
+fn r30_local_floors_are_refused_for_a_cluster() {
+    let key = std::env::temp_dir().join(format!("device-staking-cli-floors-{}.json", std::process::id()));
+    solana_keypair::write_keypair_file(&solana_keypair::Keypair::new(), &key).unwrap();
+    let key = key.display().to_string();
+    let some = device_staking_client::PROGRAM_ID.to_string();
+    let out = cli(&["--url", "devnet", "-k", &key, "operator", "initialize", "--floors", "local", "--mint", &some, "--oracle", &some,
+        "--reward-authority", &some, "--slash-authority", &some, "--treasury", &some]);
+    std::fs::remove_file(&key).unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("only for a chain on this machine") && stderr.contains("api.devnet.solana.com"), "{stderr}");
+}
+
+/// R3-R16, R20-R21: a device through stake, offer, fill, a block, overflow, cancel, unstake and
+/// the withdrawals, each read back from the chain.
 #[test]
 fn a_device_lives_through_stake_offer_fill_rewards_and_exits() {
     let world = World::new("lifecycle");
@@ -44,7 +71,8 @@ fn a_device_lives_through_stake_offer_fill_rewards_and_exits() {
     let oracle = world.key_str("oracle");
     let reg = world.json("owner", &["owner", "register", "gpu-1", "--gpus", "8", "--multiplier-bps", "100000", "--oracle-keypair", &oracle]);
     assert_eq!(reg["min_required"]["base_units"], 16_000 * UNIT);
-    let device_key = pda::device(&device_id("gpu-1")).0;
+    assert_eq!(reg["revived"], false);
+    let device_key = world.device_key();
     assert_eq!(world.device().owner, world.pubkey("owner"));
 
     world.ok("owner", &["owner", "stake", "gpu-1", "16000"]);
@@ -67,59 +95,75 @@ fn a_device_lives_through_stake_offer_fill_rewards_and_exits() {
     assert_eq!(world.refused("costaker", &["costaker", "fill", "gpu-1", "--amount", "8000", "--share", "75"]), "OfferTermsMismatch");
     world.ok("costaker", &["costaker", "fill", "gpu-1", "--amount", "8000", "--share", "74"]);
     assert_eq!(world.balance("costaker"), 0);
-    let device = world.device();
-    assert_eq!(device.filled.map(|f| f.costaker), Some(world.pubkey("costaker")));
+    assert_eq!(world.position(0).costaker, world.pubkey("costaker"));
 
     let status = world.json("owner", &["status", "gpu-1"]);
     assert_eq!(status["eligible"], true);
     assert_eq!(status["counted_stake"]["base_units"], 24_000 * UNIT);
+    assert_eq!(status["positions"][0]["state"], "filled");
+    assert_eq!(status["positions"][0]["costaker"], world.pubkey("costaker").to_string());
+    // R40: half of the owner's stake is slashable for an incident now, and half of the position
+    assert_eq!(status["owner_slash_allowance"]["base_units"], 8_000 * UNIT);
+    assert_eq!(status["positions"][0]["slash_allowance"]["base_units"], 4_000 * UNIT);
     let text = world.ok("owner", &["status", "gpu-1"]);
-    assert!(text.contains("eligible") && text.contains("24,000.000000"), "{text}");
+    assert!(text.contains("eligible") && text.contains("24,000.000000") && text.contains("positions (1 of 8 slots)"), "{text}");
     let wallet = world.json("costaker", &["status"]);
     assert_eq!(wallet["positions"].as_array().unwrap().len(), 1);
+    assert_eq!(wallet["active_positions"], 1);
 
-    // one block: 74% to the position, the rest to the owner
-    world.ok("deployer", &["svm", "warp", "--by", "3600"]);
+    // one block: 74% to the position, the rest to the owner (R21)
+    world.warp(3600);
     let csv = world.dir.join("rewards.csv");
     std::fs::write(&csv, "device,amount\ngpu-1,1000\n").unwrap();
-    let paid = world.json("rewards", &["operator", "distribute-rewards", "--csv", &csv.display().to_string(), "--block-id", "1", "--block-start", &GENESIS.to_string()]);
+    let block = ["operator", "distribute-rewards", "--csv", &csv.display().to_string(), "--block-id", "1", "--block-start", "1h ago"];
+    let paid = world.json("rewards", &block);
     assert_eq!(paid["entries"][0]["credited"]["base_units"], 1_000 * UNIT);
-    let device = world.device();
-    assert_eq!((device.owner_rewards, device.positions_rewards), (260 * UNIT, 740 * UNIT));
+    assert_eq!((paid["entries"][0]["position_seq"].as_u64(), paid["entries"][0]["owner_part"]["base_units"].as_u64()), (Some(0), Some(260 * UNIT)));
+    assert_eq!((world.device().owner_rewards, world.position(0).rewards), (260 * UNIT, 740 * UNIT));
     assert_eq!(world.balance("rewards"), 9_000 * UNIT);
-    // the same block again is refused
-    assert_eq!(
-        world.refused("rewards", &["operator", "distribute-rewards", "--csv", &csv.display().to_string(), "--block-id", "1", "--block-start", &GENESIS.to_string()]),
-        "BlockAlreadyPaid"
-    );
+    // R20: the same block again is skipped, with its reason, and pays nobody twice
+    let again = world.json("rewards", &block);
+    assert_eq!(again["entries"][0]["paid"], false);
+    assert!(again["entries"][0]["skipped"].as_str().unwrap().contains("last block paid"), "{again}");
+    assert_eq!(world.balance("rewards"), 9_000 * UNIT);
 
-    // the whole overflow: 260 rewards + 8,000 principal above the minimum
+    // the whole overflow: 260 rewards + 8,000 principal above the minimum (R12)
     world.ok("owner", &["owner", "withdraw-overflow", "gpu-1"]);
     assert_eq!(world.balance("owner"), 12_260 * UNIT);
     assert_eq!(world.device().owner_stake, 8_000 * UNIT);
     assert_eq!(world.refused("owner", &["owner", "withdraw-overflow", "gpu-1", "1"]), "ExceedsOverflow");
 
-    world.ok("costaker", &["costaker", "cancel", "gpu-1"]);
-    let offer: Offer = world.decode(&pda::offer(&device_key, 0).0);
-    assert_eq!(offer.state, OfferState::Exiting);
-    assert_eq!(offer.unlock_at, world.clock() + 300);
+    // R13: the co-staker cancels: wait 100 s, unlock 300 s
+    let cancelled = world.json("costaker", &["costaker", "cancel", "gpu-1"]);
+    assert_eq!(cancelled["seq"], 0);
+    let position = world.position(0);
+    assert_eq!((position.stopped_at, position.wait_end, position.unlock_at), (world.clock(), world.clock() + 100, world.clock() + 300));
 
+    // R15: the owner's unstake ends the wait at once and unlocks no later than its ticket
     world.ok("owner", &["owner", "unstake", "gpu-1"]);
-    let ticket: Ticket = world.decode(&pda::ticket(&device_key, 0).0);
-    assert_eq!((ticket.amount, ticket.unlock_at), (8_000 * UNIT, world.clock() + 200));
-    assert!(world.device().unstaking);
+    let device = world.device();
+    assert_eq!((device.ticket_principal, device.ticket_unlock_at, device.unstaked_at), (8_000 * UNIT, world.clock() + 200, world.clock()));
+    assert!(world.data(&pda::ticket(&device_key, 0).0).is_some());
+    assert_eq!((world.position(0).wait_end, world.position(0).unlock_at), (world.clock(), world.clock() + 200));
     assert_eq!(world.refused("stranger", &["owner", "withdraw", "gpu-1"]), "StillLocked");
     assert_eq!(world.refused("costaker", &["costaker", "withdraw", "gpu-1"]), "StillLocked");
 
-    world.ok("deployer", &["svm", "warp", "--by", "200"]);
+    world.warp(200);
+    // R16: anyone pays the owner's associated token account; only the staker may name another
+    let stderr = world.fails("stranger", &["owner", "withdraw", "gpu-1", "--to", &world.token_account("stranger").to_string()]);
+    assert!(stderr.contains("--to is for the staker"), "{stderr}");
     world.ok("stranger", &["owner", "withdraw", "gpu-1"]);
     assert_eq!(world.balance("owner"), 20_260 * UNIT);
     assert!(world.data(&pda::ticket(&device_key, 0).0).is_none());
-    world.ok("costaker", &["costaker", "withdraw", "gpu-1"]);
-    assert_eq!(world.balance("costaker"), 8_740 * UNIT);
+    // the co-staker signs and names the account paid (here another wallet's, say an exchange's)
+    world.ok("deployer", &["svm", "mint-to", &world.mint.to_string(), &world.key_str("stranger"), "0"]);
+    let report = world.json("costaker", &["costaker", "withdraw", "gpu-1", "--to", &world.token_account("stranger").to_string()]);
+    assert_eq!(report["withdrawals"][0]["destination"], world.token_account("stranger").to_string());
+    assert_eq!((world.balance("stranger"), world.balance("costaker")), (8_740 * UNIT, 0));
     assert!(world.data(&pda::offer(&device_key, 0).0).is_none());
     let device = world.device();
     assert_eq!((device.principal_ledger().unwrap(), device.rewards_ledger().unwrap()), (0, 0));
+    assert!(device.positions.iter().all(|p| !p.is_used()));
 }
 
 #[test]
@@ -131,13 +175,13 @@ fn registration_cosigned_by_the_oracle_in_a_file_and_offers_retracted() {
     let out = file.display().to_string();
     world.ok("oracle", &["operator", "cosign-registration", "gpu-1", "--owner", &owner, "--gpus", "4", "--multiplier-bps", "2500", "--out", &out]);
     // only the owner named in the file may complete it
-    let stranger = world.run("stranger", &["owner", "register", "--cosigned", &out]);
-    assert!(!stranger.status.success());
+    world.fails("stranger", &["owner", "register", "--cosigned", &out]);
     assert!(world.data(&pda::device(&device_id("gpu-1")).0).is_none());
 
-    world.ok("owner", &["owner", "register", "--cosigned", &out]);
+    let report = world.json("owner", &["owner", "register", "--cosigned", &out]);
     let device = world.device();
-    assert_eq!((device.gpu_count, device.multiplier_bps, device.min_required), (4, 2_500, 800 * UNIT));
+    assert_eq!((device.gpu_count, device.multiplier_bps), (4, 2_500));
+    assert_eq!(report["min_required"]["base_units"], 800 * UNIT);
 
     world.ok("owner", &["owner", "stake", "gpu-1", "800"]);
     world.ok("owner", &["owner", "offer", "create", "gpu-1", "400", "--share", "50"]);
@@ -147,7 +191,7 @@ fn registration_cosigned_by_the_oracle_in_a_file_and_offers_retracted() {
     assert!(world.data(&pda::offer(&pda::device(&device_id("gpu-1")).0, 0).0).is_none());
     // not the owner: refused by the program with its error name
     assert_eq!(world.refused("stranger", &["owner", "unstake", "gpu-1"]), "NotDeviceOwner");
-    assert!(!world.device().unstaking);
+    assert!(!world.device().is_unstaking());
 }
 
 /// A fresh folder for a test that needs no chain.
@@ -221,6 +265,8 @@ fn address_prints_a_keypairs_public_key_or_the_program_id() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// The demo on a state file: the chain path, windows of seconds under the local floors, a late
+/// block credited after a cancel (R21), an escrow (R16), a tombstone (R8), balances that add up.
 #[test]
 fn demo_plays_on_a_state_file_through_the_chain_path_and_reuses_its_own_config() {
     let world = World::new("demo");
@@ -232,6 +278,7 @@ fn demo_plays_on_a_state_file_through_the_chain_path_and_reuses_its_own_config()
     assert_eq!((first["config"].as_str(), first["day_seconds"].as_i64(), first["balanced"].as_bool()), (Some("created"), Some(3), Some(true)));
     let config: Config = world.decode(&pda::config().0);
     assert_eq!((config.params.cover_window_secs, config.params.cooldown_secs), (21, 42), "windows of seconds: a day is 3 s");
+    assert_eq!(config.floors.cooldown_secs, 1, "the local floors");
     assert_eq!(config.mint.to_string(), first["mint"].as_str().unwrap());
     let end_of = |name: &str, report: &serde_json::Value| {
         report["balances"].as_array().unwrap().iter().find(|b| b["account"] == name).unwrap()["end"].as_u64().unwrap()
@@ -241,12 +288,16 @@ fn demo_plays_on_a_state_file_through_the_chain_path_and_reuses_its_own_config()
     assert_eq!(end_of("co-staker B", &first), 9_480 * UNIT);
     assert_eq!(first["supply"], first["minted"]);
     let steps = first["steps"].as_array().unwrap();
-    assert!(steps.iter().any(|s| s["result"].as_str().unwrap().contains("StillLocked")), "the early withdrawal is refused");
+    assert!(steps.iter().any(|s| s["result"].as_str().unwrap().contains("StillLocked")), "the early release is refused");
+    let late = steps.iter().find(|s| s["action"].as_str().unwrap().contains("after A's cancel")).unwrap();
+    assert!(late["result"].as_str().unwrap().contains("A 740.000000"), "{late}");
+    assert!(steps.iter().any(|s| s["action"].as_str().unwrap().starts_with("withdraw_escrow")));
     assert_eq!(steps.last().unwrap()["day"], "d 25");
     // the Clock was moved, not waited for: 25 days of 3 s at least
     assert!(world.clock() >= start + 25 * 3);
-    let device: device_staking_client::device_staking::state::Device = world.decode(&first["device"].as_str().unwrap().parse().unwrap());
-    assert_eq!((device.principal_ledger().unwrap(), device.rewards_ledger().unwrap()), (0, 0));
+    // the device ends closed: a tombstone that keeps its offer numbers
+    let tombstone: Tombstone = world.decode(&first["device"].as_str().unwrap().parse().unwrap());
+    assert_eq!(tombstone.next_offer_seq, 2);
 
     // a second run on the same chain reuses the config, with a new device and new wallets
     let second = world.json("deployer", &["demo"]);

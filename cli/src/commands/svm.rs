@@ -45,11 +45,11 @@ pub enum SvmCommand {
         #[arg(long, value_name = "FILE")]
         mint_keypair: Option<std::path::PathBuf>,
     },
-    /// Mint whole tokens to a wallet's associated token account (created if missing); the mint authority signs
+    /// Mint whole tokens to a wallet's associated token account (created if missing), or to a token account; the mint authority signs
     MintTo {
         /// The mint
         mint: String,
-        /// The wallet (address or keypair file)
+        /// The wallet (address or keypair file), or a token account of the mint (e.g. a vault, to donate)
         wallet: String,
         /// Whole tokens
         amount: String,
@@ -107,11 +107,15 @@ pub fn run(file: &Path, signer: impl Fn() -> Result<Keypair, String>, command: S
             let wallet = key_or_keypair(&wallet)?;
             let info = token::mint_info(&chain, &mint)?;
             let amount = parse::tokens(&amount, info.decimals)?;
-            let account = ix::associated_token(&wallet, &ix::Mint { mint, token_program: info.token_program });
-            let instructions = [
-                token::create_associated_account(&authority.pubkey(), &wallet, &mint, &info.token_program),
-                token::mint_to(&info.token_program, &mint, &account, &authority.pubkey(), amount),
-            ];
+            // a token account of the mint is paid directly; a wallet through its associated token account
+            let is_token_account = chain.account(&wallet)?.is_some_and(|a| a.owner == info.token_program && a.data.len() >= 165 && a.data[..32] == mint.to_bytes());
+            let (account, mut instructions) = if is_token_account {
+                (wallet, Vec::new())
+            } else {
+                let account = ix::associated_token(&wallet, &ix::Mint { mint, token_program: info.token_program });
+                (account, vec![token::create_associated_account(&authority.pubkey(), &wallet, &mint, &info.token_program)])
+            };
+            instructions.push(token::mint_to(&info.token_program, &mint, &account, &authority.pubkey(), amount));
             chain.send(&instructions, &authority, &[]).map_err(super::refused)?;
             Ok(Report {
                 text: format!("minted {} to {wallet} ({account})\n", device_staking_client::format::tokens(amount, info.decimals)),

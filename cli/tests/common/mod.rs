@@ -6,7 +6,7 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::AccountDeserialize;
 use anchor_spl::token_2022::spl_token_2022::extension::StateWithExtensions;
 use anchor_spl::token_2022::spl_token_2022::state::Account as TokenAccount;
-use device_staking_client::device_staking::state::Device;
+use device_staking_client::device_staking::state::{Device, Position};
 use device_staking_client::{decode, ix, pda};
 use serde_json::Value;
 use solana_keypair::Keypair;
@@ -67,14 +67,17 @@ impl World {
         world
     }
 
+    /// The keypair file of the wallet `name`.
     pub fn key(&self, name: &str) -> PathBuf {
         self.dir.join(format!("{name}.json"))
     }
 
+    /// The keypair file of the wallet `name`, as an argument.
     pub fn key_str(&self, name: &str) -> String {
         self.key(name).display().to_string()
     }
 
+    /// The public key of the wallet `name`.
     pub fn pubkey(&self, name: &str) -> Pubkey {
         let text = std::fs::read_to_string(self.key(name)).unwrap();
         let bytes: Vec<u8> = text.trim_matches(['[', ']']).split(',').map(|n| n.parse().unwrap()).collect();
@@ -107,11 +110,14 @@ impl World {
         serde_json::from_str(&stdout).unwrap()
     }
 
-    /// Runs the CLI with `--output json`, requires a refusal, and returns the program error's name.
+    /// Runs the CLI with `--output json`, requires a refusal that changed nothing on the chain
+    /// (the state file is the same byte for byte), and returns the program error's name.
     pub fn refused(&self, signer: &str, args: &[&str]) -> String {
         let mut all = vec!["--output", "json"];
         all.extend_from_slice(args);
+        let before = std::fs::read_to_string(&self.state).unwrap();
         let out = self.run(signer, &all);
+        assert_eq!(std::fs::read_to_string(&self.state).unwrap(), before, "{args:?} was refused but changed the chain");
         assert!(!out.status.success(), "{args:?} should have been refused");
         let stderr = String::from_utf8_lossy(&out.stderr);
         let report: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -130,36 +136,76 @@ impl World {
         Some((0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect())
     }
 
+    /// The program account of type `T` at `address` (panics when there is none).
     pub fn decode<T: AccountDeserialize>(&self, address: &Pubkey) -> T {
         decode::account(&self.data(address).unwrap_or_else(|| panic!("no account at {address}"))).unwrap()
     }
 
     /// The wallet `name`'s balance in its associated token account, in base units.
     pub fn balance(&self, name: &str) -> u64 {
-        let mint = ix::Mint { mint: self.mint, token_program: anchor_spl::token::ID };
-        self.data(&ix::associated_token(&self.pubkey(name), &mint))
-            .map_or(0, |d| StateWithExtensions::<TokenAccount>::unpack(&d).unwrap().base.amount)
+        self.token_balance(&self.token_account(name))
     }
 
+    /// The Clock's unix time.
     pub fn clock(&self) -> i64 {
         let state: Value = serde_json::from_str(&std::fs::read_to_string(&self.state).unwrap()).unwrap();
         state["unix_timestamp"].as_i64().unwrap()
     }
 
-    /// `operator initialize` with short windows (cover 100 s, cooldown 200 s) plus `extra`.
+    /// Runs the CLI, requires it to fail before sending anything (the chain unchanged) and
+    /// returns its standard error.
+    pub fn fails(&self, signer: &str, args: &[&str]) -> String {
+        let before = std::fs::read_to_string(&self.state).unwrap();
+        let out = self.run(signer, args);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!out.status.success(), "{args:?} should have failed");
+        assert_eq!(std::fs::read_to_string(&self.state).unwrap(), before, "{args:?} failed but changed the chain");
+        stderr
+    }
+
+    /// `operator initialize` with the local floors and short windows (cover 100 s, cooldown
+    /// 200 s, holds of at most 100 s, no role change delay of its own: R34 makes changes wait
+    /// 301 s) plus `extra`.
     pub fn initialize(&self, extra: &[&str]) -> Output {
         let mint = self.mint.to_string();
         let (oracle, rewards, slasher, treasury) = (self.key_str("oracle"), self.key_str("rewards"), self.key_str("slasher"), self.pubkey("treasury").to_string());
         let mut args = vec![
             "operator", "initialize", "--mint", &mint, "--oracle", &oracle, "--reward-authority", &rewards, "--slash-authority", &slasher,
-            "--treasury", &treasury, "--set", "cover_window_secs=100", "--set", "cooldown_secs=200",
+            "--treasury", &treasury, "--floors", "local", "--set", "cover_window_secs=100", "--set", "cooldown_secs=200",
+            "--set", "max_hold_secs=100", "--set", "role_change_delay_secs=0",
         ];
         args.extend_from_slice(extra);
         self.run("deployer", &args)
     }
 
+    /// The device `gpu-1`.
     pub fn device(&self) -> Device {
         self.decode(&pda::device(&device_id("gpu-1")).0)
+    }
+
+    /// The address of the device `gpu-1`.
+    pub fn device_key(&self) -> Pubkey {
+        pda::device(&device_id("gpu-1")).0
+    }
+
+    /// Position `seq` in the table of `gpu-1`.
+    pub fn position(&self, seq: u64) -> Position {
+        *self.device().position(seq).unwrap_or_else(|_| panic!("no position #{seq} in the table"))
+    }
+
+    /// The associated token account of the wallet `name`.
+    pub fn token_account(&self, name: &str) -> Pubkey {
+        ix::associated_token(&self.pubkey(name), &ix::Mint { mint: self.mint, token_program: anchor_spl::token::ID })
+    }
+
+    /// The balance of the token account at `address`, in base units (0 when there is none).
+    pub fn token_balance(&self, address: &Pubkey) -> u64 {
+        self.data(address).map_or(0, |d| StateWithExtensions::<TokenAccount>::unpack(&d).unwrap().base.amount)
+    }
+
+    /// Moves the Clock forward by `secs`.
+    pub fn warp(&self, secs: i64) {
+        self.ok("deployer", &["svm", "warp", "--by", &secs.to_string()]);
     }
 }
 
@@ -169,6 +215,7 @@ impl Drop for World {
     }
 }
 
+/// `text` as a device id (padded with zeros).
 pub fn device_id(text: &str) -> [u8; 32] {
     let mut id = [0u8; 32];
     id[..text.len()].copy_from_slice(text.as_bytes());
