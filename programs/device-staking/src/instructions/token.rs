@@ -50,6 +50,8 @@ pub fn pay_out<'info>(
 }
 
 /// Closes an empty program-owned token account, signed by its PDA `authority`; rent to `destination`.
+/// Six argument registers (the seeds are two): inlined, see the module docs.
+#[inline(always)]
 pub fn close_token_account<'info>(
     token_program: &AccountInfo<'info>,
     account: &AccountInfo<'info>,
@@ -108,7 +110,8 @@ impl Recipient<'_, '_> {
 
 /// Creates the program-owned account `account` of `space` bytes at a PDA signed by `seeds`,
 /// `payer` paying its rent; lamports already sent to the address are kept (no denial by a
-/// pre-funded address).
+/// pre-funded address). Six argument registers (the seeds are two): inlined, see the module docs.
+#[inline(always)]
 pub fn create_pda_account<'info>(
     payer: &AccountInfo<'info>,
     account: &AccountInfo<'info>,

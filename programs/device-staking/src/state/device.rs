@@ -202,8 +202,10 @@ pub struct SlashOutcome {
 
 impl Device {
     /// A newly registered device (R3), or one revived from `tombstone`: its counters, last paid
-    /// block, hold and slash history carry on.
+    /// block, hold and slash history carry on. Nine arguments: inlined into its one caller, since
+    /// an out-of-line call would pass some on the stack, which SBF forbids (tools/sbf/check_stack_args.py).
     #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
     pub fn register(
         device_id: [u8; 32],
         owner: Pubkey,
@@ -542,7 +544,9 @@ impl Device {
     }
 
     /// R11: `costaker` fills the open offer `seq` with `amount` at `reward_share_bps` (the terms
-    /// are checked against the offer account by `Offer::check_terms`).
+    /// are checked against the offer account by `Offer::check_terms`). Six arguments: inlined
+    /// into its one caller (see `register`).
+    #[inline(always)]
     pub fn fill(&mut self, env: &Env, seq: u64, costaker: Pubkey, amount: u64, reward_share_bps: u16) -> Result<()> {
         require!(!env.paused, StakingError::Paused);
         require!(costaker != self.owner, StakingError::OwnerCannotCostake);
@@ -731,8 +735,9 @@ impl Device {
     pub fn slash(&mut self, env: &Env, amount: u64, incident_at: i64) -> Result<SlashOutcome> {
         require!(amount > 0, StakingError::ZeroAmount);
         let now = env.now;
+        // `incident_at > 0` first: `now - incident_at` cannot overflow for a positive incident time
         require!(
-            incident_at <= now && now - incident_at < SLASH_WINDOW_SECS && incident_at > 0,
+            incident_at > 0 && incident_at <= now && now - incident_at < SLASH_WINDOW_SECS,
             StakingError::IncidentOutOfRange
         );
         if self.is_held(env) {
@@ -1134,6 +1139,15 @@ pub(crate) mod tests {
         // incident after the hold's start is refused; older than 30 days too
         assert_eq!(t.slash(&env(360), 1, 341).unwrap_err(), error!(StakingError::IncidentOutOfRange));
         assert_eq!(t.slash(&env(SLASH_WINDOW_SECS + 120), 1, 120).unwrap_err(), error!(StakingError::IncidentOutOfRange));
+    }
+
+    /// R51, R53: an incident time at the extremes is refused by name, without an overflow.
+    #[test]
+    fn r40_extreme_incident_times_are_refused_without_overflow() {
+        let mut d = device(200 * IO);
+        for incident_at in [i64::MIN, -1, 0, 11, i64::MAX] {
+            assert_eq!(d.slash(&env(10), 1, incident_at).unwrap_err(), error!(StakingError::IncidentOutOfRange), "{incident_at}");
+        }
     }
 
     /// Finding 6 (state side): closing keeps the counters and the last paid block for the revival.
