@@ -92,19 +92,21 @@ impl From<Commitment> for CommitmentLevel {
 enum Command {
     /// Play a full lifecycle on an embedded LiteSVM (or on the chain of --url) and check that no token was lost
     #[command(long_about = "Play a full lifecycle of one device: config, device registration (8 GPUs x10, \
-minimum 16,000 IO), owner stake, co-staking offers filled by co-stakers A and B, daily block rewards and \
-their split, overflow withdrawal, a co-staker's cancel and the owner's cover, unstake, and the withdrawals \
-at the unlocks. Prints the timeline with compute units, every wallet's and vault's balance, and exits \
-non-zero if the balances do not add up or a step fails (naming the program error).\n\n\
+minimum 16,000 IO), owner stake, co-staking offers filled by co-stakers A and B, daily block rewards split \
+by the program, an overflow withdrawal, A's cancel with a block paid after it that still credits A, the \
+owner's cover, the owner's unstake, an early release refused, A's ripe position released into its escrow \
+and withdrawn from it, the ticket's and B's withdrawals, and the device closed into a tombstone. Prints the \
+timeline with compute units, every wallet's, vault's and escrow's balance, and exits non-zero if the \
+balances do not add up or a step fails (naming the program error).\n\n\
 Without --url: on its own embedded LiteSVM with the protocol's default windows (cover 7 d, cooldown \
-14 d); the Clock sysvar is moved, nothing sleeps, and every run is the same.\n\n\
-With --url (a validator's RPC URL, or svm:PATH): on that chain, with new wallets for the owner and the \
-co-stakers, a new mint and a new device each run. The -k wallet pays every fee and the SOL of the other \
-wallets, is the mint authority, and must be the program's upgrade authority to create the config. A day \
-of the story lasts --day-seconds seconds of the Clock (default 3: the config gets a cover window of 21 s \
-and a cooldown of 42 s); a validator's Clock cannot be moved, so the demo waits for every deadline with a \
-progress line (about two minutes), while on svm:PATH the Clock is moved. The timeline shows the Clock \
-scaled to days of the story.\n\n\
+14 d) and the mainnet floors; the Clock sysvar is moved, nothing sleeps, and every run is the same.\n\n\
+With --url (a validator's RPC URL on this machine, or svm:PATH): on that chain, with new wallets for the \
+owner and the co-stakers, a new mint and a new device each run. The -k wallet pays every fee and the SOL \
+of the other wallets, is the mint authority, and must be the program's upgrade authority to create the \
+config. A day of the story lasts --day-seconds seconds of the Clock (default 3: the config gets a cover \
+window of 21 s, a cooldown of 42 s and the local floors, which only a chain on this machine may get); a \
+validator's Clock cannot be moved, so the demo waits for every deadline with a progress line (about two \
+minutes), while on svm:PATH the Clock is moved. The timeline shows the Clock scaled to days of the story.\n\n\
 A chain that already has a config: the demo reuses the config when an earlier demo run made it with the \
 same -k wallet and --day-seconds (the roles are derived from the -k wallet, the mint's authority is that \
 wallet); any other config is left alone: the demo lists what differs and exits non-zero before sending \
@@ -118,7 +120,7 @@ the program deployed there and a funded -k wallet.")]
     },
     /// Print the program's addresses (PDAs) for a device id and/or a wallet (offline)
     #[command(long_about = "Print the program's addresses (PDAs): the config and program-data account; with \
---device, the device, its stake and overflow vaults and the offers and tickets numbered 0 to --count minus 1; with \
+--device, the device, its stake and overflow vaults and the offers, their escrows and the tickets numbered 0 to --count minus 1; with \
 --wallet (default: the --keypair's public key, when that file exists), the co-staker profile.\n\nNeeds: \
 nothing (offline).")]
     Pda {
@@ -234,6 +236,9 @@ fn pda_rows(device: Option<&str>, wallet: Option<Pubkey>, count: u64) -> Result<
         rows.push(("overflow_vault".into(), pda::overflow_vault(&device).0));
         for seq in 0..count {
             rows.push((format!("offer[{seq}]"), pda::offer(&device, seq).0));
+        }
+        for seq in 0..count {
+            rows.push((format!("escrow[{seq}]"), pda::escrow(&pda::offer(&device, seq).0).0));
         }
         for seq in 0..count {
             rows.push((format!("ticket[{seq}]"), pda::ticket(&device, seq).0));
