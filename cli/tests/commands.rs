@@ -166,8 +166,10 @@ fn a_device_lives_through_stake_offer_fill_rewards_and_exits() {
     assert!(device.positions.iter().all(|p| !p.is_used()));
 }
 
+/// R3, R10: the oracle co-signs a registration into a file the owner alone completes; an open
+/// offer is retracted.
 #[test]
-fn registration_cosigned_by_the_oracle_in_a_file_and_offers_retracted() {
+fn r3_registration_cosigned_by_the_oracle_in_a_file_and_offers_retracted() {
     let world = World::new("cosign");
     assert!(world.initialize(&[]).status.success());
     let file = world.dir.join("registration.json");

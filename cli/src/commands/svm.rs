@@ -28,10 +28,11 @@ pub enum SvmCommand {
         #[arg(long, default_value_t = GENESIS_TIME)]
         unix_time: i64,
     },
-    /// Give SOL to a wallet
+    /// Give SOL to one or more wallets
     Airdrop {
-        /// The wallet (address or keypair file)
-        wallet: String,
+        /// The wallets (addresses or keypair files)
+        #[arg(required = true, num_args = 1..)]
+        wallets: Vec<String>,
         /// Whole SOL
         #[arg(long, default_value_t = 10)]
         sol: u64,
@@ -77,12 +78,16 @@ pub fn run(file: &Path, signer: impl Fn() -> Result<Keypair, String>, command: S
             let text = format!("created {} with the program deployed; upgrade authority {authority}\n", file.display());
             Ok(Report { text, json: vec![("command", Json::str("svm init")), ("upgrade_authority", Json::str(authority.to_string()))] })
         }
-        SvmCommand::Airdrop { wallet, sol } => {
+        SvmCommand::Airdrop { wallets, sol } => {
             let mut chain = LiteSvmChain::open(file)?;
-            let wallet = key_or_keypair(&wallet)?;
-            chain.airdrop(&wallet, sol)?;
+            let wallets = wallets.iter().map(|w| key_or_keypair(w)).collect::<Result<Vec<Pubkey>, String>>()?;
+            for wallet in &wallets {
+                chain.airdrop(wallet, sol)?;
+            }
             chain.save()?;
-            Ok(Report { text: format!("{wallet} received {sol} SOL\n"), json: vec![("command", Json::str("svm airdrop")), ("wallet", Json::str(wallet.to_string()))] })
+            let text = wallets.iter().map(|w| format!("{w} received {sol} SOL\n")).collect();
+            let listed = Json::Array(wallets.iter().map(|w| Json::str(w.to_string())).collect());
+            Ok(Report { text, json: vec![("command", Json::str("svm airdrop")), ("wallets", listed)] })
         }
         SvmCommand::CreateMint { decimals, mint_keypair } => {
             let mut chain = LiteSvmChain::open(file)?;

@@ -55,9 +55,10 @@ impl World {
             std::fs::write(world.key(name), format!("[{}]", bytes.join(","))).unwrap();
         }
         world.ok("deployer", &["svm", "init"]);
-        for name in ["deployer", "owner", "oracle", "costaker", "rewards", "slasher", "stranger"] {
-            world.ok("deployer", &["svm", "airdrop", &world.key_str(name)]);
-        }
+        let funded: Vec<String> = ["deployer", "owner", "oracle", "costaker", "rewards", "slasher", "stranger"].iter().map(|n| world.key_str(n)).collect();
+        let mut airdrop = vec!["svm", "airdrop"];
+        airdrop.extend(funded.iter().map(String::as_str));
+        world.ok("deployer", &airdrop);
         world.ok("deployer", &["svm", "create-mint", "--decimals", "6", "--mint-keypair", &world.key_str("mint")]);
         world.mint = world.pubkey("mint");
         let mint = world.mint.to_string();
