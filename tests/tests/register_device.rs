@@ -1,5 +1,7 @@
-//! `register_device` (R3): the owner registers with the oracle co-signing; the minimum (R1) is
-//! recorded and both vaults are created.
+//! `register_device` (R3): the owner registers with the oracle co-signing; the minimum follows
+//! the hardware and the base in force (R1); both vaults are created; the id of a closed device
+//! revives its tombstone.
+use device_staking_tests::client::device_staking::events::DeviceRegistered;
 use device_staking_tests::client::device_staking::state::{Device, Params};
 use device_staking_tests::client::ix::{self, Mint};
 use device_staking_tests::client::pda;
@@ -7,29 +9,57 @@ use device_staking_tests::world::*;
 use device_staking_tests::*;
 use solana_signer::Signer;
 
-/// Rules: R1 R3.
+/// R1, R3: the device records its owner, payer, hardware and registration time; its vaults are
+/// empty token accounts of the mint owned by the device.
 #[test]
-fn the_owner_registers_with_the_oracle_co_signing() {
+fn r1_r3_the_owner_registers_with_the_oracle_co_signing() {
     for_each_world(|w| {
         let owner = w.owner.clone();
         let id = w.new_device_id();
-        w.ok(|w| w.try_register(&owner, id, 4, 2_500));
+        let ok = w.ok(|w| w.try_register(&owner, id, 4, 2_500));
         let device = pda::device(&id).0;
+        let e: DeviceRegistered = events(&ok).remove(0);
+        assert_eq!((e.device, e.device_id, e.owner, e.min_required, e.revived), (device, id, owner.pubkey(), 800 * IO, false));
         let d: Device = w.device(&device);
-        assert_eq!((d.owner, d.payer, d.gpu_count, d.multiplier_bps), (owner.pubkey(), owner.pubkey(), 4, 2_500));
-        assert_eq!(d.min_required, 800 * IO, "4 x RTX 4070 at 0.25 (R1)");
+        assert_eq!((d.owner, d.payer, d.gpu_count, d.multiplier_bps, d.registered_at), (owner.pubkey(), owner.pubkey(), 4, 2_500, w.now()));
+        assert_eq!(w.status(device).min_required, 800 * IO, "4 x RTX 4070 at 0.25 (R1)");
         assert_eq!((d.stake_vault, d.overflow_vault), (pda::stake_vault(&device).0, pda::overflow_vault(&device).0));
         for vault in [d.stake_vault, d.overflow_vault] {
             assert_eq!((w.account(&vault).owner, w.token_balance(&vault)), (SPL_TOKEN, 0));
         }
         assert!(!w.eligible(&device), "nothing staked");
-        // the same id again: the system program refuses to allocate the device (custom 0)
+        // a live id again: its vaults exist, so the system program refuses before the program's check
+        let watched = w.all_accounts();
+        let before = w.snapshot(&watched);
         let fail = w.try_register(&owner, id, 4, 2_500).expect_err("registered twice");
-        assert_eq!((fail.error_code, refusal_name(&fail).as_str()), (Some(0), "AccountAlreadyInUse"));
+        assert_eq!(refusal_name(&fail), "AccountAlreadyInUse");
+        assert!(w.snapshot(&watched) == before);
     });
 }
 
-/// Rules: R1 R3 R32 R51.
+/// R3, R8: the id of a closed device is registered again by any owner: the tombstone revives,
+/// paid by the new owner, with the new hardware.
+#[test]
+fn r3_registering_a_closed_id_revives_its_tombstone() {
+    for_each_world(|w| {
+        let (owner, owner2) = (w.owner.clone(), w.owner2.clone());
+        let id = w.new_device_id();
+        w.ok(|w| w.try_register(&owner, id, GPUS, MULTIPLIER));
+        let device = pda::device(&id).0;
+        w.ok(|w| w.close_device(device));
+        assert!(w.is_tombstone(&device));
+        let lamports = w.account(&owner2.pubkey()).lamports;
+        let ok = w.ok(|w| w.try_register(&owner2, id, 1, 10_000));
+        assert!(events::<DeviceRegistered>(&ok)[0].revived);
+        let d = w.device(&device);
+        assert_eq!((d.owner, d.payer, d.gpu_count), (owner2.pubkey(), owner2.pubkey(), 1));
+        assert!(w.account(&owner2.pubkey()).lamports < lamports, "the new owner pays the rent");
+        w.ok(|w| w.stake(device, 200 * IO));
+        assert!(w.eligible(&device));
+    });
+}
+
+/// R1, R3, R32, R51, R53: `register_device`'s refusals.
 #[test]
 fn register_device_refusals() {
     for_each_world(|w| {
@@ -50,9 +80,17 @@ fn register_device_refusals() {
         w.ok(|w| w.set_paused(true));
         w.refused("Paused", |w| w.try_register(&owner, id, 1, 10_000));
         w.ok(|w| w.set_paused(false));
-        // a minimum beyond u64 (R53)
-        w.ok(|w| w.update_params(Params { base_stake_per_gpu: u64::MAX / 2, ..Params::defaults(6).unwrap() }));
-        w.refused("MathOverflow", |w| w.try_register(&owner, id, 8, 10_000));
         assert!(w.svm.get_account(&pda::device(&id).0).is_none());
+    });
+}
+
+/// R1, R53: a minimum beyond u64 is refused.
+#[test]
+fn r53_a_minimum_beyond_u64_is_refused() {
+    for_each_world_with(Params { base_stake_per_gpu: u64::MAX / 2, ..Params::defaults(6).unwrap() }, |w| {
+        let owner = w.owner.clone();
+        let id = w.new_device_id();
+        w.refused("MathOverflow", |w| w.try_register(&owner, id, 8, 10_000));
+        w.ok(|w| w.try_register(&owner, id, 1, 10_000));
     });
 }

@@ -1,34 +1,38 @@
 //! The user stories of docs/protocol.md, end to end, with the Clock moved to one second before
 //! and exactly at every deadline, and R52 checked after every step.
-use device_staking_tests::client::device_staking::state::OfferState;
+use device_staking_tests::client::device_staking::events::{RewardPaid, RewardSkipped};
+use device_staking_tests::client::device_staking::state::{skip, PositionState};
 use device_staking_tests::world::*;
 use device_staking_tests::*;
 
+/// R12: the owner takes the co-staked half out as overflow; the device stays eligible.
 #[test]
-fn owner_takes_out_the_co_staked_half_as_overflow() {
+fn r12_owner_takes_out_the_co_staked_half_as_overflow() {
     for_each_world(|w| {
-        let (device, _) = w.costaked_device();
+        let (device, seq) = w.costaked_device();
         let owner_before = w.token_balance(&w.owner.token);
         w.refused("ExceedsOverflow", |w| w.withdraw_overflow(device, HALF + 1));
         w.ok(|w| w.withdraw_overflow(device, HALF));
         assert_eq!(w.token_balance(&w.owner.token), owner_before + HALF);
         let d = w.device(&device);
-        assert_eq!((d.owner_stake, d.positions_principal), (HALF, HALF));
+        assert_eq!((d.owner_stake, d.position(seq).unwrap().principal), (HALF, HALF));
         assert!(w.eligible(&device), "16,000 counted: 8,000 owner + 8,000 co-staker");
         w.refused("ExceedsOverflow", |w| w.withdraw_overflow(device, 1));
     });
 }
 
+/// R4, R13, R14: a cancelled co-stake counts for the cover window, then the owner covers; the
+/// co-staker withdraws 21 days after the cancel.
 #[test]
-fn a_cancelled_co_stake_counts_for_the_cover_window_then_the_owner_covers() {
+fn r13_a_cancelled_co_stake_counts_for_the_cover_window_then_the_owner_covers() {
     for_each_world(|w| {
         let (device, seq) = w.costaked_device();
         w.ok(|w| w.withdraw_overflow(device, HALF));
         let c = w.costaker(0);
         let cancelled = w.now();
         w.ok(|w| w.cancel(&c, device, seq));
-        let o = w.offer(&device, seq);
-        assert_eq!((o.state, o.wait_end, o.unlock_at), (OfferState::Exiting, cancelled + 7 * DAY, cancelled + 21 * DAY));
+        let p = *w.device(&device).position(seq).unwrap();
+        assert_eq!((p.state(cancelled), p.wait_end, p.unlock_at), (PositionState::Exiting, cancelled + 7 * DAY, cancelled + 21 * DAY));
 
         w.warp_to(cancelled + 7 * DAY - 1);
         assert!(w.eligible(&device), "still counted one second before day 7");
@@ -37,7 +41,6 @@ fn a_cancelled_co_stake_counts_for_the_cover_window_then_the_owner_covers() {
         assert!(!w.eligible(&device), "uncovered at day 7");
         let status = w.status(device);
         assert_eq!((status.eligible, status.counted_stake), (false, HALF));
-        w.check_all();
 
         w.ok(|w| w.stake(device, HALF));
         assert!(w.eligible(&device), "covered by staking");
@@ -48,41 +51,62 @@ fn a_cancelled_co_stake_counts_for_the_cover_window_then_the_owner_covers() {
         let before = w.token_balance(&c.token);
         w.ok(|w| w.withdraw_position(device, seq));
         assert_eq!(w.token_balance(&c.token), before + HALF);
-        assert!(w.svm.get_account(&client::pda::offer(&device, seq).0).is_none(), "the offer is closed");
+        assert!(!w.is_program_account(&client::pda::offer(&device, seq).0), "the offer is closed");
     });
 }
 
+/// R9, R13: the owner covers a leaving co-staker with a new one, whose fill keeps the device
+/// eligible past the first one's wait.
 #[test]
-fn an_owner_unstake_takes_the_positions_into_cooldown_without_the_wait() {
+fn r9_r13_the_owner_covers_with_a_new_co_staker() {
+    for_each_world(|w| {
+        let (device, first) = w.costaked_device();
+        w.ok(|w| w.withdraw_overflow(device, HALF));
+        let (c0, c1) = (w.costaker(0), w.costaker(1));
+        let cancelled = w.now();
+        w.ok(|w| w.cancel(&c0, device, first));
+        let second = w.offer_ok(device, HALF, SHARE);
+        w.ok(|w| w.fill(&c1, device, second));
+        w.warp_to(cancelled + 7 * DAY);
+        assert!(w.eligible(&device), "8,000 owner + 8,000 of the new co-staker");
+        assert_eq!(w.status(device).counted_stake, MIN);
+    });
+}
+
+/// R15, R16: an owner's unstake takes the position into the owner's cooldown without the wait;
+/// no restake until the ticket is withdrawn.
+#[test]
+fn r15_an_owner_unstake_takes_the_position_into_cooldown_without_the_wait() {
     for_each_world(|w| {
         let (device, seq) = w.costaked_device();
         let start = w.now();
         w.ok(|w| w.unstake(device));
-        let ticket = w.ticket(&device).expect("a ticket");
-        assert_eq!((ticket.amount, ticket.unlock_at), (MIN, start + 14 * DAY));
-        let o = w.offer(&device, seq);
-        assert_eq!((o.state, o.unlock_at), (OfferState::Cooling, start + 14 * DAY), "no 7-day wait");
+        let d = w.device(&device);
+        assert_eq!((d.ticket_principal, d.ticket_unlock_at), (MIN, start + 14 * DAY));
+        let p = *d.position(seq).unwrap();
+        assert_eq!((p.state(start), p.unlock_at), (PositionState::Cooling, start + 14 * DAY), "no 7-day wait");
         assert!(!w.eligible(&device));
-        assert_eq!(w.env.decode::<client::device_staking::state::CostakerProfile>(&client::pda::costaker(&w.costaker(0).pubkey()).0).active_positions, 0);
+        assert_eq!(w.profile(&w.costaker(0).pubkey()).unwrap().active_positions, 0);
 
         w.refused("DeviceUnstaking", |w| w.stake(device, 1));
         w.warp_to(start + 14 * DAY - 1);
-        w.refused("StillLocked", |w| w.withdraw_ticket(device, ticket.seq));
+        w.refused("StillLocked", |w| w.withdraw_ticket(device));
         w.refused("StillLocked", |w| w.withdraw_position(device, seq));
         w.refused("DeviceUnstaking", |w| w.stake(device, 1));
         w.warp_to(start + 14 * DAY);
         w.ok(|w| w.withdraw_position(device, seq));
         w.refused("DeviceUnstaking", |w| w.stake(device, 1));
         let before = w.token_balance(&w.owner.token);
-        w.ok(|w| w.withdraw_ticket(device, ticket.seq));
+        w.ok(|w| w.withdraw_ticket(device));
         assert_eq!(w.token_balance(&w.owner.token), before + MIN);
         w.ok(|w| w.stake(device, MIN));
         assert!(w.eligible(&device), "restaked after the ticket was withdrawn");
     });
 }
 
+/// R15: an exiting position keeps the earlier of its unlock and the owner's.
 #[test]
-fn an_exiting_position_keeps_the_earlier_of_its_unlock_and_the_owners() {
+fn r15_an_exiting_position_keeps_the_earlier_of_its_unlock_and_the_owners() {
     for_each_world(|w| {
         let (device, seq) = w.costaked_device();
         let c = w.costaker(0);
@@ -90,23 +114,23 @@ fn an_exiting_position_keeps_the_earlier_of_its_unlock_and_the_owners() {
         w.ok(|w| w.cancel(&c, device, seq));
         w.warp_to(cancelled + DAY);
         w.ok(|w| w.unstake(device));
-        assert_eq!(w.offer(&device, seq).unlock_at, cancelled + 15 * DAY, "min(day 21, day 1 + 14)");
+        assert_eq!(w.device(&device).position(seq).unwrap().unlock_at, cancelled + 15 * DAY, "min(day 21, day 1 + 14)");
         w.warp_to(cancelled + 15 * DAY - 1);
         w.refused("StillLocked", |w| w.withdraw_position(device, seq));
         w.warp_to(cancelled + 15 * DAY);
         w.ok(|w| w.withdraw_position(device, seq));
-        w.ok(|w| w.withdraw_ticket(device, 0));
+        w.ok(|w| w.withdraw_ticket(device));
     });
 }
 
+/// R7, R10, R15: unstake is refused while hired or with an open offer.
 #[test]
-fn unstake_is_refused_while_hired_or_with_an_open_offer() {
+fn r15_unstake_is_refused_while_hired_or_with_an_open_offer() {
     for_each_world(|w| {
-        let device = w.register(GPUS, MULTIPLIER);
-        w.ok(|w| w.stake(device, MIN));
-        w.ok(|w| w.set_hired(device, true));
+        let device = w.staked_device();
+        w.ok(|w| w.set_hired(device, w.now() + DAY));
         w.refused("DeviceHired", |w| w.unstake(device));
-        w.ok(|w| w.set_hired(device, false));
+        w.ok(|w| w.set_hired(device, 0));
         let seq = w.offer_ok(device, HALF, SHARE);
         w.refused("OpenOfferExists", |w| w.unstake(device));
         w.ok(|w| w.retract(device, seq));
@@ -115,51 +139,61 @@ fn unstake_is_refused_while_hired_or_with_an_open_offer() {
     });
 }
 
+/// R20, R21, R23: blocks are split by share with the remainder to the owner; a block that
+/// started before the fill is the owner's alone; one transfer per paid device.
 #[test]
-fn rewards_are_split_by_share_with_the_remainder_to_the_owner() {
+fn r21_rewards_are_split_by_share_with_the_remainder_to_the_owner() {
     for_each_world(|w| {
-        let (device, seq) = w.costaked_device();
-        let idle = w.register(GPUS, MULTIPLIER); // nothing staked: not eligible
-        let filled_at = w.now();
-        w.advance(3_600);
-        let (source, paid) = (w.token_balance(&w.reward_source), 1_001);
-        w.ok(|w| w.reward(1, filled_at, w.now(), &[(device, paid), (idle, 5_000)]));
-        assert_eq!(w.token_balance(&w.reward_source), source - paid, "nothing paid to the ineligible device");
-        assert_eq!(w.offer(&device, seq).rewards, 740, "floor(1,001 x 74%)");
-        assert_eq!(w.device(&device).owner_rewards, 261, "the remainder goes to the owner");
-        assert_eq!((w.device(&idle).owner_rewards, w.device(&idle).last_block_id), (0, 1));
-        assert_eq!(w.token_balance(&client::pda::overflow_vault(&idle).0), 0);
-        // a block that started before the fill pays the co-staker nothing
-        w.ok(|w| w.reward(2, filled_at - 1, w.now(), &[(device, 1_000)]));
-        assert_eq!((w.offer(&device, seq).rewards, w.device(&device).owner_rewards), (740, 1_261));
+        let device = w.staked_device();
+        let registered = w.now();
+        w.advance(60);
+        let seq = w.offer_ok(device, HALF, SHARE);
         let c = w.costaker(0);
+        w.ok(|w| w.fill(&c, device, seq));
+        w.advance(3_600);
+        let source = w.token_balance(&w.reward_source);
+        let ok = w.ok(|w| w.reward(1, registered, registered + 60, &[(device, 1_000)]));
+        assert_eq!(events::<RewardPaid>(&ok)[0].position_seq, None, "the block started before the fill");
+        let ok = w.ok(|w| w.reward(2, registered + 60, w.now(), &[(device, 1_001)]));
+        let paid: RewardPaid = events(&ok).remove(0);
+        assert_eq!((paid.position_seq, paid.position_part, paid.owner_part, paid.transferred), (Some(seq), 740, 261, 1_001));
+        assert_eq!(w.token_balance(&w.reward_source), source - 2_001);
+        assert_eq!(w.device(&device).position(seq).unwrap().rewards, 740, "floor(1,001 x 74%)");
+        assert_eq!(w.device(&device).owner_rewards, 1_261, "the remainders go to the owner");
         w.ok(|w| w.claim(&c, device, seq));
         w.ok(|w| w.withdraw_overflow(device, 1_261));
     });
 }
 
+/// R40: slashing takes the owner first, owner stake then the ticket created after the incident,
+/// then the positions that counted at the incident, up to what is there (cap 100%).
 #[test]
-fn slashing_takes_owner_stake_then_the_ticket_then_positions() {
+fn r40_slashing_takes_owner_stake_then_the_ticket_then_positions() {
     for_each_world_slashing_all(|w| {
         let (device, seq) = w.costaked_device();
-        w.ok(|w| w.slash(device, 1_000 * IO));
+        let incident = w.now();
+        w.ok(|w| w.slash(device, 1_000 * IO, incident));
         assert_eq!(w.device(&device).owner_stake, MIN - 1_000 * IO, "owner stake first");
-        assert_eq!(w.offer(&device, seq).principal, HALF);
+        assert_eq!(w.device(&device).position(seq).unwrap().principal, HALF);
+        w.advance(1);
         w.ok(|w| w.unstake(device));
-        w.ok(|w| w.slash(device, 17_000 * IO));
-        assert_eq!(w.ticket(&device).unwrap().amount, 0, "the ticket next");
-        assert_eq!(w.offer(&device, seq).principal, HALF - 2_000 * IO, "then the position");
+        w.ok(|w| w.slash(device, 17_000 * IO, incident));
+        let d = w.device(&device);
+        assert_eq!(d.ticket_principal, 0, "the ticket next");
+        assert_eq!(d.position(seq).unwrap().principal, HALF - 2_000 * IO, "then the position");
         assert_eq!(w.token_balance(&w.treasury_token), 18_000 * IO);
         // the rest is capped at what is there
-        w.ok(|w| w.slash(device, 100_000 * IO));
-        assert_eq!(w.offer(&device, seq).principal, 0);
-        w.refused("NothingToSlash", |w| w.slash(device, 1));
+        w.ok(|w| w.slash(device, 100_000 * IO, incident));
+        assert_eq!(w.device(&device).position(seq).unwrap().principal, 0);
+        w.refused("NothingToSlash", |w| w.slash(device, 1, incident));
         assert_eq!(w.token_balance(&w.treasury_token), 24_000 * IO);
     });
 }
 
+/// R7, R20: a terminated device earns nothing from its termination on and takes no offers;
+/// the stakers leave the ordinary way.
 #[test]
-fn a_terminated_device_earns_nothing_and_takes_no_offers() {
+fn r7_a_terminated_device_earns_nothing_and_takes_no_offers() {
     for_each_world(|w| {
         let (device, seq) = w.costaked_device();
         let start = w.now();
@@ -167,9 +201,10 @@ fn a_terminated_device_earns_nothing_and_takes_no_offers() {
         assert!(!w.eligible(&device));
         w.advance(60);
         let source = w.token_balance(&w.reward_source);
-        w.ok(|w| w.reward(1, start, w.now(), &[(device, 1_000)]));
+        let ok = w.ok(|w| w.reward(1, start, w.now(), &[(device, 1_000)]));
+        assert_eq!(events::<RewardSkipped>(&ok)[0].reason, skip::TERMINATED);
         assert_eq!(w.token_balance(&w.reward_source), source);
-        assert_eq!((w.offer(&device, seq).rewards, w.device(&device).owner_rewards), (0, 0));
+        assert_eq!((w.device(&device).position(seq).unwrap().rewards, w.device(&device).owner_rewards), (0, 0));
         let c = w.costaker(0);
         w.ok(|w| w.cancel(&c, device, seq));
         w.refused("DeviceTerminated", |w| w.create_offer(device, HALF, SHARE).0);
