@@ -50,7 +50,7 @@ pub fn pay_out<'info>(
 }
 
 /// Closes an empty program-owned token account, signed by its PDA `authority`; rent to `destination`.
-/// Six argument registers (the seeds are two): inlined, see the module docs.
+/// Seven argument registers (the seeds are two, the result's one): inlined, see the module docs.
 #[inline(always)]
 pub fn close_token_account<'info>(
     token_program: &AccountInfo<'info>,
@@ -110,7 +110,8 @@ impl Recipient<'_, '_> {
 
 /// Creates the program-owned account `account` of `space` bytes at a PDA signed by `seeds`,
 /// `payer` paying its rent; lamports already sent to the address are kept (no denial by a
-/// pre-funded address). Six argument registers (the seeds are two): inlined, see the module docs.
+/// pre-funded address). Seven argument registers (the seeds are two, the result's one): inlined,
+/// see the module docs.
 #[inline(always)]
 pub fn create_pda_account<'info>(
     payer: &AccountInfo<'info>,
@@ -133,7 +134,9 @@ pub fn create_pda_account<'info>(
 }
 
 /// Resizes the program-owned `account` to `space` bytes: a growth is paid by `payer`, the rent a
-/// shrink frees goes to `refund`.
+/// shrink frees goes to `refund`. Six argument registers with the result's: inlined, see the
+/// module docs.
+#[inline(always)]
 pub fn resize_account<'info>(
     account: &AccountInfo<'info>,
     payer: &AccountInfo<'info>,

@@ -202,10 +202,8 @@ pub struct SlashOutcome {
 
 impl Device {
     /// A newly registered device (R3), or one revived from `tombstone`: its counters, last paid
-    /// block, hold and slash history carry on. Nine arguments: inlined into its one caller, since
-    /// an out-of-line call would pass some on the stack, which SBF forbids (tools/sbf/check_stack_args.py).
+    /// block, hold and slash history carry on.
     #[allow(clippy::too_many_arguments)]
-    #[inline(always)]
     pub fn register(
         device_id: [u8; 32],
         owner: Pubkey,
@@ -544,8 +542,9 @@ impl Device {
     }
 
     /// R11: `costaker` fills the open offer `seq` with `amount` at `reward_share_bps` (the terms
-    /// are checked against the offer account by `Offer::check_terms`). Six arguments: inlined
-    /// into its one caller (see `register`).
+    /// are checked against the offer account by `Offer::check_terms`). Seven argument registers
+    /// with the result's: inlined into its one caller, since an out-of-line call would pass some
+    /// on the stack, which SBF forbids (tools/sbf/check_stack_args.py).
     #[inline(always)]
     pub fn fill(&mut self, env: &Env, seq: u64, costaker: Pubkey, amount: u64, reward_share_bps: u16) -> Result<()> {
         require!(!env.paused, StakingError::Paused);
