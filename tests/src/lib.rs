@@ -405,9 +405,14 @@ impl TestEnv {
 
     /// Creates a mint of `token_program` with `decimals`, the payer as mint authority, no freeze
     /// authority, and the Token-2022 `extensions` given (NonTransferable, PermanentDelegate,
-    /// MintCloseAuthority, TransferFeeConfig, TransferHook, Pausable, DefaultAccountState or
-    /// ConfidentialTransferMint; authorities are the payer).
+    /// MintCloseAuthority, TransferFeeConfig, TransferHook, Pausable, DefaultAccountState,
+    /// ConfidentialTransferMint or MetadataPointer; authorities are the payer).
     pub fn create_mint(&mut self, token_program: Pubkey, decimals: u8, extensions: &[ExtensionType]) -> Pubkey {
+        self.create_mint_with(token_program, decimals, extensions, None)
+    }
+
+    /// [`TestEnv::create_mint`] with `freeze_authority`.
+    pub fn create_mint_with(&mut self, token_program: Pubkey, decimals: u8, extensions: &[ExtensionType], freeze_authority: Option<Pubkey>) -> Pubkey {
         assert!(extensions.is_empty() || token_program == TOKEN_2022, "extensions need Token-2022");
         let mint = Keypair::new();
         let (key, authority) = (mint.pubkey(), self.payer.pubkey());
@@ -416,7 +421,8 @@ impl TestEnv {
         for extension in extensions {
             ixs.push(extension_init_ix(*extension, &key, &authority));
         }
-        ixs.push(spl_token_2022::instruction::initialize_mint2(&token_program, &key, &authority, None, decimals).unwrap());
+        let freeze = freeze_authority.as_ref();
+        ixs.push(spl_token_2022::instruction::initialize_mint2(&token_program, &key, &authority, freeze, decimals).unwrap());
         self.setup(&ixs, &[&mint]);
         key
     }
@@ -513,6 +519,9 @@ fn extension_init_ix(extension: ExtensionType, mint: &Pubkey, authority: &Pubkey
         }
         ExtensionType::TransferHook => {
             spl_token_2022::extension::transfer_hook::instruction::initialize(program, mint, Some(*authority), Some(PROGRAM_ID))
+        }
+        ExtensionType::MetadataPointer => {
+            spl_token_2022::extension::metadata_pointer::instruction::initialize(program, mint, Some(*authority), Some(*mint))
         }
         ExtensionType::Pausable => spl_token_2022::extension::pausable::instruction::initialize(program, mint, authority),
         ExtensionType::DefaultAccountState => spl_token_2022::extension::default_account_state::instruction::initialize_default_account_state(

@@ -1,27 +1,42 @@
-//! Account attacks: program accounts owned by another program, a vault that is not the device's,
-//! another device's offer or ticket, the same account in two places, re-initialization, a closed
-//! account revived in the same transaction, and unexpected remaining accounts. Each refusal names
-//! its error and changes nothing; R52 holds after each (R51, R52).
+//! Account attacks: program accounts owned by another program, a vault or escrow that is not the
+//! device's or offer's, another device's offer or ticket, another co-staker's profile, the same
+//! account in two places, re-initialization, a closed account revived in the same transaction,
+//! and wrong or unexpected accounts in a reward batch. Each refusal names its error and changes
+//! nothing; R52 holds after each (R51, R52).
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::AccountMeta;
 use anchor_lang::system_program;
 use device_staking_tests::attack::*;
 use device_staking_tests::client::{ix, pda};
-use device_staking_tests::world::IO;
+use device_staking_tests::world::{HALF, SHARE};
 use device_staking_tests::*;
 use solana_signer::Signer;
 
+/// The error a call is refused with when the program account `address` it lists is owned by
+/// `owner` instead: Anchor's owner check, except where the account is checked otherwise (the
+/// device `close_device` reads itself, the profile `fill_offer` may create).
+fn forged_owner_error(s: &Scene, call: &Call, address: &Pubkey, owner: &Pubkey) -> &'static str {
+    match call.name {
+        "close_device" if *address == s.e => "ConstraintOwner",
+        "fill_offer" if *address == pda::costaker(&s.w.costakers[2].pubkey()).0 => {
+            if *owner == system_program::ID { "AccountAlreadyInUse" } else { "AccountOwnedByWrongProgram" }
+        }
+        _ => "AccountOwnedByWrongProgram",
+    }
+}
+
 /// Rules: R51 R52.
-/// Every program account every instruction reads (config, device, offer, ticket, profile, and the
-/// devices and offers of remaining accounts), with its exact bytes at its own address but owned
-/// by the system program, a token program or an unknown program: `AccountOwnedByWrongProgram`.
+/// Every program account every instruction reads (config, device, offer, ticket, profile, the
+/// devices of a reward batch), with its exact bytes at its own address but owned by the system
+/// program, a token program or an unknown program, is refused.
 #[test]
 fn program_accounts_owned_by_another_program_are_refused() {
     for_each_scene(|s| {
         for call in s.calls() {
             for address in program_accounts(s, &call.ix) {
                 for owner in [system_program::ID, SPL_TOKEN, Pubkey::new_unique()] {
-                    s.refused_while_owned_by(&address, owner, "AccountOwnedByWrongProgram", &call);
+                    let error = forged_owner_error(s, &call, &address, &owner);
+                    s.refused_while_owned_by(&address, owner, error, &call);
                 }
             }
         }
@@ -30,7 +45,8 @@ fn program_accounts_owned_by_another_program_are_refused() {
 
 /// Rules: R8 R12 R16 R20 R40 R52.
 /// A device's vault replaced by a token account of the right mint owned by the device PDA (but not
-/// its vault PDA), or by another device's vault, in every instruction that moves tokens through it.
+/// its vault PDA), or by another device's vault, in every instruction that moves tokens through
+/// it; an offer's escrow replaced the same way.
 #[test]
 fn a_vault_that_is_not_the_devices_is_refused() {
     for_each_scene(|s| {
@@ -46,11 +62,13 @@ fn a_vault_that_is_not_the_devices_is_refused() {
             ("withdraw_ticket", c, stake(&c), "ConstraintHasOne"),
             ("withdraw_position", c, stake(&c), "ConstraintHasOne"),
             ("withdraw_position", c, overflow(&c), "ConstraintHasOne"),
+            ("release", c, stake(&c), "ConstraintHasOne"),
+            ("release", c, overflow(&c), "ConstraintHasOne"),
             ("slash", a, stake(&a), "ConstraintHasOne"),
             ("sweep_surplus", a, stake(&a), "ConstraintHasOne"),
             ("sweep_surplus", a, overflow(&a), "ConstraintHasOne"),
-            ("close_device", e, stake(&e), "ConstraintHasOne"),
-            ("close_device", e, overflow(&e), "ConstraintHasOne"),
+            ("close_device", e, stake(&e), "WrongDevice"),
+            ("close_device", e, overflow(&e), "WrongDevice"),
             ("distribute_rewards", a, overflow(&a), "BatchAccountsMismatch"),
         ];
         for (name, device, vault, error) in table {
@@ -59,63 +77,69 @@ fn a_vault_that_is_not_the_devices_is_refused() {
             s.refused(error, &[call.with(&vault, lookalike)], &call.signer_refs(), &[lookalike]);
             s.refused_call(error, &call, call.with(&vault, stake(&d)));
         }
+        // the escrow of a released offer: a lookalike owned by the offer PDA, or another offer's
+        let call = s.call("withdraw_escrow");
+        let offer = pda::offer(&c, 1).0;
+        let escrow = pda::escrow(&offer).0;
+        let lookalike = s.token_account(&offer, 5);
+        s.refused("ConstraintSeeds", &[call.with(&escrow, lookalike)], &call.signer_refs(), &[lookalike]);
+        s.refused_call("ConstraintSeeds", &call, call.with(&escrow, stake(&b)));
     });
 }
 
-/// Rules: R10 R11 R12 R13 R15 R16 R20 R40 R54 R52.
-/// An offer or ticket of another device named where the instruction's device's own is expected.
+/// Rules: R10 R11 R12 R13 R15 R16 R52.
+/// An offer, ticket or profile of another device or wallet named where the instruction's own is
+/// expected.
 #[test]
-fn another_devices_offer_or_ticket_is_refused() {
+fn another_devices_offer_ticket_or_profile_is_refused() {
     for_each_scene(|s| {
         let (a, b, c) = (s.a, s.b, s.c);
         let (offer, ticket) = (|d: &Pubkey, seq| pda::offer(d, seq).0, |d: &Pubkey, seq| pda::ticket(d, seq).0);
-        // (instruction, the account named, another device's, the error)
+        let profile = |i: usize| pda::costaker(&s.w.costakers[i].pubkey()).0;
+        // (instruction, the account named, another one, the error)
         let table = [
             ("retract_offer", offer(&b, 0), offer(&a, 0), "ConstraintSeeds"),
             ("fill_offer", offer(&b, 0), offer(&a, 0), "ConstraintSeeds"),
-            ("cancel_costake", offer(&a, 0), offer(&c, 0), "ConstraintSeeds"),
-            ("claim_rewards", offer(&a, 0), offer(&c, 0), "ConstraintSeeds"),
             ("withdraw_position", offer(&c, 0), offer(&a, 0), "ConstraintSeeds"),
+            ("release", offer(&c, 0), offer(&a, 0), "ConstraintSeeds"),
             ("create_offer", offer(&s.d, 0), offer(&b, 0), "ConstraintSeeds"),
-            ("unstake", offer(&a, 0), offer(&c, 0), "PositionAccountsMismatch"),
-            ("slash", offer(&a, 0), offer(&c, 0), "PositionAccountsMismatch"),
-            ("distribute_rewards", offer(&a, 0), offer(&c, 0), "WrongRewardOffer"),
-            ("device_status", offer(&a, 0), offer(&c, 0), "WrongDevice"),
             ("unstake", ticket(&a, 0), ticket(&c, 0), "ConstraintSeeds"),
+            ("withdraw_ticket", ticket(&c, 0), ticket(&a, 0), "AccountNotInitialized"),
+            // another wallet's profile: its seeds are its own, but it is not the filled position's
+            ("unstake", profile(0), profile(2), "ProfileRequired"),
+            ("cancel_costake", profile(0), profile(2), "ConstraintSeeds"),
+            // a filled offer of another device, of another co-staker: not this co-staker's escrow
+            ("withdraw_escrow", offer(&c, 1), offer(&a, 0), "NotCostaker"),
         ];
         for (name, own, foreign, error) in table {
             let call = s.call(name);
             s.refused_call(error, &call, call.with(&own, foreign));
         }
-        // the ticket of c named for a: by withdraw_ticket (on a's accounts), slash and device_status
-        // (a has no ticket 0: naming it is AccountNotInitialized)
+        // c's ticket named for a: withdraw_ticket on a's accounts
         let call = s.call("withdraw_ticket");
         let mut on_a = call.with(&c, a);
         replace_account(&mut on_a, &pda::stake_vault(&c).0, pda::stake_vault(&a).0);
         s.refused_call("ConstraintSeeds", &call, on_a);
-        let (w, slasher) = (&s.w, s.w.roles.slash_authority.insecure_clone());
-        let slash = ix::slash(slasher.pubkey(), a, w.treasury_token, Some(0), &[0], s.past_owner_stake(), &w.mint);
-        s.refused_call("AccountNotInitialized", &s.call("slash"), slash.clone());
-        let mut slash_c_ticket = slash;
-        replace_account(&mut slash_c_ticket, &ticket(&a, 0), ticket(&c, 0));
-        s.refused_call("ConstraintSeeds", &s.call("slash"), slash_c_ticket);
-        let mut status = ix::device_status(a, Some(0), &[0]);
-        replace_account(&mut status, &ticket(&a, 0), ticket(&c, 0));
-        s.refused("ConstraintSeeds", &[status], &[], &[]);
+        // unstake of a device with a filled position, without the co-staker's profile
+        let (w, owner) = (&s.w, s.w.owner.clone());
+        let without = ix::unstake(owner.pubkey(), a, w.device(&a).next_ticket_seq, None);
+        s.refused("ProfileRequired", &[without], &[&owner.key], &[]);
     });
 }
 
-/// Rules: R12 R15 R16 R20 R40 R52.
-/// One account passed in two of an instruction's places: a vault as the wallet's token account or
-/// as the treasury's, the stake vault as the overflow vault (two mutable places:
-/// `ConstraintDuplicateMutableAccount`), a vault as the reward source, one device twice in a
-/// reward batch, one position twice to `unstake`, the co-staker as the rent payer.
+/// Rules: R12 R16 R20 R40 R52.
+/// One account passed in two of an instruction's places: a vault as a wallet's or the treasury's
+/// token account, an escrow as the destination, the stake vault as the overflow vault (two
+/// mutable places: `ConstraintDuplicateMutableAccount`), a vault as a third party's destination
+/// (`WrongRecipient`), a vault as the reward source, one device twice in a reward batch, the
+/// co-staker as the rent payer.
 #[test]
 fn the_same_account_in_two_places_is_refused() {
     for_each_scene(|s| {
         let (a, b, c, e) = (s.a, s.b, s.c, s.e);
         let w = &s.w;
         let (stake, overflow) = (|d: &Pubkey| pda::stake_vault(d).0, |d: &Pubkey| pda::overflow_vault(d).0);
+        let escrow = pda::escrow(&pda::offer(&c, 1).0).0;
         // (instruction, the account replaced, the account put there, the error)
         let table = [
             ("withdraw_overflow", overflow(&a), stake(&a), "ConstraintDuplicateMutableAccount"),
@@ -123,9 +147,13 @@ fn the_same_account_in_two_places_is_refused() {
             ("stake", w.owner.token, stake(&a), "ConstraintDuplicateMutableAccount"),
             ("claim_rewards", w.costakers[0].token, overflow(&a), "ConstraintDuplicateMutableAccount"),
             ("fill_offer", w.costakers[2].token, stake(&b), "ConstraintDuplicateMutableAccount"),
+            // sent by a third party, the destination must be the staker's associated token account
+            ("withdraw_ticket", w.owner.token, stake(&c), "WrongRecipient"),
+            ("withdraw_position", w.costakers[1].token, overflow(&c), "WrongRecipient"),
+            ("withdraw_escrow", w.costakers[2].token, escrow, "ConstraintDuplicateMutableAccount"),
             ("distribute_rewards", w.reward_source, overflow(&a), "ConstraintTokenOwner"),
             ("sweep_surplus", w.treasury_token, stake(&a), "ConstraintDuplicateMutableAccount"),
-            ("slash", w.treasury_token, stake(&a), "ConstraintDuplicateMutableAccount"),
+            ("slash", w.treasury_token, stake(&a), "ConstraintTokenOwner"),
             ("close_device", w.treasury_token, overflow(&e), "ConstraintDuplicateMutableAccount"),
             ("withdraw_position", w.owner.pubkey(), w.costakers[1].pubkey(), "ConstraintHasOne"),
             ("withdraw_ticket", stake(&c), overflow(&c), "ConstraintHasOne"),
@@ -135,41 +163,16 @@ fn the_same_account_in_two_places_is_refused() {
             s.refused_call(error, &call, call.with(&old, new));
         }
         let (w, rewarder) = (&s.w, s.w.roles.reward_authority.insecure_clone());
-        let end = w.now() - 1;
-        let twice = ix::distribute_rewards(rewarder.pubkey(), w.reward_source, 2, end, end, &[w.target(a, 1), w.target(a, 1)], &w.mint);
+        let (start, end) = (w.device(&a).last_paid_end, w.now());
+        let twice = ix::distribute_rewards(rewarder.pubkey(), w.reward_source, 2, start, end, &[w.target(a, 1), w.target(a, 1)], &w.mint);
         s.refused("DuplicateDeviceInBatch", &[twice], &[&rewarder], &[]);
-        let call = s.call("unstake");
-        let mut repeated = call.ix.clone();
-        repeated.accounts.push(AccountMeta::new(pda::offer(&a, 0).0, false));
-        s.refused_call("PositionAccountsMismatch", &call, repeated);
     });
 }
 
-/// Rules: R40 R52 R53.
-/// A position named twice to `slash` is taken from once: what the owner's stake does not cover
-/// comes off the position once, and the ledgers still match the vault.
-#[test]
-fn a_position_named_twice_to_slash_is_slashed_once() {
-    for_each_scene(|s| {
-        let a = s.a;
-        let amount = s.past_owner_stake();
-        let (w, slasher) = (&s.w, s.w.roles.slash_authority.insecure_clone());
-        let before = w.device(&a);
-        let ix = ix::slash(slasher.pubkey(), a, w.treasury_token, None, &[0, 0], amount, &w.mint);
-        let treasury = w.token_balance(&w.treasury_token);
-        s.ok(&[ix], &[&slasher]);
-        let after = s.w.device(&a);
-        assert_eq!(s.w.token_balance(&s.w.treasury_token) - treasury, amount);
-        assert_eq!(after.owner_stake, 0, "the owner's stake goes first");
-        assert_eq!(after.positions_principal, before.positions_principal - IO, "the rest comes off the position once");
-        assert_eq!(s.w.offer(&a, 0).principal, after.positions_principal);
-    });
-}
-
-/// Rules: R3 R9 R15 R30 R52.
+/// Rules: R3 R9 R15 R16 R30 R52.
 /// Accounts created by `init` cannot be created again: a second `initialize`, a device id already
-/// registered, an offer or ticket address already in use, and a creation repeated in one
-/// transaction.
+/// registered (its vaults exist), an offer or ticket address already in use, an escrow already
+/// made, and a creation repeated in one transaction.
 #[test]
 fn re_initialization_is_refused() {
     for_each_scene(|s| {
@@ -186,16 +189,22 @@ fn re_initialization_is_refused() {
         let owner2 = s.w.owner2.clone();
         let on_used_seq = ix::create_offer(owner2.pubkey(), s.b, 0, 1, 1);
         s.refused("ConstraintSeeds", &[on_used_seq], &[&owner2.key], &[]);
-        let offer_twice = ix::create_offer(owner2.pubkey(), s.d, 0, crate::world::HALF, 1);
+        let offer_twice = ix::create_offer(owner2.pubkey(), s.d, 0, HALF, SHARE);
         s.refused("ConstraintSeeds", &[offer_twice.clone(), offer_twice], &[&owner2.key], &[]);
         let fill = s.call("fill_offer");
         s.refused("OfferNotOpen", &[fill.ix.clone(), fill.ix.clone()], &fill.signer_refs(), &[]);
         let unstake = s.call("unstake");
         s.refused("ConstraintSeeds", &[unstake.ix.clone(), unstake.ix.clone()], &unstake.signer_refs(), &[]);
+        let release = s.call("release");
+        s.refused("AccountAlreadyInUse", &[release.ix.clone(), release.ix.clone()], &release.signer_refs(), &[]);
+        // the escrow of the offer released in the scene already exists
+        let anyone = s.w.anyone.insecure_clone();
+        let again = ix::release(anyone.pubkey(), s.c, 1, &mint);
+        s.refused("AccountAlreadyInUse", &[again], &[&anyone], &[]);
     });
 }
 
-/// Rules: R8 R10 R16 R52.
+/// Rules: R8 R10 R16 R18 R52.
 /// An account closed by one instruction and given lamports again by a transfer in the same
 /// transaction is a plain system account: a later instruction of that transaction cannot use it.
 #[test]
@@ -207,67 +216,72 @@ fn a_closed_account_revived_in_the_same_transaction_is_refused() {
             ("retract_offer", pda::offer(&s.b, 0).0, "retract_offer"),
             ("retract_offer", pda::offer(&s.b, 0).0, "fill_offer"),
             ("withdraw_position", pda::offer(&s.c, 0).0, "withdraw_position"),
+            ("withdraw_position", pda::offer(&s.c, 0).0, "release"),
             ("withdraw_ticket", pda::ticket(&s.c, 0).0, "withdraw_ticket"),
-            ("close_device", s.e, "close_device"),
+            ("withdraw_escrow", pda::offer(&s.c, 1).0, "withdraw_escrow"),
+            ("close_profile", pda::costaker(&s.w.costakers[1].pubkey()).0, "close_profile"),
+            ("close_device", pda::stake_vault(&s.e).0, "close_device"),
         ];
         for (closing, account, user) in cases {
             let (close, used) = (s.call(closing), s.call(user));
             let revive = donate_lamports(&payer, &account, 10_000_000);
             let mut signers = close.signer_refs();
             signers.extend(used.signer_refs());
-            s.refused("AccountOwnedByWrongProgram", &[close.ix.clone(), revive, used.ix.clone()], &signers, &[]);
+            s.refused_as(closing, "AccountOwnedByWrongProgram", &[close.ix.clone(), revive, used.ix.clone()], &signers, &[account]);
         }
-        // closed and refunded in one transaction, then used in the next: still refused
+        // closed into a tombstone and given lamports in one transaction, used in the next: a
+        // tombstone is not a device
         let close = s.call("close_device");
         s.ok(&[close.ix.clone(), donate_lamports(&payer, &s.e, 10_000_000)], &close.signer_refs());
         let owner2 = s.w.owner2.clone();
         let stake = ix::stake(owner2.pubkey(), s.e, owner2.token, 1, &s.w.mint);
-        s.refused("AccountOwnedByWrongProgram", &[stake], &[&owner2.key], &[s.e]);
+        s.refused("AccountDiscriminatorMismatch", &[stake], &[&owner2.key], &[s.e]);
     });
 }
 
-/// Rules: R15 R20 R40 R54 R52.
-/// Remaining accounts beyond what `unstake`, `distribute_rewards`, `slash` and `device_status`
-/// expect: an extra account, a system account where a position goes, a device where a position
-/// goes, a position passed read-only to `slash`.
+/// Rules: R20 R52.
+/// A reward batch's remaining accounts must be, per entry, a device (or a tombstone) and its
+/// overflow vault, writable: a system account, an offer, the config or a ticket where a device
+/// goes, or one account more, is refused.
 #[test]
-fn unexpected_remaining_accounts_are_refused() {
+fn wrong_accounts_in_a_reward_batch_are_refused() {
     for_each_scene(|s| {
         let stranger = s.intruder.pubkey();
         let (a, c) = (s.a, s.c);
-        // (instruction, the account appended, writable, the error)
+        let call = s.call("distribute_rewards");
+        // (the account put in the device's place, the error)
         let table = [
-            ("unstake", pda::offer(&c, 0).0, true, "PositionAccountsMismatch"),
-            ("unstake", stranger, true, "PositionAccountsMismatch"),
-            ("distribute_rewards", pda::offer(&c, 0).0, true, "BatchAccountsMismatch"),
-            ("distribute_rewards", stranger, true, "BatchAccountsMismatch"),
-            ("device_status", stranger, false, "AccountOwnedByWrongProgram"),
-            ("device_status", a, false, "AccountDiscriminatorMismatch"),
+            (stranger, "AccountOwnedByWrongProgram"),
+            (pda::offer(&a, 0).0, "AccountDiscriminatorMismatch"),
+            (pda::config().0, "AccountDiscriminatorMismatch"),
+            (pda::ticket(&c, 0).0, "AccountDiscriminatorMismatch"),
         ];
-        for (name, extra, writable, error) in table {
+        for (instead, error) in table {
+            s.refused_call(error, &call, call.with(&a, instead));
+        }
+        for extra in [pda::offer(&c, 0).0, stranger] {
+            let mut ix = call.ix.clone();
+            ix.accounts.push(AccountMeta::new(extra, false));
+            s.refused_call("BatchAccountsMismatch", &call, ix);
+        }
+    });
+}
+
+/// Rules: R15 R54.
+/// Instructions that read no remaining accounts ignore extra ones: `unstake` and
+/// `device_status` with a stranger's and another device's accounts appended do exactly what
+/// they do without them.
+#[test]
+fn extra_accounts_are_ignored_where_none_are_read() {
+    for_each_scene(|s| {
+        for name in ["unstake", "device_status"] {
             let call = s.call(name);
             let mut ix = call.ix.clone();
-            ix.accounts.push(if writable { AccountMeta::new(extra, false) } else { AccountMeta::new_readonly(extra, false) });
-            s.refused_call(error, &call, ix);
-        }
-        // slash reaches its remaining accounts once the owner's stake is exhausted
-        let (w, slasher) = (&s.w, s.w.roles.slash_authority.insecure_clone());
-        let past_owner = s.past_owner_stake();
-        let slash = |positions: Vec<AccountMeta>| {
-            let mut ix = ix::slash(slasher.pubkey(), a, w.treasury_token, None, &[], past_owner, &w.mint);
-            ix.accounts.extend(positions);
-            ix
-        };
-        let cases = [
-            (vec![AccountMeta::new(stranger, false)], "AccountOwnedByWrongProgram"),
-            (vec![AccountMeta::new(a, false)], "AccountDiscriminatorMismatch"),
-            (vec![AccountMeta::new_readonly(pda::offer(&a, 0).0, false)], "PositionAccountsMismatch"),
-            (vec![AccountMeta::new(pda::offer(&c, 0).0, false)], "PositionAccountsMismatch"),
-            (vec![AccountMeta::new(pda::ticket(&c, 0).0, false)], "AccountDiscriminatorMismatch"),
-        ];
-        let ixs: Vec<_> = cases.into_iter().map(|(metas, error)| (slash(metas), error)).collect();
-        for (ix, error) in ixs {
-            s.refused(error, &[ix], &[&slasher], &[]);
+            ix.accounts.push(AccountMeta::new(pda::offer(&s.c, 0).0, false));
+            ix.accounts.push(AccountMeta::new_readonly(s.intruder.pubkey(), false));
+            let plain = s.w.env.simulate(&[call.ix.clone()], &call.signer_refs()).map(|ok| ok.return_data);
+            let extended = s.w.env.simulate(&[ix], &call.signer_refs()).map(|ok| ok.return_data);
+            assert_eq!(plain.expect(name), extended.expect(name), "{name}");
         }
     });
 }

@@ -10,18 +10,20 @@ use solana_signer::Signer;
 
 /// Rules: R30 R51 R52.
 /// Every instruction that names the mint, given another SPL Token mint of the same decimals:
-/// refused by the first account checked against it: the token account listed before the mint
-/// (`ConstraintTokenMint`), or for `register_device`, whose vaults are created of the config's
-/// mint, the mint's own check (`WrongMint`).
+/// refused by the first account checked against it: a token account listed before the mint
+/// (`ConstraintTokenMint`), else the mint's own check (`WrongMint`).
 #[test]
 fn another_mint_is_refused_everywhere() {
     for_each_scene(|s| {
         let other = s.w.create_mint(SPL_TOKEN, 6, &[]);
         let mint = s.w.mint.mint;
         let calls: Vec<_> = s.calls().into_iter().filter(|c| c.ix.accounts.iter().any(|m| m.pubkey == mint)).collect();
-        assert_eq!(calls.len(), 11, "every token-moving instruction names the mint");
+        assert_eq!(calls.len(), 13, "every token-moving instruction names the mint");
         for call in calls {
-            let error = if call.name == "register_device" { "WrongMint" } else { "ConstraintTokenMint" };
+            let error = match call.name {
+                "register_device" | "withdraw_ticket" | "withdraw_position" | "release" => "WrongMint",
+                _ => "ConstraintTokenMint",
+            };
             s.refused_call(error, &call, call.with(&mint, other));
         }
     });
@@ -30,18 +32,21 @@ fn another_mint_is_refused_everywhere() {
 /// Rules: R30 R51 R52.
 /// Every instruction that names the token program, given the system program (not a token
 /// program: `InvalidProgramId`) or Token-2022 (a token program, but not the mint's): refused by
-/// the first token account checked against it, or for `register_device` by Token-2022 itself,
-/// which cannot create a vault of an SPL Token mint.
+/// the first token account checked against it, else by the config's own record of the token
+/// program (`ConstraintAddress`), or where a token account is created, by Token-2022 itself,
+/// which cannot create an account of an SPL Token mint.
 #[test]
 fn another_token_program_is_refused_everywhere() {
     for_each_scene(|s| {
         let calls: Vec<_> = s.calls().into_iter().filter(|c| c.ix.accounts.iter().any(|m| m.pubkey == SPL_TOKEN)).collect();
-        assert_eq!(calls.len(), 11, "every token-moving instruction names the token program");
+        assert_eq!(calls.len(), 13, "every token-moving instruction names the token program");
         for call in calls {
             s.refused_call("InvalidProgramId", &call, call.with(&SPL_TOKEN, system_program::ID));
             let error = match call.name {
-                "register_device" => "InstructionError(0, IncorrectProgramId)",
-                "withdraw_ticket" | "withdraw_position" => "ConstraintAssociatedTokenTokenProgram",
+                "register_device" | "release" => "InstructionError(0, IncorrectProgramId)",
+                // no token account is checked against it before the program's own address check
+                "withdraw_ticket" | "withdraw_position" => "ConstraintAddress",
+                "slash" => "ConstraintAssociatedTokenTokenProgram",
                 _ => "ConstraintTokenTokenProgram",
             };
             s.refused_call(error, &call, call.with(&SPL_TOKEN, TOKEN_2022));
@@ -62,8 +67,8 @@ fn a_token_account_of_another_mint_is_refused() {
             ("withdraw_overflow", w.owner.pubkey(), w.owner.token),
             ("fill_offer", w.costakers[2].pubkey(), w.costakers[2].token),
             ("claim_rewards", w.costakers[0].pubkey(), w.costakers[0].token),
+            ("withdraw_escrow", w.costakers[2].pubkey(), w.costakers[2].token),
             ("distribute_rewards", w.roles.reward_authority.pubkey(), w.reward_source),
-            ("slash", w.roles.treasury.pubkey(), w.treasury_token),
             ("sweep_surplus", w.roles.treasury.pubkey(), w.treasury_token),
             ("close_device", w.roles.treasury.pubkey(), w.treasury_token),
         ];
@@ -77,9 +82,9 @@ fn a_token_account_of_another_mint_is_refused() {
 }
 
 /// Rules: R30.
-/// Token-2022 mints with a transfer hook, the pausable, default-account-state or confidential
-/// transfer extension (alone, or next to an allowed one) are refused at `initialize`, and no
-/// config is created.
+/// Token-2022 mints with a transfer hook, the pausable, default-account-state, confidential
+/// transfer or mint-close-authority extension (alone, or next to an allowed one) are refused at
+/// `initialize`, and no config is created.
 #[test]
 fn mints_with_a_refused_extension_cannot_be_the_staking_mint() {
     for_each_binary(|env| {
@@ -88,7 +93,9 @@ fn mints_with_a_refused_extension_cannot_be_the_staking_mint() {
             vec![ExtensionType::Pausable],
             vec![ExtensionType::DefaultAccountState],
             vec![ExtensionType::ConfidentialTransferMint],
-            vec![ExtensionType::MintCloseAuthority, ExtensionType::TransferHook],
+            vec![ExtensionType::MintCloseAuthority],
+            vec![ExtensionType::MetadataPointer, ExtensionType::TransferHook],
+            vec![ExtensionType::MetadataPointer, ExtensionType::MintCloseAuthority],
         ];
         let (authority, roles) = (env.upgrade_authority(), env.roles());
         for extensions in refused {

@@ -1,24 +1,13 @@
-//! R50: state changes emit events carrying their amounts and the resulting state.
-use anchor_lang::{AnchorDeserialize, Discriminator};
+//! R50: every state change emits an event carrying its amounts and the resulting state, and no
+//! event is lost to a truncated log.
+use device_staking_tests::attack::Scene;
 use device_staking_tests::client::device_staking::events::{OfferFilled, Staked};
 use device_staking_tests::world::*;
 use device_staking_tests::*;
 
-/// The events Anchor logged (`Program data: <base64>`) that decode as `T`.
-fn events<T: AnchorDeserialize + Discriminator>(ok: &TxOk) -> Vec<T> {
-    use anchor_lang::__private::base64::{engine::general_purpose::STANDARD, Engine};
-    ok.logs
-        .iter()
-        .filter_map(|line| line.strip_prefix("Program data: "))
-        .filter_map(|data| STANDARD.decode(data).ok())
-        .filter(|bytes| bytes.starts_with(T::DISCRIMINATOR))
-        .map(|bytes| T::deserialize(&mut &bytes[T::DISCRIMINATOR.len()..]).expect("event decodes"))
-        .collect()
-}
-
 /// Rules: R50.
 #[test]
-fn stake_and_fill_emit_their_amounts_and_the_resulting_state() {
+fn r50_stake_and_fill_emit_their_amounts_and_the_resulting_state() {
     for_each_world(|w| {
         let device = w.register(GPUS, MULTIPLIER);
         let ok = w.ok(|w| w.stake(device, MIN));
@@ -28,11 +17,32 @@ fn stake_and_fill_emit_their_amounts_and_the_resulting_state() {
         assert_eq!((staked[0].counted_stake, staked[0].eligible), (MIN, true));
 
         let (device, seq) = w.costaked_device();
-        let filled = w.device(&device);
-        assert_eq!(filled.filled.map(|f| f.seq), Some(seq));
+        assert_eq!(w.device(&device).filled_position().map(|p| p.seq), Some(seq));
         let ok = w.ok(|w| w.stake(device, 1));
         let staked: Vec<Staked> = events(&ok);
         assert_eq!(staked[0].counted_stake, MIN + HALF + 1, "the event reports the counted stake after the change");
         assert!(events::<OfferFilled>(&ok).is_empty(), "no unrelated event");
     });
+}
+
+/// Rules: R50.
+/// Each of the 33 state-changing instructions, called as it would succeed in the attack scene,
+/// emits at least one event, and its log is complete (not truncated); `device_status` changes
+/// nothing and emits none.
+#[test]
+fn r50_every_state_change_emits_an_event() {
+    for binary in Binary::ALL {
+        let mut scene = Scene::new(binary);
+        for call in scene.calls() {
+            let result = scene.w.env.simulate(&[call.ix.clone()], &call.signer_refs());
+            let ok = assert_ok(&result);
+            let emitted = ok.logs.iter().filter(|l| l.starts_with("Program data: ")).count();
+            assert!(!ok.logs.iter().any(|l| l.contains("Log truncated")), "{}: the log was truncated", call.name);
+            if call.name == "device_status" {
+                assert_eq!(emitted, 0, "device_status is read-only");
+            } else {
+                assert!(emitted >= 1, "{} emitted no event; logs:\n{}", call.name, ok.logs.join("\n"));
+            }
+        }
+    }
 }

@@ -1,9 +1,11 @@
 //! `initialize` (R30): only the program's upgrade authority creates the config, once, for a mint
-//! of SPL Token or Token-2022 without a refused extension, with parameters within their bounds.
+//! of SPL Token or Token-2022 without a refused extension, with floors within the hard bounds and
+//! parameters within their bounds and above the floors.
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::bpf_loader_upgradeable;
 use anchor_spl::token_2022::spl_token_2022::extension::ExtensionType;
-use device_staking_tests::client::device_staking::state::{Config, Params, RoleSlot};
+use device_staking_tests::client::device_staking::events::Initialized;
+use device_staking_tests::client::device_staking::state::{Config, Floors, Params, RoleSlot};
 use device_staking_tests::client::{ix, pda, PROGRAM_ID};
 use device_staking_tests::*;
 use solana_account::Account;
@@ -26,21 +28,33 @@ fn actors(env: &mut TestEnv) -> (Keypair, Roles) {
     (env.upgrade_authority(), env.roles())
 }
 
-/// Initializes as the upgrade authority (recorded under `label`), asserts success and returns
-/// the config, after checking what every accepted mint shares: mint, program, decimals, roles.
+/// Initializes as the upgrade authority (recorded under `label`) with the local floors, asserts
+/// success and returns the config, after checking what every accepted mint shares: mint, program,
+/// decimals, roles with nothing pending, floors, no pending parameters, and the event.
 fn accepted(env: &mut TestEnv, label: &str, mint: Pubkey, params: Option<Params>) -> Config {
+    accepted_with(env, label, mint, LOCAL_FLOORS, params)
+}
+
+/// [`accepted`] with `floors`.
+fn accepted_with(env: &mut TestEnv, label: &str, mint: Pubkey, floors: Floors, params: Option<Params>) -> Config {
     let (authority, roles) = actors(env);
     let token_program = env.account(&mint).owner;
-    let ix = ix::initialize(authority.pubkey(), mint, token_program, roles.initialize_args(params));
-    assert_ok(&env.send_as(label, &[ix], &[&authority]));
+    let ix = ix::initialize(authority.pubkey(), mint, token_program, roles.initialize_args_with(floors, params));
+    let ok = assert_ok(&env.send_as(label, &[ix], &[&authority])).clone();
     let c: Config = env.decode(&config());
-    assert_eq!((c.mint, c.token_program, c.admin), (mint, token_program, roles.admin.pubkey()));
+    assert_eq!((c.mint, c.token_program), (mint, token_program));
+    assert_eq!(c.admin, RoleSlot::new(roles.admin.pubkey()));
     assert_eq!(c.oracle, RoleSlot::new(roles.oracle.pubkey()));
     assert_eq!(c.reward_authority, RoleSlot::new(roles.reward_authority.pubkey()));
     assert_eq!(c.slash_authority, RoleSlot::new(roles.slash_authority.pubkey()));
     assert_eq!(c.treasury, RoleSlot::new(roles.treasury.pubkey()));
-    assert_eq!((c.pending_admin, c.paused), (Pubkey::default(), false));
+    assert_eq!((c.oracle_revoked_at, c.slash_revoked_at, c.paused), (0, 0, false));
+    assert_eq!((c.floors, c.params_effective_at, c.pending_params), (floors, 0, c.params));
     assert_eq!((c.bump, c.payer), (pda::config().1, authority.pubkey()));
+    let event: Vec<Initialized> = events(&ok);
+    assert_eq!(event.len(), 1, "one Initialized event (R50)");
+    assert_eq!((event[0].admin, event[0].mint, event[0].token_program), (roles.admin.pubkey(), mint, token_program));
+    assert_eq!((event[0].floors, event[0].params), (floors, c.params));
     c
 }
 
@@ -76,6 +90,7 @@ fn the_upgrade_authority_initializes_the_config() {
     });
 }
 
+/// Rules: R30 R33.
 #[test]
 fn given_parameters_are_stored_and_bounds_are_inclusive() {
     for_each_binary(|env| {
@@ -87,11 +102,84 @@ fn given_parameters_are_stored_and_bounds_are_inclusive() {
             max_costake_bps: 5_000,
             max_active_costakes: 1,
             max_reward_share_bps: 10_000,
+            min_offer_bps: 5_000,
             max_slash_bps_per_30d: 10_000,
+            max_hold_secs: 7 * DAY,
             role_change_delay_secs: 30 * DAY,
         };
         let c = accepted(env, "initialize_with_params", mint, Some(params));
         assert_eq!((c.params, c.mint_decimals), (params, 9));
+    });
+}
+
+/// Rules: R30.
+/// The lower bounds are inclusive too: every window at its floor of the local deployment.
+#[test]
+fn parameters_at_the_local_floors_are_accepted() {
+    for_each_binary(|env| {
+        let mint = env.create_mint(SPL_TOKEN, 6, &[]);
+        let params = Params {
+            cover_window_secs: 1,
+            cooldown_secs: 1,
+            max_costake_bps: 1,
+            min_offer_bps: 1,
+            max_reward_share_bps: 0,
+            max_slash_bps_per_30d: 0,
+            max_hold_secs: 1,
+            role_change_delay_secs: 0,
+            ..Params::defaults(6).unwrap()
+        };
+        let c = accepted(env, "initialize_at_the_floors", mint, Some(params));
+        assert_eq!(c.params, params);
+    });
+}
+
+/// Rules: R30.
+/// The floors of devnet and mainnet (1 d / 7 d / 7 d) are recorded; the defaults lie above them.
+#[test]
+fn the_floors_are_recorded() {
+    for_each_binary(|env| {
+        let mint = env.create_mint(SPL_TOKEN, 6, &[]);
+        let mainnet = Floors { cover_window_secs: DAY, cooldown_secs: 7 * DAY, role_change_delay_secs: 7 * DAY };
+        let c = accepted_with(env, "initialize_mainnet_floors", mint, mainnet, None);
+        assert_eq!((c.floors, c.params), (mainnet, Params::defaults(6).unwrap()));
+    });
+}
+
+/// Rules: R30 R51.
+/// Floors outside the parameters' hard bounds are refused with `FloorOutOfBounds`, and
+/// parameters below the floors given with `ParamOutOfBounds`; no config is created.
+#[test]
+fn floors_out_of_bounds_and_parameters_below_them_are_refused() {
+    for_each_binary(|env| {
+        let (authority, roles) = actors(env);
+        let mint = env.create_mint(SPL_TOKEN, 6, &[]);
+        let mainnet = Floors { cover_window_secs: DAY, cooldown_secs: 7 * DAY, role_change_delay_secs: 7 * DAY };
+        let floors = [
+            ("zero cover window floor", Floors { cover_window_secs: 0, ..mainnet }),
+            ("cover window floor over 14 days", Floors { cover_window_secs: 14 * DAY + 1, ..mainnet }),
+            ("zero cooldown floor", Floors { cooldown_secs: 0, ..mainnet }),
+            ("cooldown floor over 30 days", Floors { cooldown_secs: 30 * DAY + 1, ..mainnet }),
+            ("negative role delay floor", Floors { role_change_delay_secs: -1, ..mainnet }),
+            ("role delay floor over 30 days", Floors { role_change_delay_secs: 30 * DAY + 1, ..mainnet }),
+        ];
+        for (what, floors) in floors {
+            let ix = ix::initialize(authority.pubkey(), mint, SPL_TOKEN, roles.initialize_args_with(floors, None));
+            assert_err(&env.send(&[ix], &[&authority]), "FloorOutOfBounds");
+            assert_eq!(env.snapshot(&[config()]), [None], "{what}");
+        }
+        let below: [(&str, Breaks); 3] = [
+            ("cover window below its floor", |p| p.cover_window_secs = DAY - 1),
+            ("cooldown below its floor", |p| p.cooldown_secs = 7 * DAY - 1),
+            ("role delay below its floor", |p| p.role_change_delay_secs = 7 * DAY - 1),
+        ];
+        for (what, break_it) in below {
+            let mut params = Params::defaults(6).unwrap();
+            break_it(&mut params);
+            let ix = ix::initialize(authority.pubkey(), mint, SPL_TOKEN, roles.initialize_args_with(mainnet, Some(params)));
+            assert_err(&env.send(&[ix], &[&authority]), "ParamOutOfBounds");
+            assert_eq!(env.snapshot(&[config()]), [None], "{what}");
+        }
     });
 }
 
@@ -116,6 +204,8 @@ fn another_signer_is_refused_and_nothing_changes() {
     });
 }
 
+/// Rules: R30 R51.
+/// A loader-owned program-data account of another address naming the caller is not the program's.
 #[test]
 fn a_forged_program_data_account_is_refused() {
     for_each_binary(|env| {
@@ -138,6 +228,8 @@ fn a_forged_program_data_account_is_refused() {
     });
 }
 
+/// Rules: R30.
+/// The config is created once: a second initialize cannot capture or replace it.
 #[test]
 fn a_second_initialize_fails_and_keeps_the_config() {
     for_each_binary(|env| {
@@ -161,6 +253,7 @@ fn a_second_initialize_fails_and_keeps_the_config() {
     });
 }
 
+/// Rules: R30 R51.
 #[test]
 fn a_mint_or_token_program_of_the_wrong_owner_is_refused() {
     for_each_binary(|env| {
@@ -184,11 +277,18 @@ fn a_mint_or_token_program_of_the_wrong_owner_is_refused() {
 }
 
 /// Rules: R30.
+/// Non-transferable, permanent-delegate, transfer-fee and mint-close-authority mints (the last
+/// could be closed and re-created with other extensions) are refused; the mint is untouched.
 #[test]
 fn token_2022_mints_with_a_refused_extension_are_refused() {
     for_each_binary(|env| {
         let (authority, roles) = actors(env);
-        let refused = [ExtensionType::NonTransferable, ExtensionType::PermanentDelegate, ExtensionType::TransferFeeConfig];
+        let refused = [
+            ExtensionType::NonTransferable,
+            ExtensionType::PermanentDelegate,
+            ExtensionType::TransferFeeConfig,
+            ExtensionType::MintCloseAuthority,
+        ];
         for extension in refused {
             let mint = env.create_mint(TOKEN_2022, 6, &[extension]);
             let before = env.snapshot(&[mint]);
@@ -199,6 +299,7 @@ fn token_2022_mints_with_a_refused_extension_are_refused() {
     });
 }
 
+/// Rules: R30.
 #[test]
 fn a_plain_token_2022_mint_is_accepted() {
     for_each_binary(|env| {
@@ -208,11 +309,24 @@ fn a_plain_token_2022_mint_is_accepted() {
     });
 }
 
+/// Rules: R30.
+/// An extension that cannot touch balances or transfers (a metadata pointer) is accepted.
 #[test]
 fn a_token_2022_mint_with_an_allowed_extension_is_accepted() {
     for_each_binary(|env| {
-        let mint = env.create_mint(TOKEN_2022, 6, &[ExtensionType::MintCloseAuthority]);
-        accepted(env, "initialize_token_2022_close_authority", mint, None);
+        let mint = env.create_mint(TOKEN_2022, 6, &[ExtensionType::MetadataPointer]);
+        accepted(env, "initialize_token_2022_metadata_pointer", mint, None);
+    });
+}
+
+/// Rules: R30.
+/// A mint with a freeze authority is accepted (a documented trust assumption, not a refusal).
+#[test]
+fn a_mint_with_a_freeze_authority_is_accepted() {
+    for_each_binary(|env| {
+        let freezer = Pubkey::new_unique();
+        let mint = env.create_mint_with(SPL_TOKEN, 6, &[], Some(freezer));
+        accepted(env, "initialize_freezable_mint", mint, None);
     });
 }
 
@@ -222,18 +336,23 @@ fn parameters_out_of_bounds_are_refused() {
     for_each_binary(|env| {
         let (authority, roles) = actors(env);
         let mint = env.create_mint(SPL_TOKEN, 6, &[]);
-        let cases: [(&str, Breaks); 11] = [
+        let cases: [(&str, Breaks); 16] = [
             ("zero base stake", |p| p.base_stake_per_gpu = 0),
-            ("zero cover window", |p| p.cover_window_secs = 0),
+            ("zero cover window (below the 1 s floor)", |p| p.cover_window_secs = 0),
             ("cover window over 14 days", |p| p.cover_window_secs = 14 * DAY + 1),
-            ("zero cooldown", |p| p.cooldown_secs = 0),
+            ("zero cooldown (below the 1 s floor)", |p| p.cooldown_secs = 0),
             ("cooldown over 30 days", |p| p.cooldown_secs = 30 * DAY + 1),
             ("zero co-stake cap", |p| p.max_costake_bps = 0),
             ("co-stake cap over 50%", |p| p.max_costake_bps = 5_001),
             ("zero positions per wallet", |p| p.max_active_costakes = 0),
             ("reward share over 100%", |p| p.max_reward_share_bps = 10_001),
+            ("zero smallest offer", |p| p.min_offer_bps = 0),
+            ("smallest offer over 50%", |p| p.min_offer_bps = 5_001),
             ("slash cap over 100%", |p| p.max_slash_bps_per_30d = 10_001),
+            ("zero hold", |p| p.max_hold_secs = 0),
+            ("hold over 7 days", |p| p.max_hold_secs = 7 * DAY + 1),
             ("negative role delay", |p| p.role_change_delay_secs = -1),
+            ("role delay over 30 days", |p| p.role_change_delay_secs = 30 * DAY + 1),
         ];
         for (what, break_it) in cases {
             let mut params = Params::defaults(6).unwrap();
