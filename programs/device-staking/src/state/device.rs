@@ -667,14 +667,17 @@ impl Device {
         self.positions[i] = Position::default();
         if p.stopped_at > self.last_paid_end {
             let last_paid_end = self.last_paid_end;
-            let slot = self
-                .departed
-                .iter()
-                .position(|d| d.stopped_at <= last_paid_end)
-                .unwrap_or_else(|| {
-                    // every record may still be named: drop the one that stopped first
-                    (0..DEPARTED_RECORDS).min_by_key(|&k| self.departed[k].stopped_at).unwrap_or(0)
-                });
+            let slot = match self.departed.iter().position(|d| d.stopped_at <= last_paid_end) {
+                Some(slot) => slot,
+                None => {
+                    // every record may still be named: the one that stopped first is dropped, and
+                    // no block it earned (ending by its stop) can be paid any more, so its part is
+                    // never handed to the owner (G4, R21)
+                    let slot = (0..DEPARTED_RECORDS).min_by_key(|&k| self.departed[k].stopped_at).unwrap_or(0);
+                    self.last_paid_end = self.departed[slot].stopped_at;
+                    slot
+                }
+            };
             self.departed[slot] = DepartedPosition {
                 seq: p.seq,
                 reward_share_bps: p.reward_share_bps,
@@ -1041,6 +1044,28 @@ pub(crate) mod tests {
         d.cancel(&env(500), seq, &costaker).unwrap();
         d.take_ripe_position(&env(800), seq).unwrap();
         let BlockOutcome::Paid(pay) = d.pay_block(100, 400, 1_000).unwrap() else { panic!() };
+        assert_eq!((pay.position_seq, pay.position_left, pay.owner_part, pay.transfer), (Some(seq), true, 260, 260));
+    }
+
+    /// G4: a fifth withdrawn position a late block may name drops the first one's record; the
+    /// blocks the first one earned are then skipped, never paid to the owner with its part.
+    #[test]
+    fn r21_g4_a_dropped_departed_record_never_hands_its_part_to_the_owner() {
+        let mut d = device(200 * IO);
+        let mut lives = vec![];
+        for i in 0..=DEPARTED_RECORDS as i64 {
+            let (seq, costaker) = filled(&mut d, 10 + 20 * i, 100 * IO);
+            d.cancel(&env(20 + 20 * i), seq, &costaker).unwrap();
+            lives.push((seq, 10 + 20 * i, 20 + 20 * i));
+        }
+        for &(seq, _, _) in &lives {
+            d.take_ripe_position(&env(1_000), seq).unwrap();
+        }
+        let (_, filled_at, stopped_at) = lives[0];
+        assert_eq!(d.last_paid_end, stopped_at);
+        assert_eq!(d.pay_block(filled_at, stopped_at, 1_000).unwrap(), BlockOutcome::Skipped(skip::ALREADY_PAID));
+        let (seq, filled_at, stopped_at) = lives[1];
+        let BlockOutcome::Paid(pay) = d.pay_block(filled_at, stopped_at, 1_000).unwrap() else { panic!() };
         assert_eq!((pay.position_seq, pay.position_left, pay.owner_part, pay.transfer), (Some(seq), true, 260, 260));
     }
 
