@@ -67,6 +67,7 @@ clean-sbf: ## remove the SBF build outputs (not the toolchain)
 
 fuzz: build ## the random-operation test against the model, 1,000,000 operations per binary (release; progress on stderr)
 	@PROPERTY_OPS=1000000 PROPERTY_PROGRESS=10 $(CARGO) test --locked --release -p device-staking-tests --test property -- --nocapture
+	@GUARANTEE_OPS=200000 GUARANTEE_PROGRESS=30 $(CARGO) test --locked --release -p device-staking-tests --test guarantees -- --nocapture --test-threads=2
 
 .PHONY: bench
 bench: build ## compute units (20 runs of every instruction), sizes, rent, largest reward batch; into docs/benchmarks.md

@@ -15,7 +15,8 @@
 //!   rule text lists them;
 //! - a position takes the first free slot of the table; a withdrawn or released position that a
 //!   later block may still name is remembered in one of [`DEPARTED_RECORDS`] records (a record
-//!   no block can name any more is reused first, else the one that stopped first);
+//!   no block can name any more is reused first, else the one that stopped first is dropped and
+//!   the device's last paid end moves to its stop: the blocks it earned are skipped from then);
 //! - each staker's slashes are remembered in a few records ([`OWNER_SLASH_RECORDS`] for the
 //!   owner's stake, [`POSITION_SLASH_RECORDS`] per position): when all still count, the two
 //!   oldest merge at the later one's time (the cap can only get stricter).
@@ -753,9 +754,16 @@ impl Model {
         d.positions[i] = None;
         if p.stopped_at > d.last_paid_end {
             let last = d.last_paid_end;
-            let k = d.departed.iter().position(|r| r.stopped_at <= last).unwrap_or_else(|| {
-                (0..DEPARTED_RECORDS).min_by_key(|&k| d.departed[k].stopped_at).unwrap_or(0)
-            });
+            let k = match d.departed.iter().position(|r| r.stopped_at <= last) {
+                Some(k) => k,
+                None => {
+                    // every record may still be named: the first to stop is dropped, and the
+                    // blocks it earned can be paid no more (G4)
+                    let k = (0..DEPARTED_RECORDS).min_by_key(|&k| d.departed[k].stopped_at).unwrap_or(0);
+                    d.last_paid_end = d.departed[k].stopped_at;
+                    k
+                }
+            };
             d.departed[k] = MDeparted { stopped_at: p.stopped_at, seq: p.seq, share: p.share, filled_at: p.filled_at };
         }
         Ok(p)

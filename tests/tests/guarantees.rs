@@ -35,7 +35,8 @@ use device_staking_tests::client::device_staking::instructions::initialize::Init
 use device_staking_tests::client::device_staking::state::{Floors, Params, Role};
 use device_staking_tests::client::ix::{self, Mint, RewardTarget};
 use device_staking_tests::client::pda;
-use device_staking_tests::{refusal_name, Binary, TestEnv, SPL_TOKEN};
+use device_staking_tests::world::{for_each_world_with, short_params, HALF, SHARE};
+use device_staking_tests::{events, refusal_name, Binary, TestEnv, SPL_TOKEN};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::collections::{BTreeMap, BTreeSet};
@@ -1379,13 +1380,28 @@ impl Run {
         }
     }
 
+    /// G2: the latest time the owner's ticket `t` may still be held: its unlock plus the longest
+    /// hold of any parameter set in force from the unstake until then. (R41 measures an
+    /// incident's reach with the longest hold in force at each hold: a loosening that applies
+    /// while an incident that began before the unlock runs lengthens it, up to 7 days.)
+    fn hold_bound(&self, t: &TicketRec) -> i64 {
+        let mut hold = self.schedule.longest_hold(t.unstaked_at, t.unlock_at);
+        loop {
+            let longer = self.schedule.longest_hold(t.unstaked_at, t.unlock_at + hold);
+            if longer == hold {
+                return t.unlock_at + hold;
+            }
+            hold = longer;
+        }
+    }
+
     /// G2 for the owner's ticket now: refused before its unlock; from then paid unless a hold
     /// that began before the unlock runs, and paid at the latest at unlock + the longest hold.
     fn try_ticket_exit(&mut self, device: Pubkey, via: Via, simulate: bool) {
         let d = self.dev(&device).clone();
         let Some(t) = d.ticket else { return };
         let now = self.now();
-        let bound = t.unlock_at + self.schedule.longest_hold(t.unstaked_at, t.unlock_at);
+        let bound = self.hold_bound(&t);
         let expected = self.ticket_expectation(&device);
         let promise = format!("G2: the owner of {device} unstaked at {} (unlock {}, at the latest {bound} with holds {:?})", t.unstaked_at, t.unlock_at, d.holds);
         ensure!(
@@ -2479,4 +2495,113 @@ fn g1_g2_g3_g4_hold_against_adversarial_roles_v3() {
 #[test]
 fn g1_g2_g3_g4_hold_against_adversarial_roles_v0() {
     run_guarantees(Binary::V0);
+}
+
+/// G4 (R16, R20, R21): five positions of one device are filled, cancelled and withdrawn while
+/// the reward authority pays nothing; a late block for each one's time then pays neither its
+/// co-staker (withdrawn) nor the owner its part: the part stays with the reward authority (the
+/// device remembers four departed positions; the blocks the first one earned are skipped).
+#[test]
+fn g4_a_late_block_never_hands_a_withdrawn_positions_part_to_the_owner() {
+    for_each_world_with(short_params(), |w| {
+        let device = w.staked_device();
+        let mut lives = vec![];
+        for i in 0..5 {
+            let seq = w.offer_ok(device, HALF, SHARE);
+            let costaker = w.costaker(i % 3);
+            w.ok(|w| w.fill(&costaker, device, seq));
+            let filled_at = w.now();
+            w.advance(10);
+            w.ok(|w| w.cancel(&costaker, device, seq));
+            lives.push((seq, filled_at, w.now()));
+            w.advance(1);
+        }
+        w.advance(400);
+        for &(seq, _, _) in &lives {
+            w.ok(|w| w.withdraw_position(device, seq));
+        }
+        let source = w.reward_source;
+        for (i, &(seq, filled_at, stopped_at)) in lives.iter().enumerate() {
+            let before = w.token_balance(&source);
+            let ok = w.ok(|w| w.reward(i as u64 + 1, filled_at, stopped_at, &[(device, 1_000)]));
+            let paid: Vec<RewardPaid> = events(&ok);
+            let skipped: Vec<RewardSkipped> = events(&ok);
+            let part = 1_000 * SHARE as u64 / 10_000;
+            let reported = paid.iter().map(|e| (e.position_seq, e.position_left, e.position_part, e.owner_part, e.transferred)).collect::<Vec<_>>();
+            if i == 0 {
+                assert!(paid.is_empty() && skipped.iter().map(|e| e.reason).eq([1]), "the first one's block is skipped: {reported:?}");
+                assert_eq!(w.token_balance(&source), before);
+            } else {
+                assert_eq!(reported, [(Some(seq), true, part, 1_000 - part, 1_000 - part)], "block of position {seq} ({i} of 5)");
+                assert_eq!(before - w.token_balance(&source), 1_000 - part, "the withdrawn position's part stays with the reward authority");
+            }
+        }
+    });
+}
+
+/// G2 (R41, R34): an incident's reach is measured with the longest hold in force at each hold,
+/// so a loosening of max_hold_secs that applies while an incident runs lets the slash authority
+/// lengthen it: the owner's ticket is then held past its unlock + the longest hold in force at
+/// the unstake, but never past its unlock + the longest hold any set in force since allowed.
+#[test]
+fn g2_a_hold_lengthened_by_a_loosening_stays_within_the_longest_hold_in_force() {
+    let params = Params { max_hold_secs: 50, ..short_params() };
+    for_each_world_with(params, |w| {
+        let device = w.staked_device();
+        // a longer hold is announced, then the owner unstakes
+        w.ok(|w| w.update_params(Params { max_hold_secs: 250, ..params }));
+        let applies_at = w.config().params_effective_at;
+        w.advance(1);
+        w.ok(|w| w.unstake(device));
+        let unlock = w.now() + params.cooldown_secs;
+        assert!(applies_at > unlock, "the longer hold applies after the unlock");
+        // an incident starts a second before the unlock, with the 50 s then in force
+        w.warp_to(unlock - 1);
+        w.ok(|w| w.hold(device, unlock + 49));
+        w.warp_to(unlock + 48);
+        w.refused("DeviceOnHold", |w| w.withdraw_ticket(device));
+        w.refused("HoldTooLong", |w| w.hold(device, unlock + 50));
+        // once the 250 s apply (still within the incident's reach), the incident may be lengthened
+        w.warp_to(applies_at);
+        if applies_at < unlock - 1 + 250 {
+            w.ok(|w| w.hold(device, unlock - 1 + 250));
+            w.warp_to(unlock + 248);
+            w.refused("DeviceOnHold", |w| w.withdraw_ticket(device));
+            w.warp_to(unlock + 249);
+        }
+        w.ok(|w| w.withdraw_ticket(device));
+    });
+}
+
+/// G3 (R34, R41): a grant announced at A while a loosening of max_hold_secs announced earlier is
+/// pending: an owner who unstakes at A must be ripe and not held when the grant applies. R34's
+/// delay is taken from the parameters in force at A only, and an incident's reach from the
+/// longest hold in force at each hold, so the earlier loosening, applying between A and the
+/// grant, lets the slash authority lengthen an incident that began before the ticket was ripe
+/// past the grant's time. Ignored until the rules settle it (a delay that also covers the
+/// pending set, or an incident's reach fixed at its start); run it with `--ignored`.
+#[test]
+#[ignore = "G3 gap: R34's delay ignores a pending loosening of max_hold_secs (see the doc comment)"]
+fn g3_a_pending_longer_hold_does_not_outlast_a_grants_delay() {
+    let params = Params { max_hold_secs: 50, ..short_params() };
+    for_each_world_with(params, |w| {
+        let device = w.staked_device();
+        w.ok(|w| w.update_params(Params { max_hold_secs: 250, ..params }));
+        let longer_hold_at = w.config().params_effective_at;
+        w.advance(10);
+        let new_slasher = w.env.funded_keypair();
+        w.ok(|w| w.propose_role(Role::SlashAuthority, new_slasher.pubkey()));
+        let grant_at = w.config().slash_authority.effective_at;
+        w.ok(|w| w.accept_role(&new_slasher, Role::SlashAuthority));
+        w.ok(|w| w.unstake(device));
+        let unlock = w.now() + params.cooldown_secs;
+        assert!(longer_hold_at < grant_at && unlock < longer_hold_at);
+        // an incident a second before the unlock, lengthened once the longer hold applies
+        w.warp_to(unlock - 1);
+        w.ok(|w| w.hold(device, unlock - 1 + 50));
+        w.warp_to(longer_hold_at);
+        let _ = w.hold(device, unlock - 1 + 250);
+        w.warp_to(grant_at - 1);
+        w.ok(|w| w.withdraw_ticket(device));
+    });
 }

@@ -478,7 +478,8 @@ impl Run {
                     }
                     7..=8 => Op::CancelRole { by, role },
                     _ if self.rng.one_in(3) => Op::RevokeRole { by, role },
-                    _ => Op::AcceptRole { by: slot.pending, role },
+                    _ if slot.pending != Pubkey::default() => Op::AcceptRole { by: slot.pending, role },
+                    _ => Op::AcceptRole { by: self.rng.pick(&self.role_keys[role_index(role)]), role },
                 }
             }
             81 => {
