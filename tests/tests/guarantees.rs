@@ -1832,8 +1832,7 @@ impl Run {
                 ix::set_hired(signer, device, until)
             }
         };
-        let label = if self.rng.one_in(1) { "oracle" } else { "" };
-        let _ = self.send(label, &[ix], &[signer], Ctx::default(), Expect::Role(ORACLE, signer));
+        let _ = self.send("oracle", &[ix], &[signer], Ctx::default(), Expect::Role(ORACLE, signer));
     }
 
     /// G3: the admin proposes a loosening (or tightening) parameter set; stakers start leaving.
@@ -1893,7 +1892,6 @@ impl Run {
     /// proposed key accepts, the admin cancels, or revokes the oracle, the reward or the slash
     /// authority at once; a role left empty is granted again.
     fn op_role(&mut self) {
-        let now = self.now();
         let signer = self.role_signer(ADMIN);
         let empty: Vec<usize> = [ORACLE, REWARD, SLASH].into_iter().filter(|&r| self.holder(r).is_none() && self.roles[r].effective_at == 0).collect();
         let pending: Vec<usize> = (0..5).filter(|&r| self.roles[r].effective_at != 0).collect();
@@ -1918,7 +1916,6 @@ impl Run {
             let key = self.roles[role].pending;
             let expect = if self.roles[role].accepted { Expect::Any } else { Expect::Ok("R31: the proposed key accepts") };
             let _ = self.send("accept_role", &[ix::accept_role(key, ROLES[role])], &[key], Ctx::default(), expect);
-            let _ = now;
         } else if choice == 18 && !pending.is_empty() {
             let role = self.rng.pick(&pending);
             let _ = self.send("cancel_role", &[ix::cancel_role(signer, ROLES[role])], &[signer], Ctx::default(), Expect::Role(ADMIN, signer));
@@ -2126,13 +2123,12 @@ impl Run {
             .collect();
         if !escrows.is_empty() && self.rng.one_in(3) {
             let (device, p) = self.rng.pick(&escrows);
-            let (amount, escrow_payer) = p.escrow.expect("an escrow");
+            let (_, escrow_payer) = p.escrow.expect("an escrow");
             let via = if self.rng.one_in(2) { Via::Own } else { Via::Second };
             let (_, destination) = self.route(p.costaker, via);
             let ix = ix::withdraw_escrow(p.costaker, device, p.seq, destination, p.payer, escrow_payer, &self.mint);
             let ctx = Ctx { user: Some(destination), ..Ctx::default() };
             let _ = self.send("withdraw_escrow", &[ix], &[p.costaker], ctx, Expect::Ok("R16: a released position's escrow pays its co-staker"));
-            let _ = amount;
             return;
         }
         let Some(device) = self.pick_device(|_, d| d.positions.values().any(|p| p.stopped_at != 0)) else { return };

@@ -223,6 +223,30 @@ impl Run {
         }
     }
 
+    /// Stops tracking devices that can no longer change (tombstones, and terminated devices with
+    /// nothing left in them and no offer account) beyond the last three, so a long run's steps
+    /// stay as cheap as its first: the generator no longer names them, so their accounts stay
+    /// as they are on chain.
+    fn retire_finished(&mut self) {
+        let finished: Vec<Pubkey> = self
+            .m
+            .devices
+            .iter()
+            .filter(|(_, d)| !d.live || (d.terminated_at != 0 && d.principal() == 0 && d.rewards() == 0 && d.unstaked_at == 0))
+            .filter(|(k, _)| !self.m.offers.keys().any(|(device, _)| device == *k))
+            .map(|(k, _)| *k)
+            .collect();
+        for key in finished.iter().take(finished.len().saturating_sub(3)) {
+            self.m.devices.remove(key);
+            self.w.devices.retain(|d| d != key);
+            for vault in [pda::stake_vault(key).0, pda::overflow_vault(key).0] {
+                if self.m.balances.get(&vault) == Some(&0) {
+                    self.m.balances.remove(&vault);
+                }
+            }
+        }
+    }
+
     /// Devices that are not terminated.
     fn live_devices(&self) -> usize {
         self.m.devices.values().filter(|d| d.live && d.terminated_at == 0).count()
@@ -970,6 +994,7 @@ fn run(binary: Binary, seed: u64, ops: usize) -> BTreeMap<String, usize> {
             fail(format!("state differences:\n  {}", diffs.join("\n  ")));
         }
         check_invariants(&run.w, &run.m, &seqs);
+        run.retire_finished();
         let outcome = match actual {
             Ok(()) => "ok".to_string(),
             Err(name) => name,
