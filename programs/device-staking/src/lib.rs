@@ -72,7 +72,7 @@ pub mod device_staking {
 
     /// R3: registers (or revives) a device, co-signed by its owner and the oracle.
     pub fn register_device(ctx: Context<RegisterDevice>, device_id: [u8; 32], gpu_count: u16, multiplier_bps: u32) -> Result<()> {
-        register_device::handler(ctx, device_id, gpu_count, multiplier_bps)
+        register_device::handler(ctx, device_id, [gpu_count as u32, multiplier_bps])
     }
 
     /// R2: the oracle attests new hardware.

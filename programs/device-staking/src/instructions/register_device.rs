@@ -59,7 +59,12 @@ fn existing_tombstone(info: &AccountInfo) -> Result<Option<Tombstone>> {
     Ok(Some(Tombstone::try_deserialize(&mut &data[..])?))
 }
 
-pub fn handler(ctx: Context<RegisterDevice>, device_id: [u8; 32], gpu_count: u16, multiplier_bps: u32) -> Result<()> {
+/// The hardware comes as one `[gpu_count, multiplier_bps]` array, which takes one argument register
+/// (a pair would take two): out of line, no argument then goes on the stack, which SBF forbids
+/// (tools/sbf/check_stack_args.py).
+pub fn handler(ctx: Context<RegisterDevice>, device_id: [u8; 32], hardware: [u32; 2]) -> Result<()> {
+    let [gpu_count, multiplier_bps] = hardware;
+    let gpu_count = u16::try_from(gpu_count).map_err(|_| error!(StakingError::InvalidHardware))?;
     let config = &ctx.accounts.config;
     config.require_not_paused()?;
     let env = config.env(Clock::get()?.unix_timestamp);
