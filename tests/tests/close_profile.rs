@@ -32,7 +32,8 @@ fn r18_a_profile_without_filled_positions_closes_and_returns_its_rent() {
     });
 }
 
-/// R18, R51: not while it counts a filled position, only by its wallet, rent only to its payer.
+/// R18, R51: not while it counts a filled position, only by its wallet (another wallet's profile
+/// is not at its address: ConstraintSeeds, before the program's NotCostaker), rent only to its payer.
 #[test]
 fn close_profile_refusals() {
     for_each_world(|w| {

@@ -28,7 +28,8 @@ fn r1_r3_the_owner_registers_with_the_oracle_co_signing() {
             assert_eq!((w.account(&vault).owner, w.token_balance(&vault)), (SPL_TOKEN, 0));
         }
         assert!(!w.eligible(&device), "nothing staked");
-        // a live id again: its vaults exist, so the system program refuses before the program's check
+        // a live id again: its vaults exist, so the system program refuses their creation before
+        // the program's own DeviceAlreadyRegistered
         let watched = w.all_accounts();
         let before = w.snapshot(&watched);
         let fail = w.try_register(&owner, id, 4, 2_500).expect_err("registered twice");

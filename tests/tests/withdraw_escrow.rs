@@ -62,7 +62,9 @@ fn r16_an_escrow_outlives_the_device_and_its_revival() {
 }
 
 /// R16, R51: only the co-staker, only a released offer with its escrow, rents only to their
-/// payers, a destination of the staking mint.
+/// payers, a destination of the staking mint. An offer that is not released has no escrow, so
+/// the missing escrow (AccountNotInitialized) is what refuses it; `NotReleased` is the program's
+/// second line.
 #[test]
 fn withdraw_escrow_refusals() {
     for_each_world(|w| {

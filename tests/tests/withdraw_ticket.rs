@@ -61,7 +61,8 @@ fn r16_the_owner_names_the_account_or_anyone_pays_the_associated_one() {
     });
 }
 
-/// R16, R51: `withdraw_ticket`'s refusals.
+/// R16, R51: `withdraw_ticket`'s refusals. Without an outstanding ticket its account does not
+/// exist (AccountNotInitialized), before the program's own `NoTicket`.
 #[test]
 fn withdraw_ticket_refusals() {
     for_each_world(|w| {
