@@ -153,6 +153,7 @@ fn r20_the_block_start_decides_against_the_recorded_times() {
     for_each_world(|w| {
         let early = w.staked_device();
         let start = later(w, 10);
+        w.advance(1);
         let newcomer = w.staked_device();
         let terminated_after = w.staked_device();
         w.advance(10);
