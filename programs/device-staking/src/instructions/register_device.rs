@@ -24,7 +24,10 @@ pub struct RegisterDevice<'info> {
     pub config: Box<Account<'info, Config>>,
     /// The device PDA: new, or a tombstone revived here.
     /// CHECK: the address is checked by the seeds; the handler creates it or checks the tombstone's owner and discriminator.
-    #[account(mut, seeds = [DEVICE_SEED, device_id.as_ref()], bump)]
+    #[account(
+        mut, seeds = [DEVICE_SEED, device_id.as_ref()], bump,
+        constraint = !holds_live_device(&device) @ StakingError::DeviceAlreadyRegistered,
+    )]
     pub device: UncheckedAccount<'info>,
     /// The stake vault (principal), owned by the device PDA.
     #[account(
@@ -46,6 +49,12 @@ pub struct RegisterDevice<'info> {
     pub token_program: Interface<'info, TokenInterface>,
     /// The system program.
     pub system_program: Program<'info, System>,
+}
+
+/// Whether `info` is a live (registered, not closed) device: checked before the vaults' creation,
+/// so that registering a live id is refused by name.
+fn holds_live_device(info: &AccountInfo) -> bool {
+    *info.owner == crate::ID && info.try_borrow_data().is_ok_and(|data| data.starts_with(Device::DISCRIMINATOR))
 }
 
 /// The tombstone at `info`, if the account is one; fails on a live device.

@@ -97,6 +97,9 @@ pub struct Device {
     pub hold_until: i64,
     /// Start of the latest hold incident (R41); 0 when never held.
     pub hold_incident_start: i64,
+    /// The furthest the latest incident's holds may reach: its start + max_hold_secs in force at
+    /// its start (R41; a later parameter change never lengthens a running incident).
+    pub hold_reach: i64,
     /// Slashes of the owner's stake (owner stake and ticket) in the last 30 days (R40).
     pub owner_slashes: [SlashRecord; OWNER_SLASH_RECORDS],
     /// A proposed new owner (R19); `Pubkey::default()` when none.
@@ -104,7 +107,7 @@ pub struct Device {
     /// The proposal lapses then (R19).
     pub transfer_expires_at: i64,
     /// Room for later versions.
-    pub reserved: [u8; RESERVED_BYTES],
+    pub reserved: [u8; RESERVED_BYTES - 8],
 }
 
 /// A closed device (R8): what must outlive it so that a revival (R3) repeats no number and pays
@@ -128,10 +131,12 @@ pub struct Tombstone {
     pub hold_until: i64,
     /// Start of the last hold incident.
     pub hold_incident_start: i64,
+    /// The furthest the last incident's holds may reach.
+    pub hold_reach: i64,
     /// The owner stake's slashes of the last 30 days.
     pub owner_slashes: [SlashRecord; OWNER_SLASH_RECORDS],
     /// Room for later versions.
-    pub reserved: [u8; 32],
+    pub reserved: [u8; 24],
 }
 
 /// R1: `ceil(gpu_count * base * max(10_000, multiplier_bps) / 10_000)`.
@@ -245,10 +250,11 @@ impl Device {
             last_paid_end: 0,
             hold_until: 0,
             hold_incident_start: 0,
+            hold_reach: 0,
             owner_slashes: [SlashRecord::default(); OWNER_SLASH_RECORDS],
             pending_owner: Pubkey::default(),
             transfer_expires_at: 0,
-            reserved: [0; RESERVED_BYTES],
+            reserved: [0; RESERVED_BYTES - 8],
         };
         if let Some(t) = tombstone {
             require!(t.device_id == device_id, StakingError::WrongDevice);
@@ -257,6 +263,7 @@ impl Device {
             device.last_paid_end = t.last_paid_end;
             device.hold_until = t.hold_until;
             device.hold_incident_start = t.hold_incident_start;
+            device.hold_reach = t.hold_reach;
             device.owner_slashes = t.owner_slashes;
         }
         Ok(device)
@@ -780,25 +787,22 @@ impl Device {
         Ok(outcome)
     }
 
-    /// R41: the slash authority holds the device until `until`. A hold within max_hold_secs of
-    /// the incident's start belongs to it and reaches at most max_hold_secs past it; a new
-    /// incident starts only 30 days after the previous one. Returns the incident's start.
+    /// R41: the slash authority holds the device until `until`. A hold before the incident's
+    /// reach (its start + max_hold_secs in force at its start) belongs to it and ends by then; a
+    /// new incident starts only 30 days after the previous one. Returns the incident's start.
     pub fn hold(&mut self, env: &Env, until: i64) -> Result<i64> {
         let now = env.now;
-        let max_hold = env.params.max_hold_secs;
         require!(until > now, StakingError::HoldTooLong);
         let start = self.hold_incident_start;
-        let same_incident = start != 0 && start > env.slash_revoked_at && now < add_secs(start, max_hold)?;
-        let incident_start = if same_incident {
-            start
-        } else {
+        let same_incident = start != 0 && start > env.slash_revoked_at && now < self.hold_reach;
+        if !same_incident {
             require!(start == 0 || now >= add_secs(start, SLASH_WINDOW_SECS)?, StakingError::HoldIncidentTooSoon);
-            now
-        };
-        require!(until <= add_secs(incident_start, max_hold)?, StakingError::HoldTooLong);
-        self.hold_incident_start = incident_start;
+            self.hold_incident_start = now;
+            self.hold_reach = add_secs(now, env.params.max_hold_secs)?;
+        }
+        require!(until <= self.hold_reach, StakingError::HoldTooLong);
         self.hold_until = until;
-        Ok(incident_start)
+        Ok(self.hold_incident_start)
     }
 
     /// R19: the checks of both transfer steps.
@@ -862,8 +866,9 @@ impl Device {
             last_paid_end: self.last_paid_end,
             hold_until: self.hold_until,
             hold_incident_start: self.hold_incident_start,
+            hold_reach: self.hold_reach,
             owner_slashes: self.owner_slashes,
-            reserved: [0; 32],
+            reserved: [0; 24],
         })
     }
 }
@@ -1138,6 +1143,23 @@ pub(crate) mod tests {
         let mut revoked = env(220);
         revoked.slash_revoked_at = 215;
         v.withdraw_ticket(&revoked).unwrap();
+    }
+
+    /// R41, G2, G3: a longer max_hold_secs applied during an incident never lengthens it: the
+    /// incident's reach is fixed at its start.
+    #[test]
+    fn r41_g3_an_incident_reach_is_fixed_at_its_start() {
+        let mut d = device(200 * IO);
+        d.unstake(&env(10)).unwrap(); // ripe at 210
+        d.hold(&env(200), 220).unwrap(); // reach 250
+        let mut longer = env(240);
+        longer.params.max_hold_secs = 7 * DAY;
+        assert_eq!(d.hold(&longer, 251).unwrap_err(), error!(StakingError::HoldTooLong));
+        d.hold(&longer, 250).unwrap();
+        longer.now = 250;
+        d.withdraw_ticket(&longer).unwrap();
+        // after the reach a new hold is a new incident: refused for 30 days
+        assert_eq!(d.hold(&longer, 300).unwrap_err(), error!(StakingError::HoldIncidentTooSoon));
     }
 
     /// Finding 4: a held ticket is slashable, the owner first, the positions pro rata, each capped.
