@@ -47,6 +47,7 @@ fn deploy(v: &Validator, cast: &Cast, mint: &str) -> String {
 fn floors_of_seconds_need_a_local_deployment(v: &Validator, cast: &Cast, mint: &str) {
     let (out, text) = run_deploy(v, cast, mint, &[]);
     assert!(!out.status.success(), "params of seconds with the floors of a cluster must be refused:\n{text}");
+    assert!(text.contains("mainnet floors") && text.contains("ParamOutOfBounds"), "refused for the floors:\n{text}");
     let remote = Command::new(root().join("migrations/deploy.sh"))
         .args(["--local", "--url", "http://10.0.0.1:8899", "--mint", mint])
         .output()
