@@ -116,10 +116,11 @@ export function deviceFixture(slots: Record<number, Partial<PositionArgs>>, over
     lastPaidEnd: 0n,
     holdUntil: 0n,
     holdIncidentStart: 0n,
+    holdReach: 0n,
     ownerSlashes: Array.from({ length: 4 }, () => record),
     pendingOwner: NO_KEY,
     transferExpiresAt: 0n,
-    reserved: new Uint8Array(64),
+    reserved: new Uint8Array(56),
     ...overrides,
   });
   return getDeviceDecoder().decode(bytes);

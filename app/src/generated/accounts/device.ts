@@ -131,6 +131,11 @@ export type Device = {
   holdUntil: bigint;
   /** Start of the latest hold incident (R41); 0 when never held. */
   holdIncidentStart: bigint;
+  /**
+   * The furthest the latest incident's holds may reach: its start + max_hold_secs in force at
+   * its start (R41; a later parameter change never lengthens a running incident).
+   */
+  holdReach: bigint;
   /** Slashes of the owner's stake (owner stake and ticket) in the last 30 days (R40). */
   ownerSlashes: Array<SlashRecord>;
   /** A proposed new owner (R19); `Pubkey::default()` when none. */
@@ -198,6 +203,11 @@ export type DeviceArgs = {
   holdUntil: number | bigint;
   /** Start of the latest hold incident (R41); 0 when never held. */
   holdIncidentStart: number | bigint;
+  /**
+   * The furthest the latest incident's holds may reach: its start + max_hold_secs in force at
+   * its start (R41; a later parameter change never lengthens a running incident).
+   */
+  holdReach: number | bigint;
   /** Slashes of the owner's stake (owner stake and ticket) in the last 30 days (R40). */
   ownerSlashes: Array<SlashRecordArgs>;
   /** A proposed new owner (R19); `Pubkey::default()` when none. */
@@ -241,10 +251,11 @@ export function getDeviceEncoder(): Encoder<DeviceArgs> {
       ["lastPaidEnd", getI64Encoder()],
       ["holdUntil", getI64Encoder()],
       ["holdIncidentStart", getI64Encoder()],
+      ["holdReach", getI64Encoder()],
       ["ownerSlashes", getArrayEncoder(getSlashRecordEncoder(), { size: 4 })],
       ["pendingOwner", getAddressEncoder()],
       ["transferExpiresAt", getI64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 64)],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 56)],
     ]),
     (value) => ({ ...value, discriminator: DEVICE_DISCRIMINATOR }),
   );
@@ -282,10 +293,11 @@ export function getDeviceDecoder(): Decoder<Device> {
     ["lastPaidEnd", getI64Decoder()],
     ["holdUntil", getI64Decoder()],
     ["holdIncidentStart", getI64Decoder()],
+    ["holdReach", getI64Decoder()],
     ["ownerSlashes", getArrayDecoder(getSlashRecordDecoder(), { size: 4 })],
     ["pendingOwner", getAddressDecoder()],
     ["transferExpiresAt", getI64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 64)],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 56)],
   ]);
 }
 
