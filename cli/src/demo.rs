@@ -748,6 +748,10 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
         let block = self.next_block;
         self.next_block += 1;
         let start = self.block_start;
+        // R20: a block lasts at least a second and has ended; on a validator with short days the
+        // set-up can outlast the first day, so the end may need to wait
+        let end = end.max(start + 1);
+        self.stage.wait_until(end, &format!("the end of block #{block}"))?;
         self.block_start = end;
         let pay = ix::distribute_rewards(cast.rewards.pubkey(), *source, block, start, end, &[target], &self.mint);
         let action = format!("distribute_rewards #{block} ({}){note}", self.period(start, end));
