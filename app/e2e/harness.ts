@@ -610,10 +610,13 @@ export async function openApp(world: World, walletName: WalletName, urlPath = '/
   }
 }
 
-/** Saves a full-page screenshot as app/e2e/screenshots/<name>.png and returns its path. */
+/** Saves a full-page screenshot as app/e2e/screenshots/<name>.png and returns its path. The page
+ * is scrolled to its top first: a full-page shot of a scrolled page draws the sticky header
+ * where the scroll left it. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(screenshotDir, { recursive: true });
   const file = path.join(screenshotDir, `${name}.png`);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }

@@ -2,7 +2,7 @@
 // set waiting for their time (and, for a role, for the new key to accept), and revoked roles.
 import { useApp } from '../context';
 import { pendingChanges, revokedRoles } from '../lib/changes';
-import { formatUtc, shortAddress } from '../lib/format';
+import { shortAddress } from '../lib/format';
 import { Badge, Countdown, useTokenText } from './bits';
 
 /** The pending role and parameter changes with their effective times; nothing when none. */
@@ -32,13 +32,7 @@ export function ConfigChanges() {
             {' · '}
             {c.accepted === false ? (
               <>
-                <Badge tone="warn">waiting for the new key to accept</Badge> takes effect once it accepts, and not before {formatUtc(c.effectiveAt)}
-                {c.effectiveAt > now && (
-                  <>
-                    {' '}
-                    (<Countdown until={c.effectiveAt} />)
-                  </>
-                )}
+                <Badge tone="warn">waiting for the new key to accept</Badge> takes effect once it accepts, at the earliest <Countdown until={c.effectiveAt} />
               </>
             ) : (
               <>

@@ -84,7 +84,7 @@ function DeviceCard({ bundle }: { bundle: DeviceBundle }) {
 
       {status.held && (
         <p className="why hold" data-testid="hold">
-          On hold until {formatUtc(Number(status.holdUntil))} (<Countdown until={Number(status.holdUntil)} />), for an incident since {formatUtc(Number(status.holdIncidentStart))}: stake above the
+          On hold until {formatUtc(Number(status.holdUntil))} ({formatDuration(Number(status.holdUntil) - now)} left), for an incident since {formatUtc(Number(status.holdIncidentStart))}: stake above the
           minimum cannot be withdrawn{unstaking ? ', nor an unstake ticket that was not ripe when the incident began' : ''} until it ends. Co-stakers’ exits are never held.
         </p>
       )}
