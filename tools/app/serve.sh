@@ -64,7 +64,7 @@ const world = JSON.parse(readFileSync(process.argv[1], "utf8"));
 const roles = { owner: "device owner: 2 unstaked devices (one hired), 50,000 tokens", costaker: "co-staker: 20,000 tokens",
   owner2: "device owner with an open offer", admin: "the config admin (announced changes)", oracle: "the oracle",
   nextOracle: "proposed as the next oracle (not accepted)",
-  rewardAuthority: "pays rewards: 1,000,000 tokens", slashAuthority: "slashes", treasury: "treasury", authority: "mint authority, upgrade authority" };
+  rewardAuthority: "pays rewards: 1,000,000 tokens", slashAuthority: "holds and slashes", treasury: "treasury", authority: "mint authority, upgrade authority" };
 console.log(`\nThe app: http://127.0.0.1:${process.argv[2]}  (chain ${world.rpcUrl}, mint ${world.mint}, program ${world.programId})\n`);
 for (const [name, wallet] of Object.entries(world.wallets)) {
   console.log(`  ${name.padEnd(16)} ${wallet.address.padEnd(45)} ${roles[name] ?? ""}\n  ${"".padEnd(16)} keypair ${wallet.keypair}`);
