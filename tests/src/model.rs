@@ -331,6 +331,9 @@ pub struct MDevice {
     pub hold_until: i64,
     /// Start of the latest hold incident.
     pub hold_incident_start: i64,
+    /// The furthest the latest incident's holds may reach: its start + max_hold_secs in force at
+    /// its start (R41).
+    pub hold_reach: i64,
     /// The owner stake's slash records.
     pub owner_slashes: [MRecord; OWNER_SLASH_RECORDS],
     /// A proposed new owner (default: none).
@@ -786,7 +789,7 @@ impl Model {
                 let key = pda::device(&device_id).0;
                 require(self.is(Role::Oracle, &oracle), "NotOracle")?;
                 let existing = self.devices.get(&key).cloned();
-                require(!existing.as_ref().is_some_and(|d| d.live), "AccountAlreadyInUse")?;
+                require(!existing.as_ref().is_some_and(|d| d.live), "DeviceAlreadyRegistered")?;
                 require(!self.paused, "Paused")?;
                 require(gpu_count >= 1 && multiplier_bps >= 1, "InvalidHardware")?;
                 minimum(gpu_count, multiplier_bps, p.base_stake_per_gpu).ok_or("MathOverflow")?;
@@ -819,6 +822,7 @@ impl Model {
                     last_paid_end: 0,
                     hold_until: 0,
                     hold_incident_start: 0,
+                    hold_reach: 0,
                     owner_slashes: Default::default(),
                     pending_owner: Pubkey::default(),
                     transfer_expires_at: 0,
@@ -830,6 +834,7 @@ impl Model {
                     d.last_paid_end = t.last_paid_end;
                     d.hold_until = t.hold_until;
                     d.hold_incident_start = t.hold_incident_start;
+                    d.hold_reach = t.hold_reach;
                     d.owner_slashes = t.owner_slashes;
                 }
                 self.devices.insert(key, d);
@@ -1086,17 +1091,19 @@ impl Model {
                 let d = self.live(&device)?;
                 require(self.is(Role::SlashAuthority, &by), "NotSlashAuthority")?;
                 require(until > now, "HoldTooLong")?;
+                // the incident's reach is fixed at its start: a later max_hold_secs never moves it
                 let start = d.hold_incident_start;
-                let same = start != 0 && start > self.slash_revoked_at && now < start + p.max_hold_secs;
-                let incident = if same {
-                    start
+                let same = start != 0 && start > self.slash_revoked_at && now < d.hold_reach;
+                let (incident, reach) = if same {
+                    (start, d.hold_reach)
                 } else {
                     require(start == 0 || now >= start + SLASH_WINDOW_SECS, "HoldIncidentTooSoon")?;
-                    now
+                    (now, now + p.max_hold_secs)
                 };
-                require(until <= incident + p.max_hold_secs, "HoldTooLong")?;
+                require(until <= reach, "HoldTooLong")?;
                 let dm = self.dev(&device);
                 dm.hold_incident_start = incident;
+                dm.hold_reach = reach;
                 dm.hold_until = until;
                 Ok(())
             }
@@ -1333,7 +1340,7 @@ impl Model {
         let mut out = vec![self.params_effective_at];
         out.extend(self.roles.iter().map(|r| r.effective_at));
         for d in self.devices.values().filter(|d| d.live) {
-            out.extend([d.grace_end, d.hold_until, d.hold_incident_start + self.params_at(self.now).max_hold_secs, d.hold_incident_start + SLASH_WINDOW_SECS]);
+            out.extend([d.grace_end, d.hold_until, d.hold_reach, d.hold_incident_start + SLASH_WINDOW_SECS]);
             out.extend([d.hired_until, d.ticket_unlock_at, d.transfer_expires_at]);
             out.extend(d.owner_slashes.iter().filter(|r| r.at != 0).map(|r| r.at + SLASH_WINDOW_SECS));
             for p in d.used() {

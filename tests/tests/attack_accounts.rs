@@ -171,8 +171,8 @@ fn the_same_account_in_two_places_is_refused() {
 
 /// Rules: R3 R9 R15 R16 R30 R52.
 /// Accounts created by `init` cannot be created again: a second `initialize`, a device id already
-/// registered (its vaults exist), an offer or ticket address already in use, an escrow already
-/// made, and a creation repeated in one transaction.
+/// registered (refused by name before its vaults' creation), an offer or ticket address already
+/// in use, an escrow already made, and a creation repeated in one transaction.
 #[test]
 fn re_initialization_is_refused() {
     for_each_scene(|s| {
@@ -184,7 +184,7 @@ fn re_initialization_is_refused() {
         let (owner, oracle) = (s.w.owner.clone(), s.w.roles.oracle.insecure_clone());
         let id = s.w.device(&s.a).device_id;
         let register = ix::register_device(owner.pubkey(), oracle.pubkey(), id, 1, 10_000, &mint);
-        s.refused("AccountAlreadyInUse", &[register], &[&owner.key, &oracle], &[]);
+        s.refused("DeviceAlreadyRegistered", &[register], &[&owner.key, &oracle], &[]);
 
         let owner2 = s.w.owner2.clone();
         let on_used_seq = ix::create_offer(owner2.pubkey(), s.b, 0, 1, 1);

@@ -455,9 +455,9 @@ impl Run {
             68..=69 => {
                 let device = self.device_where(|_| true);
                 let by = self.signer_for(Role::SlashAuthority);
-                let start = self.m.device(&device).hold_incident_start;
+                let (start, reach) = (self.m.device(&device).hold_incident_start, self.m.device(&device).hold_reach);
                 let max = p.max_hold_secs;
-                let until = self.rng.pick(&[now, now + 1, now + max, start + max, start + max + 1, now + DAY]);
+                let until = self.rng.pick(&[now, now + 1, now + max, start + max, start + max + 1, reach, reach + 1, now + DAY]);
                 Op::Hold { device, by, until }
             }
             70..=72 => {
@@ -727,6 +727,7 @@ struct DeviceView {
     last_paid_end: i64,
     hold_until: i64,
     hold_incident_start: i64,
+    hold_reach: i64,
     owner_slashes: Vec<MRecord>,
     pending_owner: Pubkey,
     transfer_expires_at: i64,
@@ -773,6 +774,7 @@ impl DeviceView {
             last_paid_end: d.last_paid_end,
             hold_until: d.hold_until,
             hold_incident_start: d.hold_incident_start,
+            hold_reach: d.hold_reach,
             owner_slashes: records(&d.owner_slashes),
             pending_owner: d.pending_owner,
             transfer_expires_at: d.transfer_expires_at,
@@ -809,6 +811,7 @@ impl DeviceView {
             last_paid_end: d.last_paid_end,
             hold_until: d.hold_until,
             hold_incident_start: d.hold_incident_start,
+            hold_reach: d.hold_reach,
             owner_slashes: counting(d.owner_slashes.iter().copied(), now),
             pending_owner: d.pending_owner,
             transfer_expires_at: d.transfer_expires_at,
@@ -900,7 +903,8 @@ fn differences(w: &World, m: &Model, watched: &Watched) -> Vec<String> {
             compare!(out, format!("device {key}"), program, model, [
                 owner, payer, registered_at, gpu_count, multiplier_bps, grace_min, grace_end, owner_stake, owner_rewards,
                 hired_until, hired_set_at, terminated_at, unstaked_at, ticket, open_offer, positions, departed, next_offer_seq,
-                next_ticket_seq, last_paid_end, hold_until, hold_incident_start, owner_slashes, pending_owner, transfer_expires_at,
+                next_ticket_seq, last_paid_end, hold_until, hold_incident_start, hold_reach, owner_slashes, pending_owner,
+                transfer_expires_at,
             ]);
         } else {
             if !w.is_tombstone(key) {
@@ -908,8 +912,8 @@ fn differences(w: &World, m: &Model, watched: &Watched) -> Vec<String> {
                 continue;
             }
             let t: Tombstone = w.tombstone(key);
-            let program = (t.next_offer_seq, t.next_ticket_seq, t.last_paid_end, t.hold_until, t.hold_incident_start);
-            let model = (md.next_offer_seq, md.next_ticket_seq, md.last_paid_end, md.hold_until, md.hold_incident_start);
+            let program = (t.next_offer_seq, t.next_ticket_seq, t.last_paid_end, t.hold_until, t.hold_incident_start, t.hold_reach);
+            let model = (md.next_offer_seq, md.next_ticket_seq, md.last_paid_end, md.hold_until, md.hold_incident_start, md.hold_reach);
             if program != model {
                 out.push(format!("tombstone {key}: program {program:?}, model {model:?}"));
             }
