@@ -30,7 +30,7 @@
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::{AccountDeserialize, Discriminator};
 use device_staking_client::device_staking::instructions::initialize::InitializeArgs;
-use device_staking_client::device_staking::state::{min_required, Config, Device, Floors, Offer, OfferState, Params, Position, Ticket, Tombstone};
+use device_staking_client::device_staking::state::{min_required, Config, Device, Floors, Offer, OfferState, Params, Position, Registration, Ticket, Tombstone};
 use device_staking_client::ix::{self, RewardTarget};
 use device_staking_client::token;
 use device_staking_client::pda;
@@ -1026,7 +1026,16 @@ mod tests {
     fn filled_device() -> (Device, Offer) {
         let env = Env { now: 10, params: Params::defaults(6).unwrap(), paused: false, oracle_revoked_at: 0, slash_revoked_at: 0 };
         let (owner, costaker) = (Pubkey::new_unique(), Pubkey::new_unique());
-        let mut device = Device::register([1; 32], owner, 255, Pubkey::new_unique(), Pubkey::new_unique(), 1, 10_000, &env, None).unwrap();
+        let registration = Registration {
+            device_id: [1; 32],
+            owner,
+            bump: 255,
+            stake_vault: Pubkey::new_unique(),
+            overflow_vault: Pubkey::new_unique(),
+            gpu_count: 1,
+            multiplier_bps: 10_000,
+        };
+        let mut device = Device::register(&registration, &env, None).unwrap();
         device.stake(&env, 300 * UNIT).unwrap();
         let seq = device.create_offer(&env, 100 * UNIT, 7_400).unwrap();
         device.fill(&env, seq, costaker, 100 * UNIT, 7_400).unwrap();

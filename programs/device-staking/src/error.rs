@@ -13,7 +13,7 @@ pub enum StakingError {
     #[msg("The mint must belong to SPL Token or Token-2022")]
     UnsupportedTokenProgram,
     /// The Token-2022 mint carries an extension the protocol refuses (R30).
-    #[msg("The mint has a Token-2022 extension that is not allowed (fees, hooks, delegates, confidential, pausable, default state, non-transferable, close authority)")]
+    #[msg("The mint has a Token-2022 extension that is not allowed (fees, hooks, delegates, confidential, pausable, default state, non-transferable)")]
     ForbiddenMintExtension,
     /// A parameter is outside its hard bounds (R33).
     #[msg("A parameter is outside its allowed bounds")]

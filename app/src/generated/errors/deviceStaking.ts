@@ -20,7 +20,7 @@ export const DEVICE_STAKING_ERROR__NOT_UPGRADE_AUTHORITY = 0x1770; // 6000
 export const DEVICE_STAKING_ERROR__WRONG_PROGRAM_DATA = 0x1771; // 6001
 /** UnsupportedTokenProgram: The mint must belong to SPL Token or Token-2022 */
 export const DEVICE_STAKING_ERROR__UNSUPPORTED_TOKEN_PROGRAM = 0x1772; // 6002
-/** ForbiddenMintExtension: The mint has a Token-2022 extension that is not allowed (fees, hooks, delegates, confidential, pausable, default state, non-transferable, close authority) */
+/** ForbiddenMintExtension: The mint has a Token-2022 extension that is not allowed (fees, hooks, delegates, confidential, pausable, default state, non-transferable) */
 export const DEVICE_STAKING_ERROR__FORBIDDEN_MINT_EXTENSION = 0x1773; // 6003
 /** ParamOutOfBounds: A parameter is outside its allowed bounds */
 export const DEVICE_STAKING_ERROR__PARAM_OUT_OF_BOUNDS = 0x1774; // 6004
@@ -230,7 +230,7 @@ if (process.env["NODE_ENV"] !== "production") {
     [DEVICE_STAKING_ERROR__DUPLICATE_DEVICE_IN_BATCH]: `A device appears twice in the batch`,
     [DEVICE_STAKING_ERROR__EXCEEDS_OVERFLOW]: `The amount exceeds what can be withdrawn as overflow`,
     [DEVICE_STAKING_ERROR__FLOOR_OUT_OF_BOUNDS]: `A floor is outside its allowed bounds`,
-    [DEVICE_STAKING_ERROR__FORBIDDEN_MINT_EXTENSION]: `The mint has a Token-2022 extension that is not allowed (fees, hooks, delegates, confidential, pausable, default state, non-transferable, close authority)`,
+    [DEVICE_STAKING_ERROR__FORBIDDEN_MINT_EXTENSION]: `The mint has a Token-2022 extension that is not allowed (fees, hooks, delegates, confidential, pausable, default state, non-transferable)`,
     [DEVICE_STAKING_ERROR__HOLD_INCIDENT_TOO_SOON]: `A new hold incident may start only 30 days after the previous one`,
     [DEVICE_STAKING_ERROR__HOLD_TOO_LONG]: `A hold must end in the future and at most max_hold_secs past the incident's first hold`,
     [DEVICE_STAKING_ERROR__INCIDENT_OUT_OF_RANGE]: `The incident must lie within the last 30 days and not after a running hold's start`,

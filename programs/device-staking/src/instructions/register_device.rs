@@ -5,7 +5,7 @@ use super::token::{create_pda_account, resize_account};
 use crate::constants::*;
 use crate::error::StakingError;
 use crate::events::DeviceRegistered;
-use crate::state::{Config, Device, Tombstone};
+use crate::state::{Config, Device, Registration, Tombstone};
 use anchor_lang::prelude::*;
 use anchor_lang::Discriminator;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -87,17 +87,16 @@ pub fn handler(ctx: Context<RegisterDevice>, device_id: [u8; 32], hardware: [u32
         None => create_pda_account(&owner, &info, &system, space, &[DEVICE_SEED, &device_id, &[bump]])?,
         Some(_) => resize_account(&info, &owner, &owner, &system, space)?,
     }
-    let device = Device::register(
+    let registration = Registration {
         device_id,
-        owner.key(),
+        owner: owner.key(),
         bump,
-        ctx.accounts.stake_vault.key(),
-        ctx.accounts.overflow_vault.key(),
+        stake_vault: ctx.accounts.stake_vault.key(),
+        overflow_vault: ctx.accounts.overflow_vault.key(),
         gpu_count,
         multiplier_bps,
-        &env,
-        tombstone.as_ref(),
-    )?;
+    };
+    let device = Device::register(&registration, &env, tombstone.as_ref())?;
     device.try_serialize(&mut &mut info.try_borrow_mut_data()?[..])?;
     emit!(DeviceRegistered {
         device: info.key(),

@@ -153,6 +153,25 @@ pub fn costake_within_cap(owner_stake: u64, costake: u64, max_costake_bps: u16) 
     (costake as u128) * (BPS as u128) <= total * (max_costake_bps as u128)
 }
 
+/// What `register_device` records of a new device (R3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Registration {
+    /// The device's 32-byte id.
+    pub device_id: [u8; 32],
+    /// The owner's wallet (also the rent payer).
+    pub owner: Pubkey,
+    /// The device PDA's bump.
+    pub bump: u8,
+    /// The stake vault's address.
+    pub stake_vault: Pubkey,
+    /// The overflow vault's address.
+    pub overflow_vault: Pubkey,
+    /// GPUs attested by the oracle.
+    pub gpu_count: u16,
+    /// Earning multiplier attested by the oracle, in basis points.
+    pub multiplier_bps: u32,
+}
+
 /// What `unstake` did (R15).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UnstakeOutcome {
@@ -207,19 +226,10 @@ pub struct SlashOutcome {
 
 impl Device {
     /// A newly registered device (R3), or one revived from `tombstone`: its counters, last paid
-    /// block, hold and slash history carry on.
-    #[allow(clippy::too_many_arguments)]
-    pub fn register(
-        device_id: [u8; 32],
-        owner: Pubkey,
-        bump: u8,
-        stake_vault: Pubkey,
-        overflow_vault: Pubkey,
-        gpu_count: u16,
-        multiplier_bps: u32,
-        env: &Env,
-        tombstone: Option<&Tombstone>,
-    ) -> Result<Self> {
+    /// block, hold and slash history carry on. (Three arguments: an out-of-line call must pass
+    /// none on the SBF stack.)
+    pub fn register(registration: &Registration, env: &Env, tombstone: Option<&Tombstone>) -> Result<Self> {
+        let Registration { device_id, owner, bump, stake_vault, overflow_vault, gpu_count, multiplier_bps } = *registration;
         min_required(gpu_count, multiplier_bps, env.params.base_stake_per_gpu)?;
         let mut device = Self {
             device_id,
@@ -888,11 +898,22 @@ pub(crate) mod tests {
         Env { now, params, paused: false, oracle_revoked_at: 0, slash_revoked_at: 0 }
     }
 
+    /// The registration of a device of 1 GPU at multiplier 1 owned by `owner`.
+    pub fn registration(owner: Pubkey) -> Registration {
+        Registration {
+            device_id: [7; 32],
+            owner,
+            bump: 255,
+            stake_vault: Pubkey::default(),
+            overflow_vault: Pubkey::default(),
+            gpu_count: 1,
+            multiplier_bps: 10_000,
+        }
+    }
+
     /// A device of 1 GPU (minimum 200 IO) registered at time 1 with `owner_stake` staked.
     pub fn device(owner_stake: u64) -> Device {
-        let mut d =
-            Device::register([7; 32], Pubkey::new_unique(), 255, Pubkey::default(), Pubkey::default(), 1, 10_000, &env(1), None)
-                .unwrap();
+        let mut d = Device::register(&registration(Pubkey::new_unique()), &env(1), None).unwrap();
         d.owner_stake = owner_stake;
         d
     }
@@ -1207,9 +1228,7 @@ pub(crate) mod tests {
         d.owner_stake = 0;
         d.owner_rewards = 0;
         let tomb = d.close(&env(200)).unwrap();
-        let mut revived =
-            Device::register([7; 32], Pubkey::new_unique(), 255, Pubkey::default(), Pubkey::default(), 1, 10_000, &env(300), Some(&tomb))
-                .unwrap();
+        let mut revived = Device::register(&registration(Pubkey::new_unique()), &env(300), Some(&tomb)).unwrap();
         assert_eq!(revived.next_offer_seq, 1);
         assert_eq!(revived.pay_block(50, 100, 5).unwrap(), BlockOutcome::Skipped(skip::ALREADY_PAID));
         assert_eq!(revived.pay_block(100, 400, 5).unwrap(), BlockOutcome::Skipped(skip::NOT_REGISTERED));
