@@ -789,7 +789,7 @@ impl Model {
                 let key = pda::device(&device_id).0;
                 require(self.is(Role::Oracle, &oracle), "NotOracle")?;
                 let existing = self.devices.get(&key).cloned();
-                require(!existing.as_ref().is_some_and(|d| d.live), "DeviceAlreadyRegistered")?;
+                require(!existing.as_ref().is_some_and(|d| d.live), "AccountAlreadyInUse")?;
                 require(!self.paused, "Paused")?;
                 require(gpu_count >= 1 && multiplier_bps >= 1, "InvalidHardware")?;
                 minimum(gpu_count, multiplier_bps, p.base_stake_per_gpu).ok_or("MathOverflow")?;
