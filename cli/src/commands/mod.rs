@@ -18,7 +18,7 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use device_staking_client::device_staking::state::{Config, Device, Env, Tombstone};
 use device_staking_client::format::tokens;
-use device_staking_client::{describe, ix, parse, pda};
+use device_staking_client::{ata, describe, ix, parse, pda};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::path::{Path, PathBuf};
@@ -211,19 +211,24 @@ impl Context {
     }
 
     /// Where a payment to `staker` goes (R16) when `signer` sends it: signed by the staker, the
-    /// token account of `--to` or else the staker's associated token account (created first if
-    /// missing: the program pays a staker's own account only when it exists); sent by anyone
-    /// else, the staker's associated token account (the program creates it when missing).
+    /// token account of `--to` or else the staker's associated token account; sent by anyone
+    /// else, the staker's associated token account. A missing associated token account is
+    /// created first, paid by the signer, in its own instruction of the same transaction
+    /// (`CreateIdempotent`): the program pays a staker's own account only when it exists, and its
+    /// path that creates the account inside a permissionless withdraw costs more than this.
     /// Returns the destination and the instructions to send before.
     pub fn destination(&self, signer: &Pubkey, staker: &Pubkey, to: Option<&str>, setup: &Setup) -> Result<(Pubkey, Vec<Instruction>), String> {
-        let ata = ix::associated_token(staker, &setup.mint);
         match (signer == staker, to) {
             (true, Some(text)) => Ok((text.parse().map_err(|e| format!("--to `{text}`: {e}"))?, Vec::new())),
-            (false, Some(_)) => Err(format!("--to is for the staker {staker} signing; anyone else pays the staker's associated token account {ata}")),
-            (true, None) if self.chain.account(&ata)?.is_none_or(|a| a.lamports == 0) => {
-                Ok((ata, vec![token::create_associated_account(signer, staker, &setup.mint.mint, &setup.mint.token_program)]))
+            (false, Some(_)) => {
+                let ata = ix::associated_token(staker, &setup.mint);
+                Err(format!("--to is for the staker {staker} signing; anyone else pays the staker's associated token account {ata}"))
             }
-            _ => Ok((ata, Vec::new())),
+            (_, None) => {
+                let found = self.chain.account(&ix::associated_token(staker, &setup.mint))?;
+                let recipient = ata::recipient_account(signer, staker, &setup.mint, |_| found.is_some_and(|a| a.lamports > 0));
+                Ok((recipient.address, recipient.instructions()))
+            }
         }
     }
 

@@ -6,6 +6,7 @@
 //! its constants, account lists and instruction data from Anchor's generated client structs,
 //! error names and messages from its error enum. Nothing is serialized by hand.
 #![warn(missing_docs)]
+pub mod ata;
 pub mod decode;
 pub mod describe;
 pub mod format;
