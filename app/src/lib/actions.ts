@@ -1,6 +1,7 @@
 // The instructions behind each button, built with the generated client from what the pages
 // already loaded. Withdrawals are signed by the staker, so they pay the signer's own associated
-// token account (R16).
+// token account (R16), created first in its own instruction when it is missing
+// (`withSignerAccount`). The owner's lifecycle: close (R8), hand over to another wallet (R19).
 import type { Address, Instruction, TransactionSigner } from '@solana/kit';
 import {
   type Config,
@@ -10,20 +11,27 @@ import {
   type Ticket,
   findConfigPda,
   findProfilePda,
+  getAcceptDeviceInstruction,
   getCancelCostakeInstruction,
+  getCancelTransferInstruction,
   getClaimRewardsInstruction,
+  getCloseDeviceInstruction,
   getCreateOfferInstruction,
   getFillOfferInstruction,
   getReleaseInstruction,
   getRetractOfferInstruction,
   getStakeInstruction,
+  getTransferDeviceInstruction,
   getUnstakeInstruction,
   getWithdrawEscrowInstruction,
   getWithdrawOverflowInstruction,
   getWithdrawPositionInstruction,
   getWithdrawTicketInstruction,
 } from '../generated';
-import { type Located, associatedTokenAddress, escrowAddress, offerAddress, ticketAddress } from './chain';
+import { recipientAccount } from './ata';
+import { type BatchItem, type PackedTransaction, pack } from './batch';
+import { roleKeyAt } from './changes';
+import { type AppRpc, type Located, associatedTokenAddress, escrowAddress, offerAddress, ticketAddress } from './chain';
 import { usedPositions } from './load';
 
 /** The accounts every token-moving instruction names. */
@@ -183,4 +191,107 @@ export async function withdrawEscrowIx(signer: TransactionSigner, config: Config
     payer: offer.data.payer,
     escrowPayer: offer.data.escrowPayer,
   });
+}
+
+/**
+ * `payments` (withdrawals or claims to the signer's own associated token account) preceded, when
+ * that account is missing, by its `CreateIdempotent` paid by the signer: one transaction, the
+ * creation in its own instruction (the program never pays a signer's own account, R16).
+ */
+export async function withSignerAccount(rpc: AppRpc, signer: TransactionSigner, config: Config, payments: Instruction[]): Promise<Instruction[]> {
+  const own = await recipientAccount(rpc, signer, signer.address, config);
+  return [...own.create, ...payments];
+}
+
+/**
+ * `close_device` (R8): the empty device becomes a tombstone, its vaults close, donated surplus goes
+ * to the treasury in force (its associated token account created first when missing, paid by the
+ * signer), and the rent goes back to the device's payer.
+ */
+export async function closeDeviceIxs(rpc: AppRpc, signer: TransactionSigner, config: Config, device: Located<Device>, now: number): Promise<Instruction[]> {
+  const c = await common(config);
+  const treasury = await recipientAccount(rpc, signer, roleKeyAt(config.treasury, now), config);
+  const close = getCloseDeviceInstruction({
+    ...c,
+    owner: signer,
+    device: device.address,
+    stakeVault: device.data.stakeVault,
+    overflowVault: device.data.overflowVault,
+    treasuryToken: treasury.address,
+    payer: device.data.payer,
+  });
+  return [...treasury.create, close];
+}
+
+/** `transfer_device` (R19): the owner proposes `newOwner`, who has 7 days to accept. */
+export async function transferDeviceIx(signer: TransactionSigner, device: Address, newOwner: Address): Promise<Instruction> {
+  const [config] = await findConfigPda();
+  return getTransferDeviceInstruction({ owner: signer, config, device, newOwner });
+}
+
+/** `accept_device` (R19): the proposed wallet takes the device, its stake and its rent. */
+export async function acceptDeviceIx(signer: TransactionSigner, device: Address): Promise<Instruction> {
+  const [config] = await findConfigPda();
+  return getAcceptDeviceInstruction({ newOwner: signer, config, device });
+}
+
+/** `cancel_transfer` (R19): the owner withdraws a proposal before it is accepted. */
+export async function cancelTransferIx(signer: TransactionSigner, device: Address): Promise<Instruction> {
+  const [config] = await findConfigPda();
+  return getCancelTransferInstruction({ owner: signer, config, device });
+}
+
+/** Compute units an item of a batch uses at most (the benchmarks' worst case, with a margin). */
+export const BATCH_UNITS = { stake: 40_000, withdrawTicket: 80_000, withdrawOverflow: 45_000, claim: 35_000, createAccount: 35_000 } as const;
+
+/** A device whose minimum is not met by its counted stake, and by how much (R6 stake covers it). */
+export interface ShortDevice {
+  /** The device. */
+  device: Located<Device>;
+  /** Its label for people. */
+  label: string;
+  /** What its counted stake lacks of the minimum in force. */
+  shortBy: bigint;
+}
+
+/** Batch: `stake` (R6) on each device what it lacks of its minimum. */
+export async function stakeToMinimumItems(signer: TransactionSigner, config: Config, devices: ShortDevice[]): Promise<BatchItem[]> {
+  return Promise.all(
+    devices.map(async (d) => ({ label: `stake on ${d.label}`, instructions: [await stakeIx(signer, config, d.device, d.shortBy)], units: BATCH_UNITS.stake })),
+  );
+}
+
+/** Batch: `withdraw_ticket` (R16) of each ripe ticket, to the signer's own token account. */
+export async function withdrawTicketItems(signer: TransactionSigner, config: Config, tickets: Array<{ device: Located<Device>; ticket: Located<Ticket>; label: string }>): Promise<BatchItem[]> {
+  return Promise.all(
+    tickets.map(async (t) => ({ label: `ticket of ${t.label}`, instructions: [await withdrawTicketIx(signer, config, t.device, t.ticket)], units: BATCH_UNITS.withdrawTicket })),
+  );
+}
+
+/** Batch: `withdraw_overflow` (R12) of each device's unclaimed owner rewards, to the signer's own token account. */
+export async function ownerRewardItems(signer: TransactionSigner, config: Config, devices: Array<{ device: Located<Device>; rewards: bigint; label: string }>): Promise<BatchItem[]> {
+  return Promise.all(
+    devices.map(async (d) => ({
+      label: `rewards of ${d.label}`,
+      instructions: [await withdrawOverflowIx(signer, config, d.device, d.rewards)],
+      units: BATCH_UNITS.withdrawOverflow,
+    })),
+  );
+}
+
+/** Batch: `claim_rewards` (R12) of each position, to the signer's own token account. */
+export async function claimItems(signer: TransactionSigner, config: Config, positions: Array<{ device: Located<Device>; seq: bigint; label: string }>): Promise<BatchItem[]> {
+  return Promise.all(
+    positions.map(async (p) => ({ label: `claim on ${p.label}`, instructions: [await claimRewardsIx(signer, config, p.device, p.seq)], units: BATCH_UNITS.claim })),
+  );
+}
+
+/**
+ * `items` packed into as few transactions as fit (size, compute, account locks), each opened by
+ * the creation of the signer's token account when a payment needs it and it is missing.
+ */
+export async function packPayments(rpc: AppRpc, signer: TransactionSigner, config: Config, items: BatchItem[], pays: boolean): Promise<PackedTransaction[]> {
+  const own = pays ? await recipientAccount(rpc, signer, signer.address, config) : { create: [] };
+  // the creation is idempotent: it opens every transaction, so each one also stands alone
+  return pack(signer.address, items, own.create, own.create.length > 0 ? BATCH_UNITS.createAccount : 0);
 }

@@ -3,13 +3,13 @@
 import { getWallets } from '@wallet-standard/app';
 import type { Wallet, WalletAccount } from '@wallet-standard/base';
 import { StandardConnect, StandardDisconnect, StandardEvents, type StandardConnectFeature, type StandardDisconnectFeature, type StandardEventsFeature } from '@wallet-standard/features';
-import { SolanaSignTransaction, type SolanaSignTransactionFeature } from '@solana/wallet-standard-features';
+import { SolanaSignAndSendTransaction, SolanaSignTransaction, type SolanaSignTransactionFeature } from '@solana/wallet-standard-features';
 
-/** Wallets that can sign Solana transactions. */
+/** Wallets that can sign Solana transactions, or only sign and send them. */
 export function solanaWallets(): Wallet[] {
   return getWallets()
     .get()
-    .filter((w) => SolanaSignTransaction in w.features && StandardConnect in w.features);
+    .filter((w) => (SolanaSignTransaction in w.features || SolanaSignAndSendTransaction in w.features) && StandardConnect in w.features);
 }
 
 /** Calls `listener` whenever a wallet registers or unregisters; returns the unsubscribe. */
@@ -51,7 +51,7 @@ export function rememberWallet(name: string | null): void {
  */
 export async function connectWallet(wallet: Wallet, silent = false): Promise<WalletAccount> {
   const { accounts } = await (wallet.features[StandardConnect] as StandardConnectFeature[typeof StandardConnect]).connect({ silent });
-  const account = accounts.find((a) => a.features.includes(SolanaSignTransaction)) ?? accounts[0];
+  const account = accounts.find((a) => a.features.includes(SolanaSignTransaction) || a.features.includes(SolanaSignAndSendTransaction)) ?? accounts[0];
   if (!account) throw new Error(`${wallet.name} shared no account`);
   return account;
 }
