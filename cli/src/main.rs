@@ -195,6 +195,42 @@ existing FILE is never replaced unless --force is given.\n\nNeeds: nothing (offl
         #[arg(long)]
         program: bool,
     },
+    /// A device's or a wallet's history of events, newest first, from the history API (--api) or straight from RPC
+    #[command(long_about = "Show the program's events (R50) for a device (its id or address) or a wallet, newest \
+first: time (UTC), event, amount in base units, position, slot and signature. With --api http://127.0.0.1:PORT, from \
+the history API of device-staking-indexer (docs/api.md): a wallet's history then includes the rewards, holds and \
+slashes of its devices and positions. Without --api, straight from the RPC node of --url: the address's \
+transactions and their logs (a wallet's history is then the events of the transactions it took part in). \
+--output json prints the events as the API's event objects.\n\nNeeds: the API, or an RPC node with transaction history.")]
+    History {
+        /// The device (its id or address) or the wallet (address)
+        target: String,
+        /// The history API's URL (device-staking-indexer serve)
+        #[arg(long, value_name = "URL")]
+        api: Option<String>,
+        /// At most this many events
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// Export a device's or a wallet's whole history as CSV, from the history API (--api) or straight from RPC
+    #[command(long_about = "Write the whole history of a device (its id or address) or a wallet as CSV, oldest \
+first, with the columns of docs/api.md (time_utc, block_time, slot, signature, instruction_index, event_index, event, \
+device, wallets, position_seq, amount, owner_part, position_part, data), to -o FILE or to standard output. From the \
+history API with --api, else straight from the RPC node of --url (see `history --help`).\n\nNeeds: the API, or an \
+RPC node with transaction history.")]
+    Export {
+        /// CSV (the one format)
+        #[arg(long, required = true)]
+        csv: bool,
+        /// The device (its id or address) or the wallet (address)
+        target: String,
+        /// The history API's URL (device-staking-indexer serve)
+        #[arg(long, value_name = "URL")]
+        api: Option<String>,
+        /// Write to this file instead of standard output
+        #[arg(short = 'o', long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Name and explain a custom error code of a failed transaction (offline)
     #[command(long_about = "Name and explain a custom error code a transaction failed with: the program's own \
 errors (6000 and up) and Anchor's framework errors (e.g. 3007). Accepts decimal or 0x-prefixed hex, \
@@ -339,6 +375,8 @@ fn run(cli: Cli) -> Result<Report, CliError> {
         Command::Operator(command) => operator::run(&mut ctx, command),
         Command::Status { device, wallet, config } => commands::status::run(&mut ctx, device, wallet, config),
         Command::Program { expect } => commands::program::run(&ctx, expect.as_deref()),
+        Command::History { target, api, limit } => commands::history::history(&ctx, &target, api.as_deref(), limit),
+        Command::Export { csv: _, target, api, out } => commands::history::export(&ctx, &target, api.as_deref(), out.as_deref()),
         Command::Demo { .. } | Command::Pda { .. } | Command::ExplainError { .. } => unreachable!("handled in main"),
         Command::Svm(_) | Command::Keygen { .. } | Command::Address { .. } => unreachable!("handled above"),
     }

@@ -1,9 +1,11 @@
 //! The commands, one module per role: the device owner ([`owner`]), the co-staker
 //! ([`costaker`]), the operators of the network (admin, oracle, reward and slash authorities:
 //! [`operator`]), read-only reports ([`status`]), the embedded chain's tools ([`svm`]), and
-//! keypair files and addresses ([`keys`]), the program's deployment ([`program`]).
+//! keypair files and addresses ([`keys`]), the program's deployment ([`program`]), a device's or
+//! a wallet's history of events and its CSV export ([`history`]).
 //! Every command returns a [`Report`]: text for people and one JSON object for scripts.
 pub mod costaker;
+pub mod history;
 pub mod keys;
 pub mod operator;
 pub mod owner;
