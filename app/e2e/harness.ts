@@ -485,8 +485,8 @@ const walletIcon = `data:image/svg+xml;base64,${Buffer.from(
  * `wallet-standard:app-ready`. The wallet starts disconnected (no accounts) and connects without
  * asking; it signs through the Node function `__e2eSign`. The script also defines esbuild's
  * `__name` helper, which tsx puts into functions a test hands to `page.evaluate`. */
-function walletScript(address: string, publicKey: Uint8Array, label: string): string {
-  const config = JSON.stringify({ name: testWalletName, icon: walletIcon, address, publicKey: Array.from(publicKey), label });
+function walletScript(address: string, publicKey: Uint8Array, label: string, signAndSendOnly = false): string {
+  const config = JSON.stringify({ name: testWalletName, icon: walletIcon, address, publicKey: Array.from(publicKey), label, signAndSendOnly });
   return `(() => {
   globalThis.__name ??= (target, value) => Object.defineProperty(target, 'name', { value, configurable: true });
   const config = ${config};
@@ -495,7 +495,7 @@ function walletScript(address: string, publicKey: Uint8Array, label: string): st
     address: config.address,
     publicKey: new Uint8Array(config.publicKey),
     chains,
-    features: Object.freeze(['solana:signTransaction']),
+    features: Object.freeze([config.signAndSendOnly ? 'solana:signAndSendTransaction' : 'solana:signTransaction']),
     label: config.label,
   });
   let accounts = [];
@@ -535,21 +535,41 @@ function walletScript(address: string, publicKey: Uint8Array, label: string): st
           return () => listeners.get(event).delete(listener);
         },
       },
-      'solana:signTransaction': {
-        version: '1.0.0',
-        supportedTransactionVersions: Object.freeze(['legacy', 0]),
-        signTransaction: async (...inputs) => {
-          const outputs = [];
-          for (const input of inputs) {
-            if (input.account?.address !== config.address) {
-              throw new Error(config.name + ' holds ' + config.address + ' only, not ' + input.account?.address);
-            }
-            const signed = await window.__e2eSign(Array.from(input.transaction));
-            outputs.push({ signedTransaction: new Uint8Array(signed) });
+      ...(config.signAndSendOnly
+        ? {
+            'solana:signAndSendTransaction': {
+              version: '1.0.0',
+              supportedTransactionVersions: Object.freeze(['legacy', 0]),
+              signAndSendTransaction: async (...inputs) => {
+                const outputs = [];
+                for (const input of inputs) {
+                  if (input.account?.address !== config.address) {
+                    throw new Error(config.name + ' holds ' + config.address + ' only, not ' + input.account?.address);
+                  }
+                  const signature = await window.__e2eSignAndSend(Array.from(input.transaction));
+                  outputs.push({ signature: new Uint8Array(signature) });
+                }
+                return outputs;
+              },
+            },
           }
-          return outputs;
-        },
-      },
+        : {
+            'solana:signTransaction': {
+              version: '1.0.0',
+              supportedTransactionVersions: Object.freeze(['legacy', 0]),
+              signTransaction: async (...inputs) => {
+                const outputs = [];
+                for (const input of inputs) {
+                  if (input.account?.address !== config.address) {
+                    throw new Error(config.name + ' holds ' + config.address + ' only, not ' + input.account?.address);
+                  }
+                  const signed = await window.__e2eSign(Array.from(input.transaction));
+                  outputs.push({ signedTransaction: new Uint8Array(signed) });
+                }
+                return outputs;
+              },
+            },
+          }),
     },
   };
   const register = ({ register }) => register(wallet);
@@ -558,10 +578,16 @@ function walletScript(address: string, publicKey: Uint8Array, label: string): st
 })();`;
 }
 
+/** How the test wallet signs: `signTransaction` (the app sends), or `signAndSendOnly` (a wallet
+ * with only `solana:signAndSendTransaction`: it signs and sends to the world's validator itself). */
+export interface WalletOptions {
+  signAndSendOnly?: boolean;
+}
+
 /** Opens the app at `urlPath` in a new headless Chromium (fresh profile, 1280x900) whose test
  * wallet holds `walletName`'s keypair. Page errors and console errors are echoed on stderr. The
  * browser is closed by `world.stop()` if the test does not close it. */
-export async function openApp(world: World, walletName: WalletName, urlPath = '/'): Promise<{ browser: Browser; page: Page }> {
+export async function openApp(world: World, walletName: WalletName, urlPath = '/', options: WalletOptions = {}): Promise<{ browser: Browser; page: Page }> {
   const wallet = world.wallets[walletName];
   if (!wallet) throw new Error(`no wallet "${walletName}" in the world (have: ${Object.keys(world.wallets).join(', ')})`);
   const signer = keypairSigner(wallet.keypair, wallet.address);
@@ -597,7 +623,22 @@ export async function openApp(world: World, walletName: WalletName, urlPath = '/
         throw new Error(`${testWalletName} (${walletName}) refused to sign: ${message}`);
       }
     });
-    await page.addInitScript({ content: walletScript(signer.address, signer.publicKey, walletName) });
+    await page.exposeFunction('__e2eSignAndSend', async (transaction: number[]) => {
+      const wire = Uint8Array.from(transaction);
+      let signed: Uint8Array;
+      let signature: Uint8Array;
+      try {
+        ({ signed, signature } = signWireTransaction(wire, signer));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        requests.push({ transaction: wire, signedTransaction: null, signature: null, error: message });
+        throw new Error(`${testWalletName} (${walletName}) refused to sign: ${message}`);
+      }
+      requests.push({ transaction: wire, signedTransaction: signed, signature: getBase58Decoder().decode(signature), error: null });
+      await rpc<string>(world, 'sendTransaction', [Buffer.from(signed).toString('base64'), { encoding: 'base64', skipPreflight: true }]);
+      return Array.from(signature);
+    });
+    await page.addInitScript({ content: walletScript(signer.address, signer.publicKey, walletName, options.signAndSendOnly) });
     page.on('pageerror', (error) => say(`page error (${walletName}): ${error.message}`));
     page.on('console', (message) => {
       if (message.type() === 'error') say(`console error (${walletName}): ${message.text()}`);

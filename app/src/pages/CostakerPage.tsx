@@ -3,13 +3,14 @@
 // the device's reasons when not, waits and unlocks, slash allowances, and released escrows.
 import type { Address } from '@solana/kit';
 import { useState } from 'react';
+import { useBatch } from '../components/Batch';
 import { Badge, Section, Tokens, useTokenText } from '../components/bits';
 import { useApp } from '../context';
 import type { Device } from '../generated';
 import { PositionState } from '../generated';
-import { cancelCostakeIx, claimRewardsIx, fillOfferIx, withdrawEscrowIx, withdrawPositionIx } from '../lib/actions';
+import { cancelCostakeIx, claimItems, claimRewardsIx, fillOfferIx, withSignerAccount, withdrawEscrowIx, withdrawPositionIx } from '../lib/actions';
 import { formatBps, formatDuration, formatUtc, shortAddress, shortDeviceId } from '../lib/format';
-import { type HeldPosition, type OfferWithDevice, type ReleasedPosition, costakerHoldings, marketplace } from '../lib/load';
+import { type HeldPosition, type Holding, type OfferWithDevice, type ReleasedPosition, costakerHoldings, marketplace } from '../lib/load';
 import { costakerDaily, ineligibleReasons, paramsAt, positionStanding, yearlyPercent } from '../lib/rules';
 import { useLoad } from '../lib/useLoad';
 import { PositionStateText } from './OwnerPage';
@@ -164,6 +165,7 @@ function Positions({ wallet }: { wallet: Address }) {
   return (
     <Section id="positions-title" title="My positions" loading={loading && !data} error={error} what="your positions">
       {data && holdings.length === 0 && <div className="panel muted">You hold no co-stake positions. Fill an offer below.</div>}
+      <ClaimEverything holdings={holdings} />
       {holdings.length > 0 && (
         <table className="positions">
           <thead>
@@ -189,9 +191,43 @@ function Positions({ wallet }: { wallet: Address }) {
   );
 }
 
+/** Claims every position's unclaimed rewards (R12) in as few transactions as fit. */
+function ClaimEverything({ holdings }: { holdings: Holding[] }) {
+  const { config, busy } = useApp();
+  const tokenText = useTokenText();
+  const { start, outcome } = useBatch();
+  const claimable = holdings.flatMap((h) =>
+    h.kind === 'position' && h.status.rewards > 0n ? [{ device: h.device, seq: h.position.seq, label: shortDeviceId(h.device.data.deviceId), rewards: h.status.rewards }] : [],
+  );
+  if (claimable.length < 2 && !outcome) return null;
+  const total = claimable.reduce((a, c) => a + c.rewards, 0n);
+  return (
+    <div className="panel owner-tool" data-testid="claim-everything">
+      <button
+        className="secondary"
+        disabled={busy || claimable.length === 0}
+        onClick={() =>
+          start({
+            title: 'Claim every position',
+            label: `Claim ${tokenText(total)} from ${claimable.length} positions`,
+            done: `Claimed ${tokenText(total)}`,
+            count: claimable.length,
+            noun: 'position',
+            pays: true,
+            items: (signer) => claimItems(signer, config, claimable),
+          })
+        }
+      >
+        Claim every position ({claimable.length}, <Tokens amount={total} />)
+      </button>
+      {outcome && <p data-testid="batch-outcome">{outcome}</p>}
+    </div>
+  );
+}
+
 /** One position of the wallet, as its device's table and device_status say. */
 function PositionRow({ held }: { held: HeldPosition }) {
-  const { config, now, run, busy } = useApp();
+  const { rpc, config, now, run, busy } = useApp();
   const tokenText = useTokenText();
   const { position, status, deviceStatus, device, offer } = held;
   const d = device.data;
@@ -246,7 +282,7 @@ function PositionRow({ held }: { held: HeldPosition }) {
               className="small secondary"
               disabled={busy}
               onClick={() =>
-                run({ label: `Claim rewards from device ${name}`, build: async (signer) => [await claimRewardsIx(signer, config, device, position.seq)], done: `Claimed ${tokenText(status.rewards)}` })
+                run({ label: `Claim rewards from device ${name}`, build: async (signer) => withSignerAccount(rpc, signer, config, [await claimRewardsIx(signer, config, device, position.seq)]), done: `Claimed ${tokenText(status.rewards)}` })
               }
             >
               Claim
@@ -273,7 +309,7 @@ function PositionRow({ held }: { held: HeldPosition }) {
               disabled={busy || !ripe}
               title={ripe ? undefined : `Unlocks ${formatUtc(Number(status.unlockAt))}`}
               onClick={() =>
-                run({ label: `Withdraw ${total} from device ${name}`, build: async (signer) => [await withdrawPositionIx(signer, config, device, offer)], done: `Withdrew ${total} to your wallet` })
+                run({ label: `Withdraw ${total} from device ${name}`, build: async (signer) => withSignerAccount(rpc, signer, config, [await withdrawPositionIx(signer, config, device, offer)]), done: `Withdrew ${total} to your wallet` })
               }
             >
               Withdraw
@@ -287,7 +323,7 @@ function PositionRow({ held }: { held: HeldPosition }) {
 
 /** A released position: its tokens wait in its escrow for the wallet (R16). */
 function EscrowRow({ released }: { released: ReleasedPosition }) {
-  const { config, run, busy } = useApp();
+  const { rpc, config, run, busy } = useApp();
   const tokenText = useTokenText();
   const { offer, amount, device } = released;
   const name = device ? shortDeviceId(device.data.deviceId) : shortAddress(offer.data.device);
@@ -316,7 +352,7 @@ function EscrowRow({ released }: { released: ReleasedPosition }) {
             className="small"
             disabled={busy || amount === 0n}
             onClick={() =>
-              run({ label: `Withdraw ${tokenText(amount)} from the escrow of device ${name}`, build: async (signer) => [await withdrawEscrowIx(signer, config, offer)], done: `Withdrew ${tokenText(amount)} to your wallet` })
+              run({ label: `Withdraw ${tokenText(amount)} from the escrow of device ${name}`, build: async (signer) => withSignerAccount(rpc, signer, config, [await withdrawEscrowIx(signer, config, offer)]), done: `Withdrew ${tokenText(amount)} to your wallet` })
             }
           >
             Withdraw

@@ -1,12 +1,27 @@
 // The device owner's page: each device with its minimum, counted stake, eligibility and why not,
 // overflow, hold and slash allowance, its offer and position table, its ticket, and the owner's
 // actions. Eligibility, overflow and position states are the program's (device_status, R54).
-import type { Address } from '@solana/kit';
+import { type Address, isAddress } from '@solana/kit';
 import { useState } from 'react';
 import { AmountField, Badge, Countdown, Section, Stat, Tokens, useAmountField, useTokenText } from '../components/bits';
+import { OfferedDevices, OwnerBatch, RegisterFromFile } from '../components/OwnerTools';
 import { useApp } from '../context';
 import { PositionState } from '../generated';
-import { createOfferIx, filledPosition, releaseIx, retractOfferIx, stakeIx, unstakeIx, withdrawOverflowIx, withdrawTicketIx } from '../lib/actions';
+import {
+  cancelTransferIx,
+  closeDeviceIxs,
+  createOfferIx,
+  filledPosition,
+  releaseIx,
+  retractOfferIx,
+  stakeIx,
+  transferDeviceIx,
+  unstakeIx,
+  withSignerAccount,
+  withdrawOverflowIx,
+  withdrawTicketIx,
+} from '../lib/actions';
+import { transferPending } from '../lib/lifecycle';
 import { formatBps, formatDuration, formatTokens, formatUtc, shortAddress, shortDeviceId } from '../lib/format';
 import { type DeviceBundle, type PositionRow, ownerDevices } from '../lib/load';
 import { costakerDaily, ineligibleReasons, offerBounds, paramsAt, unstakePreview, yearlyPercent } from '../lib/rules';
@@ -25,18 +40,21 @@ export function OwnerPage() {
   if (!wallet) return null;
   return (
     <Section id="owner-title" title="My devices" loading={loading && !data} error={error} what="your devices">
+      <OfferedDevices />
       {data && data.length === 0 && (
-        <div className="panel">No device is registered to this wallet. Devices are registered by the network when you connect a GPU; then they appear here.</div>
+        <div className="panel">No device is registered to this wallet. When you connect a GPU, the network’s oracle attests it and gives you a co-signed registration file: open it below.</div>
       )}
+      {data && data.length > 0 && <OwnerBatch bundles={data} />}
       {data?.map((bundle) => <DeviceCard key={bundle.device.address} bundle={bundle} />)}
+      <RegisterFromFile />
     </Section>
   );
 }
 
-type Panel = 'stake' | 'offer' | 'overflow' | 'unstake' | null;
+type Panel = 'stake' | 'offer' | 'overflow' | 'unstake' | 'close' | 'transfer' | null;
 
 function DeviceCard({ bundle }: { bundle: DeviceBundle }) {
-  const { config, now, busy, run } = useApp();
+  const { rpc, config, now, busy, run } = useApp();
   const tokenText = useTokenText();
   const { device, status, ticket, openOffer, positions } = bundle;
   const d = device.data;
@@ -54,6 +72,9 @@ function DeviceCard({ bundle }: { bundle: DeviceBundle }) {
     canAct && !status.held && !openOffer && !filledPosition(d) && positions.length < MAX_POSITIONS && status.countedStake >= status.minRequired;
   const multiplier = Math.max(10_000, d.multiplierBps) / 10_000;
   const ticketStatus = status.ticket.__option === 'Some' ? status.ticket.value : null;
+  const pendingTransfer = transferPending(d, now);
+  // R8: nothing staked, owed or open on the device
+  const closable = !unstaking && !ticket && d.ownerStake === 0n && !openOffer && positions.length === 0;
 
   return (
     <article className="card device" aria-label={`Device ${name}`} data-device={device.address}>
@@ -104,6 +125,23 @@ function DeviceCard({ bundle }: { bundle: DeviceBundle }) {
         </Stat>
       </div>
 
+      {pendingTransfer && (
+        <div className="row" data-testid="pending-transfer">
+          <div>
+            <strong>Handing over</strong> to <code title={d.pendingOwner}>{shortAddress(d.pendingOwner)}</code>: it can accept until {formatUtc(Number(d.transferExpiresAt))} (
+            <Countdown until={Number(d.transferExpiresAt)} />
+            ).
+          </div>
+          <button
+            className="secondary"
+            disabled={busy}
+            onClick={() => run({ label: `Cancel handing over device ${name}`, build: async (signer) => [await cancelTransferIx(signer, device.address)], done: `Device ${name} stays yours` })}
+          >
+            Cancel transfer
+          </button>
+        </div>
+      )}
+
       <CostakingRows bundle={bundle} />
 
       {ticket && ticketStatus && (
@@ -118,7 +156,7 @@ function DeviceCard({ bundle }: { bundle: DeviceBundle }) {
             onClick={() =>
               run({
                 label: `Withdraw the unstaked ${tokenText(ticketStatus.amount)}`,
-                build: async (signer) => [await withdrawTicketIx(signer, config, device, ticket)],
+                build: async (signer) => withSignerAccount(rpc, signer, config, [await withdrawTicketIx(signer, config, device, ticket)]),
                 done: `Withdrew ${tokenText(ticketStatus.amount)} to your wallet`,
               })
             }
@@ -157,12 +195,30 @@ function DeviceCard({ bundle }: { bundle: DeviceBundle }) {
         <button className={panel === 'unstake' ? 'danger-outline active' : 'danger-outline'} disabled={unstaking || d.ownerStake === 0n} onClick={() => toggle('unstake')}>
           Unstake
         </button>
+        <button
+          className={panel === 'transfer' ? 'secondary active' : 'secondary'}
+          disabled={terminated || unstaking || pendingTransfer}
+          title="Hand the device, its stake and its rewards to another wallet of yours (it accepts within 7 days)"
+          onClick={() => toggle('transfer')}
+        >
+          Hand over
+        </button>
+        <button
+          className={panel === 'close' ? 'danger-outline active' : 'danger-outline'}
+          disabled={!closable}
+          title={closable ? undefined : 'Possible once nothing is staked or owed on the device: no stake, ticket, offer or position'}
+          onClick={() => toggle('close')}
+        >
+          Close device
+        </button>
       </div>
 
       {panel === 'stake' && <StakeForm bundle={bundle} shortBy={shortBy} onDone={() => setPanel(null)} />}
       {panel === 'offer' && <OfferForm bundle={bundle} onDone={() => setPanel(null)} />}
       {panel === 'overflow' && <OverflowForm bundle={bundle} onDone={() => setPanel(null)} />}
       {panel === 'unstake' && <UnstakePanel bundle={bundle} onDone={() => setPanel(null)} />}
+      {panel === 'transfer' && <TransferForm bundle={bundle} onDone={() => setPanel(null)} />}
+      {panel === 'close' && <ClosePanel bundle={bundle} onDone={() => setPanel(null)} />}
     </article>
   );
 }
@@ -391,7 +447,7 @@ function OfferForm({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => voi
 }
 
 function OverflowForm({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => void }) {
-  const { config, run, busy } = useApp();
+  const { rpc, config, run, busy } = useApp();
   const all = bundle.status.ownerOverflow;
   const { text, setText, amount, invalid } = useAmountField(all);
   const tokenText = useTokenText();
@@ -402,7 +458,7 @@ function OverflowForm({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => 
         e.preventDefault();
         if (!amount) return;
         const shown = tokenText(amount);
-        if (await run({ label: `Withdraw ${shown} of overflow`, build: async (signer) => [await withdrawOverflowIx(signer, config, bundle.device, amount)], done: `Withdrew ${shown} to your wallet` })) onDone();
+        if (await run({ label: `Withdraw ${shown} of overflow`, build: async (signer) => withSignerAccount(rpc, signer, config, [await withdrawOverflowIx(signer, config, bundle.device, amount)]), done: `Withdrew ${shown} to your wallet` })) onDone();
       }}
     >
       <AmountField
@@ -483,6 +539,69 @@ function UnstakePanel({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => 
           }}
         >
           Unstake everything
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** R19: propose another wallet as the device's owner; it accepts within 7 days. */
+function TransferForm({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => void }) {
+  const { run, busy, wallet } = useApp();
+  const [text, setText] = useState('');
+  const name = shortDeviceId(bundle.device.data.deviceId);
+  const value = text.trim();
+  const invalid = value === '' ? null : !isAddress(value) ? 'Not a Solana address' : value === wallet ? 'That is this wallet' : null;
+  const holdsPosition = bundle.positions.some((p) => p.position.costaker === value);
+  return (
+    <form
+      className="form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (!value || invalid) return;
+        const to = value as Address;
+        if (await run({ label: `Hand device ${name} to ${shortAddress(to)}`, build: async (signer) => [await transferDeviceIx(signer, bundle.device.address, to)], done: `Device ${name} offered to ${shortAddress(to)}; it has 7 days to accept` }))
+          onDone();
+      }}
+    >
+      <div className="field">
+        <label htmlFor={`new-owner-${bundle.device.address}`}>New owner’s wallet</label>
+        <input id={`new-owner-${bundle.device.address}`} value={text} onChange={(e) => setText(e.target.value)} placeholder="address" spellCheck={false} aria-invalid={!!invalid} />
+        <div className="field-hint">
+          {invalid ?? (holdsPosition ? 'This wallet holds a position of the device: the program refuses it.' : 'The device, your stake, unclaimed rewards and the rents move when that wallet accepts (within 7 days). Not while unstaking, on hold or with an open offer.')}
+        </div>
+      </div>
+      <button type="submit" disabled={busy || !value || !!invalid}>
+        Propose new owner
+      </button>
+    </form>
+  );
+}
+
+/** R8: close an empty device into a tombstone. */
+function ClosePanel({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => void }) {
+  const { rpc, config, now, run, busy } = useApp();
+  const d = bundle.device.data;
+  const name = shortDeviceId(d.deviceId);
+  return (
+    <div className="form confirm" data-testid="close-preview">
+      <h3>Close device {name}?</h3>
+      <ul>
+        <li>Its two vaults close and the rent of the device and its vaults goes back to <code title={d.payer}>{shortAddress(d.payer)}</code>; tokens donated to its vaults go to the treasury.</li>
+        <li>A small record keeps its numbers (offers, tickets, the last paid block and its hold and slash history): registering the same id again revives it.</li>
+      </ul>
+      <div className="confirm-buttons">
+        <button className="secondary" onClick={onDone}>
+          Keep it
+        </button>
+        <button
+          className="danger"
+          disabled={busy}
+          onClick={async () => {
+            if (await run({ label: `Close device ${name}`, build: async (signer) => closeDeviceIxs(rpc, signer, config, bundle.device, now), done: `Closed device ${name}; its rent is back in your wallet` })) onDone();
+          }}
+        >
+          Close device
         </button>
       </div>
     </div>
