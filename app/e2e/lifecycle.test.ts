@@ -171,7 +171,7 @@ test('batch: stake each device to its minimum, claim every position, withdraw ev
   assert.equal(balance - (await tokens('owner')), 16_600 * IO);
   for (const id of BATCH_IDS) assert.equal((await status(id)).eligible, true, `${id} meets its minimum`);
   // R8: a device with stake cannot be closed
-  assert.equal(await card(owner, BATCH_IDS[0]).getByRole('button', { name: 'Close device' }).isDisabled(), true);
+  await eventually('Close device disabled on a staked device', () => card(owner, BATCH_IDS[0]).getByRole('button', { name: 'Close device' }).isDisabled());
 
   // the co-staker fills offers on two of them (two filled positions at most), a block pays them
   for (const id of BATCH_IDS.slice(0, 2)) {
