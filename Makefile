@@ -48,6 +48,13 @@ load: build ## load run on solana-test-validator (about 1 min once built): 240 d
 	@tools/phase.sh "solana-test-validator (install if missing)" tools/localnet/install.sh
 	@tools/phase.sh "load run" bash -c 'trap tools/localnet/stop.sh EXIT; DEVICE_STAKING_CLI="$$(tools/cli.sh)" $(CARGO) run --locked -q -p device-staking-localnet --bin load'
 
+.PHONY: indexer-test
+indexer-test: build ## the indexer (SQLite, then PostgreSQL on a throwaway cluster) on its own validator, its API, the CLI's history and export
+	@tools/phase.sh "solana-test-validator (install if missing)" tools/localnet/install.sh
+	@tools/phase.sh "PostgreSQL (install if missing)" tools/postgres/install.sh
+	@tools/phase.sh "indexer: unit and API tests (1,000 events)" $(CARGO) test --locked -p device-staking-indexer --lib --test api -- --nocapture
+	@tools/phase.sh "indexer on the validator (SQLite and PostgreSQL)" bash -c 'export LOCALNET_DIR="$$PWD/target/localnet-indexer"; trap tools/localnet/stop.sh EXIT; DEVICE_STAKING_CLI="$$(tools/cli.sh)" $(CARGO) test --locked -p device-staking-indexer --test validator -- --nocapture'
+
 app: build validator ## serve the web app against localnet on 127.0.0.1:5173 (starts and seeds a validator if needed; installs Chromium and npm packages)
 	@tools/app/install.sh
 	@tools/app/serve.sh
@@ -57,7 +64,7 @@ app-test: build ## browser end-to-end tests of the web app on their own validato
 	@tools/phase.sh "Chromium and the app's packages (install if missing)" tools/app/install.sh
 	@tools/phase.sh "browser tests" tools/app/e2e.sh
 
-test: build unit-test svm-test demo-check localnet-test app-test ## build, then run every test
+test: build unit-test svm-test demo-check localnet-test indexer-test app-test ## build, then run every test
 
 demo: build ## the main job: a full lifecycle on an embedded SVM
 	@$(CARGO) run --locked --release -q -p device-staking-cli -- demo

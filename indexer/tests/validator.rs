@@ -64,13 +64,14 @@ struct ChainTruth {
 
 /// Reads the program's whole history from the node, with the RPC client of the validator.
 fn chain_truth(v: &Validator, device: &Pubkey) -> ChainTruth {
+    use solana_commitment_config::CommitmentConfig;
     use solana_rpc_client::rpc_client::GetConfirmedSignaturesForAddress2Config;
     use solana_rpc_client_api::config::RpcTransactionConfig;
     use solana_transaction_status_client_types::{option_serializer::OptionSerializer, UiTransactionEncoding};
     let mut newest_first = Vec::new();
     let mut before = None;
     loop {
-        let config = GetConfirmedSignaturesForAddress2Config { before, until: None, limit: Some(1_000), commitment: None };
+        let config = GetConfirmedSignaturesForAddress2Config { before, until: None, limit: Some(1_000), commitment: Some(CommitmentConfig::confirmed()) };
         let page = v.rpc.get_signatures_for_address_with_config(&PROGRAM_ID, config).expect("signatures");
         let Some(last) = page.last() else { break };
         before = Some(solana_signature::Signature::from_str(&last.signature).unwrap());
@@ -86,7 +87,7 @@ fn chain_truth(v: &Validator, device: &Pubkey) -> ChainTruth {
         }
         let config = RpcTransactionConfig {
             encoding: Some(UiTransactionEncoding::Base64),
-            commitment: None,
+            commitment: Some(CommitmentConfig::confirmed()),
             max_supported_transaction_version: Some(0),
         };
         let tx = v.rpc.get_transaction_with_config(&solana_signature::Signature::from_str(signature).unwrap(), config).expect("transaction");
@@ -270,8 +271,9 @@ fn the_database_holds_every_event_the_chain_emitted() {
 
     cli.ok(&owner, &["owner", "withdraw-overflow", "gpu-1"]);
     let until = (v.clock() + 8).to_string();
-    cli.ok(&slasher, &["operator", "hold", "gpu-1", "--until", &until]);
-    cli.ok(&slasher, &["operator", "slash", "gpu-1", "100"]);
+    let held = cli.ok(&slasher, &["operator", "hold", "gpu-1", "--until", &until]);
+    let incident = held["incident_start"].as_i64().expect("the hold's incident start").to_string();
+    cli.ok(&slasher, &["operator", "slash", "gpu-1", "100", "--incident-at", &incident]);
     cli.ok(&costaker, &["costaker", "cancel", "gpu-1"]);
     cli.ok(&owner, &["owner", "stake", "gpu-1", "8100"]);
     cli.ok(&costaker, &["costaker", "claim", "gpu-1"]);
@@ -350,9 +352,9 @@ fn the_database_holds_every_event_the_chain_emitted() {
     assert_eq!(owner_history["events"].as_array().unwrap().len() as i64, device_events, "the owner is concerned by all of the device's events");
 
     // the CLI's history and export: from the API, and straight from RPC
-    let from_api: Value = serde_json::from_str(&cli_out(&cli, &["--output", "json", "history", &device.to_string(), "--api", &base])).unwrap();
+    let from_api: Value = serde_json::from_str(&cli_out(&cli, &["--output", "json", "history", &device.to_string(), "--api", &base, "--limit", "1000"])).unwrap();
     assert_eq!(from_api["events"].as_array().unwrap().len() as i64, device_events);
-    let from_rpc: Value = serde_json::from_str(&cli_out(&cli, &["--url", &v.url, "--output", "json", "history", "gpu-1"])).unwrap();
+    let from_rpc: Value = serde_json::from_str(&cli_out(&cli, &["--url", &v.url, "--output", "json", "history", "gpu-1", "--limit", "1000"])).unwrap();
     let rpc_names: Vec<&Value> = from_rpc["events"].as_array().unwrap().iter().map(|e| &e["name"]).collect();
     let api_names: Vec<&Value> = from_api["events"].as_array().unwrap().iter().map(|e| &e["name"]).collect();
     assert_eq!(rpc_names, api_names, "the same events, in the same order, from RPC and from the API");

@@ -7,7 +7,10 @@
 #      files in .localnet/app-world/ (the state folder is LOCALNET_DIR, default .localnet);
 #      seeded again when that file is missing or names accounts the chain does not have;
 #   3. the wallets and how to import them into a browser wallet;
-#   4. the app's dev server on http://127.0.0.1:5173 (APP_PORT) with VITE_RPC_URL set; Ctrl-C stops it.
+#   4. the indexer following the validator into $LOCALNET_DIR/history.sqlite (started afresh with a new
+#      chain) and its history API on http://127.0.0.1:8787 (INDEXER_PORT; docs/api.md), log indexer.log;
+#   5. the app's dev server on http://127.0.0.1:5173 (APP_PORT) with VITE_RPC_URL and VITE_INDEXER_URL
+#      set; Ctrl-C stops it and the indexer.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -17,6 +20,8 @@ state="${LOCALNET_DIR:-$root/.localnet}"
 rpc="http://127.0.0.1:${LOCALNET_RPC_PORT:-8899}"
 world="$state/app-world.json"
 app_port="${APP_PORT:-5173}"
+indexer_port="${INDEXER_PORT:-8787}"
+history_db="$state/history.sqlite"
 
 say() { printf '\033[1m[app]\033[0m %s\n' "$*" >&2; }
 die() {
@@ -50,7 +55,7 @@ else
   [ -f "$state/authority.json" ] ||
     die "$state/authority.json is missing: the validator at $rpc was not started by tools/localnet/start.sh; stop it and run make app"
   say "seeding the chain with app_world (wallets in $state/app-world/)"
-  rm -f "$world"
+  rm -f "$world" "$history_db" "$history_db-wal" "$history_db-shm"
   cargo run --locked -q -p device-staking-localnet --manifest-path "$root/Cargo.toml" --bin app_world -- \
     --url "$rpc" --out "$world" --state "$state/app-world" --authority "$state/authority.json" 2>"$state/app-world.log" ||
     { tail -n 30 "$state/app-world.log" >&2; die "seeding failed; see $state/app-world.log"; }
@@ -82,6 +87,16 @@ for (const [name, wallet] of Object.entries(world.wallets)) {
 console.log("");
 ' "$world" "$app_port")
 
-say "serving the app on http://127.0.0.1:$app_port (Ctrl-C stops it; the validator keeps running: make localnet-stop)"
+# The indexer and its API beside the validator, stopped with the app (by its PID).
+cargo build --locked -q -p device-staking-indexer --manifest-path "$root/Cargo.toml"
+"$root/target/debug/device-staking-indexer" --database "sqlite:$history_db" index --url "$rpc" --follow \
+  --api-port "$indexer_port" 2>"$state/indexer.log" &
+indexer_pid=$!
+trap 'kill "$indexer_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do curl -s -m 1 "http://127.0.0.1:$indexer_port/health" >/dev/null 2>&1 && break; sleep 0.2; done
+kill -0 "$indexer_pid" 2>/dev/null || { tail -n 20 "$state/indexer.log" >&2; die "the indexer stopped; see $state/indexer.log"; }
+say "the indexer follows $rpc into $history_db; its API: http://127.0.0.1:$indexer_port (log $state/indexer.log)"
+
+say "serving the app on http://127.0.0.1:$app_port (Ctrl-C stops it and the indexer; the validator keeps running: make localnet-stop)"
 cd "$app"
-VITE_RPC_URL="$rpc" exec ./node_modules/.bin/vite --host 127.0.0.1 --port "$app_port" --strictPort
+VITE_RPC_URL="$rpc" VITE_INDEXER_URL="http://127.0.0.1:$indexer_port" ./node_modules/.bin/vite --host 127.0.0.1 --port "$app_port" --strictPort

@@ -111,7 +111,7 @@ fn from_rpc(url: &str, target: Target, limit: usize) -> Result<Vec<Value>, Strin
     let mut newest_first = Vec::new();
     let mut before = None;
     loop {
-        let config = GetConfirmedSignaturesForAddress2Config { before, until: None, limit: Some(1_000), commitment: None };
+        let config = GetConfirmedSignaturesForAddress2Config { before, until: None, limit: Some(1_000), commitment: Some(CommitmentConfig::confirmed()) };
         let page = rpc.get_signatures_for_address_with_config(&address, config).map_err(|e| format!("RpcError: {e}"))?;
         let Some(last) = page.last() else { break };
         before = Some(last.signature.parse().map_err(|e| format!("RpcError: {e}"))?);
