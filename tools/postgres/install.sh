@@ -13,6 +13,13 @@ if [ -z "$(bindir)" ] || [ ! -x "$(bindir)/initdb" ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >&2
   apt-get install -y -qq postgresql >&2
+  # the package may start its own cluster where services start on install: stop it (the tests use their own)
+  if command -v pg_lsclusters >/dev/null; then
+    pg_lsclusters -h | awk '$4 == "online" {print $1, $2}' | while read -r version cluster; do
+      say "stopping the package's cluster $version/$cluster (not used)"
+      pg_ctlcluster "$version" "$cluster" stop >&2 || true
+    done
+  fi
 fi
 dir="$(bindir)"
 [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ] || { echo "[postgres] error: no initdb/pg_ctl under /usr/lib/postgresql after the install" >&2; exit 1; }
