@@ -233,7 +233,7 @@ impl Db {
         } else {
             return Err(DbError::UnsupportedDatabase(url.to_string()));
         };
-        let pool = AnyPoolOptions::new().max_connections(4).connect(&url).await?;
+        let pool = AnyPoolOptions::new().max_connections(4).acquire_timeout(std::time::Duration::from_secs(10)).connect(&url).await?;
         if backend == Backend::Sqlite {
             // readers (the API) beside the writer (the indexer), in this process or another
             sqlx::query("PRAGMA journal_mode=WAL").execute(&pool).await?;

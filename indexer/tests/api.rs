@@ -168,3 +168,29 @@ fn the_api_serves_a_device_with_1000_events() {
     drop(runtime);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// One database per chain: a database filled from one genesis hash refuses another by name; a
+/// failed transaction is stored without its events and moves the cursor past it.
+#[test]
+fn another_chain_is_refused_and_failed_transactions_store_no_events() {
+    let dir = std::env::temp_dir().join(format!("indexer-cluster-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let db = runtime.block_on(Db::open(&format!("sqlite:{}", dir.join("history.sqlite").display()))).unwrap();
+    runtime.block_on(db.check_cluster("genesis-a")).unwrap();
+    runtime.block_on(db.check_cluster("genesis-a")).expect("the same chain again");
+    let refused = runtime.block_on(db.check_cluster("genesis-b")).unwrap_err();
+    assert!(refused.to_string().starts_with("WrongCluster"), "{refused}");
+
+    let device = Pubkey::new_unique();
+    let staked = decoded(&Staked { device, amount: 5, owner_stake: 5, counted_stake: 5, eligible: false }, 0);
+    let failed = ChainTransaction { failed: true, ..tx(1, START, vec![staked]) };
+    assert!(runtime.block_on(db.store_transaction(&failed)).unwrap());
+    let status = runtime.block_on(db.status()).unwrap();
+    assert_eq!((status.transactions, status.events), (1, 0), "stored without its events");
+    assert_eq!(status.cursor.map(|c| c.signature), Some(failed.signature.clone()), "the cursor passed it");
+    assert_eq!(runtime.block_on(db.signatures()).unwrap(), vec![(failed.signature, true)]);
+    runtime.block_on(db.close());
+    drop(runtime);
+    let _ = std::fs::remove_dir_all(&dir);
+}
