@@ -187,9 +187,9 @@ fn r3_registration_cosigned_by_the_oracle_in_a_file_and_offers_retracted() {
 
     world.ok("owner", &["owner", "stake", "gpu-1", "800"]);
     world.ok("owner", &["owner", "offer", "create", "gpu-1", "400", "--share", "50"]);
-    assert_eq!(world.device().open_offer, Some(0));
+    assert_eq!(world.device().open_offer(), Some(0));
     world.ok("owner", &["owner", "offer", "retract", "gpu-1"]);
-    assert_eq!(world.device().open_offer, None);
+    assert_eq!(world.device().open_offer(), None);
     assert!(world.data(&pda::offer(&pda::device(&device_id("gpu-1")).0, 0).0).is_none());
     // not the owner: refused by the program with its error name
     assert_eq!(world.refused("stranger", &["owner", "unstake", "gpu-1"]), "NotDeviceOwner");

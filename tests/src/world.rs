@@ -761,7 +761,7 @@ impl World {
             assert_eq!(o.device, *device, "offer {} names another device", o.seq);
             let in_table = d.position(o.seq).ok();
             match o.state {
-                OfferState::Open => assert_eq!(d.open_offer, Some(o.seq), "an open offer the device does not record"),
+                OfferState::Open => assert_eq!(d.open_offer(), Some(o.seq), "an open offer the device does not record"),
                 OfferState::Filled => {
                     let p = in_table.unwrap_or_else(|| panic!("filled offer {} has no position in the table: {d:?}", o.seq));
                     assert_eq!((p.costaker, p.reward_share_bps), (o.costaker, o.reward_share_bps), "position {} vs its offer", o.seq);
@@ -777,7 +777,7 @@ impl World {
             assert_eq!(self.offer(device, p.seq).state, OfferState::Filled, "position {}'s offer", p.seq);
         }
         assert!(d.positions.iter().filter(|p| p.is_filled()).count() <= 1, "more than one earning position: {d:?}");
-        if let Some(seq) = d.open_offer {
+        if let Some(seq) = d.open_offer() {
             assert_eq!(self.offer(device, seq).state, OfferState::Open, "the open offer's account");
             assert!(d.filled_position().is_none(), "an open offer next to a filled position");
         }

@@ -94,7 +94,7 @@ fn r3_a_tombstone_is_revived_with_its_counters_carried_on() {
         let d = w.device(&device);
         assert_eq!((d.owner, d.payer, d.registered_at, d.gpu_count), (owner2.pubkey(), owner2.pubkey(), w.now(), 1));
         assert_eq!((d.next_offer_seq, d.next_ticket_seq, d.last_paid_end), (1, 1, end));
-        assert_eq!((d.owner_stake, d.owner_rewards, d.open_offer), (0, 0, None));
+        assert_eq!((d.owner_stake, d.owner_rewards, d.open_offer()), (0, 0, None));
         assert!(w.is_token_account(&pda::stake_vault(&device).0) && w.is_token_account(&pda::overflow_vault(&device).0));
         let rent = w.svm.minimum_balance_for_rent_exemption(w.account(&device).data.len());
         assert_eq!(w.account(&device).lamports, rent, "the revived device holds its full rent");

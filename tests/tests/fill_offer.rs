@@ -25,7 +25,7 @@ fn r11_a_co_staker_fills_on_the_exact_terms() {
         let p = d.position(seq).expect("the position is in the table");
         assert_eq!((p.costaker, p.principal, p.rewards, p.reward_share_bps), (c.pubkey(), HALF, 0, SHARE));
         assert_eq!((p.filled_at, p.stopped_at, p.wait_end, p.unlock_at), (w.now(), 0, 0, 0));
-        assert_eq!((p.state(w.now()), d.open_offer, d.counted_stake(w.now())), (PositionState::Filled, None, MIN + HALF));
+        assert_eq!((p.state(w.now()), d.open_offer(), d.counted_stake(w.now())), (PositionState::Filled, None, MIN + HALF));
         let filled: Vec<OfferFilled> = events(&ok);
         assert_eq!(filled.len(), 1);
         let e = &filled[0];

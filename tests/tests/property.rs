@@ -758,7 +758,7 @@ impl DeviceView {
             terminated_at: d.terminated_at,
             unstaked_at: d.unstaked_at,
             ticket: if d.unstaked_at != 0 { (d.ticket_seq, d.ticket_principal, d.ticket_unlock_at) } else { (0, d.ticket_principal, 0) },
-            open_offer: d.open_offer,
+            open_offer: d.open_offer(),
             positions: d
                 .positions
                 .iter()

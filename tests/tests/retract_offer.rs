@@ -19,7 +19,7 @@ fn r10_the_owner_retracts_an_open_offer_and_gets_the_rent_back() {
         assert_eq!((e.device, e.seq), (device, seq));
         assert_eq!(w.account(&w.owner.pubkey()).lamports, lamports + rent, "rent back to the payer");
         assert!(!w.is_program_account(&pda::offer(&device, seq).0));
-        assert_eq!(w.device(&device).open_offer, None);
+        assert_eq!(w.device(&device).open_offer(), None);
         w.ok(|w| w.set_paused(false));
         // a retracted offer cannot be filled on its stale terms (R11)
         let c = w.costaker(0);

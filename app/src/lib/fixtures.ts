@@ -1,6 +1,6 @@
 // Accounts for the unit tests, made through the generated codecs (so they have the program's
 // layout): a config with the protocol's defaults and a device with chosen table slots.
-import { type Address, address, none } from '@solana/kit';
+import { type Address, address } from '@solana/kit';
 import {
   type Config,
   type Device,
@@ -74,6 +74,7 @@ export const FREE: PositionArgs = {
   principal: 0n,
   rewards: 0n,
   rewardShareBps: 0,
+  pad: new Uint8Array(6),
   filledAt: 0n,
   stoppedAt: 0n,
   waitEnd: 0n,
@@ -92,10 +93,13 @@ export function deviceFixture(slots: Record<number, Partial<PositionArgs>>, over
     owner: KEYS.admin,
     payer: KEYS.admin,
     bump: 255,
+    hasOpenOffer: 0,
+    pad0: new Uint8Array(6),
     stakeVault: KEYS.other,
     overflowVault: KEYS.other,
     registeredAt: 1n,
     gpuCount: 1,
+    pad1: new Uint8Array(2),
     multiplierBps: 10_000,
     graceMin: 0n,
     graceEnd: 0n,
@@ -108,9 +112,9 @@ export function deviceFixture(slots: Record<number, Partial<PositionArgs>>, over
     ticketSeq: 0n,
     ticketPrincipal: 0n,
     ticketUnlockAt: 0n,
-    openOffer: none(),
+    openOfferSeq: 0n,
     positions: Array.from({ length: 8 }, (_, i) => ({ ...FREE, ...(slots[i] ?? {}) })),
-    departed: Array.from({ length: 4 }, () => ({ seq: 0n, rewardShareBps: 0, filledAt: 0n, stoppedAt: 0n })),
+    departed: Array.from({ length: 4 }, () => ({ seq: 0n, rewardShareBps: 0, pad: new Uint8Array(6), filledAt: 0n, stoppedAt: 0n })),
     nextOfferSeq: 0n,
     nextTicketSeq: 0n,
     lastPaidEnd: 0n,

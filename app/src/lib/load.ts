@@ -61,7 +61,7 @@ export async function dailyRewards(rpc: AppRpc, device: Device, now: number): Pr
 export async function deviceBundle(rpc: AppRpc, config: Config, device: Located<Device>, now: number): Promise<DeviceBundle> {
   const d = device.data;
   const table = usedPositions(d);
-  const openSeq = d.openOffer.__option === 'Some' ? [d.openOffer.value] : [];
+  const openSeq = d.hasOpenOffer !== 0 ? [d.openOfferSeq] : [];
   const [offers, ticket, status, daily] = await Promise.all([
     offersAt(rpc, device.address, [...openSeq, ...table.map((p) => p.seq)]),
     ticketOf(rpc, device),
@@ -108,7 +108,7 @@ export async function marketplace(rpc: AppRpc, now: number): Promise<OfferWithDe
       const device = devices.get(offer.data.device);
       // R9, R11: the device's open offer, on a device that is neither terminated nor unstaking
       if (!device || device.terminatedAt !== 0n || device.unstakedAt !== 0n) return [];
-      if (device.openOffer.__option !== 'Some' || device.openOffer.value !== offer.data.seq) return [];
+      if (device.hasOpenOffer === 0 || device.openOfferSeq !== offer.data.seq) return [];
       return [{ offer, device: { address: offer.data.device, data: device }, daily: daily.get(offer.data.device) ?? null }];
     })
     .sort((a, b) => Number(b.offer.data.createdAt - a.offer.data.createdAt));

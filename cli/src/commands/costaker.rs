@@ -177,7 +177,7 @@ fn fill(ctx: &mut Context, device_ref: &str, amount: &str, share: &str, seq: Opt
     let costaker = ctx.signer()?;
     let setup = ctx.setup()?;
     let (address, device) = ctx.device(device_ref)?;
-    let seq = seq.or(device.open_offer).ok_or_else(|| format!("the device {address} has no open offer"))?;
+    let seq = seq.or(device.open_offer()).ok_or_else(|| format!("the device {address} has no open offer"))?;
     let amount = setup.parse_tokens(amount)?;
     let share_bps = parse::percent_bps(share)?;
     let token = ix::associated_token(&costaker.pubkey(), &setup.mint);

@@ -327,7 +327,7 @@ fn create_offer(ctx: &mut Context, device_ref: &str, amount: &str, share: &str) 
 fn retract_offer(ctx: &mut Context, device_ref: &str) -> Result<Report, CliError> {
     let owner = ctx.signer()?;
     let (address, device) = ctx.device(device_ref)?;
-    let seq = device.open_offer.ok_or_else(|| format!("the device {address} has no open offer"))?;
+    let seq = device.open_offer().ok_or_else(|| format!("the device {address} has no open offer"))?;
     let offer: Offer = ctx.chain.fetch(&pda::offer(&address, seq).0, "offer")?;
     let sent = ctx.send(&[ix::retract_offer(owner.pubkey(), address, seq, offer.payer)], &owner, &[])?;
     let fields = vec![("command", Json::str("offer retract")), ("device", Json::str(address.to_string())), ("seq", Json::Int(seq.into()))];

@@ -66,16 +66,16 @@ pub fn positions_of_costaker(wallet: &Pubkey) -> Vec<Memcmp> {
     vec![of_type::<Offer>(), Memcmp { offset: field_offset::<Offer>(|o| o.costaker = MARKER), bytes: wallet.to_bytes().to_vec() }]
 }
 
-/// Devices owned by `owner`.
+/// Devices owned by `owner`. The device is a zero-copy account: its fields sit at their offsets
+/// in the Pod layout, after the discriminator.
 pub fn devices_of_owner(owner: &Pubkey) -> Vec<Memcmp> {
-    vec![of_type::<Device>(), Memcmp { offset: field_offset::<Device>(|d| d.owner = MARKER), bytes: owner.to_bytes().to_vec() }]
+    vec![of_type::<Device>(), Memcmp { offset: 8 + core::mem::offset_of!(Device, owner), bytes: owner.to_bytes().to_vec() }]
 }
 
-/// Devices whose owner proposed `wallet` as their new owner (R19; the proposal may have lapsed).
-/// `Device.open_offer` (an `Option`) precedes the field, so a device that opened an offer since
-/// the proposal is not found (it could not be accepted then anyway, R19); check the decoded field.
+/// Devices whose owner proposed `wallet` as their new owner (R19; the proposal may have lapsed:
+/// check the decoded field).
 pub fn devices_offered_to(wallet: &Pubkey) -> Vec<Memcmp> {
-    vec![of_type::<Device>(), Memcmp { offset: field_offset::<Device>(|d| d.pending_owner = MARKER), bytes: wallet.to_bytes().to_vec() }]
+    vec![of_type::<Device>(), Memcmp { offset: 8 + core::mem::offset_of!(Device, pending_owner), bytes: wallet.to_bytes().to_vec() }]
 }
 
 #[cfg(test)]

@@ -322,7 +322,7 @@ fn devices(v: &Validator, wallets: &Wallets, mint: &Mint, params: &Params) -> Ve
             }
             v.send(&instructions, &[&owner, &oracle]);
             let device: Device = v.decode(&address).unwrap_or_else(|| panic!("device {} not found after its registration", plan.label));
-            let open_offer = device.open_offer.map(|seq| {
+            let open_offer = device.open_offer().map(|seq| {
                 let offer_address = pda::offer(&address, seq).0;
                 let offer: Offer = v.decode(&offer_address).expect("the open offer, read back");
                 assert_eq!(offer.state, OfferState::Open, "offer #{seq} of {} should be open", plan.label);

@@ -530,7 +530,7 @@ fn table_mismatches(device: &Device, offers: &[Option<Offer>], tickets: &[Option
             other => found.push(format!("position {} of {} ({} at {} bps) has the offer account {other:?}", p.seq, p.costaker, p.principal, p.reward_share_bps)),
         }
     }
-    if let Some(seq) = device.open_offer {
+    if let Some(seq) = device.open_offer() {
         expected += 1;
         if !matches!(offer(seq), Some(o) if o.state == OfferState::Open) {
             found.push(format!("the open offer {seq} has the offer account {:?}", offer(seq)));

@@ -23,8 +23,6 @@ import {
   getBytesEncoder,
   getI64Decoder,
   getI64Encoder,
-  getOptionDecoder,
-  getOptionEncoder,
   getStructDecoder,
   getStructEncoder,
   getU16Decoder,
@@ -38,16 +36,14 @@ import {
   transformEncoder,
   type Account,
   type Address,
-  type Codec,
-  type Decoder,
   type EncodedAccount,
-  type Encoder,
   type FetchAccountConfig,
   type FetchAccountsConfig,
+  type FixedSizeCodec,
+  type FixedSizeDecoder,
+  type FixedSizeEncoder,
   type MaybeAccount,
   type MaybeEncodedAccount,
-  type Option,
-  type OptionOrNullable,
   type ReadonlyUint8Array,
 } from "@solana/kit";
 import {
@@ -83,6 +79,10 @@ export type Device = {
   payer: Address;
   /** The device PDA's bump. */
   bump: number;
+  /** 1 while an offer is open (its sequence number in `open_offer_seq`), else 0: see [`Device::open_offer`]. */
+  hasOpenOffer: number;
+  /** Padding to the next 8-byte field (always zero). */
+  pad0: ReadonlyUint8Array;
   /** The stake vault (principal): token account `["stake_vault", device]` owned by the device PDA. */
   stakeVault: Address;
   /** The overflow vault (rewards): token account `["overflow_vault", device]` owned by the device PDA. */
@@ -91,6 +91,8 @@ export type Device = {
   registeredAt: bigint;
   /** GPUs attested by the oracle. */
   gpuCount: number;
+  /** Padding to the next 4-byte field (always zero). */
+  pad1: ReadonlyUint8Array;
   /** Earning multiplier attested by the oracle, in basis points (10,000 = 1x). */
   multiplierBps: number;
   /** The previous minimum, in force until `grace_end` (R2). */
@@ -115,8 +117,8 @@ export type Device = {
   ticketPrincipal: bigint;
   /** When the outstanding ticket may be withdrawn. */
   ticketUnlockAt: bigint;
-  /** The open offer's sequence number, if any (R9). */
-  openOffer: Option<bigint>;
+  /** The open offer's sequence number while `has_open_offer` is 1 (R9); 0 otherwise. */
+  openOfferSeq: bigint;
   /** Every unwithdrawn position: filled, exiting and cooling (R9, Accounts). */
   positions: Array<Position>;
   /** Withdrawn or released positions a later block may still name (R21). */
@@ -155,6 +157,10 @@ export type DeviceArgs = {
   payer: Address;
   /** The device PDA's bump. */
   bump: number;
+  /** 1 while an offer is open (its sequence number in `open_offer_seq`), else 0: see [`Device::open_offer`]. */
+  hasOpenOffer: number;
+  /** Padding to the next 8-byte field (always zero). */
+  pad0: ReadonlyUint8Array;
   /** The stake vault (principal): token account `["stake_vault", device]` owned by the device PDA. */
   stakeVault: Address;
   /** The overflow vault (rewards): token account `["overflow_vault", device]` owned by the device PDA. */
@@ -163,6 +169,8 @@ export type DeviceArgs = {
   registeredAt: number | bigint;
   /** GPUs attested by the oracle. */
   gpuCount: number;
+  /** Padding to the next 4-byte field (always zero). */
+  pad1: ReadonlyUint8Array;
   /** Earning multiplier attested by the oracle, in basis points (10,000 = 1x). */
   multiplierBps: number;
   /** The previous minimum, in force until `grace_end` (R2). */
@@ -187,8 +195,8 @@ export type DeviceArgs = {
   ticketPrincipal: number | bigint;
   /** When the outstanding ticket may be withdrawn. */
   ticketUnlockAt: number | bigint;
-  /** The open offer's sequence number, if any (R9). */
-  openOffer: OptionOrNullable<number | bigint>;
+  /** The open offer's sequence number while `has_open_offer` is 1 (R9); 0 otherwise. */
+  openOfferSeq: number | bigint;
   /** Every unwithdrawn position: filled, exiting and cooling (R9, Accounts). */
   positions: Array<PositionArgs>;
   /** Withdrawn or released positions a later block may still name (R21). */
@@ -219,7 +227,7 @@ export type DeviceArgs = {
 };
 
 /** Gets the encoder for {@link DeviceArgs} account data. */
-export function getDeviceEncoder(): Encoder<DeviceArgs> {
+export function getDeviceEncoder(): FixedSizeEncoder<DeviceArgs> {
   return transformEncoder(
     getStructEncoder([
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
@@ -227,10 +235,13 @@ export function getDeviceEncoder(): Encoder<DeviceArgs> {
       ["owner", getAddressEncoder()],
       ["payer", getAddressEncoder()],
       ["bump", getU8Encoder()],
+      ["hasOpenOffer", getU8Encoder()],
+      ["pad0", fixEncoderSize(getBytesEncoder(), 6)],
       ["stakeVault", getAddressEncoder()],
       ["overflowVault", getAddressEncoder()],
       ["registeredAt", getI64Encoder()],
       ["gpuCount", getU16Encoder()],
+      ["pad1", fixEncoderSize(getBytesEncoder(), 2)],
       ["multiplierBps", getU32Encoder()],
       ["graceMin", getU64Encoder()],
       ["graceEnd", getI64Encoder()],
@@ -243,7 +254,7 @@ export function getDeviceEncoder(): Encoder<DeviceArgs> {
       ["ticketSeq", getU64Encoder()],
       ["ticketPrincipal", getU64Encoder()],
       ["ticketUnlockAt", getI64Encoder()],
-      ["openOffer", getOptionEncoder(getU64Encoder())],
+      ["openOfferSeq", getU64Encoder()],
       ["positions", getArrayEncoder(getPositionEncoder(), { size: 8 })],
       ["departed", getArrayEncoder(getDepartedPositionEncoder(), { size: 4 })],
       ["nextOfferSeq", getU64Encoder()],
@@ -262,17 +273,20 @@ export function getDeviceEncoder(): Encoder<DeviceArgs> {
 }
 
 /** Gets the decoder for {@link Device} account data. */
-export function getDeviceDecoder(): Decoder<Device> {
+export function getDeviceDecoder(): FixedSizeDecoder<Device> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
     ["deviceId", fixDecoderSize(getBytesDecoder(), 32)],
     ["owner", getAddressDecoder()],
     ["payer", getAddressDecoder()],
     ["bump", getU8Decoder()],
+    ["hasOpenOffer", getU8Decoder()],
+    ["pad0", fixDecoderSize(getBytesDecoder(), 6)],
     ["stakeVault", getAddressDecoder()],
     ["overflowVault", getAddressDecoder()],
     ["registeredAt", getI64Decoder()],
     ["gpuCount", getU16Decoder()],
+    ["pad1", fixDecoderSize(getBytesDecoder(), 2)],
     ["multiplierBps", getU32Decoder()],
     ["graceMin", getU64Decoder()],
     ["graceEnd", getI64Decoder()],
@@ -285,7 +299,7 @@ export function getDeviceDecoder(): Decoder<Device> {
     ["ticketSeq", getU64Decoder()],
     ["ticketPrincipal", getU64Decoder()],
     ["ticketUnlockAt", getI64Decoder()],
-    ["openOffer", getOptionDecoder(getU64Decoder())],
+    ["openOfferSeq", getU64Decoder()],
     ["positions", getArrayDecoder(getPositionDecoder(), { size: 8 })],
     ["departed", getArrayDecoder(getDepartedPositionDecoder(), { size: 4 })],
     ["nextOfferSeq", getU64Decoder()],
@@ -302,7 +316,7 @@ export function getDeviceDecoder(): Decoder<Device> {
 }
 
 /** Gets the codec for {@link Device} account data. */
-export function getDeviceCodec(): Codec<DeviceArgs, Device> {
+export function getDeviceCodec(): FixedSizeCodec<DeviceArgs, Device> {
   return combineCodec(getDeviceEncoder(), getDeviceDecoder());
 }
 
@@ -357,4 +371,8 @@ export async function fetchAllMaybeDevice(
 ): Promise<MaybeAccount<Device>[]> {
   const maybeAccounts = await fetchEncodedAccounts(rpc, addresses, config);
   return maybeAccounts.map((maybeAccount) => decodeDevice(maybeAccount));
+}
+
+export function getDeviceSize(): number {
+  return 1648;
 }

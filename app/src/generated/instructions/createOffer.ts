@@ -139,7 +139,10 @@ export type CreateOfferAsyncInput<
   config?: Address<TAccountConfig>;
   /** The device. */
   device: Address<TAccountDevice>;
-  /** The offer PDA, at the device's next sequence number. */
+  /**
+   * The offer PDA `["offer", device, seq]` at the device's next sequence number; created here.
+   * otherwise) and creates the account there (refused when it exists).
+   */
   offer: Address<TAccountOffer>;
   /** The system program. */
   systemProgram?: Address<TAccountSystemProgram>;
@@ -238,7 +241,10 @@ export type CreateOfferInput<
   config: Address<TAccountConfig>;
   /** The device. */
   device: Address<TAccountDevice>;
-  /** The offer PDA, at the device's next sequence number. */
+  /**
+   * The offer PDA `["offer", device, seq]` at the device's next sequence number; created here.
+   * otherwise) and creates the account there (refused when it exists).
+   */
   offer: Address<TAccountOffer>;
   /** The system program. */
   systemProgram?: Address<TAccountSystemProgram>;
@@ -331,7 +337,10 @@ export type ParsedCreateOfferInstruction<
     config: TAccountMetas[1];
     /** The device. */
     device: TAccountMetas[2];
-    /** The offer PDA, at the device's next sequence number. */
+    /**
+     * The offer PDA `["offer", device, seq]` at the device's next sequence number; created here.
+     * otherwise) and creates the account there (refused when it exists).
+     */
     offer: TAccountMetas[3];
     /** The system program. */
     systemProgram: TAccountMetas[4];

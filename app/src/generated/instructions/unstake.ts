@@ -125,7 +125,10 @@ export type UnstakeAsyncInput<
   config?: Address<TAccountConfig>;
   /** The device. */
   device: Address<TAccountDevice>;
-  /** The ticket PDA, at the device's next ticket number. */
+  /**
+   * The ticket PDA `["ticket", device, seq]` at the device's next ticket number; created here.
+   * otherwise) and creates the account there (refused when it exists).
+   */
   ticket: Address<TAccountTicket>;
   /** The filled position's co-staker's profile; required when the device has a filled position. */
   profile?: Address<TAccountProfile>;
@@ -226,7 +229,10 @@ export type UnstakeInput<
   config: Address<TAccountConfig>;
   /** The device. */
   device: Address<TAccountDevice>;
-  /** The ticket PDA, at the device's next ticket number. */
+  /**
+   * The ticket PDA `["ticket", device, seq]` at the device's next ticket number; created here.
+   * otherwise) and creates the account there (refused when it exists).
+   */
   ticket: Address<TAccountTicket>;
   /** The filled position's co-staker's profile; required when the device has a filled position. */
   profile?: Address<TAccountProfile>;
@@ -320,7 +326,10 @@ export type ParsedUnstakeInstruction<
     config: TAccountMetas[1];
     /** The device. */
     device: TAccountMetas[2];
-    /** The ticket PDA, at the device's next ticket number. */
+    /**
+     * The ticket PDA `["ticket", device, seq]` at the device's next ticket number; created here.
+     * otherwise) and creates the account there (refused when it exists).
+     */
     ticket: TAccountMetas[3];
     /** The filled position's co-staker's profile; required when the device has a filled position. */
     profile?: TAccountMetas[4] | undefined;

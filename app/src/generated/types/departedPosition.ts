@@ -8,6 +8,10 @@
 
 import {
   combineCodec,
+  fixDecoderSize,
+  fixEncoderSize,
+  getBytesDecoder,
+  getBytesEncoder,
   getI64Decoder,
   getI64Encoder,
   getStructDecoder,
@@ -19,17 +23,20 @@ import {
   type FixedSizeCodec,
   type FixedSizeDecoder,
   type FixedSizeEncoder,
+  type ReadonlyUint8Array,
 } from "@solana/kit";
 
 /**
  * A withdrawn or released position that a block paid later may still name (R21): its part of
- * such a block is not paid. A free record has `stopped_at == 0`.
+ * such a block is not paid. A free record has `stopped_at == 0`. A Pod layout, as `Position`.
  */
 export type DepartedPosition = {
   /** The offer's sequence number. */
   seq: bigint;
   /** Its reward share, in basis points. */
   rewardShareBps: number;
+  /** Padding to the next 8-byte field (always zero). */
+  pad: ReadonlyUint8Array;
   /** When it was filled. */
   filledAt: bigint;
   /** When it stopped earning; 0 for a free record. */
@@ -41,6 +48,8 @@ export type DepartedPositionArgs = {
   seq: number | bigint;
   /** Its reward share, in basis points. */
   rewardShareBps: number;
+  /** Padding to the next 8-byte field (always zero). */
+  pad: ReadonlyUint8Array;
   /** When it was filled. */
   filledAt: number | bigint;
   /** When it stopped earning; 0 for a free record. */
@@ -51,6 +60,7 @@ export function getDepartedPositionEncoder(): FixedSizeEncoder<DepartedPositionA
   return getStructEncoder([
     ["seq", getU64Encoder()],
     ["rewardShareBps", getU16Encoder()],
+    ["pad", fixEncoderSize(getBytesEncoder(), 6)],
     ["filledAt", getI64Encoder()],
     ["stoppedAt", getI64Encoder()],
   ]);
@@ -60,6 +70,7 @@ export function getDepartedPositionDecoder(): FixedSizeDecoder<DepartedPosition>
   return getStructDecoder([
     ["seq", getU64Decoder()],
     ["rewardShareBps", getU16Decoder()],
+    ["pad", fixDecoderSize(getBytesDecoder(), 6)],
     ["filledAt", getI64Decoder()],
     ["stoppedAt", getI64Decoder()],
   ]);

@@ -8,10 +8,14 @@
 
 import {
   combineCodec,
+  fixDecoderSize,
+  fixEncoderSize,
   getAddressDecoder,
   getAddressEncoder,
   getArrayDecoder,
   getArrayEncoder,
+  getBytesDecoder,
+  getBytesEncoder,
   getI64Decoder,
   getI64Encoder,
   getStructDecoder,
@@ -24,6 +28,7 @@ import {
   type FixedSizeCodec,
   type FixedSizeDecoder,
   type FixedSizeEncoder,
+  type ReadonlyUint8Array,
 } from "@solana/kit";
 import {
   getSlashRecordDecoder,
@@ -34,7 +39,8 @@ import {
 
 /**
  * One slot of a device's position table: a filled, exiting or cooling position. A free slot
- * has `costaker == Pubkey::default()`.
+ * has `costaker == Pubkey::default()`. A Pod layout inside the zero-copy `Device`: every field
+ * 8-aligned, the padding explicit (its Borsh encoding has the same bytes).
  */
 export type Position = {
   /** The offer's sequence number. */
@@ -47,6 +53,8 @@ export type Position = {
   rewards: bigint;
   /** The co-staker's share of block rewards, in basis points (frozen at fill). */
   rewardShareBps: number;
+  /** Padding to the next 8-byte field (always zero). */
+  pad: ReadonlyUint8Array;
   /** When it was filled (unix seconds). */
   filledAt: bigint;
   /** When it stopped earning: the co-staker's cancel or the owner's unstake; 0 while filled (R13, R15). */
@@ -70,6 +78,8 @@ export type PositionArgs = {
   rewards: number | bigint;
   /** The co-staker's share of block rewards, in basis points (frozen at fill). */
   rewardShareBps: number;
+  /** Padding to the next 8-byte field (always zero). */
+  pad: ReadonlyUint8Array;
   /** When it was filled (unix seconds). */
   filledAt: number | bigint;
   /** When it stopped earning: the co-staker's cancel or the owner's unstake; 0 while filled (R13, R15). */
@@ -89,6 +99,7 @@ export function getPositionEncoder(): FixedSizeEncoder<PositionArgs> {
     ["principal", getU64Encoder()],
     ["rewards", getU64Encoder()],
     ["rewardShareBps", getU16Encoder()],
+    ["pad", fixEncoderSize(getBytesEncoder(), 6)],
     ["filledAt", getI64Encoder()],
     ["stoppedAt", getI64Encoder()],
     ["waitEnd", getI64Encoder()],
@@ -104,6 +115,7 @@ export function getPositionDecoder(): FixedSizeDecoder<Position> {
     ["principal", getU64Decoder()],
     ["rewards", getU64Decoder()],
     ["rewardShareBps", getU16Decoder()],
+    ["pad", fixDecoderSize(getBytesDecoder(), 6)],
     ["filledAt", getI64Decoder()],
     ["stoppedAt", getI64Decoder()],
     ["waitEnd", getI64Decoder()],

@@ -19,7 +19,10 @@ import {
   type FixedSizeEncoder,
 } from "@solana/kit";
 
-/** One slash, remembered for 30 days (R40). */
+/**
+ * One slash, remembered for 30 days (R40). A Pod layout (no padding): it sits in the zero-copy
+ * `Device` and, Borsh-encoded with the same bytes, in the `Tombstone`.
+ */
 export type SlashRecord = {
   /** When it happened (unix seconds); 0 for a free record. */
   at: bigint;

@@ -15,13 +15,13 @@ pub struct AcceptDevice<'info> {
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(mut)]
-    pub device: Box<Account<'info, Device>>,
+    pub device: AccountLoader<'info, Device>,
 }
 
 pub fn handler(ctx: Context<AcceptDevice>) -> Result<()> {
     let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
-    let device = &mut ctx.accounts.device;
-    let previous_owner = device.accept_transfer(&env, &ctx.accounts.new_owner.key())?;
-    emit!(DeviceTransferred { device: device.key(), previous_owner, owner: device.owner });
+    let new_owner = ctx.accounts.new_owner.key();
+    let previous_owner = ctx.accounts.device.load_mut()?.accept_transfer(&env, &new_owner)?;
+    emit!(DeviceTransferred { device: ctx.accounts.device.key(), previous_owner, owner: new_owner });
     Ok(())
 }

@@ -15,7 +15,7 @@ pub struct CancelCostake<'info> {
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(mut)]
-    pub device: Box<Account<'info, Device>>,
+    pub device: AccountLoader<'info, Device>,
     /// The co-staker's profile.
     #[account(mut, seeds = [COSTAKER_SEED, costaker.key().as_ref()], bump = profile.bump)]
     pub profile: Box<Account<'info, CostakerProfile>>,
@@ -24,11 +24,10 @@ pub struct CancelCostake<'info> {
 pub fn handler(ctx: Context<CancelCostake>, seq: u64) -> Result<()> {
     let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
     let costaker = ctx.accounts.costaker.key();
-    let device = &mut ctx.accounts.device;
-    let position = device.cancel(&env, seq, &costaker)?;
+    let position = ctx.accounts.device.load_mut()?.cancel(&env, seq, &costaker)?;
     ctx.accounts.profile.drop_position();
     emit!(CostakeCancelled {
-        device: device.key(),
+        device: ctx.accounts.device.key(),
         seq,
         costaker,
         principal: position.principal,

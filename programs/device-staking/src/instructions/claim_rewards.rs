@@ -17,7 +17,7 @@ pub struct ClaimRewards<'info> {
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(mut, has_one = overflow_vault)]
-    pub device: Box<Account<'info, Device>>,
+    pub device: AccountLoader<'info, Device>,
     /// The device's overflow vault.
     #[account(mut)]
     pub overflow_vault: Box<InterfaceAccount<'info, TokenAccount>>,
@@ -34,17 +34,19 @@ pub struct ClaimRewards<'info> {
 
 pub fn handler(ctx: Context<ClaimRewards>, seq: u64) -> Result<()> {
     let costaker = ctx.accounts.costaker.key();
-    let device = &mut ctx.accounts.device;
-    let amount = device.claim(seq, &costaker)?;
+    let (amount, signer) = {
+        let mut device = ctx.accounts.device.load_mut()?;
+        (device.claim(seq, &costaker)?, device.signer())
+    };
     pay_out(
         &ctx.accounts.token_program.to_account_info(),
         &ctx.accounts.overflow_vault.to_account_info(),
         &ctx.accounts.costaker_token.to_account_info(),
-        &device.to_account_info(),
-        &device.signer_seeds(),
+        &ctx.accounts.device.to_account_info(),
+        &signer.seeds(),
         &ctx.accounts.mint,
         amount,
     )?;
-    emit!(RewardsClaimed { device: device.key(), seq, costaker, amount });
+    emit!(RewardsClaimed { device: ctx.accounts.device.key(), seq, costaker, amount });
     Ok(())
 }

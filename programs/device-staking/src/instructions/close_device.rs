@@ -48,12 +48,12 @@ pub struct CloseDevice<'info> {
     pub system_program: Program<'info, System>,
 }
 
-/// Reads the device, checks the accounts against it and returns its tombstone (R8). Out of line
-/// and boxed: a device's copies would not fit in the handler's 4 KiB SBF stack frame.
+/// Reads the device in place, checks the accounts against it and returns its tombstone (R8).
 #[inline(never)]
 fn tombstone_of(accounts: &CloseDevice, env: &Env) -> Result<Box<Tombstone>> {
     let info = accounts.device.to_account_info();
-    let device: Box<Device> = Box::new(Device::try_deserialize(&mut &info.try_borrow_data()?[..])?);
+    let data = info.try_borrow_data()?;
+    let device = Device::in_account(&data)?;
     require_keys_eq!(device.owner, accounts.owner.key(), StakingError::NotDeviceOwner);
     require_keys_eq!(device.payer, accounts.payer.key(), StakingError::WrongDevice);
     require_keys_eq!(device.stake_vault, accounts.stake_vault.key(), StakingError::WrongDevice);

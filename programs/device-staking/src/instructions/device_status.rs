@@ -12,7 +12,7 @@ pub struct DeviceStatusAccounts<'info> {
     #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     /// The device.
-    pub device: Box<Account<'info, Device>>,
+    pub device: AccountLoader<'info, Device>,
 }
 
 /// A position of the table as `device_status` reports it (62 bytes).
@@ -127,7 +127,7 @@ pub fn status(device: &Device, env: &Env) -> DeviceStatus {
         owner_overflow: device.owner_overflow(env),
         owner_principal_overflow: device.owner_principal_overflow(env),
         owner_rewards: device.owner_rewards,
-        open_offer: device.open_offer,
+        open_offer: device.open_offer(),
         hired: device.is_hired(env),
         hired_until: device.hired_until,
         held: device.is_held(env),
@@ -146,5 +146,6 @@ pub fn status(device: &Device, env: &Env) -> DeviceStatus {
 
 pub fn handler(ctx: Context<DeviceStatusAccounts>) -> Result<DeviceStatus> {
     let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
-    Ok(status(&ctx.accounts.device, &env))
+    let device = ctx.accounts.device.load()?;
+    Ok(status(&device, &env))
 }

@@ -69,16 +69,20 @@ pub fn handler<'info>(
             emit!(RewardSkipped { device: *device_info.key, block_id, amount, reason: skip::CLOSED });
             continue;
         }
-        let mut device: Account<Device> = Account::try_from(device_info)?;
-        require_keys_eq!(*vault_info.key, device.overflow_vault, StakingError::BatchAccountsMismatch);
-        match device.pay_block(block_start, block_end, amount)? {
+        let loader: AccountLoader<Device> = AccountLoader::try_from(device_info)?;
+        let outcome = {
+            let mut device = loader.load_mut()?;
+            require_keys_eq!(*vault_info.key, device.overflow_vault, StakingError::BatchAccountsMismatch);
+            device.pay_block(block_start, block_end, amount)?
+        };
+        match outcome {
             BlockOutcome::Skipped(reason) => {
-                emit!(RewardSkipped { device: device.key(), block_id, amount, reason });
+                emit!(RewardSkipped { device: *device_info.key, block_id, amount, reason });
             }
             BlockOutcome::Paid(pay) => {
                 pay_in(&token_program, &source, vault_info, &authority, &ctx.accounts.mint, pay.transfer)?;
                 emit!(RewardPaid {
-                    device: device.key(),
+                    device: *device_info.key,
                     block_id,
                     amount,
                     owner_part: pay.owner_part,
@@ -89,7 +93,6 @@ pub fn handler<'info>(
                 });
             }
         }
-        device.exit(&crate::ID)?;
     }
     require!(accounts.next().is_none(), StakingError::BatchAccountsMismatch);
     Ok(())

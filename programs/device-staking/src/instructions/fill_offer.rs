@@ -19,7 +19,7 @@ pub struct FillOffer<'info> {
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(mut, has_one = stake_vault)]
-    pub device: Box<Account<'info, Device>>,
+    pub device: AccountLoader<'info, Device>,
     /// The offer being filled.
     #[account(mut, seeds = [OFFER_SEED, device.key().as_ref(), &seq.to_le_bytes()], bump = offer.bump)]
     pub offer: Box<Account<'info, Offer>>,
@@ -50,8 +50,11 @@ pub fn handler(ctx: Context<FillOffer>, seq: u64, amount: u64, reward_share_bps:
     let env = config.env(Clock::get()?.unix_timestamp);
     let costaker = ctx.accounts.costaker.key();
     ctx.accounts.offer.fill(costaker, amount, reward_share_bps)?;
-    let device = &mut ctx.accounts.device;
-    device.fill(&env, seq, costaker, amount, reward_share_bps)?;
+    let counted_stake = {
+        let mut device = ctx.accounts.device.load_mut()?;
+        device.fill(&env, seq, costaker, amount, reward_share_bps)?;
+        device.counted_stake(env.now)
+    };
     let profile = &mut ctx.accounts.profile;
     if profile.wallet == Pubkey::default() {
         profile.wallet = costaker;
@@ -68,12 +71,12 @@ pub fn handler(ctx: Context<FillOffer>, seq: u64, amount: u64, reward_share_bps:
         amount,
     )?;
     emit!(OfferFilled {
-        device: device.key(),
+        device: ctx.accounts.device.key(),
         seq,
         costaker,
         amount,
         reward_share_bps,
-        counted_stake: device.counted_stake(env.now),
+        counted_stake,
         active_positions: profile.active_positions,
     });
     Ok(())

@@ -18,13 +18,12 @@ pub struct Hold<'info> {
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(mut)]
-    pub device: Box<Account<'info, Device>>,
+    pub device: AccountLoader<'info, Device>,
 }
 
 pub fn handler(ctx: Context<Hold>, until: i64) -> Result<()> {
     let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
-    let device = &mut ctx.accounts.device;
-    let incident_start = device.hold(&env, until)?;
-    emit!(DeviceHeld { device: device.key(), until, incident_start });
+    let incident_start = ctx.accounts.device.load_mut()?.hold(&env, until)?;
+    emit!(DeviceHeld { device: ctx.accounts.device.key(), until, incident_start });
     Ok(())
 }

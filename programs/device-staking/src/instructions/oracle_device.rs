@@ -14,5 +14,5 @@ pub struct OracleDevice<'info> {
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(mut)]
-    pub device: Box<Account<'info, Device>>,
+    pub device: AccountLoader<'info, Device>,
 }

@@ -5,7 +5,7 @@ use super::token::{create_pda_account, resize_account};
 use crate::constants::*;
 use crate::error::StakingError;
 use crate::events::DeviceRegistered;
-use crate::state::{Config, Device, Registration, Tombstone};
+use crate::state::{Config, Device, Registration, Tombstone, DEVICE_SIZE};
 use anchor_lang::prelude::*;
 use anchor_lang::Discriminator;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -80,7 +80,7 @@ pub fn handler(ctx: Context<RegisterDevice>, device_id: [u8; 32], hardware: [u32
     let info = ctx.accounts.device.to_account_info();
     let owner = ctx.accounts.owner.to_account_info();
     let system = ctx.accounts.system_program.to_account_info();
-    let space = 8 + Device::INIT_SPACE;
+    let space = 8 + DEVICE_SIZE;
     let bump = ctx.bumps.device;
     let tombstone = existing_tombstone(&info)?;
     match tombstone {
@@ -96,15 +96,22 @@ pub fn handler(ctx: Context<RegisterDevice>, device_id: [u8; 32], hardware: [u32
         gpu_count,
         multiplier_bps,
     };
-    let device = Device::register(&registration, &env, tombstone.as_ref())?;
-    device.try_serialize(&mut &mut info.try_borrow_mut_data()?[..])?;
+    let min_required = {
+        let mut data = info.try_borrow_mut_data()?;
+        // a revived device starts from zeros: the tombstone's bytes were read above
+        data.fill(0);
+        data[..8].copy_from_slice(Device::DISCRIMINATOR);
+        let device: &mut Device = bytemuck::from_bytes_mut(&mut data[8..space]);
+        device.init(&registration, &env, tombstone.as_ref())?;
+        device.min_required(&env)
+    };
     emit!(DeviceRegistered {
         device: info.key(),
         device_id,
         owner: owner.key(),
         gpu_count,
         multiplier_bps,
-        min_required: device.min_required(&env),
+        min_required,
         revived: tombstone.is_some(),
     });
     Ok(())

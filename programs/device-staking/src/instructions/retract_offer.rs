@@ -11,7 +11,7 @@ pub struct RetractOffer<'info> {
     pub owner: Signer<'info>,
     /// The device.
     #[account(mut, has_one = owner @ StakingError::NotDeviceOwner)]
-    pub device: Box<Account<'info, Device>>,
+    pub device: AccountLoader<'info, Device>,
     /// The open offer.
     #[account(
         mut, close = payer,
@@ -26,9 +26,8 @@ pub struct RetractOffer<'info> {
 }
 
 pub fn handler(ctx: Context<RetractOffer>) -> Result<()> {
-    let device = &mut ctx.accounts.device;
     let seq = ctx.accounts.offer.seq;
-    device.retract_offer(seq)?;
-    emit!(OfferRetracted { device: device.key(), seq });
+    ctx.accounts.device.load_mut()?.retract_offer(seq)?;
+    emit!(OfferRetracted { device: ctx.accounts.device.key(), seq });
     Ok(())
 }

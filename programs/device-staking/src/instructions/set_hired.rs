@@ -6,8 +6,7 @@ use anchor_lang::prelude::*;
 
 pub fn handler(ctx: Context<OracleDevice>, until: i64) -> Result<()> {
     let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
-    let device = &mut ctx.accounts.device;
-    device.set_hired(&env, until)?;
-    emit!(HiredSet { device: device.key(), hired_until: until });
+    ctx.accounts.device.load_mut()?.set_hired(&env, until)?;
+    emit!(HiredSet { device: ctx.accounts.device.key(), hired_until: until });
     Ok(())
 }

@@ -22,7 +22,7 @@ pub struct Slash<'info> {
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(mut, has_one = stake_vault)]
-    pub device: Box<Account<'info, Device>>,
+    pub device: AccountLoader<'info, Device>,
     /// The device's stake vault.
     #[account(mut)]
     pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
@@ -50,19 +50,21 @@ pub struct Slash<'info> {
 
 pub fn handler(ctx: Context<Slash>, amount: u64, incident_at: i64) -> Result<()> {
     let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
-    let device = &mut ctx.accounts.device;
-    let out = device.slash(&env, amount, incident_at)?;
+    let (out, signer) = {
+        let mut device = ctx.accounts.device.load_mut()?;
+        (device.slash(&env, amount, incident_at)?, device.signer())
+    };
     pay_out(
         &ctx.accounts.token_program.to_account_info(),
         &ctx.accounts.stake_vault.to_account_info(),
         &ctx.accounts.treasury_token.to_account_info(),
-        &device.to_account_info(),
-        &device.signer_seeds(),
+        &ctx.accounts.device.to_account_info(),
+        &signer.seeds(),
         &ctx.accounts.mint,
         out.total,
     )?;
     emit!(Slashed {
-        device: device.key(),
+        device: ctx.accounts.device.key(),
         requested: amount,
         from_owner_stake: out.from_owner_stake,
         from_ticket: out.from_ticket,

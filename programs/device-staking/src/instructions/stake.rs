@@ -17,7 +17,7 @@ pub struct Stake<'info> {
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(mut, has_one = owner @ StakingError::NotDeviceOwner, has_one = stake_vault)]
-    pub device: Box<Account<'info, Device>>,
+    pub device: AccountLoader<'info, Device>,
     /// The device's stake vault.
     #[account(mut)]
     pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
@@ -34,8 +34,17 @@ pub struct Stake<'info> {
 
 pub fn handler(ctx: Context<Stake>, amount: u64) -> Result<()> {
     let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
-    let device = &mut ctx.accounts.device;
-    device.stake(&env, amount)?;
+    let event = {
+        let mut device = ctx.accounts.device.load_mut()?;
+        device.stake(&env, amount)?;
+        Staked {
+            device: ctx.accounts.device.key(),
+            amount,
+            owner_stake: device.owner_stake,
+            counted_stake: device.counted_stake(env.now),
+            eligible: device.is_eligible(&env),
+        }
+    };
     pay_in(
         &ctx.accounts.token_program.to_account_info(),
         &ctx.accounts.owner_token.to_account_info(),
@@ -44,12 +53,6 @@ pub fn handler(ctx: Context<Stake>, amount: u64) -> Result<()> {
         &ctx.accounts.mint,
         amount,
     )?;
-    emit!(Staked {
-        device: device.key(),
-        amount,
-        owner_stake: device.owner_stake,
-        counted_stake: device.counted_stake(env.now),
-        eligible: device.is_eligible(&env),
-    });
+    emit!(event);
     Ok(())
 }

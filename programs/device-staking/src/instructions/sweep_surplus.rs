@@ -17,7 +17,7 @@ pub struct SweepSurplus<'info> {
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(has_one = stake_vault, has_one = overflow_vault)]
-    pub device: Box<Account<'info, Device>>,
+    pub device: AccountLoader<'info, Device>,
     /// The device's stake vault.
     #[account(mut)]
     pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
@@ -39,17 +39,20 @@ pub struct SweepSurplus<'info> {
 }
 
 pub fn handler(ctx: Context<SweepSurplus>) -> Result<()> {
-    let device = &ctx.accounts.device;
-    let from_stake_vault = ctx.accounts.stake_vault.amount.saturating_sub(device.principal_ledger()?);
-    let from_overflow_vault = ctx.accounts.overflow_vault.amount.saturating_sub(device.rewards_ledger()?);
+    let (principal_ledger, rewards_ledger, signer) = {
+        let device = ctx.accounts.device.load()?;
+        (device.principal_ledger()?, device.rewards_ledger()?, device.signer())
+    };
+    let from_stake_vault = ctx.accounts.stake_vault.amount.saturating_sub(principal_ledger);
+    let from_overflow_vault = ctx.accounts.overflow_vault.amount.saturating_sub(rewards_ledger);
     require!(from_stake_vault + from_overflow_vault > 0, StakingError::NoSurplus);
     let token_program = ctx.accounts.token_program.to_account_info();
     let to = ctx.accounts.treasury_token.to_account_info();
-    let authority = device.to_account_info();
-    let seeds = device.signer_seeds();
+    let authority = ctx.accounts.device.to_account_info();
+    let seeds = signer.seeds();
     let mint = &ctx.accounts.mint;
     pay_out(&token_program, &ctx.accounts.stake_vault.to_account_info(), &to, &authority, &seeds, mint, from_stake_vault)?;
     pay_out(&token_program, &ctx.accounts.overflow_vault.to_account_info(), &to, &authority, &seeds, mint, from_overflow_vault)?;
-    emit!(SurplusSwept { device: device.key(), from_stake_vault, from_overflow_vault });
+    emit!(SurplusSwept { device: ctx.accounts.device.key(), from_stake_vault, from_overflow_vault });
     Ok(())
 }

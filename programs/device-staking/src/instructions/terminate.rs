@@ -7,8 +7,7 @@ use anchor_lang::prelude::*;
 
 pub fn handler(ctx: Context<OracleDevice>) -> Result<()> {
     let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
-    let device = &mut ctx.accounts.device;
-    device.terminate(&env)?;
-    emit!(DeviceTerminated { device: device.key() });
+    ctx.accounts.device.load_mut()?.terminate(&env)?;
+    emit!(DeviceTerminated { device: ctx.accounts.device.key() });
     Ok(())
 }

@@ -16,21 +16,20 @@ pub struct OwnerDevice<'info> {
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(mut, has_one = owner @ StakingError::NotDeviceOwner)]
-    pub device: Box<Account<'info, Device>>,
+    pub device: AccountLoader<'info, Device>,
 }
 
 pub fn handler(ctx: Context<OwnerDevice>, new_owner: Pubkey) -> Result<()> {
     let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
-    let device = &mut ctx.accounts.device;
+    let mut device = ctx.accounts.device.load_mut()?;
     let expires_at = device.propose_transfer(&env, new_owner)?;
-    emit!(TransferProposed { device: device.key(), owner: device.owner, new_owner, expires_at });
+    emit!(TransferProposed { device: ctx.accounts.device.key(), owner: device.owner, new_owner, expires_at });
     Ok(())
 }
 
 /// R19: the owner cancels a proposed transfer.
 pub fn cancel_handler(ctx: Context<OwnerDevice>) -> Result<()> {
-    let device = &mut ctx.accounts.device;
-    device.cancel_transfer()?;
-    emit!(TransferCancelled { device: device.key() });
+    ctx.accounts.device.load_mut()?.cancel_transfer()?;
+    emit!(TransferCancelled { device: ctx.accounts.device.key() });
     Ok(())
 }

@@ -6,10 +6,10 @@ use anchor_lang::prelude::*;
 
 pub fn handler(ctx: Context<OracleDevice>, gpu_count: u16, multiplier_bps: u32) -> Result<()> {
     let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
-    let device = &mut ctx.accounts.device;
+    let mut device = ctx.accounts.device.load_mut()?;
     let (previous_min, min_required) = device.set_hardware(&env, gpu_count, multiplier_bps)?;
     emit!(MinimumChanged {
-        device: device.key(),
+        device: ctx.accounts.device.key(),
         gpu_count,
         multiplier_bps,
         previous_min,

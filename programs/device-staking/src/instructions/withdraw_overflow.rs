@@ -17,7 +17,7 @@ pub struct WithdrawOverflow<'info> {
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(mut, has_one = owner @ StakingError::NotDeviceOwner, has_one = stake_vault, has_one = overflow_vault)]
-    pub device: Box<Account<'info, Device>>,
+    pub device: AccountLoader<'info, Device>,
     /// The device's stake vault.
     #[account(mut)]
     pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
@@ -37,21 +37,24 @@ pub struct WithdrawOverflow<'info> {
 
 pub fn handler(ctx: Context<WithdrawOverflow>, amount: u64) -> Result<()> {
     let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
-    let device = &mut ctx.accounts.device;
-    let (from_rewards, from_principal) = device.withdraw_overflow(&env, amount)?;
+    let (from_rewards, from_principal, owner_stake, owner_rewards, signer) = {
+        let mut device = ctx.accounts.device.load_mut()?;
+        let (from_rewards, from_principal) = device.withdraw_overflow(&env, amount)?;
+        (from_rewards, from_principal, device.owner_stake, device.owner_rewards, device.signer())
+    };
     let token_program = ctx.accounts.token_program.to_account_info();
     let to = ctx.accounts.owner_token.to_account_info();
-    let authority = device.to_account_info();
-    let seeds = device.signer_seeds();
+    let authority = ctx.accounts.device.to_account_info();
+    let seeds = signer.seeds();
     let mint = &ctx.accounts.mint;
     pay_out(&token_program, &ctx.accounts.overflow_vault.to_account_info(), &to, &authority, &seeds, mint, from_rewards)?;
     pay_out(&token_program, &ctx.accounts.stake_vault.to_account_info(), &to, &authority, &seeds, mint, from_principal)?;
     emit!(OverflowWithdrawn {
-        device: device.key(),
+        device: ctx.accounts.device.key(),
         from_rewards,
         from_principal,
-        owner_stake: device.owner_stake,
-        owner_rewards: device.owner_rewards,
+        owner_stake,
+        owner_rewards,
     });
     Ok(())
 }

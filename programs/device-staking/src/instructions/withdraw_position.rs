@@ -22,7 +22,7 @@ pub struct WithdrawPosition<'info> {
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(mut, has_one = stake_vault, has_one = overflow_vault)]
-    pub device: Box<Account<'info, Device>>,
+    pub device: AccountLoader<'info, Device>,
     /// The position's offer; closed here.
     #[account(
         mut, close = payer,
@@ -73,17 +73,19 @@ pub fn handler(ctx: Context<WithdrawPosition>) -> Result<()> {
     }
     .prepare()?;
     let seq = ctx.accounts.offer.seq;
-    let device = &mut ctx.accounts.device;
-    let position = device.take_ripe_position(&env, seq)?;
+    let (position, signer) = {
+        let mut device = ctx.accounts.device.load_mut()?;
+        (device.take_ripe_position(&env, seq)?, device.signer())
+    };
     let token_program = ctx.accounts.token_program.to_account_info();
     let to = ctx.accounts.destination.to_account_info();
-    let authority = device.to_account_info();
-    let seeds = device.signer_seeds();
+    let authority = ctx.accounts.device.to_account_info();
+    let seeds = signer.seeds();
     let mint = &ctx.accounts.mint;
     pay_out(&token_program, &ctx.accounts.stake_vault.to_account_info(), &to, &authority, &seeds, mint, position.principal)?;
     pay_out(&token_program, &ctx.accounts.overflow_vault.to_account_info(), &to, &authority, &seeds, mint, position.rewards)?;
     emit!(PositionWithdrawn {
-        device: device.key(),
+        device: ctx.accounts.device.key(),
         seq,
         costaker: position.costaker,
         principal: position.principal,

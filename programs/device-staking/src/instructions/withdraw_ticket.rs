@@ -4,7 +4,7 @@
 //! cost if missing). The owner may stake again afterwards. Never paused (R17); a hold that began
 //! before the ticket was ripe makes it wait (R41).
 use super::token::{pay_out, Recipient};
-use crate::constants::{CONFIG_SEED, TICKET_SEED};
+use crate::constants::CONFIG_SEED;
 use crate::error::StakingError;
 use crate::events::TicketWithdrawn;
 use crate::state::{Config, Device, Ticket};
@@ -22,11 +22,11 @@ pub struct WithdrawTicket<'info> {
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(mut, has_one = owner, has_one = stake_vault)]
-    pub device: Box<Account<'info, Device>>,
+    pub device: AccountLoader<'info, Device>,
     /// The outstanding ticket; closed here.
     #[account(
         mut, close = payer,
-        seeds = [TICKET_SEED, device.key().as_ref(), &device.ticket_seq.to_le_bytes()], bump = ticket.bump,
+        constraint = ticket.device == device.key() && ticket.seq == device.load()?.ticket_seq @ anchor_lang::error::ErrorCode::ConstraintSeeds,
         has_one = payer,
     )]
     pub ticket: Box<Account<'info, Ticket>>,
@@ -69,17 +69,20 @@ pub fn handler(ctx: Context<WithdrawTicket>) -> Result<()> {
         system_program: &a.system_program.to_account_info(),
     }
     .prepare()?;
-    let device = &mut ctx.accounts.device;
-    let (seq, amount) = device.withdraw_ticket(&env)?;
+    let (seq, amount, signer) = {
+        let mut device = ctx.accounts.device.load_mut()?;
+        let (seq, amount) = device.withdraw_ticket(&env)?;
+        (seq, amount, device.signer())
+    };
     pay_out(
         &ctx.accounts.token_program.to_account_info(),
         &ctx.accounts.stake_vault.to_account_info(),
         &ctx.accounts.destination.to_account_info(),
-        &device.to_account_info(),
-        &device.signer_seeds(),
+        &ctx.accounts.device.to_account_info(),
+        &signer.seeds(),
         &ctx.accounts.mint,
         amount,
     )?;
-    emit!(TicketWithdrawn { device: device.key(), seq, owner: device.owner, amount });
+    emit!(TicketWithdrawn { device: ctx.accounts.device.key(), seq, owner: ctx.accounts.owner.key(), amount });
     Ok(())
 }

@@ -8,6 +8,7 @@ use super::slash_record::*;
 use crate::constants::*;
 use crate::error::StakingError;
 use anchor_lang::prelude::*;
+use anchor_lang::Discriminator;
 
 /// Why a device is not eligible (bit flags, R5, R54).
 pub mod ineligible {
@@ -37,8 +38,11 @@ pub mod skip {
     pub const CLOSED: u8 = 6;
 }
 
-/// A device PDA `["device", device_id]`.
-#[account]
+/// A device PDA `["device", device_id]`: a zero-copy account (a Pod layout read in place, never
+/// copied or re-encoded), with every 8-byte field 8-aligned, explicit padding, and no bool, enum,
+/// Option or u128 in the stored bytes (account data is only 8-aligned); typed accessors such as
+/// [`Device::open_offer`] read the flags.
+#[account(zero_copy)]
 #[derive(InitSpace, Debug)]
 pub struct Device {
     /// The device's 32-byte id (from the network's backend).
@@ -49,6 +53,10 @@ pub struct Device {
     pub payer: Pubkey,
     /// The device PDA's bump.
     pub bump: u8,
+    /// 1 while an offer is open (its sequence number in `open_offer_seq`), else 0: see [`Device::open_offer`].
+    pub has_open_offer: u8,
+    /// Padding to the next 8-byte field (always zero).
+    pub _pad0: [u8; 6],
     /// The stake vault (principal): token account `["stake_vault", device]` owned by the device PDA.
     pub stake_vault: Pubkey,
     /// The overflow vault (rewards): token account `["overflow_vault", device]` owned by the device PDA.
@@ -57,6 +65,8 @@ pub struct Device {
     pub registered_at: i64,
     /// GPUs attested by the oracle.
     pub gpu_count: u16,
+    /// Padding to the next 4-byte field (always zero).
+    pub _pad1: [u8; 2],
     /// Earning multiplier attested by the oracle, in basis points (10,000 = 1x).
     pub multiplier_bps: u32,
     /// The previous minimum, in force until `grace_end` (R2).
@@ -81,8 +91,8 @@ pub struct Device {
     pub ticket_principal: u64,
     /// When the outstanding ticket may be withdrawn.
     pub ticket_unlock_at: i64,
-    /// The open offer's sequence number, if any (R9).
-    pub open_offer: Option<u64>,
+    /// The open offer's sequence number while `has_open_offer` is 1 (R9); 0 otherwise.
+    pub open_offer_seq: u64,
     /// Every unwithdrawn position: filled, exiting and cooling (R9, Accounts).
     pub positions: [Position; MAX_POSITIONS],
     /// Withdrawn or released positions a later block may still name (R21).
@@ -108,6 +118,30 @@ pub struct Device {
     pub transfer_expires_at: i64,
     /// Room for later versions.
     pub reserved: [u8; RESERVED_BYTES - 8],
+}
+
+/// The stored size of a `Device` (without its 8-byte discriminator). The Pod layout has no
+/// implicit padding, so its Borsh description (`INIT_SPACE`, the IDL) has the same bytes.
+pub const DEVICE_SIZE: usize = 1_640;
+const _: () = assert!(core::mem::size_of::<Device>() == DEVICE_SIZE);
+const _: () = assert!(core::mem::align_of::<Device>() == 8);
+const _: () = assert!(Device::INIT_SPACE == DEVICE_SIZE);
+
+/// What a device PDA signs with (`["device", device_id, bump]`), copied out of the account so
+/// that the account's data is not borrowed during the token program's CPI.
+#[derive(Clone, Copy, Debug)]
+pub struct DeviceSigner {
+    /// The device's 32-byte id.
+    pub device_id: [u8; 32],
+    /// The device PDA's bump.
+    pub bump: [u8; 1],
+}
+
+impl DeviceSigner {
+    /// The seeds the device PDA signs with.
+    pub fn seeds(&self) -> [&[u8]; 3] {
+        [DEVICE_SEED, &self.device_id, &self.bump]
+    }
 }
 
 /// A closed device (R8): what must outlive it so that a revival (R3) repeats no number and pays
@@ -225,63 +259,65 @@ pub struct SlashOutcome {
 }
 
 impl Device {
-    /// A newly registered device (R3), or one revived from `tombstone`: its counters, last paid
-    /// block, hold and slash history carry on. (Three arguments: an out-of-line call must pass
-    /// none on the SBF stack.)
+    /// A newly registered device (R3), or one revived from `tombstone`, as a value (for the
+    /// host's tests; the program fills the zeroed account in place with [`Device::init`]).
     pub fn register(registration: &Registration, env: &Env, tombstone: Option<&Tombstone>) -> Result<Self> {
-        let Registration { device_id, owner, bump, stake_vault, overflow_vault, gpu_count, multiplier_bps } = *registration;
-        min_required(gpu_count, multiplier_bps, env.params.base_stake_per_gpu)?;
-        let mut device = Self {
-            device_id,
-            owner,
-            payer: owner,
-            bump,
-            stake_vault,
-            overflow_vault,
-            registered_at: env.now,
-            gpu_count,
-            multiplier_bps,
-            grace_min: 0,
-            grace_end: 0,
-            owner_stake: 0,
-            owner_rewards: 0,
-            hired_until: 0,
-            hired_set_at: 0,
-            terminated_at: 0,
-            unstaked_at: 0,
-            ticket_seq: 0,
-            ticket_principal: 0,
-            ticket_unlock_at: 0,
-            open_offer: None,
-            positions: [Position::default(); MAX_POSITIONS],
-            departed: [DepartedPosition::default(); DEPARTED_RECORDS],
-            next_offer_seq: 0,
-            next_ticket_seq: 0,
-            last_paid_end: 0,
-            hold_until: 0,
-            hold_incident_start: 0,
-            hold_reach: 0,
-            owner_slashes: [SlashRecord::default(); OWNER_SLASH_RECORDS],
-            pending_owner: Pubkey::default(),
-            transfer_expires_at: 0,
-            reserved: [0; RESERVED_BYTES - 8],
-        };
-        if let Some(t) = tombstone {
-            require!(t.device_id == device_id, StakingError::WrongDevice);
-            device.next_offer_seq = t.next_offer_seq;
-            device.next_ticket_seq = t.next_ticket_seq;
-            device.last_paid_end = t.last_paid_end;
-            device.hold_until = t.hold_until;
-            device.hold_incident_start = t.hold_incident_start;
-            device.hold_reach = t.hold_reach;
-            device.owner_slashes = t.owner_slashes;
-        }
+        let mut device: Self = bytemuck::Zeroable::zeroed();
+        device.init(registration, env, tombstone)?;
         Ok(device)
     }
 
-    /// The seeds the device PDA signs with.
-    pub fn signer_seeds(&self) -> [&[u8]; 3] {
-        [DEVICE_SEED, &self.device_id, core::slice::from_ref(&self.bump)]
+    /// R3: fills a zeroed device: a newly registered one, or one revived from `tombstone`, whose
+    /// counters, last paid block, hold and slash history carry on. (Four arguments: an
+    /// out-of-line call must pass none on the SBF stack.)
+    pub fn init(&mut self, registration: &Registration, env: &Env, tombstone: Option<&Tombstone>) -> Result<()> {
+        let Registration { device_id, owner, bump, stake_vault, overflow_vault, gpu_count, multiplier_bps } = *registration;
+        min_required(gpu_count, multiplier_bps, env.params.base_stake_per_gpu)?;
+        self.device_id = device_id;
+        self.owner = owner;
+        self.payer = owner;
+        self.bump = bump;
+        self.stake_vault = stake_vault;
+        self.overflow_vault = overflow_vault;
+        self.registered_at = env.now;
+        self.gpu_count = gpu_count;
+        self.multiplier_bps = multiplier_bps;
+        if let Some(t) = tombstone {
+            require!(t.device_id == device_id, StakingError::WrongDevice);
+            self.next_offer_seq = t.next_offer_seq;
+            self.next_ticket_seq = t.next_ticket_seq;
+            self.last_paid_end = t.last_paid_end;
+            self.hold_until = t.hold_until;
+            self.hold_incident_start = t.hold_incident_start;
+            self.hold_reach = t.hold_reach;
+            self.owner_slashes = t.owner_slashes;
+        }
+        Ok(())
+    }
+
+    /// The open offer's sequence number, if any (R9).
+    pub fn open_offer(&self) -> Option<u64> {
+        (self.has_open_offer != 0).then_some(self.open_offer_seq)
+    }
+
+    /// Records the open offer (R9), or none.
+    pub fn set_open_offer(&mut self, seq: Option<u64>) {
+        self.has_open_offer = seq.is_some() as u8;
+        self.open_offer_seq = seq.unwrap_or(0);
+    }
+
+    /// The seeds the device PDA signs with, copied out of the account.
+    pub fn signer(&self) -> DeviceSigner {
+        DeviceSigner { device_id: self.device_id, bump: [self.bump] }
+    }
+
+    /// The device stored in an account's `data` (discriminator first), read in place: refused by
+    /// name when the discriminator is not a device's or the data is too short.
+    pub fn in_account(data: &[u8]) -> Result<&Self> {
+        require!(data.len() >= 8, anchor_lang::error::ErrorCode::AccountDiscriminatorNotFound);
+        require!(data.starts_with(Self::DISCRIMINATOR), anchor_lang::error::ErrorCode::AccountDiscriminatorMismatch);
+        let bytes = data.get(8..8 + DEVICE_SIZE).ok_or_else(|| error!(anchor_lang::error::ErrorCode::AccountDidNotDeserialize))?;
+        bytemuck::try_from_bytes(bytes).map_err(|_| error!(anchor_lang::error::ErrorCode::AccountDidNotDeserialize))
     }
 
     // ----- reads -----
@@ -527,7 +563,7 @@ impl Device {
         require!(amount > 0, StakingError::ZeroAmount);
         self.require_active()?;
         require!(!self.is_held(env), StakingError::DeviceOnHold);
-        require!(self.open_offer.is_none(), StakingError::OpenOfferExists);
+        require!(self.open_offer().is_none(), StakingError::OpenOfferExists);
         require!(self.filled_position().is_none(), StakingError::PositionAlreadyFilled);
         require!(self.free_slot().is_some(), StakingError::NoFreePositionSlot);
         let min = self.min_required(env);
@@ -547,14 +583,14 @@ impl Device {
         );
         let seq = self.next_offer_seq;
         self.next_offer_seq = seq.checked_add(1).ok_or_else(|| error!(StakingError::MathOverflow))?;
-        self.open_offer = Some(seq);
+        self.set_open_offer(Some(seq));
         Ok(seq)
     }
 
     /// R10: the owner retracts the open offer `seq`.
     pub fn retract_offer(&mut self, seq: u64) -> Result<()> {
-        require!(self.open_offer == Some(seq), StakingError::OfferNotOpen);
-        self.open_offer = None;
+        require!(self.open_offer() == Some(seq), StakingError::OfferNotOpen);
+        self.set_open_offer(None);
         Ok(())
     }
 
@@ -568,7 +604,7 @@ impl Device {
         require!(costaker != self.owner, StakingError::OwnerCannotCostake);
         self.require_active()?;
         require!(!self.is_held(env), StakingError::DeviceOnHold);
-        require!(self.open_offer == Some(seq), StakingError::OfferNotOpen);
+        require!(self.open_offer() == Some(seq), StakingError::OfferNotOpen);
         require!(self.filled_position().is_none(), StakingError::PositionAlreadyFilled);
         let slot = self.free_slot().ok_or_else(|| error!(StakingError::NoFreePositionSlot))?;
         require!(add(self.owner_stake, amount)? >= self.min_required(env), StakingError::BelowMinimum);
@@ -585,7 +621,7 @@ impl Device {
             filled_at: env.now,
             ..Position::default()
         };
-        self.open_offer = None;
+        self.set_open_offer(None);
         Ok(())
     }
 
@@ -632,7 +668,7 @@ impl Device {
     pub fn unstake(&mut self, env: &Env) -> Result<UnstakeOutcome> {
         require!(!self.is_unstaking(), StakingError::DeviceUnstaking);
         require!(!self.is_hired(env), StakingError::DeviceHired);
-        require!(self.open_offer.is_none(), StakingError::OpenOfferExists);
+        require!(self.open_offer().is_none(), StakingError::OpenOfferExists);
         require!(self.owner_stake > 0, StakingError::NothingToUnstake);
         let now = env.now;
         let unlock_at = add_secs(now, env.params.cooldown_secs)?;
@@ -700,6 +736,7 @@ impl Device {
                 reward_share_bps: p.reward_share_bps,
                 filled_at: p.filled_at,
                 stopped_at: p.stopped_at,
+                ..DepartedPosition::default()
             };
         }
         Ok(p)
@@ -818,7 +855,7 @@ impl Device {
     /// R19: the checks of both transfer steps.
     fn require_transferable(&self, env: &Env, new_owner: &Pubkey) -> Result<()> {
         require!(!self.is_unstaking(), StakingError::DeviceUnstaking);
-        require!(self.open_offer.is_none(), StakingError::OpenOfferExists);
+        require!(self.open_offer().is_none(), StakingError::OpenOfferExists);
         require!(!self.is_held(env), StakingError::DeviceOnHold);
         require!(*new_owner != self.owner && *new_owner != Pubkey::default(), StakingError::InvalidNewOwner);
         require!(
@@ -861,7 +898,7 @@ impl Device {
 
     /// R8: the owner closes an empty device; returns its tombstone.
     pub fn close(&self, env: &Env) -> Result<Tombstone> {
-        require!(self.open_offer.is_none(), StakingError::OpenOfferExists);
+        require!(self.open_offer().is_none(), StakingError::OpenOfferExists);
         require!(!self.is_unstaking(), StakingError::DeviceUnstaking);
         require!(
             self.owner_stake == 0 && self.owner_rewards == 0 && self.positions.iter().all(|p| !p.is_used()),

@@ -17,8 +17,11 @@ pub enum PositionState {
 }
 
 /// One slot of a device's position table: a filled, exiting or cooling position. A free slot
-/// has `costaker == Pubkey::default()`.
+/// has `costaker == Pubkey::default()`. A Pod layout inside the zero-copy `Device`: every field
+/// 8-aligned, the padding explicit (its Borsh encoding has the same bytes).
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace)]
+#[derive(bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
 pub struct Position {
     /// The offer's sequence number.
     pub seq: u64,
@@ -30,6 +33,8 @@ pub struct Position {
     pub rewards: u64,
     /// The co-staker's share of block rewards, in basis points (frozen at fill).
     pub reward_share_bps: u16,
+    /// Padding to the next 8-byte field (always zero).
+    pub _pad: [u8; 6],
     /// When it was filled (unix seconds).
     pub filled_at: i64,
     /// When it stopped earning: the co-staker's cancel or the owner's unstake; 0 while filled (R13, R15).
@@ -84,13 +89,17 @@ impl Position {
 }
 
 /// A withdrawn or released position that a block paid later may still name (R21): its part of
-/// such a block is not paid. A free record has `stopped_at == 0`.
+/// such a block is not paid. A free record has `stopped_at == 0`. A Pod layout, as `Position`.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace)]
+#[derive(bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
 pub struct DepartedPosition {
     /// The offer's sequence number.
     pub seq: u64,
     /// Its reward share, in basis points.
     pub reward_share_bps: u16,
+    /// Padding to the next 8-byte field (always zero).
+    pub _pad: [u8; 6],
     /// When it was filled.
     pub filled_at: i64,
     /// When it stopped earning; 0 for a free record.
@@ -141,7 +150,7 @@ mod tests {
         assert!(p.earned(100, 200));
         assert!(p.earned(200, 250));
         assert!(!p.earned(200, 251));
-        let d = DepartedPosition { seq: 3, reward_share_bps: 7_400, filled_at: 100, stopped_at: 250 };
+        let d = DepartedPosition { seq: 3, reward_share_bps: 7_400, filled_at: 100, stopped_at: 250, ..Default::default() };
         assert!(d.earned(100, 250));
         assert!(!d.earned(100, 251));
         assert!(!DepartedPosition::default().earned(0, 0));
