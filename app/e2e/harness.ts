@@ -37,6 +37,8 @@ const validatorEnv = {
 };
 /** The app's dev server port. */
 const appPort = 5199;
+/** The history API's port, when a world runs the indexer (away from `make app`'s 8787). */
+const indexerPort = 18787;
 /** The app server's process group id, kept while it runs, for the next run to end it when a
  * killed run could not. */
 const serverPidFile = path.join(localnetDir, 'app-server.pid');
@@ -101,6 +103,8 @@ export interface World {
   announced: { paramsEffectiveAt: number; maxRewardShareBps: number; oracle: string; oracleEffectiveAt: number };
   wallets: Record<WalletName, WalletInfo>;
   devices: DeviceInfo[];
+  /** The history API of the indexer following the validator, when the world was started with one. */
+  indexerUrl: string | null;
   /** Closes the browsers `openApp` opened, stops the app server and the validator (idempotent). */
   stop(): Promise<void>;
 }
@@ -157,6 +161,64 @@ async function runStep(what: string, file: string, args: string[], env: NodeJS.P
   }
 }
 
+let indexerPath: Promise<string> | null = null;
+
+/** The device-staking-indexer binary: DEVICE_STAKING_INDEXER when set, else built once per
+ * process (debug build, `cargo build -p device-staking-indexer`). */
+function indexerBinary(): Promise<string> {
+  const given = process.env.DEVICE_STAKING_INDEXER;
+  indexerPath ??= given
+    ? Promise.resolve(given)
+    : runStep('building the indexer', 'cargo', ['build', '--locked', '-q', '-p', 'device-staking-indexer']).then(() =>
+        path.join(process.env.CARGO_TARGET_DIR ?? path.join(repoRoot, 'target'), 'debug', 'device-staking-indexer'),
+      );
+  return indexerPath;
+}
+
+/** Starts the indexer following `rpcUrl` into a new SQLite file in the world's folder, serving
+ * its history API on `indexerPort`; waits until /health answers. */
+async function startIndexer(rpcUrl: string): Promise<string> {
+  const binary = await indexerBinary();
+  const database = path.join(localnetDir, 'history.sqlite');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(database + suffix, { force: true });
+  const log = path.join(localnetDir, 'indexer.log');
+  const indexer = spawn(binary, ['--database', `sqlite:${database}`, 'index', '--url', rpcUrl, '--follow', '--poll', '0.5', '--api-port', String(indexerPort)], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  running.indexer = indexer;
+  let output = '';
+  indexer.stderr?.on('data', (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8_000);
+  });
+  indexer.once('exit', () => writeFileSync(log, output));
+  const url = `http://127.0.0.1:${indexerPort}`;
+  await eventually(
+    `the indexer's API at ${url}`,
+    async () => {
+      if (indexer.exitCode !== null) throw new Error(`the indexer exited (${indexer.exitCode}):\n${output}`);
+      return (await fetch(`${url}/health`, { signal: AbortSignal.timeout(1_000) })).ok;
+    },
+    60_000,
+  );
+  return url;
+}
+
+/** Stops the indexer: SIGTERM, SIGKILL after 5 s. */
+async function stopIndexer(): Promise<void> {
+  const indexer = running.indexer;
+  if (!indexer || indexer.exitCode !== null || indexer.signalCode !== null) {
+    running.indexer = null;
+    return;
+  }
+  const exited = new Promise<void>((resolve) => indexer.once('exit', () => resolve()));
+  indexer.kill('SIGTERM');
+  const timer = setTimeout(killIndexerSync, 5_000);
+  await exited;
+  clearTimeout(timer);
+  running.indexer = null;
+}
+
 let cliPath: Promise<string> | null = null;
 
 /** The device-staking CLI binary: DEVICE_STAKING_CLI when set (tools/app/e2e.sh sets it), else
@@ -199,6 +261,7 @@ export async function eventually<T>(
 const running = {
   validator: false,
   server: null as ChildProcess | null,
+  indexer: null as ChildProcess | null,
   browsers: new Set<Browser>(),
 };
 
@@ -206,6 +269,19 @@ const running = {
 function stopValidatorSync(): void {
   spawnSync(path.join(repoRoot, 'tools/localnet/stop.sh'), [], { env: { ...process.env, ...validatorEnv }, stdio: 'ignore' });
   running.validator = false;
+}
+
+/** Kills the indexer at once. */
+function killIndexerSync(): void {
+  const indexer = running.indexer;
+  if (indexer?.pid !== undefined && indexer.exitCode === null && indexer.signalCode === null) {
+    try {
+      process.kill(indexer.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  running.indexer = null;
 }
 
 /** Kills the app server's process group at once. */
@@ -247,6 +323,7 @@ function killLeftoverServer(): void {
 /** The last resort when the process exits without `world.stop()`: synchronous cleanup only
  * (Playwright kills the browsers it launched on its own exit handler). */
 function cleanUpOnExit(): void {
+  killIndexerSync();
   killServerSync();
   if (running.validator) stopValidatorSync();
 }
@@ -272,11 +349,11 @@ async function answers(url: string): Promise<boolean> {
 
 /** Starts the app's dev server at `appUrl` against `rpcUrl` and waits until it serves its
  * client script. */
-async function startAppServer(rpcUrl: string, appUrl: string): Promise<void> {
+async function startAppServer(rpcUrl: string, appUrl: string, indexerUrl: string | null): Promise<void> {
   const vite = path.join(appDir, 'node_modules/.bin/vite');
   const server = spawn(vite, ['--host', '127.0.0.1', '--port', String(appPort), '--strictPort', '--clearScreen', 'false'], {
     cwd: appDir,
-    env: { ...process.env, VITE_RPC_URL: rpcUrl, BROWSER: 'none' },
+    env: { ...process.env, VITE_RPC_URL: rpcUrl, BROWSER: 'none', ...(indexerUrl ? { VITE_INDEXER_URL: indexerUrl } : {}) },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -333,9 +410,11 @@ async function stopAppServer(): Promise<void> {
 }
 
 /** Starts a fresh validator (state .localnet-app/, RPC 18899), seeds it with app_world, and
- * serves the app against it on 127.0.0.1:5199. Everything started is stopped again if a step
- * fails, by `world.stop()`, or by the exit handlers when the process ends first. */
-export async function startWorld(): Promise<World> {
+ * serves the app against it on 127.0.0.1:5199; with `indexer`, also the indexer following the
+ * validator with its history API on 127.0.0.1:18787 (the app is told where). Everything started
+ * is stopped again if a step fails, by `world.stop()`, or by the exit handlers when the process
+ * ends first. */
+export async function startWorld(options: { indexer?: boolean } = {}): Promise<World> {
   installExitHandlers();
   const started = Date.now();
   try {
@@ -354,25 +433,30 @@ export async function startWorld(): Promise<World> {
     const seedArgs = ['run', '--locked', '-q', '-p', 'device-staking-localnet', '--bin', 'app_world', '--'];
     rmSync(out, { force: true });
     await runStep('seeding with app_world', 'cargo', [...seedArgs, '--url', rpcUrl, '--out', out, '--state', state], tools);
-    const seeded = JSON.parse(readFileSync(out, 'utf8')) as Omit<World, 'appUrl' | 'stop'>;
+    const seeded = JSON.parse(readFileSync(out, 'utf8')) as Omit<World, 'appUrl' | 'indexerUrl' | 'stop'>;
     say(`seeded in ${since(started)}`);
-    await startAppServer(rpcUrl, appUrl);
+    const indexerUrl = options.indexer ? await startIndexer(rpcUrl) : null;
+    if (indexerUrl) say(`indexer up in ${since(started)}: ${indexerUrl}`);
+    await startAppServer(rpcUrl, appUrl, indexerUrl);
     say(`world ready in ${since(started)}: app ${appUrl}, validator ${rpcUrl}`);
     let stopped = false;
     return {
       ...seeded,
       appUrl,
+      indexerUrl,
       async stop() {
         if (stopped) return;
         stopped = true;
         await closeBrowsers();
         await stopAppServer();
+        await stopIndexer();
         stopValidatorSync();
       },
     };
   } catch (error) {
     await closeBrowsers();
     await stopAppServer();
+    await stopIndexer();
     stopValidatorSync();
     throw error;
   }

@@ -14,6 +14,7 @@ import { prebuilt } from '../lib/send';
 import { useLoad } from '../lib/useLoad';
 import { type BatchPlan, useBatch } from './Batch';
 import { Tokens, useTokenText } from './bits';
+import './owner.css';
 
 /** Slots a block lives for after its blockhash (how long a co-signed file can be sent at most). */
 const BLOCKHASH_LIFETIME = 150n;

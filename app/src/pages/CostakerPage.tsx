@@ -4,6 +4,7 @@
 import type { Address } from '@solana/kit';
 import { useState } from 'react';
 import { useBatch } from '../components/Batch';
+import { PositionsHistory, useDailyEstimate } from '../components/History';
 import { Badge, Section, Tokens, useTokenText } from '../components/bits';
 import { useApp } from '../context';
 import type { Device } from '../generated';
@@ -20,6 +21,7 @@ export function CostakerPage() {
   return (
     <>
       {wallet && <Positions wallet={wallet as Address} />}
+      {wallet && <PositionsHistory wallet={wallet as Address} />}
       <Marketplace />
     </>
   );
@@ -30,9 +32,21 @@ function hardware(d: Device): string {
   return `${d.gpuCount} GPU${d.gpuCount === 1 ? '' : 's'} · ${Math.max(10_000, d.multiplierBps) / 10_000}×`;
 }
 
-/** The co-staker's estimated rewards a day for an offer (null without history). */
-function estimate(o: OfferWithDevice): bigint | null {
-  return o.daily !== null && o.daily > 0n ? costakerDaily(o.daily, o.offer.data.rewardShareBps) : null;
+/** The co-staker's estimated rewards a day for an offer from the device's daily rewards (null without history). */
+function estimate(o: OfferWithDevice, daily: bigint | null): bigint | null {
+  return daily !== null && daily > 0n ? costakerDaily(daily, o.offer.data.rewardShareBps) : null;
+}
+
+/** An offer's estimated reward: the device's 7-day average from the history API when it runs, else from the RPC. */
+function EstimateCell({ o }: { o: OfferWithDevice }) {
+  const e = estimate(o, useDailyEstimate(o.device.address, o.daily));
+  return e !== null ? (
+    <>
+      <Tokens amount={e} /> / day <span className="muted">({yearlyPercent(e, o.offer.data.amount).toFixed(1)}% a year)</span>
+    </>
+  ) : (
+    <span className="muted">no rewards in 7 days</span>
+  );
 }
 
 function Marketplace() {
@@ -61,7 +75,6 @@ function Marketplace() {
           </thead>
           <tbody>
             {offers.map((o) => {
-              const e = estimate(o);
               const own = wallet === o.device.data.owner;
               return (
                 <tr key={o.offer.address} data-testid="market-offer" data-offer={o.offer.address} className={chosen === o.offer.address ? 'chosen' : undefined}>
@@ -74,13 +87,7 @@ function Marketplace() {
                   </td>
                   <td>{formatBps(o.offer.data.rewardShareBps)}</td>
                   <td>
-                    {e !== null ? (
-                      <>
-                        <Tokens amount={e} /> / day <span className="muted">({yearlyPercent(e, o.offer.data.amount).toFixed(1)}% a year)</span>
-                      </>
-                    ) : (
-                      <span className="muted">no rewards in 7 days</span>
-                    )}
+                    <EstimateCell o={o} />
                   </td>
                   <td className="muted">{formatDuration(now - Number(o.offer.data.createdAt))} ago</td>
                   <td>
@@ -114,7 +121,7 @@ function FillConfirm({ offer, onDone }: { offer: OfferWithDevice; onDone: () => 
   const o = offer.offer.data;
   const name = shortDeviceId(offer.device.data.deviceId);
   const shown = tokenText(o.amount);
-  const e = estimate(offer);
+  const e = estimate(offer, useDailyEstimate(offer.device.address, offer.daily));
   return (
     <div className="form confirm" data-testid="fill-confirm">
       <h3>

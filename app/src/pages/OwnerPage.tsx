@@ -4,6 +4,7 @@
 import { type Address, isAddress } from '@solana/kit';
 import { useState } from 'react';
 import { AmountField, Badge, Countdown, Section, Stat, Tokens, useAmountField, useTokenText } from '../components/bits';
+import { DeviceHistory, useDailyEstimate } from '../components/History';
 import { OfferedDevices, OwnerBatch, RegisterFromFile } from '../components/OwnerTools';
 import { useApp } from '../context';
 import { PositionState } from '../generated';
@@ -51,7 +52,7 @@ export function OwnerPage() {
   );
 }
 
-type Panel = 'stake' | 'offer' | 'overflow' | 'unstake' | 'close' | 'transfer' | null;
+type Panel = 'stake' | 'offer' | 'overflow' | 'unstake' | 'close' | 'transfer' | 'history' | null;
 
 function DeviceCard({ bundle }: { bundle: DeviceBundle }) {
   const { rpc, config, now, busy, run } = useApp();
@@ -128,9 +129,8 @@ function DeviceCard({ bundle }: { bundle: DeviceBundle }) {
       {pendingTransfer && (
         <div className="row" data-testid="pending-transfer">
           <div>
-            <strong>Handing over</strong> to <code title={d.pendingOwner}>{shortAddress(d.pendingOwner)}</code>: it can accept until {formatUtc(Number(d.transferExpiresAt))} (
-            <Countdown until={Number(d.transferExpiresAt)} />
-            ).
+            <strong>Handing over</strong> to <code title={d.pendingOwner}>{shortAddress(d.pendingOwner)}</code>, which can accept until {formatUtc(Number(d.transferExpiresAt))} (
+            {formatDuration(Number(d.transferExpiresAt) - now)} left).
           </div>
           <button
             className="secondary"
@@ -203,6 +203,9 @@ function DeviceCard({ bundle }: { bundle: DeviceBundle }) {
         >
           Hand over
         </button>
+        <button className={panel === 'history' ? 'secondary active' : 'secondary'} aria-expanded={panel === 'history'} onClick={() => toggle('history')}>
+          History
+        </button>
         <button
           className={panel === 'close' ? 'danger-outline active' : 'danger-outline'}
           disabled={!closable}
@@ -219,6 +222,7 @@ function DeviceCard({ bundle }: { bundle: DeviceBundle }) {
       {panel === 'unstake' && <UnstakePanel bundle={bundle} onDone={() => setPanel(null)} />}
       {panel === 'transfer' && <TransferForm bundle={bundle} onDone={() => setPanel(null)} />}
       {panel === 'close' && <ClosePanel bundle={bundle} onDone={() => setPanel(null)} />}
+      {panel === 'history' && <DeviceHistory device={device.address} />}
     </article>
   );
 }
@@ -392,7 +396,8 @@ function OfferForm({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => voi
   }
   const invalid =
     unreadable ?? (amount === null ? null : amount < bounds.min ? `At least ${tokenText(bounds.min)}` : amount > bounds.max ? `At most ${tokenText(bounds.max)} (co-stake is capped at ${formatBps(p.maxCostakeBps)} of the total stake)` : null);
-  const estimate = bundle.daily !== null && bundle.daily > 0n ? costakerDaily(bundle.daily, share) : null;
+  const daily = useDailyEstimate(bundle.device.address, bundle.daily);
+  const estimate = daily !== null && daily > 0n ? costakerDaily(daily, share) : null;
   return (
     <form
       className="form"
@@ -432,7 +437,7 @@ function OfferForm({ bundle, onDone }: { bundle: DeviceBundle; onDone: () => voi
           {estimate !== null ? (
             <>
               The co-staker would earn about <Tokens amount={estimate} /> a day
-              {amount ? ` (${yearlyPercent(estimate, amount).toFixed(1)}% a year on their stake)` : ''}, from this device’s 7-day average of <Tokens amount={bundle.daily!} /> a day; you keep {formatBps(10_000 - share)}.
+              {amount ? ` (${yearlyPercent(estimate, amount).toFixed(1)}% a year on their stake)` : ''}, from this device’s 7-day average of <Tokens amount={daily!} /> a day; you keep {formatBps(10_000 - share)}.
             </>
           ) : (
             <>No block rewards in the last 7 days, so no estimate yet; you keep {formatBps(10_000 - share)} of what the device earns.</>
