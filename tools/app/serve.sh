@@ -89,7 +89,7 @@ console.log("");
 
 # The indexer and its API beside the validator, stopped with the app (by its PID).
 cargo build --locked -q -p device-staking-indexer --manifest-path "$root/Cargo.toml"
-"$root/target/debug/device-staking-indexer" --database "sqlite:$history_db" index --url "$rpc" --follow \
+"${CARGO_TARGET_DIR:-$root/target}/debug/device-staking-indexer" --database "sqlite:$history_db" index --url "$rpc" --follow \
   --api-port "$indexer_port" 2>"$state/indexer.log" &
 indexer_pid=$!
 trap 'kill "$indexer_pid" 2>/dev/null || true' EXIT
