@@ -43,14 +43,27 @@ impl Program {
     }
 }
 
-/// Compute units measured per label, in the order the labels were first measured.
+/// Compute units measured per label, in the order the labels were first measured, and the sizes
+/// of the accounts the runs created.
 #[derive(Default, Debug, Clone)]
 pub struct Samples {
     order: Vec<String>,
     units: BTreeMap<String, Vec<u64>>,
+    /// Account type name -> its data length on chain (discriminator included), as last seen.
+    account_bytes: BTreeMap<&'static str, usize>,
 }
 
 impl Samples {
+    /// Records the data length of an account of type `name` as created on chain.
+    pub fn record_account(&mut self, name: &'static str, bytes: usize) {
+        self.account_bytes.insert(name, bytes);
+    }
+
+    /// The recorded account types and their data lengths, by name.
+    pub fn accounts(&self) -> impl Iterator<Item = (&'static str, usize)> + '_ {
+        self.account_bytes.iter().map(|(name, bytes)| (*name, *bytes))
+    }
+
     /// Records one measurement of `label`.
     pub fn record(&mut self, label: &str, units: u64) {
         if !self.units.contains_key(label) {

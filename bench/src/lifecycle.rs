@@ -5,9 +5,10 @@
 //! its withdrawal, termination, close into a tombstone, revival) and the admin's proposals,
 //! cancellations and revocations. Every measured transaction carries the one instruction named;
 //! where an instruction has a costlier path the run also takes, it is measured under a label of
-//! its own (`unstake (filled position)`).
+//! its own (`unstake (filled position)`, `withdraw_ticket (creating the ATA)`).
 use crate::fixture::Fixture;
 use crate::{Program, Samples};
+use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use device_staking_tests::client::device_staking::state::{Offer, Params, Role};
 use device_staking_tests::client::ix::{self, RewardTarget};
@@ -16,8 +17,8 @@ use device_staking_tests::world::{DAY, GPUS, HALF, IO, MIN, MULTIPLIER, SHARE};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-/// The program's 35 instructions and the costlier paths measured apart, in the order of the table.
-pub const INSTRUCTIONS: [&str; 38] = [
+/// The program's 35 instructions and the costlier (or cheaper) paths measured apart, in the order of the table.
+pub const INSTRUCTIONS: [&str; 39] = [
     "initialize",
     "propose_role",
     "accept_role",
@@ -51,6 +52,7 @@ pub const INSTRUCTIONS: [&str; 38] = [
     "withdraw_position",
     "release",
     "withdraw_escrow",
+    "withdraw_ticket (creating the ATA)",
     "withdraw_ticket",
     "close_profile",
     "terminate",
@@ -68,6 +70,12 @@ pub fn run(program: &Program, seed: u64, samples: &mut Samples) {
         samples.record(name, ok.compute_units);
     };
     let seeded = |label: &str| crate::seeded_keypair(label, seed);
+    // the data length of each account type, as the program created it
+    let record_account = |f: &Fixture, samples: &mut Samples, name: &'static str, address: &Pubkey| {
+        let account = f.env.svm.get_account(address).unwrap_or_else(|| panic!("the {name} account {address}"));
+        samples.record_account(name, account.data.len());
+    };
+    record_account(&f, samples, "Config", &pda::config().0);
 
     // the admin hands over to a successor, who accepts and takes over at R34's time
     let (admin, successor) = (f.roles.admin.insecure_clone(), seeded("successor"));
@@ -94,6 +102,7 @@ pub fn run(program: &Program, seed: u64, samples: &mut Samples) {
     let (device, registered) = f.register(GPUS, MULTIPLIER);
     let device_id = f.device(&device).device_id;
     samples.record("register_device", registered.compute_units);
+    record_account(&f, samples, "Device", &device);
     let (oracle, owner, costaker) = (f.roles.oracle.insecure_clone(), f.owner.key.insecure_clone(), f.costaker.key.insecure_clone());
     measure(&mut f, samples, "update_hardware", ix::update_hardware(oracle.pubkey(), device, GPUS, MULTIPLIER), &[&oracle]);
     let hired_until = f.env.now() + DAY;
@@ -108,6 +117,8 @@ pub fn run(program: &Program, seed: u64, samples: &mut Samples) {
     measure(&mut f, samples, "create_offer", ix::create_offer(owner.pubkey(), device, 1, HALF, SHARE), &[&owner]);
     let fill = ix::fill_offer(costaker.pubkey(), device, 1, HALF, SHARE, f.costaker.token, &f.mint);
     measure(&mut f, samples, "fill_offer", fill, &[&costaker]);
+    record_account(&f, samples, "Offer", &pda::offer(&device, 1).0);
+    record_account(&f, samples, "CostakerProfile", &pda::costaker(&costaker.pubkey()).0);
     let filled_at = f.env.now();
 
     // a block of rewards, split between the owner and the position, then claimed and withdrawn
@@ -155,6 +166,7 @@ pub fn run(program: &Program, seed: u64, samples: &mut Samples) {
     measure(&mut f, samples, "device_status (two positions)", ix::device_status(device), &[]);
     let unstake = ix::unstake_for(owner.pubkey(), device, &f.device(&device));
     measure(&mut f, samples, "unstake (filled position)", unstake, &[&owner]);
+    record_account(&f, samples, "Ticket", &pda::ticket(&device, f.device(&device).ticket_seq).0);
 
     // once ripe: anyone withdraws the first position to the co-staker's account and releases the
     // second into its escrow, which the co-staker empties; anyone withdraws the owner's ticket
@@ -173,7 +185,7 @@ pub fn run(program: &Program, seed: u64, samples: &mut Samples) {
     let d = f.device(&device);
     let to_owner = ix::recipient(&anyone.pubkey(), &owner.pubkey(), None, &f.mint);
     let ticket = ix::withdraw_ticket(anyone.pubkey(), device, owner.pubkey(), d.ticket_seq, owner.pubkey(), to_owner, &f.mint);
-    measure(&mut f, samples, "withdraw_ticket", ticket, &[&anyone]);
+    measure(&mut f, samples, "withdraw_ticket (creating the ATA)", ticket, &[&anyone]);
     measure(&mut f, samples, "close_profile", ix::close_profile(costaker.pubkey(), costaker.pubkey()), &[&costaker]);
 
     // a second device unstaked with no co-stake (the plain path of unstake)
@@ -182,11 +194,18 @@ pub fn run(program: &Program, seed: u64, samples: &mut Samples) {
     let first_owner = f.owner.key.insecure_clone();
     let unstake = ix::unstake_for(first_owner.pubkey(), plain, &f.device(&plain));
     measure(&mut f, samples, "unstake", unstake, &[&first_owner]);
+    // once ripe, its owner withdraws the ticket to their own token account (present)
+    f.env.advance(30 * DAY);
+    let d = f.device(&plain);
+    let to_self = ix::recipient(&first_owner.pubkey(), &first_owner.pubkey(), Some(f.owner.token), &f.mint);
+    let ticket = ix::withdraw_ticket(first_owner.pubkey(), plain, first_owner.pubkey(), d.ticket_seq, first_owner.pubkey(), to_self, &f.mint);
+    measure(&mut f, samples, "withdraw_ticket", ticket, &[&first_owner]);
 
     // terminated and closed into a tombstone, then revived by registering its id again
     measure(&mut f, samples, "terminate", ix::terminate(oracle.pubkey(), device), &[&oracle]);
     let close = ix::close_device(owner.pubkey(), device, f.treasury_token, owner.pubkey(), &f.mint);
     measure(&mut f, samples, "close_device", close, &[&owner]);
+    record_account(&f, samples, "Tombstone", &device);
     let revive = ix::register_device(owner.pubkey(), oracle.pubkey(), device_id, GPUS, MULTIPLIER, &f.mint);
     measure(&mut f, samples, "register_device (revival)", revive, &[&owner, &oracle]);
 

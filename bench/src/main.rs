@@ -8,12 +8,10 @@
 //!
 //! `--binaries DIR`: DIR/device_staking.so and DIR/device_staking_v0.so instead of target/deploy
 //! (a variant of the build, perhaps of one of them only; implies `--no-write`).
-use anchor_lang::Space;
 use device_staking_bench::batch::largest_batches;
 use device_staking_bench::lifecycle::{self, INSTRUCTIONS};
 use device_staking_bench::report::{self, AccountRent, Measured};
 use device_staking_bench::{Program, Samples};
-use device_staking_tests::client::device_staking::state::{Config, CostakerProfile, Device, Offer, Ticket, Tombstone};
 use device_staking_tests::{Binary, TestEnv};
 use std::path::PathBuf;
 
@@ -46,14 +44,8 @@ fn main() {
         .collect();
     let env = TestEnv::new(Binary::V3);
     let account = |name, bytes: usize| AccountRent { name, bytes, lamports: env.svm.minimum_balance_for_rent_exemption(bytes) };
-    let accounts = [
-        account("Config", 8 + Config::INIT_SPACE),
-        account("Device", 8 + Device::INIT_SPACE),
-        account("Offer", 8 + Offer::INIT_SPACE),
-        account("Ticket", 8 + Ticket::INIT_SPACE),
-        account("Tombstone", 8 + Tombstone::INIT_SPACE),
-        account("CostakerProfile", 8 + CostakerProfile::INIT_SPACE),
-    ];
+    // the accounts as the first binary's runs created them
+    let accounts: Vec<AccountRent> = measured.first().map(|m| m.samples.accounts().map(|(name, bytes)| account(name, bytes)).collect()).unwrap_or_default();
     let table = report::table(&INSTRUCTIONS, runs, &measured, &accounts);
     print!("{table}");
 

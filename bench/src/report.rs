@@ -24,10 +24,66 @@ pub struct Measured {
 pub struct AccountRent {
     /// The type's name.
     pub name: &'static str,
-    /// 8 + `INIT_SPACE`.
+    /// Its data length as the program creates it.
     pub bytes: usize,
     /// Lamports, from LiteSVM's Rent sysvar.
     pub lamports: u64,
+}
+
+/// Instructions of the admin and the oracle (and the slash authority's hold): no token moves.
+const OPERATOR_INSTRUCTIONS: [&str; 14] = [
+    "initialize",
+    "propose_role",
+    "accept_role",
+    "cancel_role",
+    "revoke_role",
+    "set_paused",
+    "update_params",
+    "cancel_params",
+    "lower_slash_cap",
+    "sweep_surplus",
+    "update_hardware",
+    "set_hired",
+    "terminate",
+    "hold",
+];
+/// The paths allowed more: a registration (two signers, three accounts created) and a withdraw
+/// that creates the recipient's associated token account.
+const CREATING_INSTRUCTIONS: [&str; 3] = ["register_device", "register_device (revival)", "withdraw_ticket (creating the ATA)"];
+/// Most compute units an admin or oracle instruction may take (v3 median).
+pub const OPERATOR_TARGET: u64 = 6_000;
+/// Most compute units any other instruction may take (v3 median).
+pub const USER_TARGET: u64 = 12_000;
+/// Most compute units a registration or a withdraw creating an account may take (v3 median).
+pub const CREATING_TARGET: u64 = 18_000;
+/// Most compute units each device added to a reward batch may add (v3).
+pub const PER_DEVICE_TARGET: u64 = 2_500;
+/// Fewest devices a reward batch with a lookup table must carry (v3).
+pub const BATCH_DEVICES_TARGET: usize = 25;
+/// Largest binaries: (label, bytes).
+pub const BINARY_TARGETS: [(&str, u64); 2] = [("v3", 1_000_000), ("v0", 1_400_000)];
+
+/// The compute-unit target of instruction `name` (a v3 median); `None` for the single-device
+/// reward batch, whose target is per added device (see the batch rows).
+pub fn target(name: &str) -> Option<u64> {
+    if name == "distribute_rewards" {
+        None
+    } else if OPERATOR_INSTRUCTIONS.contains(&name) {
+        Some(OPERATOR_TARGET)
+    } else if CREATING_INSTRUCTIONS.contains(&name) {
+        Some(CREATING_TARGET)
+    } else {
+        Some(USER_TARGET)
+    }
+}
+
+/// `"met"` or `"missed"`.
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "**missed**"
+    }
 }
 
 /// The table: per instruction min / median / max compute units of each binary, the binaries'
@@ -36,20 +92,44 @@ pub fn table(instructions: &[&str], runs: u64, binaries: &[Measured], accounts: 
     let mut out = String::new();
     let mut row = |cells: Vec<String>| out.push_str(&format!("| {} |\n", cells.join(" | ")));
     let heads = binaries.iter().map(|b| b.label.to_string());
-    row(std::iter::once(format!("compute units: min / median / max of {runs} runs")).chain(heads).collect());
-    row(std::iter::repeat_n("---".to_string(), binaries.len() + 1).collect());
+    let head = std::iter::once(format!("compute units: min / median / max of {runs} runs")).chain(heads);
+    row(head.chain(["target (v3 median)".to_string()]).collect());
+    row(std::iter::repeat_n("---".to_string(), binaries.len() + 2).collect());
+    let v3 = binaries.iter().find(|b| b.label == "v3");
+    let (mut met, mut missed) = (0, 0);
+    let mut tally = |ok: bool| if ok { met += 1 } else { missed += 1 };
     for name in instructions {
         let cell = |b: &Measured| match b.samples.summary(name) {
             Some(s) => format!("{} / {} / {}", thousands(s.min), thousands(s.median), thousands(s.max)),
             None => "not measured".into(),
         };
-        row(std::iter::once(format!("`{name}`")).chain(binaries.iter().map(cell)).collect());
+        let goal = match (target(name), v3.and_then(|b| b.samples.summary(name))) {
+            (Some(goal), Some(s)) => {
+                tally(s.median <= goal);
+                format!("<= {}: {}", thousands(goal), verdict(s.median <= goal))
+            }
+            (Some(goal), None) => format!("<= {}", thousands(goal)),
+            (None, _) => "per added device, below".to_string(),
+        };
+        row(std::iter::once(format!("`{name}`")).chain(binaries.iter().map(cell)).chain([goal]).collect());
     }
-    row(std::iter::once("**binary size** (bytes)".to_string()).chain(binaries.iter().map(|b| thousands(b.bytes))).collect());
+    let size_goals: Vec<String> = binaries
+        .iter()
+        .filter_map(|b| {
+            let (_, goal) = BINARY_TARGETS.iter().find(|(label, _)| *label == b.label)?;
+            tally(b.bytes <= *goal);
+            Some(format!("{} <= {}: {}", b.label, thousands(*goal), verdict(b.bytes <= *goal)))
+        })
+        .collect();
+    row(std::iter::once("**binary size** (bytes)".to_string())
+        .chain(binaries.iter().map(|b| thousands(b.bytes)))
+        .chain([size_goals.join(", ")])
+        .collect());
     for a in accounts {
         let rent = format!("{} lamports", thousands(a.lamports));
         row(std::iter::once(format!("**{}** account: {} bytes, rent", a.name, thousands(a.bytes as u64)))
             .chain(binaries.iter().map(|_| rent.clone()))
+            .chain([String::new()])
             .collect());
     }
     for encoding in [Encoding::Legacy, Encoding::LookupTable] {
@@ -70,8 +150,28 @@ pub fn table(instructions: &[&str], runs: u64, binaries: &[Measured], accounts: 
                 batch.limit
             )
         };
-        row(std::iter::once(format!("**largest `distribute_rewards`** ({what})")).chain(binaries.iter().map(cell)).collect());
+        let goal = match (encoding, v3.and_then(|b| b.batches.iter().find(|x| x.encoding == encoding))) {
+            (Encoding::LookupTable, Some(batch)) => {
+                let (per_device, enough) = (batch.units_per_added_device() <= PER_DEVICE_TARGET, batch.devices >= BATCH_DEVICES_TARGET);
+                tally(per_device);
+                tally(enough);
+                format!(
+                    "<= {} per added device: {}; >= {BATCH_DEVICES_TARGET} devices: {}",
+                    thousands(PER_DEVICE_TARGET),
+                    verdict(per_device),
+                    verdict(enough)
+                )
+            }
+            (Encoding::Legacy, Some(batch)) => {
+                let per_device = batch.units_per_added_device() <= PER_DEVICE_TARGET;
+                tally(per_device);
+                format!("<= {} per added device: {}", thousands(PER_DEVICE_TARGET), verdict(per_device))
+            }
+            (_, None) => String::new(),
+        };
+        row(std::iter::once(format!("**largest `distribute_rewards`** ({what})")).chain(binaries.iter().map(cell)).chain([goal]).collect());
     }
+    out.push_str(&format!("\nTargets: {met} met, {missed} missed.\n"));
     out
 }
 
@@ -94,5 +194,16 @@ mod tests {
         assert_eq!(new, format!("# Figures\nbefore\n{START}\n\n| new |\n{END}\nafter\n"));
         assert_eq!(replace_between_markers(&new, "| new |\n").unwrap(), new, "idempotent");
         assert_eq!(replace_between_markers("no markers", "x"), None);
+    }
+
+    #[test]
+    fn every_measured_instruction_has_its_class_target() {
+        assert_eq!(target("set_hired"), Some(OPERATOR_TARGET));
+        assert_eq!(target("register_device (revival)"), Some(CREATING_TARGET));
+        assert_eq!(target("withdraw_ticket"), Some(USER_TARGET));
+        assert_eq!(target("distribute_rewards"), None);
+        for name in OPERATOR_INSTRUCTIONS.iter().chain(&CREATING_INSTRUCTIONS) {
+            assert!(crate::lifecycle::INSTRUCTIONS.contains(name), "{name} is measured");
+        }
     }
 }
