@@ -978,7 +978,7 @@ mod tests {
     #[test]
     fn story_time_is_the_clock_scaled_to_days() {
         // no request is made: an unreachable node will do
-        let node = || Box::new(crate::chain::rpc::RpcChain::new("http://127.0.0.1:1", solana_commitment_config::CommitmentLevel::Confirmed));
+        let node = || Box::new(crate::chain::rpc::RpcChain::new("http://127.0.0.1:1", solana_commitment_config::CommitmentLevel::Confirmed, crate::chain::ComputeBudget::default()));
         let demo_on = |day_secs| Demo { start: 1_000, ..Demo::new(Stage::new(node(), Keypair::new()), day_secs, Pubkey::default()) };
         let chain = demo_on(3);
         assert_eq!(chain.day_of(1_000 + 33), "d 11");

@@ -17,7 +17,7 @@ mod token;
 use anchor_lang::prelude::Pubkey;
 use chain::litesvm::LiteSvmChain;
 use chain::rpc::RpcChain;
-use chain::Chain;
+use chain::{Chain, ComputeBudget};
 use clap::{Parser, Subcommand, ValueEnum};
 use commands::keys::{self, AddressOf};
 use commands::{costaker, given_keypair, keypair_path, operator, owner, parse_device_id, read_keypair, CliError, Context, Report};
@@ -54,6 +54,24 @@ struct Cli {
     /// Commitment level for RPC reads and confirmations
     #[arg(long, global = true, value_enum, default_value_t = Commitment::Confirmed)]
     commitment: Commitment,
+    /// Price per compute unit in micro-lamports [default: the 75th percentile of the recent prioritization fees of the accounts the transaction writes (0 on a quiet cluster); 0 with --blockhash, --sign-only or --dump-transaction-message]
+    #[arg(long = "with-compute-unit-price", global = true, value_name = "MICRO_LAMPORTS")]
+    compute_unit_price: Option<u64>,
+    /// Compute-unit limit [default: the simulation's units plus 10% and 1,000; 400,000 with --blockhash, --sign-only or --dump-transaction-message]
+    #[arg(long = "with-compute-unit-limit", global = true, value_name = "UNITS", value_parser = clap::value_parser!(u32).range(1..=1_400_000))]
+    compute_unit_limit: Option<u32>,
+    /// Sign only: print the blockhash and the signers' signatures (PUBKEY=SIGNATURE) instead of sending; -k may then be an address whose signature is missing
+    #[arg(long, global = true)]
+    sign_only: bool,
+    /// Build the transaction with this blockhash (no RPC for it): for --sign-only, and to send with the --signer signatures collected from it
+    #[arg(long, global = true, value_name = "BLOCKHASH", value_parser = parse_blockhash)]
+    blockhash: Option<solana_hash::Hash>,
+    /// A signature made with --sign-only: PUBKEY=SIGNATURE (repeat for each signer); -k (or --oracle-keypair) may then be the address PUBKEY
+    #[arg(long = "signer", global = true, value_name = "PUBKEY=SIGNATURE", value_parser = commands::offline::parse_presigned)]
+    presigned: Vec<(Pubkey, solana_transaction::Signature)>,
+    /// Print the transaction's message encoded for a multisig (e.g. Squads) to propose, instead of sending; -k may be an address (the multisig's vault)
+    #[arg(long, global = true, value_name = "ENCODING", num_args = 0..=1, default_missing_value = "base58", value_enum)]
+    dump_transaction_message: Option<commands::offline::MessageEncoding>,
     #[command(subcommand)]
     command: Command,
 }
@@ -244,6 +262,11 @@ as in `custom program error: 0x1770`.\n\nNeeds: nothing (offline).")]
 /// The `--url` prefix of an embedded LiteSVM kept in a file.
 const SVM_SCHEME: &str = "svm:";
 
+/// A blockhash in base58.
+fn parse_blockhash(value: &str) -> Result<solana_hash::Hash, String> {
+    value.parse().map_err(|_| format!("`{value}` is not a blockhash (base58, 32 bytes)"))
+}
+
 /// Resolves a Solana CLI moniker to its URL; anything else must look like an http(s)/ws(s) URL.
 fn resolve_url(value: &str) -> Result<String, String> {
     let url = match value {
@@ -333,11 +356,16 @@ fn explain_error(code: &str, output: Output) -> Result<(), String> {
 const DEFAULT_URL: &str = "http://127.0.0.1:8899";
 
 /// The chain `url` names: an embedded LiteSVM for `svm:PATH`, else a validator over RPC.
-fn connect(url: &str, commitment: Commitment) -> Result<Box<dyn Chain>, String> {
+fn connect(url: &str, commitment: Commitment, budget: ComputeBudget) -> Result<Box<dyn Chain>, String> {
     match url.strip_prefix(SVM_SCHEME) {
         Some(path) => Ok(Box::new(LiteSvmChain::open(Path::new(path))?)),
-        None => Ok(Box::new(RpcChain::new(url, commitment.into()))),
+        None => Ok(Box::new(RpcChain::new(url, commitment.into(), budget))),
     }
+}
+
+/// The compute budget of `--with-compute-unit-price` and `--with-compute-unit-limit`.
+fn budget(cli: &Cli) -> ComputeBudget {
+    ComputeBudget { unit_price: cli.compute_unit_price, unit_limit: cli.compute_unit_limit }
 }
 
 /// Where `demo` plays: its own LiteSVM without --url, else the chain of --url paid by -k.
@@ -350,7 +378,7 @@ fn demo_venue(cli: &Cli, day_seconds: Option<i64>) -> Result<demo::Venue, String
     };
     let payer = read_keypair(given_keypair(keypair_path(cli.keypair.clone()).as_deref())?)?;
     let day_secs = day_seconds.unwrap_or(demo::CHAIN_DAY_SECS);
-    Ok(demo::Venue::Chain { chain: connect(url, cli.commitment)?, local: commands::is_local_url(url), payer, day_secs })
+    Ok(demo::Venue::Chain { chain: connect(url, cli.commitment, budget(cli))?, local: commands::is_local_url(url), payer, day_secs })
 }
 
 /// Runs a command that reports through a [`Report`].
@@ -368,7 +396,15 @@ fn run(cli: Cli) -> Result<Report, CliError> {
         Command::Address { program: false } => return keys::address(AddressOf::Keypair(given_keypair(keypair.as_deref())?)),
         _ => {}
     }
-    let mut ctx = Context { chain: connect(url, cli.commitment)?, url: url.to_string(), keypair: keypair.clone() };
+    let offline = commands::offline::Offline {
+        sign_only: cli.sign_only,
+        blockhash: cli.blockhash,
+        presigned: cli.presigned.clone(),
+        dump: cli.dump_transaction_message,
+    };
+    let budget = budget(&cli);
+    let chain = connect(url, cli.commitment, budget)?;
+    let mut ctx = Context { chain, url: url.to_string(), keypair: keypair.clone(), budget, offline };
     match cli.command {
         Command::Owner(command) => owner::run(&mut ctx, command),
         Command::Costaker(command) => costaker::run(&mut ctx, command),
@@ -389,7 +425,7 @@ fn main() -> ExitCode {
         Command::Demo { day_seconds } => demo_venue(&cli, day_seconds).and_then(|venue| demo::run(output, venue)).map_err(CliError::from),
         Command::Pda { device, wallet, count } => pda_command(cli.keypair, device, wallet, count, output).map_err(CliError::from),
         Command::ExplainError { code } => explain_error(&code, output).map_err(CliError::from),
-        _ => run(cli).map(|report| match output {
+        _ => run(cli).or_else(CliError::finished).map(|report| match output {
             Output::Text => print!("{}", report.text),
             Output::Json => println!("{}", report.to_json()),
         }),

@@ -69,7 +69,8 @@ impl Stage {
     /// Sends `ixs` in one transaction paid by the paying wallet and signed by `signers`: its
     /// signature, compute units (when the chain reports them) and logs.
     pub fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<Sent, SendError> {
-        self.chain.send(ixs, &self.payer, signers)
+        let signers: Vec<&dyn solana_signer::Signer> = signers.iter().map(|k| *k as &dyn solana_signer::Signer).collect();
+        self.chain.send(ixs, &self.payer, &signers)
     }
 
     /// The Clock's unix time.

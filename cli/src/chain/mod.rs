@@ -12,7 +12,6 @@ use device_staking_client::{decode, error_name};
 use solana_account::Account;
 use solana_hash::Hash;
 use solana_instruction_error::InstructionError;
-use solana_keypair::Keypair;
 use solana_signer::Signer;
 use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
@@ -83,6 +82,37 @@ impl std::fmt::Display for SendError {
     }
 }
 
+/// The fee settings of `--with-compute-unit-price` and `--with-compute-unit-limit`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ComputeBudget {
+    /// The price per compute unit in micro-lamports; `None`: from the recent prioritization fees
+    /// of the accounts the transaction writes (0 on a quiet cluster).
+    pub unit_price: Option<u64>,
+    /// The compute-unit limit; `None`: the simulation's units plus a margin.
+    pub unit_limit: Option<u32>,
+}
+
+/// The most compute units a transaction may ask for.
+pub const MAX_COMPUTE_UNITS: u32 = 1_400_000;
+
+/// The compute-unit limit a transaction built without a simulation gets (`--blockhash`,
+/// `--sign-only`, `--dump-transaction-message`): every side of an offline signing builds the same
+/// message, so nothing may depend on what a node answers.
+pub const OFFLINE_COMPUTE_UNITS: u32 = 400_000;
+
+/// The limit for a simulation that consumed `units`: 10% more plus 1,000 units, at most
+/// [`MAX_COMPUTE_UNITS`] (the state may change a little between the simulation and the slot).
+pub fn limit_with_margin(units: u64) -> u32 {
+    let with_margin = units.saturating_add(units / 10).saturating_add(1_000);
+    u32::try_from(with_margin).unwrap_or(MAX_COMPUTE_UNITS).min(MAX_COMPUTE_UNITS)
+}
+
+/// The two ComputeBudget instructions that go first in a transaction: its limit and its price.
+pub fn budget_instructions(unit_limit: u32, unit_price: u64) -> Vec<Instruction> {
+    use solana_compute_budget_interface::ComputeBudgetInstruction;
+    vec![ComputeBudgetInstruction::set_compute_unit_limit(unit_limit), ComputeBudgetInstruction::set_compute_unit_price(unit_price)]
+}
+
 /// What the commands need from a chain.
 pub trait Chain {
     /// The account at `address`, if it exists.
@@ -104,15 +134,28 @@ pub trait Chain {
         Ok(false)
     }
 
-    /// Sends `instructions` in one transaction paid by `payer` and signed by `payer` and `signers`.
-    fn send(&mut self, instructions: &[Instruction], payer: &Keypair, signers: &[&Keypair]) -> Result<Sent, SendError> {
+    /// Sends `instructions` in one transaction paid by `payer` and signed by `payer` and `signers`
+    /// (over RPC: with a compute-unit limit and price, re-sent until it lands or its blockhash
+    /// expires; on an embedded LiteSVM: as they are).
+    fn send(&mut self, instructions: &[Instruction], payer: &dyn Signer, signers: &[&dyn Signer]) -> Result<Sent, SendError> {
         let blockhash = self.latest_blockhash().map_err(SendError::Failed)?;
-        let mut all: Vec<&Keypair> = vec![payer];
-        all.extend(signers.iter().copied().filter(|s| s.pubkey() != payer.pubkey()));
-        let mut transaction = Transaction::new_with_payer(instructions, Some(&payer.pubkey()));
-        transaction.try_sign(&all, blockhash).map_err(|e| SendError::Failed(format!("cannot sign: {e}")))?;
+        let transaction = signed(instructions, payer, signers, blockhash)?;
         self.send_transaction(&transaction)
     }
+}
+
+/// `instructions` in one transaction paid by `payer`, signed by `payer` and `signers` (a signer
+/// named twice signs once) with `blockhash`.
+pub fn signed(instructions: &[Instruction], payer: &dyn Signer, signers: &[&dyn Signer], blockhash: Hash) -> Result<Transaction, SendError> {
+    let mut all: Vec<&dyn Signer> = vec![payer];
+    for signer in signers {
+        if all.iter().all(|s| s.pubkey() != signer.pubkey()) {
+            all.push(*signer);
+        }
+    }
+    let mut transaction = Transaction::new_with_payer(instructions, Some(&payer.pubkey()));
+    transaction.try_sign(&all, blockhash).map_err(|e| SendError::Failed(format!("cannot sign: {e}")))?;
+    Ok(transaction)
 }
 
 /// The decoding helpers for any chain, also through `dyn Chain`.

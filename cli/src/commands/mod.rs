@@ -7,6 +7,7 @@
 pub mod costaker;
 pub mod history;
 pub mod keys;
+pub mod offline;
 pub mod operator;
 pub mod owner;
 pub mod program;
@@ -34,11 +35,14 @@ pub struct CliError {
     pub program_error: Option<(u32, &'static str, &'static str)>,
     /// The program logs of a refused transaction.
     pub logs: Vec<String>,
+    /// A command that stopped before sending on purpose (`--sign-only`, `--dump-transaction-message`):
+    /// what it prints instead, and it succeeds.
+    pub finished: Option<Box<Report>>,
 }
 
 impl From<String> for CliError {
     fn from(message: String) -> Self {
-        Self { message, program_error: None, logs: Vec::new() }
+        Self { message, program_error: None, logs: Vec::new(), finished: None }
     }
 }
 
@@ -49,6 +53,14 @@ impl From<&str> for CliError {
 }
 
 impl CliError {
+    /// The report of a command that stopped before sending on purpose; any other error as it is.
+    pub fn finished(self) -> Result<Report, CliError> {
+        match self.finished {
+            Some(report) => Ok(*report),
+            None => Err(self),
+        }
+    }
+
     /// The error as one JSON object.
     pub fn to_json(&self) -> Json {
         let program_error = match self.program_error {
@@ -63,6 +75,7 @@ impl CliError {
 }
 
 /// What a command prints: text for people, one JSON object for scripts.
+#[derive(Debug)]
 pub struct Report {
     /// The text, printed as it is.
     pub text: String,
@@ -94,8 +107,13 @@ pub struct Context {
     pub chain: Box<dyn Chain>,
     /// The chain's URL as resolved from `--url` (`svm:PATH` for an embedded LiteSVM).
     pub url: String,
-    /// The signer's keypair file (`-k`, default `~/.config/solana/id.json`).
+    /// The signer's keypair file (`-k`, default `~/.config/solana/id.json`), or its address when
+    /// its signature comes from `--signer` or is not needed (`--sign-only`, `--dump-transaction-message`).
     pub keypair: Option<PathBuf>,
+    /// `--with-compute-unit-price` and `--with-compute-unit-limit`.
+    pub budget: crate::chain::ComputeBudget,
+    /// `--sign-only`, `--blockhash`, `--signer` and `--dump-transaction-message`.
+    pub offline: offline::Offline,
 }
 
 /// Whether `url` is a chain on this machine: an embedded LiteSVM (`svm:PATH`) or a validator on
@@ -160,9 +178,10 @@ pub enum DeviceAccount {
 }
 
 impl Context {
-    /// The signer (`-k`).
-    pub fn signer(&self) -> Result<Keypair, String> {
-        read_keypair(given_keypair(self.keypair.as_deref())?)
+    /// The signer (`-k`): a keypair file, or an address whose signature `--signer` gives (or that
+    /// does not sign here: `--sign-only`, `--dump-transaction-message`).
+    pub fn signer(&self) -> Result<Box<dyn Signer>, String> {
+        self.offline.signer(given_keypair(self.keypair.as_deref())?)
     }
 
     /// The Clock's unix time.
@@ -244,10 +263,26 @@ impl Context {
         Ok((ata, create.into_iter().collect()))
     }
 
-    /// Sends `instructions` paid by `payer` and signed by `signers`; a refusal becomes an error
-    /// naming the program's error.
-    pub fn send(&mut self, instructions: &[Instruction], payer: &Keypair, signers: &[&Keypair]) -> Result<Sent, CliError> {
-        self.chain.send(instructions, payer, signers).map_err(refused)
+    /// Sends `instructions` paid by `payer` and signed by `payer` and `signers`; a refusal becomes an error
+    /// naming the program's error. With `--blockhash`, `--sign-only` or `--dump-transaction-message`:
+    /// the transaction of a fixed compute budget with that blockhash, sent with the `--signer`
+    /// signatures, or its signatures or message printed instead (an error carrying that report).
+    pub fn send(&mut self, instructions: &[Instruction], payer: &dyn Signer, signers: &[&dyn Signer]) -> Result<Sent, CliError> {
+        if !self.offline.fixed_message() {
+            return self.chain.send(instructions, payer, signers).map_err(refused);
+        }
+        let blockhash = match self.offline.blockhash {
+            Some(blockhash) => blockhash,
+            None => self.chain.latest_blockhash()?,
+        };
+        let unit_limit = self.budget.unit_limit.unwrap_or(crate::chain::OFFLINE_COMPUTE_UNITS);
+        let mut all = crate::chain::budget_instructions(unit_limit, self.budget.unit_price.unwrap_or(0));
+        all.extend_from_slice(instructions);
+        if let Some(report) = self.offline.report(&all, payer, signers, blockhash)? {
+            return Err(CliError { finished: Some(Box::new(report)), ..CliError::from("") });
+        }
+        let transaction = crate::chain::signed(&all, payer, signers, blockhash).map_err(refused)?;
+        self.chain.send_transaction(&transaction).map_err(refused)
     }
 }
 
@@ -258,6 +293,7 @@ pub fn refused(error: SendError) -> CliError {
             message: format!("the transaction was refused: {refusal}"),
             program_error: refusal.code().and_then(|code| refusal.named().map(|(name, message)| (code, name, message))),
             logs: refusal.logs,
+            finished: None,
         },
         SendError::Failed(message) => message.into(),
     }
