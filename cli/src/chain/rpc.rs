@@ -21,6 +21,7 @@ use solana_rpc_client_api::filter::{Memcmp as RpcMemcmp, RpcFilterType};
 use solana_rpc_client_api::request::{RpcError, RpcResponseErrorData};
 use solana_signer::Signer;
 use solana_transaction::{Signature, Transaction};
+use solana_transaction_error::TransactionError;
 use solana_transaction_status_client_types::option_serializer::OptionSerializer;
 use solana_transaction_status_client_types::UiTransactionEncoding;
 use std::time::{Duration, Instant};
@@ -130,7 +131,7 @@ impl RpcChain {
 
     /// Whether the transaction `signature` has landed: `Some(Ok)` at the chain's commitment,
     /// `Some(Err)` when it landed and failed, `None` when the node has not seen it yet.
-    fn landed(&self, signature: &Signature) -> Result<Option<Result<(), solana_transaction_error::TransactionError>>, ClientError> {
+    fn landed(&self, signature: &Signature) -> Result<Option<Result<(), TransactionError>>, ClientError> {
         let statuses = self.client.get_signature_statuses(&[*signature])?.value;
         Ok(statuses.into_iter().next().flatten().filter(|s| s.satisfies_commitment(self.commitment)).map(|s| match s.err {
             Some(error) => Err(error),
@@ -275,6 +276,10 @@ impl Chain for RpcChain {
         if let Err(error) = self.client.send_transaction_with_config(transaction, first) {
             bar.finish_and_clear();
             return Err(match refusal(&error) {
+                // a blockhash the node no longer (or never) knew: the same verdict as expiring while re-sent
+                Some(refusal) if refusal.error == TransactionError::BlockhashNotFound => {
+                    SendError::Failed(format!("{EXPIRED} (blockhash {blockhash} not found)"))
+                }
                 Some(refusal) => SendError::Refused(refusal),
                 None => SendError::Failed(self.failure("the transaction was not sent", &error)),
             });
