@@ -129,8 +129,9 @@ fn another_devices_offer_ticket_or_profile_is_refused() {
 
 /// Rules: R12 R16 R20 R40 R52.
 /// One account passed in two of an instruction's places: a vault as a wallet's or the treasury's
-/// token account, an escrow as the destination, the stake vault as the overflow vault (two
-/// mutable places: `ConstraintDuplicateMutableAccount`), a vault as a third party's destination
+/// token account, an escrow as the destination (two mutable places:
+/// `ConstraintDuplicateMutableAccount`), the stake vault as the overflow vault (not the key the
+/// device recorded: `ConstraintHasOne`), a vault as a third party's destination
 /// (`WrongRecipient`), a vault as the reward source, one device twice in a reward batch, the
 /// co-staker as the rent payer.
 #[test]
@@ -142,7 +143,7 @@ fn the_same_account_in_two_places_is_refused() {
         let escrow = pda::escrow(&pda::offer(&c, 1).0).0;
         // (instruction, the account replaced, the account put there, the error)
         let table = [
-            ("withdraw_overflow", overflow(&a), stake(&a), "ConstraintDuplicateMutableAccount"),
+            ("withdraw_overflow", overflow(&a), stake(&a), "ConstraintHasOne"),
             ("withdraw_overflow", w.owner.token, overflow(&a), "ConstraintDuplicateMutableAccount"),
             ("stake", w.owner.token, stake(&a), "ConstraintDuplicateMutableAccount"),
             ("claim_rewards", w.costakers[0].token, overflow(&a), "ConstraintDuplicateMutableAccount"),

@@ -11,24 +11,27 @@ import sys
 
 
 def text_section(elf: bytes) -> bytes:
+    """The .text section by its section header; the executable segment only when the binary has
+    no section headers (the segment also holds .rodata, whose bytes can look like instructions)."""
     if elf[:4] != b"\x7fELF" or elf[4] != 2:
         raise SystemExit("not a 64-bit ELF")
+    shoff, = struct.unpack_from("<Q", elf, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", elf, 0x3A)
+    if shoff and shnum:
+        def header(i):
+            return struct.unpack_from("<IIQQQQIIQQ", elf, shoff + i * shentsize)
+        names_off = header(shstrndx)[4]
+        for i in range(shnum):
+            name, _, _, _, off, size, *_ = header(i)
+            end = elf.index(b"\0", names_off + name)
+            if elf[names_off + name:end] == b".text":
+                return elf[off:off + size]
     phoff, = struct.unpack_from("<Q", elf, 0x20)
     phentsize, phnum = struct.unpack_from("<HH", elf, 0x36)
     for i in range(phnum):
         p_type, p_flags, p_offset, _, _, p_filesz = struct.unpack_from("<IIQQQQ", elf, phoff + i * phentsize)
         if p_type == 1 and p_flags & 1:  # PT_LOAD, executable
             return elf[p_offset:p_offset + p_filesz]
-    shoff, = struct.unpack_from("<Q", elf, 0x28)
-    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", elf, 0x3A)
-    def header(i):
-        return struct.unpack_from("<IIQQQQIIQQ", elf, shoff + i * shentsize)
-    names_off = header(shstrndx)[4]
-    for i in range(shnum):
-        name, _, _, _, off, size, *_ = header(i)
-        end = elf.index(b"\0", names_off + name)
-        if elf[names_off + name:end] == b".text":
-            return elf[off:off + size]
     raise SystemExit("no .text section")
 
 

@@ -36,7 +36,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const ACCEPT_DEVICE_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -98,76 +97,6 @@ export function getAcceptDeviceInstructionDataCodec(): FixedSizeCodec<
     getAcceptDeviceInstructionDataEncoder(),
     getAcceptDeviceInstructionDataDecoder(),
   );
-}
-
-export type AcceptDeviceAsyncInput<
-  TAccountNewOwner extends string = string,
-  TAccountConfig extends string = string,
-  TAccountDevice extends string = string,
-> = {
-  /** The proposed owner. */
-  newOwner: TransactionSigner<TAccountNewOwner>;
-  /** The config. */
-  config?: Address<TAccountConfig>;
-  /** The device. */
-  device: Address<TAccountDevice>;
-};
-
-export async function getAcceptDeviceInstructionAsync<
-  TAccountNewOwner extends string,
-  TAccountConfig extends string,
-  TAccountDevice extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: AcceptDeviceAsyncInput<
-    TAccountNewOwner,
-    TAccountConfig,
-    TAccountDevice
-  >,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  AcceptDeviceInstruction<
-    TProgramAddress,
-    TAccountNewOwner,
-    TAccountConfig,
-    TAccountDevice
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    newOwner: { value: input.newOwner ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: false },
-    device: { value: input.device ?? null, isWritable: true },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("newOwner", accounts.newOwner),
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("device", accounts.device),
-    ],
-    data: getAcceptDeviceInstructionDataEncoder().encode({}),
-    programAddress,
-  } as AcceptDeviceInstruction<
-    TProgramAddress,
-    TAccountNewOwner,
-    TAccountConfig,
-    TAccountDevice
-  >);
 }
 
 export type AcceptDeviceInput<

@@ -35,7 +35,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 import {
   getRoleDecoder,
@@ -104,62 +103,6 @@ export function getAcceptRoleInstructionDataCodec(): FixedSizeCodec<
     getAcceptRoleInstructionDataEncoder(),
     getAcceptRoleInstructionDataDecoder(),
   );
-}
-
-export type AcceptRoleAsyncInput<
-  TAccountNewKey extends string = string,
-  TAccountConfig extends string = string,
-> = {
-  /** The proposed key. */
-  newKey: TransactionSigner<TAccountNewKey>;
-  /** The config. */
-  config?: Address<TAccountConfig>;
-  role: AcceptRoleInstructionDataArgs["role"];
-};
-
-export async function getAcceptRoleInstructionAsync<
-  TAccountNewKey extends string,
-  TAccountConfig extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: AcceptRoleAsyncInput<TAccountNewKey, TAccountConfig>,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  AcceptRoleInstruction<TProgramAddress, TAccountNewKey, TAccountConfig>
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    newKey: { value: input.newKey ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: true },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Original args.
-  const args = { ...input };
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("newKey", accounts.newKey),
-      getAccountMeta("config", accounts.config),
-    ],
-    data: getAcceptRoleInstructionDataEncoder().encode(
-      args as AcceptRoleInstructionDataArgs,
-    ),
-    programAddress,
-  } as AcceptRoleInstruction<TProgramAddress, TAccountNewKey, TAccountConfig>);
 }
 
 export type AcceptRoleInput<

@@ -36,10 +36,8 @@ import {
 } from "@solana/kit";
 import {
   getAccountMetaFactory,
-  getAddressFromResolvedInstructionAccount,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda, findProfilePda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const CANCEL_COSTAKE_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -112,99 +110,6 @@ export function getCancelCostakeInstructionDataCodec(): FixedSizeCodec<
     getCancelCostakeInstructionDataEncoder(),
     getCancelCostakeInstructionDataDecoder(),
   );
-}
-
-export type CancelCostakeAsyncInput<
-  TAccountCostaker extends string = string,
-  TAccountConfig extends string = string,
-  TAccountDevice extends string = string,
-  TAccountProfile extends string = string,
-> = {
-  /** The position's co-staker. */
-  costaker: TransactionSigner<TAccountCostaker>;
-  /** The config. */
-  config?: Address<TAccountConfig>;
-  /** The device. */
-  device: Address<TAccountDevice>;
-  /** The co-staker's profile. */
-  profile?: Address<TAccountProfile>;
-  seq: CancelCostakeInstructionDataArgs["seq"];
-};
-
-export async function getCancelCostakeInstructionAsync<
-  TAccountCostaker extends string,
-  TAccountConfig extends string,
-  TAccountDevice extends string,
-  TAccountProfile extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: CancelCostakeAsyncInput<
-    TAccountCostaker,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountProfile
-  >,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  CancelCostakeInstruction<
-    TProgramAddress,
-    TAccountCostaker,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountProfile
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    costaker: { value: input.costaker ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: false },
-    device: { value: input.device ?? null, isWritable: true },
-    profile: { value: input.profile ?? null, isWritable: true },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Original args.
-  const args = { ...input };
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-  if (!accounts.profile.value) {
-    accounts.profile.value = await findProfilePda({
-      costaker: getAddressFromResolvedInstructionAccount(
-        "costaker",
-        accounts.costaker.value,
-      ),
-    });
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("costaker", accounts.costaker),
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("device", accounts.device),
-      getAccountMeta("profile", accounts.profile),
-    ],
-    data: getCancelCostakeInstructionDataEncoder().encode(
-      args as CancelCostakeInstructionDataArgs,
-    ),
-    programAddress,
-  } as CancelCostakeInstruction<
-    TProgramAddress,
-    TAccountCostaker,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountProfile
-  >);
 }
 
 export type CancelCostakeInput<

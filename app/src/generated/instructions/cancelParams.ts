@@ -35,7 +35,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const CANCEL_PARAMS_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -93,56 +92,6 @@ export function getCancelParamsInstructionDataCodec(): FixedSizeCodec<
     getCancelParamsInstructionDataEncoder(),
     getCancelParamsInstructionDataDecoder(),
   );
-}
-
-export type CancelParamsAsyncInput<
-  TAccountAdmin extends string = string,
-  TAccountConfig extends string = string,
-> = {
-  /** The admin in force. */
-  admin: TransactionSigner<TAccountAdmin>;
-  /** The config. */
-  config?: Address<TAccountConfig>;
-};
-
-export async function getCancelParamsInstructionAsync<
-  TAccountAdmin extends string,
-  TAccountConfig extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: CancelParamsAsyncInput<TAccountAdmin, TAccountConfig>,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  CancelParamsInstruction<TProgramAddress, TAccountAdmin, TAccountConfig>
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    admin: { value: input.admin ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: true },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("admin", accounts.admin),
-      getAccountMeta("config", accounts.config),
-    ],
-    data: getCancelParamsInstructionDataEncoder().encode({}),
-    programAddress,
-  } as CancelParamsInstruction<TProgramAddress, TAccountAdmin, TAccountConfig>);
 }
 
 export type CancelParamsInput<

@@ -36,7 +36,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const CANCEL_TRANSFER_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array(
@@ -100,76 +99,6 @@ export function getCancelTransferInstructionDataCodec(): FixedSizeCodec<
     getCancelTransferInstructionDataEncoder(),
     getCancelTransferInstructionDataDecoder(),
   );
-}
-
-export type CancelTransferAsyncInput<
-  TAccountOwner extends string = string,
-  TAccountConfig extends string = string,
-  TAccountDevice extends string = string,
-> = {
-  /** The device owner. */
-  owner: TransactionSigner<TAccountOwner>;
-  /** The config. */
-  config?: Address<TAccountConfig>;
-  /** The device. */
-  device: Address<TAccountDevice>;
-};
-
-export async function getCancelTransferInstructionAsync<
-  TAccountOwner extends string,
-  TAccountConfig extends string,
-  TAccountDevice extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: CancelTransferAsyncInput<
-    TAccountOwner,
-    TAccountConfig,
-    TAccountDevice
-  >,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  CancelTransferInstruction<
-    TProgramAddress,
-    TAccountOwner,
-    TAccountConfig,
-    TAccountDevice
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    owner: { value: input.owner ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: false },
-    device: { value: input.device ?? null, isWritable: true },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("owner", accounts.owner),
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("device", accounts.device),
-    ],
-    data: getCancelTransferInstructionDataEncoder().encode({}),
-    programAddress,
-  } as CancelTransferInstruction<
-    TProgramAddress,
-    TAccountOwner,
-    TAccountConfig,
-    TAccountDevice
-  >);
 }
 
 export type CancelTransferInput<

@@ -38,7 +38,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const CLAIM_REWARDS_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -126,122 +125,6 @@ export function getClaimRewardsInstructionDataCodec(): FixedSizeCodec<
   );
 }
 
-export type ClaimRewardsAsyncInput<
-  TAccountCostaker extends string = string,
-  TAccountConfig extends string = string,
-  TAccountDevice extends string = string,
-  TAccountOverflowVault extends string = string,
-  TAccountCostakerToken extends string = string,
-  TAccountMint extends string = string,
-  TAccountTokenProgram extends string = string,
-> = {
-  /** The position's co-staker. */
-  costaker: TransactionSigner<TAccountCostaker>;
-  /** The config. */
-  config?: Address<TAccountConfig>;
-  /** The device. */
-  device: Address<TAccountDevice>;
-  /** The device's overflow vault. */
-  overflowVault: Address<TAccountOverflowVault>;
-  /** The token account receiving the rewards (any account of the mint; the co-staker signs). */
-  costakerToken: Address<TAccountCostakerToken>;
-  /** The staking mint. */
-  mint: Address<TAccountMint>;
-  /** The mint's token program. */
-  tokenProgram?: Address<TAccountTokenProgram>;
-  seq: ClaimRewardsInstructionDataArgs["seq"];
-};
-
-export async function getClaimRewardsInstructionAsync<
-  TAccountCostaker extends string,
-  TAccountConfig extends string,
-  TAccountDevice extends string,
-  TAccountOverflowVault extends string,
-  TAccountCostakerToken extends string,
-  TAccountMint extends string,
-  TAccountTokenProgram extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: ClaimRewardsAsyncInput<
-    TAccountCostaker,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountOverflowVault,
-    TAccountCostakerToken,
-    TAccountMint,
-    TAccountTokenProgram
-  >,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  ClaimRewardsInstruction<
-    TProgramAddress,
-    TAccountCostaker,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountOverflowVault,
-    TAccountCostakerToken,
-    TAccountMint,
-    TAccountTokenProgram
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    costaker: { value: input.costaker ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: false },
-    device: { value: input.device ?? null, isWritable: true },
-    overflowVault: { value: input.overflowVault ?? null, isWritable: true },
-    costakerToken: { value: input.costakerToken ?? null, isWritable: true },
-    mint: { value: input.mint ?? null, isWritable: false },
-    tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Original args.
-  const args = { ...input };
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-  if (!accounts.tokenProgram.value) {
-    accounts.tokenProgram.value =
-      "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("costaker", accounts.costaker),
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("device", accounts.device),
-      getAccountMeta("overflowVault", accounts.overflowVault),
-      getAccountMeta("costakerToken", accounts.costakerToken),
-      getAccountMeta("mint", accounts.mint),
-      getAccountMeta("tokenProgram", accounts.tokenProgram),
-    ],
-    data: getClaimRewardsInstructionDataEncoder().encode(
-      args as ClaimRewardsInstructionDataArgs,
-    ),
-    programAddress,
-  } as ClaimRewardsInstruction<
-    TProgramAddress,
-    TAccountCostaker,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountOverflowVault,
-    TAccountCostakerToken,
-    TAccountMint,
-    TAccountTokenProgram
-  >);
-}
-
 export type ClaimRewardsInput<
   TAccountCostaker extends string = string,
   TAccountConfig extends string = string,
@@ -261,7 +144,10 @@ export type ClaimRewardsInput<
   overflowVault: Address<TAccountOverflowVault>;
   /** The token account receiving the rewards (any account of the mint; the co-staker signs). */
   costakerToken: Address<TAccountCostakerToken>;
-  /** The staking mint. */
+  /**
+   * The staking mint.
+   * checks both against the token accounts.
+   */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -369,7 +255,10 @@ export type ParsedClaimRewardsInstruction<
     overflowVault: TAccountMetas[3];
     /** The token account receiving the rewards (any account of the mint; the co-staker signs). */
     costakerToken: TAccountMetas[4];
-    /** The staking mint. */
+    /**
+     * The staking mint.
+     * checks both against the token accounts.
+     */
     mint: TAccountMetas[5];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[6];

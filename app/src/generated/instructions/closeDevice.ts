@@ -36,7 +36,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const CLOSE_DEVICE_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -130,150 +129,6 @@ export function getCloseDeviceInstructionDataCodec(): FixedSizeCodec<
   );
 }
 
-export type CloseDeviceAsyncInput<
-  TAccountOwner extends string = string,
-  TAccountConfig extends string = string,
-  TAccountDevice extends string = string,
-  TAccountStakeVault extends string = string,
-  TAccountOverflowVault extends string = string,
-  TAccountTreasuryToken extends string = string,
-  TAccountPayer extends string = string,
-  TAccountMint extends string = string,
-  TAccountTokenProgram extends string = string,
-  TAccountSystemProgram extends string = string,
-> = {
-  /** The device owner. */
-  owner: TransactionSigner<TAccountOwner>;
-  /** The config. */
-  config?: Address<TAccountConfig>;
-  /**
-   * The device; it becomes a tombstone here.
-   * which also checks its owner, payer and vaults.
-   */
-  device: Address<TAccountDevice>;
-  /** The device's stake vault; closed here. */
-  stakeVault: Address<TAccountStakeVault>;
-  /** The device's overflow vault; closed here. */
-  overflowVault: Address<TAccountOverflowVault>;
-  /** The treasury's token account, for donated leftovers. */
-  treasuryToken: Address<TAccountTreasuryToken>;
-  /** Who paid the device's rent. */
-  payer: Address<TAccountPayer>;
-  /** The staking mint. */
-  mint: Address<TAccountMint>;
-  /** The mint's token program. */
-  tokenProgram?: Address<TAccountTokenProgram>;
-  /** The system program. */
-  systemProgram?: Address<TAccountSystemProgram>;
-};
-
-export async function getCloseDeviceInstructionAsync<
-  TAccountOwner extends string,
-  TAccountConfig extends string,
-  TAccountDevice extends string,
-  TAccountStakeVault extends string,
-  TAccountOverflowVault extends string,
-  TAccountTreasuryToken extends string,
-  TAccountPayer extends string,
-  TAccountMint extends string,
-  TAccountTokenProgram extends string,
-  TAccountSystemProgram extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: CloseDeviceAsyncInput<
-    TAccountOwner,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountStakeVault,
-    TAccountOverflowVault,
-    TAccountTreasuryToken,
-    TAccountPayer,
-    TAccountMint,
-    TAccountTokenProgram,
-    TAccountSystemProgram
-  >,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  CloseDeviceInstruction<
-    TProgramAddress,
-    TAccountOwner,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountStakeVault,
-    TAccountOverflowVault,
-    TAccountTreasuryToken,
-    TAccountPayer,
-    TAccountMint,
-    TAccountTokenProgram,
-    TAccountSystemProgram
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    owner: { value: input.owner ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: false },
-    device: { value: input.device ?? null, isWritable: true },
-    stakeVault: { value: input.stakeVault ?? null, isWritable: true },
-    overflowVault: { value: input.overflowVault ?? null, isWritable: true },
-    treasuryToken: { value: input.treasuryToken ?? null, isWritable: true },
-    payer: { value: input.payer ?? null, isWritable: true },
-    mint: { value: input.mint ?? null, isWritable: false },
-    tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
-    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-  if (!accounts.tokenProgram.value) {
-    accounts.tokenProgram.value =
-      "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
-  }
-  if (!accounts.systemProgram.value) {
-    accounts.systemProgram.value =
-      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("owner", accounts.owner),
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("device", accounts.device),
-      getAccountMeta("stakeVault", accounts.stakeVault),
-      getAccountMeta("overflowVault", accounts.overflowVault),
-      getAccountMeta("treasuryToken", accounts.treasuryToken),
-      getAccountMeta("payer", accounts.payer),
-      getAccountMeta("mint", accounts.mint),
-      getAccountMeta("tokenProgram", accounts.tokenProgram),
-      getAccountMeta("systemProgram", accounts.systemProgram),
-    ],
-    data: getCloseDeviceInstructionDataEncoder().encode({}),
-    programAddress,
-  } as CloseDeviceInstruction<
-    TProgramAddress,
-    TAccountOwner,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountStakeVault,
-    TAccountOverflowVault,
-    TAccountTreasuryToken,
-    TAccountPayer,
-    TAccountMint,
-    TAccountTokenProgram,
-    TAccountSystemProgram
-  >);
-}
-
 export type CloseDeviceInput<
   TAccountOwner extends string = string,
   TAccountConfig extends string = string,
@@ -303,7 +158,10 @@ export type CloseDeviceInput<
   treasuryToken: Address<TAccountTreasuryToken>;
   /** Who paid the device's rent. */
   payer: Address<TAccountPayer>;
-  /** The staking mint. */
+  /**
+   * The staking mint.
+   * checks both against the token accounts.
+   */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -436,7 +294,10 @@ export type ParsedCloseDeviceInstruction<
     treasuryToken: TAccountMetas[5];
     /** Who paid the device's rent. */
     payer: TAccountMetas[6];
-    /** The staking mint. */
+    /**
+     * The staking mint.
+     * checks both against the token accounts.
+     */
     mint: TAccountMetas[7];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[8];

@@ -33,10 +33,8 @@ import {
 } from "@solana/kit";
 import {
   getAccountMetaFactory,
-  getAddressFromResolvedInstructionAccount,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findCloseProfileProfilePda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const CLOSE_PROFILE_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -98,77 +96,6 @@ export function getCloseProfileInstructionDataCodec(): FixedSizeCodec<
     getCloseProfileInstructionDataEncoder(),
     getCloseProfileInstructionDataDecoder(),
   );
-}
-
-export type CloseProfileAsyncInput<
-  TAccountWallet extends string = string,
-  TAccountProfile extends string = string,
-  TAccountPayer extends string = string,
-> = {
-  /** The co-staker. */
-  wallet: TransactionSigner<TAccountWallet>;
-  /** The profile; closed here. */
-  profile?: Address<TAccountProfile>;
-  /** Who paid the profile's rent. */
-  payer: Address<TAccountPayer>;
-};
-
-export async function getCloseProfileInstructionAsync<
-  TAccountWallet extends string,
-  TAccountProfile extends string,
-  TAccountPayer extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: CloseProfileAsyncInput<TAccountWallet, TAccountProfile, TAccountPayer>,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  CloseProfileInstruction<
-    TProgramAddress,
-    TAccountWallet,
-    TAccountProfile,
-    TAccountPayer
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    wallet: { value: input.wallet ?? null, isWritable: false },
-    profile: { value: input.profile ?? null, isWritable: true },
-    payer: { value: input.payer ?? null, isWritable: true },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Resolve default values.
-  if (!accounts.profile.value) {
-    accounts.profile.value = await findCloseProfileProfilePda({
-      wallet: getAddressFromResolvedInstructionAccount(
-        "wallet",
-        accounts.wallet.value,
-      ),
-    });
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("wallet", accounts.wallet),
-      getAccountMeta("profile", accounts.profile),
-      getAccountMeta("payer", accounts.payer),
-    ],
-    data: getCloseProfileInstructionDataEncoder().encode({}),
-    programAddress,
-  } as CloseProfileInstruction<
-    TProgramAddress,
-    TAccountWallet,
-    TAccountProfile,
-    TAccountPayer
-  >);
 }
 
 export type CloseProfileInput<

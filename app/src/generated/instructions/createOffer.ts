@@ -40,7 +40,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const CREATE_OFFER_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -124,108 +123,6 @@ export function getCreateOfferInstructionDataCodec(): FixedSizeCodec<
     getCreateOfferInstructionDataEncoder(),
     getCreateOfferInstructionDataDecoder(),
   );
-}
-
-export type CreateOfferAsyncInput<
-  TAccountOwner extends string = string,
-  TAccountConfig extends string = string,
-  TAccountDevice extends string = string,
-  TAccountOffer extends string = string,
-  TAccountSystemProgram extends string = string,
-> = {
-  /** The device owner; pays the offer's rent. */
-  owner: TransactionSigner<TAccountOwner>;
-  /** The config. */
-  config?: Address<TAccountConfig>;
-  /** The device. */
-  device: Address<TAccountDevice>;
-  /**
-   * The offer PDA `["offer", device, seq]` at the device's next sequence number; created here.
-   * otherwise) and creates the account there (refused when it exists).
-   */
-  offer: Address<TAccountOffer>;
-  /** The system program. */
-  systemProgram?: Address<TAccountSystemProgram>;
-  amount: CreateOfferInstructionDataArgs["amount"];
-  rewardShareBps: CreateOfferInstructionDataArgs["rewardShareBps"];
-};
-
-export async function getCreateOfferInstructionAsync<
-  TAccountOwner extends string,
-  TAccountConfig extends string,
-  TAccountDevice extends string,
-  TAccountOffer extends string,
-  TAccountSystemProgram extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: CreateOfferAsyncInput<
-    TAccountOwner,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountOffer,
-    TAccountSystemProgram
-  >,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  CreateOfferInstruction<
-    TProgramAddress,
-    TAccountOwner,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountOffer,
-    TAccountSystemProgram
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    owner: { value: input.owner ?? null, isWritable: true },
-    config: { value: input.config ?? null, isWritable: false },
-    device: { value: input.device ?? null, isWritable: true },
-    offer: { value: input.offer ?? null, isWritable: true },
-    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Original args.
-  const args = { ...input };
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-  if (!accounts.systemProgram.value) {
-    accounts.systemProgram.value =
-      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("owner", accounts.owner),
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("device", accounts.device),
-      getAccountMeta("offer", accounts.offer),
-      getAccountMeta("systemProgram", accounts.systemProgram),
-    ],
-    data: getCreateOfferInstructionDataEncoder().encode(
-      args as CreateOfferInstructionDataArgs,
-    ),
-    programAddress,
-  } as CreateOfferInstruction<
-    TProgramAddress,
-    TAccountOwner,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountOffer,
-    TAccountSystemProgram
-  >);
 }
 
 export type CreateOfferInput<

@@ -32,7 +32,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const DEVICE_STATUS_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -89,60 +88,6 @@ export function getDeviceStatusInstructionDataCodec(): FixedSizeCodec<
     getDeviceStatusInstructionDataEncoder(),
     getDeviceStatusInstructionDataDecoder(),
   );
-}
-
-export type DeviceStatusAsyncInput<
-  TAccountConfig extends string = string,
-  TAccountDevice extends string = string,
-> = {
-  /** The config. */
-  config?: Address<TAccountConfig>;
-  /** The device. */
-  device: Address<TAccountDevice>;
-};
-
-export async function getDeviceStatusInstructionAsync<
-  TAccountConfig extends string,
-  TAccountDevice extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: DeviceStatusAsyncInput<TAccountConfig, TAccountDevice>,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  DeviceStatusInstruction<TProgramAddress, TAccountConfig, TAccountDevice>
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    config: { value: input.config ?? null, isWritable: false },
-    device: { value: input.device ?? null, isWritable: false },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("device", accounts.device),
-    ],
-    data: getDeviceStatusInstructionDataEncoder().encode({}),
-    programAddress,
-  } as DeviceStatusInstruction<
-    TProgramAddress,
-    TAccountConfig,
-    TAccountDevice
-  >);
 }
 
 export type DeviceStatusInput<

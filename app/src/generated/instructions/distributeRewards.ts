@@ -42,7 +42,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const DISTRIBUTE_REWARDS_DISCRIMINATOR: ReadonlyUint8Array =
@@ -135,110 +134,6 @@ export function getDistributeRewardsInstructionDataCodec(): Codec<
   );
 }
 
-export type DistributeRewardsAsyncInput<
-  TAccountRewardAuthority extends string = string,
-  TAccountConfig extends string = string,
-  TAccountSource extends string = string,
-  TAccountMint extends string = string,
-  TAccountTokenProgram extends string = string,
-> = {
-  /** The reward authority in force. */
-  rewardAuthority: TransactionSigner<TAccountRewardAuthority>;
-  /** The config. */
-  config?: Address<TAccountConfig>;
-  /** The reward authority's token account paying the rewards. */
-  source: Address<TAccountSource>;
-  /** The staking mint. */
-  mint: Address<TAccountMint>;
-  /** The mint's token program. */
-  tokenProgram?: Address<TAccountTokenProgram>;
-  blockId: DistributeRewardsInstructionDataArgs["blockId"];
-  blockStart: DistributeRewardsInstructionDataArgs["blockStart"];
-  blockEnd: DistributeRewardsInstructionDataArgs["blockEnd"];
-  amounts: DistributeRewardsInstructionDataArgs["amounts"];
-};
-
-export async function getDistributeRewardsInstructionAsync<
-  TAccountRewardAuthority extends string,
-  TAccountConfig extends string,
-  TAccountSource extends string,
-  TAccountMint extends string,
-  TAccountTokenProgram extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: DistributeRewardsAsyncInput<
-    TAccountRewardAuthority,
-    TAccountConfig,
-    TAccountSource,
-    TAccountMint,
-    TAccountTokenProgram
-  >,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  DistributeRewardsInstruction<
-    TProgramAddress,
-    TAccountRewardAuthority,
-    TAccountConfig,
-    TAccountSource,
-    TAccountMint,
-    TAccountTokenProgram
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    rewardAuthority: {
-      value: input.rewardAuthority ?? null,
-      isWritable: false,
-    },
-    config: { value: input.config ?? null, isWritable: false },
-    source: { value: input.source ?? null, isWritable: true },
-    mint: { value: input.mint ?? null, isWritable: false },
-    tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Original args.
-  const args = { ...input };
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-  if (!accounts.tokenProgram.value) {
-    accounts.tokenProgram.value =
-      "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("rewardAuthority", accounts.rewardAuthority),
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("source", accounts.source),
-      getAccountMeta("mint", accounts.mint),
-      getAccountMeta("tokenProgram", accounts.tokenProgram),
-    ],
-    data: getDistributeRewardsInstructionDataEncoder().encode(
-      args as DistributeRewardsInstructionDataArgs,
-    ),
-    programAddress,
-  } as DistributeRewardsInstruction<
-    TProgramAddress,
-    TAccountRewardAuthority,
-    TAccountConfig,
-    TAccountSource,
-    TAccountMint,
-    TAccountTokenProgram
-  >);
-}
-
 export type DistributeRewardsInput<
   TAccountRewardAuthority extends string = string,
   TAccountConfig extends string = string,
@@ -252,7 +147,10 @@ export type DistributeRewardsInput<
   config: Address<TAccountConfig>;
   /** The reward authority's token account paying the rewards. */
   source: Address<TAccountSource>;
-  /** The staking mint. */
+  /**
+   * The staking mint.
+   * checks both against the token accounts.
+   */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -350,7 +248,10 @@ export type ParsedDistributeRewardsInstruction<
     config: TAccountMetas[1];
     /** The reward authority's token account paying the rewards. */
     source: TAccountMetas[2];
-    /** The staking mint. */
+    /**
+     * The staking mint.
+     * checks both against the token accounts.
+     */
     mint: TAccountMetas[3];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[4];

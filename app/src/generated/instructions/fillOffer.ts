@@ -39,10 +39,9 @@ import {
 import {
   getAccountMetaFactory,
   getAddressFromResolvedInstructionAccount,
-  getNonNullResolvedInstructionInput,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda, findOfferPda, findProfilePda } from "../pdas";
+import { findProfilePda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const FILL_OFFER_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -166,18 +165,21 @@ export type FillOfferAsyncInput<
   /** The co-staker; pays their profile's rent the first time. */
   costaker: TransactionSigner<TAccountCostaker>;
   /** The config. */
-  config?: Address<TAccountConfig>;
+  config: Address<TAccountConfig>;
   /** The device. */
   device: Address<TAccountDevice>;
   /** The offer being filled. */
-  offer?: Address<TAccountOffer>;
+  offer: Address<TAccountOffer>;
   /** The co-staker's profile, counting their filled positions (created on the first fill, or again after R18). */
   profile?: Address<TAccountProfile>;
   /** The device's stake vault. */
   stakeVault: Address<TAccountStakeVault>;
   /** The co-staker's token account paying in. */
   costakerToken: Address<TAccountCostakerToken>;
-  /** The staking mint. */
+  /**
+   * The staking mint.
+   * checks both against the token accounts.
+   */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -255,18 +257,6 @@ export async function getFillOfferInstructionAsync<
   const args = { ...input };
 
   // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-  if (!accounts.offer.value) {
-    accounts.offer.value = await findOfferPda({
-      device: getAddressFromResolvedInstructionAccount(
-        "device",
-        accounts.device.value,
-      ),
-      seq: getNonNullResolvedInstructionInput("seq", args.seq),
-    });
-  }
   if (!accounts.profile.value) {
     accounts.profile.value = await findProfilePda({
       costaker: getAddressFromResolvedInstructionAccount(
@@ -343,7 +333,10 @@ export type FillOfferInput<
   stakeVault: Address<TAccountStakeVault>;
   /** The co-staker's token account paying in. */
   costakerToken: Address<TAccountCostakerToken>;
-  /** The staking mint. */
+  /**
+   * The staking mint.
+   * checks both against the token accounts.
+   */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -481,7 +474,10 @@ export type ParsedFillOfferInstruction<
     stakeVault: TAccountMetas[5];
     /** The co-staker's token account paying in. */
     costakerToken: TAccountMetas[6];
-    /** The staking mint. */
+    /**
+     * The staking mint.
+     * checks both against the token accounts.
+     */
     mint: TAccountMetas[7];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[8];

@@ -38,7 +38,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const HOLD_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -105,78 +104,6 @@ export function getHoldInstructionDataCodec(): FixedSizeCodec<
     getHoldInstructionDataEncoder(),
     getHoldInstructionDataDecoder(),
   );
-}
-
-export type HoldAsyncInput<
-  TAccountSlashAuthority extends string = string,
-  TAccountConfig extends string = string,
-  TAccountDevice extends string = string,
-> = {
-  /** The slash authority in force. */
-  slashAuthority: TransactionSigner<TAccountSlashAuthority>;
-  /** The config. */
-  config?: Address<TAccountConfig>;
-  /** The device. */
-  device: Address<TAccountDevice>;
-  until: HoldInstructionDataArgs["until"];
-};
-
-export async function getHoldInstructionAsync<
-  TAccountSlashAuthority extends string,
-  TAccountConfig extends string,
-  TAccountDevice extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: HoldAsyncInput<TAccountSlashAuthority, TAccountConfig, TAccountDevice>,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  HoldInstruction<
-    TProgramAddress,
-    TAccountSlashAuthority,
-    TAccountConfig,
-    TAccountDevice
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    slashAuthority: { value: input.slashAuthority ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: false },
-    device: { value: input.device ?? null, isWritable: true },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Original args.
-  const args = { ...input };
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("slashAuthority", accounts.slashAuthority),
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("device", accounts.device),
-    ],
-    data: getHoldInstructionDataEncoder().encode(
-      args as HoldInstructionDataArgs,
-    ),
-    programAddress,
-  } as HoldInstruction<
-    TProgramAddress,
-    TAccountSlashAuthority,
-    TAccountConfig,
-    TAccountDevice
-  >);
 }
 
 export type HoldInput<

@@ -197,9 +197,9 @@ export type InitializeAsyncInput<
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
-  /** This program, to find its program-data account. */
+  /** This program's account. */
   program?: Address<TAccountProgram>;
-  /** The program-data account holding the upgrade authority. */
+  /** The program's ProgramData account (holds the upgrade authority). */
   programData: Address<TAccountProgramData>;
   /** The system program. */
   systemProgram?: Address<TAccountSystemProgram>;
@@ -327,9 +327,9 @@ export type InitializeInput<
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
-  /** This program, to find its program-data account. */
+  /** This program's account. */
   program?: Address<TAccountProgram>;
-  /** The program-data account holding the upgrade authority. */
+  /** The program's ProgramData account (holds the upgrade authority). */
   programData: Address<TAccountProgramData>;
   /** The system program. */
   systemProgram?: Address<TAccountSystemProgram>;
@@ -449,9 +449,9 @@ export type ParsedInitializeInstruction<
     mint: TAccountMetas[2];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[3];
-    /** This program, to find its program-data account. */
+    /** This program's account. */
     program: TAccountMetas[4];
-    /** The program-data account holding the upgrade authority. */
+    /** The program's ProgramData account (holds the upgrade authority). */
     programData: TAccountMetas[5];
     /** The system program. */
     systemProgram: TAccountMetas[6];

@@ -179,7 +179,10 @@ export type RegisterDeviceAsyncInput<
   stakeVault?: Address<TAccountStakeVault>;
   /** The overflow vault (rewards), owned by the device PDA. */
   overflowVault?: Address<TAccountOverflowVault>;
-  /** The staking mint. */
+  /**
+   * The staking mint.
+   * checks both against the token accounts.
+   */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -340,7 +343,10 @@ export type RegisterDeviceInput<
   stakeVault: Address<TAccountStakeVault>;
   /** The overflow vault (rewards), owned by the device PDA. */
   overflowVault: Address<TAccountOverflowVault>;
-  /** The staking mint. */
+  /**
+   * The staking mint.
+   * checks both against the token accounts.
+   */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -470,7 +476,10 @@ export type ParsedRegisterDeviceInstruction<
     stakeVault: TAccountMetas[4];
     /** The overflow vault (rewards), owned by the device PDA. */
     overflowVault: TAccountMetas[5];
-    /** The staking mint. */
+    /**
+     * The staking mint.
+     * checks both against the token accounts.
+     */
     mint: TAccountMetas[6];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[7];

@@ -37,7 +37,7 @@ import {
   getAddressFromResolvedInstructionAccount,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda, findEscrowPda } from "../pdas";
+import { findEscrowPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const RELEASE_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -144,7 +144,7 @@ export type ReleaseAsyncInput<
   /** Whoever sends it; pays the escrow's rent. */
   caller: TransactionSigner<TAccountCaller>;
   /** The config. */
-  config?: Address<TAccountConfig>;
+  config: Address<TAccountConfig>;
   /** The device. */
   device: Address<TAccountDevice>;
   /** The position's offer. */
@@ -155,7 +155,10 @@ export type ReleaseAsyncInput<
   stakeVault: Address<TAccountStakeVault>;
   /** The device's overflow vault. */
   overflowVault: Address<TAccountOverflowVault>;
-  /** The staking mint. */
+  /**
+   * The staking mint.
+   * checks both against the token accounts.
+   */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -227,9 +230,6 @@ export async function getReleaseInstructionAsync<
   >;
 
   // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
   if (!accounts.escrow.value) {
     accounts.escrow.value = await findEscrowPda({
       offer: getAddressFromResolvedInstructionAccount(
@@ -304,7 +304,10 @@ export type ReleaseInput<
   stakeVault: Address<TAccountStakeVault>;
   /** The device's overflow vault. */
   overflowVault: Address<TAccountOverflowVault>;
-  /** The staking mint. */
+  /**
+   * The staking mint.
+   * checks both against the token accounts.
+   */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -434,7 +437,10 @@ export type ParsedReleaseInstruction<
     stakeVault: TAccountMetas[5];
     /** The device's overflow vault. */
     overflowVault: TAccountMetas[6];
-    /** The staking mint. */
+    /**
+     * The staking mint.
+     * checks both against the token accounts.
+     */
     mint: TAccountMetas[7];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[8];

@@ -35,7 +35,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 import {
   getRoleDecoder,
@@ -104,62 +103,6 @@ export function getRevokeRoleInstructionDataCodec(): FixedSizeCodec<
     getRevokeRoleInstructionDataEncoder(),
     getRevokeRoleInstructionDataDecoder(),
   );
-}
-
-export type RevokeRoleAsyncInput<
-  TAccountAdmin extends string = string,
-  TAccountConfig extends string = string,
-> = {
-  /** The admin in force. */
-  admin: TransactionSigner<TAccountAdmin>;
-  /** The config. */
-  config?: Address<TAccountConfig>;
-  role: RevokeRoleInstructionDataArgs["role"];
-};
-
-export async function getRevokeRoleInstructionAsync<
-  TAccountAdmin extends string,
-  TAccountConfig extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: RevokeRoleAsyncInput<TAccountAdmin, TAccountConfig>,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  RevokeRoleInstruction<TProgramAddress, TAccountAdmin, TAccountConfig>
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    admin: { value: input.admin ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: true },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Original args.
-  const args = { ...input };
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("admin", accounts.admin),
-      getAccountMeta("config", accounts.config),
-    ],
-    data: getRevokeRoleInstructionDataEncoder().encode(
-      args as RevokeRoleInstructionDataArgs,
-    ),
-    programAddress,
-  } as RevokeRoleInstruction<TProgramAddress, TAccountAdmin, TAccountConfig>);
 }
 
 export type RevokeRoleInput<

@@ -38,7 +38,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const SET_HIRED_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -105,78 +104,6 @@ export function getSetHiredInstructionDataCodec(): FixedSizeCodec<
     getSetHiredInstructionDataEncoder(),
     getSetHiredInstructionDataDecoder(),
   );
-}
-
-export type SetHiredAsyncInput<
-  TAccountOracle extends string = string,
-  TAccountConfig extends string = string,
-  TAccountDevice extends string = string,
-> = {
-  /** The oracle in force (R31). */
-  oracle: TransactionSigner<TAccountOracle>;
-  /** The config. */
-  config?: Address<TAccountConfig>;
-  /** The device. */
-  device: Address<TAccountDevice>;
-  until: SetHiredInstructionDataArgs["until"];
-};
-
-export async function getSetHiredInstructionAsync<
-  TAccountOracle extends string,
-  TAccountConfig extends string,
-  TAccountDevice extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: SetHiredAsyncInput<TAccountOracle, TAccountConfig, TAccountDevice>,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  SetHiredInstruction<
-    TProgramAddress,
-    TAccountOracle,
-    TAccountConfig,
-    TAccountDevice
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    oracle: { value: input.oracle ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: false },
-    device: { value: input.device ?? null, isWritable: true },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Original args.
-  const args = { ...input };
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("oracle", accounts.oracle),
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("device", accounts.device),
-    ],
-    data: getSetHiredInstructionDataEncoder().encode(
-      args as SetHiredInstructionDataArgs,
-    ),
-    programAddress,
-  } as SetHiredInstruction<
-    TProgramAddress,
-    TAccountOracle,
-    TAccountConfig,
-    TAccountDevice
-  >);
 }
 
 export type SetHiredInput<

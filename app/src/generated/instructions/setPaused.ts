@@ -37,7 +37,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const SET_PAUSED_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -100,62 +99,6 @@ export function getSetPausedInstructionDataCodec(): FixedSizeCodec<
     getSetPausedInstructionDataEncoder(),
     getSetPausedInstructionDataDecoder(),
   );
-}
-
-export type SetPausedAsyncInput<
-  TAccountAdmin extends string = string,
-  TAccountConfig extends string = string,
-> = {
-  /** The admin in force. */
-  admin: TransactionSigner<TAccountAdmin>;
-  /** The config. */
-  config?: Address<TAccountConfig>;
-  paused: SetPausedInstructionDataArgs["paused"];
-};
-
-export async function getSetPausedInstructionAsync<
-  TAccountAdmin extends string,
-  TAccountConfig extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: SetPausedAsyncInput<TAccountAdmin, TAccountConfig>,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  SetPausedInstruction<TProgramAddress, TAccountAdmin, TAccountConfig>
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    admin: { value: input.admin ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: true },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Original args.
-  const args = { ...input };
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("admin", accounts.admin),
-      getAccountMeta("config", accounts.config),
-    ],
-    data: getSetPausedInstructionDataEncoder().encode(
-      args as SetPausedInstructionDataArgs,
-    ),
-    programAddress,
-  } as SetPausedInstruction<TProgramAddress, TAccountAdmin, TAccountConfig>);
 }
 
 export type SetPausedInput<

@@ -43,7 +43,6 @@ import {
   getAddressFromResolvedInstructionAccount,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const SLASH_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -164,7 +163,7 @@ export type SlashAsyncInput<
   /** The slash authority in force; pays for the treasury's token account if it is missing. */
   slashAuthority: TransactionSigner<TAccountSlashAuthority>;
   /** The config. */
-  config?: Address<TAccountConfig>;
+  config: Address<TAccountConfig>;
   /** The device. */
   device: Address<TAccountDevice>;
   /** The device's stake vault. */
@@ -173,7 +172,10 @@ export type SlashAsyncInput<
   treasury: Address<TAccountTreasury>;
   /** The treasury's associated token account (created if missing). */
   treasuryToken?: Address<TAccountTreasuryToken>;
-  /** The staking mint. */
+  /**
+   * The staking mint.
+   * checks both against the token accounts.
+   */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -255,9 +257,6 @@ export async function getSlashInstructionAsync<
   const args = { ...input };
 
   // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
   if (!accounts.tokenProgram.value) {
     accounts.tokenProgram.value =
       "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
@@ -351,7 +350,10 @@ export type SlashInput<
   treasury: Address<TAccountTreasury>;
   /** The treasury's associated token account (created if missing). */
   treasuryToken: Address<TAccountTreasuryToken>;
-  /** The staking mint. */
+  /**
+   * The staking mint.
+   * checks both against the token accounts.
+   */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -495,7 +497,10 @@ export type ParsedSlashInstruction<
     treasury: TAccountMetas[4];
     /** The treasury's associated token account (created if missing). */
     treasuryToken: TAccountMetas[5];
-    /** The staking mint. */
+    /**
+     * The staking mint.
+     * checks both against the token accounts.
+     */
     mint: TAccountMetas[6];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[7];

@@ -38,7 +38,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const STAKE_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -124,122 +123,6 @@ export function getStakeInstructionDataCodec(): FixedSizeCodec<
   );
 }
 
-export type StakeAsyncInput<
-  TAccountOwner extends string = string,
-  TAccountConfig extends string = string,
-  TAccountDevice extends string = string,
-  TAccountStakeVault extends string = string,
-  TAccountOwnerToken extends string = string,
-  TAccountMint extends string = string,
-  TAccountTokenProgram extends string = string,
-> = {
-  /** The device owner. */
-  owner: TransactionSigner<TAccountOwner>;
-  /** The config. */
-  config?: Address<TAccountConfig>;
-  /** The device. */
-  device: Address<TAccountDevice>;
-  /** The device's stake vault. */
-  stakeVault: Address<TAccountStakeVault>;
-  /** The owner's token account paying in. */
-  ownerToken: Address<TAccountOwnerToken>;
-  /** The staking mint. */
-  mint: Address<TAccountMint>;
-  /** The mint's token program. */
-  tokenProgram?: Address<TAccountTokenProgram>;
-  amount: StakeInstructionDataArgs["amount"];
-};
-
-export async function getStakeInstructionAsync<
-  TAccountOwner extends string,
-  TAccountConfig extends string,
-  TAccountDevice extends string,
-  TAccountStakeVault extends string,
-  TAccountOwnerToken extends string,
-  TAccountMint extends string,
-  TAccountTokenProgram extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: StakeAsyncInput<
-    TAccountOwner,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountStakeVault,
-    TAccountOwnerToken,
-    TAccountMint,
-    TAccountTokenProgram
-  >,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  StakeInstruction<
-    TProgramAddress,
-    TAccountOwner,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountStakeVault,
-    TAccountOwnerToken,
-    TAccountMint,
-    TAccountTokenProgram
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    owner: { value: input.owner ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: false },
-    device: { value: input.device ?? null, isWritable: true },
-    stakeVault: { value: input.stakeVault ?? null, isWritable: true },
-    ownerToken: { value: input.ownerToken ?? null, isWritable: true },
-    mint: { value: input.mint ?? null, isWritable: false },
-    tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Original args.
-  const args = { ...input };
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-  if (!accounts.tokenProgram.value) {
-    accounts.tokenProgram.value =
-      "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("owner", accounts.owner),
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("device", accounts.device),
-      getAccountMeta("stakeVault", accounts.stakeVault),
-      getAccountMeta("ownerToken", accounts.ownerToken),
-      getAccountMeta("mint", accounts.mint),
-      getAccountMeta("tokenProgram", accounts.tokenProgram),
-    ],
-    data: getStakeInstructionDataEncoder().encode(
-      args as StakeInstructionDataArgs,
-    ),
-    programAddress,
-  } as StakeInstruction<
-    TProgramAddress,
-    TAccountOwner,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountStakeVault,
-    TAccountOwnerToken,
-    TAccountMint,
-    TAccountTokenProgram
-  >);
-}
-
 export type StakeInput<
   TAccountOwner extends string = string,
   TAccountConfig extends string = string,
@@ -259,7 +142,10 @@ export type StakeInput<
   stakeVault: Address<TAccountStakeVault>;
   /** The owner's token account paying in. */
   ownerToken: Address<TAccountOwnerToken>;
-  /** The staking mint. */
+  /**
+   * The staking mint.
+   * checks both against the token accounts.
+   */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -367,7 +253,10 @@ export type ParsedStakeInstruction<
     stakeVault: TAccountMetas[3];
     /** The owner's token account paying in. */
     ownerToken: TAccountMetas[4];
-    /** The staking mint. */
+    /**
+     * The staking mint.
+     * checks both against the token accounts.
+     */
     mint: TAccountMetas[5];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[6];

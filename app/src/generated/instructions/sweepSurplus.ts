@@ -36,7 +36,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const SWEEP_SURPLUS_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -121,125 +120,6 @@ export function getSweepSurplusInstructionDataCodec(): FixedSizeCodec<
   );
 }
 
-export type SweepSurplusAsyncInput<
-  TAccountAdmin extends string = string,
-  TAccountConfig extends string = string,
-  TAccountDevice extends string = string,
-  TAccountStakeVault extends string = string,
-  TAccountOverflowVault extends string = string,
-  TAccountTreasuryToken extends string = string,
-  TAccountMint extends string = string,
-  TAccountTokenProgram extends string = string,
-> = {
-  /** The admin. */
-  admin: TransactionSigner<TAccountAdmin>;
-  /** The config. */
-  config?: Address<TAccountConfig>;
-  /** The device. */
-  device: Address<TAccountDevice>;
-  /** The device's stake vault. */
-  stakeVault: Address<TAccountStakeVault>;
-  /** The device's overflow vault. */
-  overflowVault: Address<TAccountOverflowVault>;
-  /** The treasury's token account. */
-  treasuryToken: Address<TAccountTreasuryToken>;
-  /** The staking mint. */
-  mint: Address<TAccountMint>;
-  /** The mint's token program. */
-  tokenProgram?: Address<TAccountTokenProgram>;
-};
-
-export async function getSweepSurplusInstructionAsync<
-  TAccountAdmin extends string,
-  TAccountConfig extends string,
-  TAccountDevice extends string,
-  TAccountStakeVault extends string,
-  TAccountOverflowVault extends string,
-  TAccountTreasuryToken extends string,
-  TAccountMint extends string,
-  TAccountTokenProgram extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: SweepSurplusAsyncInput<
-    TAccountAdmin,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountStakeVault,
-    TAccountOverflowVault,
-    TAccountTreasuryToken,
-    TAccountMint,
-    TAccountTokenProgram
-  >,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  SweepSurplusInstruction<
-    TProgramAddress,
-    TAccountAdmin,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountStakeVault,
-    TAccountOverflowVault,
-    TAccountTreasuryToken,
-    TAccountMint,
-    TAccountTokenProgram
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    admin: { value: input.admin ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: false },
-    device: { value: input.device ?? null, isWritable: false },
-    stakeVault: { value: input.stakeVault ?? null, isWritable: true },
-    overflowVault: { value: input.overflowVault ?? null, isWritable: true },
-    treasuryToken: { value: input.treasuryToken ?? null, isWritable: true },
-    mint: { value: input.mint ?? null, isWritable: false },
-    tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-  if (!accounts.tokenProgram.value) {
-    accounts.tokenProgram.value =
-      "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("admin", accounts.admin),
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("device", accounts.device),
-      getAccountMeta("stakeVault", accounts.stakeVault),
-      getAccountMeta("overflowVault", accounts.overflowVault),
-      getAccountMeta("treasuryToken", accounts.treasuryToken),
-      getAccountMeta("mint", accounts.mint),
-      getAccountMeta("tokenProgram", accounts.tokenProgram),
-    ],
-    data: getSweepSurplusInstructionDataEncoder().encode({}),
-    programAddress,
-  } as SweepSurplusInstruction<
-    TProgramAddress,
-    TAccountAdmin,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountStakeVault,
-    TAccountOverflowVault,
-    TAccountTreasuryToken,
-    TAccountMint,
-    TAccountTokenProgram
-  >);
-}
-
 export type SweepSurplusInput<
   TAccountAdmin extends string = string,
   TAccountConfig extends string = string,
@@ -262,7 +142,10 @@ export type SweepSurplusInput<
   overflowVault: Address<TAccountOverflowVault>;
   /** The treasury's token account. */
   treasuryToken: Address<TAccountTreasuryToken>;
-  /** The staking mint. */
+  /**
+   * The staking mint.
+   * checks both against the token accounts.
+   */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -372,7 +255,10 @@ export type ParsedSweepSurplusInstruction<
     overflowVault: TAccountMetas[4];
     /** The treasury's token account. */
     treasuryToken: TAccountMetas[5];
-    /** The staking mint. */
+    /**
+     * The staking mint.
+     * checks both against the token accounts.
+     */
     mint: TAccountMetas[6];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[7];

@@ -38,7 +38,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const TRANSFER_DEVICE_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array(
@@ -107,82 +106,6 @@ export function getTransferDeviceInstructionDataCodec(): FixedSizeCodec<
     getTransferDeviceInstructionDataEncoder(),
     getTransferDeviceInstructionDataDecoder(),
   );
-}
-
-export type TransferDeviceAsyncInput<
-  TAccountOwner extends string = string,
-  TAccountConfig extends string = string,
-  TAccountDevice extends string = string,
-> = {
-  /** The device owner. */
-  owner: TransactionSigner<TAccountOwner>;
-  /** The config. */
-  config?: Address<TAccountConfig>;
-  /** The device. */
-  device: Address<TAccountDevice>;
-  newOwner: TransferDeviceInstructionDataArgs["newOwner"];
-};
-
-export async function getTransferDeviceInstructionAsync<
-  TAccountOwner extends string,
-  TAccountConfig extends string,
-  TAccountDevice extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: TransferDeviceAsyncInput<
-    TAccountOwner,
-    TAccountConfig,
-    TAccountDevice
-  >,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  TransferDeviceInstruction<
-    TProgramAddress,
-    TAccountOwner,
-    TAccountConfig,
-    TAccountDevice
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    owner: { value: input.owner ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: false },
-    device: { value: input.device ?? null, isWritable: true },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Original args.
-  const args = { ...input };
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("owner", accounts.owner),
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("device", accounts.device),
-    ],
-    data: getTransferDeviceInstructionDataEncoder().encode(
-      args as TransferDeviceInstructionDataArgs,
-    ),
-    programAddress,
-  } as TransferDeviceInstruction<
-    TProgramAddress,
-    TAccountOwner,
-    TAccountConfig,
-    TAccountDevice
-  >);
 }
 
 export type TransferDeviceInput<

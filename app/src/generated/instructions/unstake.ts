@@ -36,7 +36,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const UNSTAKE_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -109,110 +108,6 @@ export function getUnstakeInstructionDataCodec(): FixedSizeCodec<
     getUnstakeInstructionDataEncoder(),
     getUnstakeInstructionDataDecoder(),
   );
-}
-
-export type UnstakeAsyncInput<
-  TAccountOwner extends string = string,
-  TAccountConfig extends string = string,
-  TAccountDevice extends string = string,
-  TAccountTicket extends string = string,
-  TAccountProfile extends string = string,
-  TAccountSystemProgram extends string = string,
-> = {
-  /** The device owner; pays the ticket's rent. */
-  owner: TransactionSigner<TAccountOwner>;
-  /** The config. */
-  config?: Address<TAccountConfig>;
-  /** The device. */
-  device: Address<TAccountDevice>;
-  /**
-   * The ticket PDA `["ticket", device, seq]` at the device's next ticket number; created here.
-   * otherwise) and creates the account there (refused when it exists).
-   */
-  ticket: Address<TAccountTicket>;
-  /** The filled position's co-staker's profile; required when the device has a filled position. */
-  profile?: Address<TAccountProfile>;
-  /** The system program. */
-  systemProgram?: Address<TAccountSystemProgram>;
-};
-
-export async function getUnstakeInstructionAsync<
-  TAccountOwner extends string,
-  TAccountConfig extends string,
-  TAccountDevice extends string,
-  TAccountTicket extends string,
-  TAccountProfile extends string,
-  TAccountSystemProgram extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: UnstakeAsyncInput<
-    TAccountOwner,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountTicket,
-    TAccountProfile,
-    TAccountSystemProgram
-  >,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  UnstakeInstruction<
-    TProgramAddress,
-    TAccountOwner,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountTicket,
-    TAccountProfile,
-    TAccountSystemProgram
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    owner: { value: input.owner ?? null, isWritable: true },
-    config: { value: input.config ?? null, isWritable: false },
-    device: { value: input.device ?? null, isWritable: true },
-    ticket: { value: input.ticket ?? null, isWritable: true },
-    profile: { value: input.profile ?? null, isWritable: true },
-    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-  if (!accounts.systemProgram.value) {
-    accounts.systemProgram.value =
-      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("owner", accounts.owner),
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("device", accounts.device),
-      getAccountMeta("ticket", accounts.ticket),
-      getAccountMeta("profile", accounts.profile),
-      getAccountMeta("systemProgram", accounts.systemProgram),
-    ],
-    data: getUnstakeInstructionDataEncoder().encode({}),
-    programAddress,
-  } as UnstakeInstruction<
-    TProgramAddress,
-    TAccountOwner,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountTicket,
-    TAccountProfile,
-    TAccountSystemProgram
-  >);
 }
 
 export type UnstakeInput<

@@ -37,7 +37,7 @@ import {
   getAddressFromResolvedInstructionAccount,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda, findEscrowPda } from "../pdas";
+import { findEscrowPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const WITHDRAW_ESCROW_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array(
@@ -142,7 +142,7 @@ export type WithdrawEscrowAsyncInput<
   /** The position's co-staker. */
   costaker: TransactionSigner<TAccountCostaker>;
   /** The config. */
-  config?: Address<TAccountConfig>;
+  config: Address<TAccountConfig>;
   /** The released offer; closed here. */
   offer: Address<TAccountOffer>;
   /** The offer's escrow; emptied and closed here. */
@@ -153,7 +153,10 @@ export type WithdrawEscrowAsyncInput<
   payer: Address<TAccountPayer>;
   /** Who paid the escrow's rent. */
   escrowPayer: Address<TAccountEscrowPayer>;
-  /** The staking mint. */
+  /**
+   * The staking mint.
+   * checks both against the token accounts.
+   */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -219,9 +222,6 @@ export async function getWithdrawEscrowInstructionAsync<
   >;
 
   // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
   if (!accounts.escrow.value) {
     accounts.escrow.value = await findEscrowPda({
       offer: getAddressFromResolvedInstructionAccount(
@@ -289,7 +289,10 @@ export type WithdrawEscrowInput<
   payer: Address<TAccountPayer>;
   /** Who paid the escrow's rent. */
   escrowPayer: Address<TAccountEscrowPayer>;
-  /** The staking mint. */
+  /**
+   * The staking mint.
+   * checks both against the token accounts.
+   */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -407,7 +410,10 @@ export type ParsedWithdrawEscrowInstruction<
     payer: TAccountMetas[5];
     /** Who paid the escrow's rent. */
     escrowPayer: TAccountMetas[6];
-    /** The staking mint. */
+    /**
+     * The staking mint.
+     * checks both against the token accounts.
+     */
     mint: TAccountMetas[7];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[8];

@@ -38,7 +38,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const WITHDRAW_OVERFLOW_DISCRIMINATOR: ReadonlyUint8Array =
@@ -129,131 +128,6 @@ export function getWithdrawOverflowInstructionDataCodec(): FixedSizeCodec<
   );
 }
 
-export type WithdrawOverflowAsyncInput<
-  TAccountOwner extends string = string,
-  TAccountConfig extends string = string,
-  TAccountDevice extends string = string,
-  TAccountStakeVault extends string = string,
-  TAccountOverflowVault extends string = string,
-  TAccountOwnerToken extends string = string,
-  TAccountMint extends string = string,
-  TAccountTokenProgram extends string = string,
-> = {
-  /** The device owner. */
-  owner: TransactionSigner<TAccountOwner>;
-  /** The config. */
-  config?: Address<TAccountConfig>;
-  /** The device. */
-  device: Address<TAccountDevice>;
-  /** The device's stake vault. */
-  stakeVault: Address<TAccountStakeVault>;
-  /** The device's overflow vault. */
-  overflowVault: Address<TAccountOverflowVault>;
-  /** The token account receiving the tokens (any account of the mint; the owner signs). */
-  ownerToken: Address<TAccountOwnerToken>;
-  /** The staking mint. */
-  mint: Address<TAccountMint>;
-  /** The mint's token program. */
-  tokenProgram?: Address<TAccountTokenProgram>;
-  amount: WithdrawOverflowInstructionDataArgs["amount"];
-};
-
-export async function getWithdrawOverflowInstructionAsync<
-  TAccountOwner extends string,
-  TAccountConfig extends string,
-  TAccountDevice extends string,
-  TAccountStakeVault extends string,
-  TAccountOverflowVault extends string,
-  TAccountOwnerToken extends string,
-  TAccountMint extends string,
-  TAccountTokenProgram extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: WithdrawOverflowAsyncInput<
-    TAccountOwner,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountStakeVault,
-    TAccountOverflowVault,
-    TAccountOwnerToken,
-    TAccountMint,
-    TAccountTokenProgram
-  >,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  WithdrawOverflowInstruction<
-    TProgramAddress,
-    TAccountOwner,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountStakeVault,
-    TAccountOverflowVault,
-    TAccountOwnerToken,
-    TAccountMint,
-    TAccountTokenProgram
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    owner: { value: input.owner ?? null, isWritable: false },
-    config: { value: input.config ?? null, isWritable: false },
-    device: { value: input.device ?? null, isWritable: true },
-    stakeVault: { value: input.stakeVault ?? null, isWritable: true },
-    overflowVault: { value: input.overflowVault ?? null, isWritable: true },
-    ownerToken: { value: input.ownerToken ?? null, isWritable: true },
-    mint: { value: input.mint ?? null, isWritable: false },
-    tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Original args.
-  const args = { ...input };
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-  if (!accounts.tokenProgram.value) {
-    accounts.tokenProgram.value =
-      "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("owner", accounts.owner),
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("device", accounts.device),
-      getAccountMeta("stakeVault", accounts.stakeVault),
-      getAccountMeta("overflowVault", accounts.overflowVault),
-      getAccountMeta("ownerToken", accounts.ownerToken),
-      getAccountMeta("mint", accounts.mint),
-      getAccountMeta("tokenProgram", accounts.tokenProgram),
-    ],
-    data: getWithdrawOverflowInstructionDataEncoder().encode(
-      args as WithdrawOverflowInstructionDataArgs,
-    ),
-    programAddress,
-  } as WithdrawOverflowInstruction<
-    TProgramAddress,
-    TAccountOwner,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountStakeVault,
-    TAccountOverflowVault,
-    TAccountOwnerToken,
-    TAccountMint,
-    TAccountTokenProgram
-  >);
-}
-
 export type WithdrawOverflowInput<
   TAccountOwner extends string = string,
   TAccountConfig extends string = string,
@@ -276,7 +150,10 @@ export type WithdrawOverflowInput<
   overflowVault: Address<TAccountOverflowVault>;
   /** The token account receiving the tokens (any account of the mint; the owner signs). */
   ownerToken: Address<TAccountOwnerToken>;
-  /** The staking mint. */
+  /**
+   * The staking mint.
+   * checks both against the token accounts.
+   */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -392,7 +269,10 @@ export type ParsedWithdrawOverflowInstruction<
     overflowVault: TAccountMetas[4];
     /** The token account receiving the tokens (any account of the mint; the owner signs). */
     ownerToken: TAccountMetas[5];
-    /** The staking mint. */
+    /**
+     * The staking mint.
+     * checks both against the token accounts.
+     */
     mint: TAccountMetas[6];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[7];

@@ -36,7 +36,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const WITHDRAW_POSITION_DISCRIMINATOR: ReadonlyUint8Array =
@@ -144,181 +143,6 @@ export function getWithdrawPositionInstructionDataCodec(): FixedSizeCodec<
   );
 }
 
-export type WithdrawPositionAsyncInput<
-  TAccountCaller extends string = string,
-  TAccountConfig extends string = string,
-  TAccountDevice extends string = string,
-  TAccountOffer extends string = string,
-  TAccountCostaker extends string = string,
-  TAccountDestination extends string = string,
-  TAccountStakeVault extends string = string,
-  TAccountOverflowVault extends string = string,
-  TAccountPayer extends string = string,
-  TAccountMint extends string = string,
-  TAccountTokenProgram extends string = string,
-  TAccountAssociatedTokenProgram extends string = string,
-  TAccountSystemProgram extends string = string,
-> = {
-  /** Whoever sends it; pays for the co-staker's associated token account if it is missing. */
-  caller: TransactionSigner<TAccountCaller>;
-  /** The config. */
-  config?: Address<TAccountConfig>;
-  /** The device. */
-  device: Address<TAccountDevice>;
-  /** The position's offer; closed here. */
-  offer: Address<TAccountOffer>;
-  /** The co-staker, who receives principal and rewards. */
-  costaker: Address<TAccountCostaker>;
-  /** The receiving token account: the co-staker's choice when they sign, else their associated token account. */
-  destination: Address<TAccountDestination>;
-  /** The device's stake vault. */
-  stakeVault: Address<TAccountStakeVault>;
-  /** The device's overflow vault. */
-  overflowVault: Address<TAccountOverflowVault>;
-  /** Who paid the offer's rent (the device owner who offered). */
-  payer: Address<TAccountPayer>;
-  /** The staking mint. */
-  mint: Address<TAccountMint>;
-  /** The mint's token program. */
-  tokenProgram?: Address<TAccountTokenProgram>;
-  /** The associated token program. */
-  associatedTokenProgram?: Address<TAccountAssociatedTokenProgram>;
-  /** The system program. */
-  systemProgram?: Address<TAccountSystemProgram>;
-};
-
-export async function getWithdrawPositionInstructionAsync<
-  TAccountCaller extends string,
-  TAccountConfig extends string,
-  TAccountDevice extends string,
-  TAccountOffer extends string,
-  TAccountCostaker extends string,
-  TAccountDestination extends string,
-  TAccountStakeVault extends string,
-  TAccountOverflowVault extends string,
-  TAccountPayer extends string,
-  TAccountMint extends string,
-  TAccountTokenProgram extends string,
-  TAccountAssociatedTokenProgram extends string,
-  TAccountSystemProgram extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: WithdrawPositionAsyncInput<
-    TAccountCaller,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountOffer,
-    TAccountCostaker,
-    TAccountDestination,
-    TAccountStakeVault,
-    TAccountOverflowVault,
-    TAccountPayer,
-    TAccountMint,
-    TAccountTokenProgram,
-    TAccountAssociatedTokenProgram,
-    TAccountSystemProgram
-  >,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  WithdrawPositionInstruction<
-    TProgramAddress,
-    TAccountCaller,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountOffer,
-    TAccountCostaker,
-    TAccountDestination,
-    TAccountStakeVault,
-    TAccountOverflowVault,
-    TAccountPayer,
-    TAccountMint,
-    TAccountTokenProgram,
-    TAccountAssociatedTokenProgram,
-    TAccountSystemProgram
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    caller: { value: input.caller ?? null, isWritable: true },
-    config: { value: input.config ?? null, isWritable: false },
-    device: { value: input.device ?? null, isWritable: true },
-    offer: { value: input.offer ?? null, isWritable: true },
-    costaker: { value: input.costaker ?? null, isWritable: false },
-    destination: { value: input.destination ?? null, isWritable: true },
-    stakeVault: { value: input.stakeVault ?? null, isWritable: true },
-    overflowVault: { value: input.overflowVault ?? null, isWritable: true },
-    payer: { value: input.payer ?? null, isWritable: true },
-    mint: { value: input.mint ?? null, isWritable: false },
-    tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
-    associatedTokenProgram: {
-      value: input.associatedTokenProgram ?? null,
-      isWritable: false,
-    },
-    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-  if (!accounts.tokenProgram.value) {
-    accounts.tokenProgram.value =
-      "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
-  }
-  if (!accounts.associatedTokenProgram.value) {
-    accounts.associatedTokenProgram.value =
-      "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL" as Address<"ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL">;
-  }
-  if (!accounts.systemProgram.value) {
-    accounts.systemProgram.value =
-      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("caller", accounts.caller),
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("device", accounts.device),
-      getAccountMeta("offer", accounts.offer),
-      getAccountMeta("costaker", accounts.costaker),
-      getAccountMeta("destination", accounts.destination),
-      getAccountMeta("stakeVault", accounts.stakeVault),
-      getAccountMeta("overflowVault", accounts.overflowVault),
-      getAccountMeta("payer", accounts.payer),
-      getAccountMeta("mint", accounts.mint),
-      getAccountMeta("tokenProgram", accounts.tokenProgram),
-      getAccountMeta("associatedTokenProgram", accounts.associatedTokenProgram),
-      getAccountMeta("systemProgram", accounts.systemProgram),
-    ],
-    data: getWithdrawPositionInstructionDataEncoder().encode({}),
-    programAddress,
-  } as WithdrawPositionInstruction<
-    TProgramAddress,
-    TAccountCaller,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountOffer,
-    TAccountCostaker,
-    TAccountDestination,
-    TAccountStakeVault,
-    TAccountOverflowVault,
-    TAccountPayer,
-    TAccountMint,
-    TAccountTokenProgram,
-    TAccountAssociatedTokenProgram,
-    TAccountSystemProgram
-  >);
-}
-
 export type WithdrawPositionInput<
   TAccountCaller extends string = string,
   TAccountConfig extends string = string,
@@ -352,7 +176,10 @@ export type WithdrawPositionInput<
   overflowVault: Address<TAccountOverflowVault>;
   /** Who paid the offer's rent (the device owner who offered). */
   payer: Address<TAccountPayer>;
-  /** The staking mint. */
+  /**
+   * The staking mint.
+   * checks both against the token accounts.
+   */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -513,7 +340,10 @@ export type ParsedWithdrawPositionInstruction<
     overflowVault: TAccountMetas[7];
     /** Who paid the offer's rent (the device owner who offered). */
     payer: TAccountMetas[8];
-    /** The staking mint. */
+    /**
+     * The staking mint.
+     * checks both against the token accounts.
+     */
     mint: TAccountMetas[9];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[10];

@@ -36,7 +36,6 @@ import {
   getAccountMetaFactory,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const WITHDRAW_TICKET_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array(
@@ -141,172 +140,6 @@ export function getWithdrawTicketInstructionDataCodec(): FixedSizeCodec<
   );
 }
 
-export type WithdrawTicketAsyncInput<
-  TAccountCaller extends string = string,
-  TAccountConfig extends string = string,
-  TAccountDevice extends string = string,
-  TAccountTicket extends string = string,
-  TAccountOwner extends string = string,
-  TAccountDestination extends string = string,
-  TAccountStakeVault extends string = string,
-  TAccountPayer extends string = string,
-  TAccountMint extends string = string,
-  TAccountTokenProgram extends string = string,
-  TAccountAssociatedTokenProgram extends string = string,
-  TAccountSystemProgram extends string = string,
-> = {
-  /** Whoever sends it; pays for the owner's associated token account if it is missing. */
-  caller: TransactionSigner<TAccountCaller>;
-  /** The config. */
-  config?: Address<TAccountConfig>;
-  /** The device. */
-  device: Address<TAccountDevice>;
-  /** The outstanding ticket; closed here. */
-  ticket: Address<TAccountTicket>;
-  /** The device owner, who receives the principal. */
-  owner: Address<TAccountOwner>;
-  /** The receiving token account: the owner's choice when the owner signs, else their associated token account. */
-  destination: Address<TAccountDestination>;
-  /** The device's stake vault. */
-  stakeVault: Address<TAccountStakeVault>;
-  /** Who paid the ticket's rent. */
-  payer: Address<TAccountPayer>;
-  /** The staking mint. */
-  mint: Address<TAccountMint>;
-  /** The mint's token program. */
-  tokenProgram?: Address<TAccountTokenProgram>;
-  /** The associated token program. */
-  associatedTokenProgram?: Address<TAccountAssociatedTokenProgram>;
-  /** The system program. */
-  systemProgram?: Address<TAccountSystemProgram>;
-};
-
-export async function getWithdrawTicketInstructionAsync<
-  TAccountCaller extends string,
-  TAccountConfig extends string,
-  TAccountDevice extends string,
-  TAccountTicket extends string,
-  TAccountOwner extends string,
-  TAccountDestination extends string,
-  TAccountStakeVault extends string,
-  TAccountPayer extends string,
-  TAccountMint extends string,
-  TAccountTokenProgram extends string,
-  TAccountAssociatedTokenProgram extends string,
-  TAccountSystemProgram extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: WithdrawTicketAsyncInput<
-    TAccountCaller,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountTicket,
-    TAccountOwner,
-    TAccountDestination,
-    TAccountStakeVault,
-    TAccountPayer,
-    TAccountMint,
-    TAccountTokenProgram,
-    TAccountAssociatedTokenProgram,
-    TAccountSystemProgram
-  >,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  WithdrawTicketInstruction<
-    TProgramAddress,
-    TAccountCaller,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountTicket,
-    TAccountOwner,
-    TAccountDestination,
-    TAccountStakeVault,
-    TAccountPayer,
-    TAccountMint,
-    TAccountTokenProgram,
-    TAccountAssociatedTokenProgram,
-    TAccountSystemProgram
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    caller: { value: input.caller ?? null, isWritable: true },
-    config: { value: input.config ?? null, isWritable: false },
-    device: { value: input.device ?? null, isWritable: true },
-    ticket: { value: input.ticket ?? null, isWritable: true },
-    owner: { value: input.owner ?? null, isWritable: false },
-    destination: { value: input.destination ?? null, isWritable: true },
-    stakeVault: { value: input.stakeVault ?? null, isWritable: true },
-    payer: { value: input.payer ?? null, isWritable: true },
-    mint: { value: input.mint ?? null, isWritable: false },
-    tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
-    associatedTokenProgram: {
-      value: input.associatedTokenProgram ?? null,
-      isWritable: false,
-    },
-    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
-  if (!accounts.tokenProgram.value) {
-    accounts.tokenProgram.value =
-      "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
-  }
-  if (!accounts.associatedTokenProgram.value) {
-    accounts.associatedTokenProgram.value =
-      "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL" as Address<"ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL">;
-  }
-  if (!accounts.systemProgram.value) {
-    accounts.systemProgram.value =
-      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("caller", accounts.caller),
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("device", accounts.device),
-      getAccountMeta("ticket", accounts.ticket),
-      getAccountMeta("owner", accounts.owner),
-      getAccountMeta("destination", accounts.destination),
-      getAccountMeta("stakeVault", accounts.stakeVault),
-      getAccountMeta("payer", accounts.payer),
-      getAccountMeta("mint", accounts.mint),
-      getAccountMeta("tokenProgram", accounts.tokenProgram),
-      getAccountMeta("associatedTokenProgram", accounts.associatedTokenProgram),
-      getAccountMeta("systemProgram", accounts.systemProgram),
-    ],
-    data: getWithdrawTicketInstructionDataEncoder().encode({}),
-    programAddress,
-  } as WithdrawTicketInstruction<
-    TProgramAddress,
-    TAccountCaller,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountTicket,
-    TAccountOwner,
-    TAccountDestination,
-    TAccountStakeVault,
-    TAccountPayer,
-    TAccountMint,
-    TAccountTokenProgram,
-    TAccountAssociatedTokenProgram,
-    TAccountSystemProgram
-  >);
-}
-
 export type WithdrawTicketInput<
   TAccountCaller extends string = string,
   TAccountConfig extends string = string,
@@ -337,7 +170,10 @@ export type WithdrawTicketInput<
   stakeVault: Address<TAccountStakeVault>;
   /** Who paid the ticket's rent. */
   payer: Address<TAccountPayer>;
-  /** The staking mint. */
+  /**
+   * The staking mint.
+   * checks both against the token accounts.
+   */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -490,7 +326,10 @@ export type ParsedWithdrawTicketInstruction<
     stakeVault: TAccountMetas[6];
     /** Who paid the ticket's rent. */
     payer: TAccountMetas[7];
-    /** The staking mint. */
+    /**
+     * The staking mint.
+     * checks both against the token accounts.
+     */
     mint: TAccountMetas[8];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[9];

@@ -6,11 +6,9 @@
  * @see https://github.com/codama-idl/codama
  */
 
-export * from "./closeProfileProfile";
 export * from "./config";
 export * from "./device";
 export * from "./escrow";
-export * from "./offer";
 export * from "./overflowVault";
 export * from "./profile";
 export * from "./stakeVault";

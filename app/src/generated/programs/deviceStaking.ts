@@ -52,41 +52,41 @@ import {
   type TicketArgs,
 } from "../accounts";
 import {
-  getAcceptDeviceInstructionAsync,
-  getAcceptRoleInstructionAsync,
-  getCancelCostakeInstructionAsync,
-  getCancelParamsInstructionAsync,
-  getCancelRoleInstructionAsync,
-  getCancelTransferInstructionAsync,
-  getClaimRewardsInstructionAsync,
-  getCloseDeviceInstructionAsync,
-  getCloseProfileInstructionAsync,
-  getCreateOfferInstructionAsync,
-  getDeviceStatusInstructionAsync,
-  getDistributeRewardsInstructionAsync,
+  getAcceptDeviceInstruction,
+  getAcceptRoleInstruction,
+  getCancelCostakeInstruction,
+  getCancelParamsInstruction,
+  getCancelRoleInstruction,
+  getCancelTransferInstruction,
+  getClaimRewardsInstruction,
+  getCloseDeviceInstruction,
+  getCloseProfileInstruction,
+  getCreateOfferInstruction,
+  getDeviceStatusInstruction,
+  getDistributeRewardsInstruction,
   getFillOfferInstructionAsync,
-  getHoldInstructionAsync,
+  getHoldInstruction,
   getInitializeInstructionAsync,
-  getLowerSlashCapInstructionAsync,
-  getProposeRoleInstructionAsync,
+  getLowerSlashCapInstruction,
+  getProposeRoleInstruction,
   getRegisterDeviceInstructionAsync,
   getReleaseInstructionAsync,
   getRetractOfferInstruction,
-  getRevokeRoleInstructionAsync,
-  getSetHiredInstructionAsync,
-  getSetPausedInstructionAsync,
+  getRevokeRoleInstruction,
+  getSetHiredInstruction,
+  getSetPausedInstruction,
   getSlashInstructionAsync,
-  getStakeInstructionAsync,
-  getSweepSurplusInstructionAsync,
-  getTerminateInstructionAsync,
-  getTransferDeviceInstructionAsync,
-  getUnstakeInstructionAsync,
-  getUpdateHardwareInstructionAsync,
-  getUpdateParamsInstructionAsync,
+  getStakeInstruction,
+  getSweepSurplusInstruction,
+  getTerminateInstruction,
+  getTransferDeviceInstruction,
+  getUnstakeInstruction,
+  getUpdateHardwareInstruction,
+  getUpdateParamsInstruction,
   getWithdrawEscrowInstructionAsync,
-  getWithdrawOverflowInstructionAsync,
-  getWithdrawPositionInstructionAsync,
-  getWithdrawTicketInstructionAsync,
+  getWithdrawOverflowInstruction,
+  getWithdrawPositionInstruction,
+  getWithdrawTicketInstruction,
   parseAcceptDeviceInstruction,
   parseAcceptRoleInstruction,
   parseCancelCostakeInstruction,
@@ -122,22 +122,22 @@ import {
   parseWithdrawOverflowInstruction,
   parseWithdrawPositionInstruction,
   parseWithdrawTicketInstruction,
-  type AcceptDeviceAsyncInput,
-  type AcceptRoleAsyncInput,
-  type CancelCostakeAsyncInput,
-  type CancelParamsAsyncInput,
-  type CancelRoleAsyncInput,
-  type CancelTransferAsyncInput,
-  type ClaimRewardsAsyncInput,
-  type CloseDeviceAsyncInput,
-  type CloseProfileAsyncInput,
-  type CreateOfferAsyncInput,
-  type DeviceStatusAsyncInput,
-  type DistributeRewardsAsyncInput,
+  type AcceptDeviceInput,
+  type AcceptRoleInput,
+  type CancelCostakeInput,
+  type CancelParamsInput,
+  type CancelRoleInput,
+  type CancelTransferInput,
+  type ClaimRewardsInput,
+  type CloseDeviceInput,
+  type CloseProfileInput,
+  type CreateOfferInput,
+  type DeviceStatusInput,
+  type DistributeRewardsInput,
   type FillOfferAsyncInput,
-  type HoldAsyncInput,
+  type HoldInput,
   type InitializeAsyncInput,
-  type LowerSlashCapAsyncInput,
+  type LowerSlashCapInput,
   type ParsedAcceptDeviceInstruction,
   type ParsedAcceptRoleInstruction,
   type ParsedCancelCostakeInstruction,
@@ -173,32 +173,30 @@ import {
   type ParsedWithdrawOverflowInstruction,
   type ParsedWithdrawPositionInstruction,
   type ParsedWithdrawTicketInstruction,
-  type ProposeRoleAsyncInput,
+  type ProposeRoleInput,
   type RegisterDeviceAsyncInput,
   type ReleaseAsyncInput,
   type RetractOfferInput,
-  type RevokeRoleAsyncInput,
-  type SetHiredAsyncInput,
-  type SetPausedAsyncInput,
+  type RevokeRoleInput,
+  type SetHiredInput,
+  type SetPausedInput,
   type SlashAsyncInput,
-  type StakeAsyncInput,
-  type SweepSurplusAsyncInput,
-  type TerminateAsyncInput,
-  type TransferDeviceAsyncInput,
-  type UnstakeAsyncInput,
-  type UpdateHardwareAsyncInput,
-  type UpdateParamsAsyncInput,
+  type StakeInput,
+  type SweepSurplusInput,
+  type TerminateInput,
+  type TransferDeviceInput,
+  type UnstakeInput,
+  type UpdateHardwareInput,
+  type UpdateParamsInput,
   type WithdrawEscrowAsyncInput,
-  type WithdrawOverflowAsyncInput,
-  type WithdrawPositionAsyncInput,
-  type WithdrawTicketAsyncInput,
+  type WithdrawOverflowInput,
+  type WithdrawPositionInput,
+  type WithdrawTicketInput,
 } from "../instructions";
 import {
-  findCloseProfileProfilePda,
   findConfigPda,
   findDevicePda,
   findEscrowPda,
-  findOfferPda,
   findOverflowVaultPda,
   findProfilePda,
   findStakeVaultPda,
@@ -1104,72 +1102,62 @@ export type DeviceStakingPluginAccounts = {
 
 export type DeviceStakingPluginInstructions = {
   acceptDevice: (
-    input: AcceptDeviceAsyncInput,
-  ) => ReturnType<typeof getAcceptDeviceInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: AcceptDeviceInput,
+  ) => ReturnType<typeof getAcceptDeviceInstruction> & SelfPlanAndSendFunctions;
   acceptRole: (
-    input: AcceptRoleAsyncInput,
-  ) => ReturnType<typeof getAcceptRoleInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: AcceptRoleInput,
+  ) => ReturnType<typeof getAcceptRoleInstruction> & SelfPlanAndSendFunctions;
   cancelCostake: (
-    input: CancelCostakeAsyncInput,
-  ) => ReturnType<typeof getCancelCostakeInstructionAsync> &
+    input: CancelCostakeInput,
+  ) => ReturnType<typeof getCancelCostakeInstruction> &
     SelfPlanAndSendFunctions;
   cancelParams: (
-    input: CancelParamsAsyncInput,
-  ) => ReturnType<typeof getCancelParamsInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: CancelParamsInput,
+  ) => ReturnType<typeof getCancelParamsInstruction> & SelfPlanAndSendFunctions;
   cancelRole: (
-    input: CancelRoleAsyncInput,
-  ) => ReturnType<typeof getCancelRoleInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: CancelRoleInput,
+  ) => ReturnType<typeof getCancelRoleInstruction> & SelfPlanAndSendFunctions;
   cancelTransfer: (
-    input: CancelTransferAsyncInput,
-  ) => ReturnType<typeof getCancelTransferInstructionAsync> &
+    input: CancelTransferInput,
+  ) => ReturnType<typeof getCancelTransferInstruction> &
     SelfPlanAndSendFunctions;
   claimRewards: (
-    input: ClaimRewardsAsyncInput,
-  ) => ReturnType<typeof getClaimRewardsInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: ClaimRewardsInput,
+  ) => ReturnType<typeof getClaimRewardsInstruction> & SelfPlanAndSendFunctions;
   closeDevice: (
-    input: MakeOptional<CloseDeviceAsyncInput, "payer">,
-  ) => ReturnType<typeof getCloseDeviceInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: MakeOptional<CloseDeviceInput, "payer">,
+  ) => ReturnType<typeof getCloseDeviceInstruction> & SelfPlanAndSendFunctions;
   closeProfile: (
-    input: MakeOptional<CloseProfileAsyncInput, "payer">,
-  ) => ReturnType<typeof getCloseProfileInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: MakeOptional<CloseProfileInput, "payer">,
+  ) => ReturnType<typeof getCloseProfileInstruction> & SelfPlanAndSendFunctions;
   createOffer: (
-    input: CreateOfferAsyncInput,
-  ) => ReturnType<typeof getCreateOfferInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: CreateOfferInput,
+  ) => ReturnType<typeof getCreateOfferInstruction> & SelfPlanAndSendFunctions;
   deviceStatus: (
-    input: DeviceStatusAsyncInput,
-  ) => ReturnType<typeof getDeviceStatusInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: DeviceStatusInput,
+  ) => ReturnType<typeof getDeviceStatusInstruction> & SelfPlanAndSendFunctions;
   distributeRewards: (
-    input: DistributeRewardsAsyncInput,
-  ) => ReturnType<typeof getDistributeRewardsInstructionAsync> &
+    input: DistributeRewardsInput,
+  ) => ReturnType<typeof getDistributeRewardsInstruction> &
     SelfPlanAndSendFunctions;
   fillOffer: (
     input: FillOfferAsyncInput,
   ) => ReturnType<typeof getFillOfferInstructionAsync> &
     SelfPlanAndSendFunctions;
   hold: (
-    input: HoldAsyncInput,
-  ) => ReturnType<typeof getHoldInstructionAsync> & SelfPlanAndSendFunctions;
+    input: HoldInput,
+  ) => ReturnType<typeof getHoldInstruction> & SelfPlanAndSendFunctions;
   initialize: (
     input: InitializeAsyncInput,
   ) => ReturnType<typeof getInitializeInstructionAsync> &
     SelfPlanAndSendFunctions;
   lowerSlashCap: (
-    input: LowerSlashCapAsyncInput,
-  ) => ReturnType<typeof getLowerSlashCapInstructionAsync> &
+    input: LowerSlashCapInput,
+  ) => ReturnType<typeof getLowerSlashCapInstruction> &
     SelfPlanAndSendFunctions;
   proposeRole: (
-    input: ProposeRoleAsyncInput,
-  ) => ReturnType<typeof getProposeRoleInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: ProposeRoleInput,
+  ) => ReturnType<typeof getProposeRoleInstruction> & SelfPlanAndSendFunctions;
   registerDevice: (
     input: RegisterDeviceAsyncInput,
   ) => ReturnType<typeof getRegisterDeviceInstructionAsync> &
@@ -1181,69 +1169,61 @@ export type DeviceStakingPluginInstructions = {
     input: MakeOptional<RetractOfferInput, "payer">,
   ) => ReturnType<typeof getRetractOfferInstruction> & SelfPlanAndSendFunctions;
   revokeRole: (
-    input: RevokeRoleAsyncInput,
-  ) => ReturnType<typeof getRevokeRoleInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: RevokeRoleInput,
+  ) => ReturnType<typeof getRevokeRoleInstruction> & SelfPlanAndSendFunctions;
   setHired: (
-    input: SetHiredAsyncInput,
-  ) => ReturnType<typeof getSetHiredInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: SetHiredInput,
+  ) => ReturnType<typeof getSetHiredInstruction> & SelfPlanAndSendFunctions;
   setPaused: (
-    input: SetPausedAsyncInput,
-  ) => ReturnType<typeof getSetPausedInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: SetPausedInput,
+  ) => ReturnType<typeof getSetPausedInstruction> & SelfPlanAndSendFunctions;
   slash: (
     input: SlashAsyncInput,
   ) => ReturnType<typeof getSlashInstructionAsync> & SelfPlanAndSendFunctions;
   stake: (
-    input: StakeAsyncInput,
-  ) => ReturnType<typeof getStakeInstructionAsync> & SelfPlanAndSendFunctions;
+    input: StakeInput,
+  ) => ReturnType<typeof getStakeInstruction> & SelfPlanAndSendFunctions;
   sweepSurplus: (
-    input: SweepSurplusAsyncInput,
-  ) => ReturnType<typeof getSweepSurplusInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: SweepSurplusInput,
+  ) => ReturnType<typeof getSweepSurplusInstruction> & SelfPlanAndSendFunctions;
   terminate: (
-    input: TerminateAsyncInput,
-  ) => ReturnType<typeof getTerminateInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: TerminateInput,
+  ) => ReturnType<typeof getTerminateInstruction> & SelfPlanAndSendFunctions;
   transferDevice: (
-    input: TransferDeviceAsyncInput,
-  ) => ReturnType<typeof getTransferDeviceInstructionAsync> &
+    input: TransferDeviceInput,
+  ) => ReturnType<typeof getTransferDeviceInstruction> &
     SelfPlanAndSendFunctions;
   unstake: (
-    input: UnstakeAsyncInput,
-  ) => ReturnType<typeof getUnstakeInstructionAsync> & SelfPlanAndSendFunctions;
+    input: UnstakeInput,
+  ) => ReturnType<typeof getUnstakeInstruction> & SelfPlanAndSendFunctions;
   updateHardware: (
-    input: UpdateHardwareAsyncInput,
-  ) => ReturnType<typeof getUpdateHardwareInstructionAsync> &
+    input: UpdateHardwareInput,
+  ) => ReturnType<typeof getUpdateHardwareInstruction> &
     SelfPlanAndSendFunctions;
   updateParams: (
-    input: UpdateParamsAsyncInput,
-  ) => ReturnType<typeof getUpdateParamsInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: UpdateParamsInput,
+  ) => ReturnType<typeof getUpdateParamsInstruction> & SelfPlanAndSendFunctions;
   withdrawEscrow: (
     input: MakeOptional<WithdrawEscrowAsyncInput, "payer">,
   ) => ReturnType<typeof getWithdrawEscrowInstructionAsync> &
     SelfPlanAndSendFunctions;
   withdrawOverflow: (
-    input: WithdrawOverflowAsyncInput,
-  ) => ReturnType<typeof getWithdrawOverflowInstructionAsync> &
+    input: WithdrawOverflowInput,
+  ) => ReturnType<typeof getWithdrawOverflowInstruction> &
     SelfPlanAndSendFunctions;
   withdrawPosition: (
-    input: MakeOptional<WithdrawPositionAsyncInput, "payer">,
-  ) => ReturnType<typeof getWithdrawPositionInstructionAsync> &
+    input: MakeOptional<WithdrawPositionInput, "payer">,
+  ) => ReturnType<typeof getWithdrawPositionInstruction> &
     SelfPlanAndSendFunctions;
   withdrawTicket: (
-    input: MakeOptional<WithdrawTicketAsyncInput, "payer">,
-  ) => ReturnType<typeof getWithdrawTicketInstructionAsync> &
+    input: MakeOptional<WithdrawTicketInput, "payer">,
+  ) => ReturnType<typeof getWithdrawTicketInstruction> &
     SelfPlanAndSendFunctions;
 };
 
 export type DeviceStakingPluginPdas = {
-  config: typeof findConfigPda;
   profile: typeof findProfilePda;
-  closeProfileProfile: typeof findCloseProfileProfilePda;
-  offer: typeof findOfferPda;
+  config: typeof findConfigPda;
   device: typeof findDevicePda;
   stakeVault: typeof findStakeVaultPda;
   overflowVault: typeof findOverflowVaultPda;
@@ -1277,42 +1257,42 @@ export function deviceStakingProgram() {
           acceptDevice: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getAcceptDeviceInstructionAsync(input),
+              getAcceptDeviceInstruction(input),
             ),
           acceptRole: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getAcceptRoleInstructionAsync(input),
+              getAcceptRoleInstruction(input),
             ),
           cancelCostake: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getCancelCostakeInstructionAsync(input),
+              getCancelCostakeInstruction(input),
             ),
           cancelParams: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getCancelParamsInstructionAsync(input),
+              getCancelParamsInstruction(input),
             ),
           cancelRole: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getCancelRoleInstructionAsync(input),
+              getCancelRoleInstruction(input),
             ),
           cancelTransfer: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getCancelTransferInstructionAsync(input),
+              getCancelTransferInstruction(input),
             ),
           claimRewards: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getClaimRewardsInstructionAsync(input),
+              getClaimRewardsInstruction(input),
             ),
           closeDevice: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getCloseDeviceInstructionAsync({
+              getCloseDeviceInstruction({
                 ...input,
                 payer: input.payer ?? client.payer.address,
               }),
@@ -1320,7 +1300,7 @@ export function deviceStakingProgram() {
           closeProfile: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getCloseProfileInstructionAsync({
+              getCloseProfileInstruction({
                 ...input,
                 payer: input.payer ?? client.payer.address,
               }),
@@ -1328,17 +1308,17 @@ export function deviceStakingProgram() {
           createOffer: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getCreateOfferInstructionAsync(input),
+              getCreateOfferInstruction(input),
             ),
           deviceStatus: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getDeviceStatusInstructionAsync(input),
+              getDeviceStatusInstruction(input),
             ),
           distributeRewards: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getDistributeRewardsInstructionAsync(input),
+              getDistributeRewardsInstruction(input),
             ),
           fillOffer: (input) =>
             addSelfPlanAndSendFunctions(
@@ -1346,7 +1326,7 @@ export function deviceStakingProgram() {
               getFillOfferInstructionAsync(input),
             ),
           hold: (input) =>
-            addSelfPlanAndSendFunctions(client, getHoldInstructionAsync(input)),
+            addSelfPlanAndSendFunctions(client, getHoldInstruction(input)),
           initialize: (input) =>
             addSelfPlanAndSendFunctions(
               client,
@@ -1355,12 +1335,12 @@ export function deviceStakingProgram() {
           lowerSlashCap: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getLowerSlashCapInstructionAsync(input),
+              getLowerSlashCapInstruction(input),
             ),
           proposeRole: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getProposeRoleInstructionAsync(input),
+              getProposeRoleInstruction(input),
             ),
           registerDevice: (input) =>
             addSelfPlanAndSendFunctions(
@@ -1383,57 +1363,42 @@ export function deviceStakingProgram() {
           revokeRole: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getRevokeRoleInstructionAsync(input),
+              getRevokeRoleInstruction(input),
             ),
           setHired: (input) =>
-            addSelfPlanAndSendFunctions(
-              client,
-              getSetHiredInstructionAsync(input),
-            ),
+            addSelfPlanAndSendFunctions(client, getSetHiredInstruction(input)),
           setPaused: (input) =>
-            addSelfPlanAndSendFunctions(
-              client,
-              getSetPausedInstructionAsync(input),
-            ),
+            addSelfPlanAndSendFunctions(client, getSetPausedInstruction(input)),
           slash: (input) =>
             addSelfPlanAndSendFunctions(
               client,
               getSlashInstructionAsync(input),
             ),
           stake: (input) =>
-            addSelfPlanAndSendFunctions(
-              client,
-              getStakeInstructionAsync(input),
-            ),
+            addSelfPlanAndSendFunctions(client, getStakeInstruction(input)),
           sweepSurplus: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getSweepSurplusInstructionAsync(input),
+              getSweepSurplusInstruction(input),
             ),
           terminate: (input) =>
-            addSelfPlanAndSendFunctions(
-              client,
-              getTerminateInstructionAsync(input),
-            ),
+            addSelfPlanAndSendFunctions(client, getTerminateInstruction(input)),
           transferDevice: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getTransferDeviceInstructionAsync(input),
+              getTransferDeviceInstruction(input),
             ),
           unstake: (input) =>
-            addSelfPlanAndSendFunctions(
-              client,
-              getUnstakeInstructionAsync(input),
-            ),
+            addSelfPlanAndSendFunctions(client, getUnstakeInstruction(input)),
           updateHardware: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getUpdateHardwareInstructionAsync(input),
+              getUpdateHardwareInstruction(input),
             ),
           updateParams: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getUpdateParamsInstructionAsync(input),
+              getUpdateParamsInstruction(input),
             ),
           withdrawEscrow: (input) =>
             addSelfPlanAndSendFunctions(
@@ -1446,12 +1411,12 @@ export function deviceStakingProgram() {
           withdrawOverflow: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getWithdrawOverflowInstructionAsync(input),
+              getWithdrawOverflowInstruction(input),
             ),
           withdrawPosition: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getWithdrawPositionInstructionAsync({
+              getWithdrawPositionInstruction({
                 ...input,
                 payer: input.payer ?? client.payer.address,
               }),
@@ -1459,17 +1424,15 @@ export function deviceStakingProgram() {
           withdrawTicket: (input) =>
             addSelfPlanAndSendFunctions(
               client,
-              getWithdrawTicketInstructionAsync({
+              getWithdrawTicketInstruction({
                 ...input,
                 payer: input.payer ?? client.payer.address,
               }),
             ),
         },
         pdas: {
-          config: findConfigPda,
           profile: findProfilePda,
-          closeProfileProfile: findCloseProfileProfilePda,
-          offer: findOfferPda,
+          config: findConfigPda,
           device: findDevicePda,
           stakeVault: findStakeVaultPda,
           overflowVault: findOverflowVaultPda,

@@ -1,7 +1,6 @@
 //! R19: `accept_device`: the proposed wallet takes over the device within 7 days: the owner,
 //! the owner stake and unclaimed rewards, and the rent payer move to it; positions and their
 //! terms are untouched.
-use crate::constants::CONFIG_SEED;
 use crate::events::DeviceTransferred;
 use crate::state::{Config, Device};
 use anchor_lang::prelude::*;
@@ -11,7 +10,6 @@ pub struct AcceptDevice<'info> {
     /// The proposed owner.
     pub new_owner: Signer<'info>,
     /// The config.
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(mut)]

@@ -1,6 +1,5 @@
 //! R31: `accept_role`: the proposed key proves control and accepts; it takes over at R34's time.
 use super::{emit_role_change, role_action};
-use crate::constants::CONFIG_SEED;
 use crate::state::{Config, Role};
 use anchor_lang::prelude::*;
 
@@ -9,7 +8,7 @@ pub struct AcceptRole<'info> {
     /// The proposed key.
     pub new_key: Signer<'info>,
     /// The config.
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump)]
+    #[account(mut)]
     pub config: Box<Account<'info, Config>>,
 }
 

@@ -1,5 +1,4 @@
 //! The accounts of the admin's config changes (R31-R34): the admin in force and the config.
-use crate::constants::CONFIG_SEED;
 use crate::error::StakingError;
 use crate::state::Config;
 use anchor_lang::prelude::*;
@@ -10,6 +9,6 @@ pub struct AdminOnly<'info> {
     #[account(constraint = config.admin.is(&admin.key(), Clock::get()?.unix_timestamp) @ StakingError::NotAdmin)]
     pub admin: Signer<'info>,
     /// The config.
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump)]
+    #[account(mut)]
     pub config: Box<Account<'info, Config>>,
 }

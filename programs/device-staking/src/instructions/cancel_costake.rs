@@ -1,7 +1,6 @@
 //! R13: `cancel_costake(seq)`: the co-staker leaves at any time. The position stops earning at
 //! once; its principal still counts for one cover window (none on a terminated device), then
 //! cools down. Never paused (R17).
-use crate::constants::{CONFIG_SEED, COSTAKER_SEED};
 use crate::events::CostakeCancelled;
 use crate::state::{Config, CostakerProfile, Device};
 use anchor_lang::prelude::*;
@@ -11,13 +10,12 @@ pub struct CancelCostake<'info> {
     /// The position's co-staker.
     pub costaker: Signer<'info>,
     /// The config.
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(mut)]
     pub device: AccountLoader<'info, Device>,
     /// The co-staker's profile.
-    #[account(mut, seeds = [COSTAKER_SEED, costaker.key().as_ref()], bump = profile.bump)]
+    #[account(mut, constraint = profile.wallet == costaker.key() @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub profile: Box<Account<'info, CostakerProfile>>,
 }
 

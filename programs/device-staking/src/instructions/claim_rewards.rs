@@ -1,32 +1,33 @@
 //! R12: `claim_rewards(seq)`: a co-staker takes their position's unclaimed rewards, at any time,
 //! in any state of the position. Never paused (R17).
-use super::token::pay_out;
-use crate::constants::CONFIG_SEED;
+use super::token::{pay_out, TokenMint};
 use crate::error::StakingError;
 use crate::events::RewardsClaimed;
 use crate::state::{Config, Device};
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 
 #[derive(Accounts)]
 pub struct ClaimRewards<'info> {
     /// The position's co-staker.
     pub costaker: Signer<'info>,
     /// The config.
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(mut, has_one = overflow_vault)]
     pub device: AccountLoader<'info, Device>,
     /// The device's overflow vault.
-    #[account(mut)]
-    pub overflow_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: the key the device recorded (`has_one`); the token program checks the account.
+    #[account(mut, constraint = overflow_vault.key() != costaker_token.key() @ anchor_lang::error::ErrorCode::ConstraintDuplicateMutableAccount)]
+    pub overflow_vault: UncheckedAccount<'info>,
     /// The token account receiving the rewards (any account of the mint; the co-staker signs).
     #[account(mut, token::mint = mint, token::token_program = token_program)]
     pub costaker_token: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The staking mint.
+    /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
+    /// checks both against the token accounts.
     #[account(address = config.mint @ StakingError::WrongMint)]
-    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
     #[account(address = config.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
@@ -44,7 +45,7 @@ pub fn handler(ctx: Context<ClaimRewards>, seq: u64) -> Result<()> {
         &ctx.accounts.costaker_token.to_account_info(),
         &ctx.accounts.device.to_account_info(),
         &signer.seeds(),
-        &ctx.accounts.mint,
+        &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config),
         amount,
     )?;
     emit!(RewardsClaimed { device: ctx.accounts.device.key(), seq, costaker, amount });

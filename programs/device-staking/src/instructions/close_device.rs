@@ -2,20 +2,19 @@
 //! the treasury, the vaults are closed, and the device shrinks to a tombstone (id, counters,
 //! last paid block, hold and slash history) whose freed rent returns to the payer. A later
 //! `register_device` of the same id revives it (R3). Never paused (R17).
-use super::token::{close_token_account, pay_out, resize_account};
-use crate::constants::{CONFIG_SEED, DEVICE_SEED};
+use super::token::{close_token_account, pay_out, resize_account, TokenMint};
+use crate::constants::DEVICE_SEED;
 use crate::error::StakingError;
 use crate::events::DeviceClosed;
 use crate::state::{Config, Device, Env, Tombstone};
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 
 #[derive(Accounts)]
 pub struct CloseDevice<'info> {
     /// The device owner.
     pub owner: Signer<'info>,
     /// The config.
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     /// The device; it becomes a tombstone here.
     /// CHECK: owner and discriminator are checked by deserializing it as a `Device` in the handler,
@@ -39,8 +38,10 @@ pub struct CloseDevice<'info> {
     #[account(mut)]
     pub payer: UncheckedAccount<'info>,
     /// The staking mint.
+    /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
+    /// checks both against the token accounts.
     #[account(address = config.mint @ StakingError::WrongMint)]
-    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
     #[account(address = config.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
@@ -74,7 +75,7 @@ pub fn handler(ctx: Context<CloseDevice>) -> Result<()> {
     let mut swept = 0;
     for vault in [&ctx.accounts.stake_vault, &ctx.accounts.overflow_vault] {
         let vault_info = vault.to_account_info();
-        pay_out(&token_program, &vault_info, &treasury, &info, &seeds, &ctx.accounts.mint, vault.amount)?;
+        pay_out(&token_program, &vault_info, &treasury, &info, &seeds, &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config), vault.amount)?;
         swept += vault.amount;
         close_token_account(&token_program, &vault_info, &payer, &info, &seeds)?;
     }

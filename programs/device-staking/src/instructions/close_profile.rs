@@ -1,6 +1,5 @@
 //! R18: `close_profile`: a co-staker closes their profile when it counts no positions; its rent
 //! goes back to its payer. A later fill creates it again. Never paused (R17).
-use crate::constants::COSTAKER_SEED;
 use crate::error::StakingError;
 use crate::events::ProfileClosed;
 use crate::state::CostakerProfile;
@@ -9,11 +8,11 @@ use anchor_lang::prelude::*;
 #[derive(Accounts)]
 pub struct CloseProfile<'info> {
     /// The co-staker.
+    #[account(constraint = profile.wallet == wallet.key() @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub wallet: Signer<'info>,
     /// The profile; closed here.
     #[account(
         mut, close = payer,
-        seeds = [COSTAKER_SEED, wallet.key().as_ref()], bump = profile.bump,
         has_one = wallet @ StakingError::NotCostaker, has_one = payer,
     )]
     pub profile: Box<Account<'info, CostakerProfile>>,

@@ -12,7 +12,6 @@ pub struct CreateOffer<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
     /// The config.
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(mut, has_one = owner @ StakingError::NotDeviceOwner)]

@@ -2,14 +2,12 @@
 //! the reasons when not, overflow per party, the position table with every pending unlock, hired
 //! and hold status, and the slash allowance left for an incident now, so that wallets and pages
 //! simulate it instead of re-implementing the rules. It takes no position accounts.
-use crate::constants::CONFIG_SEED;
 use crate::state::{Config, Device, Env, PositionState};
 use anchor_lang::prelude::*;
 
 #[derive(Accounts)]
 pub struct DeviceStatusAccounts<'info> {
     /// The config.
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     /// The device.
     pub device: AccountLoader<'info, Device>,

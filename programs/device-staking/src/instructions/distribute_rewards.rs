@@ -6,14 +6,13 @@
 //! transfer per paid device into its overflow vault.
 //!
 //! Remaining accounts, per entry in order: the device (writable) and its overflow vault (writable).
-use super::token::pay_in;
-use crate::constants::CONFIG_SEED;
+use super::token::{pay_in, TokenMint};
 use crate::error::StakingError;
 use crate::events::{RewardPaid, RewardSkipped};
 use crate::state::{skip, BlockOutcome, Config, Device, Tombstone};
 use anchor_lang::prelude::*;
 use anchor_lang::Discriminator;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 
 #[derive(Accounts)]
 pub struct DistributeRewards<'info> {
@@ -21,14 +20,15 @@ pub struct DistributeRewards<'info> {
     #[account(constraint = config.reward_authority.is(&reward_authority.key(), Clock::get()?.unix_timestamp) @ StakingError::NotRewardAuthority)]
     pub reward_authority: Signer<'info>,
     /// The config.
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     /// The reward authority's token account paying the rewards.
     #[account(mut, token::mint = mint, token::authority = reward_authority, token::token_program = token_program)]
     pub source: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The staking mint.
+    /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
+    /// checks both against the token accounts.
     #[account(address = config.mint @ StakingError::WrongMint)]
-    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
     #[account(address = config.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
@@ -80,7 +80,7 @@ pub fn handler<'info>(
                 emit!(RewardSkipped { device: *device_info.key, block_id, amount, reason });
             }
             BlockOutcome::Paid(pay) => {
-                pay_in(&token_program, &source, vault_info, &authority, &ctx.accounts.mint, pay.transfer)?;
+                pay_in(&token_program, &source, vault_info, &authority, &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config), pay.transfer)?;
                 emit!(RewardPaid {
                     device: *device_info.key,
                     block_id,

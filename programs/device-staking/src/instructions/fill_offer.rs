@@ -1,12 +1,12 @@
 //! R11: `fill_offer`: a co-staker restates the terms and moves exactly `amount` in; the position
 //! enters the device's table. Pausable.
-use super::token::pay_in;
+use super::token::{pay_in, TokenMint};
 use crate::constants::*;
 use crate::error::StakingError;
 use crate::events::OfferFilled;
 use crate::state::{Config, CostakerProfile, Device, Offer};
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 
 #[derive(Accounts)]
 #[instruction(seq: u64)]
@@ -15,13 +15,15 @@ pub struct FillOffer<'info> {
     #[account(mut)]
     pub costaker: Signer<'info>,
     /// The config.
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     /// The device.
-    #[account(mut, has_one = stake_vault)]
+    #[account(
+        mut, has_one = stake_vault,
+        constraint = offer.device == device.key() && offer.seq == seq @ anchor_lang::error::ErrorCode::ConstraintSeeds,
+    )]
     pub device: AccountLoader<'info, Device>,
     /// The offer being filled.
-    #[account(mut, seeds = [OFFER_SEED, device.key().as_ref(), &seq.to_le_bytes()], bump = offer.bump)]
+    #[account(mut)]
     pub offer: Box<Account<'info, Offer>>,
     /// The co-staker's profile, counting their filled positions (created on the first fill, or again after R18).
     #[account(
@@ -30,14 +32,17 @@ pub struct FillOffer<'info> {
     )]
     pub profile: Box<Account<'info, CostakerProfile>>,
     /// The device's stake vault.
-    #[account(mut)]
-    pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: the key the device recorded (`has_one`); the token program checks the account.
+    #[account(mut, constraint = stake_vault.key() != costaker_token.key() @ anchor_lang::error::ErrorCode::ConstraintDuplicateMutableAccount)]
+    pub stake_vault: UncheckedAccount<'info>,
     /// The co-staker's token account paying in.
     #[account(mut, token::mint = mint, token::authority = costaker, token::token_program = token_program)]
     pub costaker_token: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The staking mint.
+    /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
+    /// checks both against the token accounts.
     #[account(address = config.mint @ StakingError::WrongMint)]
-    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
     #[account(address = config.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
@@ -67,7 +72,7 @@ pub fn handler(ctx: Context<FillOffer>, seq: u64, amount: u64, reward_share_bps:
         &ctx.accounts.costaker_token.to_account_info(),
         &ctx.accounts.stake_vault.to_account_info(),
         &ctx.accounts.costaker.to_account_info(),
-        &ctx.accounts.mint,
+        &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config),
         amount,
     )?;
     emit!(OfferFilled {

@@ -2,7 +2,6 @@
 //! overflow, and the ticket when it was not ripe at the incident's start) until `until`: at most
 //! max_hold_secs past the incident's first hold, and a new incident only 30 days after the
 //! previous one started. Co-stakers' exits are never held.
-use crate::constants::CONFIG_SEED;
 use crate::error::StakingError;
 use crate::events::DeviceHeld;
 use crate::state::{Config, Device};
@@ -14,7 +13,6 @@ pub struct Hold<'info> {
     #[account(constraint = config.slash_authority.is(&slash_authority.key(), Clock::get()?.unix_timestamp) @ StakingError::NotSlashAuthority)]
     pub slash_authority: Signer<'info>,
     /// The config.
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(mut)]

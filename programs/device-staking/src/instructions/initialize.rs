@@ -3,7 +3,6 @@
 use crate::constants::CONFIG_SEED;
 use crate::error::StakingError;
 use crate::events::Initialized;
-use crate::program::DeviceStaking;
 use crate::state::{Config, Floors, Params, RoleSlot};
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::spl_token_2022::extension::{BaseStateWithExtensions, ExtensionType, StateWithExtensions};
@@ -42,14 +41,39 @@ pub struct Initialize<'info> {
     pub mint: InterfaceAccount<'info, Mint>,
     /// The mint's token program.
     pub token_program: Interface<'info, TokenInterface>,
-    /// This program, to find its program-data account.
-    #[account(constraint = program.programdata_address()? == Some(program_data.key()) @ StakingError::WrongProgramData)]
-    pub program: Program<'info, DeviceStaking>,
-    /// The program-data account holding the upgrade authority.
-    #[account(constraint = program_data.upgrade_authority_address == Some(authority.key()) @ StakingError::NotUpgradeAuthority)]
-    pub program_data: Account<'info, ProgramData>,
+    /// This program's account.
+    /// CHECK: its address is the program id; `upgrade_authority` reads its program-data address.
+    #[account(address = crate::ID)]
+    pub program: UncheckedAccount<'info>,
+    /// The program's ProgramData account (holds the upgrade authority).
+    /// CHECK: `upgrade_authority` checks its address and owner and reads it by hand.
+    #[account(constraint = upgrade_authority(&program, &program_data)? == Some(authority.key()) @ StakingError::NotUpgradeAuthority)]
+    pub program_data: UncheckedAccount<'info>,
     /// The system program.
     pub system_program: Program<'info, System>,
+}
+
+/// The upgrade authority recorded in the program's ProgramData account, read by hand from the
+/// upgradeable loader's layout (a little-endian u32 variant tag; `Program` = 2 then the
+/// program-data address; `ProgramData` = 3 then a u64 slot and an optional authority: a one-byte
+/// tag and 32 bytes), so no general deserializer is linked in. `WrongProgramData` when
+/// `program_data` is not the program's, loader-owned ProgramData account.
+fn upgrade_authority(program: &AccountInfo, program_data: &AccountInfo) -> Result<Option<Pubkey>> {
+    let loader = anchor_lang::solana_program::bpf_loader_upgradeable::ID;
+    let program_bytes = program.try_borrow_data()?;
+    let recorded = match (program.owner == &loader, program_bytes.get(..36)) {
+        (true, Some(bytes)) if bytes[..4] == 2u32.to_le_bytes() => Pubkey::try_from(&bytes[4..36]).ok(),
+        _ => None,
+    };
+    require!(recorded == Some(program_data.key()), StakingError::WrongProgramData);
+    require_keys_eq!(*program_data.owner, loader, StakingError::WrongProgramData);
+    let data = program_data.try_borrow_data()?;
+    let header = data.get(..45).ok_or_else(|| error!(StakingError::WrongProgramData))?;
+    require!(header[..4] == 3u32.to_le_bytes(), StakingError::WrongProgramData);
+    Ok(match header[12] {
+        1 => Pubkey::try_from(&header[13..45]).ok(),
+        _ => None,
+    })
 }
 
 /// Token-2022 extensions the protocol refuses (R30): they could take fees, block or redirect

@@ -1,5 +1,4 @@
 //! The accounts of the oracle's device changes (R2, R7): the oracle in force, the config, the device.
-use crate::constants::CONFIG_SEED;
 use crate::error::StakingError;
 use crate::state::{Config, Device};
 use anchor_lang::prelude::*;
@@ -10,7 +9,6 @@ pub struct OracleDevice<'info> {
     #[account(constraint = config.oracle.is(&oracle.key(), Clock::get()?.unix_timestamp) @ StakingError::NotOracle)]
     pub oracle: Signer<'info>,
     /// The config.
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(mut)]

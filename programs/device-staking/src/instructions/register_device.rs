@@ -8,7 +8,7 @@ use crate::events::DeviceRegistered;
 use crate::state::{Config, Device, Registration, Tombstone, DEVICE_SIZE};
 use anchor_lang::prelude::*;
 use anchor_lang::Discriminator;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 
 #[derive(Accounts)]
 #[instruction(device_id: [u8; 32])]
@@ -42,8 +42,10 @@ pub struct RegisterDevice<'info> {
     )]
     pub overflow_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The staking mint.
+    /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
+    /// checks both against the token accounts.
     #[account(address = config.mint @ StakingError::WrongMint)]
-    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
     #[account(address = config.token_program)]
     pub token_program: Interface<'info, TokenInterface>,

@@ -2,13 +2,13 @@
 //! token account of its offer (the caller pays its rent and gets it back when the escrow is
 //! emptied) and frees its slot, so no state of the co-staker's token accounts can pin a slot or
 //! block the device's close. The co-staker later empties the escrow (`withdraw_escrow`).
-use super::token::pay_out;
-use crate::constants::{CONFIG_SEED, ESCROW_SEED, OFFER_SEED};
+use super::token::{pay_out, TokenMint};
+use crate::constants::ESCROW_SEED;
 use crate::error::StakingError;
 use crate::events::PositionReleased;
 use crate::state::{Config, Device, Offer};
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 
 #[derive(Accounts)]
 pub struct Release<'info> {
@@ -16,13 +16,15 @@ pub struct Release<'info> {
     #[account(mut)]
     pub caller: Signer<'info>,
     /// The config.
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     /// The device.
-    #[account(mut, has_one = stake_vault, has_one = overflow_vault)]
+    #[account(
+        mut, has_one = stake_vault, has_one = overflow_vault,
+        constraint = offer.device == device.key() @ anchor_lang::error::ErrorCode::ConstraintSeeds,
+    )]
     pub device: AccountLoader<'info, Device>,
     /// The position's offer.
-    #[account(mut, seeds = [OFFER_SEED, device.key().as_ref(), &offer.seq.to_le_bytes()], bump = offer.bump)]
+    #[account(mut)]
     pub offer: Box<Account<'info, Offer>>,
     /// The offer's escrow, created here and owned by the offer PDA.
     #[account(
@@ -31,14 +33,18 @@ pub struct Release<'info> {
     )]
     pub escrow: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The device's stake vault.
+    /// CHECK: the key the device recorded (`has_one`); the token program checks the account.
     #[account(mut)]
-    pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub stake_vault: UncheckedAccount<'info>,
     /// The device's overflow vault.
+    /// CHECK: the key the device recorded (`has_one`); the token program checks the account.
     #[account(mut)]
-    pub overflow_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub overflow_vault: UncheckedAccount<'info>,
     /// The staking mint.
+    /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
+    /// checks both against the token accounts.
     #[account(address = config.mint @ StakingError::WrongMint)]
-    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
     #[account(address = config.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
@@ -60,7 +66,7 @@ pub fn handler(ctx: Context<Release>) -> Result<()> {
     let to = ctx.accounts.escrow.to_account_info();
     let authority = ctx.accounts.device.to_account_info();
     let seeds = signer.seeds();
-    let mint = &ctx.accounts.mint;
+    let mint = &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config);
     pay_out(&token_program, &ctx.accounts.stake_vault.to_account_info(), &to, &authority, &seeds, mint, position.principal)?;
     pay_out(&token_program, &ctx.accounts.overflow_vault.to_account_info(), &to, &authority, &seeds, mint, position.rewards)?;
     emit!(PositionReleased {

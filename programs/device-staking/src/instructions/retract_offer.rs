@@ -1,5 +1,4 @@
 //! R10: `retract_offer`: the owner closes an open offer; its rent returns to its payer.
-use crate::constants::OFFER_SEED;
 use crate::error::StakingError;
 use crate::events::OfferRetracted;
 use crate::state::{Device, Offer};
@@ -10,12 +9,14 @@ pub struct RetractOffer<'info> {
     /// The device owner.
     pub owner: Signer<'info>,
     /// The device.
-    #[account(mut, has_one = owner @ StakingError::NotDeviceOwner)]
+    #[account(
+        mut, has_one = owner @ StakingError::NotDeviceOwner,
+        constraint = offer.device == device.key() @ anchor_lang::error::ErrorCode::ConstraintSeeds,
+    )]
     pub device: AccountLoader<'info, Device>,
     /// The open offer.
     #[account(
         mut, close = payer,
-        seeds = [OFFER_SEED, device.key().as_ref(), &offer.seq.to_le_bytes()], bump = offer.bump,
         has_one = payer,
     )]
     pub offer: Box<Account<'info, Offer>>,

@@ -3,14 +3,13 @@
 //! after the incident that is not ripe or is held), up to the owner's rolling cap; the rest from
 //! the positions that counted at the incident and are not ripe, pro rata, each up to its own
 //! cap. The tokens go to the treasury's associated token account, created if missing.
-use super::token::pay_out;
-use crate::constants::CONFIG_SEED;
+use super::token::{pay_out, TokenMint};
 use crate::error::StakingError;
 use crate::events::{PositionSlash, Slashed};
 use crate::state::{Config, Device};
 use anchor_lang::prelude::*;
 use anchor_spl::associated_token::AssociatedToken;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 
 #[derive(Accounts)]
 pub struct Slash<'info> {
@@ -18,14 +17,14 @@ pub struct Slash<'info> {
     #[account(mut, constraint = config.slash_authority.is(&slash_authority.key(), Clock::get()?.unix_timestamp) @ StakingError::NotSlashAuthority)]
     pub slash_authority: Signer<'info>,
     /// The config.
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(mut, has_one = stake_vault)]
     pub device: AccountLoader<'info, Device>,
     /// The device's stake vault.
+    /// CHECK: the key the device recorded (`has_one`); the token program checks the account.
     #[account(mut)]
-    pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub stake_vault: UncheckedAccount<'info>,
     /// The treasury in force.
     /// CHECK: checked against the config's treasury in force.
     #[account(constraint = config.treasury.is(&treasury.key(), Clock::get()?.unix_timestamp) @ StakingError::NotTreasuryAccount)]
@@ -37,8 +36,10 @@ pub struct Slash<'info> {
     )]
     pub treasury_token: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The staking mint.
+    /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
+    /// checks both against the token accounts.
     #[account(address = config.mint @ StakingError::WrongMint)]
-    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
     #[account(address = config.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
@@ -60,7 +61,7 @@ pub fn handler(ctx: Context<Slash>, amount: u64, incident_at: i64) -> Result<()>
         &ctx.accounts.treasury_token.to_account_info(),
         &ctx.accounts.device.to_account_info(),
         &signer.seeds(),
-        &ctx.accounts.mint,
+        &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config),
         out.total,
     )?;
     emit!(Slashed {

@@ -1,19 +1,18 @@
 //! R52: `sweep_surplus`: the admin moves tokens donated to a device's vaults (balance above the
 //! ledger) to the treasury, and nothing else.
-use super::token::pay_out;
-use crate::constants::CONFIG_SEED;
+use super::token::{pay_out, TokenMint};
 use crate::error::StakingError;
 use crate::events::SurplusSwept;
 use crate::state::{Config, Device};
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 
 #[derive(Accounts)]
 pub struct SweepSurplus<'info> {
     /// The admin.
     pub admin: Signer<'info>,
     /// The config.
-    #[account(seeds = [CONFIG_SEED], bump = config.bump, constraint = config.admin.is(&admin.key(), Clock::get()?.unix_timestamp) @ StakingError::NotAdmin)]
+    #[account(constraint = config.admin.is(&admin.key(), Clock::get()?.unix_timestamp) @ StakingError::NotAdmin)]
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(has_one = stake_vault, has_one = overflow_vault)]
@@ -31,8 +30,10 @@ pub struct SweepSurplus<'info> {
     )]
     pub treasury_token: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The staking mint.
+    /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
+    /// checks both against the token accounts.
     #[account(address = config.mint @ StakingError::WrongMint)]
-    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
     #[account(address = config.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
@@ -50,7 +51,7 @@ pub fn handler(ctx: Context<SweepSurplus>) -> Result<()> {
     let to = ctx.accounts.treasury_token.to_account_info();
     let authority = ctx.accounts.device.to_account_info();
     let seeds = signer.seeds();
-    let mint = &ctx.accounts.mint;
+    let mint = &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config);
     pay_out(&token_program, &ctx.accounts.stake_vault.to_account_info(), &to, &authority, &seeds, mint, from_stake_vault)?;
     pay_out(&token_program, &ctx.accounts.overflow_vault.to_account_info(), &to, &authority, &seeds, mint, from_overflow_vault)?;
     emit!(SurplusSwept { device: ctx.accounts.device.key(), from_stake_vault, from_overflow_vault });

@@ -1,7 +1,6 @@
 //! R19: `transfer_device(new_owner)`: the owner proposes a new owner wallet, who accepts within
 //! 7 days (`accept_device`); `cancel_transfer` withdraws the proposal. Refused while unstaking,
 //! with an open offer, while held, or when the new wallet holds a position of the device.
-use crate::constants::CONFIG_SEED;
 use crate::error::StakingError;
 use crate::events::{TransferCancelled, TransferProposed};
 use crate::state::{Config, Device};
@@ -12,7 +11,6 @@ pub struct OwnerDevice<'info> {
     /// The device owner.
     pub owner: Signer<'info>,
     /// The config.
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(mut, has_one = owner @ StakingError::NotDeviceOwner)]

@@ -15,7 +15,6 @@ pub struct Unstake<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
     /// The config.
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(mut, has_one = owner @ StakingError::NotDeviceOwner)]
@@ -26,7 +25,7 @@ pub struct Unstake<'info> {
     #[account(mut)]
     pub ticket: UncheckedAccount<'info>,
     /// The filled position's co-staker's profile; required when the device has a filled position.
-    #[account(mut, seeds = [COSTAKER_SEED, profile.wallet.as_ref()], bump = profile.bump)]
+    #[account(mut)]
     pub profile: Option<Box<Account<'info, CostakerProfile>>>,
     /// The system program.
     pub system_program: Program<'info, System>,

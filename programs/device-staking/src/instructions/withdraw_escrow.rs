@@ -1,25 +1,23 @@
 //! R16: `withdraw_escrow`: the co-staker of a released position takes everything in its escrow
 //! to a token account of the mint they name; the escrow's rent returns to whoever released it and
 //! the offer's to its payer. Needs no device (it may be closed or revived). Never paused (R17).
-use super::token::{close_token_account, pay_out};
-use crate::constants::{CONFIG_SEED, ESCROW_SEED, OFFER_SEED};
+use super::token::{close_token_account, pay_out, TokenMint};
+use crate::constants::ESCROW_SEED;
 use crate::error::StakingError;
 use crate::events::EscrowWithdrawn;
 use crate::state::{Config, Offer, OfferState};
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 
 #[derive(Accounts)]
 pub struct WithdrawEscrow<'info> {
     /// The position's co-staker.
     pub costaker: Signer<'info>,
     /// The config.
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     /// The released offer; closed here.
     #[account(
         mut, close = payer,
-        seeds = [OFFER_SEED, offer.device.as_ref(), &offer.seq.to_le_bytes()], bump = offer.bump,
         has_one = costaker @ StakingError::NotCostaker, has_one = payer, has_one = escrow_payer,
         constraint = offer.state == OfferState::Released @ StakingError::NotReleased,
     )]
@@ -39,8 +37,10 @@ pub struct WithdrawEscrow<'info> {
     #[account(mut)]
     pub escrow_payer: UncheckedAccount<'info>,
     /// The staking mint.
+    /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
+    /// checks both against the token accounts.
     #[account(address = config.mint @ StakingError::WrongMint)]
-    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
     #[account(address = config.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
@@ -54,7 +54,7 @@ pub fn handler(ctx: Context<WithdrawEscrow>) -> Result<()> {
     let token_program = ctx.accounts.token_program.to_account_info();
     let escrow = ctx.accounts.escrow.to_account_info();
     let authority = offer.to_account_info();
-    pay_out(&token_program, &escrow, &ctx.accounts.destination.to_account_info(), &authority, &seeds, &ctx.accounts.mint, amount)?;
+    pay_out(&token_program, &escrow, &ctx.accounts.destination.to_account_info(), &authority, &seeds, &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config), amount)?;
     close_token_account(&token_program, &escrow, &ctx.accounts.escrow_payer.to_account_info(), &authority, &seeds)?;
     emit!(EscrowWithdrawn { device: offer.device, seq: offer.seq, costaker: offer.costaker, amount });
     Ok(())

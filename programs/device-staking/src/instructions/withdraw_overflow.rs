@@ -1,35 +1,37 @@
 //! R12: `withdraw_overflow`: the owner takes out rewards, then principal above the minimum, at
 //! any time, without cooldown. Never paused (R17); the principal part waits out a hold (R41).
-use super::token::pay_out;
-use crate::constants::CONFIG_SEED;
+use super::token::{pay_out, TokenMint};
 use crate::error::StakingError;
 use crate::events::OverflowWithdrawn;
 use crate::state::{Config, Device};
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 
 #[derive(Accounts)]
 pub struct WithdrawOverflow<'info> {
     /// The device owner.
     pub owner: Signer<'info>,
     /// The config.
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(mut, has_one = owner @ StakingError::NotDeviceOwner, has_one = stake_vault, has_one = overflow_vault)]
     pub device: AccountLoader<'info, Device>,
     /// The device's stake vault.
-    #[account(mut)]
-    pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: the key the device recorded (`has_one`); the token program checks the account.
+    #[account(mut, constraint = stake_vault.key() != owner_token.key() @ anchor_lang::error::ErrorCode::ConstraintDuplicateMutableAccount)]
+    pub stake_vault: UncheckedAccount<'info>,
     /// The device's overflow vault.
-    #[account(mut)]
-    pub overflow_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: the key the device recorded (`has_one`); the token program checks the account.
+    #[account(mut, constraint = overflow_vault.key() != owner_token.key() @ anchor_lang::error::ErrorCode::ConstraintDuplicateMutableAccount)]
+    pub overflow_vault: UncheckedAccount<'info>,
     /// The token account receiving the tokens (any account of the mint; the owner signs).
     #[account(mut, token::mint = mint, token::token_program = token_program)]
     pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The staking mint.
+    /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
+    /// checks both against the token accounts.
     #[account(address = config.mint @ StakingError::WrongMint)]
-    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
     #[account(address = config.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
@@ -46,7 +48,7 @@ pub fn handler(ctx: Context<WithdrawOverflow>, amount: u64) -> Result<()> {
     let to = ctx.accounts.owner_token.to_account_info();
     let authority = ctx.accounts.device.to_account_info();
     let seeds = signer.seeds();
-    let mint = &ctx.accounts.mint;
+    let mint = &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config);
     pay_out(&token_program, &ctx.accounts.overflow_vault.to_account_info(), &to, &authority, &seeds, mint, from_rewards)?;
     pay_out(&token_program, &ctx.accounts.stake_vault.to_account_info(), &to, &authority, &seeds, mint, from_principal)?;
     emit!(OverflowWithdrawn {

@@ -3,14 +3,13 @@
 //! Signed by the co-staker, to any token account of the mint they name; sent by anyone else, to
 //! the co-staker's associated token account (created at the caller's cost if missing). Never
 //! paused or held (R17, R41).
-use super::token::{pay_out, Recipient};
-use crate::constants::{CONFIG_SEED, OFFER_SEED};
+use super::token::{pay_out, Recipient, TokenMint};
 use crate::error::StakingError;
 use crate::events::PositionWithdrawn;
 use crate::state::{Config, Device, Offer};
 use anchor_lang::prelude::*;
 use anchor_spl::associated_token::AssociatedToken;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenInterface;
 
 #[derive(Accounts)]
 pub struct WithdrawPosition<'info> {
@@ -18,15 +17,16 @@ pub struct WithdrawPosition<'info> {
     #[account(mut)]
     pub caller: Signer<'info>,
     /// The config.
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     /// The device.
-    #[account(mut, has_one = stake_vault, has_one = overflow_vault)]
+    #[account(
+        mut, has_one = stake_vault, has_one = overflow_vault,
+        constraint = offer.device == device.key() @ anchor_lang::error::ErrorCode::ConstraintSeeds,
+    )]
     pub device: AccountLoader<'info, Device>,
     /// The position's offer; closed here.
     #[account(
         mut, close = payer,
-        seeds = [OFFER_SEED, device.key().as_ref(), &offer.seq.to_le_bytes()], bump = offer.bump,
         has_one = payer, has_one = costaker,
     )]
     pub offer: Box<Account<'info, Offer>>,
@@ -38,18 +38,22 @@ pub struct WithdrawPosition<'info> {
     #[account(mut)]
     pub destination: UncheckedAccount<'info>,
     /// The device's stake vault.
+    /// CHECK: the key the device recorded (`has_one`); the token program checks the account.
     #[account(mut)]
-    pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub stake_vault: UncheckedAccount<'info>,
     /// The device's overflow vault.
+    /// CHECK: the key the device recorded (`has_one`); the token program checks the account.
     #[account(mut)]
-    pub overflow_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub overflow_vault: UncheckedAccount<'info>,
     /// Who paid the offer's rent (the device owner who offered).
     /// CHECK: only receives lamports; checked against `offer.payer`.
     #[account(mut)]
     pub payer: UncheckedAccount<'info>,
     /// The staking mint.
+    /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
+    /// checks both against the token accounts.
     #[account(address = config.mint @ StakingError::WrongMint)]
-    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
     #[account(address = config.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
@@ -81,7 +85,7 @@ pub fn handler(ctx: Context<WithdrawPosition>) -> Result<()> {
     let to = ctx.accounts.destination.to_account_info();
     let authority = ctx.accounts.device.to_account_info();
     let seeds = signer.seeds();
-    let mint = &ctx.accounts.mint;
+    let mint = &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config);
     pay_out(&token_program, &ctx.accounts.stake_vault.to_account_info(), &to, &authority, &seeds, mint, position.principal)?;
     pay_out(&token_program, &ctx.accounts.overflow_vault.to_account_info(), &to, &authority, &seeds, mint, position.rewards)?;
     emit!(PositionWithdrawn {

@@ -3,14 +3,13 @@
 //! name; sent by anyone else, to the owner's associated token account (created at the caller's
 //! cost if missing). The owner may stake again afterwards. Never paused (R17); a hold that began
 //! before the ticket was ripe makes it wait (R41).
-use super::token::{pay_out, Recipient};
-use crate::constants::CONFIG_SEED;
+use super::token::{pay_out, Recipient, TokenMint};
 use crate::error::StakingError;
 use crate::events::TicketWithdrawn;
 use crate::state::{Config, Device, Ticket};
 use anchor_lang::prelude::*;
 use anchor_spl::associated_token::AssociatedToken;
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenInterface;
 
 #[derive(Accounts)]
 pub struct WithdrawTicket<'info> {
@@ -18,7 +17,6 @@ pub struct WithdrawTicket<'info> {
     #[account(mut)]
     pub caller: Signer<'info>,
     /// The config.
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     /// The device.
     #[account(mut, has_one = owner, has_one = stake_vault)]
@@ -38,15 +36,18 @@ pub struct WithdrawTicket<'info> {
     #[account(mut)]
     pub destination: UncheckedAccount<'info>,
     /// The device's stake vault.
+    /// CHECK: the key the device recorded (`has_one`); the token program checks the account.
     #[account(mut)]
-    pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub stake_vault: UncheckedAccount<'info>,
     /// Who paid the ticket's rent.
     /// CHECK: only receives lamports; checked against `ticket.payer`.
     #[account(mut)]
     pub payer: UncheckedAccount<'info>,
     /// The staking mint.
+    /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
+    /// checks both against the token accounts.
     #[account(address = config.mint @ StakingError::WrongMint)]
-    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
     #[account(address = config.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
@@ -80,7 +81,7 @@ pub fn handler(ctx: Context<WithdrawTicket>) -> Result<()> {
         &ctx.accounts.destination.to_account_info(),
         &ctx.accounts.device.to_account_info(),
         &signer.seeds(),
-        &ctx.accounts.mint,
+        &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config),
         amount,
     )?;
     emit!(TicketWithdrawn { device: ctx.accounts.device.key(), seq, owner: ctx.accounts.owner.key(), amount });
