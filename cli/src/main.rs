@@ -45,15 +45,18 @@ struct Cli {
     /// RPC URL or moniker (l/localhost, d/devnet, t/testnet, m/mainnet-beta), or svm:PATH for an embedded LiteSVM kept in PATH [default: http://127.0.0.1:8899; `demo`: its own embedded LiteSVM]
     #[arg(short = 'u', long = "url", global = true, value_parser = resolve_url)]
     url: Option<String>,
-    /// The signer's keypair file (Solana CLI JSON: an array of 64 bytes); default ~/.config/solana/id.json
-    #[arg(short = 'k', long = "keypair", global = true, value_name = "PATH")]
+    /// The signer, as the Solana CLI takes it: a keypair file (a JSON array of 64 bytes), prompt:// (a seed phrase), stdin://, or an address with --signer/--sign-only [default: the config file's keypair_path, else ~/.config/solana/id.json]
+    #[arg(short = 'k', long = "keypair", global = true, value_name = "KEYPAIR")]
     keypair: Option<PathBuf>,
+    /// The Solana CLI's config file (the Solana CLI's -C; `status --config` is the program's config), whose json_rpc_url, keypair_path and commitment are the defaults of --url, -k and --commitment [default: ~/.config/solana/cli/config.yml when it exists]
+    #[arg(short = 'C', long = "config-file", global = true, value_name = "FILE")]
+    config_file: Option<PathBuf>,
     /// Output format
     #[arg(long, global = true, value_enum, default_value_t = Output::Text)]
     output: Output,
-    /// Commitment level for RPC reads and confirmations
-    #[arg(long, global = true, value_enum, default_value_t = Commitment::Confirmed)]
-    commitment: Commitment,
+    /// Commitment level for RPC reads and confirmations [default: the config file's commitment, else confirmed]
+    #[arg(long, global = true, value_enum)]
+    commitment: Option<Commitment>,
     /// Price per compute unit in micro-lamports [default: the 75th percentile of the recent prioritization fees of the accounts the transaction writes (0 on a quiet cluster); 0 with --blockhash, --sign-only or --dump-transaction-message]
     #[arg(long = "with-compute-unit-price", global = true, value_name = "MICRO_LAMPORTS")]
     compute_unit_price: Option<u64>,
@@ -378,11 +381,46 @@ fn demo_venue(cli: &Cli, day_seconds: Option<i64>) -> Result<demo::Venue, String
     };
     let payer = read_keypair(given_keypair(keypair_path(cli.keypair.clone()).as_deref())?)?;
     let day_secs = day_seconds.unwrap_or(demo::CHAIN_DAY_SECS);
-    Ok(demo::Venue::Chain { chain: connect(url, cli.commitment, budget(cli))?, local: commands::is_local_url(url), payer, day_secs })
+    Ok(demo::Venue::Chain { chain: connect(url, cli.commitment.unwrap_or(Commitment::Confirmed), budget(cli))?, local: commands::is_local_url(url), payer, day_secs })
+}
+
+/// The Solana CLI's config file: `-C FILE` (which must be readable), else
+/// ~/.config/solana/cli/config.yml when it exists, else none.
+fn solana_config(given: Option<&Path>) -> Result<Option<solana_cli_config::Config>, String> {
+    match given {
+        Some(path) => solana_cli_config::Config::load(&path.to_string_lossy())
+            .map(Some)
+            .map_err(|e| format!("cannot read the config file {}: {e}", path.display())),
+        None => Ok(solana_cli_config::CONFIG_FILE
+            .as_ref()
+            .filter(|path| Path::new(path).is_file())
+            .and_then(|path| solana_cli_config::Config::load(path).ok())),
+    }
+}
+
+/// Fills `--url`, `-k` and `--commitment` the user did not give from the Solana CLI's config file.
+fn apply_config(cli: &mut Cli) -> Result<(), String> {
+    let Some(config) = solana_config(cli.config_file.as_deref())? else {
+        return Ok(());
+    };
+    if cli.url.is_none() && !config.json_rpc_url.is_empty() {
+        cli.url = Some(resolve_url(&config.json_rpc_url).map_err(|e| format!("json_rpc_url of the config file: {e}"))?);
+    }
+    if cli.keypair.is_none() && !config.keypair_path.is_empty() {
+        cli.keypair = Some(PathBuf::from(&config.keypair_path));
+    }
+    if cli.commitment.is_none() && !config.commitment.is_empty() {
+        cli.commitment = Some(
+            Commitment::from_str(&config.commitment, true)
+                .map_err(|_| format!("commitment of the config file: `{}` is not processed, confirmed or finalized", config.commitment))?,
+        );
+    }
+    Ok(())
 }
 
 /// Runs a command that reports through a [`Report`].
-fn run(cli: Cli) -> Result<Report, CliError> {
+fn run(mut cli: Cli) -> Result<Report, CliError> {
+    apply_config(&mut cli)?;
     let keypair = keypair_path(cli.keypair.clone());
     let signer = || -> Result<solana_keypair::Keypair, String> { read_keypair(given_keypair(keypair.as_deref())?) };
     let url = cli.url.as_deref().unwrap_or(DEFAULT_URL);
@@ -403,7 +441,7 @@ fn run(cli: Cli) -> Result<Report, CliError> {
         dump: cli.dump_transaction_message,
     };
     let budget = budget(&cli);
-    let chain = connect(url, cli.commitment, budget)?;
+    let chain = connect(url, cli.commitment.unwrap_or(Commitment::Confirmed), budget)?;
     let mut ctx = Context { chain, url: url.to_string(), keypair: keypair.clone(), budget, offline };
     match cli.command {
         Command::Owner(command) => owner::run(&mut ctx, command),

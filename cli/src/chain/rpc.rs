@@ -79,7 +79,7 @@ impl RpcChain {
     /// `error` for people, prefixed by `what` failed; a node that cannot be reached is named so.
     fn failure(&self, what: &str, error: &ClientError) -> String {
         if unreachable(error) {
-            format!("cannot reach the RPC at {}: is a validator running there? ({what}: {error})", self.url)
+            format!("cannot reach the RPC at {} ({what}): no node answers there; is a validator running?", self.url)
         } else {
             format!("{what}: {error}")
         }

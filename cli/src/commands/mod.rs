@@ -181,7 +181,7 @@ impl Context {
     /// The signer (`-k`): a keypair file, or an address whose signature `--signer` gives (or that
     /// does not sign here: `--sign-only`, `--dump-transaction-message`).
     pub fn signer(&self) -> Result<Box<dyn Signer>, String> {
-        self.offline.signer(given_keypair(self.keypair.as_deref())?)
+        self.offline.signer(&given_keypair(self.keypair.as_deref())?.to_string_lossy())
     }
 
     /// The Clock's unix time.

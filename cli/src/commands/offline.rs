@@ -11,7 +11,10 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use base64::Engine;
 use clap::ValueEnum;
+use solana_clap_v3_utils::input_parsers::signer::{SignerSource, SignerSourceKind};
+use solana_clap_v3_utils::keypair::keypair_from_seed_phrase;
 use solana_hash::Hash;
+use solana_keypair::Keypair;
 use solana_signer::null_signer::NullSigner;
 use solana_signer::{Signer, SignerError};
 use solana_transaction::{Signature, Transaction};
@@ -100,12 +103,14 @@ impl Offline {
         self.sign_only || self.blockhash.is_some() || self.dump.is_some()
     }
 
-    /// The signer that `given` names: a keypair file, or an address whose signature `--signer`
-    /// gives, or that does not sign here (`--sign-only`: an absent signer; a dumped message).
-    pub fn signer(&self, given: &Path) -> Result<Box<dyn Signer>, String> {
-        let text = given.to_string_lossy();
-        match text.parse::<Pubkey>() {
-            Ok(pubkey) if !given.is_file() => {
+    /// The signer that `given` names, a signer URI of the Solana CLI: a keypair file, `prompt://`
+    /// (a seed phrase, with `?key=` for a derivation path), `stdin://`, or an address whose
+    /// signature `--signer` gives, or that does not sign here (`--sign-only`: an absent signer; a
+    /// dumped message). `usb://` (a hardware wallet) is refused: this build has no USB support.
+    pub fn signer(&self, given: &str) -> Result<Box<dyn Signer>, String> {
+        let source = SignerSource::parse(given).map_err(|e| format!("`{given}` is not a signer (a keypair file, prompt://, stdin:// or an address): {e}"))?;
+        match source.kind {
+            SignerSourceKind::Pubkey(pubkey) => {
                 if let Some((_, signature)) = self.presigned.iter().find(|(key, _)| *key == pubkey) {
                     return Ok(Box::new(Presigner { pubkey, signature: *signature }));
                 }
@@ -114,7 +119,19 @@ impl Offline {
                 }
                 Err(format!("no signature of {pubkey}: give its keypair file, or --signer {pubkey}=SIGNATURE from --sign-only"))
             }
-            _ => Ok(Box::new(read_keypair(given)?)),
+            SignerSourceKind::Filepath(path) => Ok(Box::new(read_keypair(Path::new(&path))?)),
+            SignerSourceKind::Prompt => keypair_from_seed_phrase("keypair", false, false, source.derivation_path, source.legacy)
+                .map(|keypair| Box::new(keypair) as Box<dyn Signer>)
+                .map_err(|e| format!("cannot derive a keypair from the seed phrase: {e}")),
+            SignerSourceKind::Stdin => solana_keypair::read_keypair(&mut std::io::stdin())
+                .map(|keypair| Box::new(keypair) as Box<dyn Signer>)
+                .map_err(|e| format!("cannot read a keypair from standard input: {e}")),
+            SignerSourceKind::Base58Keypair(text) => Keypair::try_from_base58_string(&text)
+                .map(|keypair| Box::new(keypair) as Box<dyn Signer>)
+                .map_err(|e| format!("not a base58 keypair: {e}")),
+            SignerSourceKind::Usb(_) => Err(format!(
+                "`{given}`: hardware wallets (usb://) are not supported by this build (the USB support of the Solana CLI's remote-wallet crate needs libudev); sign with --sign-only on a machine with the Solana CLI, then send with --signer"
+            )),
         }
     }
 
@@ -177,7 +194,6 @@ impl Offline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use solana_keypair::Keypair;
 
     #[test]
     fn presigned_signatures_parse_and_sign_only_their_message() {
@@ -198,9 +214,25 @@ mod tests {
         let key = Pubkey::new_unique();
         let path = key.to_string();
         let sending = Offline::default();
-        let error = sending.signer(Path::new(&path)).err().unwrap();
+        let error = sending.signer(&path).err().unwrap();
         assert!(error.contains("--signer"), "{error}");
         let signing = Offline { sign_only: true, ..Offline::default() };
-        assert_eq!(signing.signer(Path::new(&path)).unwrap().pubkey(), key);
+        assert_eq!(signing.signer(&path).unwrap().pubkey(), key);
+        let presigned = Offline { presigned: vec![(key, Signature::default())], ..Offline::default() };
+        assert_eq!(presigned.signer(&path).unwrap().pubkey(), key);
+    }
+
+    /// Signer URIs as the Solana CLI reads them: a keypair file, a usb:// wallet refused by name.
+    #[test]
+    fn signer_uris_follow_the_solana_cli() {
+        let keypair = Keypair::new();
+        let file = std::env::temp_dir().join(format!("offline-signer-{}.json", std::process::id()));
+        solana_signer::EncodableKey::write_to_file(&keypair, &file).unwrap();
+        let offline = Offline::default();
+        assert_eq!(offline.signer(&file.to_string_lossy()).unwrap().pubkey(), keypair.pubkey());
+        assert_eq!(offline.signer(&format!("file:{}", file.display())).unwrap().pubkey(), keypair.pubkey());
+        std::fs::remove_file(&file).unwrap();
+        let usb = offline.signer("usb://ledger").err().unwrap();
+        assert!(usb.contains("hardware wallets"), "{usb}");
     }
 }
