@@ -75,6 +75,9 @@ struct Cli {
     /// Print the transaction's message encoded for a multisig (e.g. Squads) to propose, instead of sending; -k may be an address (the multisig's vault)
     #[arg(long, global = true, value_name = "ENCODING", num_args = 0..=1, default_missing_value = "base58", value_enum)]
     dump_transaction_message: Option<commands::offline::MessageEncoding>,
+    /// Do not ask before a step that cannot be undone (owner unstake, operator terminate, operator slash); a terminal asks otherwise
+    #[arg(short = 'y', long, global = true)]
+    yes: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -442,7 +445,7 @@ fn run(mut cli: Cli) -> Result<Report, CliError> {
     };
     let budget = budget(&cli);
     let chain = connect(url, cli.commitment.unwrap_or(Commitment::Confirmed), budget)?;
-    let mut ctx = Context { chain, url: url.to_string(), keypair: keypair.clone(), budget, offline };
+    let mut ctx = Context { chain, url: url.to_string(), keypair: keypair.clone(), budget, offline, yes: cli.yes };
     match cli.command {
         Command::Owner(command) => owner::run(&mut ctx, command),
         Command::Costaker(command) => costaker::run(&mut ctx, command),

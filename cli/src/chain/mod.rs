@@ -47,10 +47,69 @@ impl Refusal {
         }
     }
 
-    /// `(name, message)` of the program's or Anchor's error, when the code is one of theirs.
-    pub fn named(&self) -> Option<(&'static str, &'static str)> {
-        self.code().and_then(error_name)
+    /// The program whose instruction failed first (the innermost one of a CPI), from the logs'
+    /// "Program ID failed: ..." line.
+    pub fn failing_program(&self) -> Option<Pubkey> {
+        self.logs.iter().find_map(|line| line.strip_prefix("Program ")?.split_once(" failed")?.0.parse().ok())
     }
+
+    /// `(name, message)` of the error: the System or Token program's (or the associated token
+    /// account program's) when the logs show one of them failed, else the program's or Anchor's.
+    pub fn named(&self) -> Option<(&'static str, &'static str)> {
+        let code = self.code()?;
+        match self.failing_program() {
+            Some(program) if program == anchor_lang::system_program::ID => system_error(code),
+            Some(program) if program == anchor_spl::token::ID || program == anchor_spl::token_2022::ID => token_error(code),
+            Some(program) if program == anchor_spl::associated_token::ID => match code {
+                0 => Some(("InvalidOwner", "the associated token account's owner does not match the address it derives from")),
+                _ => None,
+            },
+            _ => error_name(code),
+        }
+    }
+}
+
+/// `(name, message)` of a System program error code.
+pub fn system_error(code: u32) -> Option<(&'static str, &'static str)> {
+    Some(match code {
+        0 => ("AccountAlreadyInUse", "an account with the same address already exists"),
+        1 => ("ResultWithNegativeLamports", "insufficient funds: the account does not have enough SOL for this"),
+        2 => ("InvalidProgramId", "cannot assign the account to this program id"),
+        3 => ("InvalidAccountDataLength", "cannot allocate an account data of this length"),
+        4 => ("MaxSeedLengthExceeded", "the seed is longer than 32 bytes"),
+        5 => ("AddressWithSeedMismatch", "the address does not match the one derived from the seed"),
+        6 => ("NonceNoRecentBlockhashes", "the nonce account has no recent blockhashes"),
+        7 => ("NonceBlockhashNotExpired", "the stored nonce is still in the recent blockhashes"),
+        8 => ("NonceUnexpectedBlockhashValue", "the nonce does not match the stored value"),
+        _ => return None,
+    })
+}
+
+/// `(name, message)` of an SPL Token (or Token-2022) program error code.
+pub fn token_error(code: u32) -> Option<(&'static str, &'static str)> {
+    Some(match code {
+        0 => ("NotRentExempt", "the account is not rent-exempt"),
+        1 => ("InsufficientFunds", "insufficient funds: the token account holds fewer tokens than this moves"),
+        2 => ("InvalidMint", "the mint is invalid"),
+        3 => ("MintMismatch", "the account is not an account of this mint"),
+        4 => ("OwnerMismatch", "the token account's owner did not sign (or is not the owner given)"),
+        5 => ("FixedSupply", "the mint's supply is fixed"),
+        6 => ("AlreadyInUse", "the account is already in use"),
+        7 => ("InvalidNumberOfProvidedSigners", "invalid number of provided signers"),
+        8 => ("InvalidNumberOfRequiredSigners", "invalid number of required signers"),
+        9 => ("UninitializedState", "the token account is not initialized"),
+        10 => ("NativeNotSupported", "not supported for native (wrapped SOL) accounts"),
+        11 => ("NonNativeHasBalance", "a non-native account can be closed only when its balance is zero"),
+        12 => ("InvalidInstruction", "invalid instruction"),
+        13 => ("InvalidState", "the account's state is invalid for this operation"),
+        14 => ("Overflow", "the amount overflows"),
+        15 => ("AuthorityTypeNotSupported", "this authority type is not supported for this account"),
+        16 => ("MintCannotFreeze", "this mint cannot freeze accounts"),
+        17 => ("AccountFrozen", "the token account is frozen"),
+        18 => ("MintDecimalsMismatch", "the decimals given do not match the mint's"),
+        19 => ("NonNativeNotSupported", "not supported for non-native accounts"),
+        _ => return None,
+    })
 }
 
 impl std::fmt::Display for Refusal {

@@ -148,7 +148,7 @@ fn offers(ctx: &mut Context, device_filter: Option<&str>) -> Result<Report, CliE
             offer.device.to_string(),
             offer.seq.to_string(),
             device.gpu_count.to_string(),
-            percent_bps(device.multiplier_bps.into()),
+            super::multiplier_text(device.multiplier_bps.into()),
             setup.tokens(min),
             setup.tokens(offer.amount),
             percent_bps(offer.reward_share_bps.into()),

@@ -114,6 +114,8 @@ pub struct Context {
     pub budget: crate::chain::ComputeBudget,
     /// `--sign-only`, `--blockhash`, `--signer` and `--dump-transaction-message`.
     pub offline: offline::Offline,
+    /// `--yes`: no confirmation asked before a step that cannot be undone.
+    pub yes: bool,
 }
 
 /// Whether `url` is a chain on this machine: an embedded LiteSVM (`svm:PATH`) or a validator on
@@ -182,6 +184,24 @@ impl Context {
     /// does not sign here: `--sign-only`, `--dump-transaction-message`).
     pub fn signer(&self) -> Result<Box<dyn Signer>, String> {
         self.offline.signer(&given_keypair(self.keypair.as_deref())?.to_string_lossy())
+    }
+
+    /// Asks on the terminal before `what` (a step that cannot be undone) unless `--yes` was given,
+    /// the transaction is only signed or dumped, or standard input is not a terminal (a script:
+    /// nobody to ask); anything but y/yes stops the command before anything is sent.
+    pub fn confirm(&self, what: &str) -> Result<(), CliError> {
+        use std::io::{BufRead, IsTerminal, Write};
+        if self.yes || self.offline.sign_only || self.offline.dump.is_some() || !std::io::stdin().is_terminal() {
+            return Ok(());
+        }
+        eprint!("{what}\nContinue? [y/N] ");
+        let _ = std::io::stderr().flush();
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer).map_err(|e| format!("cannot read the answer: {e}"))?;
+        match answer.trim().to_ascii_lowercase().as_str() {
+            "y" | "yes" => Ok(()),
+            _ => Err("stopped: nothing was sent (give --yes to skip the question)".into()),
+        }
     }
 
     /// The Clock's unix time.
@@ -346,6 +366,32 @@ pub fn parse_device_id(value: &str) -> Result<[u8; 32], String> {
     Ok(id)
 }
 
+/// Basis points of one times the base stake (x1).
+pub const X1_BPS: u64 = 10_000;
+
+/// An earning multiplier for people: `x10`, `x1.5` (from basis points, 10,000 = x1).
+pub fn multiplier_text(bps: u64) -> String {
+    let whole = bps / X1_BPS;
+    let fraction = bps % X1_BPS;
+    if fraction == 0 {
+        return format!("x{whole}");
+    }
+    let digits = format!("{fraction:04}");
+    format!("x{whole}.{}", digits.trim_end_matches('0'))
+}
+
+/// An earning multiplier as typed: `x10`, `10x` or `x1.5` (times), or a plain integer of basis
+/// points (`100000` = x10), in basis points.
+pub fn parse_multiplier(text: &str) -> Result<u32, String> {
+    let text = text.trim();
+    let times = text.strip_prefix(['x', 'X']).or_else(|| text.strip_suffix(['x', 'X']));
+    let bps = match times {
+        Some(times) => device_staking_client::parse::tokens(times, 4).map_err(|e| format!("multiplier `{text}`: {e}"))?,
+        None => text.parse::<u64>().map_err(|_| format!("multiplier `{text}`: give x10, 10x, x1.5, or basis points (100000 = x10)"))?,
+    };
+    u32::try_from(bps).map_err(|_| format!("multiplier `{text}` is too large"))
+}
+
 /// A device id for people: the text when it is printable text padded with zeros, else hex.
 pub fn device_id_text(id: &[u8; 32]) -> String {
     let end = id.iter().rposition(|b| *b != 0).map_or(0, |i| i + 1);
@@ -386,6 +432,38 @@ mod tests {
         assert_eq!(error.program_error.map(|e| e.1), Some("ExceedsOverflow"));
         assert!(error.message.contains("ExceedsOverflow"), "{}", error.message);
         assert!(!error.message.contains("0x"), "{}", error.message);
+    }
+
+    /// A System or Token program refusal is named from the program that failed, not "custom error 1".
+    #[test]
+    fn system_and_token_refusals_are_named() {
+        use solana_instruction_error::InstructionError;
+        use solana_transaction_error::TransactionError;
+        let refusal = |program: &str, code: u32| crate::chain::Refusal {
+            error: TransactionError::InstructionError(0, InstructionError::Custom(code)),
+            compute_units: None,
+            logs: vec![format!("Program {program} invoke [2]"), format!("Program {program} failed: custom program error: 0x{code:x}")],
+        };
+        let system = refused(SendError::Refused(refusal("11111111111111111111111111111111", 0)));
+        assert_eq!(system.program_error.map(|e| e.1), Some("AccountAlreadyInUse"));
+        let token = refused(SendError::Refused(refusal("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA", 1)));
+        assert_eq!(token.program_error.map(|e| e.1), Some("InsufficientFunds"));
+        assert!(token.message.contains("insufficient funds") && !token.message.contains("custom error"), "{}", token.message);
+        let system = refused(SendError::Refused(refusal("11111111111111111111111111111111", 1)));
+        assert!(system.message.contains("ResultWithNegativeLamports"), "{}", system.message);
+    }
+
+    #[test]
+    fn multipliers_read_and_show_as_times() {
+        assert_eq!(multiplier_text(100_000), "x10");
+        assert_eq!(multiplier_text(15_000), "x1.5");
+        assert_eq!(multiplier_text(10_025), "x1.0025");
+        assert_eq!(parse_multiplier("x10"), Ok(100_000));
+        assert_eq!(parse_multiplier("10x"), Ok(100_000));
+        assert_eq!(parse_multiplier("x1.5"), Ok(15_000));
+        assert_eq!(parse_multiplier("100000"), Ok(100_000));
+        assert!(parse_multiplier("ten").is_err());
+        assert!(parse_multiplier("x1.00001").is_err());
     }
 
     #[test]

@@ -134,8 +134,8 @@ owner submits it with `owner register --cosigned FILE` (on a validator, within a
         /// GPUs in the device
         #[arg(long)]
         gpus: u16,
-        /// Earning multiplier in basis points (10000 = x1)
-        #[arg(long)]
+        /// Earning multiplier: x10, x1.5, or basis points (10000 = x1, 100000 = x10)
+        #[arg(long, visible_alias = "multiplier", value_name = "MULTIPLIER", value_parser = super::parse_multiplier)]
         multiplier_bps: u32,
         /// Where to write the co-signed transaction
         #[arg(long, value_name = "FILE")]
@@ -151,8 +151,8 @@ never extended). The oracle (-k) signs.")]
         /// GPUs in the device
         #[arg(long)]
         gpus: u16,
-        /// Earning multiplier in basis points (10000 = x1)
-        #[arg(long)]
+        /// Earning multiplier: x10, x1.5, or basis points (10000 = x1, 100000 = x10)
+        #[arg(long, visible_alias = "multiplier", value_name = "MULTIPLIER", value_parser = super::parse_multiplier)]
         multiplier_bps: u32,
     },
     /// Mark a device hired until a time (at most 30 d ahead), or not hired with --clear (R7); the oracle signs
@@ -327,6 +327,7 @@ pub fn run(ctx: &mut Context, command: OperatorCommand) -> Result<Report, CliErr
         OperatorCommand::SetHired { device, until, clear } => set_hired(ctx, &device, if clear { None } else { until.as_deref() }),
         OperatorCommand::Terminate { device } => {
             let (address, _) = ctx.device(&device)?;
+            ctx.confirm(&format!("Terminate the device {address}: it leaves the network for good (R7)."))?;
             signed(ctx, "terminate", format!("{address} terminated"), |oracle| ix::terminate(oracle, address))
         }
         OperatorCommand::DistributeRewards { csv, block_id, block_start, block_end, per_transaction } => {
@@ -658,7 +659,7 @@ fn update_hardware(ctx: &mut Context, device_ref: &str, gpus: u16, multiplier_bp
     let grace = if after.grace_end > setup.now { format!("; the previous minimum stays in force until {}", setup.when(after.grace_end)) } else { String::new() };
     let summary = format!(
         "{address}: {gpus} GPUs, multiplier {}; minimum {} -> {}{grace}",
-        percent_bps(multiplier_bps.into()),
+        super::multiplier_text(multiplier_bps.into()),
         setup.tokens(previous),
         setup.tokens(min)
     );
@@ -812,6 +813,7 @@ fn slash(ctx: &mut Context, device_ref: &str, amount: &str, incident_at: Option<
     let amount = setup.parse_tokens(amount)?;
     let incident_at = incident_at.map(|text| parse::time(text, setup.now)).transpose()?.unwrap_or(setup.now);
     let treasury = setup.config.treasury.key_at(setup.now);
+    ctx.confirm(&format!("Slash up to {} of the device {address} to the treasury {treasury}: the tokens leave the owner's stake and the positions for good.", setup.tokens(amount)))?;
     let sent = ctx.send(&[ix::slash(authority.pubkey(), address, treasury, amount, incident_at, &setup.mint)], &authority, &[])?;
     let event = events::decode::<Slashed>(&sent.logs).pop().ok_or("the slash emitted no event")?;
     let positions: Vec<String> = event.from_positions.iter().map(|p| format!("position #{} {}", p.seq, setup.tokens(p.amount))).collect();

@@ -35,8 +35,8 @@ about a minute: the blockhash the oracle signed expires).\n\nNeeds: an initializ
         /// GPUs in the device (as the oracle attests)
         #[arg(long, required_unless_present = "cosigned")]
         gpus: Option<u16>,
-        /// Earning multiplier in basis points (10000 = x1, 100000 = x10)
-        #[arg(long, required_unless_present = "cosigned")]
+        /// Earning multiplier: x10, x1.5, or basis points (10000 = x1, 100000 = x10)
+        #[arg(long, visible_alias = "multiplier", value_name = "MULTIPLIER", value_parser = super::parse_multiplier, required_unless_present = "cosigned")]
         multiplier_bps: Option<u32>,
         /// The oracle's keypair file (it co-signs the registration)
         #[arg(long, value_name = "FILE", required_unless_present = "cosigned", conflicts_with = "cosigned")]
@@ -370,6 +370,10 @@ fn unstake(ctx: &mut Context, device_ref: &str) -> Result<Report, CliError> {
     let owner = ctx.signer()?;
     let setup = ctx.setup()?;
     let (address, device) = ctx.device(device_ref)?;
+    ctx.confirm(&format!(
+        "Unstake the device {address}: the owner's {} leave the device into an unstake ticket, withdrawable after the cooldown; the device stops counting the owner's stake.",
+        setup.tokens(device.owner_stake)
+    ))?;
     let sent = ctx.send(&[ix::unstake_for(owner.pubkey(), address, &device)], &owner, &[])?;
     let after: Device = ctx.chain.fetch(&address, "device")?;
     let event = events::decode::<Unstaked>(&sent.logs).pop();

@@ -150,7 +150,7 @@ fn device_status(ctx: &Context, setup: &Setup, reference: &str) -> Result<Report
     if transfer_open {
         rows.push(("transfer", format!("proposed to {}, may accept until {}", device.pending_owner, setup.when(device.transfer_expires_at))));
     }
-    rows.push(("hardware", format!("{} GPUs, multiplier {}", device.gpu_count, percent_bps(device.multiplier_bps.into()))));
+    rows.push(("hardware", format!("{} GPUs, multiplier {}", device.gpu_count, super::multiplier_text(device.multiplier_bps.into()))));
     rows.push(("minimum", format!("{} in force (from the hardware: {})", setup.tokens(status.min_in_force), setup.tokens(status.min_required))));
     if status.grace_end > now {
         rows.push(("grace", format!("the previous minimum until {}", setup.when(status.grace_end))));

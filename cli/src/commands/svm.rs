@@ -117,6 +117,15 @@ pub fn run(file: &Path, signer: impl Fn() -> Result<Keypair, String>, command: S
             let (account, mut instructions) = if is_token_account {
                 (wallet, Vec::new())
             } else {
+                // a program's account is no wallet: nobody could sign to move tokens out of its associated account
+                if let Some(owner) = chain.account(&wallet)?.filter(|a| a.lamports > 0).map(|a| a.owner) {
+                    if owner != solana_sdk_ids::system_program::ID {
+                        return Err(format!(
+                            "{wallet} is an account of the program {owner}, not a wallet: tokens sent to it would be stranded; give a wallet or a token account of the mint"
+                        )
+                        .into());
+                    }
+                }
                 let account = ix::associated_token(&wallet, &ix::Mint { mint, token_program: info.token_program });
                 (account, vec![token::create_associated_account(&authority.pubkey(), &wallet, &mint, &info.token_program)])
             };
