@@ -265,6 +265,46 @@ as in `custom program error: 0x1770`.\n\nNeeds: nothing (offline).")]
     },
 }
 
+/// Every instruction of the program and the command that sends it (`device_status` is read by
+/// `status`); the tests check it against the IDL and the command definitions.
+pub const INSTRUCTION_COMMANDS: &[(&str, &str)] = &[
+    ("initialize", "operator initialize"),
+    ("propose_role", "operator propose-role"),
+    ("accept_role", "operator accept-role"),
+    ("cancel_role", "operator cancel-role"),
+    ("revoke_role", "operator revoke-role"),
+    ("set_paused", "operator pause"),
+    ("update_params", "operator update-params"),
+    ("cancel_params", "operator cancel-params"),
+    ("lower_slash_cap", "operator lower-slash-cap"),
+    ("register_device", "owner register"),
+    ("update_hardware", "operator update-hardware"),
+    ("set_hired", "operator set-hired"),
+    ("terminate", "operator terminate"),
+    ("distribute_rewards", "operator distribute-rewards"),
+    ("slash", "operator slash"),
+    ("hold", "operator hold"),
+    ("sweep_surplus", "operator sweep-surplus"),
+    ("stake", "owner stake"),
+    ("create_offer", "owner offer create"),
+    ("retract_offer", "owner offer retract"),
+    ("withdraw_overflow", "owner withdraw-overflow"),
+    ("unstake", "owner unstake"),
+    ("withdraw_ticket", "owner withdraw"),
+    ("close_device", "owner close"),
+    ("transfer_device", "owner transfer"),
+    ("cancel_transfer", "owner cancel-transfer"),
+    ("accept_device", "owner accept"),
+    ("fill_offer", "costaker fill"),
+    ("cancel_costake", "costaker cancel"),
+    ("claim_rewards", "costaker claim"),
+    ("withdraw_position", "costaker withdraw"),
+    ("release", "costaker release"),
+    ("withdraw_escrow", "costaker withdraw-escrow"),
+    ("close_profile", "costaker close-profile"),
+    ("device_status", "status"),
+];
+
 /// The `--url` prefix of an embedded LiteSVM kept in a file.
 const SVM_SCHEME: &str = "svm:";
 
@@ -506,6 +546,25 @@ mod tests {
         assert_eq!(parse_code("6000"), Ok(6000));
         assert_eq!(parse_code("0x1770"), Ok(6000));
         assert!(parse_code("x").is_err());
+    }
+
+    /// Every instruction of the IDL has a command, and every command of the table exists.
+    #[test]
+    fn every_instruction_has_a_command() {
+        use clap::CommandFactory;
+        let idl: serde_json::Value = serde_json::from_str(include_str!("../../idl/device_staking.json")).unwrap();
+        let instructions: Vec<&str> = idl["instructions"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
+        for name in &instructions {
+            assert!(INSTRUCTION_COMMANDS.iter().any(|(i, _)| i == name), "no command sends the instruction {name}");
+        }
+        let cli = Cli::command();
+        for (instruction, path) in INSTRUCTION_COMMANDS {
+            assert!(instructions.contains(instruction), "{instruction} is not in the IDL");
+            let mut command = &cli;
+            for word in path.split(' ') {
+                command = command.find_subcommand(word).unwrap_or_else(|| panic!("no command `{path}` for {instruction}"));
+            }
+        }
     }
 
     #[test]
