@@ -1,21 +1,23 @@
 // One transaction from the app: simulated first (a refusal is explained before the wallet is
-// asked), then signed by the wallet, sent, and confirmed. A wallet that only signs and sends
-// (no `solana:signTransaction`) gets the simulated bytes to sign and send itself. A transaction
-// built and partly signed elsewhere (a registration the oracle co-signed) goes as it is: it is
-// never rebuilt, so the other signatures stay valid.
+// asked) and given a compute budget (landing.ts: the simulation's units plus a margin, a price from
+// `?cuPrice=` or the recent fees), then signed by the wallet and sent again every 2 s until it is
+// confirmed or its blockhash expires. A wallet that only signs and sends (no
+// `solana:signTransaction`) gets the budgeted bytes to sign and send (and re-send) itself. A
+// transaction built and partly signed elsewhere (a registration the oracle co-signed) goes as it
+// is, without a compute budget: it is never rebuilt, so the other signatures stay valid; it is
+// still re-sent until confirmed.
 import {
   type Address,
-  type Base64EncodedWireTransaction,
   type Instruction,
   type Signature,
   createNoopSigner,
   getBase58Decoder,
-  getBase64Decoder,
 } from '@solana/kit';
 import type { Wallet, WalletAccount } from '@wallet-standard/base';
 import { SolanaSignAndSendTransaction, SolanaSignTransaction, type SolanaSignAndSendTransactionFeature } from '@solana/wallet-standard-features';
-import { type AppRpc, COMMITMENT, simulateWire, unsignedTransaction } from './chain';
+import { type AppRpc, COMMITMENT } from './chain';
 import { explain, type Refusal } from './explain';
+import { blockhashOf, budgetedTransaction, signatureOf, simulateBytes, sendUntilLanded, unitPriceOverride } from './landing';
 import { signWithWallet } from './wallet';
 
 /** Marks an instruction list that stands for a transaction already built (see `prebuilt`). */
@@ -27,7 +29,8 @@ type PrebuiltList = Instruction[] & { [PREBUILT]?: { wire: Uint8Array; lastValid
 /**
  * Stands for the transaction `wire` (built and partly signed elsewhere) where an action's
  * instructions go: `send` simulates it, has the wallet add its signature and sends it as it is.
- * `lastValidBlockHeight` is when its blockhash expires (for the confirmation's wait).
+ * `lastValidBlockHeight` is when its blockhash expires (the wait asks the node whether the blockhash
+ * is still valid).
  */
 export function prebuilt(wire: Uint8Array, lastValidBlockHeight: bigint): Instruction[] {
   const list: PrebuiltList = [];
@@ -77,46 +80,48 @@ export function walletSigner(account: WalletAccount) {
   return createNoopSigner(account.address as Address);
 }
 
-/** Simulates, asks the wallet to sign, sends and confirms `instructions`; returns the signature. */
+/** The compute-unit price the page's address gives (`?cuPrice=`), or null. */
+function pagePriceOverride(): bigint | null {
+  return typeof window !== 'undefined' ? unitPriceOverride(window.location.search) : null;
+}
+
+/**
+ * Simulates `instructions` and gives them a compute budget, asks the wallet to sign, sends until
+ * confirmed; returns the signature. A blockhash that expires before the transaction lands throws
+ * `BlockhashExpiredError` (nothing changed).
+ */
 export async function send(sender: Sender, instructions: Instruction[], onStage: (stage: SendStage) => void = () => {}): Promise<Signature> {
   const { rpc, wallet, account, chain } = sender;
   onStage('simulating');
   const given = (instructions as PrebuiltList)[PREBUILT];
-  const { wire, lastValidBlockHeight } = given ?? (await unsignedTransaction(rpc, account.address as Address, instructions));
-  const simulation = await simulateWire(rpc, wire);
-  if (simulation.err) {
-    throw new RefusedError(explain(simulation.err, simulation.logs), true);
+  let wire: Uint8Array;
+  if (given) {
+    // co-signed elsewhere: sent as it is (a compute budget would void the other signatures)
+    const simulated = await simulateBytes(rpc, given.wire);
+    if (simulated.err !== null) throw new RefusedError(explain(simulated.err, simulated.logs), true);
+    wire = given.wire;
+  } else {
+    const budgeted = await budgetedTransaction(rpc, account.address as Address, instructions, pagePriceOverride());
+    if (budgeted.refused) throw new RefusedError(explain(budgeted.refused.err, budgeted.refused.logs), true);
+    wire = budgeted.wire;
   }
 
   onStage('signing');
-  let signature: Signature;
+  let landing: Promise<Awaited<ReturnType<typeof sendUntilLanded>>>;
   if (onlySignsAndSends(wallet)) {
-    signature = await signAndSendWithWallet(wallet, account, wire, chain);
+    const signature = await signAndSendWithWallet(wallet, account, wire, chain);
     onStage('sending');
+    landing = sendUntilLanded(rpc, signature, blockhashOf(wire), null);
   } else {
     const signed = await signWithWallet(wallet, account, wire, chain);
     onStage('sending');
-    signature = await rpc
-      .sendTransaction(getBase64Decoder().decode(signed) as Base64EncodedWireTransaction, { encoding: 'base64', skipPreflight: true })
-      .send();
+    landing = sendUntilLanded(rpc, signatureOf(signed), blockhashOf(signed), signed);
   }
-
   onStage('confirming');
-  return confirm(rpc, signature, lastValidBlockHeight);
-}
-
-/** Waits until `signature` is confirmed, fails, or its blockhash expires. */
-async function confirm(rpc: AppRpc, signature: Signature, lastValidBlockHeight: bigint): Promise<Signature> {
-  for (;;) {
-    const { value } = await rpc.getSignatureStatuses([signature]).send();
-    const status = value[0];
-    if (status?.err) {
-      const tx = await rpc.getTransaction(signature, { encoding: 'json', maxSupportedTransactionVersion: 0, commitment: COMMITMENT }).send();
-      throw new RefusedError(explain(status.err, tx?.meta?.logMessages), false);
-    }
-    if (status?.confirmationStatus === 'confirmed' || status?.confirmationStatus === 'finalized') return signature;
-    const height = await rpc.getBlockHeight({ commitment: COMMITMENT }).send();
-    if (height > lastValidBlockHeight) throw new RefusedError(explain('BlockhashNotFound', []), false);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+  const landed = await landing;
+  if (landed.err) {
+    const tx = await rpc.getTransaction(landed.signature, { encoding: 'json', maxSupportedTransactionVersion: 0, commitment: COMMITMENT }).send();
+    throw new RefusedError(explain(landed.err, tx?.meta?.logMessages), false);
   }
+  return landed.signature;
 }
