@@ -3,6 +3,7 @@
 import type { Address } from '@solana/kit';
 import { type Config, type Device, type DeviceStatus, type Offer, type Position, type PositionStatus, type Ticket, OfferState } from '../generated';
 import { type AppRpc, type Located, deviceStatus, devicesAt, devicesOf, escrowAddress, offersAt, offersFilledBy, openOffers, receipts, ticketOf, tokenAccountAmount } from './chain';
+import { findApi } from './history';
 import { dailyAverage } from './rules';
 
 /** The address of an empty slot's co-staker (`Pubkey::default()`). */
@@ -48,9 +49,23 @@ export function joinPositions(device: Device, status: DeviceStatus): Array<{ pos
   });
 }
 
-/** The rewards per day `device` received over the last 7 days (null when the history cannot be read). */
-export async function dailyRewards(rpc: AppRpc, device: Device, now: number): Promise<bigint | null> {
+/** The history API lookup, once per page load. */
+let apiLookup: Promise<boolean> | null = null;
+
+/** Whether the history API runs (its /health answers): the pages then take the daily estimates from it. */
+export function historyApiRuns(): Promise<boolean> {
+  apiLookup ??= findApi().then((api) => api !== null);
+  return apiLookup;
+}
+
+/**
+ * The rewards per day `device` received over the last 7 days, read from the RPC (up to 101 calls)
+ * only when the history API does not run (`apiRuns`; with it the pages ask the API); null when the
+ * API runs or the history cannot be read.
+ */
+export async function dailyRewards(rpc: AppRpc, device: Device, now: number, apiRuns: () => Promise<boolean> = historyApiRuns): Promise<bigint | null> {
   try {
+    if (await apiRuns()) return null;
     return dailyAverage(await receipts(rpc, device.overflowVault, now - 7 * 86_400), now);
   } catch {
     return null;
