@@ -70,7 +70,7 @@ struct Cli {
     #[arg(long, global = true, value_name = "BLOCKHASH", value_parser = parse_blockhash)]
     blockhash: Option<solana_hash::Hash>,
     /// A signature made with --sign-only: PUBKEY=SIGNATURE (repeat for each signer); -k (or --oracle-keypair) may then be the address PUBKEY
-    #[arg(long = "signer", global = true, value_name = "PUBKEY=SIGNATURE", value_parser = commands::offline::parse_presigned)]
+    #[arg(long = "signer", global = true, value_name = "PUBKEY=SIGNATURE", value_parser = commands::offline::parse_presigned, requires = "blockhash")]
     presigned: Vec<(Pubkey, solana_transaction::Signature)>,
     /// Print the transaction's message encoded for a multisig (e.g. Squads) to propose, instead of sending; -k may be an address (the multisig's vault)
     #[arg(long, global = true, value_name = "ENCODING", num_args = 0..=1, default_missing_value = "base58", value_enum)]
