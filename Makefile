@@ -17,7 +17,8 @@ build: $(SO) ## build the program for SBPF v3 and v0 (installs the toolchain if 
 $(SO) &: $(PROGRAM_SOURCES)
 	@tools/sbf/build.sh
 
-unit-test: ## host unit tests of the rules, the client and the CLI; the rule coverage table
+unit-test: ## formatting check, host unit tests of the rules, the client and the CLI; the rule coverage table
+	@tools/phase.sh "formatting (cargo fmt --check, rustfmt.toml)" $(CARGO) fmt --all --check
 	@tools/phase.sh "unit tests" $(CARGO) test --locked -p device-staking -p device-staking-client -p device-staking-cli --lib --bins
 	@tools/phase.sh "rule coverage (docs/rule-coverage.md)" python3 tools/rule_coverage.py
 

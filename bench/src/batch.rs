@@ -102,12 +102,21 @@ pub fn largest_batches(program: &Program) -> Vec<Batch> {
     let block_start = f.env.now();
     f.env.advance(3_600);
     let table = lookup_table(&mut f, &devices);
-    [Encoding::Legacy, Encoding::LookupTable].into_iter().map(|encoding| largest(&mut f, &devices, block_start, encoding, &table)).collect()
+    [Encoding::Legacy, Encoding::LookupTable]
+        .into_iter()
+        .map(|encoding| largest(&mut f, &devices, block_start, encoding, &table))
+        .collect()
 }
 
 /// Grows the batch one device at a time until the transaction no longer fits, fails, or loses
 /// events to the log limit.
-fn largest(f: &mut Fixture, devices: &[Pubkey], block_start: i64, encoding: Encoding, table: &AddressLookupTableAccount) -> Batch {
+fn largest(
+    f: &mut Fixture,
+    devices: &[Pubkey],
+    block_start: i64,
+    encoding: Encoding,
+    table: &AddressLookupTableAccount,
+) -> Batch {
     let mut best: Option<Batch> = None;
     for n in 1..=devices.len() {
         match try_batch(f, &devices[..n], block_start, encoding, table) {
@@ -127,7 +136,13 @@ fn largest(f: &mut Fixture, devices: &[Pubkey], block_start: i64, encoding: Enco
 
 /// Simulates one block paid to `devices`; returns the transaction's size, compute units and log
 /// bytes, or why it does not fit, fails, or loses events.
-fn try_batch(f: &mut Fixture, devices: &[Pubkey], block_start: i64, encoding: Encoding, table: &AddressLookupTableAccount) -> Result<Tried, String> {
+fn try_batch(
+    f: &mut Fixture,
+    devices: &[Pubkey],
+    block_start: i64,
+    encoding: Encoding,
+    table: &AddressLookupTableAccount,
+) -> Result<Tried, String> {
     let authority = f.roles.reward_authority.insecure_clone();
     let targets: Vec<RewardTarget> = devices.iter().map(|d| RewardTarget { device: *d, amount: IO }).collect();
     let now = f.env.now();
@@ -146,7 +161,11 @@ fn try_batch(f: &mut Fixture, devices: &[Pubkey], block_start: i64, encoding: En
             let events = logs.iter().filter(|l| l.starts_with(EVENT_PREFIX)).count();
             let log_bytes = logs.iter().map(|l| l.len()).sum();
             if logs.iter().any(|l| l == LOG_TRUNCATED) || events != devices.len() {
-                return Err(format!("the logs reach the runtime's {} bytes and are truncated ({events} of {} events kept)", thousands(LOG_BYTES_LIMIT as u64), devices.len()));
+                return Err(format!(
+                    "the logs reach the runtime's {} bytes and are truncated ({events} of {} events kept)",
+                    thousands(LOG_BYTES_LIMIT as u64),
+                    devices.len()
+                ));
             }
             Ok(Tried { bytes, units: info.meta.compute_units_consumed, log_bytes })
         }
@@ -167,9 +186,10 @@ fn transaction(
     let blockhash = f.env.svm.latest_blockhash();
     let message = match encoding {
         Encoding::Legacy => VersionedMessage::Legacy(Message::new_with_blockhash(ixs, Some(&payer.pubkey()), &blockhash)),
-        Encoding::LookupTable => {
-            VersionedMessage::V0(v0::Message::try_compile(&payer.pubkey(), ixs, std::slice::from_ref(table), blockhash).map_err(|e| format!("{e:?}"))?)
-        }
+        Encoding::LookupTable => VersionedMessage::V0(
+            v0::Message::try_compile(&payer.pubkey(), ixs, std::slice::from_ref(table), blockhash)
+                .map_err(|e| format!("{e:?}"))?,
+        ),
     };
     VersionedTransaction::try_new(message, &[payer]).map_err(|e| format!("{e:?}"))
 }
@@ -183,10 +203,19 @@ fn lookup_table(f: &mut Fixture, devices: &[Pubkey]) -> AddressLookupTableAccoun
     let all = ix::distribute_rewards(authority, f.reward_source, 1, 0, 0, &targets, &f.mint);
     let addresses: Vec<Pubkey> = all.accounts.iter().filter(|m| !m.is_signer).map(|m| m.pubkey).collect();
     let key = crate::seeded_keypair("lookup-table", 0).pubkey();
-    let table = AddressLookupTable { meta: LookupTableMeta { authority: Some(authority), ..LookupTableMeta::default() }, addresses: Cow::Borrowed(&addresses) };
+    let table = AddressLookupTable {
+        meta: LookupTableMeta { authority: Some(authority), ..LookupTableMeta::default() },
+        addresses: Cow::Borrowed(&addresses),
+    };
     let data = table.serialize_for_tests().expect("lookup table data");
     let lamports = f.env.svm.minimum_balance_for_rent_exemption(data.len());
-    let account = solana_account::Account { lamports, data, owner: solana_address_lookup_table_interface::program::ID, executable: false, rent_epoch: 0 };
+    let account = solana_account::Account {
+        lamports,
+        data,
+        owner: solana_address_lookup_table_interface::program::ID,
+        executable: false,
+        rent_epoch: 0,
+    };
     f.env.svm.set_account(key, account).expect("set the lookup table");
     AddressLookupTableAccount { key, addresses }
 }

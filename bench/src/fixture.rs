@@ -91,7 +91,19 @@ impl Fixture {
         let reward_source = env.create_ata(&roles.reward_authority.pubkey(), &mint.mint);
         env.mint_to(&mint.mint, &reward_source, REWARD_TOKENS);
         let treasury_token = env.create_ata(&roles.treasury.pubkey(), &mint.mint);
-        Self { env, roles, mint, owner, costaker, reward_source, treasury_token, anyone, initialize_units, seed, devices_registered: 0 }
+        Self {
+            env,
+            roles,
+            mint,
+            owner,
+            costaker,
+            reward_source,
+            treasury_token,
+            anyone,
+            initialize_units,
+            seed,
+            devices_registered: 0,
+        }
     }
 
     /// Sends `ixs` signed by `signers` and returns the success; panics with the logs otherwise.

@@ -103,7 +103,8 @@ pub fn run(program: &Program, seed: u64, samples: &mut Samples) {
     let device_id = f.device(&device).device_id;
     samples.record("register_device", registered.compute_units);
     record_account(&f, samples, "Device", &device);
-    let (oracle, owner, costaker) = (f.roles.oracle.insecure_clone(), f.owner.key.insecure_clone(), f.costaker.key.insecure_clone());
+    let (oracle, owner, costaker) =
+        (f.roles.oracle.insecure_clone(), f.owner.key.insecure_clone(), f.costaker.key.insecure_clone());
     measure(&mut f, samples, "update_hardware", ix::update_hardware(oracle.pubkey(), device, GPUS, MULTIPLIER), &[&oracle]);
     let hired_until = f.env.now() + DAY;
     measure(&mut f, samples, "set_hired", ix::set_hired(oracle.pubkey(), device, hired_until), &[&oracle]);
@@ -125,7 +126,8 @@ pub fn run(program: &Program, seed: u64, samples: &mut Samples) {
     f.env.advance(3_600);
     let reward_authority = f.roles.reward_authority.insecure_clone();
     let target = RewardTarget { device, amount: 1_000 * IO };
-    let reward = ix::distribute_rewards(reward_authority.pubkey(), f.reward_source, 1, filled_at, f.env.now(), &[target], &f.mint);
+    let reward =
+        ix::distribute_rewards(reward_authority.pubkey(), f.reward_source, 1, filled_at, f.env.now(), &[target], &f.mint);
     measure(&mut f, samples, "distribute_rewards", reward, &[&reward_authority]);
     let claim = ix::claim_rewards(costaker.pubkey(), device, 1, f.costaker.token, &f.mint);
     measure(&mut f, samples, "claim_rewards", claim, &[&costaker]);
@@ -198,7 +200,15 @@ pub fn run(program: &Program, seed: u64, samples: &mut Samples) {
     f.env.advance(30 * DAY);
     let d = f.device(&plain);
     let to_self = ix::recipient(&first_owner.pubkey(), &first_owner.pubkey(), Some(f.owner.token), &f.mint);
-    let ticket = ix::withdraw_ticket(first_owner.pubkey(), plain, first_owner.pubkey(), d.ticket_seq, first_owner.pubkey(), to_self, &f.mint);
+    let ticket = ix::withdraw_ticket(
+        first_owner.pubkey(),
+        plain,
+        first_owner.pubkey(),
+        d.ticket_seq,
+        first_owner.pubkey(),
+        to_self,
+        &f.mint,
+    );
     measure(&mut f, samples, "withdraw_ticket", ticket, &[&first_owner]);
 
     // terminated and closed into a tombstone, then revived by registering its id again

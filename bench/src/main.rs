@@ -45,7 +45,8 @@ fn main() {
     let env = TestEnv::new(Binary::V3);
     let account = |name, bytes: usize| AccountRent { name, bytes, lamports: env.svm.minimum_balance_for_rent_exemption(bytes) };
     // the accounts as the first binary's runs created them
-    let accounts: Vec<AccountRent> = measured.first().map(|m| m.samples.accounts().map(|(name, bytes)| account(name, bytes)).collect()).unwrap_or_default();
+    let accounts: Vec<AccountRent> =
+        measured.first().map(|m| m.samples.accounts().map(|(name, bytes)| account(name, bytes)).collect()).unwrap_or_default();
     let table = report::table(&INSTRUCTIONS, runs, &measured, &accounts);
     print!("{table}");
 

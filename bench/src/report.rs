@@ -152,7 +152,8 @@ pub fn table(instructions: &[&str], runs: u64, binaries: &[Measured], accounts: 
         };
         let goal = match (encoding, v3.and_then(|b| b.batches.iter().find(|x| x.encoding == encoding))) {
             (Encoding::LookupTable, Some(batch)) => {
-                let (per_device, enough) = (batch.units_per_added_device() <= PER_DEVICE_TARGET, batch.devices >= BATCH_DEVICES_TARGET);
+                let (per_device, enough) =
+                    (batch.units_per_added_device() <= PER_DEVICE_TARGET, batch.devices >= BATCH_DEVICES_TARGET);
                 tally(per_device);
                 tally(enough);
                 format!(
@@ -169,7 +170,10 @@ pub fn table(instructions: &[&str], runs: u64, binaries: &[Measured], accounts: 
             }
             (_, None) => String::new(),
         };
-        row(std::iter::once(format!("**largest `distribute_rewards`** ({what})")).chain(binaries.iter().map(cell)).chain([goal]).collect());
+        row(std::iter::once(format!("**largest `distribute_rewards`** ({what})"))
+            .chain(binaries.iter().map(cell))
+            .chain([goal])
+            .collect());
     }
     out.push_str(&format!("\nTargets: {met} met, {missed} missed.\n"));
     out

@@ -8,9 +8,9 @@
 //! created or lost.
 use crate::chain::litesvm::program_path;
 use crate::chain::{Chain, SendError};
+use crate::commands::operator::differences;
 use crate::commands::operator::FloorsName;
 use crate::events;
-use crate::commands::operator::differences;
 use crate::json::Json;
 use crate::stage::Stage;
 use crate::table;
@@ -452,7 +452,9 @@ impl Demo {
         let mut problems = differences(config, &cast.initialize_args(floors, None), &config.mint, &params, self.now()?);
         let payer = self.stage.payer().pubkey();
         match self.stage.mint_info(&config.mint) {
-            Ok(info) if info.decimals != DECIMALS => problems.push(format!("mint decimals: on chain {}, the story needs {DECIMALS}", info.decimals)),
+            Ok(info) if info.decimals != DECIMALS => {
+                problems.push(format!("mint decimals: on chain {}, the story needs {DECIMALS}", info.decimals))
+            }
             Ok(info) if info.mint_authority != Some(payer) => problems.push(format!(
                 "mint authority: on chain {}, the story mints with the -k wallet {payer}",
                 info.mint_authority.map_or("none".to_string(), |a| a.to_string())
@@ -513,8 +515,11 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
         self.minted = funding.iter().map(|f| f.2).sum();
         self.supply_start = self.stage.supply(&mint);
         self.start = self.now()?;
-        let minted: Vec<String> =
-            funding.iter().filter(|f| f.2 > 0).map(|(name, _, amount)| format!("{} {}", short(name), tokens(*amount / UNIT, 0))).collect();
+        let minted: Vec<String> = funding
+            .iter()
+            .filter(|f| f.2 > 0)
+            .map(|(name, _, amount)| format!("{} {}", short(name), tokens(*amount / UNIT, 0)))
+            .collect();
         let action = match existing {
             Some(_) => format!("the config's mint, {DECIMALS} decimals; ATAs"),
             None => format!("SPL Token mint, {DECIMALS} decimals; ATAs"),
@@ -666,7 +671,10 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
         let a_before = self.stage.token_balance(&a_token);
         let take = ix::withdraw_escrow(a, device, first, a_token, a_offer.payer, a_offer.escrow_payer, &mint);
         self.step("co-staker A", format!("withdraw_escrow #{first}"), &[take], &[&cast.a], |d| {
-            Ok(format!("A paid {}; escrow closed, its rent back to the releaser", d.io(d.stage.token_balance(&a_token) - a_before)))
+            Ok(format!(
+                "A paid {}; escrow closed, its rent back to the releaser",
+                d.io(d.stage.token_balance(&a_token) - a_before)
+            ))
         })?;
 
         // what the owner earned since the last withdrawal stays claimable after unstaking (R22)
@@ -728,7 +736,11 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
             let device = d.device_state()?;
             let now = d.now()?;
             let env = d.env()?;
-            Ok(format!("counted {}; owner overflow {}", d.io(device.counted_stake(now)), tokens(device.owner_overflow(&env), DECIMALS)))
+            Ok(format!(
+                "counted {}; owner overflow {}",
+                d.io(device.counted_stake(now)),
+                tokens(device.owner_overflow(&env), DECIMALS)
+            ))
         })?;
         self.block_start = self.block_start.max(self.position(seq)?.filled_at);
         Ok(seq)
@@ -765,8 +777,15 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
                 None => "",
             };
             Ok(match event.position_seq {
-                Some(_) if event.position_left => format!("{paid}: {} has left, its part unpaid; owner {}", short(earner), tokens(event.owner_part, DECIMALS)),
-                Some(_) => format!("{paid}: {} {}, owner {}", short(earner), tokens(event.position_part, DECIMALS), tokens(event.owner_part, DECIMALS)),
+                Some(_) if event.position_left => {
+                    format!("{paid}: {} has left, its part unpaid; owner {}", short(earner), tokens(event.owner_part, DECIMALS))
+                }
+                Some(_) => format!(
+                    "{paid}: {} {}, owner {}",
+                    short(earner),
+                    tokens(event.position_part, DECIMALS),
+                    tokens(event.owner_part, DECIMALS)
+                ),
                 None => format!("{paid}: owner {} (no earning position)", tokens(event.owner_part, DECIMALS)),
             })
         })
@@ -774,7 +793,14 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
 
     /// Anyone withdraws the ripe position `seq` of `costaker` to the co-staker's ATA (R16).
     /// The result names the unlock as `since.0 + (unlock - since.1)`, e.g. "unstake + 14 d".
-    fn withdraw_position(&mut self, cast: &Cast, seq: u64, costaker: &Pubkey, position: &Position, since: (&str, i64)) -> Result<(), String> {
+    fn withdraw_position(
+        &mut self,
+        cast: &Cast,
+        seq: u64,
+        costaker: &Pubkey,
+        position: &Position,
+        since: (&str, i64),
+    ) -> Result<(), String> {
         let token = ix::associated_token(costaker, &self.mint);
         let before = self.stage.token_balance(&token);
         let keeper = cast.keeper.pubkey();
@@ -978,8 +1004,15 @@ mod tests {
     #[test]
     fn story_time_is_the_clock_scaled_to_days() {
         // no request is made: an unreachable node will do
-        let node = || Box::new(crate::chain::rpc::RpcChain::new("http://127.0.0.1:1", solana_commitment_config::CommitmentLevel::Confirmed, crate::chain::ComputeBudget::default()));
-        let demo_on = |day_secs| Demo { start: 1_000, ..Demo::new(Stage::new(node(), Keypair::new()), day_secs, Pubkey::default()) };
+        let node = || {
+            Box::new(crate::chain::rpc::RpcChain::new(
+                "http://127.0.0.1:1",
+                solana_commitment_config::CommitmentLevel::Confirmed,
+                crate::chain::ComputeBudget::default(),
+            ))
+        };
+        let demo_on =
+            |day_secs| Demo { start: 1_000, ..Demo::new(Stage::new(node(), Keypair::new()), day_secs, Pubkey::default()) };
         let chain = demo_on(3);
         assert_eq!(chain.day_of(1_000 + 33), "d 11");
         assert_eq!(chain.span(42), "14 d (42 s)");

@@ -20,7 +20,9 @@ use chain::rpc::RpcChain;
 use chain::{Chain, ComputeBudget};
 use clap::{Parser, Subcommand, ValueEnum};
 use commands::keys::{self, AddressOf};
-use commands::{costaker, given_keypair, keypair_path, operator, owner, parse_device_id, read_keypair, CliError, Context, Report};
+use commands::{
+    costaker, given_keypair, keypair_path, operator, owner, parse_device_id, read_keypair, CliError, Context, Report,
+};
 use device_staking_client::{error_name, pda, PROGRAM_ID};
 use json::Json;
 use solana_commitment_config::CommitmentLevel;
@@ -322,7 +324,11 @@ fn resolve_url(value: &str) -> Result<String, String> {
         "m" | "mainnet-beta" => "https://api.mainnet-beta.solana.com",
         other if ["http://", "https://", "ws://", "wss://"].iter().any(|p| other.starts_with(p)) => other,
         other if other.len() > SVM_SCHEME.len() && other.starts_with(SVM_SCHEME) => other,
-        other => return Err(format!("`{other}` is neither a URL, svm:PATH, nor one of l, localhost, d, devnet, t, testnet, m, mainnet-beta")),
+        other => {
+            return Err(format!(
+                "`{other}` is neither a URL, svm:PATH, nor one of l, localhost, d, devnet, t, testnet, m, mainnet-beta"
+            ))
+        }
     };
     Ok(url.to_string())
 }
@@ -356,7 +362,13 @@ fn pda_rows(device: Option<&str>, wallet: Option<Pubkey>, count: u64) -> Result<
     Ok(rows)
 }
 
-fn pda_command(cli_keypair: Option<PathBuf>, device: Option<String>, wallet: Option<String>, count: u64, output: Output) -> Result<(), String> {
+fn pda_command(
+    cli_keypair: Option<PathBuf>,
+    device: Option<String>,
+    wallet: Option<String>,
+    count: u64,
+    output: Output,
+) -> Result<(), String> {
     let explicit_keypair = cli_keypair.is_some();
     let wallet = match wallet {
         Some(w) => Some(Pubkey::from_str(&w).map_err(|e| format!("wallet `{w}`: {e}"))?),
@@ -385,9 +397,8 @@ fn parse_code(value: &str) -> Result<u32, String> {
 
 fn explain_error(code: &str, output: Output) -> Result<(), String> {
     let code = parse_code(code)?;
-    let (name, message) = error_name(code).ok_or_else(|| {
-        format!("{code} (0x{code:x}) is neither a device_staking error (6000+) nor an Anchor framework error")
-    })?;
+    let (name, message) = error_name(code)
+        .ok_or_else(|| format!("{code} (0x{code:x}) is neither a device_staking error (6000+) nor an Anchor framework error"))?;
     match output {
         Output::Text => println!("{name} ({code}, 0x{code:x}): {message}"),
         Output::Json => println!(
@@ -424,7 +435,12 @@ fn demo_venue(cli: &Cli, day_seconds: Option<i64>) -> Result<demo::Venue, String
     };
     let payer = read_keypair(given_keypair(keypair_path(cli.keypair.clone()).as_deref())?)?;
     let day_secs = day_seconds.unwrap_or(demo::CHAIN_DAY_SECS);
-    Ok(demo::Venue::Chain { chain: connect(url, cli.commitment.unwrap_or(Commitment::Confirmed), budget(cli))?, local: commands::is_local_url(url), payer, day_secs })
+    Ok(demo::Venue::Chain {
+        chain: connect(url, cli.commitment.unwrap_or(Commitment::Confirmed), budget(cli))?,
+        local: commands::is_local_url(url),
+        payer,
+        day_secs,
+    })
 }
 
 /// The Solana CLI's config file: `-C FILE` (which must be readable), else
@@ -453,10 +469,9 @@ fn apply_config(cli: &mut Cli) -> Result<(), String> {
         cli.keypair = Some(PathBuf::from(&config.keypair_path));
     }
     if cli.commitment.is_none() && !config.commitment.is_empty() {
-        cli.commitment = Some(
-            Commitment::from_str(&config.commitment, true)
-                .map_err(|_| format!("commitment of the config file: `{}` is not processed, confirmed or finalized", config.commitment))?,
-        );
+        cli.commitment = Some(Commitment::from_str(&config.commitment, true).map_err(|_| {
+            format!("commitment of the config file: `{}` is not processed, confirmed or finalized", config.commitment)
+        })?);
     }
     Ok(())
 }
@@ -503,7 +518,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let output = cli.output;
     let result = match cli.command {
-        Command::Demo { day_seconds } => demo_venue(&cli, day_seconds).and_then(|venue| demo::run(output, venue)).map_err(CliError::from),
+        Command::Demo { day_seconds } => {
+            demo_venue(&cli, day_seconds).and_then(|venue| demo::run(output, venue)).map_err(CliError::from)
+        }
         Command::Pda { device, wallet, count } => pda_command(cli.keypair, device, wallet, count, output).map_err(CliError::from),
         Command::ExplainError { code } => explain_error(&code, output).map_err(CliError::from),
         _ => run(cli).or_else(CliError::finished).map(|report| match output {
@@ -553,7 +570,8 @@ mod tests {
     fn every_instruction_has_a_command() {
         use clap::CommandFactory;
         let idl: serde_json::Value = serde_json::from_str(include_str!("../../idl/device_staking.json")).unwrap();
-        let instructions: Vec<&str> = idl["instructions"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
+        let instructions: Vec<&str> =
+            idl["instructions"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
         for name in &instructions {
             assert!(INSTRUCTION_COMMANDS.iter().any(|(i, _)| i == name), "no command sends the instruction {name}");
         }

@@ -128,7 +128,10 @@ impl Stage {
     /// it exists; its address.
     pub fn create_ata(&mut self, owner: &Pubkey, mint: &Pubkey, token_program: &Pubkey) -> Result<Pubkey, SendError> {
         let ix = token::create_associated_account(&self.payer.pubkey(), owner, mint, token_program);
-        let address = device_staking_client::ix::associated_token(owner, &device_staking_client::ix::Mint { mint: *mint, token_program: *token_program });
+        let address = device_staking_client::ix::associated_token(
+            owner,
+            &device_staking_client::ix::Mint { mint: *mint, token_program: *token_program },
+        );
         self.send(&[ix], &[]).map(|_| address)
     }
 

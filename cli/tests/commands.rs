@@ -39,9 +39,25 @@ fn r30_initialize_is_idempotent_and_names_what_differs() {
     assert!(!bad.status.success());
     assert!(fresh.data(&pda::config().0).is_none());
     // windows of seconds are below the mainnet floors (the last --floors wins)
-    let stderr = fresh.fails("deployer", &["operator", "initialize", "--mint", &fresh.mint.to_string(), "--oracle", &fresh.key_str("oracle"),
-        "--reward-authority", &fresh.key_str("rewards"), "--slash-authority", &fresh.key_str("slasher"), "--treasury", &fresh.key_str("treasury"),
-        "--set", "cooldown_secs=200"]);
+    let stderr = fresh.fails(
+        "deployer",
+        &[
+            "operator",
+            "initialize",
+            "--mint",
+            &fresh.mint.to_string(),
+            "--oracle",
+            &fresh.key_str("oracle"),
+            "--reward-authority",
+            &fresh.key_str("rewards"),
+            "--slash-authority",
+            &fresh.key_str("slasher"),
+            "--treasury",
+            &fresh.key_str("treasury"),
+            "--set",
+            "cooldown_secs=200",
+        ],
+    );
     assert!(stderr.contains("below the floors"), "{stderr}");
     assert!(fresh.data(&pda::config().0).is_none());
 }
@@ -54,8 +70,26 @@ fn r30_local_floors_are_refused_for_a_cluster() {
     solana_keypair::write_keypair_file(&solana_keypair::Keypair::new(), &key).unwrap();
     let key = key.display().to_string();
     let some = device_staking_client::PROGRAM_ID.to_string();
-    let out = cli(&["--url", "devnet", "-k", &key, "operator", "initialize", "--floors", "local", "--mint", &some, "--oracle", &some,
-        "--reward-authority", &some, "--slash-authority", &some, "--treasury", &some]);
+    let out = cli(&[
+        "--url",
+        "devnet",
+        "-k",
+        &key,
+        "operator",
+        "initialize",
+        "--floors",
+        "local",
+        "--mint",
+        &some,
+        "--oracle",
+        &some,
+        "--reward-authority",
+        &some,
+        "--slash-authority",
+        &some,
+        "--treasury",
+        &some,
+    ]);
     std::fs::remove_file(&key).unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -69,7 +103,8 @@ fn a_device_lives_through_stake_offer_fill_rewards_and_exits() {
     let world = World::new("lifecycle");
     assert!(world.initialize(&[]).status.success());
     let oracle = world.key_str("oracle");
-    let reg = world.json("owner", &["owner", "register", "gpu-1", "--gpus", "8", "--multiplier-bps", "100000", "--oracle-keypair", &oracle]);
+    let reg = world
+        .json("owner", &["owner", "register", "gpu-1", "--gpus", "8", "--multiplier-bps", "100000", "--oracle-keypair", &oracle]);
     assert_eq!(reg["min_required"]["base_units"], 16_000 * UNIT);
     assert_eq!(reg["revived"], false);
     let device_key = world.device_key();
@@ -92,7 +127,10 @@ fn a_device_lives_through_stake_offer_fill_rewards_and_exits() {
     assert_eq!(listed[0]["reward_share_bps"], 7_400);
 
     // stale terms are refused by the program
-    assert_eq!(world.refused("costaker", &["costaker", "fill", "gpu-1", "--amount", "8000", "--share", "75"]), "OfferTermsMismatch");
+    assert_eq!(
+        world.refused("costaker", &["costaker", "fill", "gpu-1", "--amount", "8000", "--share", "75"]),
+        "OfferTermsMismatch"
+    );
     world.ok("costaker", &["costaker", "fill", "gpu-1", "--amount", "8000", "--share", "74"]);
     assert_eq!(world.balance("costaker"), 0);
     assert_eq!(world.position(0).costaker, world.pubkey("costaker"));
@@ -115,10 +153,14 @@ fn a_device_lives_through_stake_offer_fill_rewards_and_exits() {
     world.warp(3600);
     let csv = world.dir.join("rewards.csv");
     std::fs::write(&csv, "device,amount\ngpu-1,1000\n").unwrap();
-    let block = ["operator", "distribute-rewards", "--csv", &csv.display().to_string(), "--block-id", "1", "--block-start", "1h ago"];
+    let block =
+        ["operator", "distribute-rewards", "--csv", &csv.display().to_string(), "--block-id", "1", "--block-start", "1h ago"];
     let paid = world.json("rewards", &block);
     assert_eq!(paid["entries"][0]["credited"]["base_units"], 1_000 * UNIT);
-    assert_eq!((paid["entries"][0]["position_seq"].as_u64(), paid["entries"][0]["owner_part"]["base_units"].as_u64()), (Some(0), Some(260 * UNIT)));
+    assert_eq!(
+        (paid["entries"][0]["position_seq"].as_u64(), paid["entries"][0]["owner_part"]["base_units"].as_u64()),
+        (Some(0), Some(260 * UNIT))
+    );
     assert_eq!((world.device().owner_rewards, world.position(0).rewards), (260 * UNIT, 740 * UNIT));
     assert_eq!(world.balance("rewards"), 9_000 * UNIT);
     // R20: the same block again is skipped, with its reason, and pays nobody twice
@@ -137,12 +179,18 @@ fn a_device_lives_through_stake_offer_fill_rewards_and_exits() {
     let cancelled = world.json("costaker", &["costaker", "cancel", "gpu-1"]);
     assert_eq!(cancelled["seq"], 0);
     let position = world.position(0);
-    assert_eq!((position.stopped_at, position.wait_end, position.unlock_at), (world.clock(), world.clock() + 100, world.clock() + 300));
+    assert_eq!(
+        (position.stopped_at, position.wait_end, position.unlock_at),
+        (world.clock(), world.clock() + 100, world.clock() + 300)
+    );
 
     // R15: the owner's unstake ends the wait at once and unlocks no later than its ticket
     world.ok("owner", &["owner", "unstake", "gpu-1"]);
     let device = world.device();
-    assert_eq!((device.ticket_principal, device.ticket_unlock_at, device.unstaked_at), (8_000 * UNIT, world.clock() + 200, world.clock()));
+    assert_eq!(
+        (device.ticket_principal, device.ticket_unlock_at, device.unstaked_at),
+        (8_000 * UNIT, world.clock() + 200, world.clock())
+    );
     assert!(world.data(&pda::ticket(&device_key, 0).0).is_some());
     assert_eq!((world.position(0).wait_end, world.position(0).unlock_at), (world.clock(), world.clock() + 200));
     assert_eq!(world.refused("stranger", &["owner", "withdraw", "gpu-1"]), "StillLocked");
@@ -175,7 +223,22 @@ fn r3_registration_cosigned_by_the_oracle_in_a_file_and_offers_retracted() {
     let file = world.dir.join("registration.json");
     let owner = world.pubkey("owner").to_string();
     let out = file.display().to_string();
-    world.ok("oracle", &["operator", "cosign-registration", "gpu-1", "--owner", &owner, "--gpus", "4", "--multiplier-bps", "2500", "--out", &out]);
+    world.ok(
+        "oracle",
+        &[
+            "operator",
+            "cosign-registration",
+            "gpu-1",
+            "--owner",
+            &owner,
+            "--gpus",
+            "4",
+            "--multiplier-bps",
+            "2500",
+            "--out",
+            &out,
+        ],
+    );
     // only the owner named in the file may complete it
     world.fails("stranger", &["owner", "register", "--cosigned", &out]);
     assert!(world.data(&pda::device(&device_id("gpu-1")).0).is_none());
@@ -233,7 +296,8 @@ fn keygen_writes_a_solana_keypair_file_and_never_overwrites_without_force() {
     assert_eq!(std::fs::read(&file).unwrap(), before);
 
     // --force replaces it; --output json reports the new key
-    let report: serde_json::Value = serde_json::from_str(&stdout(&cli(&["--output", "json", "keygen", "-o", &path, "--force"]))).unwrap();
+    let report: serde_json::Value =
+        serde_json::from_str(&stdout(&cli(&["--output", "json", "keygen", "-o", &path, "--force"]))).unwrap();
     let replaced = solana_keypair::read_keypair_file(&file).unwrap();
     assert_ne!(replaced.pubkey(), keypair.pubkey());
     assert_eq!(report["ok"], true);
@@ -277,7 +341,10 @@ fn demo_plays_on_a_state_file_through_the_chain_path_and_reuses_its_own_config()
     let start = world.clock();
 
     let first = world.json("deployer", &["demo"]);
-    assert_eq!((first["config"].as_str(), first["day_seconds"].as_i64(), first["balanced"].as_bool()), (Some("created"), Some(3), Some(true)));
+    assert_eq!(
+        (first["config"].as_str(), first["day_seconds"].as_i64(), first["balanced"].as_bool()),
+        (Some("created"), Some(3), Some(true))
+    );
     let config: Config = world.decode(&pda::config().0);
     assert_eq!((config.params.cover_window_secs, config.params.cooldown_secs), (21, 42), "windows of seconds: a day is 3 s");
     assert_eq!(config.floors.cooldown_secs, 1, "the local floors");

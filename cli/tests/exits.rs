@@ -37,7 +37,10 @@ fn r8_r3_a_closed_device_is_a_tombstone_that_registration_revives() {
     assert_eq!(world.refused("stranger", &["owner", "close", "gpu-1"]), "NotDeviceOwner");
 
     let report = world.json("owner", &["owner", "close", "gpu-1"]);
-    assert_eq!((report["swept"]["base_units"].as_u64(), report["rent_to"].as_str()), (Some(0), Some(world.pubkey("owner").to_string().as_str())));
+    assert_eq!(
+        (report["swept"]["base_units"].as_u64(), report["rent_to"].as_str()),
+        (Some(0), Some(world.pubkey("owner").to_string().as_str()))
+    );
     assert!(world.data(&pda::stake_vault(&device).0).is_none() && world.data(&pda::overflow_vault(&device).0).is_none());
     let status = world.json("stranger", &["status", "gpu-1"]);
     assert_eq!((status["closed"].as_bool(), status["next_offer_seq"].as_u64()), (Some(true), Some(1)));
@@ -49,7 +52,8 @@ fn r8_r3_a_closed_device_is_a_tombstone_that_registration_revives() {
 
     // R3: registered again, the device lives on; offer numbers are never reused
     let oracle = world.key_str("oracle");
-    let report = world.json("owner", &["owner", "register", "gpu-1", "--gpus", "8", "--multiplier-bps", "100000", "--oracle-keypair", &oracle]);
+    let report = world
+        .json("owner", &["owner", "register", "gpu-1", "--gpus", "8", "--multiplier-bps", "100000", "--oracle-keypair", &oracle]);
     assert_eq!(report["revived"], true);
     assert_eq!((world.device().next_offer_seq, world.device().owner_stake), (1, 0));
     world.ok("owner", &["owner", "stake", "gpu-1", "16000"]);
@@ -83,7 +87,10 @@ fn r19_a_device_moves_to_a_wallet_that_accepts_within_seven_days() {
 
     world.ok("owner", &["owner", "transfer", "gpu-1", &stranger.to_string()]);
     let report = world.json("stranger", &["owner", "accept", "gpu-1"]);
-    assert_eq!((report["previous_owner"].as_str(), report["owner"].as_str()), (Some(owner.to_string().as_str()), Some(stranger.to_string().as_str())));
+    assert_eq!(
+        (report["previous_owner"].as_str(), report["owner"].as_str()),
+        (Some(owner.to_string().as_str()), Some(stranger.to_string().as_str()))
+    );
     let device = world.device();
     assert_eq!((device.owner, device.payer, device.owner_stake), (stranger, stranger, 16_000 * UNIT));
 

@@ -21,7 +21,8 @@ fn staked_device() -> World {
 /// Registers `id` for the owner, co-signed by the oracle.
 fn register(world: &World, id: &str, gpus: &str, multiplier_bps: &str) {
     let oracle = world.key_str("oracle");
-    world.ok("owner", &["owner", "register", id, "--gpus", gpus, "--multiplier-bps", multiplier_bps, "--oracle-keypair", &oracle]);
+    world
+        .ok("owner", &["owner", "register", id, "--gpus", gpus, "--multiplier-bps", multiplier_bps, "--oracle-keypair", &oracle]);
 }
 
 /// `staked_device` plus an offer of 8,000 for 74% filled by the co-staker.
@@ -37,7 +38,19 @@ fn pay_block(world: &World, block_id: u64, amount: &str) -> serde_json::Value {
     world.warp(3600);
     let csv = world.dir.join(format!("block-{block_id}.csv"));
     std::fs::write(&csv, format!("gpu-1,{amount}\n")).unwrap();
-    world.json("rewards", &["operator", "distribute-rewards", "--csv", &csv.display().to_string(), "--block-id", &block_id.to_string(), "--block-start", "1h ago"])
+    world.json(
+        "rewards",
+        &[
+            "operator",
+            "distribute-rewards",
+            "--csv",
+            &csv.display().to_string(),
+            "--block-id",
+            &block_id.to_string(),
+            "--block-start",
+            "1h ago",
+        ],
+    )
 }
 
 fn config(world: &World) -> Config {
@@ -51,9 +64,15 @@ fn r40_slash_takes_owner_stake_to_the_treasury_within_the_30_day_cap() {
     let world = staked_device();
     assert!(world.data(&world.token_account("treasury")).is_none());
     assert_eq!(world.refused("stranger", &["operator", "slash", "gpu-1", "1000"]), "NotSlashAuthority");
-    assert_eq!(world.refused("slasher", &["operator", "slash", "gpu-1", "1000", "--incident-at", "31d ago"]), "IncidentOutOfRange");
+    assert_eq!(
+        world.refused("slasher", &["operator", "slash", "gpu-1", "1000", "--incident-at", "31d ago"]),
+        "IncidentOutOfRange"
+    );
     let report = world.json("slasher", &["operator", "slash", "gpu-1", "1000", "--incident-at", "2h ago"]);
-    assert_eq!((report["taken"]["base_units"].as_u64(), report["from_owner_stake"]["base_units"].as_u64()), (Some(1_000 * UNIT), Some(1_000 * UNIT)));
+    assert_eq!(
+        (report["taken"]["base_units"].as_u64(), report["from_owner_stake"]["base_units"].as_u64()),
+        (Some(1_000 * UNIT), Some(1_000 * UNIT))
+    );
     assert_eq!(report["incident_at"].as_i64(), Some(world.clock() - 7_200));
     assert_eq!(world.device().owner_stake, 15_000 * UNIT);
     assert_eq!(world.balance("treasury"), 1_000 * UNIT);
@@ -104,7 +123,13 @@ fn r32_pause_stops_stake_offers_and_registrations_but_never_the_exits() {
 
     assert_eq!(world.refused("owner", &["owner", "stake", "gpu-1", "100"]), "Paused");
     let oracle = world.key_str("oracle");
-    assert_eq!(world.refused("owner", &["owner", "register", "gpu-2", "--gpus", "1", "--multiplier-bps", "10000", "--oracle-keypair", &oracle]), "Paused");
+    assert_eq!(
+        world.refused(
+            "owner",
+            &["owner", "register", "gpu-2", "--gpus", "1", "--multiplier-bps", "10000", "--oracle-keypair", &oracle]
+        ),
+        "Paused"
+    );
     assert!(world.data(&pda::device(&device_id("gpu-2")).0).is_none());
 
     // R17: cancel, unstake and withdraw are never paused
@@ -176,7 +201,9 @@ fn r31_r34_a_proposed_oracle_takes_over_and_a_revoked_one_at_once_is_nobody() {
     let slot = config(&world).oracle;
     assert_eq!((slot.current, slot.pending, slot.effective_at), (oracle, stranger, world.clock() + 301));
 
-    let register = |id: &str, oracle: &str| world.run("owner", &["owner", "register", id, "--gpus", "1", "--multiplier-bps", "10000", "--oracle-keypair", oracle]);
+    let register = |id: &str, oracle: &str| {
+        world.run("owner", &["owner", "register", id, "--gpus", "1", "--multiplier-bps", "10000", "--oracle-keypair", oracle])
+    };
     let new_oracle = world.key_str("stranger");
     // not accepted: after the delay the old oracle is still in force
     world.warp(301);
@@ -184,14 +211,36 @@ fn r31_r34_a_proposed_oracle_takes_over_and_a_revoked_one_at_once_is_nobody() {
     assert!(register("gpu-old", &world.key_str("oracle")).status.success());
     // accepted after the delay: in force at once
     world.ok("stranger", &["operator", "accept-role", "oracle"]);
-    assert_eq!(world.refused("owner", &["owner", "register", "gpu-late", "--gpus", "1", "--multiplier-bps", "10000", "--oracle-keypair", &world.key_str("oracle")]), "NotOracle");
+    assert_eq!(
+        world.refused(
+            "owner",
+            &[
+                "owner",
+                "register",
+                "gpu-late",
+                "--gpus",
+                "1",
+                "--multiplier-bps",
+                "10000",
+                "--oracle-keypair",
+                &world.key_str("oracle")
+            ]
+        ),
+        "NotOracle"
+    );
     assert!(register("gpu-new", &new_oracle).status.success());
     assert!(world.data(&pda::device(&device_id("gpu-new")).0).is_some());
 
     // R34: revoked at once; a role nobody holds refuses everyone
     assert_eq!(world.refused("stranger", &["operator", "revoke-role", "oracle"]), "NotAdmin");
     world.ok("deployer", &["operator", "revoke-role", "oracle"]);
-    assert_eq!(world.refused("owner", &["owner", "register", "gpu-3", "--gpus", "1", "--multiplier-bps", "10000", "--oracle-keypair", &new_oracle]), "NotOracle");
+    assert_eq!(
+        world.refused(
+            "owner",
+            &["owner", "register", "gpu-3", "--gpus", "1", "--multiplier-bps", "10000", "--oracle-keypair", &new_oracle]
+        ),
+        "NotOracle"
+    );
     let shown = world.json("deployer", &["status", "--config"]);
     assert_eq!(shown["roles"]["oracle"]["current"], serde_json::Value::Null);
     assert_eq!(world.refused("deployer", &["operator", "revoke-role", "admin"]), "RoleNotRevocable");
@@ -213,7 +262,10 @@ fn r33_r34_parameters_apply_at_the_announced_time_and_the_slash_cap_drops_at_onc
     assert_eq!(report["effective_at"].as_i64(), Some(world.clock() + 301));
     assert_eq!(report["params"]["cooldown_secs"], 250);
     let shown = world.json("deployer", &["status", "--config"]);
-    assert_eq!((shown["params"]["cooldown_secs"].as_i64(), shown["pending_params"]["cooldown_secs"].as_i64()), (Some(200), Some(250)));
+    assert_eq!(
+        (shown["params"]["cooldown_secs"].as_i64(), shown["pending_params"]["cooldown_secs"].as_i64()),
+        (Some(200), Some(250))
+    );
     assert!(world.ok("deployer", &["status", "--config"]).contains("pending parameters apply"));
     world.warp(300);
     assert_eq!(config(&world).params_at(world.clock()).cooldown_secs, 200);
@@ -230,7 +282,10 @@ fn r33_r34_parameters_apply_at_the_announced_time_and_the_slash_cap_drops_at_onc
     world.ok("deployer", &["operator", "update-params", "--set", "max_slash_bps_per_30d=4000"]);
     world.ok("deployer", &["operator", "lower-slash-cap", "25%"]);
     let config = config(&world);
-    assert_eq!((config.params_at(world.clock()).max_slash_bps_per_30d, config.pending_params.max_slash_bps_per_30d), (2_500, 2_500));
+    assert_eq!(
+        (config.params_at(world.clock()).max_slash_bps_per_30d, config.pending_params.max_slash_bps_per_30d),
+        (2_500, 2_500)
+    );
     assert_eq!(world.refused("deployer", &["operator", "lower-slash-cap", "3000"]), "NotATightening");
     assert_eq!(world.refused("stranger", &["operator", "lower-slash-cap", "100"]), "NotAdmin");
 }
@@ -275,7 +330,10 @@ fn r7_r20_a_terminated_device_earns_nothing_and_takes_no_offers_but_its_stake_ca
 
     assert_eq!(world.refused("owner", &["owner", "offer", "create", "gpu-1", "8000", "--share", "74"]), "DeviceTerminated");
     let paid = pay_block(&world, 1, "1000");
-    assert_eq!((paid["entries"][0]["paid"].as_bool(), paid["entries"][0]["credited"]["base_units"].as_u64()), (Some(false), Some(0)));
+    assert_eq!(
+        (paid["entries"][0]["paid"].as_bool(), paid["entries"][0]["credited"]["base_units"].as_u64()),
+        (Some(false), Some(0))
+    );
     assert!(paid["entries"][0]["skipped"].as_str().unwrap().contains("terminated"), "{paid}");
     assert_eq!(world.balance("rewards"), 10_000 * UNIT);
     assert_eq!(world.device().last_paid_end, world.clock());
@@ -291,9 +349,15 @@ fn r7_r20_a_terminated_device_earns_nothing_and_takes_no_offers_but_its_stake_ca
 #[test]
 fn r2_update_hardware_raises_the_minimum_after_a_grace() {
     let world = staked_device();
-    assert_eq!(world.refused("stranger", &["operator", "update-hardware", "gpu-1", "--gpus", "9", "--multiplier-bps", "100000"]), "NotOracle");
+    assert_eq!(
+        world.refused("stranger", &["operator", "update-hardware", "gpu-1", "--gpus", "9", "--multiplier-bps", "100000"]),
+        "NotOracle"
+    );
     let report = world.json("oracle", &["operator", "update-hardware", "gpu-1", "--gpus", "9", "--multiplier-bps", "100000"]);
-    assert_eq!((report["previous_min"]["base_units"].as_u64(), report["min_required"]["base_units"].as_u64()), (Some(16_000 * UNIT), Some(18_000 * UNIT)));
+    assert_eq!(
+        (report["previous_min"]["base_units"].as_u64(), report["min_required"]["base_units"].as_u64()),
+        (Some(16_000 * UNIT), Some(18_000 * UNIT))
+    );
     assert_eq!(report["grace_end"].as_i64(), Some(world.clock() + 100));
     let status = world.json("owner", &["status", "gpu-1"]);
     assert_eq!((status["min_in_force"]["base_units"].as_u64(), status["eligible"].as_bool()), (Some(16_000 * UNIT), Some(true)));
@@ -353,7 +417,21 @@ fn r20_a_rewards_csv_larger_than_a_transaction_is_paid_in_several() {
     let csv = world.dir.join("rewards.csv");
     let lines: Vec<String> = ids.iter().enumerate().map(|(i, id)| format!("{id},{}", 10 * (i + 1))).collect();
     std::fs::write(&csv, format!("device,amount\n# one line per device\n{}\n", lines.join("\n"))).unwrap();
-    let report = world.json("rewards", &["operator", "distribute-rewards", "--csv", &csv.display().to_string(), "--block-id", "1", "--block-start", "1h ago", "--per-transaction", "3"]);
+    let report = world.json(
+        "rewards",
+        &[
+            "operator",
+            "distribute-rewards",
+            "--csv",
+            &csv.display().to_string(),
+            "--block-id",
+            "1",
+            "--block-start",
+            "1h ago",
+            "--per-transaction",
+            "3",
+        ],
+    );
 
     let transactions = report["transactions"].as_array().unwrap();
     assert_eq!(transactions.len(), 3, "7 devices, 3 a transaction: {report}");
@@ -371,7 +449,10 @@ fn r20_a_rewards_csv_larger_than_a_transaction_is_paid_in_several() {
 
     // the same device twice is refused before sending
     std::fs::write(&csv, "gpu-1,1\ngpu-1,2\n").unwrap();
-    let stderr = world.fails("rewards", &["operator", "distribute-rewards", "--csv", &csv.display().to_string(), "--block-id", "2", "--block-start", "1h ago"]);
+    let stderr = world.fails(
+        "rewards",
+        &["operator", "distribute-rewards", "--csv", &csv.display().to_string(), "--block-id", "2", "--block-start", "1h ago"],
+    );
     assert!(stderr.contains("listed twice"), "{stderr}");
 }
 

@@ -34,7 +34,8 @@ fn ripe_ticket_of_a_wallet_without_token_account(test: &str) -> World {
 fn invocations(report: &Value) -> (Vec<String>, bool) {
     let logs: Vec<&str> = report["logs"].as_array().expect("the report's logs").iter().map(|l| l.as_str().unwrap()).collect();
     let top = logs.iter().filter_map(|l| l.strip_prefix("Program ")?.strip_suffix(" invoke [1]")).map(str::to_string).collect();
-    let inner = logs.iter().any(|l| l.starts_with(&format!("Program {ASSOCIATED_TOKEN_PROGRAM} invoke [")) && !l.ends_with("invoke [1]"));
+    let inner =
+        logs.iter().any(|l| l.starts_with(&format!("Program {ASSOCIATED_TOKEN_PROGRAM} invoke [")) && !l.ends_with("invoke [1]"));
     (top, inner)
 }
 

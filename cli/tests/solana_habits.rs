@@ -65,7 +65,8 @@ fn r5_a_stake_signed_offline_lands_with_the_collected_signature() {
     assert!(world.initialize(&[]).status.success());
     let oracle = world.key_str("oracle");
     world.ok("owner", &["owner", "register", "gpu-1", "--gpus", "8", "--multiplier-bps", "100000", "--oracle-keypair", &oracle]);
-    let blockhash = world.json("owner", &["--sign-only", "owner", "stake", "gpu-1", "16000"])["blockhash"].as_str().unwrap().to_string();
+    let blockhash =
+        world.json("owner", &["--sign-only", "owner", "stake", "gpu-1", "16000"])["blockhash"].as_str().unwrap().to_string();
     let before = std::fs::read_to_string(&world.state).unwrap();
     let signed = world.json("owner", &["--sign-only", "--blockhash", &blockhash, "owner", "stake", "gpu-1", "16000"]);
     assert_eq!(std::fs::read_to_string(&world.state).unwrap(), before, "signing only changes nothing");
@@ -75,7 +76,22 @@ fn r5_a_stake_signed_offline_lands_with_the_collected_signature() {
     // the message a multisig would propose, built from the owner's address alone
     let url = format!("svm:{}", world.state.display());
     let dump = |encoding: &str| -> Value {
-        let out = cli(&["--url", &url, "-k", &owner, "--output", "json", "--dump-transaction-message", encoding, "--blockhash", &blockhash, "owner", "stake", "gpu-1", "16000"]);
+        let out = cli(&[
+            "--url",
+            &url,
+            "-k",
+            &owner,
+            "--output",
+            "json",
+            "--dump-transaction-message",
+            encoding,
+            "--blockhash",
+            &blockhash,
+            "owner",
+            "stake",
+            "gpu-1",
+            "16000",
+        ]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         serde_json::from_slice(&out.stdout).unwrap()
     };

@@ -1,7 +1,7 @@
 //! The HTTP JSON API over the database (axum, 127.0.0.1): routes and shapes in docs/api.md.
 use crate::db::{Db, DbError, StoredEvent};
-use crate::export::{csv, date_of_day};
 pub use crate::export::CSV_HEADER;
+use crate::export::{csv, date_of_day};
 use anchor_lang::prelude::Pubkey;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -38,7 +38,9 @@ type ApiResult = Result<Response, ApiError>;
 
 /// Checks that `text` is a base58 address.
 fn address(text: &str) -> Result<String, ApiError> {
-    Pubkey::from_str(text).map(|k| k.to_string()).map_err(|_| ApiError(StatusCode::BAD_REQUEST, format!("invalid address: {text}")))
+    Pubkey::from_str(text)
+        .map(|k| k.to_string())
+        .map_err(|_| ApiError(StatusCode::BAD_REQUEST, format!("invalid address: {text}")))
 }
 
 /// A stored event as the API's event object.
@@ -149,8 +151,10 @@ fn series(points: &[(&StoredEvent, i64)], by_day: bool, offset: i64) -> Vec<Valu
     if !by_day {
         return points
             .iter()
-            .map(|(e, amount)| json!({ "blockId": e.block_id, "slot": e.slot, "blockTime": e.block_time,
-                "signature": e.signature, "amount": amount.to_string() }))
+            .map(|(e, amount)| {
+                json!({ "blockId": e.block_id, "slot": e.slot, "blockTime": e.block_time,
+                "signature": e.signature, "amount": amount.to_string() })
+            })
             .collect();
     }
     let mut days: BTreeMap<i64, DayTotal> = BTreeMap::new();
@@ -194,10 +198,8 @@ async fn device_earnings(State(db): State<Db>, Path(device): Path<String>, Query
     let positions: Vec<Value> = by_position
         .iter()
         .map(|(seq, points)| {
-            let costaker = fills
-                .iter()
-                .find(|f| f.position_seq == Some(*seq))
-                .and_then(|f| f.data["costaker"].as_str().map(str::to_string));
+            let costaker =
+                fills.iter().find(|f| f.position_seq == Some(*seq)).and_then(|f| f.data["costaker"].as_str().map(str::to_string));
             json!({ "seq": seq, "costaker": costaker, "points": series(points, by_day, offset) })
         })
         .collect();
@@ -267,10 +269,12 @@ async fn wallet_positions(State(db): State<Db>, Path(wallet): Path<String>) -> A
         let claimed = sum("RewardsClaimed", &|e| e.amount.unwrap_or(0));
         let slashed = sum("Slashed", &|e| slashed_from(e, p.seq));
         let withdrawn = sum("PositionWithdrawn", &|e| e.amount.unwrap_or(0)) + sum("EscrowWithdrawn", &|e| e.amount.unwrap_or(0));
-        out.push(json!({ "device": p.device, "seq": p.seq, "principal": p.principal.to_string(), "rewardShareBps": p.reward_share_bps,
+        out.push(
+            json!({ "device": p.device, "seq": p.seq, "principal": p.principal.to_string(), "rewardShareBps": p.reward_share_bps,
             "filledAt": p.filled_at, "filledSignature": p.filled_signature, "state": p.state,
             "rewardsEarned": earned.to_string(), "rewardsClaimed": claimed.to_string(), "slashed": slashed.to_string(),
-            "withdrawn": withdrawn.to_string(), "events": mine.iter().map(|e| event_json(e)).collect::<Vec<_>>() }));
+            "withdrawn": withdrawn.to_string(), "events": mine.iter().map(|e| event_json(e)).collect::<Vec<_>>() }),
+        );
     }
     Ok(Json(json!({ "wallet": wallet, "positions": out })).into_response())
 }
@@ -278,10 +282,7 @@ async fn wallet_positions(State(db): State<Db>, Path(wallet): Path<String>) -> A
 /// A CSV answer, offered as a download named `name`.
 fn csv_response(name: &str, body: String) -> Response {
     let disposition = format!("attachment; filename=\"{name}\"");
-    (
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
-        body,
-    )
+    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], body)
         .into_response()
 }
 

@@ -233,7 +233,8 @@ impl Db {
         } else {
             return Err(DbError::UnsupportedDatabase(url.to_string()));
         };
-        let pool = AnyPoolOptions::new().max_connections(4).acquire_timeout(std::time::Duration::from_secs(10)).connect(&url).await?;
+        let pool =
+            AnyPoolOptions::new().max_connections(4).acquire_timeout(std::time::Duration::from_secs(10)).connect(&url).await?;
         if backend == Backend::Sqlite {
             // readers (the API) beside the writer (the indexer), in this process or another
             sqlx::query("PRAGMA journal_mode=WAL").execute(&pool).await?;
@@ -253,7 +254,10 @@ impl Db {
             Some(stored) if stored != genesis_hash => Err(DbError::WrongCluster { stored, chain: genesis_hash.to_string() }),
             Some(_) => Ok(()),
             None => {
-                sqlx::query("INSERT INTO meta (key, value) VALUES ('genesis_hash', $1)").bind(genesis_hash.to_string()).execute(&self.pool).await?;
+                sqlx::query("INSERT INTO meta (key, value) VALUES ('genesis_hash', $1)")
+                    .bind(genesis_hash.to_string())
+                    .execute(&self.pool)
+                    .await?;
                 Ok(())
             }
         }
@@ -274,7 +278,8 @@ impl Db {
 
     /// The cursor and the counts.
     pub async fn status(&self) -> Result<Status, DbError> {
-        let transactions: i64 = sqlx::query("SELECT COUNT(*) AS n FROM transactions").fetch_one(&self.pool).await?.try_get("n")?;
+        let transactions: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM transactions").fetch_one(&self.pool).await?.try_get("n")?;
         let events: i64 = sqlx::query("SELECT COUNT(*) AS n FROM events").fetch_one(&self.pool).await?.try_get("n")?;
         Ok(Status { cursor: self.cursor().await?, transactions, events })
     }
@@ -290,24 +295,32 @@ impl Db {
         if known.is_some() {
             return Ok(false);
         }
-        let seq: i64 = sqlx::query("SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM transactions").fetch_one(&mut *dbtx).await?.try_get("next")?;
+        let seq: i64 = sqlx::query("SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM transactions")
+            .fetch_one(&mut *dbtx)
+            .await?
+            .try_get("next")?;
         let slot = big(tx.slot)?;
         let events: &[Event] = if tx.failed { &[] } else { &tx.events };
-        sqlx::query("INSERT INTO transactions (seq, signature, slot, block_time, failed, events) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(seq)
-            .bind(tx.signature.clone())
-            .bind(slot)
-            .bind(tx.block_time)
-            .bind(i64::from(tx.failed))
-            .bind(events.len() as i64)
-            .execute(&mut *dbtx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO transactions (seq, signature, slot, block_time, failed, events) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(seq)
+        .bind(tx.signature.clone())
+        .bind(slot)
+        .bind(tx.block_time)
+        .bind(i64::from(tx.failed))
+        .bind(events.len() as i64)
+        .execute(&mut *dbtx)
+        .await?;
         for event in events {
             let device = event.device.map(|d| d.to_string());
             // the wallets the event concerns: those it names, the device's owner, the co-stakers of the positions it touches
             let mut wallets: BTreeSet<String> = event.wallets.iter().map(Pubkey::to_string).collect();
             if let Some(device) = &device {
-                let owner = sqlx::query("SELECT owner FROM devices WHERE device = $1").bind(device.clone()).fetch_optional(&mut *dbtx).await?;
+                let owner = sqlx::query("SELECT owner FROM devices WHERE device = $1")
+                    .bind(device.clone())
+                    .fetch_optional(&mut *dbtx)
+                    .await?;
                 if let Some(owner) = owner {
                     wallets.insert(owner.try_get("owner")?);
                 }
@@ -418,7 +431,8 @@ impl Db {
             "SELECT {EVENT_COLUMNS} FROM events e WHERE e.device = $1 AND e.tx_seq < $2 \
              ORDER BY e.tx_seq DESC, e.event_index DESC LIMIT $3"
         );
-        let rows = sqlx::query(&sql).bind(device.to_string()).bind(before.unwrap_or(i64::MAX)).bind(limit).fetch_all(&self.pool).await?;
+        let rows =
+            sqlx::query(&sql).bind(device.to_string()).bind(before.unwrap_or(i64::MAX)).bind(limit).fetch_all(&self.pool).await?;
         Ok(rows.iter().map(stored_event).collect::<Result<_, _>>()?)
     }
 
@@ -428,7 +442,8 @@ impl Db {
             "SELECT {EVENT_COLUMNS} FROM event_wallets w JOIN events e ON e.signature = w.signature AND e.event_index = w.event_index \
              WHERE w.wallet = $1 AND w.tx_seq < $2 ORDER BY w.tx_seq DESC, w.event_index DESC LIMIT $3"
         );
-        let rows = sqlx::query(&sql).bind(wallet.to_string()).bind(before.unwrap_or(i64::MAX)).bind(limit).fetch_all(&self.pool).await?;
+        let rows =
+            sqlx::query(&sql).bind(wallet.to_string()).bind(before.unwrap_or(i64::MAX)).bind(limit).fetch_all(&self.pool).await?;
         Ok(rows.iter().map(stored_event).collect::<Result<_, _>>()?)
     }
 

@@ -96,11 +96,37 @@ fn read<T: AnchorDeserialize + Discriminator>(discriminator: &[u8], body: &[u8])
 
 /// The names of every event type the program emits, as [`decode_event`] reports them.
 pub const EVENT_NAMES: [&str; 32] = [
-    "Initialized", "RoleChanged", "PausedSet", "ParamsProposed", "ParamsCancelled", "SlashCapLowered",
-    "DeviceRegistered", "MinimumChanged", "Staked", "OfferCreated", "OfferRetracted", "OfferFilled",
-    "OverflowWithdrawn", "RewardsClaimed", "CostakeCancelled", "Unstaked", "TicketWithdrawn", "PositionWithdrawn",
-    "HiredSet", "DeviceTerminated", "DeviceClosed", "RewardPaid", "RewardSkipped", "Slashed", "DeviceHeld",
-    "SurplusSwept", "PositionReleased", "EscrowWithdrawn", "ProfileClosed", "TransferProposed", "TransferCancelled",
+    "Initialized",
+    "RoleChanged",
+    "PausedSet",
+    "ParamsProposed",
+    "ParamsCancelled",
+    "SlashCapLowered",
+    "DeviceRegistered",
+    "MinimumChanged",
+    "Staked",
+    "OfferCreated",
+    "OfferRetracted",
+    "OfferFilled",
+    "OverflowWithdrawn",
+    "RewardsClaimed",
+    "CostakeCancelled",
+    "Unstaked",
+    "TicketWithdrawn",
+    "PositionWithdrawn",
+    "HiredSet",
+    "DeviceTerminated",
+    "DeviceClosed",
+    "RewardPaid",
+    "RewardSkipped",
+    "Slashed",
+    "DeviceHeld",
+    "SurplusSwept",
+    "PositionReleased",
+    "EscrowWithdrawn",
+    "ProfileClosed",
+    "TransferProposed",
+    "TransferCancelled",
     "DeviceTransferred",
 ];
 
@@ -118,44 +144,65 @@ pub fn decode_event(bytes: &[u8]) -> Option<Event> {
             }
         };
     }
-    try_event!(Initialized, |e| event("Initialized", json!({ "admin": key(e.admin), "mint": key(e.mint),
-        "tokenProgram": key(e.token_program), "floors": floors(&e.floors), "params": params(&e.params) })));
+    try_event!(Initialized, |e| event(
+        "Initialized",
+        json!({ "admin": key(e.admin), "mint": key(e.mint),
+        "tokenProgram": key(e.token_program), "floors": floors(&e.floors), "params": params(&e.params) })
+    ));
     try_event!(RoleChanged, |e| Event {
         wallets: [e.current, e.pending].into_iter().filter(|k| *k != Pubkey::default()).collect(),
-        ..event("RoleChanged", json!({ "role": e.role, "action": e.action, "current": key(e.current),
-            "pending": key(e.pending), "effectiveAt": e.effective_at, "accepted": e.accepted }))
+        ..event(
+            "RoleChanged",
+            json!({ "role": e.role, "action": e.action, "current": key(e.current),
+            "pending": key(e.pending), "effectiveAt": e.effective_at, "accepted": e.accepted })
+        )
     });
     try_event!(PausedSet, |e| event("PausedSet", json!({ "paused": e.paused })));
-    try_event!(ParamsProposed, |e| event("ParamsProposed", json!({ "current": params(&e.current),
-        "pending": params(&e.pending), "effectiveAt": e.effective_at })));
+    try_event!(ParamsProposed, |e| event(
+        "ParamsProposed",
+        json!({ "current": params(&e.current),
+        "pending": params(&e.pending), "effectiveAt": e.effective_at })
+    ));
     try_event!(ParamsCancelled, |e| event("ParamsCancelled", json!({ "current": params(&e.current) })));
     try_event!(SlashCapLowered, |e| event("SlashCapLowered", json!({ "maxSlashBpsPer30d": e.max_slash_bps_per_30d })));
     try_event!(DeviceRegistered, |e| Event {
         device: Some(e.device),
         wallets: vec![e.owner],
         amount: Some(e.min_required),
-        ..event("DeviceRegistered", json!({ "device": key(e.device), "deviceId": hex(&e.device_id), "owner": key(e.owner),
+        ..event(
+            "DeviceRegistered",
+            json!({ "device": key(e.device), "deviceId": hex(&e.device_id), "owner": key(e.owner),
             "gpuCount": e.gpu_count, "multiplierBps": e.multiplier_bps, "minRequired": tok(e.min_required),
-            "revived": e.revived }))
+            "revived": e.revived })
+        )
     });
     try_event!(MinimumChanged, |e| Event {
         device: Some(e.device),
         amount: Some(e.min_required),
-        ..event("MinimumChanged", json!({ "device": key(e.device), "gpuCount": e.gpu_count, "multiplierBps": e.multiplier_bps,
-            "previousMin": tok(e.previous_min), "minRequired": tok(e.min_required), "graceEnd": e.grace_end }))
+        ..event(
+            "MinimumChanged",
+            json!({ "device": key(e.device), "gpuCount": e.gpu_count, "multiplierBps": e.multiplier_bps,
+            "previousMin": tok(e.previous_min), "minRequired": tok(e.min_required), "graceEnd": e.grace_end })
+        )
     });
     try_event!(Staked, |e| Event {
         device: Some(e.device),
         amount: Some(e.amount),
-        ..event("Staked", json!({ "device": key(e.device), "amount": tok(e.amount), "ownerStake": tok(e.owner_stake),
-            "countedStake": tok(e.counted_stake), "eligible": e.eligible }))
+        ..event(
+            "Staked",
+            json!({ "device": key(e.device), "amount": tok(e.amount), "ownerStake": tok(e.owner_stake),
+            "countedStake": tok(e.counted_stake), "eligible": e.eligible })
+        )
     });
     try_event!(OfferCreated, |e| Event {
         device: Some(e.device),
         position_seq: Some(e.seq),
         amount: Some(e.amount),
-        ..event("OfferCreated", json!({ "device": key(e.device), "offer": key(e.offer), "seq": e.seq,
-            "amount": tok(e.amount), "rewardShareBps": e.reward_share_bps }))
+        ..event(
+            "OfferCreated",
+            json!({ "device": key(e.device), "offer": key(e.offer), "seq": e.seq,
+            "amount": tok(e.amount), "rewardShareBps": e.reward_share_bps })
+        )
     });
     try_event!(OfferRetracted, |e| Event {
         device: Some(e.device),
@@ -167,53 +214,74 @@ pub fn decode_event(bytes: &[u8]) -> Option<Event> {
         wallets: vec![e.costaker],
         position_seq: Some(e.seq),
         amount: Some(e.amount),
-        ..event("OfferFilled", json!({ "device": key(e.device), "seq": e.seq, "costaker": key(e.costaker),
+        ..event(
+            "OfferFilled",
+            json!({ "device": key(e.device), "seq": e.seq, "costaker": key(e.costaker),
             "amount": tok(e.amount), "rewardShareBps": e.reward_share_bps, "countedStake": tok(e.counted_stake),
-            "activePositions": e.active_positions }))
+            "activePositions": e.active_positions })
+        )
     });
     try_event!(OverflowWithdrawn, |e| Event {
         device: Some(e.device),
         amount: Some(e.from_rewards.saturating_add(e.from_principal)),
-        ..event("OverflowWithdrawn", json!({ "device": key(e.device), "fromRewards": tok(e.from_rewards),
-            "fromPrincipal": tok(e.from_principal), "ownerStake": tok(e.owner_stake), "ownerRewards": tok(e.owner_rewards) }))
+        ..event(
+            "OverflowWithdrawn",
+            json!({ "device": key(e.device), "fromRewards": tok(e.from_rewards),
+            "fromPrincipal": tok(e.from_principal), "ownerStake": tok(e.owner_stake), "ownerRewards": tok(e.owner_rewards) })
+        )
     });
     try_event!(RewardsClaimed, |e| Event {
         device: Some(e.device),
         wallets: vec![e.costaker],
         position_seq: Some(e.seq),
         amount: Some(e.amount),
-        ..event("RewardsClaimed", json!({ "device": key(e.device), "seq": e.seq, "costaker": key(e.costaker),
-            "amount": tok(e.amount) }))
+        ..event(
+            "RewardsClaimed",
+            json!({ "device": key(e.device), "seq": e.seq, "costaker": key(e.costaker),
+            "amount": tok(e.amount) })
+        )
     });
     try_event!(CostakeCancelled, |e| Event {
         device: Some(e.device),
         wallets: vec![e.costaker],
         position_seq: Some(e.seq),
         amount: Some(e.principal),
-        ..event("CostakeCancelled", json!({ "device": key(e.device), "seq": e.seq, "costaker": key(e.costaker),
-            "principal": tok(e.principal), "waitEnd": e.wait_end, "unlockAt": e.unlock_at }))
+        ..event(
+            "CostakeCancelled",
+            json!({ "device": key(e.device), "seq": e.seq, "costaker": key(e.costaker),
+            "principal": tok(e.principal), "waitEnd": e.wait_end, "unlockAt": e.unlock_at })
+        )
     });
     try_event!(Unstaked, |e| Event {
         device: Some(e.device),
         position_seq: e.stopped_seq,
         amount: Some(e.amount),
-        ..event("Unstaked", json!({ "device": key(e.device), "ticketSeq": e.ticket_seq, "amount": tok(e.amount),
-            "unlockAt": e.unlock_at, "stoppedSeq": e.stopped_seq, "positionsRecapped": e.positions_recapped }))
+        ..event(
+            "Unstaked",
+            json!({ "device": key(e.device), "ticketSeq": e.ticket_seq, "amount": tok(e.amount),
+            "unlockAt": e.unlock_at, "stoppedSeq": e.stopped_seq, "positionsRecapped": e.positions_recapped })
+        )
     });
     try_event!(TicketWithdrawn, |e| Event {
         device: Some(e.device),
         wallets: vec![e.owner],
         amount: Some(e.amount),
-        ..event("TicketWithdrawn", json!({ "device": key(e.device), "seq": e.seq, "owner": key(e.owner),
-            "amount": tok(e.amount) }))
+        ..event(
+            "TicketWithdrawn",
+            json!({ "device": key(e.device), "seq": e.seq, "owner": key(e.owner),
+            "amount": tok(e.amount) })
+        )
     });
     try_event!(PositionWithdrawn, |e| Event {
         device: Some(e.device),
         wallets: vec![e.costaker],
         position_seq: Some(e.seq),
         amount: Some(e.principal.saturating_add(e.rewards)),
-        ..event("PositionWithdrawn", json!({ "device": key(e.device), "seq": e.seq, "costaker": key(e.costaker),
-            "principal": tok(e.principal), "rewards": tok(e.rewards) }))
+        ..event(
+            "PositionWithdrawn",
+            json!({ "device": key(e.device), "seq": e.seq, "costaker": key(e.costaker),
+            "principal": tok(e.principal), "rewards": tok(e.rewards) })
+        )
     });
     try_event!(HiredSet, |e| Event {
         device: Some(e.device),
@@ -235,25 +303,34 @@ pub fn decode_event(bytes: &[u8]) -> Option<Event> {
         owner_part: Some(e.owner_part),
         position_part: (e.position_seq.is_some() && !e.position_left).then_some(e.position_part),
         block_id: Some(e.block_id),
-        ..event("RewardPaid", json!({ "device": key(e.device), "blockId": e.block_id, "amount": tok(e.amount),
+        ..event(
+            "RewardPaid",
+            json!({ "device": key(e.device), "blockId": e.block_id, "amount": tok(e.amount),
             "ownerPart": tok(e.owner_part), "positionPart": tok(e.position_part), "positionSeq": e.position_seq,
-            "positionLeft": e.position_left, "transferred": tok(e.transferred) }))
+            "positionLeft": e.position_left, "transferred": tok(e.transferred) })
+        )
     });
     try_event!(RewardSkipped, |e| Event {
         device: Some(e.device),
         amount: Some(e.amount),
         block_id: Some(e.block_id),
-        ..event("RewardSkipped", json!({ "device": key(e.device), "blockId": e.block_id, "amount": tok(e.amount),
-            "reason": e.reason }))
+        ..event(
+            "RewardSkipped",
+            json!({ "device": key(e.device), "blockId": e.block_id, "amount": tok(e.amount),
+            "reason": e.reason })
+        )
     });
     try_event!(Slashed, |e| Event {
         device: Some(e.device),
         amount: Some(e.total),
         position_slashes: e.from_positions.iter().map(|p| (p.seq, p.amount)).collect(),
-        ..event("Slashed", json!({ "device": key(e.device), "requested": tok(e.requested),
+        ..event(
+            "Slashed",
+            json!({ "device": key(e.device), "requested": tok(e.requested),
             "fromOwnerStake": tok(e.from_owner_stake), "fromTicket": tok(e.from_ticket),
             "fromPositions": e.from_positions.iter().map(|p| json!({ "seq": p.seq, "amount": tok(p.amount) })).collect::<Vec<_>>(),
-            "total": tok(e.total), "incidentAt": e.incident_at }))
+            "total": tok(e.total), "incidentAt": e.incident_at })
+        )
     });
     try_event!(DeviceHeld, |e| Event {
         device: Some(e.device),
@@ -262,24 +339,33 @@ pub fn decode_event(bytes: &[u8]) -> Option<Event> {
     try_event!(SurplusSwept, |e| Event {
         device: Some(e.device),
         amount: Some(e.from_stake_vault.saturating_add(e.from_overflow_vault)),
-        ..event("SurplusSwept", json!({ "device": key(e.device), "fromStakeVault": tok(e.from_stake_vault),
-            "fromOverflowVault": tok(e.from_overflow_vault) }))
+        ..event(
+            "SurplusSwept",
+            json!({ "device": key(e.device), "fromStakeVault": tok(e.from_stake_vault),
+            "fromOverflowVault": tok(e.from_overflow_vault) })
+        )
     });
     try_event!(PositionReleased, |e| Event {
         device: Some(e.device),
         wallets: vec![e.costaker],
         position_seq: Some(e.seq),
         amount: Some(e.principal.saturating_add(e.rewards)),
-        ..event("PositionReleased", json!({ "device": key(e.device), "seq": e.seq, "costaker": key(e.costaker),
-            "principal": tok(e.principal), "rewards": tok(e.rewards), "caller": key(e.caller) }))
+        ..event(
+            "PositionReleased",
+            json!({ "device": key(e.device), "seq": e.seq, "costaker": key(e.costaker),
+            "principal": tok(e.principal), "rewards": tok(e.rewards), "caller": key(e.caller) })
+        )
     });
     try_event!(EscrowWithdrawn, |e| Event {
         device: Some(e.device),
         wallets: vec![e.costaker],
         position_seq: Some(e.seq),
         amount: Some(e.amount),
-        ..event("EscrowWithdrawn", json!({ "device": key(e.device), "seq": e.seq, "costaker": key(e.costaker),
-            "amount": tok(e.amount) }))
+        ..event(
+            "EscrowWithdrawn",
+            json!({ "device": key(e.device), "seq": e.seq, "costaker": key(e.costaker),
+            "amount": tok(e.amount) })
+        )
     });
     try_event!(ProfileClosed, |e| Event {
         wallets: vec![e.wallet],
@@ -288,8 +374,11 @@ pub fn decode_event(bytes: &[u8]) -> Option<Event> {
     try_event!(TransferProposed, |e| Event {
         device: Some(e.device),
         wallets: vec![e.owner, e.new_owner],
-        ..event("TransferProposed", json!({ "device": key(e.device), "owner": key(e.owner), "newOwner": key(e.new_owner),
-            "expiresAt": e.expires_at }))
+        ..event(
+            "TransferProposed",
+            json!({ "device": key(e.device), "owner": key(e.owner), "newOwner": key(e.new_owner),
+            "expiresAt": e.expires_at })
+        )
     });
     try_event!(TransferCancelled, |e| Event {
         device: Some(e.device),
@@ -298,8 +387,11 @@ pub fn decode_event(bytes: &[u8]) -> Option<Event> {
     try_event!(DeviceTransferred, |e| Event {
         device: Some(e.device),
         wallets: vec![e.previous_owner, e.owner],
-        ..event("DeviceTransferred", json!({ "device": key(e.device), "previousOwner": key(e.previous_owner),
-            "owner": key(e.owner) }))
+        ..event(
+            "DeviceTransferred",
+            json!({ "device": key(e.device), "previousOwner": key(e.previous_owner),
+            "owner": key(e.owner) })
+        )
     });
     None
 }
@@ -370,10 +462,26 @@ mod tests {
     #[test]
     fn events_are_the_programs_own_with_their_instruction() {
         let device = Pubkey::new_unique();
-        let paid = RewardPaid { device, block_id: 7, amount: 1_000, owner_part: 260, position_part: 740, position_seq: Some(3),
-            position_left: false, transferred: 1_000 };
-        let left = RewardPaid { device, block_id: 8, amount: 1_000, owner_part: 260, position_part: 740, position_seq: Some(3),
-            position_left: true, transferred: 1_000 };
+        let paid = RewardPaid {
+            device,
+            block_id: 7,
+            amount: 1_000,
+            owner_part: 260,
+            position_part: 740,
+            position_seq: Some(3),
+            position_left: false,
+            transferred: 1_000,
+        };
+        let left = RewardPaid {
+            device,
+            block_id: 8,
+            amount: 1_000,
+            owner_part: 260,
+            position_part: 740,
+            position_seq: Some(3),
+            position_left: true,
+            transferred: 1_000,
+        };
         let other = Pubkey::new_unique().to_string();
         let program = PROGRAM_ID.to_string();
         let logs: Vec<String> = vec![
@@ -406,8 +514,15 @@ mod tests {
     /// R40: a slash's parts per position are kept; bytes of no event decode to nothing.
     #[test]
     fn a_slash_keeps_each_positions_part() {
-        let slashed = Slashed { device: Pubkey::new_unique(), requested: 10, from_owner_stake: 4, from_ticket: 0,
-            from_positions: vec![PositionSlash { seq: 1, amount: 6 }], total: 10, incident_at: 5 };
+        let slashed = Slashed {
+            device: Pubkey::new_unique(),
+            requested: 10,
+            from_owner_stake: 4,
+            from_ticket: 0,
+            from_positions: vec![PositionSlash { seq: 1, amount: 6 }],
+            total: 10,
+            incident_at: 5,
+        };
         let mut bytes = Slashed::DISCRIMINATOR.to_vec();
         slashed.serialize(&mut bytes).unwrap();
         let event = decode_event(&bytes).expect("a slash");

@@ -32,7 +32,11 @@ pub fn utc(time: i64) -> String {
 
 /// A CSV field, quoted when it must be.
 fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_string() }
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
 }
 
 /// A JSON scalar as CSV text (strings bare, null empty).

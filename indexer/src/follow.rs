@@ -37,7 +37,10 @@ impl fmt::Display for FollowError {
         match self {
             FollowError::Rpc(e) => write!(f, "RpcError: {e}"),
             FollowError::TransactionMissing(sig) => {
-                write!(f, "TransactionMissing: the node has no transaction or logs for {sig} (a node without transaction history?)")
+                write!(
+                    f,
+                    "TransactionMissing: the node has no transaction or logs for {sig} (a node without transaction history?)"
+                )
             }
             FollowError::Db(e) => write!(f, "{e}"),
         }
@@ -87,7 +90,11 @@ pub struct CatchUp {
 impl CatchUp {
     /// Transactions stored per second.
     pub fn rate(&self) -> f64 {
-        if self.seconds > 0.0 { self.stored as f64 / self.seconds } else { 0.0 }
+        if self.seconds > 0.0 {
+            self.stored as f64 / self.seconds
+        } else {
+            0.0
+        }
     }
 }
 
@@ -149,7 +156,13 @@ impl Follower {
     }
 
     /// Reads one transaction's events from the node.
-    async fn fetch(&self, signature: String, failed: bool, slot: u64, block_time: Option<i64>) -> Result<ChainTransaction, FollowError> {
+    async fn fetch(
+        &self,
+        signature: String,
+        failed: bool,
+        slot: u64,
+        block_time: Option<i64>,
+    ) -> Result<ChainTransaction, FollowError> {
         if failed {
             return Ok(ChainTransaction { signature, slot, block_time, failed: true, events: Vec::new() });
         }
@@ -194,7 +207,10 @@ impl Follower {
         let total = todo.len();
         let mut done = CatchUp { listed, ..CatchUp::default() };
         if options.progress && total > 0 {
-            eprintln!("[indexer] {total} transactions to read{}", if total < listed { format!(" (of {listed})") } else { String::new() });
+            eprintln!(
+                "[indexer] {total} transactions to read{}",
+                if total < listed { format!(" (of {listed})") } else { String::new() }
+            );
         }
         let mut fetched = futures::stream::iter(todo)
             .map(|(signature, failed, slot, block_time)| self.fetch(signature, failed, slot, block_time))
@@ -210,7 +226,12 @@ impl Follower {
             if options.progress && last_report.elapsed() >= Duration::from_secs(1) {
                 last_report = Instant::now();
                 let secs = started.elapsed().as_secs_f64();
-                eprintln!("[indexer] {}/{total} transactions, {} events, {:.1} tx/s", done.stored, done.events, done.stored as f64 / secs);
+                eprintln!(
+                    "[indexer] {}/{total} transactions, {} events, {:.1} tx/s",
+                    done.stored,
+                    done.events,
+                    done.stored as f64 / secs
+                );
             }
         }
         done.seconds = started.elapsed().as_secs_f64();

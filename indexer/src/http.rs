@@ -49,7 +49,8 @@ pub fn get(base: &str, path: &str) -> Result<Answer, String> {
     let (host, prefix) = split_url(base)?;
     let mut stream = TcpStream::connect(&host).map_err(|e| format!("ApiUnreachable: {base}: {e}"))?;
     stream.set_read_timeout(Some(Duration::from_secs(60))).ok();
-    write!(stream, "GET {prefix}{path} HTTP/1.1\r\nHost: {host}\r\nAccept: */*\r\nConnection: close\r\n\r\n").map_err(|e| format!("ApiUnreachable: {e}"))?;
+    write!(stream, "GET {prefix}{path} HTTP/1.1\r\nHost: {host}\r\nAccept: */*\r\nConnection: close\r\n\r\n")
+        .map_err(|e| format!("ApiUnreachable: {e}"))?;
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).map_err(|e| format!("ApiUnreachable: {e}"))?;
     let raw = String::from_utf8_lossy(&raw);

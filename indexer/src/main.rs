@@ -8,9 +8,9 @@
 //! device-staking-indexer [--database URL] status
 //! ```
 use clap::{Parser, Subcommand, ValueEnum};
+use device_staking_indexer::api;
 use device_staking_indexer::db::{self, Db};
 use device_staking_indexer::follow::{Follower, Options};
-use device_staking_indexer::api;
 use solana_commitment_config::CommitmentConfig;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -88,7 +88,9 @@ fn resolve_url(value: &str) -> Result<String, String> {
         "t" | "testnet" => "https://api.testnet.solana.com",
         "m" | "mainnet-beta" => "https://api.mainnet-beta.solana.com",
         other if other.starts_with("http://") || other.starts_with("https://") => other,
-        other => return Err(format!("`{other}` is neither a URL nor one of l, localhost, d, devnet, t, testnet, m, mainnet-beta")),
+        other => {
+            return Err(format!("`{other}` is neither a URL nor one of l, localhost, d, devnet, t, testnet, m, mainnet-beta"))
+        }
     };
     Ok(url.to_string())
 }
@@ -143,8 +145,12 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Status => {
             let status = db.status().await.map_err(|e| e.to_string())?;
-            let cursor = status.cursor.map(|c| serde_json::json!({ "signature": c.signature, "slot": c.slot, "blockTime": c.block_time }));
-            println!("{}", serde_json::json!({ "database": db.backend.name(), "transactions": status.transactions, "events": status.events, "cursor": cursor }));
+            let cursor =
+                status.cursor.map(|c| serde_json::json!({ "signature": c.signature, "slot": c.slot, "blockTime": c.block_time }));
+            println!(
+                "{}",
+                serde_json::json!({ "database": db.backend.name(), "transactions": status.transactions, "events": status.events, "cursor": cursor })
+            );
         }
     }
     db.close().await;

@@ -4,7 +4,8 @@
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::{AnchorSerialize, Discriminator};
 use device_staking_client::device_staking::events::{
-    DeviceHeld, DeviceRegistered, OfferCreated, OfferFilled, PositionSlash, RewardPaid, RewardSkipped, RewardsClaimed, Slashed, Staked,
+    DeviceHeld, DeviceRegistered, OfferCreated, OfferFilled, PositionSlash, RewardPaid, RewardSkipped, RewardsClaimed, Slashed,
+    Staked,
 };
 use device_staking_indexer::db::{ChainTransaction, Db};
 use device_staking_indexer::decode::{decode_event, Event};
@@ -61,26 +62,95 @@ fn the_api_serves_a_device_with_1000_events() {
     let owner = Pubkey::new_unique();
     let costaker = Pubkey::new_unique();
     let mut txs = vec![
-        tx(0, START - 3_600, vec![decoded(&DeviceRegistered { device, device_id: [7; 32], owner, gpu_count: 8, multiplier_bps: 100_000,
-            min_required: 16_000, revived: false }, 0)]),
-        tx(1, START - 3_000, vec![decoded(&Staked { device, amount: 16_000, owner_stake: 16_000, counted_stake: 16_000, eligible: true }, 0),
-            decoded(&OfferCreated { device, offer: Pubkey::new_unique(), seq: 0, amount: 8_000, reward_share_bps: 7_400 }, 1)]),
-        tx(2, START - 2_000, vec![decoded(&OfferFilled { device, seq: 0, costaker, amount: 8_000, reward_share_bps: 7_400,
-            counted_stake: 24_000, active_positions: 1 }, 0)]),
+        tx(
+            0,
+            START - 3_600,
+            vec![decoded(
+                &DeviceRegistered {
+                    device,
+                    device_id: [7; 32],
+                    owner,
+                    gpu_count: 8,
+                    multiplier_bps: 100_000,
+                    min_required: 16_000,
+                    revived: false,
+                },
+                0,
+            )],
+        ),
+        tx(
+            1,
+            START - 3_000,
+            vec![
+                decoded(&Staked { device, amount: 16_000, owner_stake: 16_000, counted_stake: 16_000, eligible: true }, 0),
+                decoded(&OfferCreated { device, offer: Pubkey::new_unique(), seq: 0, amount: 8_000, reward_share_bps: 7_400 }, 1),
+            ],
+        ),
+        tx(
+            2,
+            START - 2_000,
+            vec![decoded(
+                &OfferFilled {
+                    device,
+                    seq: 0,
+                    costaker,
+                    amount: 8_000,
+                    reward_share_bps: 7_400,
+                    counted_stake: 24_000,
+                    active_positions: 1,
+                },
+                0,
+            )],
+        ),
     ];
     // 992 reward blocks over 10 days (100 a day, 92 on the last), then a skipped block, a hold, a slash, a claim
     let blocks = 992;
     for block in 0..blocks {
         let time = START + (block as i64 / 100) * DAY + (block as i64 % 100) * 60;
-        txs.push(tx(3 + block, time, vec![decoded(&RewardPaid { device, block_id: block as u64 + 1, amount: 1_000, owner_part: 260,
-            position_part: 740, position_seq: Some(0), position_left: false, transferred: 1_000 }, 0)]));
+        txs.push(tx(
+            3 + block,
+            time,
+            vec![decoded(
+                &RewardPaid {
+                    device,
+                    block_id: block as u64 + 1,
+                    amount: 1_000,
+                    owner_part: 260,
+                    position_part: 740,
+                    position_seq: Some(0),
+                    position_left: false,
+                    transferred: 1_000,
+                },
+                0,
+            )],
+        ));
     }
     let end = START + 10 * DAY;
     txs.push(tx(3 + blocks, end, vec![decoded(&RewardSkipped { device, block_id: 9_999, amount: 1_000, reason: 1 }, 0)]));
-    txs.push(tx(4 + blocks, end + 1, vec![decoded(&DeviceHeld { device, until: end + 900, incident_start: end + 1 }, 0),
-        decoded(&Slashed { device, requested: 100, from_owner_stake: 95, from_ticket: 0, from_positions: vec![PositionSlash { seq: 0, amount: 5 }],
-            total: 100, incident_at: end }, 1)]));
-    txs.push(tx(5 + blocks, end + 2, vec![decoded(&RewardsClaimed { device, seq: 0, costaker, amount: 740 * blocks as u64 }, 0)]));
+    txs.push(tx(
+        4 + blocks,
+        end + 1,
+        vec![
+            decoded(&DeviceHeld { device, until: end + 900, incident_start: end + 1 }, 0),
+            decoded(
+                &Slashed {
+                    device,
+                    requested: 100,
+                    from_owner_stake: 95,
+                    from_ticket: 0,
+                    from_positions: vec![PositionSlash { seq: 0, amount: 5 }],
+                    total: 100,
+                    incident_at: end,
+                },
+                1,
+            ),
+        ],
+    ));
+    txs.push(tx(
+        5 + blocks,
+        end + 2,
+        vec![decoded(&RewardsClaimed { device, seq: 0, costaker, amount: 740 * blocks as u64 }, 0)],
+    ));
     let stored_events: usize = txs.iter().map(|t| t.events.len()).sum();
     assert_eq!(stored_events, 1_000, "the device has 1,000 events");
     let started = Instant::now();
@@ -106,8 +176,15 @@ fn the_api_serves_a_device_with_1000_events() {
     assert_eq!(events.len(), 1_000);
     assert_eq!(events[0]["name"], "RewardsClaimed", "newest first");
     assert_eq!(events[999]["name"], "DeviceRegistered");
-    assert_eq!((events[1]["name"].as_str(), events[2]["name"].as_str()), (Some("Slashed"), Some("DeviceHeld")), "a transaction's events last first");
-    assert!(events[1]["wallets"].as_array().unwrap().contains(&Value::from(costaker.to_string())), "a slash of the position concerns its co-staker");
+    assert_eq!(
+        (events[1]["name"].as_str(), events[2]["name"].as_str()),
+        (Some("Slashed"), Some("DeviceHeld")),
+        "a transaction's events last first"
+    );
+    assert!(
+        events[1]["wallets"].as_array().unwrap().contains(&Value::from(costaker.to_string())),
+        "a slash of the position concerns its co-staker"
+    );
     let page = get_json(&base, &format!("/devices/{d}/history?limit=10&before={}", events[9]["seq"]));
     assert_eq!(page["events"][0]["seq"], events[10]["seq"], "the next page starts after the last seq");
 
@@ -120,7 +197,10 @@ fn the_api_serves_a_device_with_1000_events() {
     let by_day = get_json(&base, &format!("/devices/{d}/earnings?by=day"));
     let days = by_day["owner"].as_array().unwrap();
     assert_eq!(days.len(), 10);
-    assert_eq!((days[0]["day"].as_str(), days[0]["amount"].as_str(), days[0]["blocks"].as_u64()), (Some("2026-11-01"), Some("26000"), Some(100)));
+    assert_eq!(
+        (days[0]["day"].as_str(), days[0]["amount"].as_str(), days[0]["blocks"].as_u64()),
+        (Some("2026-11-01"), Some("26000"), Some(100))
+    );
     assert_eq!(by_day["positions"][0]["points"][9]["amount"], (740 * 92).to_string());
     // a local day two hours behind UTC: the first day's blocks before 02:00 UTC fall on the day before
     let west = get_json(&base, &format!("/devices/{d}/earnings?by=day&tzOffsetMinutes=-120"));
@@ -129,7 +209,10 @@ fn the_api_serves_a_device_with_1000_events() {
 
     let positions = get_json(&base, &format!("/wallets/{costaker}/positions"));
     let position = &positions["positions"][0];
-    assert_eq!((position["seq"].as_i64(), position["state"].as_str(), position["rewardShareBps"].as_i64()), (Some(0), Some("filled"), Some(7_400)));
+    assert_eq!(
+        (position["seq"].as_i64(), position["state"].as_str(), position["rewardShareBps"].as_i64()),
+        (Some(0), Some("filled"), Some(7_400))
+    );
     assert_eq!(position["rewardsEarned"], (740 * blocks).to_string());
     assert_eq!(position["rewardsClaimed"], (740 * blocks).to_string());
     assert_eq!(position["slashed"], "5");
@@ -149,7 +232,11 @@ fn the_api_serves_a_device_with_1000_events() {
     let lines: Vec<&str> = csv.body.lines().collect();
     assert_eq!(lines.len(), 1_001);
     assert_eq!(lines[0], api::CSV_HEADER);
-    assert!(lines[1].starts_with(&format!("2026-10-31T23:00:00Z,{},", START - 3_600)) && lines[1].contains(",DeviceRegistered,"), "{}", lines[1]);
+    assert!(
+        lines[1].starts_with(&format!("2026-10-31T23:00:00Z,{},", START - 3_600)) && lines[1].contains(",DeviceRegistered,"),
+        "{}",
+        lines[1]
+    );
     assert!(lines[5].contains(",RewardPaid,") && lines[5].contains(",1000,260,740,"), "{}", lines[5]);
 
     let bad = http::get(&base, "/devices/not-an-address/history").unwrap();
@@ -159,9 +246,13 @@ fn the_api_serves_a_device_with_1000_events() {
     assert_eq!(http::get(&base, "/nothing").unwrap().status, 404);
 
     // the response time of the device's routes (10 runs each)
-    for path in [format!("/devices/{d}/history?limit=1000"), format!("/devices/{d}/earnings?by=day"), format!("/devices/{d}/earnings"),
-        format!("/devices/{d}/history.csv"), format!("/wallets/{costaker}/positions")]
-    {
+    for path in [
+        format!("/devices/{d}/history?limit=1000"),
+        format!("/devices/{d}/earnings?by=day"),
+        format!("/devices/{d}/earnings"),
+        format!("/devices/{d}/history.csv"),
+        format!("/wallets/{costaker}/positions"),
+    ] {
         eprintln!("[api] RESPONSE {path} (1,000 events): {:.1} ms", time_ms(&base, &path, 10));
     }
     runtime.block_on(db.close());

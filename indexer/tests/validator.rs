@@ -44,11 +44,40 @@ fn discriminators() -> Vec<(&'static [u8], &'static str)> {
     macro_rules! table {
         ($($ty:ident),*) => { vec![$((<$ty as Discriminator>::DISCRIMINATOR, stringify!($ty))),*] };
     }
-    table!(Initialized, RoleChanged, PausedSet, ParamsProposed, ParamsCancelled, SlashCapLowered, DeviceRegistered, MinimumChanged,
-        Staked, OfferCreated, OfferRetracted, OfferFilled, OverflowWithdrawn, RewardsClaimed, CostakeCancelled, Unstaked,
-        TicketWithdrawn, PositionWithdrawn, HiredSet, DeviceTerminated, DeviceClosed, RewardPaid, RewardSkipped, Slashed,
-        DeviceHeld, SurplusSwept, PositionReleased, EscrowWithdrawn, ProfileClosed, TransferProposed, TransferCancelled,
-        DeviceTransferred)
+    table!(
+        Initialized,
+        RoleChanged,
+        PausedSet,
+        ParamsProposed,
+        ParamsCancelled,
+        SlashCapLowered,
+        DeviceRegistered,
+        MinimumChanged,
+        Staked,
+        OfferCreated,
+        OfferRetracted,
+        OfferFilled,
+        OverflowWithdrawn,
+        RewardsClaimed,
+        CostakeCancelled,
+        Unstaked,
+        TicketWithdrawn,
+        PositionWithdrawn,
+        HiredSet,
+        DeviceTerminated,
+        DeviceClosed,
+        RewardPaid,
+        RewardSkipped,
+        Slashed,
+        DeviceHeld,
+        SurplusSwept,
+        PositionReleased,
+        EscrowWithdrawn,
+        ProfileClosed,
+        TransferProposed,
+        TransferCancelled,
+        DeviceTransferred
+    )
 }
 
 /// What the chain holds: the program's transactions oldest first (signature, failed) and the
@@ -71,7 +100,12 @@ fn chain_truth(v: &Validator, device: &Pubkey) -> ChainTruth {
     let mut newest_first = Vec::new();
     let mut before = None;
     loop {
-        let config = GetConfirmedSignaturesForAddress2Config { before, until: None, limit: Some(1_000), commitment: Some(CommitmentConfig::confirmed()) };
+        let config = GetConfirmedSignaturesForAddress2Config {
+            before,
+            until: None,
+            limit: Some(1_000),
+            commitment: Some(CommitmentConfig::confirmed()),
+        };
         let page = v.rpc.get_signatures_for_address_with_config(&PROGRAM_ID, config).expect("signatures");
         let Some(last) = page.last() else { break };
         before = Some(solana_signature::Signature::from_str(&last.signature).unwrap());
@@ -90,11 +124,17 @@ fn chain_truth(v: &Validator, device: &Pubkey) -> ChainTruth {
             commitment: Some(CommitmentConfig::confirmed()),
             max_supported_transaction_version: Some(0),
         };
-        let tx = v.rpc.get_transaction_with_config(&solana_signature::Signature::from_str(signature).unwrap(), config).expect("transaction");
-        let OptionSerializer::Some(logs) = tx.transaction.meta.expect("meta").log_messages else { panic!("no logs for {signature}") };
+        let tx = v
+            .rpc
+            .get_transaction_with_config(&solana_signature::Signature::from_str(signature).unwrap(), config)
+            .expect("transaction");
+        let OptionSerializer::Some(logs) = tx.transaction.meta.expect("meta").log_messages else {
+            panic!("no logs for {signature}")
+        };
         for data in logs.iter().filter_map(|line| line.strip_prefix("Program data: ")) {
             let bytes = base64::engine::general_purpose::STANDARD.decode(data).expect("base64");
-            let (_, name) = table.iter().find(|(d, _)| bytes.starts_with(d)).unwrap_or_else(|| panic!("an unknown event in {signature}"));
+            let (_, name) =
+                table.iter().find(|(d, _)| bytes.starts_with(d)).unwrap_or_else(|| panic!("an unknown event in {signature}"));
             *counts.entry(name.to_string()).or_insert(0) += 1;
             if *name == "RewardPaid" {
                 let paid: RewardPaid = anchor_lang::AnchorDeserialize::deserialize(&mut &bytes[8..]).unwrap();
@@ -155,7 +195,10 @@ fn check_database(v: &Validator, database: &str, truth: &ChainTruth) -> String {
     let _ = child.wait();
     let (after_kill, _) = stored(database);
     eprintln!("[indexer test] the killed run had stored {} of {} transactions", after_kill.len(), all.len());
-    assert!(after_kill.len() >= 12 && after_kill[..] == all[..after_kill.len()], "a killed run leaves a prefix of the chain's order");
+    assert!(
+        after_kill.len() >= 12 && after_kill[..] == all[..after_kill.len()],
+        "a killed run leaves a prefix of the chain's order"
+    );
     let full = index(&v.url, database, &[]);
     let (transactions, counts) = stored(database);
     assert_eq!(&transactions, all, "every transaction once, in the chain's order, failed ones included");
@@ -208,9 +251,12 @@ fn cli_out(cli: &Cli, args: &[&str]) -> String {
 #[test]
 fn the_database_holds_every_event_the_chain_emitted() {
     // a validator of its own beside the others' (its own state folder and ports)
-    for (name, value) in [("LOCALNET_DIR", root().join("target/localnet-indexer").display().to_string()),
-        ("LOCALNET_RPC_PORT", "28899".into()), ("LOCALNET_FAUCET_PORT", "29900".into()), ("LOCALNET_GOSSIP_PORT", "28001".into())]
-    {
+    for (name, value) in [
+        ("LOCALNET_DIR", root().join("target/localnet-indexer").display().to_string()),
+        ("LOCALNET_RPC_PORT", "28899".into()),
+        ("LOCALNET_FAUCET_PORT", "29900".into()),
+        ("LOCALNET_GOSSIP_PORT", "28001".into()),
+    ] {
         if std::env::var_os(name).is_none() {
             std::env::set_var(name, value);
         }
@@ -220,7 +266,9 @@ fn the_database_holds_every_event_the_chain_emitted() {
     let cli = Cli::new(&v.url);
     let cast = Cast::new(&["owner", "oracle", "costaker", "rewards", "slasher", "treasury", "stranger"]);
     let mint = v.create_mint(6);
-    for (name, tokens) in [("owner", 20_000), ("costaker", 8_000), ("rewards", 10_000), ("oracle", 0), ("stranger", 0), ("slasher", 0)] {
+    for (name, tokens) in
+        [("owner", 20_000), ("costaker", 8_000), ("rewards", 10_000), ("oracle", 0), ("stranger", 0), ("slasher", 0)]
+    {
         v.fund(&cast.pubkey(name), SOL, &mint, tokens * UNIT);
     }
     let deploy = Command::new(root().join("migrations/deploy.sh"))
@@ -233,9 +281,25 @@ fn the_database_holds_every_event_the_chain_emitted() {
     assert!(deploy.success(), "migrations/deploy.sh --local failed");
 
     // the lifecycle through the CLI
-    let (owner, costaker, oracle, rewards, slasher) = (cast.file("owner"), cast.file("costaker"), cast.file("oracle"), cast.file("rewards"), cast.file("slasher"));
+    let (owner, costaker, oracle, rewards, slasher) =
+        (cast.file("owner"), cast.file("costaker"), cast.file("oracle"), cast.file("rewards"), cast.file("slasher"));
     let cosigned = cast.path("registration.json");
-    cli.ok(&oracle, &["operator", "cosign-registration", "gpu-1", "--owner", &cast.pubkey("owner").to_string(), "--gpus", "8", "--multiplier-bps", "100000", "--out", &cosigned]);
+    cli.ok(
+        &oracle,
+        &[
+            "operator",
+            "cosign-registration",
+            "gpu-1",
+            "--owner",
+            &cast.pubkey("owner").to_string(),
+            "--gpus",
+            "8",
+            "--multiplier-bps",
+            "100000",
+            "--out",
+            &cosigned,
+        ],
+    );
     cli.ok(&owner, &["owner", "register", "--cosigned", &cosigned]);
     let device = pda::device(&device_id("gpu-1")).0;
     cli.ok(&owner, &["owner", "stake", "gpu-1", "16000"]);
@@ -246,7 +310,18 @@ fn the_database_holds_every_event_the_chain_emitted() {
     let csv = cast.path("rewards.csv");
     std::fs::write(&csv, "device,amount\ngpu-1,1000\n").unwrap();
     let (block_start, block_end) = (filled_at.to_string(), (filled_at + 2).to_string());
-    let block = ["operator", "distribute-rewards", "--csv", &csv, "--block-id", "1", "--block-start", &block_start, "--block-end", &block_end];
+    let block = [
+        "operator",
+        "distribute-rewards",
+        "--csv",
+        &csv,
+        "--block-id",
+        "1",
+        "--block-start",
+        &block_start,
+        "--block-end",
+        &block_end,
+    ];
     cli.ok(&rewards, &block);
     cli.ok(&rewards, &block); // the same block again: skipped (R20)
 
@@ -258,12 +333,18 @@ fn the_database_holds_every_event_the_chain_emitted() {
     let mut planned: Vec<Planned> = (0..BULK_BLOCKS)
         .map(|i| {
             let target = [RewardTarget { device, amount: UNIT }];
-            let reward = ix::distribute_rewards(rewards_key.pubkey(), source, 2 + i, filled_at, filled_at + 2, &target, &mint_info);
+            let reward =
+                ix::distribute_rewards(rewards_key.pubkey(), source, 2 + i, filled_at, filled_at + 2, &target, &mint_info);
             Planned::confirm("reward block", vec![reward], &rewards_key, vec![])
         })
         .collect();
     for i in 0..3 {
-        planned.push(Planned::refusal("hold by a stranger", ix::hold(stranger_key.pubkey(), device, v.clock() + 60 + i), &stranger_key, "NotSlashAuthority"));
+        planned.push(Planned::refusal(
+            "hold by a stranger",
+            ix::hold(stranger_key.pubkey(), device, v.clock() + 60 + i),
+            &stranger_key,
+            "NotSlashAuthority",
+        ));
     }
     let landed = send_all(&v.url, "bulk", &planned, Sending::default());
     let refused = landed.iter().filter(|l| l.kind == "hold by a stranger" && l.expect.is_met_by(&l.outcome)).count();
@@ -290,9 +371,23 @@ fn the_database_holds_every_event_the_chain_emitted() {
     let failed = truth.transactions.iter().filter(|(_, failed)| *failed).count();
     eprintln!("[indexer test] the chain: {} transactions ({failed} failed), events {:?}", truth.transactions.len(), truth.counts);
     assert_eq!(failed, 3, "the refused holds are on the chain as failed transactions");
-    for name in ["DeviceRegistered", "Staked", "OfferCreated", "OfferFilled", "RewardPaid", "RewardSkipped", "OverflowWithdrawn",
-        "DeviceHeld", "Slashed", "CostakeCancelled", "RewardsClaimed", "Unstaked", "TicketWithdrawn", "PositionWithdrawn", "DeviceClosed"]
-    {
+    for name in [
+        "DeviceRegistered",
+        "Staked",
+        "OfferCreated",
+        "OfferFilled",
+        "RewardPaid",
+        "RewardSkipped",
+        "OverflowWithdrawn",
+        "DeviceHeld",
+        "Slashed",
+        "CostakeCancelled",
+        "RewardsClaimed",
+        "Unstaked",
+        "TicketWithdrawn",
+        "PositionWithdrawn",
+        "DeviceClosed",
+    ] {
         assert!(truth.counts.contains_key(name), "the lifecycle emitted {name}");
     }
 
@@ -317,7 +412,11 @@ fn the_database_holds_every_event_the_chain_emitted() {
     let postgres = Postgres::start(25433);
     let timed = Instant::now();
     let full = check_database(&v, &postgres.url, &truth);
-    eprintln!("[indexer test] postgres checked in {:.1} s; {}", timed.elapsed().as_secs_f64(), full.lines().last().unwrap_or_default());
+    eprintln!(
+        "[indexer test] postgres checked in {:.1} s; {}",
+        timed.elapsed().as_secs_f64(),
+        full.lines().last().unwrap_or_default()
+    );
     drop(postgres);
 
     // the API over the SQLite database
@@ -349,12 +448,22 @@ fn the_database_holds_every_event_the_chain_emitted() {
     assert_eq!((slashes["slashes"].as_array().unwrap().len(), slashes["holds"].as_array().unwrap().len()), (1, 1));
     assert_eq!(slashes["slashes"][0]["amount"], (100 * UNIT).to_string());
     let owner_history = get(&format!("/wallets/{}/history?limit=1000", cast.pubkey("owner")));
-    assert_eq!(owner_history["events"].as_array().unwrap().len() as i64, device_events, "the owner is concerned by all of the device's events");
+    assert_eq!(
+        owner_history["events"].as_array().unwrap().len() as i64,
+        device_events,
+        "the owner is concerned by all of the device's events"
+    );
 
     // the CLI's history and export: from the API, and straight from RPC
-    let from_api: Value = serde_json::from_str(&cli_out(&cli, &["--output", "json", "history", &device.to_string(), "--api", &base, "--limit", "1000"])).unwrap();
+    let from_api: Value = serde_json::from_str(&cli_out(
+        &cli,
+        &["--output", "json", "history", &device.to_string(), "--api", &base, "--limit", "1000"],
+    ))
+    .unwrap();
     assert_eq!(from_api["events"].as_array().unwrap().len() as i64, device_events);
-    let from_rpc: Value = serde_json::from_str(&cli_out(&cli, &["--url", &v.url, "--output", "json", "history", "gpu-1", "--limit", "1000"])).unwrap();
+    let from_rpc: Value =
+        serde_json::from_str(&cli_out(&cli, &["--url", &v.url, "--output", "json", "history", "gpu-1", "--limit", "1000"]))
+            .unwrap();
     let rpc_names: Vec<&Value> = from_rpc["events"].as_array().unwrap().iter().map(|e| &e["name"]).collect();
     let api_names: Vec<&Value> = from_api["events"].as_array().unwrap().iter().map(|e| &e["name"]).collect();
     assert_eq!(rpc_names, api_names, "the same events, in the same order, from RPC and from the API");

@@ -171,7 +171,14 @@ pub fn send_all(url: &str, label: &str, planned: &[Planned], sending: Sending) -
 }
 
 /// One sender thread: takes the next planned transaction until none is left, signs and sends it.
-fn send_from_one_thread(url: &str, planned: &[Planned], signed: &[OnceLock<Signed>], next: &AtomicUsize, sent: &AtomicUsize, refresh: Duration) {
+fn send_from_one_thread(
+    url: &str,
+    planned: &[Planned],
+    signed: &[OnceLock<Signed>],
+    next: &AtomicUsize,
+    sent: &AtomicUsize,
+    refresh: Duration,
+) {
     let rpc = client(url);
     let mut blockhash = rpc.get_latest_blockhash().expect("blockhash");
     let mut fetched = Instant::now();
@@ -248,7 +255,8 @@ fn resend_unseen(rpc: &RpcClient, signed: &[Signed], seen: &[bool], outcomes: &m
             let _ = rpc.send_transaction_with_config(&s.transaction, no_preflight());
             continue;
         }
-        let history = rpc.get_signature_statuses_with_history(&s.transaction.signatures).map(|r| r.value.into_iter().next().flatten());
+        let history =
+            rpc.get_signature_statuses_with_history(&s.transaction.signatures).map(|r| r.value.into_iter().next().flatten());
         outcomes[i] = Some(match history {
             Ok(Some(status)) => classify(status.err),
             _ => Outcome::Unexpected(format!(

@@ -71,7 +71,11 @@ fn consumed(transaction: &Value) -> u64 {
 
 /// Runs the CLI with `args` as they are (no --output), returning success, stdout and stderr.
 fn run_raw(cli: &Cli, url: &str, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(cli.binary()).args(["--url", url, "--commitment", "confirmed"]).args(args).output().expect("run device-staking");
+    let out = Command::new(cli.binary())
+        .args(["--url", url, "--commitment", "confirmed"])
+        .args(args)
+        .output()
+        .expect("run device-staking");
     let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
     eprintln!("$ device-staking {} -> {}\n{stdout}{stderr}", args.join(" "), out.status);
     (out.status.success(), stdout, stderr)
@@ -112,9 +116,20 @@ fn transactions_land_with_a_compute_budget_and_offline_signatures() {
     let initialized = cli.ok(
         &admin_file,
         &[
-            "--with-compute-unit-price", &price, "operator", "initialize", "--mint", &mint.to_string(),
-            "--oracle", &cast.file("oracle"), "--reward-authority", &cast.file("rewards"),
-            "--slash-authority", &cast.file("slasher"), "--treasury", &cast.file("treasury"),
+            "--with-compute-unit-price",
+            &price,
+            "operator",
+            "initialize",
+            "--mint",
+            &mint.to_string(),
+            "--oracle",
+            &cast.file("oracle"),
+            "--reward-authority",
+            &cast.file("rewards"),
+            "--slash-authority",
+            &cast.file("slasher"),
+            "--treasury",
+            &cast.file("treasury"),
         ],
     );
     let signature = initialized["signature"].as_str().expect("a signature");
@@ -125,7 +140,10 @@ fn transactions_land_with_a_compute_budget_and_offline_signatures() {
     assert_eq!(unit_price, Some(PRICE), "the price of --with-compute-unit-price");
     let limit = u64::from(limit.expect("a compute-unit limit"));
     assert!(limit >= units, "the limit {limit} covers the {units} units consumed");
-    assert!(limit <= units + units / 5 + 2_000, "the limit {limit} is the simulation's {units} units plus a margin, not the maximum");
+    assert!(
+        limit <= units + units / 5 + 2_000,
+        "the limit {limit} is the simulation's {units} units plus a margin, not the maximum"
+    );
     assert_eq!(first_program_ix, 2, "the two ComputeBudget instructions come first");
     assert!(transaction["meta"]["err"].is_null(), "it succeeded");
     assert!(v.decode::<Config>(&pda::config().0).is_some(), "the config exists");
@@ -135,7 +153,10 @@ fn transactions_land_with_a_compute_budget_and_offline_signatures() {
     let sent = cli.ok(&admin_file, &["operator", "pause"]);
     let transaction = landed(&v, sent["signature"].as_str().unwrap());
     let (limit, unit_price, _) = compute_budget(&transaction);
-    eprintln!("[landing] pause with the default price: limit {limit:?}, price {unit_price:?}, consumed {}", consumed(&transaction));
+    eprintln!(
+        "[landing] pause with the default price: limit {limit:?}, price {unit_price:?}, consumed {}",
+        consumed(&transaction)
+    );
     assert!(unit_price.is_some_and(|p| p >= PRICE), "a price from the recent fees of the config: {unit_price:?}");
     assert!(limit.is_some_and(|l| u64::from(l) >= consumed(&transaction)));
     assert!(paused(&v));
@@ -152,7 +173,11 @@ fn transactions_land_with_a_compute_budget_and_offline_signatures() {
     // 4. offline signing: the admin signs with --sign-only; someone without the admin's key sends
     let admin_address = v.authority.pubkey_string();
     let blockhash = v.rpc.get_latest_blockhash().expect("a blockhash").to_string();
-    let (ok, signed, _) = run_raw(&cli, &v.url, &["-k", &admin_file, "--output", "json", "--sign-only", "--blockhash", &blockhash, "operator", "pause"]);
+    let (ok, signed, _) = run_raw(
+        &cli,
+        &v.url,
+        &["-k", &admin_file, "--output", "json", "--sign-only", "--blockhash", &blockhash, "operator", "pause"],
+    );
     assert!(ok, "--sign-only succeeds");
     let signed: Value = serde_json::from_str(&signed).expect("one JSON document");
     assert_eq!(signed["blockhash"], json!(blockhash));
@@ -164,7 +189,18 @@ fn transactions_land_with_a_compute_budget_and_offline_signatures() {
     let (ok, dumped, _) = run_raw(
         &cli,
         &v.url,
-        &["-k", &admin_address, "--output", "json", "--dump-transaction-message", "base64", "--blockhash", &blockhash, "operator", "pause"],
+        &[
+            "-k",
+            &admin_address,
+            "--output",
+            "json",
+            "--dump-transaction-message",
+            "base64",
+            "--blockhash",
+            &blockhash,
+            "operator",
+            "pause",
+        ],
     );
     assert!(ok, "--dump-transaction-message succeeds");
     let dumped: Value = serde_json::from_str(&dumped).expect("one JSON document");
@@ -188,7 +224,10 @@ fn transactions_land_with_a_compute_budget_and_offline_signatures() {
     assert_eq!(signature, presigned.split_once('=').unwrap().1, "the transaction sent is the one the admin signed");
     let transaction = landed(&v, signature);
     let (limit, unit_price, _) = compute_budget(&transaction);
-    eprintln!("[landing] presigned pause {signature}: limit {limit:?}, price {unit_price:?}, consumed {}", consumed(&transaction));
+    eprintln!(
+        "[landing] presigned pause {signature}: limit {limit:?}, price {unit_price:?}, consumed {}",
+        consumed(&transaction)
+    );
     assert_eq!((limit, unit_price), (Some(400_000), Some(0)), "the fixed budget of an offline signing");
     assert!(paused(&v), "the admin's presigned pause took effect");
     drop(v);

@@ -70,7 +70,9 @@ fn a_device_lives_its_whole_life_on_the_validator() {
     let cast = Cast::new(&["owner", "oracle", "costaker", "rewards", "slasher", "treasury", "stranger"]);
     let mint = v.create_mint(6);
     let token = |name: &str| v.balance(&cast.pubkey(name), &mint);
-    for (name, tokens) in [("owner", 20_000), ("costaker", 8_000), ("rewards", 10_000), ("oracle", 0), ("stranger", 0), ("slasher", 0)] {
+    for (name, tokens) in
+        [("owner", 20_000), ("costaker", 8_000), ("rewards", 10_000), ("oracle", 0), ("stranger", 0), ("slasher", 0)]
+    {
         v.fund(&cast.pubkey(name), SOL, &mint, tokens * UNIT);
     }
     let minted = 38_000 * UNIT;
@@ -87,13 +89,34 @@ fn a_device_lives_its_whole_life_on_the_validator() {
     let second = deploy(&v, &cast, &mint.to_string());
     assert_ne!(first, second, "the second run should report the config as already there");
     let again: Config = v.decode(&pda::config().0).unwrap();
-    assert_eq!((again.params, again.floors, again.oracle, again.admin), (config.params, config.floors, config.oracle, config.admin));
+    assert_eq!(
+        (again.params, again.floors, again.oracle, again.admin),
+        (config.params, config.floors, config.oracle, config.admin)
+    );
 
     // registration co-signed by the oracle through a file (R3)
     let owner_key = cast.pubkey("owner").to_string();
     let cosigned = cast.path("registration.json");
-    cli.ok(&cast.file("oracle"), &["operator", "cosign-registration", "gpu-1", "--owner", &owner_key, "--gpus", "8", "--multiplier-bps", "100000", "--out", &cosigned]);
-    assert!(!cli.run(&cast.file("stranger"), &["owner", "register", "--cosigned", &cosigned]).status.success(), "only the owner named by the oracle may register");
+    cli.ok(
+        &cast.file("oracle"),
+        &[
+            "operator",
+            "cosign-registration",
+            "gpu-1",
+            "--owner",
+            &owner_key,
+            "--gpus",
+            "8",
+            "--multiplier-bps",
+            "100000",
+            "--out",
+            &cosigned,
+        ],
+    );
+    assert!(
+        !cli.run(&cast.file("stranger"), &["owner", "register", "--cosigned", &cosigned]).status.success(),
+        "only the owner named by the oracle may register"
+    );
     cli.ok(&cast.file("owner"), &["owner", "register", "--cosigned", &cosigned]);
     let device_key = pda::device(&device_id("gpu-1")).0;
     let device: Device = v.decode(&device_key).unwrap();
@@ -119,7 +142,18 @@ fn a_device_lives_its_whole_life_on_the_validator() {
     std::fs::write(&csv, "device,amount\ngpu-1,1000\n").unwrap();
     let block_start = position.filled_at.to_string();
     let block_end = (position.filled_at + 2).to_string();
-    let block = ["operator", "distribute-rewards", "--csv", &csv, "--block-id", "1", "--block-start", &block_start, "--block-end", &block_end];
+    let block = [
+        "operator",
+        "distribute-rewards",
+        "--csv",
+        &csv,
+        "--block-id",
+        "1",
+        "--block-start",
+        &block_start,
+        "--block-end",
+        &block_end,
+    ];
     cli.ok(&cast.file("rewards"), &block);
     let device: Device = v.decode(&device_key).unwrap();
     assert_eq!((device.owner_rewards, device.position(0).unwrap().rewards), (260 * UNIT, 740 * UNIT));

@@ -157,12 +157,7 @@ pub fn events<T: anchor_lang::AnchorDeserialize + anchor_lang::Discriminator>(ok
 pub fn assert_ok(result: &TxResult) -> &TxOk {
     match result {
         Ok(ok) => ok,
-        Err(fail) => panic!(
-            "transaction failed with {:?} ({:?}); logs:\n{}",
-            fail.error,
-            fail.error_name,
-            fail.logs.join("\n")
-        ),
+        Err(fail) => panic!("transaction failed with {:?} ({:?}); logs:\n{}", fail.error, fail.error_name, fail.logs.join("\n")),
     }
 }
 
@@ -219,13 +214,12 @@ impl TestEnv {
     /// authority, and sets the Clock to [`START_TIME`]. Panics when the binary was not built.
     pub fn new(binary: Binary) -> Self {
         let path = binary.path();
-        let bytes = std::fs::read(&path).unwrap_or_else(|e| {
-            panic!("cannot read {} ({e}): build the program first with `make build`", path.display())
-        });
+        let bytes = std::fs::read(&path)
+            .unwrap_or_else(|e| panic!("cannot read {} ({e}): build the program first with `make build`", path.display()));
         let mut svm = LiteSVM::new();
-        svm.add_program(PROGRAM_ID, &bytes)
-            .unwrap_or_else(|e| panic!("cannot load {}: {e:?}", path.display()));
-        let mut env = Self { svm, binary, payer: Keypair::new(), upgrade_authority: Keypair::new(), cu: Vec::new(), recording: true };
+        svm.add_program(PROGRAM_ID, &bytes).unwrap_or_else(|e| panic!("cannot load {}: {e:?}", path.display()));
+        let mut env =
+            Self { svm, binary, payer: Keypair::new(), upgrade_authority: Keypair::new(), cu: Vec::new(), recording: true };
         env.fund(&env.payer.pubkey());
         env.fund(&env.upgrade_authority.pubkey());
         env.set_upgrade_authority(Some(env.upgrade_authority.pubkey()));
@@ -412,7 +406,13 @@ impl TestEnv {
     }
 
     /// [`TestEnv::create_mint`] with `freeze_authority`.
-    pub fn create_mint_with(&mut self, token_program: Pubkey, decimals: u8, extensions: &[ExtensionType], freeze_authority: Option<Pubkey>) -> Pubkey {
+    pub fn create_mint_with(
+        &mut self,
+        token_program: Pubkey,
+        decimals: u8,
+        extensions: &[ExtensionType],
+        freeze_authority: Option<Pubkey>,
+    ) -> Pubkey {
         assert!(extensions.is_empty() || token_program == TOKEN_2022, "extensions need Token-2022");
         let mint = Keypair::new();
         let (key, authority) = (mint.pubkey(), self.payer.pubkey());
@@ -444,9 +444,8 @@ impl TestEnv {
     /// account extensions the mint requires.
     pub fn create_token_account(&mut self, owner: &Pubkey, mint: &Pubkey) -> Pubkey {
         let mint_account = self.account(mint);
-        let mint_extensions = StateWithExtensions::<Mint>::unpack(&mint_account.data)
-            .and_then(|m| m.get_extension_types())
-            .expect("a mint");
+        let mint_extensions =
+            StateWithExtensions::<Mint>::unpack(&mint_account.data).and_then(|m| m.get_extension_types()).expect("a mint");
         let required = ExtensionType::get_required_init_account_extensions(&mint_extensions);
         let space = ExtensionType::try_calculate_account_len::<TokenAccount>(&required).expect("account length");
         let account = Keypair::new();
@@ -511,9 +510,7 @@ fn extension_init_ix(extension: ExtensionType, mint: &Pubkey, authority: &Pubkey
     let program = &TOKEN_2022;
     match extension {
         ExtensionType::NonTransferable => spl_token_2022::instruction::initialize_non_transferable_mint(program, mint),
-        ExtensionType::PermanentDelegate => {
-            spl_token_2022::instruction::initialize_permanent_delegate(program, mint, authority)
-        }
+        ExtensionType::PermanentDelegate => spl_token_2022::instruction::initialize_permanent_delegate(program, mint, authority),
         ExtensionType::MintCloseAuthority => {
             spl_token_2022::instruction::initialize_mint_close_authority(program, mint, Some(authority))
         }
@@ -524,13 +521,21 @@ fn extension_init_ix(extension: ExtensionType, mint: &Pubkey, authority: &Pubkey
             spl_token_2022::extension::metadata_pointer::instruction::initialize(program, mint, Some(*authority), Some(*mint))
         }
         ExtensionType::Pausable => spl_token_2022::extension::pausable::instruction::initialize(program, mint, authority),
-        ExtensionType::DefaultAccountState => spl_token_2022::extension::default_account_state::instruction::initialize_default_account_state(
-            program,
-            mint,
-            &spl_token_2022::state::AccountState::Initialized,
-        ),
+        ExtensionType::DefaultAccountState => {
+            spl_token_2022::extension::default_account_state::instruction::initialize_default_account_state(
+                program,
+                mint,
+                &spl_token_2022::state::AccountState::Initialized,
+            )
+        }
         ExtensionType::ConfidentialTransferMint => {
-            spl_token_2022::extension::confidential_transfer::instruction::initialize_mint(program, mint, Some(*authority), true, None)
+            spl_token_2022::extension::confidential_transfer::instruction::initialize_mint(
+                program,
+                mint,
+                Some(*authority),
+                true,
+                None,
+            )
         }
         ExtensionType::TransferFeeConfig => transfer_fee::instruction::initialize_transfer_fee_config(
             program,
@@ -576,11 +581,7 @@ fn snake_case(name: &str) -> String {
 
 fn to_result(result: TransactionResult) -> TxResult {
     match result {
-        Ok(meta) => Ok(TxOk {
-            compute_units: meta.compute_units_consumed,
-            logs: meta.logs,
-            return_data: meta.return_data.data,
-        }),
+        Ok(meta) => Ok(TxOk { compute_units: meta.compute_units_consumed, logs: meta.logs, return_data: meta.return_data.data }),
         Err(failed) => {
             let error_code = match failed.err {
                 TransactionError::InstructionError(_, InstructionError::Custom(code)) => Some(code),

@@ -1312,8 +1312,18 @@ impl Model {
         let from_stake = owner_take.min(d.owner_stake);
         let from_ticket = owner_take - from_stake;
         let rest = (amount - owner_take) as u128;
-        let slashable: Vec<bool> = d.positions.iter().map(|p| p.as_ref().is_some_and(|p| p.counts_at(incident_at) && !p.is_ripe(now) && p.principal > 0)).collect();
-        let pool: u128 = d.positions.iter().zip(&slashable).filter(|(_, s)| **s).map(|(p, _)| p.as_ref().expect("used").principal as u128).sum();
+        let slashable: Vec<bool> = d
+            .positions
+            .iter()
+            .map(|p| p.as_ref().is_some_and(|p| p.counts_at(incident_at) && !p.is_ripe(now) && p.principal > 0))
+            .collect();
+        let pool: u128 = d
+            .positions
+            .iter()
+            .zip(&slashable)
+            .filter(|(_, s)| **s)
+            .map(|(p, _)| p.as_ref().expect("used").principal as u128)
+            .sum();
         let mut total = owner_take;
         if rest > 0 && pool > 0 {
             for (p, _) in d.positions.iter_mut().zip(&slashable).filter(|(_, s)| **s) {
@@ -1399,12 +1409,14 @@ mod tests {
         m.apply(&Op::CancelCostake { device, costaker, seq: 0 }).unwrap();
         m.apply(&Op::WarpTo(3_000)).unwrap();
         let by = roles[2];
-        m.apply(&Op::DistributeRewards { by, block_id: 1, block_start: 1_000, block_end: 2_000, entries: vec![(device, 1_001)] }).unwrap();
+        m.apply(&Op::DistributeRewards { by, block_id: 1, block_start: 1_000, block_end: 2_000, entries: vec![(device, 1_001)] })
+            .unwrap();
         let d = m.device(&device);
         assert_eq!((d.position(0).unwrap().rewards, d.owner_rewards), (740, 261));
         // the same block again: skipped, nothing moves
         let before = m.balances.clone();
-        m.apply(&Op::DistributeRewards { by, block_id: 2, block_start: 1_000, block_end: 2_000, entries: vec![(device, 1_001)] }).unwrap();
+        m.apply(&Op::DistributeRewards { by, block_id: 2, block_start: 1_000, block_end: 2_000, entries: vec![(device, 1_001)] })
+            .unwrap();
         assert_eq!(m.balances, before);
         assert_eq!(m.apply(&Op::WithdrawOverflow { device, by: owner, amount: 16_000 * IO }), Err("ExceedsOverflow"));
     }

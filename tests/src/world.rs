@@ -279,12 +279,16 @@ impl World {
 
     /// Whether `device` is a live device (not a tombstone, not missing).
     pub fn is_live_device(&self, device: &Pubkey) -> bool {
-        self.svm.get_account(device).is_some_and(|a| a.owner == crate::client::PROGRAM_ID && a.data.starts_with(Device::DISCRIMINATOR))
+        self.svm
+            .get_account(device)
+            .is_some_and(|a| a.owner == crate::client::PROGRAM_ID && a.data.starts_with(Device::DISCRIMINATOR))
     }
 
     /// Whether `device` is a closed device's tombstone (R8).
     pub fn is_tombstone(&self, device: &Pubkey) -> bool {
-        self.svm.get_account(device).is_some_and(|a| a.owner == crate::client::PROGRAM_ID && a.data.starts_with(Tombstone::DISCRIMINATOR))
+        self.svm
+            .get_account(device)
+            .is_some_and(|a| a.owner == crate::client::PROGRAM_ID && a.data.starts_with(Tombstone::DISCRIMINATOR))
     }
 
     /// The next offer and ticket seqs of `device`, live or closed: every seq below was used.
@@ -333,7 +337,10 @@ impl World {
 
     /// The offer accounts of `device` that exist among `seqs`, in the order given.
     pub fn live_offers_among(&self, device: &Pubkey, seqs: impl IntoIterator<Item = u64>) -> Vec<Offer> {
-        seqs.into_iter().filter(|seq| self.is_program_account(&pda::offer(device, *seq).0)).map(|seq| self.offer(device, seq)).collect()
+        seqs.into_iter()
+            .filter(|seq| self.is_program_account(&pda::offer(device, *seq).0))
+            .map(|seq| self.offer(device, seq))
+            .collect()
     }
 
     /// The owner's outstanding ticket of `device`, if any (every ticket seq ever used is looked at).
@@ -608,7 +615,8 @@ impl World {
     /// `distribute_rewards` with explicit targets.
     pub fn reward_targets(&mut self, block_id: u64, block_start: i64, block_end: i64, targets: &[RewardTarget]) -> TxResult {
         let authority = self.roles.reward_authority.insecure_clone();
-        let ix = ix::distribute_rewards(authority.pubkey(), self.reward_source, block_id, block_start, block_end, targets, &self.mint);
+        let ix =
+            ix::distribute_rewards(authority.pubkey(), self.reward_source, block_id, block_start, block_end, targets, &self.mint);
         self.env.send(&[ix], &[&authority])
     }
 
@@ -764,7 +772,12 @@ impl World {
                 OfferState::Open => assert_eq!(d.open_offer(), Some(o.seq), "an open offer the device does not record"),
                 OfferState::Filled => {
                     let p = in_table.unwrap_or_else(|| panic!("filled offer {} has no position in the table: {d:?}", o.seq));
-                    assert_eq!((p.costaker, p.reward_share_bps), (o.costaker, o.reward_share_bps), "position {} vs its offer", o.seq);
+                    assert_eq!(
+                        (p.costaker, p.reward_share_bps),
+                        (o.costaker, o.reward_share_bps),
+                        "position {} vs its offer",
+                        o.seq
+                    );
                     assert!(p.principal <= o.amount, "position {} holds more than its offer", o.seq);
                 }
                 OfferState::Released => assert!(in_table.is_none(), "released offer {} is still in the table", o.seq),
@@ -799,9 +812,15 @@ impl World {
     pub fn check_profiles(&self) {
         let live: Vec<Device> = self.devices.iter().filter(|d| self.is_live_device(d)).map(|d| self.device(d)).collect();
         for w in self.known_wallets() {
-            let filled = live.iter().flat_map(|d| d.positions.iter()).filter(|p| p.is_filled() && p.costaker == w.pubkey()).count();
+            let filled =
+                live.iter().flat_map(|d| d.positions.iter()).filter(|p| p.is_filled() && p.costaker == w.pubkey()).count();
             let counted = self.profile(&w.pubkey()).map_or(0, |p| p.active_positions as usize);
-            assert_eq!(counted, filled, "the profile of {} counts {counted} filled positions, the tables hold {filled}", w.pubkey());
+            assert_eq!(
+                counted,
+                filled,
+                "the profile of {} counts {counted} filled positions, the tables hold {filled}",
+                w.pubkey()
+            );
         }
     }
 

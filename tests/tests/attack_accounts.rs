@@ -19,7 +19,11 @@ fn forged_owner_error(s: &Scene, call: &Call, address: &Pubkey, owner: &Pubkey) 
     match call.name {
         "close_device" if *address == s.e => "ConstraintOwner",
         "fill_offer" if *address == pda::costaker(&s.w.costakers[2].pubkey()).0 => {
-            if *owner == system_program::ID { "AccountAlreadyInUse" } else { "AccountOwnedByWrongProgram" }
+            if *owner == system_program::ID {
+                "AccountAlreadyInUse"
+            } else {
+                "AccountOwnedByWrongProgram"
+            }
         }
         _ => "AccountOwnedByWrongProgram",
     }
@@ -165,7 +169,8 @@ fn the_same_account_in_two_places_is_refused() {
         }
         let (w, rewarder) = (&s.w, s.w.roles.reward_authority.insecure_clone());
         let (start, end) = (w.device(&a).last_paid_end, w.now());
-        let twice = ix::distribute_rewards(rewarder.pubkey(), w.reward_source, 2, start, end, &[w.target(a, 1), w.target(a, 1)], &w.mint);
+        let twice =
+            ix::distribute_rewards(rewarder.pubkey(), w.reward_source, 2, start, end, &[w.target(a, 1), w.target(a, 1)], &w.mint);
         s.refused("DuplicateDeviceInBatch", &[twice], &[&rewarder], &[]);
     });
 }
@@ -229,7 +234,13 @@ fn a_closed_account_revived_in_the_same_transaction_is_refused() {
             let revive = donate_lamports(&payer, &account, 10_000_000);
             let mut signers = close.signer_refs();
             signers.extend(used.signer_refs());
-            s.refused_as(closing, "AccountOwnedByWrongProgram", &[close.ix.clone(), revive, used.ix.clone()], &signers, &[account]);
+            s.refused_as(
+                closing,
+                "AccountOwnedByWrongProgram",
+                &[close.ix.clone(), revive, used.ix.clone()],
+                &signers,
+                &[account],
+            );
         }
         // closed into a tombstone and given lamports in one transaction, used in the next: a
         // tombstone is not a device

@@ -21,7 +21,9 @@ fn zero_and_maximal_amounts_are_refused() {
         let (rewarder, slasher) = (w.roles.reward_authority.insecure_clone(), w.roles.slash_authority.insecure_clone());
         let (mint, now, treasury) = (w.mint, w.now(), w.roles.treasury.pubkey());
         let last = w.device(&a).last_paid_end;
-        let reward = |amount, start, end| ix::distribute_rewards(rewarder.pubkey(), w.reward_source, 2, start, end, &[w.target(a, amount)], &mint);
+        let reward = |amount, start, end| {
+            ix::distribute_rewards(rewarder.pubkey(), w.reward_source, 2, start, end, &[w.target(a, amount)], &mint)
+        };
         let slash = |amount, incident_at| ix::slash(slasher.pubkey(), a, treasury, amount, incident_at, &mint);
         let table = vec![
             ("stake 0", ix::stake(owner.pubkey(), a, owner.token, 0, &mint), &owner.key, "ZeroAmount"),
@@ -29,10 +31,25 @@ fn zero_and_maximal_amounts_are_refused() {
             ("offer 0", ix::create_offer(owner2.pubkey(), d, 0, 0, SHARE), &owner2.key, "ZeroAmount"),
             ("offer max", ix::create_offer(owner2.pubkey(), d, 0, u64::MAX, SHARE), &owner2.key, "MathOverflow"),
             ("offer share max", ix::create_offer(owner2.pubkey(), d, 0, HALF, u16::MAX), &owner2.key, "InvalidRewardShare"),
-            ("fill 0", ix::fill_offer(costaker2.pubkey(), b, 0, 0, SHARE, costaker2.token, &mint), &costaker2.key, "OfferTermsMismatch"),
-            ("fill max", ix::fill_offer(costaker2.pubkey(), b, 0, u64::MAX, SHARE, costaker2.token, &mint), &costaker2.key, "OfferTermsMismatch"),
+            (
+                "fill 0",
+                ix::fill_offer(costaker2.pubkey(), b, 0, 0, SHARE, costaker2.token, &mint),
+                &costaker2.key,
+                "OfferTermsMismatch",
+            ),
+            (
+                "fill max",
+                ix::fill_offer(costaker2.pubkey(), b, 0, u64::MAX, SHARE, costaker2.token, &mint),
+                &costaker2.key,
+                "OfferTermsMismatch",
+            ),
             ("overflow 0", ix::withdraw_overflow(owner.pubkey(), a, owner.token, 0, &mint), &owner.key, "ZeroAmount"),
-            ("overflow max", ix::withdraw_overflow(owner.pubkey(), a, owner.token, u64::MAX, &mint), &owner.key, "ExceedsOverflow"),
+            (
+                "overflow max",
+                ix::withdraw_overflow(owner.pubkey(), a, owner.token, u64::MAX, &mint),
+                &owner.key,
+                "ExceedsOverflow",
+            ),
             ("slash 0", slash(0, now), &slasher, "ZeroAmount"),
             ("slash incident max", slash(1, i64::MAX), &slasher, "IncidentOutOfRange"),
             ("slash incident 0", slash(1, 0), &slasher, "IncidentOutOfRange"),

@@ -94,7 +94,10 @@ fn donations_never_block_an_exit_or_a_close() {
         assert_eq!(w.token_balance(&costaker.token), costaker_tokens + HALF + rewards);
         assert_eq!(w.token_balance(&w.treasury_token), treasury + 11 + 13, "the donated tokens end in the treasury");
         for closed in [stake_vault, overflow_vault, offer, ticket] {
-            assert!(!w.is_program_account(&closed) && w.svm.get_account(&closed).is_none_or(|a| a.lamports == 0), "{closed} is closed");
+            assert!(
+                !w.is_program_account(&closed) && w.svm.get_account(&closed).is_none_or(|a| a.lamports == 0),
+                "{closed} is closed"
+            );
         }
         assert!(w.is_tombstone(&device));
         // the owner paid every rent here: it gets back the rents and the five donations

@@ -72,7 +72,8 @@ fn a_signer_without_the_role_is_refused() {
         for (name, rightful, impostor, error) in table {
             let call = s.call(name);
             let ix = call.with(&rightful.pubkey(), impostor.pubkey());
-            let signers: Vec<_> = call.signers.iter().map(|k| if k.pubkey() == rightful.pubkey() { impostor } else { k }).collect();
+            let signers: Vec<_> =
+                call.signers.iter().map(|k| if k.pubkey() == rightful.pubkey() { impostor } else { k }).collect();
             s.refused_as(name, error, &[ix], &signers, &[]);
         }
         // an impostor co-staker with their own profile: the device's table names another
@@ -123,7 +124,10 @@ fn a_stranger_may_withdraw_but_is_paid_nothing() {
             let ix = call.with(&s.w.anyone.pubkey(), intruder.pubkey());
             s.ok(&[ix], &[&intruder]);
         }
-        assert_eq!((s.w.token_balance(&owner.token), s.w.token_balance(&costaker1.token)), (before.0 + ticket, before.1 + position));
+        assert_eq!(
+            (s.w.token_balance(&owner.token), s.w.token_balance(&costaker1.token)),
+            (before.0 + ticket, before.1 + position)
+        );
         assert_eq!(s.w.token_balance(&own), 0);
         let intruder_ata = client::ix::associated_token(&intruder.pubkey(), &s.w.mint);
         assert!(s.w.svm.get_account(&intruder_ata).is_none(), "the caller got no token account");

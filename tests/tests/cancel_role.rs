@@ -23,7 +23,10 @@ fn r31_a_cancelled_key_never_takes_over() {
         let ok = w.ok(|w| w.cancel_role(Role::SlashAuthority));
         let e: RoleChanged = events(&ok).remove(0);
         assert_eq!((e.role, e.action), (Role::SlashAuthority as u8, 2));
-        assert_eq!((e.current, e.pending, e.effective_at, e.accepted), (w.roles.slash_authority.pubkey(), Default::default(), 0, false));
+        assert_eq!(
+            (e.current, e.pending, e.effective_at, e.accepted),
+            (w.roles.slash_authority.pubkey(), Default::default(), 0, false)
+        );
         w.warp_to(proposed + 60 * DAY);
         w.refused("NotSlashAuthority", |w| w.send_by(ix::hold(next.pubkey(), device, w.now() + DAY), &next));
         w.refused("NoPendingChange", |w| w.accept_role(&next, Role::SlashAuthority));

@@ -64,14 +64,25 @@ fn r8_an_empty_device_closes_into_a_tombstone() {
         let t = w.tombstone(&device);
         assert_eq!((t.device_id, t.bump, t.closed_at), (id, pda::device(&id).1, w.now()));
         assert_eq!((t.next_offer_seq, t.next_ticket_seq, t.last_paid_end), (1, 1, end));
-        assert_eq!((t.hold_until, t.hold_incident_start, t.owner_slashes), (before.hold_until, before.hold_incident_start, before.owner_slashes));
+        assert_eq!(
+            (t.hold_until, t.hold_incident_start, t.owner_slashes),
+            (before.hold_until, before.hold_incident_start, before.owner_slashes)
+        );
         let tombstone = w.account(&device);
-        assert_eq!(tombstone.lamports, w.svm.minimum_balance_for_rent_exemption(tombstone.data.len()), "the tombstone keeps only its rent");
+        assert_eq!(
+            tombstone.lamports,
+            w.svm.minimum_balance_for_rent_exemption(tombstone.data.len()),
+            "the tombstone keeps only its rent"
+        );
         assert!(tombstone.data.len() < size, "the device shrank");
         for vault in vaults {
             assert!(w.svm.get_account(&vault).is_none_or(|a| a.lamports == 0), "{vault} is closed");
         }
-        assert_eq!(w.account(&owner.pubkey()).lamports, payer + lamports - tombstone.lamports, "the freed rent goes to the payer");
+        assert_eq!(
+            w.account(&owner.pubkey()).lamports,
+            payer + lamports - tombstone.lamports,
+            "the freed rent goes to the payer"
+        );
         assert_eq!(w.token_balance(&w.treasury_token), treasury + 7, "the donations go to the treasury");
         let closed: Vec<DeviceClosed> = events(&ok);
         assert_eq!((closed.len(), closed[0].device, closed[0].swept), (1, device, 7));
@@ -179,7 +190,9 @@ fn r8_close_device_refusals() {
         w.ok(|w| w.set_paused(true));
         w.ok(|w| w.close_device(device));
         // a tombstone is not a device: nothing but a revival uses it
-        w.refused("AccountDiscriminatorMismatch", |w| w.send_by(ix::stake(owner.pubkey(), device, owner.token, 1, &w.mint), &owner.key));
+        w.refused("AccountDiscriminatorMismatch", |w| {
+            w.send_by(ix::stake(owner.pubkey(), device, owner.token, 1, &w.mint), &owner.key)
+        });
         w.refused("AccountDiscriminatorMismatch", |w| w.env.send(&[ix::device_status(device)], &[]));
         // closing again: its vaults are gone
         w.refused("AccountNotInitialized", |w| close_to(w, device, &owner, treasury, payer));

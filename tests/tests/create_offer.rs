@@ -21,7 +21,10 @@ fn r9_an_offer_is_created_and_recreated_under_a_new_seq() {
         assert_eq!(w.account(&w.owner.pubkey()).lamports, lamports - rent, "the owner pays the offer's rent");
         let o = w.offer(&device, seq);
         assert_eq!((o.device, o.seq, o.state, o.amount, o.reward_share_bps), (device, 0, OfferState::Open, HALF, SHARE));
-        assert_eq!((o.payer, o.created_at, o.costaker, o.escrow_payer), (w.owner.pubkey(), w.now(), Default::default(), Default::default()));
+        assert_eq!(
+            (o.payer, o.created_at, o.costaker, o.escrow_payer),
+            (w.owner.pubkey(), w.now(), Default::default(), Default::default())
+        );
         let d = w.device(&device);
         assert_eq!((d.open_offer(), d.next_offer_seq), (Some(0), 1));
         assert!(d.positions.iter().all(|p| !p.is_used()), "an open offer takes no slot yet");

@@ -81,7 +81,10 @@ fn r20_a_re_sent_batch_pays_nobody_twice() {
         assert_eq!(w.token_balance(&w.reward_source), source - 500);
         assert_eq!(w.token_balance(&pda::overflow_vault(&device).0), vault);
         let after = w.device(&device);
-        assert_eq!((after.owner_rewards, after.position(seq).unwrap().rewards), (d.owner_rewards, d.position(seq).unwrap().rewards));
+        assert_eq!(
+            (after.owner_rewards, after.position(seq).unwrap().rewards),
+            (d.owner_rewards, d.position(seq).unwrap().rewards)
+        );
         // an overlapping block under a new id is skipped too; the already-paid skip records nothing
         let ok = w.ok(|w| w.reward(2, end - 1, w.now(), &[(device, 1_000)]));
         assert_eq!(skipped(&ok), [(device, skip::ALREADY_PAID)]);
@@ -234,7 +237,10 @@ fn r21_a_withdrawn_positions_part_stays_with_the_reward_authority() {
         let (source, vault) = (w.token_balance(&w.reward_source), w.token_balance(&pda::overflow_vault(&device).0));
         let ok = w.ok(|w| w.reward(1, filled, end, &[(device, 1_000)]));
         let e = paid(&ok, device);
-        assert_eq!((e.position_seq, e.position_left, e.position_part, e.owner_part, e.transferred), (Some(seq), true, 740, 260, 260));
+        assert_eq!(
+            (e.position_seq, e.position_left, e.position_part, e.owner_part, e.transferred),
+            (Some(seq), true, 740, 260, 260)
+        );
         assert_eq!(w.token_balance(&w.reward_source), source - 260);
         assert_eq!(w.token_balance(&pda::overflow_vault(&device).0), vault + 260);
         assert_eq!(w.device(&device).owner_rewards, 260);

@@ -4,9 +4,7 @@
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_spl::token_2022::spl_token_2022;
-use device_staking_tests::client::device_staking::events::{
-    DeviceRegistered, RewardPaid, RewardSkipped, Slashed, Unstaked,
-};
+use device_staking_tests::client::device_staking::events::{DeviceRegistered, RewardPaid, RewardSkipped, Slashed, Unstaked};
 use device_staking_tests::client::device_staking::state::{skip, Params, Role};
 use device_staking_tests::client::{ix, pda};
 use device_staking_tests::world::*;
@@ -32,7 +30,8 @@ fn close_ata(w: &mut World, wallet: &Wallet) -> Pubkey {
     let other = w.create_token_account(&wallet.pubkey(), &mint);
     let amount = w.token_balance(&wallet.token);
     let ixs = [
-        spl_token_2022::instruction::transfer_checked(&SPL_TOKEN, &wallet.token, &mint, &other, &wallet.pubkey(), &[], amount, 6).unwrap(),
+        spl_token_2022::instruction::transfer_checked(&SPL_TOKEN, &wallet.token, &mint, &other, &wallet.pubkey(), &[], amount, 6)
+            .unwrap(),
         spl_token_2022::instruction::close_account(&SPL_TOKEN, &wallet.token, &wallet.pubkey(), &wallet.pubkey(), &[]).unwrap(),
     ];
     assert_ok(&w.env.send(&ixs, &[&wallet.key]));
@@ -344,7 +343,11 @@ fn finding4_r40_owner_first_then_positions_pro_rata_each_within_its_cap() {
         let treasury = w.token_balance(&w.treasury_token);
         let ok = w.ok(|w| w.slash(device, 11_000 * IO, incident));
         let s: Slashed = one(&ok);
-        assert_eq!((s.from_owner_stake, s.from_ticket, s.total), (0, HALF, 11_000 * IO), "the owner's cap first, from the ticket");
+        assert_eq!(
+            (s.from_owner_stake, s.from_ticket, s.total),
+            (0, HALF, 11_000 * IO),
+            "the owner's cap first, from the ticket"
+        );
         let parts: Vec<(u64, u64)> = s.from_positions.iter().map(|p| (p.seq, p.amount)).collect();
         assert_eq!(parts, [(first, 2_000 * IO), (second, 1_000 * IO)], "the rest pro rata to 8,000 and 4,000");
         let ok = w.ok(|w| w.slash(device, 100_000 * IO, incident));
@@ -357,7 +360,8 @@ fn finding4_r40_owner_first_then_positions_pro_rata_each_within_its_cap() {
         // each staker lost exactly half of their principal
         let unlock = w.device(&device).ticket_unlock_at;
         w.warp_to(unlock);
-        let (c0_before, c1_before, owner_before) = (w.token_balance(&c0.token), w.token_balance(&c1.token), w.token_balance(&w.owner.token));
+        let (c0_before, c1_before, owner_before) =
+            (w.token_balance(&c0.token), w.token_balance(&c1.token), w.token_balance(&w.owner.token));
         w.ok(|w| w.withdraw_position(device, first));
         w.ok(|w| w.withdraw_position(device, second));
         w.ok(|w| w.withdraw_ticket(device));
@@ -617,7 +621,14 @@ fn r40_a_slash_creates_the_treasurys_missing_token_account() {
     for_each_world(|w| {
         let device = w.staked_device();
         let treasury = w.roles.treasury.insecure_clone();
-        let close = spl_token_2022::instruction::close_account(&SPL_TOKEN, &w.treasury_token, &treasury.pubkey(), &treasury.pubkey(), &[]).unwrap();
+        let close = spl_token_2022::instruction::close_account(
+            &SPL_TOKEN,
+            &w.treasury_token,
+            &treasury.pubkey(),
+            &treasury.pubkey(),
+            &[],
+        )
+        .unwrap();
         assert_ok(&w.send_by(close, &treasury));
         assert!(w.svm.get_account(&w.treasury_token).is_none_or(|a| a.data.is_empty()));
         let slasher = w.roles.slash_authority.pubkey();
@@ -662,10 +673,15 @@ fn r19_a_transfer_moves_the_owner_without_unstaking() {
         w.ok(|w| w.transfer_device(device, new.pubkey()));
         w.ok(|w| w.accept_device(&new, device));
         let d = w.device(&device);
-        assert_eq!((d.owner, d.payer, d.owner_stake, d.owner_rewards, d.is_unstaking()), (new.pubkey(), new.pubkey(), MIN, 260, false));
+        assert_eq!(
+            (d.owner, d.payer, d.owner_stake, d.owner_rewards, d.is_unstaking()),
+            (new.pubkey(), new.pubkey(), MIN, 260, false)
+        );
         assert!(w.eligible(&device));
         let old = w.owner.clone();
-        w.refused("NotDeviceOwner", |w| w.send_by(ix::withdraw_overflow(old.pubkey(), device, old.token, 260, &w.mint), &old.key));
+        w.refused("NotDeviceOwner", |w| {
+            w.send_by(ix::withdraw_overflow(old.pubkey(), device, old.token, 260, &w.mint), &old.key)
+        });
         let block = w.now();
         w.advance(DAY);
         w.ok(|w| w.reward(2, block, w.now(), &[(device, 1_000)]));

@@ -206,10 +206,37 @@ macro_rules! events {
 }
 
 events!(
-    Initialized, RoleChanged, PausedSet, ParamsProposed, ParamsCancelled, SlashCapLowered, DeviceRegistered, MinimumChanged,
-    Staked, OfferCreated, OfferRetracted, OfferFilled, OverflowWithdrawn, RewardsClaimed, CostakeCancelled, Unstaked,
-    TicketWithdrawn, PositionWithdrawn, HiredSet, DeviceTerminated, DeviceClosed, RewardPaid, RewardSkipped, Slashed,
-    DeviceHeld, SurplusSwept, PositionReleased, EscrowWithdrawn, ProfileClosed, TransferProposed, TransferCancelled,
+    Initialized,
+    RoleChanged,
+    PausedSet,
+    ParamsProposed,
+    ParamsCancelled,
+    SlashCapLowered,
+    DeviceRegistered,
+    MinimumChanged,
+    Staked,
+    OfferCreated,
+    OfferRetracted,
+    OfferFilled,
+    OverflowWithdrawn,
+    RewardsClaimed,
+    CostakeCancelled,
+    Unstaked,
+    TicketWithdrawn,
+    PositionWithdrawn,
+    HiredSet,
+    DeviceTerminated,
+    DeviceClosed,
+    RewardPaid,
+    RewardSkipped,
+    Slashed,
+    DeviceHeld,
+    SurplusSwept,
+    PositionReleased,
+    EscrowWithdrawn,
+    ProfileClosed,
+    TransferProposed,
+    TransferCancelled,
     DeviceTransferred,
 );
 
@@ -595,7 +622,9 @@ impl Run {
             checks: BTreeMap::new(),
         };
         for (i, name) in ["admin", "oracle", "reward", "slash", "treasury"].iter().enumerate() {
-            let keys: Vec<Pubkey> = (0..3).map(|k| run.new_wallet(&format!("{name}{k}"), if i == REWARD { REWARD_TOKENS } else { 0 }, false)).collect();
+            let keys: Vec<Pubkey> = (0..3)
+                .map(|k| run.new_wallet(&format!("{name}{k}"), if i == REWARD { REWARD_TOKENS } else { 0 }, false))
+                .collect();
             run.role_keys.push(keys);
         }
         run.owners = (0..3).map(|k| run.new_wallet(&format!("owner{k}"), OWNER_TOKENS, true)).collect();
@@ -657,9 +686,11 @@ impl Run {
 
     /// The balance of a token account of the mint (0 when it does not exist).
     fn balance_of(&self, account: &Pubkey) -> u64 {
-        self.env.svm.get_account(account).filter(|a| a.owner == SPL_TOKEN && a.data.len() >= 72).map_or(0, |a| {
-            u64::from_le_bytes(a.data[64..72].try_into().expect("8 bytes"))
-        })
+        self.env
+            .svm
+            .get_account(account)
+            .filter(|a| a.owner == SPL_TOKEN && a.data.len() >= 72)
+            .map_or(0, |a| u64::from_le_bytes(a.data[64..72].try_into().expect("8 bytes")))
     }
 
     /// Stops the run: the guarantee broken, with everything needed to replay it.
@@ -749,7 +780,14 @@ impl Run {
 
     /// Sends `ixs` signed by `signers`, checks `expect`, applies the events (every check of a
     /// state change) and compares every tracked token account with what the events moved.
-    fn send(&mut self, label: &str, ixs: &[Instruction], signers: &[Pubkey], ctx: Ctx, expect: Expect) -> Result<Vec<Ev>, String> {
+    fn send(
+        &mut self,
+        label: &str,
+        ixs: &[Instruction],
+        signers: &[Pubkey],
+        ctx: Ctx,
+        expect: Expect,
+    ) -> Result<Vec<Ev>, String> {
         let keys: Vec<Keypair> = signers.iter().map(|k| self.key(k)).collect();
         let refs: Vec<&Keypair> = keys.iter().collect();
         let result = self.env.send(ixs, &refs);
@@ -759,7 +797,12 @@ impl Run {
                 self.last_logs = ok.logs.clone();
                 *self.outcomes.entry(format!("{label} ok")).or_default() += 1;
                 if let Expect::Role(role, signer) = expect {
-                    ensure!(self, self.holds(role, &signer), "G3/R34: {signer} acted as {:?} without holding the role", ROLES[role]);
+                    ensure!(
+                        self,
+                        self.holds(role, &signer),
+                        "G3/R34: {signer} acted as {:?} without holding the role",
+                        ROLES[role]
+                    );
                 }
                 let events = events_in(&ok.logs);
                 let mut flows = Vec::new();
@@ -767,7 +810,11 @@ impl Run {
                     self.apply(ev, &ctx, &mut flows);
                 }
                 for (account, delta) in flows {
-                    let balance = self.balances.get(&account).copied().unwrap_or_else(|| self.fail(format!("tokens moved to or from an untracked account {account}")));
+                    let balance = self
+                        .balances
+                        .get(&account)
+                        .copied()
+                        .unwrap_or_else(|| self.fail(format!("tokens moved to or from an untracked account {account}")));
                     let after = balance as i128 + delta;
                     ensure!(self, after >= 0, "the events take more from {} than it held", self.names[&account]);
                     self.balances.insert(account, after as u64);
@@ -779,7 +826,11 @@ impl Run {
                 self.last_logs = fail.logs.clone();
                 let name = refusal_name(&fail);
                 *self.outcomes.entry(format!("{label} {name}")).or_default() += 1;
-                ensure!(self, fail.error_name.is_some() || !name.contains("ProgramFailedToComplete"), "R51: {label} crashed instead of refusing by name: {name}");
+                ensure!(
+                    self,
+                    fail.error_name.is_some() || !name.contains("ProgramFailedToComplete"),
+                    "R51: {label} crashed instead of refusing by name: {name}"
+                );
                 match expect {
                     Expect::Ok(why) => self.fail(format!("{why}: refused with {name}")),
                     Expect::Role(role, signer) if self.holds(role, &signer) && name == ROLE_ERRORS[role] => {
@@ -833,7 +884,14 @@ impl Run {
                 let role = e.role as usize;
                 if e.action == PROPOSED {
                     let delay = change_delay(&self.schedule.at(now));
-                    ensure!(self, e.effective_at >= now + delay, "G3/R34: a grant of {:?} announced at {now} takes effect at {}, before {}", ROLES[role], e.effective_at, now + delay);
+                    ensure!(
+                        self,
+                        e.effective_at >= now + delay,
+                        "G3/R34: a grant of {:?} announced at {now} takes effect at {}, before {}",
+                        ROLES[role],
+                        e.effective_at,
+                        now + delay
+                    );
                     self.checked("G3 grant delay checked at its announcement");
                     self.due(e.effective_at - 1, Task::RoleEdge { role, key: e.pending, effective_at: e.effective_at });
                     self.due(e.effective_at, Task::RoleEdge { role, key: e.pending, effective_at: e.effective_at });
@@ -845,14 +903,26 @@ impl Run {
                         _ => {}
                     }
                 }
-                self.roles[role] = RoleRec { current: e.current, pending: e.pending, effective_at: e.effective_at, accepted: e.accepted };
+                self.roles[role] =
+                    RoleRec { current: e.current, pending: e.pending, effective_at: e.effective_at, accepted: e.accepted };
             }
             Ev::PausedSet(e) => self.paused = e.paused,
             Ev::ParamsProposed(e) => {
                 let in_force = self.schedule.at(now);
-                ensure!(self, e.current == in_force, "the parameters in force at {now} are {:?}, announced {in_force:?}", e.current);
+                ensure!(
+                    self,
+                    e.current == in_force,
+                    "the parameters in force at {now} are {:?}, announced {in_force:?}",
+                    e.current
+                );
                 let delay = change_delay(&in_force);
-                ensure!(self, e.effective_at >= now + delay, "G3/R34: parameters announced at {now} apply at {}, before {}", e.effective_at, now + delay);
+                ensure!(
+                    self,
+                    e.effective_at >= now + delay,
+                    "G3/R34: parameters announced at {now} apply at {}, before {}",
+                    e.effective_at,
+                    now + delay
+                );
                 self.checked("G3 parameter delay checked at its announcement");
                 self.schedule.settle(now);
                 self.schedule.pending = Some((e.effective_at, e.pending));
@@ -927,14 +997,25 @@ impl Run {
                 let d = self.dev_mut(&e.device);
                 d.owner_stake += e.amount;
                 let derived = d.owner_stake;
-                ensure!(self, e.owner_stake == derived, "Staked reports an owner stake of {}, the events add up to {derived}", e.owner_stake);
+                ensure!(
+                    self,
+                    e.owner_stake == derived,
+                    "Staked reports an owner stake of {}, the events add up to {derived}",
+                    e.owner_stake
+                );
                 self.book(Staker::Owner(e.device)).deposited += e.amount as u128;
                 flows.push((user(), -(e.amount as i128)));
                 flows.push((pda::stake_vault(&e.device).0, e.amount as i128));
             }
             Ev::OfferCreated(e) => {
                 let d = self.dev(&e.device);
-                ensure!(self, e.seq == d.next_offer_seq && d.open_offer.is_none(), "offer {} created, expected seq {} and no open offer", e.seq, d.next_offer_seq);
+                ensure!(
+                    self,
+                    e.seq == d.next_offer_seq && d.open_offer.is_none(),
+                    "offer {} created, expected seq {} and no open offer",
+                    e.seq,
+                    d.next_offer_seq
+                );
                 let payer = d.owner;
                 let d = self.dev_mut(&e.device);
                 d.open_offer = Some(OfferRec { seq: e.seq, amount: e.amount, share: e.reward_share_bps, payer });
@@ -946,7 +1027,10 @@ impl Run {
                 ensure!(
                     self,
                     offer.is_some_and(|o| o.seq == e.seq && o.amount == e.amount && o.share == e.reward_share_bps),
-                    "OfferFilled of seq {} ({}, {}) does not match the open offer {offer:?}", e.seq, e.amount, e.reward_share_bps
+                    "OfferFilled of seq {} ({}, {}) does not match the open offer {offer:?}",
+                    e.seq,
+                    e.amount,
+                    e.reward_share_bps
                 );
                 let offer = offer.expect("checked");
                 let position = PosRec {
@@ -974,13 +1058,24 @@ impl Run {
             Ev::OverflowWithdrawn(e) => {
                 let d = self.dev(&e.device).clone();
                 let from_rewards = ctx.amount.min(d.owner_unclaimed);
-                ensure!(self, e.from_rewards == from_rewards, "R12: overflow paid {} from rewards, {from_rewards} expected (rewards first)", e.from_rewards);
+                ensure!(
+                    self,
+                    e.from_rewards == from_rewards,
+                    "R12: overflow paid {} from rewards, {from_rewards} expected (rewards first)",
+                    e.from_rewards
+                );
                 ensure!(self, e.from_principal <= d.owner_stake, "more principal paid than the owner staked");
                 let d = self.dev_mut(&e.device);
                 d.owner_unclaimed -= e.from_rewards;
                 d.owner_stake -= e.from_principal;
                 let (stake, rewards) = (d.owner_stake, d.owner_unclaimed);
-                ensure!(self, (e.owner_stake, e.owner_rewards) == (stake, rewards), "OverflowWithdrawn reports ({}, {}), the events add up to ({stake}, {rewards})", e.owner_stake, e.owner_rewards);
+                ensure!(
+                    self,
+                    (e.owner_stake, e.owner_rewards) == (stake, rewards),
+                    "OverflowWithdrawn reports ({}, {}), the events add up to ({stake}, {rewards})",
+                    e.owner_stake,
+                    e.owner_rewards
+                );
                 self.book(Staker::Owner(e.device)).paid += (e.from_rewards + e.from_principal) as u128;
                 flows.push((pda::overflow_vault(&e.device).0, -(e.from_rewards as i128)));
                 flows.push((pda::stake_vault(&e.device).0, -(e.from_principal as i128)));
@@ -988,7 +1083,13 @@ impl Run {
             }
             Ev::RewardsClaimed(e) => {
                 let p = self.dev(&e.device).positions.get(&e.seq).cloned();
-                ensure!(self, p.as_ref().is_some_and(|p| p.costaker == e.costaker && p.unclaimed == e.amount), "G4: position {} claimed {}, its credited rewards are {p:?}", e.seq, e.amount);
+                ensure!(
+                    self,
+                    p.as_ref().is_some_and(|p| p.costaker == e.costaker && p.unclaimed == e.amount),
+                    "G4: position {} claimed {}, its credited rewards are {p:?}",
+                    e.seq,
+                    e.amount
+                );
                 self.dev_mut(&e.device).positions.get_mut(&e.seq).expect("checked").unclaimed = 0;
                 self.book(Staker::Position(e.device, e.seq)).paid += e.amount as u128;
                 flows.push((pda::overflow_vault(&e.device).0, -(e.amount as i128)));
@@ -997,7 +1098,13 @@ impl Run {
             Ev::CostakeCancelled(e) => {
                 let d = self.dev(&e.device).clone();
                 let p = d.positions.get(&e.seq).cloned();
-                ensure!(self, p.as_ref().is_some_and(|p| p.stopped_at == 0 && p.costaker == e.costaker && p.principal == e.principal), "cancel of position {} ({}) does not match {p:?}", e.seq, e.principal);
+                ensure!(
+                    self,
+                    p.as_ref().is_some_and(|p| p.stopped_at == 0 && p.costaker == e.costaker && p.principal == e.principal),
+                    "cancel of position {} ({}) does not match {p:?}",
+                    e.seq,
+                    e.principal
+                );
                 let params = self.schedule.at(now);
                 let wait_end = if d.terminated_at != 0 && d.terminated_at <= now { now } else { now + params.cover_window_secs };
                 let unlock = wait_end + params.cooldown_secs;
@@ -1024,7 +1131,12 @@ impl Run {
                     d.owner_stake
                 );
                 let filled = d.filled().map(|p| p.seq);
-                ensure!(self, e.stopped_seq == filled, "R15: the unstake stopped {:?}, the filled position is {filled:?}", e.stopped_seq);
+                ensure!(
+                    self,
+                    e.stopped_seq == filled,
+                    "R15: the unstake stopped {:?}, the filled position is {filled:?}",
+                    e.stopped_seq
+                );
                 let mut recapped = 0;
                 let mut moved = vec![];
                 let d = self.dev_mut(&e.device);
@@ -1048,7 +1160,12 @@ impl Run {
                 d.ticket = Some(TicketRec { seq: e.ticket_seq, amount: e.amount, unstaked_at: now, unlock_at: unlock, payer });
                 d.next_ticket_seq = e.ticket_seq + 1;
                 d.owner_stake = 0;
-                ensure!(self, e.positions_recapped == recapped, "R15: {} positions re-capped, the events give {recapped}", e.positions_recapped);
+                ensure!(
+                    self,
+                    e.positions_recapped == recapped,
+                    "R15: {} positions re-capped, the events give {recapped}",
+                    e.positions_recapped
+                );
                 for seq in moved {
                     self.due(unlock - 1, Task::PositionExit { device: e.device, seq });
                     self.due(unlock, Task::PositionExit { device: e.device, seq });
@@ -1079,8 +1196,13 @@ impl Run {
                 let p = self.dev(&e.device).positions.get(&e.seq).cloned();
                 ensure!(
                     self,
-                    p.as_ref().is_some_and(|p| p.costaker == e.costaker && p.principal == e.principal && p.unclaimed == e.rewards),
-                    "G1/G4: position {} paid ({}, {}) to {}, the position is {p:?}", e.seq, e.principal, e.rewards, e.costaker
+                    p.as_ref()
+                        .is_some_and(|p| p.costaker == e.costaker && p.principal == e.principal && p.unclaimed == e.rewards),
+                    "G1/G4: position {} paid ({}, {}) to {}, the position is {p:?}",
+                    e.seq,
+                    e.principal,
+                    e.rewards,
+                    e.costaker
                 );
                 let d = self.dev_mut(&e.device);
                 let p = d.positions.remove(&e.seq).expect("checked");
@@ -1094,8 +1216,13 @@ impl Run {
                 let p = self.dev(&e.device).positions.get(&e.seq).cloned();
                 ensure!(
                     self,
-                    p.as_ref().is_some_and(|p| p.costaker == e.costaker && p.principal == e.principal && p.unclaimed == e.rewards),
-                    "G1/G4: position {} released ({}, {}) of {}, the position is {p:?}", e.seq, e.principal, e.rewards, e.costaker
+                    p.as_ref()
+                        .is_some_and(|p| p.costaker == e.costaker && p.principal == e.principal && p.unclaimed == e.rewards),
+                    "G1/G4: position {} released ({}, {}) of {}, the position is {p:?}",
+                    e.seq,
+                    e.principal,
+                    e.rewards,
+                    e.costaker
                 );
                 let escrow = pda::escrow(&pda::offer(&e.device, e.seq).0).0;
                 self.track(escrow, 0, format!("escrow of position {} of {}", e.seq, e.device));
@@ -1109,14 +1236,25 @@ impl Run {
             }
             Ev::EscrowWithdrawn(e) => {
                 let p = self.dev(&e.device).departed.get(&e.seq).cloned();
-                ensure!(self, p.as_ref().is_some_and(|p| p.costaker == e.costaker && p.escrow.map(|x| x.0) == Some(e.amount)), "G1: escrow of position {} paid {}, the position is {p:?}", e.seq, e.amount);
+                ensure!(
+                    self,
+                    p.as_ref().is_some_and(|p| p.costaker == e.costaker && p.escrow.map(|x| x.0) == Some(e.amount)),
+                    "G1: escrow of position {} paid {}, the position is {p:?}",
+                    e.seq,
+                    e.amount
+                );
                 self.dev_mut(&e.device).departed.get_mut(&e.seq).expect("checked").escrow = None;
                 self.book(Staker::Position(e.device, e.seq)).paid += e.amount as u128;
                 flows.push((pda::escrow(&pda::offer(&e.device, e.seq).0).0, -(e.amount as i128)));
                 flows.push((user(), e.amount as i128));
             }
             Ev::HiredSet(e) => {
-                ensure!(self, e.hired_until == 0 || (e.hired_until > now && e.hired_until <= now + MAX_HIRED), "R7: hired until {} at {now}", e.hired_until);
+                ensure!(
+                    self,
+                    e.hired_until == 0 || (e.hired_until > now && e.hired_until <= now + MAX_HIRED),
+                    "R7: hired until {} at {now}",
+                    e.hired_until
+                );
                 self.dev_mut(&e.device).hired = (e.hired_until, now);
             }
             Ev::DeviceTerminated(e) => {
@@ -1134,7 +1272,10 @@ impl Run {
                 );
                 self.dev_mut(&e.device).live = false;
             }
-            Ev::SurplusSwept(e) => self.fail(format!("G1/R52: the admin swept ({}, {}) and nobody donated any surplus", e.from_stake_vault, e.from_overflow_vault)),
+            Ev::SurplusSwept(e) => self.fail(format!(
+                "G1/R52: the admin swept ({}, {}) and nobody donated any surplus",
+                e.from_stake_vault, e.from_overflow_vault
+            )),
             Ev::TransferProposed(e) => self.dev_mut(&e.device).pending_owner = Some((e.new_owner, e.expires_at)),
             Ev::DeviceTransferred(e) => {
                 let d = self.dev_mut(&e.device);
@@ -1161,15 +1302,30 @@ impl Run {
                 let same = previous.is_some_and(|(start, _)| start == e.incident_start);
                 if let Some((start, _)) = previous.filter(|&(start, _)| start > self.slash_revoked_at) {
                     let reach = self.hold_reach(start);
-                    ensure!(self, same || now >= reach, "R41: a hold at {now} starts a new incident within the reach {reach} of the one of {start}");
+                    ensure!(
+                        self,
+                        same || now >= reach,
+                        "R41: a hold at {now} starts a new incident within the reach {reach} of the one of {start}"
+                    );
                 }
                 if !same {
                     ensure!(self, e.incident_start == now, "R41: a new hold incident starts at {}, not now", e.incident_start);
                     if let Some((start, _)) = previous {
-                        ensure!(self, now >= start + WINDOW, "G2/R41: a new hold incident at {now}, 30 days after {start} is {}", start + WINDOW);
+                        ensure!(
+                            self,
+                            now >= start + WINDOW,
+                            "G2/R41: a new hold incident at {now}, 30 days after {start} is {}",
+                            start + WINDOW
+                        );
                     }
                 }
-                ensure!(self, e.until > now && e.until <= e.incident_start + max_hold, "G2/R41: held until {} for an incident of {} (longest hold at its start {max_hold})", e.until, e.incident_start);
+                ensure!(
+                    self,
+                    e.until > now && e.until <= e.incident_start + max_hold,
+                    "G2/R41: held until {} for an incident of {} (longest hold at its start {max_hold})",
+                    e.until,
+                    e.incident_start
+                );
                 self.checked("G2 hold bounds checked");
                 let ticket = d.ticket;
                 let d = self.dev_mut(&e.device);
@@ -1260,29 +1416,79 @@ impl Run {
         let bps = self.schedule.at(now).max_slash_bps_per_30d;
         let d = self.dev(&e.device).clone();
         let parts: u64 = e.from_owner_stake + e.from_ticket + e.from_positions.iter().map(|p| p.amount).sum::<u64>();
-        ensure!(self, parts == e.total && e.total <= e.requested && e.total > 0, "R40: a slash of {} reports parts adding up to {parts}", e.total);
-        ensure!(self, now - e.incident_at < WINDOW && e.incident_at <= now, "R40: a slash for an incident at {} at {now}", e.incident_at);
-        let recent = |slashes: &[(i64, u64)]| slashes.iter().filter(|(at, _)| now - at < WINDOW).map(|(_, a)| *a as u128).sum::<u128>();
+        ensure!(
+            self,
+            parts == e.total && e.total <= e.requested && e.total > 0,
+            "R40: a slash of {} reports parts adding up to {parts}",
+            e.total
+        );
+        ensure!(
+            self,
+            now - e.incident_at < WINDOW && e.incident_at <= now,
+            "R40: a slash for an incident at {} at {now}",
+            e.incident_at
+        );
+        let recent =
+            |slashes: &[(i64, u64)]| slashes.iter().filter(|(at, _)| now - at < WINDOW).map(|(_, a)| *a as u128).sum::<u128>();
         let owner_take = e.from_owner_stake + e.from_ticket;
         if owner_take > 0 {
-            let ticket_slashable = d.ticket.is_some_and(|t| t.unstaked_at > e.incident_at && (now < t.unlock_at || self.ticket_held(&d, now)));
-            ensure!(self, e.from_owner_stake <= d.owner_stake, "G1: {} slashed from an owner stake of {}", e.from_owner_stake, d.owner_stake);
-            ensure!(self, e.from_ticket == 0 || ticket_slashable, "G2/R40: the ticket {:?} lost {} for an incident at {} (ripe and not held, or created before it)", d.ticket, e.from_ticket, e.incident_at);
+            let ticket_slashable =
+                d.ticket.is_some_and(|t| t.unstaked_at > e.incident_at && (now < t.unlock_at || self.ticket_held(&d, now)));
+            ensure!(
+                self,
+                e.from_owner_stake <= d.owner_stake,
+                "G1: {} slashed from an owner stake of {}",
+                e.from_owner_stake,
+                d.owner_stake
+            );
+            ensure!(
+                self,
+                e.from_ticket == 0 || ticket_slashable,
+                "G2/R40: the ticket {:?} lost {} for an incident at {} (ripe and not held, or created before it)",
+                d.ticket,
+                e.from_ticket,
+                e.incident_at
+            );
             ensure!(self, e.from_ticket <= d.ticket.map_or(0, |t| t.amount), "G1: more slashed than the ticket holds");
             let slashable = d.owner_stake as u128 + if ticket_slashable { d.ticket.map_or(0, |t| t.amount) as u128 } else { 0 };
             let before = recent(&d.owner_slashes);
             let cap = bps_of(slashable + before, bps);
-            ensure!(self, before + owner_take as u128 <= cap, "G1: the owner's stake of {} lost {} in 30 days, more than {bps} bps of {}", e.device, before + owner_take as u128, slashable + before);
+            ensure!(
+                self,
+                before + owner_take as u128 <= cap,
+                "G1: the owner's stake of {} lost {} in 30 days, more than {bps} bps of {}",
+                e.device,
+                before + owner_take as u128,
+                slashable + before
+            );
         }
         for part in &e.from_positions {
             let p = d.positions.get(&part.seq).cloned();
             let Some(p) = p else { self.fail(format!("G1: position {} lost {} and is not in the table", part.seq, part.amount)) };
             let counted = p.filled_at <= e.incident_at && (p.stopped_at == 0 || e.incident_at < p.wait_end);
-            ensure!(self, counted && (p.stopped_at == 0 || now < p.ripe_at), "G1/R40: position {} (filled {}, stopped {}, wait end {}, ripe {}) slashed for an incident at {}", p.seq, p.filled_at, p.stopped_at, p.wait_end, p.ripe_at, e.incident_at);
+            ensure!(
+                self,
+                counted && (p.stopped_at == 0 || now < p.ripe_at),
+                "G1/R40: position {} (filled {}, stopped {}, wait end {}, ripe {}) slashed for an incident at {}",
+                p.seq,
+                p.filled_at,
+                p.stopped_at,
+                p.wait_end,
+                p.ripe_at,
+                e.incident_at
+            );
             ensure!(self, part.amount <= p.principal, "G1: more slashed than the position's principal");
             let before = recent(&p.slashes);
             let cap = bps_of(p.principal as u128 + before, bps);
-            ensure!(self, before + part.amount as u128 <= cap, "G1: position {} of {} lost {} in 30 days, more than {bps} bps of {}", p.seq, e.device, before + part.amount as u128, p.principal as u128 + before);
+            ensure!(
+                self,
+                before + part.amount as u128 <= cap,
+                "G1: position {} of {} lost {} in 30 days, more than {bps} bps of {}",
+                p.seq,
+                e.device,
+                before + part.amount as u128,
+                p.principal as u128 + before
+            );
         }
         self.checked("G1 slash caps checked");
         let d = self.dev_mut(&e.device);
@@ -1360,7 +1566,11 @@ impl Run {
         let Some(p) = self.dev(&device).positions.get(&seq).cloned() else { return };
         let now = self.now();
         let (ix, caller, ctx) = self.position_withdrawal(device, seq, via);
-        let result = if simulate { self.simulate(&[ix], &[caller]) } else { self.send("withdraw_position", &[ix], &[caller], ctx, Expect::Any) };
+        let result = if simulate {
+            self.simulate(&[ix], &[caller])
+        } else {
+            self.send("withdraw_position", &[ix], &[caller], ctx, Expect::Any)
+        };
         let promise = format!(
             "G2: position {seq} of {device} stopped at {} (promised {}, ripe {} after the owner's unstake if earlier)",
             p.stopped_at, p.promised, p.ripe_at
@@ -1372,14 +1582,26 @@ impl Run {
                         Ev::PositionWithdrawn(w) => Some((w.principal, w.rewards)),
                         _ => None,
                     });
-                    ensure!(self, paid == Some((p.principal, p.unclaimed)), "{promise}: its withdrawal pays {paid:?}, owed ({}, {})", p.principal, p.unclaimed);
+                    ensure!(
+                        self,
+                        paid == Some((p.principal, p.unclaimed)),
+                        "{promise}: its withdrawal pays {paid:?}, owed ({}, {})",
+                        p.principal,
+                        p.unclaimed
+                    );
                 }
             }
             (true, Err(name)) => self.fail(format!("{promise}: its withdrawal at {now} was refused with {name}")),
             (false, Ok(_)) => self.fail(format!("{promise}: withdrawn at {now}, before its ripe time")),
-            (false, Err(name)) => ensure!(self, name == "StillLocked", "{promise}: at {now} refused with {name}, not StillLocked"),
+            (false, Err(name)) => {
+                ensure!(self, name == "StillLocked", "{promise}: at {now} refused with {name}, not StillLocked")
+            }
         }
-        self.checked(if now >= p.ripe_at { "G2 co-staker exits at or after their time" } else { "G2 co-staker exits refused before their time" });
+        self.checked(if now >= p.ripe_at {
+            "G2 co-staker exits at or after their time"
+        } else {
+            "G2 co-staker exits refused before their time"
+        });
     }
 
     /// What the owner's ticket withdrawal must do now: succeed, or be refused as still locked or
@@ -1407,7 +1629,11 @@ impl Run {
     /// reach of an incident that started before the unlock (the longest hold recorded at the
     /// incident's start, whatever parameters apply later).
     fn hold_bound(&self, d: &DeviceRec, t: &TicketRec) -> i64 {
-        d.holds.iter().filter(|&&(start, _)| start < t.unlock_at).map(|&(start, _)| self.hold_reach(start)).fold(t.unlock_at, i64::max)
+        d.holds
+            .iter()
+            .filter(|&&(start, _)| start < t.unlock_at)
+            .map(|&(start, _)| self.hold_reach(start))
+            .fold(t.unlock_at, i64::max)
     }
 
     /// G2 for the owner's ticket now: refused before its unlock; from then paid unless a hold
@@ -1418,7 +1644,10 @@ impl Run {
         let now = self.now();
         let bound = self.hold_bound(&d, &t);
         let expected = self.ticket_expectation(&device);
-        let promise = format!("G2: the owner of {device} unstaked at {} (unlock {}, at the latest {bound} with holds {:?})", t.unstaked_at, t.unlock_at, d.holds);
+        let promise = format!(
+            "G2: the owner of {device} unstaked at {} (unlock {}, at the latest {bound} with holds {:?})",
+            t.unstaked_at, t.unlock_at, d.holds
+        );
         ensure!(
             self,
             now < bound || expected.is_ok(),
@@ -1427,7 +1656,11 @@ impl Run {
             self.schedule.pending.map(|(at, p)| (at, p.max_hold_secs))
         );
         let (ix, caller, ctx) = self.ticket_withdrawal(device, via);
-        let result = if simulate { self.simulate(&[ix], &[caller]) } else { self.send("withdraw_ticket", &[ix], &[caller], ctx, Expect::Any) };
+        let result = if simulate {
+            self.simulate(&[ix], &[caller])
+        } else {
+            self.send("withdraw_ticket", &[ix], &[caller], ctx, Expect::Any)
+        };
         match (expected, result) {
             (Ok(()), Ok(events)) => {
                 if simulate {
@@ -1450,7 +1683,11 @@ impl Run {
                 }
             }
         }
-        self.checked(if expected.is_ok() { "G2 owner exits at or after their time" } else { "G2 owner exits refused before their time or while held" });
+        self.checked(if expected.is_ok() {
+            "G2 owner exits at or after their time"
+        } else {
+            "G2 owner exits refused before their time or while held"
+        });
     }
 
     /// G3: the stakers who start leaving at an announcement at `now` that may apply at
@@ -1472,7 +1709,13 @@ impl Run {
             if d.owner_stake > 0 && d.ticket.is_none() && !self.hired(&d) && !owner_left {
                 owner_left = true;
                 if let Some(offer) = d.open_offer {
-                    let _ = self.send("retract_offer", &[ix::retract_offer(d.owner, device, offer.seq, offer.payer)], &[d.owner], Ctx::default(), Expect::Ok("R10"));
+                    let _ = self.send(
+                        "retract_offer",
+                        &[ix::retract_offer(d.owner, device, offer.seq, offer.payer)],
+                        &[d.owner],
+                        Ctx::default(),
+                        Expect::Ok("R10"),
+                    );
                 }
                 self.unstake(device, true);
                 let d = self.dev(&device).clone();
@@ -1488,7 +1731,13 @@ impl Run {
     /// `cancel_costake` of position `seq` by its co-staker: it always succeeds (R13, G2).
     fn cancel(&mut self, device: Pubkey, seq: u64, costaker: Pubkey) {
         let ix = ix::cancel_costake(costaker, device, seq);
-        let _ = self.send("cancel_costake", &[ix], &[costaker], Ctx::default(), Expect::Ok("G2/R13: a co-staker may cancel at any time"));
+        let _ = self.send(
+            "cancel_costake",
+            &[ix],
+            &[costaker],
+            Ctx::default(),
+            Expect::Ok("G2/R13: a co-staker may cancel at any time"),
+        );
     }
 
     /// `unstake` by the device's owner; when `must`, it must succeed (G2: not hired, no open
@@ -1528,7 +1777,10 @@ impl Run {
     fn run_task(&mut self, task: Task) {
         let now = self.now();
         let device = match &task {
-            Task::PositionExit { device, .. } | Task::TicketExit { device, .. } | Task::G3Exit { device, .. } | Task::HoldEdge { device } => Some(*device),
+            Task::PositionExit { device, .. }
+            | Task::TicketExit { device, .. }
+            | Task::G3Exit { device, .. }
+            | Task::HoldEdge { device } => Some(*device),
             Task::RoleEdge { .. } | Task::ParamsEdge => None,
         };
         if device.is_some_and(|d| !self.devices.contains_key(&d)) {
@@ -1555,7 +1807,12 @@ impl Run {
             Task::G3Exit { device, position, ticket, change } => {
                 if let Some(seq) = position {
                     if let Some(p) = self.dev(&device).positions.get(&seq).cloned() {
-                        ensure!(self, p.ripe_at <= now, "G3: position {seq} of {device} left when {change} was announced and is ripe only at {}", p.ripe_at);
+                        ensure!(
+                            self,
+                            p.ripe_at <= now,
+                            "G3: position {seq} of {device} left when {change} was announced and is ripe only at {}",
+                            p.ripe_at
+                        );
                         self.try_position_exit(device, seq, Via::Own, true);
                     }
                 }
@@ -1654,10 +1911,16 @@ impl Run {
                 })
             });
             let due = Some((now + wait, now + wait + params.cooldown_secs));
-            ensure!(self, recorded == due, "G3: a cancel at {now} would record {recorded:?} ({}); the parameters in force then give {due:?}", outcome(&result));
+            ensure!(
+                self,
+                recorded == due,
+                "G3: a cancel at {now} would record {recorded:?} ({}); the parameters in force then give {due:?}",
+                outcome(&result)
+            );
             self.checked("G3 parameters in force probed at their time");
         }
-        if let Some(d) = live.iter().find(|d| d.owner_stake > 0 && d.ticket.is_none() && d.open_offer.is_none() && !self.hired(d)) {
+        if let Some(d) = live.iter().find(|d| d.owner_stake > 0 && d.ticket.is_none() && d.open_offer.is_none() && !self.hired(d))
+        {
             let device = pda::device(&d.id).0;
             let ix = ix::unstake(d.owner, device, d.next_ticket_seq, d.filled().map(|p| p.costaker));
             let result = self.simulate(&[ix], &[d.owner]);
@@ -1667,7 +1930,13 @@ impl Run {
                     _ => None,
                 })
             });
-            ensure!(self, recorded == Some(now + params.cooldown_secs), "G3: an unstake at {now} would unlock at {recorded:?} ({}); the cooldown in force is {}", outcome(&result), params.cooldown_secs);
+            ensure!(
+                self,
+                recorded == Some(now + params.cooldown_secs),
+                "G3: an unstake at {now} would unlock at {recorded:?} ({}); the cooldown in force is {}",
+                outcome(&result),
+                params.cooldown_secs
+            );
             self.checked("G3 parameters in force probed at their time");
         }
     }
@@ -1686,7 +1955,13 @@ impl Run {
                 _ => None,
             })
         });
-        ensure!(self, claimed == Some(p.unclaimed), "G4: position {seq} of {device} was credited {} and claiming it now gives {}", p.unclaimed, outcome(&result));
+        ensure!(
+            self,
+            claimed == Some(p.unclaimed),
+            "G4: position {seq} of {device} was credited {} and claiming it now gives {}",
+            p.unclaimed,
+            outcome(&result)
+        );
         self.checked("G4 credited rewards claimable (co-stakers)");
     }
 
@@ -1705,7 +1980,13 @@ impl Run {
                 _ => None,
             })
         });
-        ensure!(self, paid == Some((d.owner_unclaimed, 0)), "G4: the owner of {device} was credited {} and withdrawing it now gives {}", d.owner_unclaimed, outcome(&result));
+        ensure!(
+            self,
+            paid == Some((d.owner_unclaimed, 0)),
+            "G4: the owner of {device} was credited {} and withdrawing it now gives {}",
+            d.owner_unclaimed,
+            outcome(&result)
+        );
         self.checked("G4 credited rewards claimable (owners)");
     }
 }
@@ -1737,7 +2018,8 @@ impl Run {
         let max_hold = self.schedule.at(now).max_hold_secs;
         let start = self.dev(&device).holds.last().map_or(now, |h| h.0);
         let reach = self.hold_reach(start);
-        let until = self.rng.pick(&[now + 1, now + max_hold, start + max_hold, start + max_hold + 1, reach, reach + 1, now + DAY, now]);
+        let until =
+            self.rng.pick(&[now + 1, now + max_hold, start + max_hold, start + max_hold + 1, reach, reach + 1, now + DAY, now]);
         let signer = self.role_signer(SLASH);
         let _ = self.send("hold", &[ix::hold(signer, device, until)], &[signer], Ctx::default(), Expect::Role(SLASH, signer));
     }
@@ -1798,10 +2080,7 @@ impl Run {
                 (s, (s + 1 + self.rng.below(3 * DAY as u64) as i64).min(now))
             }
         };
-        let entries = devices
-            .into_iter()
-            .map(|d| (d, if self.rng.one_in(15) { 0 } else { self.rng.amount(400) }))
-            .collect();
+        let entries = devices.into_iter().map(|d| (d, if self.rng.one_in(15) { 0 } else { self.rng.amount(400) })).collect();
         self.reward_batch(start, end, entries);
     }
 
@@ -1881,7 +2160,13 @@ impl Run {
         ];
         let (what, params) = self.rng.pick(&choices);
         let signer = self.role_signer(ADMIN);
-        let result = self.send("update_params", &[ix::update_params(signer, params)], &[signer], Ctx::default(), Expect::Role(ADMIN, signer));
+        let result = self.send(
+            "update_params",
+            &[ix::update_params(signer, params)],
+            &[signer],
+            Ctx::default(),
+            Expect::Role(ADMIN, signer),
+        );
         if let Ok(events) = result {
             let at = events.iter().find_map(|e| match e {
                 Ev::ParamsProposed(p) => Some(p.effective_at),
@@ -1910,7 +2195,10 @@ impl Run {
     /// authority at once; a role left empty is granted again.
     fn op_role(&mut self) {
         let signer = self.role_signer(ADMIN);
-        let empty: Vec<usize> = [ORACLE, REWARD, SLASH].into_iter().filter(|&r| self.holder(r).is_none() && self.roles[r].effective_at == 0).collect();
+        let empty: Vec<usize> = [ORACLE, REWARD, SLASH]
+            .into_iter()
+            .filter(|&r| self.holder(r).is_none() && self.roles[r].effective_at == 0)
+            .collect();
         let pending: Vec<usize> = (0..5).filter(|&r| self.roles[r].effective_at != 0).collect();
         let choice = self.rng.below(20);
         let pending_unaccepted = pending.iter().any(|&r| !self.roles[r].accepted);
@@ -1918,7 +2206,13 @@ impl Run {
         if (choice < 8 || !empty.is_empty()) && !(choice >= 10 && pending_unaccepted) {
             let role = if empty.is_empty() { self.rng.below(5) as usize } else { self.rng.pick(&empty) };
             let key = self.rng.pick(&self.role_keys[role].clone());
-            let result = self.send("propose_role", &[ix::propose_role(signer, ROLES[role], key)], &[signer], Ctx::default(), Expect::Role(ADMIN, signer));
+            let result = self.send(
+                "propose_role",
+                &[ix::propose_role(signer, ROLES[role], key)],
+                &[signer],
+                Ctx::default(),
+                Expect::Role(ADMIN, signer),
+            );
             if let Ok(events) = result {
                 let at = events.iter().find_map(|e| match e {
                     Ev::RoleChanged(c) if c.action == PROPOSED => Some(c.effective_at),
@@ -1935,10 +2229,22 @@ impl Run {
             let _ = self.send("accept_role", &[ix::accept_role(key, ROLES[role])], &[key], Ctx::default(), expect);
         } else if choice == 18 && !pending.is_empty() {
             let role = self.rng.pick(&pending);
-            let _ = self.send("cancel_role", &[ix::cancel_role(signer, ROLES[role])], &[signer], Ctx::default(), Expect::Role(ADMIN, signer));
+            let _ = self.send(
+                "cancel_role",
+                &[ix::cancel_role(signer, ROLES[role])],
+                &[signer],
+                Ctx::default(),
+                Expect::Role(ADMIN, signer),
+            );
         } else {
             let role = self.rng.pick(&[ORACLE, REWARD, SLASH, ORACLE, REWARD, SLASH, ADMIN, TREASURY]);
-            let _ = self.send("revoke_role", &[ix::revoke_role(signer, ROLES[role])], &[signer], Ctx::default(), Expect::Role(ADMIN, signer));
+            let _ = self.send(
+                "revoke_role",
+                &[ix::revoke_role(signer, ROLES[role])],
+                &[signer],
+                Ctx::default(),
+                Expect::Role(ADMIN, signer),
+            );
         }
     }
 
@@ -1946,7 +2252,8 @@ impl Run {
     fn op_pause(&mut self) {
         let signer = self.role_signer(ADMIN);
         let paused = if self.paused { self.rng.one_in(4) } else { self.rng.one_in(3) };
-        let _ = self.send("set_paused", &[ix::set_paused(signer, paused)], &[signer], Ctx::default(), Expect::Role(ADMIN, signer));
+        let _ =
+            self.send("set_paused", &[ix::set_paused(signer, paused)], &[signer], Ctx::default(), Expect::Role(ADMIN, signer));
     }
 
     /// R52: the admin tries to sweep a device's vaults: nobody donated, so there is no surplus.
@@ -2009,11 +2316,19 @@ impl Run {
 
     /// R9, R10: the owner opens an offer the rules allow (mostly), or retracts the open one.
     fn op_offer(&mut self) {
-        let Some(device) = self.pick_device(|_, d| d.ticket.is_none() && d.terminated_at == 0 && d.filled().is_none()) else { return };
+        let Some(device) = self.pick_device(|_, d| d.ticket.is_none() && d.terminated_at == 0 && d.filled().is_none()) else {
+            return;
+        };
         let d = self.dev(&device).clone();
         if let Some(offer) = d.open_offer {
             if self.rng.one_in(3) {
-                let _ = self.send("retract_offer", &[ix::retract_offer(d.owner, device, offer.seq, offer.payer)], &[d.owner], Ctx::default(), Expect::Ok("R10"));
+                let _ = self.send(
+                    "retract_offer",
+                    &[ix::retract_offer(d.owner, device, offer.seq, offer.payer)],
+                    &[d.owner],
+                    Ctx::default(),
+                    Expect::Ok("R10"),
+                );
             }
             return;
         }
@@ -2029,7 +2344,8 @@ impl Run {
         let smallest = (min * p.min_offer_bps as u128).div_ceil(BPS);
         let cap = d.owner_stake as u128 * p.max_costake_bps as u128 / (BPS - p.max_costake_bps as u128);
         let low = smallest.max(min.saturating_sub(d.owner_stake as u128)).max(1);
-        let amount = if low <= cap { low + self.rng.below((cap - low + 1).min(u64::MAX as u128) as u64) as u128 } else { low } as u64;
+        let amount =
+            if low <= cap { low + self.rng.below((cap - low + 1).min(u64::MAX as u128) as u64) as u128 } else { low } as u64;
         let share = self.rng.pick(&[1, 2_500, 5_000, 7_400, 9_999, p.max_reward_share_bps.max(1)]);
         let ix = ix::create_offer(d.owner, device, d.next_offer_seq, amount, share);
         let _ = self.send("create_offer", &[ix], &[d.owner], Ctx::default(), Expect::Any);
@@ -2048,8 +2364,10 @@ impl Run {
             _ => (self.rng.amount(500).max(1), Expect::Any),
         };
         let ix = ix::withdraw_overflow(d.owner, device, destination, amount, &self.mint);
-        let expect = if amount <= d.owner_unclaimed { Expect::Ok("G4: credited rewards are claimable at any time") } else { expect };
-        let _ = self.send("withdraw_overflow", &[ix], &[d.owner], Ctx { user: Some(destination), amount, ..Ctx::default() }, expect);
+        let expect =
+            if amount <= d.owner_unclaimed { Expect::Ok("G4: credited rewards are claimable at any time") } else { expect };
+        let _ =
+            self.send("withdraw_overflow", &[ix], &[d.owner], Ctx { user: Some(destination), amount, ..Ctx::default() }, expect);
     }
 
     /// R15, G2: the owner unstakes (retracting an open offer first now and then); it must
@@ -2058,7 +2376,13 @@ impl Run {
         let Some(device) = self.pick_device(|_, d| d.owner_stake > 0 && d.ticket.is_none()) else { return };
         let d = self.dev(&device).clone();
         if let Some(offer) = d.open_offer.filter(|_| self.rng.one_in(2)) {
-            let _ = self.send("retract_offer", &[ix::retract_offer(d.owner, device, offer.seq, offer.payer)], &[d.owner], Ctx::default(), Expect::Ok("R10"));
+            let _ = self.send(
+                "retract_offer",
+                &[ix::retract_offer(d.owner, device, offer.seq, offer.payer)],
+                &[d.owner],
+                Ctx::default(),
+                Expect::Ok("R10"),
+            );
         }
         let d = self.dev(&device).clone();
         let must = d.owner_stake > 0 && d.ticket.is_none() && d.open_offer.is_none() && !self.hired(&d);
@@ -2072,22 +2396,42 @@ impl Run {
         let now = self.now();
         match d.pending_owner {
             Some((new_owner, expires)) if now < expires && !self.rng.one_in(4) => {
-                let _ = self.send("accept_device", &[ix::accept_device(new_owner, device)], &[new_owner], Ctx::default(), Expect::Any);
+                let _ = self.send(
+                    "accept_device",
+                    &[ix::accept_device(new_owner, device)],
+                    &[new_owner],
+                    Ctx::default(),
+                    Expect::Any,
+                );
             }
             Some(_) if self.rng.one_in(2) => {
-                let _ = self.send("cancel_transfer", &[ix::cancel_transfer(d.owner, device)], &[d.owner], Ctx::default(), Expect::Any);
+                let _ = self.send(
+                    "cancel_transfer",
+                    &[ix::cancel_transfer(d.owner, device)],
+                    &[d.owner],
+                    Ctx::default(),
+                    Expect::Any,
+                );
             }
             _ => {
                 let others: Vec<Pubkey> = self.owners.iter().copied().filter(|o| *o != d.owner).collect();
                 let new_owner = self.rng.pick(&others);
-                let _ = self.send("transfer_device", &[ix::transfer_device(d.owner, device, new_owner)], &[d.owner], Ctx::default(), Expect::Any);
+                let _ = self.send(
+                    "transfer_device",
+                    &[ix::transfer_device(d.owner, device, new_owner)],
+                    &[d.owner],
+                    Ctx::default(),
+                    Expect::Any,
+                );
             }
         }
     }
 
     /// R8: an empty device closes (it must: nothing is owed); or a closed one is revived.
     fn op_close(&mut self) {
-        let empty = |_: &Run, d: &DeviceRec| d.owner_stake == 0 && d.owner_unclaimed == 0 && d.positions.is_empty() && d.ticket.is_none() && d.open_offer.is_none();
+        let empty = |_: &Run, d: &DeviceRec| {
+            d.owner_stake == 0 && d.owner_unclaimed == 0 && d.positions.is_empty() && d.ticket.is_none() && d.open_offer.is_none()
+        };
         let Some(device) = self.pick_device(empty) else { return };
         let d = self.dev(&device).clone();
         if self.holder(TREASURY).is_none() {
@@ -2127,7 +2471,8 @@ impl Run {
         let (_, destination) = self.route(p.costaker, via);
         let ix = ix::claim_rewards(p.costaker, device, p.seq, destination, &self.mint);
         let ctx = Ctx { user: Some(destination), ..Ctx::default() };
-        let _ = self.send("claim_rewards", &[ix], &[p.costaker], ctx, Expect::Ok("G4: credited rewards are claimable at any time"));
+        let _ =
+            self.send("claim_rewards", &[ix], &[p.costaker], ctx, Expect::Ok("G4: credited rewards are claimable at any time"));
     }
 
     /// G2, R16: a stopped position is withdrawn (by its co-staker to an account of their choice,
@@ -2145,7 +2490,13 @@ impl Run {
             let (_, destination) = self.route(p.costaker, via);
             let ix = ix::withdraw_escrow(p.costaker, device, p.seq, destination, p.payer, escrow_payer, &self.mint);
             let ctx = Ctx { user: Some(destination), ..Ctx::default() };
-            let _ = self.send("withdraw_escrow", &[ix], &[p.costaker], ctx, Expect::Ok("R16: a released position's escrow pays its co-staker"));
+            let _ = self.send(
+                "withdraw_escrow",
+                &[ix],
+                &[p.costaker],
+                ctx,
+                Expect::Ok("R16: a released position's escrow pays its co-staker"),
+            );
             return;
         }
         let Some(device) = self.pick_device(|_, d| d.positions.values().any(|p| p.stopped_at != 0)) else { return };
@@ -2157,7 +2508,8 @@ impl Run {
         if self.rng.one_in(4) {
             let caller = self.rng.pick(&[self.anyone, p.costaker, self.dev(&device).owner]);
             let ripe = self.now() >= p.ripe_at;
-            let result = self.send("release", &[ix::release(caller, device, p.seq, &self.mint)], &[caller], Ctx::default(), Expect::Any);
+            let result =
+                self.send("release", &[ix::release(caller, device, p.seq, &self.mint)], &[caller], Ctx::default(), Expect::Any);
             match (ripe, result) {
                 (true, Err(name)) => self.fail(format!("G2/R16: ripe position {} could not be released: {name}", p.seq)),
                 (false, Ok(_)) => self.fail(format!("R16: position {} released before its ripe time {}", p.seq, p.ripe_at)),
@@ -2191,7 +2543,11 @@ impl Run {
 
     /// G4: credited rewards of a position and of an owner are claimable now (simulated).
     fn op_probe_rewards(&mut self) {
-        let credited: Vec<(Pubkey, u64)> = self.devices.iter().flat_map(|(k, d)| d.positions.values().filter(|p| p.unclaimed > 0).map(move |p| (*k, p.seq))).collect();
+        let credited: Vec<(Pubkey, u64)> = self
+            .devices
+            .iter()
+            .flat_map(|(k, d)| d.positions.values().filter(|p| p.unclaimed > 0).map(move |p| (*k, p.seq)))
+            .collect();
         if !credited.is_empty() {
             let (device, seq) = self.rng.pick(&credited);
             self.probe_claim(device, seq);
@@ -2222,7 +2578,13 @@ impl Run {
     fn wind_down(&mut self, device: Pubkey) {
         let d = self.dev(&device).clone();
         if let Some(offer) = d.open_offer {
-            let _ = self.send("retract_offer", &[ix::retract_offer(d.owner, device, offer.seq, offer.payer)], &[d.owner], Ctx::default(), Expect::Ok("R10"));
+            let _ = self.send(
+                "retract_offer",
+                &[ix::retract_offer(d.owner, device, offer.seq, offer.payer)],
+                &[d.owner],
+                Ctx::default(),
+                Expect::Ok("R10"),
+            );
         }
         if let Some(p) = d.filled().cloned() {
             self.cancel(device, p.seq, p.costaker);
@@ -2235,7 +2597,8 @@ impl Run {
             self.try_ticket_exit(device, Via::Own, false);
         }
         let now = self.now();
-        let ripe: Vec<u64> = self.dev(&device).positions.values().filter(|p| p.stopped_at != 0 && p.ripe_at <= now).map(|p| p.seq).collect();
+        let ripe: Vec<u64> =
+            self.dev(&device).positions.values().filter(|p| p.stopped_at != 0 && p.ripe_at <= now).map(|p| p.seq).collect();
         for seq in ripe {
             let via = self.via();
             self.try_position_exit(device, seq, via, false);
@@ -2245,12 +2608,29 @@ impl Run {
             let destination = self.ata[&d.owner];
             let ix = ix::withdraw_overflow(d.owner, device, destination, d.owner_unclaimed, &self.mint);
             let ctx = Ctx { user: Some(destination), amount: d.owner_unclaimed, ..Ctx::default() };
-            let _ = self.send("withdraw_overflow", &[ix], &[d.owner], ctx, Expect::Ok("G4: credited rewards are claimable at any time"));
+            let _ = self.send(
+                "withdraw_overflow",
+                &[ix],
+                &[d.owner],
+                ctx,
+                Expect::Ok("G4: credited rewards are claimable at any time"),
+            );
         }
         let d = self.dev(&device).clone();
-        if d.owner_stake == 0 && d.positions.is_empty() && d.ticket.is_none() && d.open_offer.is_none() && self.holder(TREASURY).is_some() {
+        if d.owner_stake == 0
+            && d.positions.is_empty()
+            && d.ticket.is_none()
+            && d.open_offer.is_none()
+            && self.holder(TREASURY).is_some()
+        {
             let ix = ix::close_device(d.owner, device, self.treasury_token(), d.payer, &self.mint);
-            let _ = self.send("close_device", &[ix], &[d.owner], Ctx::default(), Expect::Ok("R8: a device whose stakers all left closes"));
+            let _ = self.send(
+                "close_device",
+                &[ix],
+                &[d.owner],
+                Ctx::default(),
+                Expect::Ok("R8: a device whose stakers all left closes"),
+            );
         }
     }
 
@@ -2297,7 +2677,11 @@ impl Run {
             let mut gone = vec![pda::stake_vault(&device).0, pda::overflow_vault(&device).0];
             gone.extend(d.departed.keys().map(|seq| pda::escrow(&pda::offer(&device, *seq).0).0));
             for account in gone {
-                ensure!(self, self.balances.get(&account).is_none_or(|b| *b == 0), "G1: a closed device's account still holds tokens");
+                ensure!(
+                    self,
+                    self.balances.get(&account).is_none_or(|b| *b == 0),
+                    "G1: a closed device's account still holds tokens"
+                );
                 self.balances.remove(&account);
                 self.names.remove(&account);
             }
@@ -2328,7 +2712,8 @@ impl Run {
         let open: Vec<Pubkey> = self.devices.iter().filter(|(_, d)| d.live).map(|(k, _)| *k).collect();
         if open.len() > 2 * LIVE_DEVICES && self.rng.one_in(3) {
             // the oldest terminated device, else any, winds down
-            let device = open.iter().copied().find(|k| self.devices[k].terminated_at != 0).unwrap_or_else(|| self.rng.pick(&open));
+            let device =
+                open.iter().copied().find(|k| self.devices[k].terminated_at != 0).unwrap_or_else(|| self.rng.pick(&open));
             self.doing = format!("winding {device} down");
             self.wind_down(device);
         }
@@ -2386,7 +2771,13 @@ impl Run {
         let admin = self.holder(ADMIN).expect("an admin");
         for role in [ORACLE, SLASH] {
             if self.holder(role).is_some() || self.roles[role].effective_at != 0 {
-                let _ = self.send("revoke_role", &[ix::revoke_role(admin, ROLES[role])], &[admin], Ctx::default(), Expect::Ok("R34: revocations are immediate"));
+                let _ = self.send(
+                    "revoke_role",
+                    &[ix::revoke_role(admin, ROLES[role])],
+                    &[admin],
+                    Ctx::default(),
+                    Expect::Ok("R34: revocations are immediate"),
+                );
             }
         }
         let devices: Vec<Pubkey> = self.devices.keys().copied().collect();
@@ -2396,7 +2787,13 @@ impl Run {
                 continue;
             }
             if let Some(offer) = d.open_offer {
-                let _ = self.send("retract_offer", &[ix::retract_offer(d.owner, device, offer.seq, offer.payer)], &[d.owner], Ctx::default(), Expect::Ok("R10"));
+                let _ = self.send(
+                    "retract_offer",
+                    &[ix::retract_offer(d.owner, device, offer.seq, offer.payer)],
+                    &[d.owner],
+                    Ctx::default(),
+                    Expect::Ok("R10"),
+                );
             }
             if let Some(p) = d.filled().cloned() {
                 self.cancel(device, p.seq, p.costaker);
@@ -2421,19 +2818,37 @@ impl Run {
                 let (_, escrow_payer) = p.escrow.expect("an escrow");
                 let destination = self.ata[&p.costaker];
                 let ix = ix::withdraw_escrow(p.costaker, device, p.seq, destination, p.payer, escrow_payer, &self.mint);
-                let _ = self.send("withdraw_escrow", &[ix], &[p.costaker], Ctx { user: Some(destination), ..Ctx::default() }, Expect::Ok("R16"));
+                let _ = self.send(
+                    "withdraw_escrow",
+                    &[ix],
+                    &[p.costaker],
+                    Ctx { user: Some(destination), ..Ctx::default() },
+                    Expect::Ok("R16"),
+                );
             }
             let d = self.dev(&device).clone();
             if d.owner_unclaimed > 0 {
                 let destination = self.ata[&d.owner];
                 let ix = ix::withdraw_overflow(d.owner, device, destination, d.owner_unclaimed, &self.mint);
                 let ctx = Ctx { user: Some(destination), amount: d.owner_unclaimed, ..Ctx::default() };
-                let _ = self.send("withdraw_overflow", &[ix], &[d.owner], ctx, Expect::Ok("G4: credited rewards are claimable at any time"));
+                let _ = self.send(
+                    "withdraw_overflow",
+                    &[ix],
+                    &[d.owner],
+                    ctx,
+                    Expect::Ok("G4: credited rewards are claimable at any time"),
+                );
             }
             let d = self.dev(&device).clone();
             if d.live && d.open_offer.is_none() {
                 let ix = ix::close_device(d.owner, device, self.treasury_token(), d.payer, &self.mint);
-                let _ = self.send("close_device", &[ix], &[d.owner], Ctx::default(), Expect::Ok("R8: a device whose stakers all left closes"));
+                let _ = self.send(
+                    "close_device",
+                    &[ix],
+                    &[d.owner],
+                    Ctx::default(),
+                    Expect::Ok("R8: a device whose stakers all left closes"),
+                );
             }
         }
         self.check_books(None);
@@ -2456,7 +2871,9 @@ fn run_guarantees(binary: Binary) {
     let long = env_number("GUARANTEE_OPS");
     let ops = long.unwrap_or(DEFAULT_OPS);
     let seed = env_number("GUARANTEE_SEED").unwrap_or_else(|| match long {
-        Some(_) => std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(DEFAULT_SEED, |d| d.as_nanos() as u64),
+        Some(_) => {
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(DEFAULT_SEED, |d| d.as_nanos() as u64)
+        }
         None => DEFAULT_SEED,
     });
     println!("guarantees {}: GUARANTEE_SEED={seed:#x} GUARANTEE_OPS={ops}", binary.label());
@@ -2471,7 +2888,12 @@ fn run_guarantees(binary: Binary) {
         if let Some(every) = progress {
             if last.elapsed() >= every {
                 last = Instant::now();
-                eprintln!("progress {}: {step} operations, {} transactions in {:.0?}", binary.label(), run.transactions, started.elapsed());
+                eprintln!(
+                    "progress {}: {step} operations, {} transactions in {:.0?}",
+                    binary.label(),
+                    run.transactions,
+                    started.elapsed()
+                );
             }
         }
     }
@@ -2540,13 +2962,23 @@ fn g4_a_late_block_never_hands_a_withdrawn_positions_part_to_the_owner() {
             let paid: Vec<RewardPaid> = events(&ok);
             let skipped: Vec<RewardSkipped> = events(&ok);
             let part = 1_000 * SHARE as u64 / 10_000;
-            let reported = paid.iter().map(|e| (e.position_seq, e.position_left, e.position_part, e.owner_part, e.transferred)).collect::<Vec<_>>();
+            let reported = paid
+                .iter()
+                .map(|e| (e.position_seq, e.position_left, e.position_part, e.owner_part, e.transferred))
+                .collect::<Vec<_>>();
             if i == 0 {
-                assert!(paid.is_empty() && skipped.iter().map(|e| e.reason).eq([1]), "the first one's block is skipped: {reported:?}");
+                assert!(
+                    paid.is_empty() && skipped.iter().map(|e| e.reason).eq([1]),
+                    "the first one's block is skipped: {reported:?}"
+                );
                 assert_eq!(w.token_balance(&source), before);
             } else {
                 assert_eq!(reported, [(Some(seq), true, part, 1_000 - part, 1_000 - part)], "block of position {seq} ({i} of 5)");
-                assert_eq!(before - w.token_balance(&source), 1_000 - part, "the withdrawn position's part stays with the reward authority");
+                assert_eq!(
+                    before - w.token_balance(&source),
+                    1_000 - part,
+                    "the withdrawn position's part stays with the reward authority"
+                );
             }
         }
     });

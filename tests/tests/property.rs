@@ -17,10 +17,14 @@
 //! never) prints the operations done and the operations per second to stderr that often.
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use device_staking_tests::client::device_staking::state::{Config, CostakerProfile, Device, Offer, OfferState, Params, Role, SlashRecord, Tombstone};
+use device_staking_tests::client::device_staking::state::{
+    Config, CostakerProfile, Device, Offer, OfferState, Params, Role, SlashRecord, Tombstone,
+};
 use device_staking_tests::client::ix::{self, RewardTarget};
 use device_staking_tests::client::pda;
-use device_staking_tests::model::{role_index, MDevice, MOffer, MPosition, MRecord, MSlot, Model, OfferStage, Op, MAX_HIRED_SECS, SLASH_WINDOW_SECS};
+use device_staking_tests::model::{
+    role_index, MDevice, MOffer, MPosition, MRecord, MSlot, Model, OfferStage, Op, MAX_HIRED_SECS, SLASH_WINDOW_SECS,
+};
 use device_staking_tests::world::*;
 use device_staking_tests::*;
 use solana_keypair::Keypair;
@@ -121,12 +125,16 @@ impl Run {
         // signatures are checked by every other test; verifying them in a debug build would
         // take most of this test's time (the program still sees which accounts signed)
         w.env.svm = std::mem::take(&mut w.env.svm).with_sigverify(false);
-        let initial = [&w.roles.admin, &w.roles.oracle, &w.roles.reward_authority, &w.roles.slash_authority, &w.roles.treasury].map(|k| k.pubkey());
+        let initial = [&w.roles.admin, &w.roles.oracle, &w.roles.reward_authority, &w.roles.slash_authority, &w.roles.treasury]
+            .map(|k| k.pubkey());
         let params = Params::defaults(6).expect("defaults");
         let mut m = Model::new(w.now(), LOCAL_FLOORS, params, initial);
         let mut keys = BTreeMap::new();
         let mut role_keys = vec![];
-        for (i, key) in [&w.roles.admin, &w.roles.oracle, &w.roles.reward_authority, &w.roles.slash_authority, &w.roles.treasury].into_iter().enumerate() {
+        for (i, key) in [&w.roles.admin, &w.roles.oracle, &w.roles.reward_authority, &w.roles.slash_authority, &w.roles.treasury]
+            .into_iter()
+            .enumerate()
+        {
             keys.insert(key.pubkey(), key.insecure_clone());
             role_keys.push(vec![key.pubkey()]);
             let _ = i;
@@ -328,7 +336,8 @@ impl Run {
                 Op::Stake { device, by, amount }
             }
             7..=14 => {
-                let fits = |d: &MDevice| d.open_offer.is_none() && d.filled().is_none() && d.unstaked_at == 0 && d.terminated_at == 0;
+                let fits =
+                    |d: &MDevice| d.open_offer.is_none() && d.filled().is_none() && d.unstaked_at == 0 && d.terminated_at == 0;
                 let device = self.device_where(fits);
                 let by = self.owner_or_intruder(&device);
                 let d = self.m.device(&device);
@@ -425,8 +434,13 @@ impl Run {
                 }
             }
             54..=55 => {
-                let released: Vec<(Pubkey, u64, Pubkey)> =
-                    self.m.offers.iter().filter(|(_, o)| o.stage == OfferStage::Released).map(|((d, s), o)| (*d, *s, o.costaker)).collect();
+                let released: Vec<(Pubkey, u64, Pubkey)> = self
+                    .m
+                    .offers
+                    .iter()
+                    .filter(|(_, o)| o.stage == OfferStage::Released)
+                    .map(|((d, s), o)| (*d, *s, o.costaker))
+                    .collect();
                 if released.is_empty() || self.rng.one_in(6) {
                     let device = self.device_where(|_| true);
                     let seq = self.rng.below(self.m.device(&device).next_offer_seq + 1);
@@ -441,13 +455,22 @@ impl Run {
             65..=67 => {
                 let device = self.device_where(|d| d.principal() > 0);
                 let by = self.signer_for(Role::SlashAuthority);
-                let treasury = if self.rng.one_in(10) { self.rng.pick(&self.role_keys[4]) } else { self.m.holder(Role::Treasury) };
+                let treasury =
+                    if self.rng.one_in(10) { self.rng.pick(&self.role_keys[4]) } else { self.m.holder(Role::Treasury) };
                 let d = self.m.device(&device);
                 let amount = match self.rng.below(3) {
                     0 => d.principal().max(1),
                     _ => self.rng.amount(3_000),
                 };
-                let mut incidents = vec![now, now - SLASH_WINDOW_SECS, now - SLASH_WINDOW_SECS + 1, now - self.rng.below(SLASH_WINDOW_SECS as u64) as i64, d.hold_incident_start, d.hold_incident_start + 1, d.unstaked_at - 1];
+                let mut incidents = vec![
+                    now,
+                    now - SLASH_WINDOW_SECS,
+                    now - SLASH_WINDOW_SECS + 1,
+                    now - self.rng.below(SLASH_WINDOW_SECS as u64) as i64,
+                    d.hold_incident_start,
+                    d.hold_incident_start + 1,
+                    d.unstaked_at - 1,
+                ];
                 incidents.extend(d.used().flat_map(|p| [p.filled_at, p.wait_end - 1, p.wait_end]));
                 let incident_at = self.rng.pick(&incidents).clamp(0, now + 1);
                 Op::Slash { device, by, treasury, amount, incident_at }
@@ -473,7 +496,8 @@ impl Run {
             73..=74 => {
                 let device = self.device_where(|_| true);
                 let by = self.signer_for(Role::Oracle);
-                let (gpu_count, multiplier_bps) = self.rng.pick(&[(1, 10_000), (2, 2_500), (4, 10_000), (8, 100_000), (16, 100_000), (0, 10_000), (1, 0)]);
+                let (gpu_count, multiplier_bps) =
+                    self.rng.pick(&[(1, 10_000), (2, 2_500), (4, 10_000), (8, 100_000), (16, 100_000), (0, 10_000), (1, 0)]);
                 Op::UpdateHardware { device, by, gpu_count, multiplier_bps }
             }
             75 => Op::UpdateParams { by: self.signer_for(Role::Admin), params: self.rng.pick(&param_choices()) },
@@ -495,9 +519,21 @@ impl Run {
                 let empty = self.m.holder(role) == Pubkey::default() && slot.effective_at == 0;
                 match self.rng.below(10) {
                     _ if empty => Op::ProposeRole { by, role, key: self.rng.pick(&self.role_keys[role_index(role)]) },
-                    0..=2 => Op::ProposeRole { by, role, key: if self.rng.one_in(10) { Pubkey::default() } else { self.rng.pick(&self.role_keys[role_index(role)]) } },
+                    0..=2 => Op::ProposeRole {
+                        by,
+                        role,
+                        key: if self.rng.one_in(10) {
+                            Pubkey::default()
+                        } else {
+                            self.rng.pick(&self.role_keys[role_index(role)])
+                        },
+                    },
                     3..=6 => {
-                        let key = if slot.pending != Pubkey::default() && !self.rng.one_in(6) { slot.pending } else { self.rng.pick(&self.role_keys[role_index(role)]) };
+                        let key = if slot.pending != Pubkey::default() && !self.rng.one_in(6) {
+                            slot.pending
+                        } else {
+                            self.rng.pick(&self.role_keys[role_index(role)])
+                        };
                         Op::AcceptRole { by: key, role }
                     }
                     7..=8 => Op::CancelRole { by, role },
@@ -509,7 +545,8 @@ impl Run {
             81 => {
                 let device = self.device_where(|d| d.owner_stake == 0 && d.unstaked_at == 0 && d.used().next().is_none());
                 let by = self.owner_or_intruder(&device);
-                let treasury = if self.rng.one_in(10) { self.rng.pick(&self.role_keys[4]) } else { self.m.holder(Role::Treasury) };
+                let treasury =
+                    if self.rng.one_in(10) { self.rng.pick(&self.role_keys[4]) } else { self.m.holder(Role::Treasury) };
                 Op::CloseDevice { device, by, treasury }
             }
             82 => {
@@ -528,7 +565,11 @@ impl Run {
                 match self.rng.below(3) {
                     0 => Op::CancelTransfer { device, by: self.owner_or_intruder(&device) },
                     1 => {
-                        let by = if d.pending_owner != Pubkey::default() && !self.rng.one_in(5) { d.pending_owner } else { self.rng.pick(&self.owners) };
+                        let by = if d.pending_owner != Pubkey::default() && !self.rng.one_in(5) {
+                            d.pending_owner
+                        } else {
+                            self.rng.pick(&self.owners)
+                        };
                         Op::AcceptDevice { device, by }
                     }
                     _ => {
@@ -564,7 +605,8 @@ impl Run {
             }
         }
         let d = self.m.device(&entries[0].0).clone();
-        let lives: Vec<(i64, i64)> = d.used().map(|p| (p.filled_at, if p.stopped_at == 0 { now } else { p.stopped_at })).collect();
+        let lives: Vec<(i64, i64)> =
+            d.used().map(|p| (p.filled_at, if p.stopped_at == 0 { now } else { p.stopped_at })).collect();
         let (block_start, block_end) = match self.rng.below(5) {
             0 | 1 => {
                 let from = d.last_paid_end.max(d.registered_at);
@@ -610,10 +652,16 @@ impl Run {
                 let payer = self.m.offers.get(&(device, seq)).map_or(by, |o| o.payer);
                 (ix::retract_offer(by, device, seq, payer), vec![by])
             }
-            Op::FillOffer { device, costaker, seq, amount, share } => (ix::fill_offer(costaker, device, seq, amount, share, token(&costaker), &mint), vec![costaker]),
+            Op::FillOffer { device, costaker, seq, amount, share } => {
+                (ix::fill_offer(costaker, device, seq, amount, share, token(&costaker), &mint), vec![costaker])
+            }
             Op::CancelCostake { device, costaker, seq } => (ix::cancel_costake(costaker, device, seq), vec![costaker]),
-            Op::ClaimRewards { device, costaker, seq } => (ix::claim_rewards(costaker, device, seq, token(&costaker), &mint), vec![costaker]),
-            Op::WithdrawOverflow { device, by, amount } => (ix::withdraw_overflow(by, device, token(&by), amount, &mint), vec![by]),
+            Op::ClaimRewards { device, costaker, seq } => {
+                (ix::claim_rewards(costaker, device, seq, token(&costaker), &mint), vec![costaker])
+            }
+            Op::WithdrawOverflow { device, by, amount } => {
+                (ix::withdraw_overflow(by, device, token(&by), amount, &mint), vec![by])
+            }
             Op::Unstake { device, by } => {
                 let d = device_of(&device).expect("a device");
                 (ix::unstake(by, device, d.next_ticket_seq, d.filled().map(|p| p.costaker)), vec![by])
@@ -624,23 +672,36 @@ impl Run {
                 (ix::withdraw_ticket(caller, device, d.owner, d.ticket_seq, payer, token(&d.owner), &mint), vec![caller])
             }
             Op::WithdrawPosition { device, seq, caller } => {
-                let (costaker, payer) = self.m.offers.get(&(device, seq)).map_or((self.costakers[0], self.m.device(&device).owner), |o| (o.costaker, o.payer));
+                let (costaker, payer) = self
+                    .m
+                    .offers
+                    .get(&(device, seq))
+                    .map_or((self.costakers[0], self.m.device(&device).owner), |o| (o.costaker, o.payer));
                 (ix::withdraw_position(caller, device, seq, costaker, payer, token(&costaker), &mint), vec![caller])
             }
             Op::Release { device, seq, caller } => (ix::release(caller, device, seq, &mint), vec![caller]),
             Op::WithdrawEscrow { device, seq, costaker } => {
-                let (payer, escrow_payer) = self.m.offers.get(&(device, seq)).map_or((self.m.device(&device).owner, Pubkey::default()), |o| (o.payer, o.escrow_payer));
+                let (payer, escrow_payer) = self
+                    .m
+                    .offers
+                    .get(&(device, seq))
+                    .map_or((self.m.device(&device).owner, Pubkey::default()), |o| (o.payer, o.escrow_payer));
                 (ix::withdraw_escrow(costaker, device, seq, token(&costaker), payer, escrow_payer, &mint), vec![costaker])
             }
             Op::DistributeRewards { by, block_id, block_start, block_end, entries } => {
-                let targets: Vec<RewardTarget> = entries.iter().map(|&(device, amount)| RewardTarget { device, amount }).collect();
+                let targets: Vec<RewardTarget> =
+                    entries.iter().map(|&(device, amount)| RewardTarget { device, amount }).collect();
                 (ix::distribute_rewards(by, token(&by), block_id, block_start, block_end, &targets, &mint), vec![by])
             }
-            Op::Slash { device, by, treasury, amount, incident_at } => (ix::slash(by, device, treasury, amount, incident_at, &mint), vec![by]),
+            Op::Slash { device, by, treasury, amount, incident_at } => {
+                (ix::slash(by, device, treasury, amount, incident_at, &mint), vec![by])
+            }
             Op::Hold { device, by, until } => (ix::hold(by, device, until), vec![by]),
             Op::SetHired { device, by, until } => (ix::set_hired(by, device, until), vec![by]),
             Op::Terminate { device, by } => (ix::terminate(by, device), vec![by]),
-            Op::UpdateHardware { device, by, gpu_count, multiplier_bps } => (ix::update_hardware(by, device, gpu_count, multiplier_bps), vec![by]),
+            Op::UpdateHardware { device, by, gpu_count, multiplier_bps } => {
+                (ix::update_hardware(by, device, gpu_count, multiplier_bps), vec![by])
+            }
             Op::SetPaused { by, paused } => (ix::set_paused(by, paused), vec![by]),
             Op::UpdateParams { by, params } => (ix::update_params(by, params), vec![by]),
             Op::CancelParams { by } => (ix::cancel_params(by), vec![by]),
@@ -757,18 +818,38 @@ impl DeviceView {
             hired_set_at: d.hired_set_at,
             terminated_at: d.terminated_at,
             unstaked_at: d.unstaked_at,
-            ticket: if d.unstaked_at != 0 { (d.ticket_seq, d.ticket_principal, d.ticket_unlock_at) } else { (0, d.ticket_principal, 0) },
+            ticket: if d.unstaked_at != 0 {
+                (d.ticket_seq, d.ticket_principal, d.ticket_unlock_at)
+            } else {
+                (0, d.ticket_principal, 0)
+            },
             open_offer: d.open_offer(),
             positions: d
                 .positions
                 .iter()
                 .map(|p| {
                     p.is_used().then(|| {
-                        (p.seq, p.costaker, p.principal, p.rewards, p.reward_share_bps, p.filled_at, p.stopped_at, p.wait_end, p.unlock_at, records(&p.slashes))
+                        (
+                            p.seq,
+                            p.costaker,
+                            p.principal,
+                            p.rewards,
+                            p.reward_share_bps,
+                            p.filled_at,
+                            p.stopped_at,
+                            p.wait_end,
+                            p.unlock_at,
+                            records(&p.slashes),
+                        )
                     })
                 })
                 .collect(),
-            departed: d.departed.iter().filter(|r| r.stopped_at > d.last_paid_end).map(|r| (r.stopped_at, r.seq, r.reward_share_bps, r.filled_at)).collect(),
+            departed: d
+                .departed
+                .iter()
+                .filter(|r| r.stopped_at > d.last_paid_end)
+                .map(|r| (r.stopped_at, r.seq, r.reward_share_bps, r.filled_at))
+                .collect(),
             next_offer_seq: d.next_offer_seq,
             next_ticket_seq: d.next_ticket_seq,
             last_paid_end: d.last_paid_end,
@@ -796,16 +877,38 @@ impl DeviceView {
             hired_set_at: d.hired_set_at,
             terminated_at: d.terminated_at,
             unstaked_at: d.unstaked_at,
-            ticket: if d.unstaked_at != 0 { (d.ticket_seq, d.ticket_principal, d.ticket_unlock_at) } else { (0, d.ticket_principal, 0) },
+            ticket: if d.unstaked_at != 0 {
+                (d.ticket_seq, d.ticket_principal, d.ticket_unlock_at)
+            } else {
+                (0, d.ticket_principal, 0)
+            },
             open_offer: d.open_offer,
             positions: d
                 .positions
                 .iter()
                 .map(|p| {
-                    p.as_ref().map(|p| (p.seq, p.costaker, p.principal, p.rewards, p.share, p.filled_at, p.stopped_at, p.wait_end, p.unlock_at, counting(p.slashes.iter().copied(), now)))
+                    p.as_ref().map(|p| {
+                        (
+                            p.seq,
+                            p.costaker,
+                            p.principal,
+                            p.rewards,
+                            p.share,
+                            p.filled_at,
+                            p.stopped_at,
+                            p.wait_end,
+                            p.unlock_at,
+                            counting(p.slashes.iter().copied(), now),
+                        )
+                    })
                 })
                 .collect(),
-            departed: d.departed.iter().filter(|r| r.stopped_at > d.last_paid_end).map(|r| (r.stopped_at, r.seq, r.share, r.filled_at)).collect(),
+            departed: d
+                .departed
+                .iter()
+                .filter(|r| r.stopped_at > d.last_paid_end)
+                .map(|r| (r.stopped_at, r.seq, r.share, r.filled_at))
+                .collect(),
             next_offer_seq: d.next_offer_seq,
             next_ticket_seq: d.next_ticket_seq,
             last_paid_end: d.last_paid_end,
@@ -884,11 +987,17 @@ fn differences(w: &World, m: &Model, watched: &Watched) -> Vec<String> {
         }
     }
     let c: Config = w.decode(&pda::config().0);
-    let slots = [c.admin, c.oracle, c.reward_authority, c.slash_authority, c.treasury].map(|s| MSlot { current: s.current, pending: s.pending, effective_at: s.effective_at, accepted: s.accepted });
+    let slots = [c.admin, c.oracle, c.reward_authority, c.slash_authority, c.treasury].map(|s| MSlot {
+        current: s.current,
+        pending: s.pending,
+        effective_at: s.effective_at,
+        accepted: s.accepted,
+    });
     if slots != m.roles {
         out.push(format!("roles: program {slots:?}, model {:?}", m.roles));
     }
-    let program = (c.paused, c.params, c.pending_params, c.params_effective_at, c.oracle_revoked_at, c.slash_revoked_at, c.floors);
+    let program =
+        (c.paused, c.params, c.pending_params, c.params_effective_at, c.oracle_revoked_at, c.slash_revoked_at, c.floors);
     let model = (m.paused, m.params, m.pending_params, m.params_effective_at, m.oracle_revoked_at, m.slash_revoked_at, m.floors);
     if program != model {
         out.push(format!("config: program {program:?}, model {model:?}"));
@@ -900,20 +1009,50 @@ fn differences(w: &World, m: &Model, watched: &Watched) -> Vec<String> {
                 continue;
             }
             let (program, model) = (DeviceView::of_program(&w.device(key), now), DeviceView::of_model(md, now));
-            compare!(out, format!("device {key}"), program, model, [
-                owner, payer, registered_at, gpu_count, multiplier_bps, grace_min, grace_end, owner_stake, owner_rewards,
-                hired_until, hired_set_at, terminated_at, unstaked_at, ticket, open_offer, positions, departed, next_offer_seq,
-                next_ticket_seq, last_paid_end, hold_until, hold_incident_start, hold_reach, owner_slashes, pending_owner,
-                transfer_expires_at,
-            ]);
+            compare!(
+                out,
+                format!("device {key}"),
+                program,
+                model,
+                [
+                    owner,
+                    payer,
+                    registered_at,
+                    gpu_count,
+                    multiplier_bps,
+                    grace_min,
+                    grace_end,
+                    owner_stake,
+                    owner_rewards,
+                    hired_until,
+                    hired_set_at,
+                    terminated_at,
+                    unstaked_at,
+                    ticket,
+                    open_offer,
+                    positions,
+                    departed,
+                    next_offer_seq,
+                    next_ticket_seq,
+                    last_paid_end,
+                    hold_until,
+                    hold_incident_start,
+                    hold_reach,
+                    owner_slashes,
+                    pending_owner,
+                    transfer_expires_at,
+                ]
+            );
         } else {
             if !w.is_tombstone(key) {
                 out.push(format!("device {key}: the model has a tombstone, the program does not"));
                 continue;
             }
             let t: Tombstone = w.tombstone(key);
-            let program = (t.next_offer_seq, t.next_ticket_seq, t.last_paid_end, t.hold_until, t.hold_incident_start, t.hold_reach);
-            let model = (md.next_offer_seq, md.next_ticket_seq, md.last_paid_end, md.hold_until, md.hold_incident_start, md.hold_reach);
+            let program =
+                (t.next_offer_seq, t.next_ticket_seq, t.last_paid_end, t.hold_until, t.hold_incident_start, t.hold_reach);
+            let model =
+                (md.next_offer_seq, md.next_ticket_seq, md.last_paid_end, md.hold_until, md.hold_incident_start, md.hold_reach);
             if program != model {
                 out.push(format!("tombstone {key}: program {program:?}, model {model:?}"));
             }
@@ -928,7 +1067,15 @@ fn differences(w: &World, m: &Model, watched: &Watched) -> Vec<String> {
                     OfferState::Filled => OfferStage::Filled,
                     OfferState::Released => OfferStage::Released,
                 };
-                MOffer { stage, amount: o.amount, share: o.reward_share_bps, created_at: o.created_at, costaker: o.costaker, payer: o.payer, escrow_payer: o.escrow_payer }
+                MOffer {
+                    stage,
+                    amount: o.amount,
+                    share: o.reward_share_bps,
+                    created_at: o.created_at,
+                    costaker: o.costaker,
+                    payer: o.payer,
+                    escrow_payer: o.escrow_payer,
+                }
             });
             let model = m.offers.get(&(*key, seq)).cloned();
             if program != model {
@@ -1030,7 +1177,11 @@ impl Progress {
         if self.last.elapsed() >= every {
             self.last = Instant::now();
             let secs = self.started.elapsed().as_secs_f64();
-            eprintln!("progress {}: {done} operations in {secs:.0} s, {:.0} operations/s", self.binary.label(), done as f64 / secs);
+            eprintln!(
+                "progress {}: {done} operations in {secs:.0} s, {:.0} operations/s",
+                self.binary.label(),
+                done as f64 / secs
+            );
         }
     }
 }
@@ -1049,21 +1200,29 @@ fn random_operations_agree_with_the_model() {
     for binary in binaries {
         let started = Instant::now();
         let outcomes = run(binary, seed, ops);
-        let refusals: BTreeMap<&str, usize> = outcomes.iter().filter(|(k, _)| !k.ends_with(" ok")).fold(BTreeMap::new(), |mut acc, (k, v)| {
-            *acc.entry(k.split_once(' ').map_or(k.as_str(), |(_, name)| name)).or_default() += v;
-            acc
-        });
+        let refusals: BTreeMap<&str, usize> =
+            outcomes.iter().filter(|(k, _)| !k.ends_with(" ok")).fold(BTreeMap::new(), |mut acc, (k, v)| {
+                *acc.entry(k.split_once(' ').map_or(k.as_str(), |(_, name)| name)).or_default() += v;
+                acc
+            });
         let refused: usize = refusals.values().sum();
         let elapsed = started.elapsed();
         let rate = ops as f64 / elapsed.as_secs_f64();
-        println!("property {}: {ops} operations (seed {seed:#x}) in {elapsed:.2?} ({rate:.0} operations/s), {refused} refused", binary.label());
+        println!(
+            "property {}: {ops} operations (seed {seed:#x}) in {elapsed:.2?} ({rate:.0} operations/s), {refused} refused",
+            binary.label()
+        );
         for (name, count) in &refusals {
             println!("  refused {count:5} {name}");
         }
         for (outcome, count) in &outcomes {
             println!("  {count:5} {outcome}");
         }
-        let succeeded: usize = outcomes.iter().filter(|(k, _)| k.ends_with(" ok") && !k.starts_with("advance") && !k.starts_with("mint_to")).map(|(_, v)| v).sum();
+        let succeeded: usize = outcomes
+            .iter()
+            .filter(|(k, _)| k.ends_with(" ok") && !k.starts_with("advance") && !k.starts_with("mint_to"))
+            .map(|(_, v)| v)
+            .sum();
         assert!(succeeded > ops / 5, "too few successful operations: {outcomes:?}");
     }
 }

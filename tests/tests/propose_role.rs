@@ -84,7 +84,16 @@ fn r34_the_delay_is_the_longest_of_the_role_delay_and_the_exits() {
     let cases = [
         (Params { role_change_delay_secs: 30 * DAY, ..Params::defaults(6).unwrap() }, 30 * DAY + 1),
         (short_params(), 301),
-        (Params { cover_window_secs: DAY, cooldown_secs: 7 * DAY, max_hold_secs: 7 * DAY, role_change_delay_secs: 0, ..Params::defaults(6).unwrap() }, 14 * DAY + 1),
+        (
+            Params {
+                cover_window_secs: DAY,
+                cooldown_secs: 7 * DAY,
+                max_hold_secs: 7 * DAY,
+                role_change_delay_secs: 0,
+                ..Params::defaults(6).unwrap()
+            },
+            14 * DAY + 1,
+        ),
     ];
     for (params, delay) in cases {
         for_each_world_with(params, |w| {

@@ -21,7 +21,10 @@ fn r1_r3_the_owner_registers_with_the_oracle_co_signing() {
         let e: DeviceRegistered = events(&ok).remove(0);
         assert_eq!((e.device, e.device_id, e.owner, e.min_required, e.revived), (device, id, owner.pubkey(), 800 * IO, false));
         let d: Device = w.device(&device);
-        assert_eq!((d.owner, d.payer, d.gpu_count, d.multiplier_bps, d.registered_at), (owner.pubkey(), owner.pubkey(), 4, 2_500, w.now()));
+        assert_eq!(
+            (d.owner, d.payer, d.gpu_count, d.multiplier_bps, d.registered_at),
+            (owner.pubkey(), owner.pubkey(), 4, 2_500, w.now())
+        );
         assert_eq!(w.status(device).min_required, 800 * IO, "4 x RTX 4070 at 0.25 (R1)");
         assert_eq!((d.stake_vault, d.overflow_vault), (pda::stake_vault(&device).0, pda::overflow_vault(&device).0));
         for vault in [d.stake_vault, d.overflow_vault] {

@@ -31,7 +31,10 @@ fn r16_anyone_releases_a_ripe_position_into_its_escrow() {
         assert_eq!((e.device, e.seq, e.costaker, e.principal, e.rewards, e.caller), (device, seq, c.pubkey(), HALF, 740, anyone));
         let escrow = pda::escrow(&pda::offer(&device, seq).0).0;
         assert_eq!(w.token_balance(&escrow), HALF + 740);
-        assert_eq!((w.token_balance(&stake_vault), w.token_balance(&overflow_vault)), (stake_before - HALF, overflow_before - 740));
+        assert_eq!(
+            (w.token_balance(&stake_vault), w.token_balance(&overflow_vault)),
+            (stake_before - HALF, overflow_before - 740)
+        );
         assert_eq!(w.token_balance(&c.token), c_before);
         assert_eq!(w.account(&anyone).lamports, lamports - w.account(&escrow).lamports, "the caller paid the escrow's rent");
         let offer = w.offer(&device, seq);

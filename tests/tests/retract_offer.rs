@@ -45,7 +45,9 @@ fn retract_offer_refusals() {
         });
         // the rent goes only to the offer's payer
         let owner = w.owner.clone();
-        w.refused("ConstraintHasOne", |w| w.send_by(ix::retract_offer(owner.pubkey(), other, seq, intruder.pubkey()), &owner.key));
+        w.refused("ConstraintHasOne", |w| {
+            w.send_by(ix::retract_offer(owner.pubkey(), other, seq, intruder.pubkey()), &owner.key)
+        });
         // an offer of another device
         w.refused("ConstraintSeeds", |w| {
             let mut ix = ix::retract_offer(owner.pubkey(), device, seq, owner.pubkey());

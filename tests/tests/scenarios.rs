@@ -32,7 +32,10 @@ fn r13_a_cancelled_co_stake_counts_for_the_cover_window_then_the_owner_covers() 
         let cancelled = w.now();
         w.ok(|w| w.cancel(&c, device, seq));
         let p = *w.device(&device).position(seq).unwrap();
-        assert_eq!((p.state(cancelled), p.wait_end, p.unlock_at), (PositionState::Exiting, cancelled + 7 * DAY, cancelled + 21 * DAY));
+        assert_eq!(
+            (p.state(cancelled), p.wait_end, p.unlock_at),
+            (PositionState::Exiting, cancelled + 7 * DAY, cancelled + 21 * DAY)
+        );
 
         w.warp_to(cancelled + 7 * DAY - 1);
         assert!(w.eligible(&device), "still counted one second before day 7");

@@ -45,7 +45,10 @@ fn r40_slashing_stays_within_the_cap_over_any_thirty_days() {
         let _ = w.slash(device, MIN, w.now());
         let slashed_within_a_second = principal_then - w.device(&device).owner_stake;
         let cap = principal_then / 2;
-        assert!(slashed_within_a_second <= cap, "{slashed_within_a_second} slashed within one second, above the 30-day cap of {cap}");
+        assert!(
+            slashed_within_a_second <= cap,
+            "{slashed_within_a_second} slashed within one second, above the 30-day cap of {cap}"
+        );
     });
 }
 

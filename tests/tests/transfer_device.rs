@@ -34,7 +34,9 @@ fn r19_the_new_wallet_accepts_within_seven_days_and_takes_the_device_over() {
         assert_eq!((d.owner, d.payer, d.owner_stake, d.owner_rewards), (new.pubkey(), new.pubkey(), MIN, 260));
         assert_eq!(*d.position(seq).unwrap(), position);
         assert_eq!(d.pending_owner, Default::default());
-        w.refused("NotDeviceOwner", |w| w.send_by(ix::withdraw_overflow(old.pubkey(), device, old.token, 260, &w.mint), &old.key));
+        w.refused("NotDeviceOwner", |w| {
+            w.send_by(ix::withdraw_overflow(old.pubkey(), device, old.token, 260, &w.mint), &old.key)
+        });
         let before = w.token_balance(&new.token);
         w.ok(|w| w.withdraw_overflow(device, 260));
         assert_eq!(w.token_balance(&new.token), before + 260);

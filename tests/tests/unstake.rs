@@ -17,7 +17,10 @@ fn r15_unstake_moves_the_owner_stake_into_a_ticket() {
         let e: Unstaked = events(&ok).remove(0);
         assert_eq!((e.ticket_seq, e.amount, e.unlock_at, e.stopped_seq, e.positions_recapped), (0, MIN, now + 14 * DAY, None, 0));
         let d = w.device(&device);
-        assert_eq!((d.owner_stake, d.ticket_seq, d.ticket_principal, d.ticket_unlock_at, d.unstaked_at), (0, 0, MIN, now + 14 * DAY, now));
+        assert_eq!(
+            (d.owner_stake, d.ticket_seq, d.ticket_principal, d.ticket_unlock_at, d.unstaked_at),
+            (0, 0, MIN, now + 14 * DAY, now)
+        );
         assert_eq!(d.next_ticket_seq, 1);
         let t: Ticket = w.decode(&pda::ticket(&device, 0).0);
         assert_eq!((t.device, t.seq, t.payer), (device, 0, w.owner.pubkey()));

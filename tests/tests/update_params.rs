@@ -31,7 +31,11 @@ fn r33_r34_parameters_apply_at_r34s_time_and_never_move_recorded_deadlines() {
         w.warp_to(proposed + CHANGE_DELAY - 1);
         w.ok(|w| w.cancel(&c, device, seq));
         let recorded = *w.device(&device).position(seq).unwrap();
-        assert_eq!((recorded.wait_end, recorded.unlock_at), (w.now() + 7 * DAY, w.now() + 21 * DAY), "the old windows until the change");
+        assert_eq!(
+            (recorded.wait_end, recorded.unlock_at),
+            (w.now() + 7 * DAY, w.now() + 21 * DAY),
+            "the old windows until the change"
+        );
         w.warp_to(proposed + CHANGE_DELAY);
         assert_eq!(w.params(), params);
         let now = *w.device(&device).position(seq).unwrap();
@@ -122,7 +126,10 @@ fn r33_a_proposal_below_a_floor_is_refused() {
             cooldown_secs: 7 * DAY,
             role_change_delay_secs: 7 * DAY,
         };
-        assert_ok(&env.send(&[ix::initialize(authority.pubkey(), mint, SPL_TOKEN, roles.initialize_args_with(floors, None))], &[&authority]));
+        assert_ok(&env.send(
+            &[ix::initialize(authority.pubkey(), mint, SPL_TOKEN, roles.initialize_args_with(floors, None))],
+            &[&authority],
+        ));
         let admin = roles.admin.insecure_clone();
         for bad in [
             Params { cover_window_secs: DAY - 1, ..Params::defaults(6).unwrap() },

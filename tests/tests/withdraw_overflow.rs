@@ -15,7 +15,8 @@ fn r12_rewards_come_first_then_principal() {
         let start = w.now();
         w.advance(60);
         w.ok(|w| w.reward(1, start, w.now(), &[(device, 50 * IO)]));
-        let (owner, stake_vault, overflow_vault) = (w.owner.token, w.device(&device).stake_vault, w.device(&device).overflow_vault);
+        let (owner, stake_vault, overflow_vault) =
+            (w.owner.token, w.device(&device).stake_vault, w.device(&device).overflow_vault);
         let before = w.token_balance(&owner);
         let ok = w.ok(|w| w.withdraw_overflow(device, 70 * IO));
         let e: OverflowWithdrawn = events(&ok).remove(0);

@@ -52,8 +52,25 @@ fn r16_the_owner_names_the_account_or_anyone_pays_the_associated_one() {
         let kept = w.create_token_account(&owner.pubkey(), &mint);
         let amount = w.token_balance(&owner.token);
         let ixs = [
-            anchor_spl::token_2022::spl_token_2022::instruction::transfer_checked(&SPL_TOKEN, &owner.token, &mint, &kept, &owner.pubkey(), &[], amount, 6).unwrap(),
-            anchor_spl::token_2022::spl_token_2022::instruction::close_account(&SPL_TOKEN, &owner.token, &owner.pubkey(), &owner.pubkey(), &[]).unwrap(),
+            anchor_spl::token_2022::spl_token_2022::instruction::transfer_checked(
+                &SPL_TOKEN,
+                &owner.token,
+                &mint,
+                &kept,
+                &owner.pubkey(),
+                &[],
+                amount,
+                6,
+            )
+            .unwrap(),
+            anchor_spl::token_2022::spl_token_2022::instruction::close_account(
+                &SPL_TOKEN,
+                &owner.token,
+                &owner.pubkey(),
+                &owner.pubkey(),
+                &[],
+            )
+            .unwrap(),
         ];
         assert_ok(&w.env.send(&ixs, &[&owner.key]));
         w.ok(|w| w.withdraw_ticket(created));

@@ -33,12 +33,18 @@ const CASES: [Case; 4] = [
     Case { name: "signer1", what: "one `Signer`", published: "558-603", published_units: 603 },
     Case { name: "account_empty1", what: "one `Account`", published: "603", published_units: 603 },
     Case { name: "account_empty_init1", what: "one `init`", published: "4,212", published_units: 4_212 },
-    Case { name: "interface_account_token1", what: "one `InterfaceAccount<TokenAccount>`", published: "935", published_units: 935 },
+    Case {
+        name: "interface_account_token1",
+        what: "one `InterfaceAccount<TokenAccount>`",
+        published: "935",
+        published_units: 935,
+    },
 ];
 
 /// The compute units of every case on the binary at `path`, in the order of [`CASES`].
 fn measure(path: &PathBuf) -> Vec<u64> {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {} ({e}): run bench/build-minimal.sh", path.display()));
+    let bytes =
+        std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {} ({e}): run bench/build-minimal.sh", path.display()));
     // The tests' harness, for its funded payer and token helpers; the program measured is added beside.
     let mut env = TestEnv::new(Binary::V3);
     env.set_cu_recording(false);
@@ -47,7 +53,9 @@ fn measure(path: &PathBuf) -> Vec<u64> {
     let mut data = Empty::DISCRIMINATOR.to_vec();
     data.resize(8, 0);
     let lamports = env.svm.minimum_balance_for_rent_exemption(8);
-    env.svm.set_account(empty_account, Account { lamports, data, owner: anchor_minimal::ID, executable: false, rent_epoch: 0 }).expect("set the Empty account");
+    env.svm
+        .set_account(empty_account, Account { lamports, data, owner: anchor_minimal::ID, executable: false, rent_epoch: 0 })
+        .expect("set the Empty account");
     let mint = env.create_mint(SPL_TOKEN, 6, &[]);
     let token_account = env.create_token_account(&env.payer(), &mint);
     let signer = seeded_keypair("minimal-signer", 0);
@@ -60,15 +68,24 @@ fn measure(path: &PathBuf) -> Vec<u64> {
             let created = seeded_keypair("minimal-init", run);
             let (ix, signers) = match case.name {
                 "signer1" => (build(accounts::Signer1 { account1: signer.pubkey() }, instruction::Signer1 {}), vec![&signer]),
-                "account_empty1" => (build(accounts::AccountEmpty1 { account1: empty_account }, instruction::AccountEmpty1 {}), vec![]),
+                "account_empty1" => {
+                    (build(accounts::AccountEmpty1 { account1: empty_account }, instruction::AccountEmpty1 {}), vec![])
+                }
                 "account_empty_init1" => (
                     build(
-                        accounts::AccountEmptyInit1 { payer: signer.pubkey(), system_program: system_program::ID, account1: created.pubkey() },
+                        accounts::AccountEmptyInit1 {
+                            payer: signer.pubkey(),
+                            system_program: system_program::ID,
+                            account1: created.pubkey(),
+                        },
                         instruction::AccountEmptyInit1 {},
                     ),
                     vec![&signer, &created],
                 ),
-                _ => (build(accounts::InterfaceAccountToken1 { account1: token_account }, instruction::InterfaceAccountToken1 {}), vec![]),
+                _ => (
+                    build(accounts::InterfaceAccountToken1 { account1: token_account }, instruction::InterfaceAccountToken1 {}),
+                    vec![],
+                ),
             };
             seen.push(assert_ok(&env.send(&[ix], &signers)).compute_units);
         }
@@ -104,7 +121,11 @@ fn main() {
         // a variant may build one binary only: `-` stands for the other
         let cells = |path: &PathBuf| match path.to_str() {
             Some("-") => vec!["-".to_string(); CASES.len() + 1],
-            _ => measure(path).iter().map(|u| thousands(*u)).chain([thousands(std::fs::metadata(path).expect("binary").len())]).collect(),
+            _ => measure(path)
+                .iter()
+                .map(|u| thousands(*u))
+                .chain([thousands(std::fs::metadata(path).expect("binary").len())])
+                .collect(),
         };
         println!("| {label} | {} | {} |", cells(&paths[0]).join(" | "), cells(&paths[1]).join(" | "));
         return;

@@ -4,7 +4,6 @@
 //! listing scans the accounts it holds.
 use super::{Chain, Refusal, SendError, Sent};
 use anchor_lang::prelude::Pubkey;
-use solana_sdk_ids::{bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable, native_loader, sysvar};
 use device_staking_client::query::{self, Memcmp};
 use device_staking_client::{pda, PROGRAM_ID};
 use litesvm::LiteSVM;
@@ -12,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use solana_account::Account;
 use solana_clock::Clock;
 use solana_hash::Hash;
+use solana_sdk_ids::{bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable, native_loader, sysvar};
 use solana_transaction::Transaction;
 use std::path::{Path, PathBuf};
 
@@ -70,19 +70,16 @@ fn unhex(text: &str) -> Result<Vec<u8>, String> {
     if !text.len().is_multiple_of(2) {
         return Err("odd-length hex in the state file".into());
     }
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).map_err(|e| format!("bad hex in the state file: {e}"))).collect()
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).map_err(|e| format!("bad hex in the state file: {e}")))
+        .collect()
 }
 
 /// Whether the state file keeps the account of `owner`: not programs, loaders or sysvars, which
 /// a new LiteSVM makes itself.
 fn is_kept(account: &Account) -> bool {
-    let made_by_the_svm = [
-        bpf_loader::ID,
-        bpf_loader_deprecated::ID,
-        bpf_loader_upgradeable::ID,
-        native_loader::ID,
-        sysvar::ID,
-    ];
+    let made_by_the_svm = [bpf_loader::ID, bpf_loader_deprecated::ID, bpf_loader_upgradeable::ID, native_loader::ID, sysvar::ID];
     !account.executable && account.lamports > 0 && !made_by_the_svm.contains(&account.owner)
 }
 
@@ -110,9 +107,11 @@ impl LiteSvmChain {
 
     /// Opens the chain kept in `file` (made by [`LiteSvmChain::create`]).
     pub fn open(file: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| format!("cannot read the LiteSVM state {}: {e} (create it with `device-staking svm init`)", file.display()))?;
-        let state: StoredState = serde_json::from_str(&text).map_err(|e| format!("{} is not a LiteSVM state file: {e}", file.display()))?;
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            format!("cannot read the LiteSVM state {}: {e} (create it with `device-staking svm init`)", file.display())
+        })?;
+        let state: StoredState =
+            serde_json::from_str(&text).map_err(|e| format!("{} is not a LiteSVM state file: {e}", file.display()))?;
         let mut this = Self::new(&program_path()?, parse_key(&state.upgrade_authority)?, state.unix_timestamp)?;
         this.state_file = Some(file.to_path_buf());
         for stored in state.accounts {
@@ -235,7 +234,11 @@ impl Chain for LiteSvmChain {
         match outcome {
             Ok(meta) => {
                 self.save().map_err(SendError::Failed)?;
-                Ok(Sent { signature: meta.signature.to_string(), compute_units: Some(meta.compute_units_consumed), logs: meta.logs })
+                Ok(Sent {
+                    signature: meta.signature.to_string(),
+                    compute_units: Some(meta.compute_units_consumed),
+                    logs: meta.logs,
+                })
             }
             Err(failed) => Err(SendError::Refused(Refusal {
                 error: failed.err,

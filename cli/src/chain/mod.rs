@@ -169,7 +169,10 @@ pub fn limit_with_margin(units: u64) -> u32 {
 /// The two ComputeBudget instructions that go first in a transaction: its limit and its price.
 pub fn budget_instructions(unit_limit: u32, unit_price: u64) -> Vec<Instruction> {
     use solana_compute_budget_interface::ComputeBudgetInstruction;
-    vec![ComputeBudgetInstruction::set_compute_unit_limit(unit_limit), ComputeBudgetInstruction::set_compute_unit_price(unit_price)]
+    vec![
+        ComputeBudgetInstruction::set_compute_unit_limit(unit_limit),
+        ComputeBudgetInstruction::set_compute_unit_price(unit_price),
+    ]
 }
 
 /// What the commands need from a chain.
@@ -205,7 +208,12 @@ pub trait Chain {
 
 /// `instructions` in one transaction paid by `payer`, signed by `payer` and `signers` (a signer
 /// named twice signs once) with `blockhash`.
-pub fn signed(instructions: &[Instruction], payer: &dyn Signer, signers: &[&dyn Signer], blockhash: Hash) -> Result<Transaction, SendError> {
+pub fn signed(
+    instructions: &[Instruction],
+    payer: &dyn Signer,
+    signers: &[&dyn Signer],
+    blockhash: Hash,
+) -> Result<Transaction, SendError> {
     let mut all: Vec<&dyn Signer> = vec![payer];
     for signer in signers {
         if all.iter().all(|s| s.pubkey() != signer.pubkey()) {

@@ -3,8 +3,8 @@
 //! recent prioritization fees of the accounts the transaction writes), and the same signed
 //! transaction re-sent every [`RESEND_INTERVAL`] until it is confirmed or its blockhash expires.
 use super::{budget_instructions, limit_with_margin, signed, Chain, ComputeBudget, Refusal, SendError, Sent, MAX_COMPUTE_UNITS};
-use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
 use device_staking_client::query::Memcmp;
 use device_staking_client::PROGRAM_ID;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -108,7 +108,14 @@ impl RpcChain {
 
     /// The compute units `instructions` consume, simulated with the highest limit and `unit_price`;
     /// a refusal in the simulation is the program's verdict (nothing was sent).
-    fn simulate(&self, instructions: &[Instruction], unit_price: u64, payer: &dyn Signer, signers: &[&dyn Signer], blockhash: Hash) -> Result<u64, SendError> {
+    fn simulate(
+        &self,
+        instructions: &[Instruction],
+        unit_price: u64,
+        payer: &dyn Signer,
+        signers: &[&dyn Signer],
+        blockhash: Hash,
+    ) -> Result<u64, SendError> {
         let mut all = budget_instructions(MAX_COMPUTE_UNITS, unit_price);
         all.extend_from_slice(instructions);
         let transaction = signed(&all, payer, signers, blockhash)?;
@@ -124,7 +131,11 @@ impl RpcChain {
             .map_err(|e| SendError::Failed(self.failure("cannot simulate the transaction", &e)))?
             .value;
         if let Some(error) = result.err {
-            return Err(SendError::Refused(Refusal { error: error.into(), compute_units: result.units_consumed, logs: result.logs.unwrap_or_default() }));
+            return Err(SendError::Refused(Refusal {
+                error: error.into(),
+                compute_units: result.units_consumed,
+                logs: result.logs.unwrap_or_default(),
+            }));
         }
         result.units_consumed.ok_or_else(|| SendError::Failed("the node's simulation reported no compute units".into()))
     }
@@ -174,9 +185,10 @@ impl RpcChain {
 fn refusal(error: &ClientError) -> Option<Refusal> {
     let verdict = error.get_transaction_error()?;
     let (logs, units) = match error.kind() {
-        ErrorKind::RpcError(RpcError::RpcResponseError { data: RpcResponseErrorData::SendTransactionPreflightFailure(result), .. }) => {
-            (result.logs.clone().unwrap_or_default(), result.units_consumed)
-        }
+        ErrorKind::RpcError(RpcError::RpcResponseError {
+            data: RpcResponseErrorData::SendTransactionPreflightFailure(result),
+            ..
+        }) => (result.logs.clone().unwrap_or_default(), result.units_consumed),
         _ => (Vec::new(), None),
     };
     Some(Refusal { error: verdict, compute_units: units, logs })
@@ -201,7 +213,9 @@ impl Chain for RpcChain {
 
     fn program_accounts(&self, filters: &[Memcmp]) -> Result<Vec<(Pubkey, Vec<u8>)>, String> {
         let config = RpcProgramAccountsConfig {
-            filters: Some(filters.iter().map(|f| RpcFilterType::Memcmp(RpcMemcmp::new_raw_bytes(f.offset, f.bytes.clone()))).collect()),
+            filters: Some(
+                filters.iter().map(|f| RpcFilterType::Memcmp(RpcMemcmp::new_raw_bytes(f.offset, f.bytes.clone()))).collect(),
+            ),
             account_config: RpcAccountInfoConfig {
                 encoding: Some(UiAccountEncoding::Base64),
                 commitment: Some(self.commitment),
@@ -216,7 +230,11 @@ impl Chain for RpcChain {
         accounts
             .into_iter()
             .map(|(address, account)| {
-                account.data.decode().map(|data| (address, data)).ok_or_else(|| format!("the node sent undecodable data for {address}"))
+                account
+                    .data
+                    .decode()
+                    .map(|data| (address, data))
+                    .ok_or_else(|| format!("the node sent undecodable data for {address}"))
             })
             .collect()
     }
@@ -228,7 +246,8 @@ impl Chain for RpcChain {
             .map_err(|e| self.failure("cannot read the Clock", &e))?
             .value
             .ok_or("the node has no Clock sysvar")?;
-        let clock: solana_clock::Clock = bincode::deserialize(&clock.data).map_err(|e| format!("cannot decode the Clock: {e}"))?;
+        let clock: solana_clock::Clock =
+            bincode::deserialize(&clock.data).map_err(|e| format!("cannot decode the Clock: {e}"))?;
         Ok(clock.unix_timestamp)
     }
 
@@ -284,7 +303,8 @@ impl Chain for RpcChain {
                 None => SendError::Failed(self.failure("the transaction was not sent", &error)),
             });
         }
-        let again = RpcSendTransactionConfig { skip_preflight: true, max_retries: Some(0), ..RpcSendTransactionConfig::default() };
+        let again =
+            RpcSendTransactionConfig { skip_preflight: true, max_retries: Some(0), ..RpcSendTransactionConfig::default() };
         let mut last_sent = Instant::now();
         let mut sends = 1;
         loop {

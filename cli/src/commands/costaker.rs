@@ -126,7 +126,9 @@ pub fn run(ctx: &mut Context, command: CostakerCommand) -> Result<Report, CliErr
         CostakerCommand::Offers { device } => offers(ctx, device.as_deref()),
         CostakerCommand::Fill { device, amount, share, seq } => fill(ctx, &device, &amount, &share, seq),
         CostakerCommand::Cancel { device, seq } => cancel(ctx, &device, seq),
-        CostakerCommand::Withdraw { device, costaker, seq, to } => withdraw(ctx, &device, costaker.as_deref(), seq, to.as_deref()),
+        CostakerCommand::Withdraw { device, costaker, seq, to } => {
+            withdraw(ctx, &device, costaker.as_deref(), seq, to.as_deref())
+        }
         CostakerCommand::Claim { device, seq, to } => claim(ctx, &device, seq, to.as_deref()),
         CostakerCommand::Release { device, seq } => release(ctx, &device, seq),
         CostakerCommand::WithdrawEscrow { device, seq, to } => withdraw_escrow(ctx, &device, seq, to.as_deref()),
@@ -168,7 +170,10 @@ fn offers(ctx: &mut Context, device_filter: Option<&str>) -> Result<Report, CliE
         "no open offers\n".to_string()
     } else {
         let header = ["device", "offer", "GPUs", "multiplier", "minimum", "amount", "share"].map(String::from);
-        format!("{}fill one with: device-staking costaker fill DEVICE --amount AMOUNT --share SHARE\n", table::render(&header, &rows, 1))
+        format!(
+            "{}fill one with: device-staking costaker fill DEVICE --amount AMOUNT --share SHARE\n",
+            table::render(&header, &rows, 1)
+        )
     };
     Ok(Report { text, json: vec![("command", Json::str("offers")), ("offers", Json::Array(items))] })
 }
@@ -181,7 +186,8 @@ fn fill(ctx: &mut Context, device_ref: &str, amount: &str, share: &str, seq: Opt
     let amount = setup.parse_tokens(amount)?;
     let share_bps = parse::percent_bps(share)?;
     let token = ix::associated_token(&costaker.pubkey(), &setup.mint);
-    let sent = ctx.send(&[ix::fill_offer(costaker.pubkey(), address, seq, amount, share_bps, token, &setup.mint)], &costaker, &[])?;
+    let sent =
+        ctx.send(&[ix::fill_offer(costaker.pubkey(), address, seq, amount, share_bps, token, &setup.mint)], &costaker, &[])?;
     let (_, after) = ctx.device(&address.to_string())?;
     let now = ctx.now()?;
     let summary = format!(
@@ -238,27 +244,47 @@ fn cancel(ctx: &mut Context, device_ref: &str, seq: Option<u64>) -> Result<Repor
     Ok(Report::sent(summary, &sent, fields))
 }
 
-fn withdraw(ctx: &mut Context, device_ref: &str, costaker: Option<&str>, seq: Option<u64>, to: Option<&str>) -> Result<Report, CliError> {
+fn withdraw(
+    ctx: &mut Context,
+    device_ref: &str,
+    costaker: Option<&str>,
+    seq: Option<u64>,
+    to: Option<&str>,
+) -> Result<Report, CliError> {
     let caller = ctx.signer()?;
     let setup = ctx.setup()?;
     let (address, device) = ctx.device(device_ref)?;
     let wallet = costaker.map(super::key_or_keypair).transpose()?.unwrap_or(caller.pubkey());
-    let chosen: Vec<Position> = positions_of(&device, &wallet)
-        .into_iter()
-        .filter(|p| seq.map_or(p.stopped_at != 0, |s| p.seq == s))
-        .collect();
+    let chosen: Vec<Position> =
+        positions_of(&device, &wallet).into_iter().filter(|p| seq.map_or(p.stopped_at != 0, |s| p.seq == s)).collect();
     if chosen.is_empty() {
-        return Err(format!("{wallet} has no cancelled or unstaked position on {address}{}", seq.map_or(String::new(), |s| format!(" numbered {s}"))).into());
+        return Err(format!(
+            "{wallet} has no cancelled or unstaked position on {address}{}",
+            seq.map_or(String::new(), |s| format!(" numbered {s}"))
+        )
+        .into());
     }
     let mut text = String::new();
     let mut items = Vec::new();
     for position in chosen {
         let offer: Offer = ctx.chain.fetch(&pda::offer(&address, position.seq).0, "offer")?;
         let (destination, mut instructions) = ctx.destination(&caller.pubkey(), &wallet, to, &setup)?;
-        instructions.push(ix::withdraw_position(caller.pubkey(), address, position.seq, wallet, offer.payer, destination, &setup.mint));
+        instructions.push(ix::withdraw_position(
+            caller.pubkey(),
+            address,
+            position.seq,
+            wallet,
+            offer.payer,
+            destination,
+            &setup.mint,
+        ));
         let sent = ctx.send(&instructions, &caller, &[]).map_err(|mut e| {
             if setup.now < position.unlock_at || position.stopped_at == 0 {
-                let unlock = if position.stopped_at == 0 { "is still filled: cancel it first".to_string() } else { format!("unlocks {}", setup.when(position.unlock_at)) };
+                let unlock = if position.stopped_at == 0 {
+                    "is still filled: cancel it first".to_string()
+                } else {
+                    format!("unlocks {}", setup.when(position.unlock_at))
+                };
                 e.message.push_str(&format!(" (position #{} {unlock})", position.seq));
             }
             e
@@ -280,7 +306,14 @@ fn withdraw(ctx: &mut Context, device_ref: &str, costaker: Option<&str>, seq: Op
         text.push_str(&report.text);
         items.push(report.to_json());
     }
-    Ok(Report { text, json: vec![("command", Json::str("withdraw")), ("device", Json::str(address.to_string())), ("withdrawals", Json::Array(items))] })
+    Ok(Report {
+        text,
+        json: vec![
+            ("command", Json::str("withdraw")),
+            ("device", Json::str(address.to_string())),
+            ("withdrawals", Json::Array(items)),
+        ],
+    })
 }
 
 fn claim(ctx: &mut Context, device_ref: &str, seq: Option<u64>, to: Option<&str>) -> Result<Report, CliError> {
@@ -301,7 +334,11 @@ fn claim(ctx: &mut Context, device_ref: &str, seq: Option<u64>, to: Option<&str>
         ("amount", setup.amount_json(position.rewards)),
         ("destination", Json::str(destination.to_string())),
     ];
-    let summary = format!("claimed {} of rewards of position #{} on {address} to {destination}", setup.tokens(position.rewards), position.seq);
+    let summary = format!(
+        "claimed {} of rewards of position #{} on {address} to {destination}",
+        setup.tokens(position.rewards),
+        position.seq
+    );
     Ok(Report::sent(summary, &sent, fields))
 }
 
@@ -349,9 +386,20 @@ fn withdraw_escrow(ctx: &mut Context, device_ref: &str, seq: u64, to: Option<&st
     let escrow = pda::escrow(&offer_address).0;
     let amount = crate::token::balance(&*ctx.chain, &escrow)?;
     let (destination, mut instructions) = ctx.destination(&costaker.pubkey(), &costaker.pubkey(), to, &setup)?;
-    instructions.push(ix::withdraw_escrow(costaker.pubkey(), address, seq, destination, offer.payer, offer.escrow_payer, &setup.mint));
+    instructions.push(ix::withdraw_escrow(
+        costaker.pubkey(),
+        address,
+        seq,
+        destination,
+        offer.payer,
+        offer.escrow_payer,
+        &setup.mint,
+    ));
     let sent = ctx.send(&instructions, &costaker, &[])?;
-    let summary = format!("escrow of position #{seq} of {address} withdrawn: {} paid to {destination}; rents back to their payers", setup.tokens(amount));
+    let summary = format!(
+        "escrow of position #{seq} of {address} withdrawn: {} paid to {destination}; rents back to their payers",
+        setup.tokens(amount)
+    );
     let fields = vec![
         ("command", Json::str("withdraw-escrow")),
         ("device", Json::str(address.to_string())),
@@ -365,8 +413,13 @@ fn withdraw_escrow(ctx: &mut Context, device_ref: &str, seq: u64, to: Option<&st
 fn close_profile(ctx: &mut Context) -> Result<Report, CliError> {
     let wallet = ctx.signer()?;
     let address = pda::costaker(&wallet.pubkey()).0;
-    let profile: CostakerProfile = ctx.chain.find(&address)?.ok_or_else(|| format!("{} has no co-staker profile (at {address})", wallet.pubkey()))?;
+    let profile: CostakerProfile =
+        ctx.chain.find(&address)?.ok_or_else(|| format!("{} has no co-staker profile (at {address})", wallet.pubkey()))?;
     let sent = ctx.send(&[ix::close_profile(wallet.pubkey(), profile.payer)], &wallet, &[])?;
-    let fields = vec![("command", Json::str("close-profile")), ("profile", Json::str(address.to_string())), ("rent_to", Json::str(profile.payer.to_string()))];
+    let fields = vec![
+        ("command", Json::str("close-profile")),
+        ("profile", Json::str(address.to_string())),
+        ("rent_to", Json::str(profile.payer.to_string())),
+    ];
     Ok(Report::sent(format!("closed the co-staker profile {address}; its rent went back to {}", profile.payer), &sent, fields))
 }

@@ -59,7 +59,9 @@ fn target(ctx: &Context, reference: &str, api: Option<&str>) -> Result<Target, S
         return Ok(Target::Device(pda::device(&super::parse_device_id(reference)?).0));
     };
     let is_device = match api {
-        Some(api) => !api_json(api, &format!("/devices/{address}/history?limit=1"))?["events"].as_array().is_none_or(Vec::is_empty),
+        Some(api) => {
+            !api_json(api, &format!("/devices/{address}/history?limit=1"))?["events"].as_array().is_none_or(Vec::is_empty)
+        }
         None => ctx.chain.account(&address)?.is_some_and(|account| account.owner == PROGRAM_ID),
     };
     Ok(if is_device { Target::Device(address) } else { Target::Wallet(address) })
@@ -111,7 +113,12 @@ fn from_rpc(url: &str, target: Target, limit: usize) -> Result<Vec<Value>, Strin
     let mut newest_first = Vec::new();
     let mut before = None;
     loop {
-        let config = GetConfirmedSignaturesForAddress2Config { before, until: None, limit: Some(1_000), commitment: Some(CommitmentConfig::confirmed()) };
+        let config = GetConfirmedSignaturesForAddress2Config {
+            before,
+            until: None,
+            limit: Some(1_000),
+            commitment: Some(CommitmentConfig::confirmed()),
+        };
         let page = rpc.get_signatures_for_address_with_config(&address, config).map_err(|e| format!("RpcError: {e}"))?;
         let Some(last) = page.last() else { break };
         before = Some(last.signature.parse().map_err(|e| format!("RpcError: {e}"))?);
@@ -136,7 +143,8 @@ fn from_rpc(url: &str, target: Target, limit: usize) -> Result<Vec<Value>, Strin
             max_supported_transaction_version: Some(0),
         };
         let signature = status.signature.parse().map_err(|e| format!("RpcError: {e}"))?;
-        let tx = rpc.get_transaction_with_config(&signature, config).map_err(|e| format!("RpcError: {}: {e}", status.signature))?;
+        let tx =
+            rpc.get_transaction_with_config(&signature, config).map_err(|e| format!("RpcError: {}: {e}", status.signature))?;
         let Some(meta) = tx.transaction.meta else { continue };
         let OptionSerializer::Some(logs) = meta.log_messages else { continue };
         let mut found: Vec<Value> = events_in_logs(&logs)
@@ -166,7 +174,11 @@ fn to_json(value: &Value) -> Json {
     match value {
         Value::Null => Json::Null,
         Value::Bool(b) => Json::Bool(*b),
-        Value::Number(n) => n.as_i64().map(|i| Json::Int(i.into())).or_else(|| n.as_u64().map(|u| Json::Int(u.into()))).unwrap_or(Json::Str(n.to_string())),
+        Value::Number(n) => n
+            .as_i64()
+            .map(|i| Json::Int(i.into()))
+            .or_else(|| n.as_u64().map(|u| Json::Int(u.into())))
+            .unwrap_or(Json::Str(n.to_string())),
         Value::String(s) => Json::Str(s.clone()),
         Value::Array(items) => Json::Array(items.iter().map(to_json).collect()),
         Value::Object(fields) => Json::Object(fields.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()),
@@ -185,9 +197,13 @@ fn events(ctx: &Context, reference: &str, api: Option<&str>, limit: usize) -> Re
 /// `history`: at most `limit` events of a device or a wallet, newest first.
 pub fn history(ctx: &Context, reference: &str, api: Option<&str>, limit: usize) -> Result<Report, CliError> {
     let (target, source, events) = events(ctx, reference, api, limit)?;
-    let mut text = format!("History of {} {} from {source}: {} events, newest first\n", target.kind(), target.address(), events.len());
+    let mut text =
+        format!("History of {} {} from {source}: {} events, newest first\n", target.kind(), target.address(), events.len());
     if !events.is_empty() {
-        text.push_str(&format!("  {:<20}  {:<18}  {:>20}  {:>8}  {:>10}  {}\n", "time (UTC)", "event", "amount (base units)", "position", "slot", "signature"));
+        text.push_str(&format!(
+            "  {:<20}  {:<18}  {:>20}  {:>8}  {:>10}  {}\n",
+            "time (UTC)", "event", "amount (base units)", "position", "slot", "signature"
+        ));
     }
     for e in &events {
         let time = e["blockTime"].as_i64().map(utc).unwrap_or_else(|| "-".into());
@@ -223,12 +239,19 @@ pub fn export(ctx: &Context, reference: &str, api: Option<&str>, out: Option<&Pa
         None => csv(&from_rpc(&ctx.url, target, usize::MAX)?),
     };
     let rows = body.lines().count().saturating_sub(1);
-    let mut json = vec![("kind", Json::str(target.kind())), ("address", Json::str(target.address().to_string())), ("rows", Json::Int(rows as i128))];
+    let mut json = vec![
+        ("kind", Json::str(target.kind())),
+        ("address", Json::str(target.address().to_string())),
+        ("rows", Json::Int(rows as i128)),
+    ];
     match out {
         Some(path) => {
             std::fs::write(path, &body).map_err(|e| format!("write {}: {e}", path.display()))?;
             json.push(("file", Json::str(path.display().to_string())));
-            Ok(Report { text: format!("Wrote {rows} events of {} {} to {}\n", target.kind(), target.address(), path.display()), json })
+            Ok(Report {
+                text: format!("Wrote {rows} events of {} {} to {}\n", target.kind(), target.address(), path.display()),
+                json,
+            })
         }
         None => {
             json.push(("csv", Json::str(&body)));
@@ -244,7 +267,8 @@ mod tests {
     /// The API's JSON numbers and strings carry over to the CLI's JSON as they are.
     #[test]
     fn api_json_converts_to_the_clis_json() {
-        let value: Value = serde_json::json!({ "seq": 3, "amount": "18446744073709551615", "left": false, "none": null, "list": [1] });
+        let value: Value =
+            serde_json::json!({ "seq": 3, "amount": "18446744073709551615", "left": false, "none": null, "list": [1] });
         let Json::Object(fields) = to_json(&value) else { panic!("an object") };
         assert_eq!(fields.len(), 5);
         assert!(fields.iter().any(|(k, v)| k == "amount" && matches!(v, Json::Str(s) if s == "18446744073709551615")));

@@ -19,7 +19,11 @@ pub fn keygen(outfile: &Path, force: bool) -> Result<Report, CliError> {
     let pubkey = keypair.pubkey().to_string();
     Ok(Report {
         text: format!("{pubkey}\n"),
-        json: vec![("command", Json::str("keygen")), ("outfile", Json::str(outfile.display().to_string())), ("pubkey", Json::str(pubkey))],
+        json: vec![
+            ("command", Json::str("keygen")),
+            ("outfile", Json::str(outfile.display().to_string())),
+            ("pubkey", Json::str(pubkey)),
+        ],
     })
 }
 
@@ -39,14 +43,17 @@ pub fn write_keypair_file(keypair: &Keypair, path: &Path, force: bool) -> Result
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(path).map_err(|e| match e.kind() {
-        ErrorKind::AlreadyExists => format!("{} already exists: refusing to overwrite it (give --force to replace it)", path.display()),
+        ErrorKind::AlreadyExists => {
+            format!("{} already exists: refusing to overwrite it (give --force to replace it)", path.display())
+        }
         _ => format!("cannot write {}: {e}", path.display()),
     })?;
     // a replaced file keeps its old permissions unless they are set again
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600)).map_err(|e| format!("cannot restrict {}: {e}", path.display()))?;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| format!("cannot restrict {}: {e}", path.display()))?;
     }
     solana_keypair::write_keypair(keypair, &mut file).map(|_| ()).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

@@ -70,7 +70,12 @@ impl CliError {
             None => Json::Null,
         };
         let logs = Json::Array(self.logs.iter().map(Json::str).collect());
-        Json::object([("ok", Json::Bool(false)), ("error", Json::str(&self.message)), ("program_error", program_error), ("logs", logs)])
+        Json::object([
+            ("ok", Json::Bool(false)),
+            ("error", Json::str(&self.message)),
+            ("program_error", program_error),
+            ("logs", logs),
+        ])
     }
 }
 
@@ -258,12 +263,20 @@ impl Context {
     /// (`CreateIdempotent`): the program pays a staker's own account only when it exists, and its
     /// path that creates the account inside a permissionless withdraw costs more than this.
     /// Returns the destination and the instructions to send before.
-    pub fn destination(&self, signer: &Pubkey, staker: &Pubkey, to: Option<&str>, setup: &Setup) -> Result<(Pubkey, Vec<Instruction>), String> {
+    pub fn destination(
+        &self,
+        signer: &Pubkey,
+        staker: &Pubkey,
+        to: Option<&str>,
+        setup: &Setup,
+    ) -> Result<(Pubkey, Vec<Instruction>), String> {
         match (signer == staker, to) {
             (true, Some(text)) => Ok((text.parse().map_err(|e| format!("--to `{text}`: {e}"))?, Vec::new())),
             (false, Some(_)) => {
                 let ata = ix::associated_token(staker, &setup.mint);
-                Err(format!("--to is for the staker {staker} signing; anyone else pays the staker's associated token account {ata}"))
+                Err(format!(
+                    "--to is for the staker {staker} signing; anyone else pays the staker's associated token account {ata}"
+                ))
             }
             (_, None) => {
                 let found = self.chain.account(&ix::associated_token(staker, &setup.mint))?;
@@ -279,7 +292,8 @@ impl Context {
         let treasury = setup.config.treasury.key_at(setup.now);
         let ata = ix::associated_token(&treasury, &setup.mint);
         let missing = self.chain.account(&ata)?.is_none_or(|a| a.lamports == 0);
-        let create = missing.then(|| token::create_associated_account(payer, &treasury, &setup.mint.mint, &setup.mint.token_program));
+        let create =
+            missing.then(|| token::create_associated_account(payer, &treasury, &setup.mint.mint, &setup.mint.token_program));
         Ok((ata, create.into_iter().collect()))
     }
 
@@ -387,7 +401,9 @@ pub fn parse_multiplier(text: &str) -> Result<u32, String> {
     let times = text.strip_prefix(['x', 'X']).or_else(|| text.strip_suffix(['x', 'X']));
     let bps = match times {
         Some(times) => device_staking_client::parse::tokens(times, 4).map_err(|e| format!("multiplier `{text}`: {e}"))?,
-        None => text.parse::<u64>().map_err(|_| format!("multiplier `{text}`: give x10, 10x, x1.5, or basis points (100000 = x10)"))?,
+        None => text
+            .parse::<u64>()
+            .map_err(|_| format!("multiplier `{text}`: give x10, 10x, x1.5, or basis points (100000 = x10)"))?,
     };
     u32::try_from(bps).map_err(|_| format!("multiplier `{text}` is too large"))
 }
@@ -442,7 +458,10 @@ mod tests {
         let refusal = |program: &str, code: u32| crate::chain::Refusal {
             error: TransactionError::InstructionError(0, InstructionError::Custom(code)),
             compute_units: None,
-            logs: vec![format!("Program {program} invoke [2]"), format!("Program {program} failed: custom program error: 0x{code:x}")],
+            logs: vec![
+                format!("Program {program} invoke [2]"),
+                format!("Program {program} failed: custom program error: 0x{code:x}"),
+            ],
         };
         let system = refused(SendError::Refused(refusal("11111111111111111111111111111111", 0)));
         assert_eq!(system.program_error.map(|e| e.1), Some("AccountAlreadyInUse"));
@@ -468,10 +487,17 @@ mod tests {
 
     #[test]
     fn only_this_machine_is_local() {
-        for url in ["svm:/tmp/chain.json", "http://localhost:8899", "http://127.0.0.1:8899", "http://[::1]:8899/", "http://localhost"] {
+        for url in
+            ["svm:/tmp/chain.json", "http://localhost:8899", "http://127.0.0.1:8899", "http://[::1]:8899/", "http://localhost"]
+        {
             assert!(is_local_url(url), "{url}");
         }
-        for url in ["https://api.devnet.solana.com", "http://10.0.0.1:8899", "http://localhost.example.com:8899", "http://127.0.0.1.nip.io"] {
+        for url in [
+            "https://api.devnet.solana.com",
+            "http://10.0.0.1:8899",
+            "http://localhost.example.com:8899",
+            "http://127.0.0.1.nip.io",
+        ] {
             assert!(!is_local_url(url), "{url}");
         }
     }

@@ -108,7 +108,8 @@ impl Offline {
     /// signature `--signer` gives, or that does not sign here (`--sign-only`: an absent signer; a
     /// dumped message). `usb://` (a hardware wallet) is refused: this build has no USB support.
     pub fn signer(&self, given: &str) -> Result<Box<dyn Signer>, String> {
-        let source = SignerSource::parse(given).map_err(|e| format!("`{given}` is not a signer (a keypair file, prompt://, stdin:// or an address): {e}"))?;
+        let source = SignerSource::parse(given)
+            .map_err(|e| format!("`{given}` is not a signer (a keypair file, prompt://, stdin:// or an address): {e}"))?;
         match source.kind {
             SignerSourceKind::Pubkey(pubkey) => {
                 if let Some((_, signature)) = self.presigned.iter().find(|(key, _)| *key == pubkey) {
@@ -137,7 +138,13 @@ impl Offline {
 
     /// With `--dump-transaction-message` or `--sign-only`: the report that replaces sending
     /// `instructions` (paid by `payer`, signed by `signers`, with `blockhash`); else `None`.
-    pub fn report(&self, instructions: &[Instruction], payer: &dyn Signer, signers: &[&dyn Signer], blockhash: Hash) -> Result<Option<Report>, CliError> {
+    pub fn report(
+        &self,
+        instructions: &[Instruction],
+        payer: &dyn Signer,
+        signers: &[&dyn Signer],
+        blockhash: Hash,
+    ) -> Result<Option<Report>, CliError> {
         let mut transaction = Transaction::new_with_payer(instructions, Some(&payer.pubkey()));
         transaction.message.recent_blockhash = blockhash;
         let message = transaction.message_data();

@@ -12,7 +12,9 @@ use anchor_lang::solana_program::instruction::Instruction;
 use base64::Engine;
 use clap::{Subcommand, ValueEnum};
 use device_staking_client::describe;
-use device_staking_client::device_staking::events::{DeviceHeld, MinimumChanged, RewardPaid, RewardSkipped, Slashed, SurplusSwept};
+use device_staking_client::device_staking::events::{
+    DeviceHeld, MinimumChanged, RewardPaid, RewardSkipped, Slashed, SurplusSwept,
+};
 use device_staking_client::device_staking::instructions::initialize::InitializeArgs;
 use device_staking_client::device_staking::state::{Config, Device, Floors, Params, Role};
 use device_staking_client::format::{duration, percent_bps};
@@ -280,14 +282,18 @@ impl FloorsName {
         const DAY: i64 = 86_400;
         match self {
             FloorsName::Local => Floors { cover_window_secs: 1, cooldown_secs: 1, role_change_delay_secs: 0 },
-            FloorsName::Devnet | FloorsName::Mainnet => Floors { cover_window_secs: DAY, cooldown_secs: 7 * DAY, role_change_delay_secs: 7 * DAY },
+            FloorsName::Devnet | FloorsName::Mainnet => {
+                Floors { cover_window_secs: DAY, cooldown_secs: 7 * DAY, role_change_delay_secs: 7 * DAY }
+            }
         }
     }
 
     /// Refuses the local floors for a chain that is not on this machine.
     pub fn check(self, url: &str) -> Result<(), String> {
         if self == FloorsName::Local && !is_local_url(url) {
-            return Err(format!("--floors local (windows of seconds) is only for a chain on this machine (localhost or svm:PATH), not {url}"));
+            return Err(format!(
+                "--floors local (windows of seconds) is only for a chain on this machine (localhost or svm:PATH), not {url}"
+            ));
         }
         Ok(())
     }
@@ -304,27 +310,38 @@ pub fn run(ctx: &mut Context, command: OperatorCommand) -> Result<Report, CliErr
         OperatorCommand::AcceptRole { role } => accept_role(ctx, role.into()),
         OperatorCommand::CancelRole { role } => {
             let role: Role = role.into();
-            signed(ctx, "cancel-role", format!("cancelled the pending change of the {}", describe::role(role)), |admin| ix::cancel_role(admin, role))
+            signed(ctx, "cancel-role", format!("cancelled the pending change of the {}", describe::role(role)), |admin| {
+                ix::cancel_role(admin, role)
+            })
         }
         OperatorCommand::RevokeRole { role } => {
             let role: Role = role.into();
-            signed(ctx, "revoke-role", format!("revoked the {}: nobody holds it from now on", describe::role(role)), |admin| ix::revoke_role(admin, role))
+            signed(ctx, "revoke-role", format!("revoked the {}: nobody holds it from now on", describe::role(role)), |admin| {
+                ix::revoke_role(admin, role)
+            })
         }
         OperatorCommand::Pause => signed(ctx, "pause", "paused".into(), |admin| ix::set_paused(admin, true)),
         OperatorCommand::Unpause => signed(ctx, "unpause", "unpaused".into(), |admin| ix::set_paused(admin, false)),
         OperatorCommand::UpdateParams { params, set } => update_params(ctx, params.as_deref(), &set),
-        OperatorCommand::CancelParams => signed(ctx, "cancel-params", "cancelled the pending parameters".into(), ix::cancel_params),
+        OperatorCommand::CancelParams => {
+            signed(ctx, "cancel-params", "cancelled the pending parameters".into(), ix::cancel_params)
+        }
         OperatorCommand::LowerSlashCap { bps } => {
             let bps = parse_bps(&bps)?;
-            signed(ctx, "lower-slash-cap", format!("the slash cap is {} of a staker's principal per 30 days from now", percent_bps(bps.into())), |admin| {
-                ix::lower_slash_cap(admin, bps)
-            })
+            signed(
+                ctx,
+                "lower-slash-cap",
+                format!("the slash cap is {} of a staker's principal per 30 days from now", percent_bps(bps.into())),
+                |admin| ix::lower_slash_cap(admin, bps),
+            )
         }
         OperatorCommand::CosignRegistration { device_id, owner, gpus, multiplier_bps, out } => {
             cosign_registration(ctx, &device_id, &owner, gpus, multiplier_bps, &out)
         }
         OperatorCommand::UpdateHardware { device, gpus, multiplier_bps } => update_hardware(ctx, &device, gpus, multiplier_bps),
-        OperatorCommand::SetHired { device, until, clear } => set_hired(ctx, &device, if clear { None } else { until.as_deref() }),
+        OperatorCommand::SetHired { device, until, clear } => {
+            set_hired(ctx, &device, if clear { None } else { until.as_deref() })
+        }
         OperatorCommand::Terminate { device } => {
             let (address, _) = ctx.device(&device)?;
             ctx.confirm(&format!("Terminate the device {address}: it leaves the network for good (R7)."))?;
@@ -344,12 +361,21 @@ fn parse_bps(text: &str) -> Result<u16, String> {
     if text.trim().ends_with('%') {
         parse::percent_bps(text)
     } else {
-        text.trim().parse::<u16>().ok().filter(|b| *b <= 10_000).ok_or_else(|| format!("`{text}` is not a number of basis points (0 to 10000) nor a percentage"))
+        text.trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|b| *b <= 10_000)
+            .ok_or_else(|| format!("`{text}` is not a number of basis points (0 to 10000) nor a percentage"))
     }
 }
 
 /// Sends the one instruction `build` makes for the signer (the admin or the oracle).
-fn signed(ctx: &mut Context, command: &'static str, summary: String, build: impl FnOnce(Pubkey) -> Instruction) -> Result<Report, CliError> {
+fn signed(
+    ctx: &mut Context,
+    command: &'static str,
+    summary: String,
+    build: impl FnOnce(Pubkey) -> Instruction,
+) -> Result<Report, CliError> {
     let signer = ctx.signer()?;
     let sent = ctx.send(&[build(signer.pubkey())], &signer, &[])?;
     Ok(Report::sent(summary, &sent, vec![("command", Json::str(command))]))
@@ -392,7 +418,12 @@ fn accept_role(ctx: &mut Context, role: Role) -> Result<Report, CliError> {
     let setup = ctx.setup()?;
     let sent = ctx.send(&[ix::accept_role(key.pubkey(), role)], &key, &[])?;
     let slot = *ctx.chain.fetch::<Config>(&pda::config().0, "config")?.role_slot(role);
-    let summary = format!("{} accepted the role of {}; in force from {}", key.pubkey(), describe::role(role), setup.when(slot.effective_at));
+    let summary = format!(
+        "{} accepted the role of {}; in force from {}",
+        key.pubkey(),
+        describe::role(role),
+        setup.when(slot.effective_at)
+    );
     let fields = vec![
         ("command", Json::str("accept-role")),
         ("role", Json::str(describe::role(role))),
@@ -476,8 +507,20 @@ impl ParamsFile {
                 }
             )+};
         }
-        set!(cover_window_secs, cooldown_secs, max_costake_bps, max_active_costakes, max_reward_share_bps, min_offer_bps, max_slash_bps_per_30d, max_hold_secs, role_change_delay_secs);
-        params.validate(floors).map_err(|e| format!("the parameters are out of the program's bounds or below the floors: {e}"))?;
+        set!(
+            cover_window_secs,
+            cooldown_secs,
+            max_costake_bps,
+            max_active_costakes,
+            max_reward_share_bps,
+            min_offer_bps,
+            max_slash_bps_per_30d,
+            max_hold_secs,
+            role_change_delay_secs
+        );
+        params
+            .validate(floors)
+            .map_err(|e| format!("the parameters are out of the program's bounds or below the floors: {e}"))?;
         Ok(params)
     }
 }
@@ -490,7 +533,8 @@ fn wanted_params(base: Params, file: Option<&Path>, set: &[String], decimals: u8
         let (key, value) = assignment.split_once('=').ok_or_else(|| format!("--set `{assignment}`: write KEY=VALUE"))?;
         let value = value.trim();
         let quoted = if value.parse::<i64>().is_ok() { value.to_string() } else { format!("{value:?}") };
-        let one: ParamsFile = toml::from_str(&format!("{} = {quoted}", key.trim())).map_err(|e| format!("--set `{assignment}`: {e}"))?;
+        let one: ParamsFile =
+            toml::from_str(&format!("{} = {quoted}", key.trim())).map_err(|e| format!("--set `{assignment}`: {e}"))?;
         given = given.overridden_by(one);
     }
     given.apply(base, decimals, floors)
@@ -510,7 +554,9 @@ pub fn differences(config: &Config, wanted: &InitializeArgs, mint: &Pubkey, para
     compare("reward_authority", config.reward_authority.key_at(now).to_string(), wanted.reward_authority.to_string());
     compare("slash_authority", config.slash_authority.key_at(now).to_string(), wanted.slash_authority.to_string());
     compare("treasury", config.treasury.key_at(now).to_string(), wanted.treasury.to_string());
-    let floors = |f: &Floors| format!("{} / {} / {}", duration(f.cover_window_secs), duration(f.cooldown_secs), duration(f.role_change_delay_secs));
+    let floors = |f: &Floors| {
+        format!("{} / {} / {}", duration(f.cover_window_secs), duration(f.cooldown_secs), duration(f.role_change_delay_secs))
+    };
     compare("floors", floors(&config.floors), floors(&wanted.floors));
     for ((name, have), (_, want)) in param_values(&config.params_at(now)).into_iter().zip(param_values(params)) {
         compare(name, have.to_string(), want.to_string());
@@ -539,7 +585,14 @@ fn params_json(params: &Params) -> Json {
 }
 
 /// `roles`: oracle, reward authority, slash authority, treasury, admin (default: the signer).
-fn initialize(ctx: &mut Context, mint: &str, roles: [Option<String>; 5], floors_name: FloorsName, params_file: Option<&Path>, set: &[String]) -> Result<Report, CliError> {
+fn initialize(
+    ctx: &mut Context,
+    mint: &str,
+    roles: [Option<String>; 5],
+    floors_name: FloorsName,
+    params_file: Option<&Path>,
+    set: &[String],
+) -> Result<Report, CliError> {
     floors_name.check(&ctx.url)?;
     let floors = floors_name.floors();
     let authority = ctx.signer()?;
@@ -563,7 +616,11 @@ fn initialize(ctx: &mut Context, mint: &str, roles: [Option<String>; 5], floors_
         let differ = differences(&config, &args, &mint, &params, ctx.now()?);
         if differ.is_empty() {
             let text = format!("the config {config_address} already exists with these values: nothing to do\n");
-            let json = vec![("command", Json::str("initialize")), ("already_initialized", Json::Bool(true)), ("params", params_json(&params))];
+            let json = vec![
+                ("command", Json::str("initialize")),
+                ("already_initialized", Json::Bool(true)),
+                ("params", params_json(&params)),
+            ];
             return Ok(Report { text, json });
         }
         return Err(format!("the config {config_address} already exists with other values:\n  {}", differ.join("\n  ")).into());
@@ -623,7 +680,14 @@ fn update_params(ctx: &mut Context, file: Option<&Path>, set: &[String]) -> Resu
     Ok(Report::sent(summary, &sent, fields))
 }
 
-fn cosign_registration(ctx: &mut Context, device_id: &str, owner: &str, gpus: u16, multiplier_bps: u32, out: &Path) -> Result<Report, CliError> {
+fn cosign_registration(
+    ctx: &mut Context,
+    device_id: &str,
+    owner: &str,
+    gpus: u16,
+    multiplier_bps: u32,
+    out: &Path,
+) -> Result<Report, CliError> {
     let oracle = ctx.signer()?;
     let setup = ctx.setup()?;
     let owner = key_or_keypair(owner)?;
@@ -656,7 +720,11 @@ fn update_hardware(ctx: &mut Context, device_ref: &str, gpus: u16, multiplier_bp
     let after: Device = ctx.chain.fetch(&address, "device")?;
     let changed = events::decode::<MinimumChanged>(&sent.logs).pop();
     let (previous, min) = changed.as_ref().map_or((0, 0), |e| (e.previous_min, e.min_required));
-    let grace = if after.grace_end > setup.now { format!("; the previous minimum stays in force until {}", setup.when(after.grace_end)) } else { String::new() };
+    let grace = if after.grace_end > setup.now {
+        format!("; the previous minimum stays in force until {}", setup.when(after.grace_end))
+    } else {
+        String::new()
+    };
     let summary = format!(
         "{address}: {gpus} GPUs, multiplier {}; minimum {} -> {}{grace}",
         super::multiplier_text(multiplier_bps.into()),
@@ -679,8 +747,13 @@ fn set_hired(ctx: &mut Context, device_ref: &str, until: Option<&str>) -> Result
     let (address, _) = ctx.device(device_ref)?;
     let until = until.map(|text| parse::time(text, setup.now)).transpose()?.unwrap_or(0);
     let sent = ctx.send(&[ix::set_hired(oracle.pubkey(), address, until)], &oracle, &[])?;
-    let summary = if until == 0 { format!("{address} is not hired") } else { format!("{address} hired until {}", setup.when(until)) };
-    let fields = vec![("command", Json::str("set-hired")), ("device", Json::str(address.to_string())), ("hired_until", Json::Int(until.into()))];
+    let summary =
+        if until == 0 { format!("{address} is not hired") } else { format!("{address} hired until {}", setup.when(until)) };
+    let fields = vec![
+        ("command", Json::str("set-hired")),
+        ("device", Json::str(address.to_string())),
+        ("hired_until", Json::Int(until.into())),
+    ];
     Ok(Report::sent(summary, &sent, fields))
 }
 
@@ -703,7 +776,9 @@ fn read_reward_lines(ctx: &Context, setup: &Setup, csv: &Path) -> Result<Vec<Rew
         // a closed device is listed too: the program skips it and says so
         let (address, _) = ctx.device_account(device.trim()).map_err(at)?;
         if lines.iter().any(|l| l.device == address) {
-            return Err(at(format!("{address} is listed twice (the program refuses a device twice in a block: DuplicateDeviceInBatch)")));
+            return Err(at(format!(
+                "{address} is listed twice (the program refuses a device twice in a block: DuplicateDeviceInBatch)"
+            )));
         }
         let amount = setup.parse_tokens(amount).map_err(at)?;
         lines.push(RewardLine { device: address, amount });
@@ -715,7 +790,11 @@ fn read_reward_lines(ctx: &Context, setup: &Setup, csv: &Path) -> Result<Vec<Rew
 }
 
 /// Splits `lines` into batches of at most `per_transaction` whose transaction fits in a packet.
-fn batches(lines: &[RewardLine], per_transaction: usize, fits: impl Fn(&[RewardLine]) -> bool) -> Result<Vec<&[RewardLine]>, String> {
+fn batches(
+    lines: &[RewardLine],
+    per_transaction: usize,
+    fits: impl Fn(&[RewardLine]) -> bool,
+) -> Result<Vec<&[RewardLine]>, String> {
     let mut out = Vec::new();
     let mut start = 0;
     while start < lines.len() {
@@ -732,7 +811,14 @@ fn batches(lines: &[RewardLine], per_transaction: usize, fits: impl Fn(&[RewardL
     Ok(out)
 }
 
-fn distribute_rewards(ctx: &mut Context, csv: &Path, block_id: u64, block_start: &str, block_end: Option<&str>, per_transaction: usize) -> Result<Report, CliError> {
+fn distribute_rewards(
+    ctx: &mut Context,
+    csv: &Path,
+    block_id: u64,
+    block_start: &str,
+    block_end: Option<&str>,
+    per_transaction: usize,
+) -> Result<Report, CliError> {
     let authority = ctx.signer()?;
     let setup = ctx.setup()?;
     let block_start = parse::time(block_start, setup.now)?;
@@ -740,7 +826,8 @@ fn distribute_rewards(ctx: &mut Context, csv: &Path, block_id: u64, block_start:
     let lines = read_reward_lines(ctx, &setup, csv)?;
     let source = ix::associated_token(&authority.pubkey(), &setup.mint);
     let build = |batch: &[RewardLine]| {
-        let targets: Vec<ix::RewardTarget> = batch.iter().map(|l| ix::RewardTarget { device: l.device, amount: l.amount }).collect();
+        let targets: Vec<ix::RewardTarget> =
+            batch.iter().map(|l| ix::RewardTarget { device: l.device, amount: l.amount }).collect();
         ix::distribute_rewards(authority.pubkey(), source, block_id, block_start, block_end, &targets, &setup.mint)
     };
     let fits = |batch: &[RewardLine]| {
@@ -762,11 +849,18 @@ fn distribute_rewards(ctx: &mut Context, csv: &Path, block_id: u64, block_start:
                 let credited = p.owner_part + if p.position_left { 0 } else { p.position_part };
                 paid_total += p.transferred;
                 let position = match p.position_seq {
-                    Some(seq) if p.position_left => format!("; position #{seq} has left: its {} stays unpaid", setup.tokens(p.position_part)),
+                    Some(seq) if p.position_left => {
+                        format!("; position #{seq} has left: its {} stays unpaid", setup.tokens(p.position_part))
+                    }
                     Some(seq) => format!(", position #{seq} {}", setup.tokens(p.position_part)),
                     None => String::new(),
                 };
-                text.push_str(&format!("    {}  paid {}: owner {}{position}\n", line.device, setup.tokens(p.transferred), setup.tokens(p.owner_part)));
+                text.push_str(&format!(
+                    "    {}  paid {}: owner {}{position}\n",
+                    line.device,
+                    setup.tokens(p.transferred),
+                    setup.tokens(p.owner_part)
+                ));
                 Json::object([
                     ("device", Json::str(line.device.to_string())),
                     ("amount", setup.amount_json(line.amount)),
@@ -780,7 +874,11 @@ fn distribute_rewards(ctx: &mut Context, csv: &Path, block_id: u64, block_start:
                     ("skipped", Json::Null),
                 ])
             } else {
-                let reason = skipped.iter().find(|e| e.device == line.device).map(|e| describe::skip_reason(e.reason)).unwrap_or("no event");
+                let reason = skipped
+                    .iter()
+                    .find(|e| e.device == line.device)
+                    .map(|e| describe::skip_reason(e.reason))
+                    .unwrap_or("no event");
                 skipped_count += 1;
                 text.push_str(&format!("    {}  skipped: {reason}\n", line.device));
                 Json::object([
@@ -794,7 +892,11 @@ fn distribute_rewards(ctx: &mut Context, csv: &Path, block_id: u64, block_start:
             entries.push(entry);
         }
     }
-    text.push_str(&format!("  {} moved from {source}; {skipped_count} entr{} skipped\n", setup.tokens(paid_total), if skipped_count == 1 { "y" } else { "ies" }));
+    text.push_str(&format!(
+        "  {} moved from {source}; {skipped_count} entr{} skipped\n",
+        setup.tokens(paid_total),
+        if skipped_count == 1 { "y" } else { "ies" }
+    ));
     let json = vec![
         ("command", Json::str("distribute-rewards")),
         ("block_id", Json::Int(block_id.into())),
@@ -814,9 +916,11 @@ fn slash(ctx: &mut Context, device_ref: &str, amount: &str, incident_at: Option<
     let incident_at = incident_at.map(|text| parse::time(text, setup.now)).transpose()?.unwrap_or(setup.now);
     let treasury = setup.config.treasury.key_at(setup.now);
     ctx.confirm(&format!("Slash up to {} of the device {address} to the treasury {treasury}: the tokens leave the owner's stake and the positions for good.", setup.tokens(amount)))?;
-    let sent = ctx.send(&[ix::slash(authority.pubkey(), address, treasury, amount, incident_at, &setup.mint)], &authority, &[])?;
+    let sent =
+        ctx.send(&[ix::slash(authority.pubkey(), address, treasury, amount, incident_at, &setup.mint)], &authority, &[])?;
     let event = events::decode::<Slashed>(&sent.logs).pop().ok_or("the slash emitted no event")?;
-    let positions: Vec<String> = event.from_positions.iter().map(|p| format!("position #{} {}", p.seq, setup.tokens(p.amount))).collect();
+    let positions: Vec<String> =
+        event.from_positions.iter().map(|p| format!("position #{} {}", p.seq, setup.tokens(p.amount))).collect();
     let summary = format!(
         "slashed {} of {address} to the treasury {treasury} (asked {}; incident {}): owner stake {}, ticket {}{}",
         setup.tokens(event.total),
@@ -826,7 +930,10 @@ fn slash(ctx: &mut Context, device_ref: &str, amount: &str, incident_at: Option<
         setup.tokens(event.from_ticket),
         if positions.is_empty() { String::new() } else { format!(", {}", positions.join(", ")) }
     );
-    let from_positions = event.from_positions.iter().map(|p| Json::object([("seq", Json::Int(p.seq.into())), ("amount", setup.amount_json(p.amount))]));
+    let from_positions = event
+        .from_positions
+        .iter()
+        .map(|p| Json::object([("seq", Json::Int(p.seq.into())), ("amount", setup.amount_json(p.amount))]));
     let fields = vec![
         ("command", Json::str("slash")),
         ("device", Json::str(address.to_string())),
@@ -861,14 +968,21 @@ fn sweep_surplus(ctx: &mut Context, device_ref: &str) -> Result<Report, CliError
     let setup = ctx.setup()?;
     let (address, _) = match ctx.device_account(device_ref)? {
         (address, DeviceAccount::Live(device)) => (address, device),
-        (address, DeviceAccount::Closed(_)) => return Err(format!("the device {address} is closed: its vaults went with it").into()),
+        (address, DeviceAccount::Closed(_)) => {
+            return Err(format!("the device {address} is closed: its vaults went with it").into())
+        }
     };
     let (treasury_token, mut instructions) = ctx.treasury_account(&admin.pubkey(), &setup)?;
     instructions.push(ix::sweep_surplus(admin.pubkey(), address, treasury_token, &setup.mint));
     let sent = ctx.send(&instructions, &admin, &[])?;
     let swept = events::decode::<SurplusSwept>(&sent.logs).pop();
     let (stake, overflow) = swept.map_or((0, 0), |e| (e.from_stake_vault, e.from_overflow_vault));
-    let summary = format!("swept {} from the vaults of {address} to the treasury ({} from the stake vault, {} from the overflow vault)", setup.tokens(stake + overflow), setup.tokens(stake), setup.tokens(overflow));
+    let summary = format!(
+        "swept {} from the vaults of {address} to the treasury ({} from the stake vault, {} from the overflow vault)",
+        setup.tokens(stake + overflow),
+        setup.tokens(stake),
+        setup.tokens(overflow)
+    );
     let fields = vec![
         ("command", Json::str("sweep-surplus")),
         ("device", Json::str(address.to_string())),
@@ -902,9 +1016,14 @@ mod tests {
         assert_eq!(wanted_params(defaults, None, &[], 6, &local).unwrap(), defaults);
         let file = std::env::temp_dir().join(format!("params-{}.toml", std::process::id()));
         std::fs::write(&file, "cooldown_secs = 60\nbase_stake_per_gpu = \"0.5\"\nmax_hold_secs = 100\n").unwrap();
-        let params = wanted_params(defaults, Some(&file), &["cooldown_secs=90".into(), "max_costake_bps = 2500".into()], 6, &local).unwrap();
+        let params =
+            wanted_params(defaults, Some(&file), &["cooldown_secs=90".into(), "max_costake_bps = 2500".into()], 6, &local)
+                .unwrap();
         std::fs::remove_file(&file).unwrap();
-        assert_eq!((params.cooldown_secs, params.base_stake_per_gpu, params.max_costake_bps, params.max_hold_secs), (90, 500_000, 2_500, 100));
+        assert_eq!(
+            (params.cooldown_secs, params.base_stake_per_gpu, params.max_costake_bps, params.max_hold_secs),
+            (90, 500_000, 2_500, 100)
+        );
         assert_eq!(params.cover_window_secs, defaults.cover_window_secs);
         assert!(wanted_params(defaults, None, &["max_costake_bps=9000".into()], 6, &local).is_err());
         assert!(wanted_params(defaults, None, &["no_such_key=1".into()], 6, &local).is_err());

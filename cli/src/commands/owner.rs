@@ -173,7 +173,14 @@ pub struct CosignedRegistration {
 }
 
 /// The registration transaction, unsigned: one `register_device` paid by `owner`.
-pub fn registration(owner: Pubkey, oracle: Pubkey, device_id: [u8; 32], gpus: u16, multiplier_bps: u32, setup: &Setup) -> Transaction {
+pub fn registration(
+    owner: Pubkey,
+    oracle: Pubkey,
+    device_id: [u8; 32],
+    gpus: u16,
+    multiplier_bps: u32,
+    setup: &Setup,
+) -> Transaction {
     Transaction::new_with_payer(&[ix::register_device(owner, oracle, device_id, gpus, multiplier_bps, &setup.mint)], Some(&owner))
 }
 
@@ -182,7 +189,9 @@ pub fn run(ctx: &mut Context, command: OwnerCommand) -> Result<Report, CliError>
     match command {
         OwnerCommand::Register { cosigned: Some(file), .. } => register_cosigned(ctx, &file),
         OwnerCommand::Register { device_id, gpus, multiplier_bps, oracle_keypair, cosigned: None } => {
-            let (Some(device_id), Some(gpus), Some(multiplier_bps), Some(oracle)) = (device_id, gpus, multiplier_bps, oracle_keypair) else {
+            let (Some(device_id), Some(gpus), Some(multiplier_bps), Some(oracle)) =
+                (device_id, gpus, multiplier_bps, oracle_keypair)
+            else {
                 return Err("give DEVICE_ID, --gpus, --multiplier-bps and --oracle-keypair, or --cosigned FILE".into());
             };
             register(ctx, &device_id, gpus, multiplier_bps, &oracle)
@@ -190,7 +199,9 @@ pub fn run(ctx: &mut Context, command: OwnerCommand) -> Result<Report, CliError>
         OwnerCommand::Stake { device, amount } => stake(ctx, &device, &amount),
         OwnerCommand::Offer(OfferCommand::Create { device, amount, share }) => create_offer(ctx, &device, &amount, &share),
         OwnerCommand::Offer(OfferCommand::Retract { device }) => retract_offer(ctx, &device),
-        OwnerCommand::WithdrawOverflow { device, amount, to } => withdraw_overflow(ctx, &device, amount.as_deref(), to.as_deref()),
+        OwnerCommand::WithdrawOverflow { device, amount, to } => {
+            withdraw_overflow(ctx, &device, amount.as_deref(), to.as_deref())
+        }
         OwnerCommand::Unstake { device } => unstake(ctx, &device),
         OwnerCommand::Withdraw { device, to } => withdraw_ticket(ctx, &device, to.as_deref()),
         OwnerCommand::Close { device } => close(ctx, &device),
@@ -258,8 +269,11 @@ fn register_cosigned(ctx: &mut Context, file: &Path) -> Result<Report, CliError>
     let owner = ctx.signer()?;
     let setup = ctx.setup()?;
     let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let cosigned: CosignedRegistration = serde_json::from_str(&text).map_err(|e| format!("{} is not a co-signed registration: {e}", file.display()))?;
-    let bytes = base64::engine::general_purpose::STANDARD.decode(&cosigned.transaction).map_err(|e| format!("bad transaction encoding: {e}"))?;
+    let cosigned: CosignedRegistration =
+        serde_json::from_str(&text).map_err(|e| format!("{} is not a co-signed registration: {e}", file.display()))?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(&cosigned.transaction)
+        .map_err(|e| format!("bad transaction encoding: {e}"))?;
     let mut transaction: Transaction = bincode::deserialize(&bytes).map_err(|e| format!("bad transaction: {e}"))?;
     let oracle: Pubkey = cosigned.oracle.parse().map_err(|e| format!("oracle `{}`: {e}", cosigned.oracle))?;
     if cosigned.owner != owner.pubkey().to_string() {
@@ -330,7 +344,8 @@ fn retract_offer(ctx: &mut Context, device_ref: &str) -> Result<Report, CliError
     let seq = device.open_offer().ok_or_else(|| format!("the device {address} has no open offer"))?;
     let offer: Offer = ctx.chain.fetch(&pda::offer(&address, seq).0, "offer")?;
     let sent = ctx.send(&[ix::retract_offer(owner.pubkey(), address, seq, offer.payer)], &owner, &[])?;
-    let fields = vec![("command", Json::str("offer retract")), ("device", Json::str(address.to_string())), ("seq", Json::Int(seq.into()))];
+    let fields =
+        vec![("command", Json::str("offer retract")), ("device", Json::str(address.to_string())), ("seq", Json::Int(seq.into()))];
     Ok(Report::sent(format!("offer #{seq} on {address} retracted; its rent went back to {}", offer.payer), &sent, fields))
 }
 
@@ -377,7 +392,8 @@ fn unstake(ctx: &mut Context, device_ref: &str) -> Result<Report, CliError> {
     let sent = ctx.send(&[ix::unstake_for(owner.pubkey(), address, &device)], &owner, &[])?;
     let after: Device = ctx.chain.fetch(&address, "device")?;
     let event = events::decode::<Unstaked>(&sent.logs).pop();
-    let stopped = event.as_ref().and_then(|e| e.stopped_seq).map_or(String::new(), |seq| format!("; position #{seq} stopped earning"));
+    let stopped =
+        event.as_ref().and_then(|e| e.stopped_seq).map_or(String::new(), |seq| format!("; position #{seq} stopped earning"));
     let recapped = event.as_ref().map_or(0, |e| e.positions_recapped);
     let summary = format!(
         "unstaked {} from {address}: ticket #{} unlocks {}{stopped}; {recapped} position(s) unlock no later",
@@ -416,7 +432,8 @@ fn withdraw_ticket(ctx: &mut Context, device_ref: &str, to: Option<&str>) -> Res
         e
     })?;
     let amount = device.ticket_principal;
-    let summary = format!("ticket #{seq} of {address} withdrawn: {} paid to {destination} (owner {})", setup.tokens(amount), device.owner);
+    let summary =
+        format!("ticket #{seq} of {address} withdrawn: {} paid to {destination} (owner {})", setup.tokens(amount), device.owner);
     let fields = vec![
         ("command", Json::str("withdraw")),
         ("device", Json::str(address.to_string())),

@@ -53,15 +53,20 @@ pub fn deployment(ctx: &Context) -> Result<Deployment, String> {
         return Ok(other);
     }
     let Ok(UpgradeableLoaderState::Program { programdata_address }) = bincode_state(&program.data) else { return Ok(other) };
-    let data = ctx.chain.account(&programdata_address)?.ok_or_else(|| format!("the program data account {programdata_address} is missing"))?;
+    let data = ctx
+        .chain
+        .account(&programdata_address)?
+        .ok_or_else(|| format!("the program data account {programdata_address} is missing"))?;
     let header = UpgradeableLoaderState::size_of_programdata_metadata();
     match bincode_state(&data.data) {
-        Ok(UpgradeableLoaderState::ProgramData { slot, upgrade_authority_address }) if data.data.len() >= header => Ok(Deployment::Upgradeable {
-            program_data: programdata_address,
-            slot,
-            upgrade_authority: upgrade_authority_address,
-            elf: data.data[header..].to_vec(),
-        }),
+        Ok(UpgradeableLoaderState::ProgramData { slot, upgrade_authority_address }) if data.data.len() >= header => {
+            Ok(Deployment::Upgradeable {
+                program_data: programdata_address,
+                slot,
+                upgrade_authority: upgrade_authority_address,
+                elf: data.data[header..].to_vec(),
+            })
+        }
         _ => Err(format!("{programdata_address} is not a program data account")),
     }
 }
@@ -80,7 +85,9 @@ pub fn run(ctx: &Context, expect: Option<&Path>) -> Result<Report, CliError> {
     };
     let matches = binary.as_ref().map(|b| deployment.runs(b));
     let (text, mut json) = match &deployment {
-        Deployment::Missing => (format!("program {PROGRAM_ID}: not deployed on this chain\n"), vec![("deployed", Json::Bool(false))]),
+        Deployment::Missing => {
+            (format!("program {PROGRAM_ID}: not deployed on this chain\n"), vec![("deployed", Json::Bool(false))])
+        }
         Deployment::Other { owner, executable } => (
             format!("program {PROGRAM_ID}: an account owned by {owner} (executable: {executable}), not an upgradeable program\n"),
             vec![("deployed", Json::Bool(false)), ("owner", Json::str(owner.to_string()))],

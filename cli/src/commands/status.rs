@@ -10,8 +10,12 @@ use crate::table;
 use crate::token;
 use anchor_lang::prelude::Pubkey;
 use device_staking_client::describe;
-use device_staking_client::device_staking::instructions::device_status::{status as program_status, DeviceStatus, PositionStatus};
-use device_staking_client::device_staking::state::{Config, CostakerProfile, Device, Offer, OfferState, Position, Role, RoleSlot, Tombstone};
+use device_staking_client::device_staking::instructions::device_status::{
+    status as program_status, DeviceStatus, PositionStatus,
+};
+use device_staking_client::device_staking::state::{
+    Config, CostakerProfile, Device, Offer, OfferState, Position, Role, RoleSlot, Tombstone,
+};
 use device_staking_client::format::{duration, percent_bps};
 use device_staking_client::{ix, pda, query};
 use solana_signer::Signer;
@@ -45,11 +49,16 @@ fn when_set(setup: &Setup, at: i64) -> String {
 }
 
 /// The columns of a device's position table.
-const POSITION_HEADER: [&str; 10] = ["#", "state", "co-staker", "principal", "rewards", "share", "counts", "wait ends", "unlock", "slashable now"];
+const POSITION_HEADER: [&str; 10] =
+    ["#", "state", "co-staker", "principal", "rewards", "share", "counts", "wait ends", "unlock", "slashable now"];
 
 /// A row of the position table: the program's status of the position and the table's record.
 fn position_row(setup: &Setup, status: &PositionStatus, position: &Position) -> [String; 10] {
-    let unlock = if status.unlock_at == 0 { "-".to_string() } else { format!("{} ({})", describe::utc(status.unlock_at), describe::unlock(status.unlock_at, setup.now)) };
+    let unlock = if status.unlock_at == 0 {
+        "-".to_string()
+    } else {
+        format!("{} ({})", describe::utc(status.unlock_at), describe::unlock(status.unlock_at, setup.now))
+    };
     [
         status.seq.to_string(),
         describe::position_state(status.state).into(),
@@ -126,7 +135,8 @@ fn device_status(ctx: &Context, setup: &Setup, reference: &str) -> Result<Report
     let status = program_status(&device, &setup.env(now));
     let reasons = describe::ineligibility(status.ineligible_reasons);
     let eligibility = if reasons.is_empty() { "yes".to_string() } else { format!("no: {}", reasons.join(", ")) };
-    let open_offer: Option<Offer> = status.open_offer.map(|seq| ctx.chain.find(&pda::offer(&address, seq).0)).transpose()?.flatten();
+    let open_offer: Option<Offer> =
+        status.open_offer.map(|seq| ctx.chain.find(&pda::offer(&address, seq).0)).transpose()?.flatten();
     let released = escrows(ctx, ctx.chain.list(&query::offers_of_device(&address))?)?;
     let transfer_open = device.pending_owner != Pubkey::default() && now < device.transfer_expires_at;
 
@@ -141,17 +151,28 @@ fn device_status(ctx: &Context, setup: &Setup, reference: &str) -> Result<Report
         flags.push(format!("unstaking since {}", describe::utc(device.unstaked_at)));
     }
     if status.held {
-        flags.push(format!("on hold until {} (incident of {})", setup.when(status.hold_until), describe::utc(status.hold_incident_start)));
+        flags.push(format!(
+            "on hold until {} (incident of {})",
+            setup.when(status.hold_until),
+            describe::utc(status.hold_incident_start)
+        ));
     }
-    let mut rows = vec![
-        ("device", format!("{} ({address})", device_id_text(&device.device_id))),
-        ("owner", device.owner.to_string()),
-    ];
+    let mut rows =
+        vec![("device", format!("{} ({address})", device_id_text(&device.device_id))), ("owner", device.owner.to_string())];
     if transfer_open {
-        rows.push(("transfer", format!("proposed to {}, may accept until {}", device.pending_owner, setup.when(device.transfer_expires_at))));
+        rows.push((
+            "transfer",
+            format!("proposed to {}, may accept until {}", device.pending_owner, setup.when(device.transfer_expires_at)),
+        ));
     }
-    rows.push(("hardware", format!("{} GPUs, multiplier {}", device.gpu_count, super::multiplier_text(device.multiplier_bps.into()))));
-    rows.push(("minimum", format!("{} in force (from the hardware: {})", setup.tokens(status.min_in_force), setup.tokens(status.min_required))));
+    rows.push((
+        "hardware",
+        format!("{} GPUs, multiplier {}", device.gpu_count, super::multiplier_text(device.multiplier_bps.into())),
+    ));
+    rows.push((
+        "minimum",
+        format!("{} in force (from the hardware: {})", setup.tokens(status.min_in_force), setup.tokens(status.min_required)),
+    ));
     if status.grace_end > now {
         rows.push(("grace", format!("the previous minimum until {}", setup.when(status.grace_end))));
     }
@@ -161,21 +182,41 @@ fn device_status(ctx: &Context, setup: &Setup, reference: &str) -> Result<Report
     rows.push(("owner rewards", setup.tokens(status.owner_rewards)));
     rows.push((
         "owner overflow",
-        format!("{} withdrawable now ({} of it principal)", setup.tokens(status.owner_overflow), setup.tokens(status.owner_principal_overflow)),
+        format!(
+            "{} withdrawable now ({} of it principal)",
+            setup.tokens(status.owner_overflow),
+            setup.tokens(status.owner_principal_overflow)
+        ),
     ));
     rows.push(("status", if flags.is_empty() { "active".to_string() } else { flags.join("; ") }));
-    rows.push(("slashable now", format!("{} of the owner's stake (the 30-day cap left)", setup.tokens(status.owner_slash_allowance))));
+    rows.push((
+        "slashable now",
+        format!("{} of the owner's stake (the 30-day cap left)", setup.tokens(status.owner_slash_allowance)),
+    ));
     rows.push((
         "open offer",
         match (&status.open_offer, &open_offer) {
-            (Some(seq), Some(o)) => format!("#{seq}: asks {} for {} of the block rewards", setup.tokens(o.amount), percent_bps(o.reward_share_bps.into())),
+            (Some(seq), Some(o)) => format!(
+                "#{seq}: asks {} for {} of the block rewards",
+                setup.tokens(o.amount),
+                percent_bps(o.reward_share_bps.into())
+            ),
             (Some(seq), None) => format!("#{seq}"),
             (None, _) => "none".to_string(),
         },
     ));
     if let Some(ticket) = &status.ticket {
         let held = if ticket.held { "; held" } else { "" };
-        rows.push(("ticket", format!("#{} {} unlocks {} ({}){held}", ticket.seq, setup.tokens(ticket.amount), describe::utc(ticket.unlock_at), describe::unlock(ticket.unlock_at, now))));
+        rows.push((
+            "ticket",
+            format!(
+                "#{} {} unlocks {} ({}){held}",
+                ticket.seq,
+                setup.tokens(ticket.amount),
+                describe::utc(ticket.unlock_at),
+                describe::unlock(ticket.unlock_at, now)
+            ),
+        ));
     }
     if device.last_paid_end != 0 {
         rows.push(("last block", format!("paid or skipped up to {}", describe::utc(device.last_paid_end))));
@@ -189,7 +230,10 @@ fn device_status(ctx: &Context, setup: &Setup, reference: &str) -> Result<Report
     }
     if !released.is_empty() {
         text.push_str("\nreleased positions (in escrow until their co-staker withdraws)\n");
-        let rows: Vec<[String; 4]> = released.iter().map(|e| [e.offer.seq.to_string(), e.offer.costaker.to_string(), e.address.to_string(), setup.tokens(e.amount)]).collect();
+        let rows: Vec<[String; 4]> = released
+            .iter()
+            .map(|e| [e.offer.seq.to_string(), e.offer.costaker.to_string(), e.address.to_string(), setup.tokens(e.amount)])
+            .collect();
         text.push_str(&table::render(&["#", "co-staker", "escrow", "amount"].map(String::from), &rows, 3));
     }
     let ticket = status.ticket.map_or(Json::Null, |t| {
@@ -257,7 +301,14 @@ fn closed_status(setup: &Setup, address: &Pubkey, tombstone: &Tombstone) -> Repo
         ("status", format!("closed {} (a tombstone); `owner register {id}` revives it", setup.when(tombstone.closed_at))),
         ("next offer", format!("#{}", tombstone.next_offer_seq)),
         ("next ticket", format!("#{}", tombstone.next_ticket_seq)),
-        ("last block", if tombstone.last_paid_end == 0 { "none paid".to_string() } else { format!("paid or skipped up to {}", describe::utc(tombstone.last_paid_end)) }),
+        (
+            "last block",
+            if tombstone.last_paid_end == 0 {
+                "none paid".to_string()
+            } else {
+                format!("paid or skipped up to {}", describe::utc(tombstone.last_paid_end))
+            },
+        ),
         ("clock", describe::utc(setup.now)),
     ];
     let json = vec![
@@ -281,8 +332,12 @@ fn wallet_status(ctx: &Context, setup: &Setup, wallet: &Pubkey) -> Result<Report
     let balance = token::balance(&*ctx.chain, &token_account)?;
     let profile: Option<CostakerProfile> = ctx.chain.find(&pda::costaker(wallet).0)?;
     let devices: Vec<(Pubkey, Device)> = ctx.chain.list(&query::devices_of_owner(wallet))?;
-    let offered: Vec<(Pubkey, Device)> =
-        ctx.chain.list(&query::devices_offered_to(wallet))?.into_iter().filter(|(_, d): &(Pubkey, Device)| d.pending_owner == *wallet && now < d.transfer_expires_at).collect();
+    let offered: Vec<(Pubkey, Device)> = ctx
+        .chain
+        .list(&query::devices_offered_to(wallet))?
+        .into_iter()
+        .filter(|(_, d): &(Pubkey, Device)| d.pending_owner == *wallet && now < d.transfer_expires_at)
+        .collect();
     let mut offers: Vec<(Pubkey, Offer)> = ctx.chain.list(&query::positions_of_costaker(wallet))?;
     offers.sort_by_key(|(_, o)| (o.device, o.seq));
     // a filled offer's position lives in its device's table until withdrawn or released
@@ -300,7 +355,9 @@ fn wallet_status(ctx: &Context, setup: &Setup, wallet: &Pubkey) -> Result<Report
     let mut rows = vec![("wallet", wallet.to_string()), ("token balance", setup.tokens(balance))];
     rows.push((
         "co-staker profile",
-        profile.as_ref().map_or("none".to_string(), |p| format!("{} filled position(s) of at most {}", p.active_positions, env.params.max_active_costakes)),
+        profile.as_ref().map_or("none".to_string(), |p| {
+            format!("{} filled position(s) of at most {}", p.active_positions, env.params.max_active_costakes)
+        }),
     ));
     rows.push(("clock", describe::utc(now)));
     let mut text = table::pairs(&rows);
@@ -326,11 +383,16 @@ fn wallet_status(ctx: &Context, setup: &Setup, wallet: &Pubkey) -> Result<Report
         .collect();
     if !device_rows.is_empty() {
         text.push_str("\ndevices owned\n");
-        text.push_str(&table::render(&["device", "id", "owner stake", "counted", "overflow", "eligible", "ticket"].map(String::from), &device_rows, 2));
+        text.push_str(&table::render(
+            &["device", "id", "owner stake", "counted", "overflow", "eligible", "ticket"].map(String::from),
+            &device_rows,
+            2,
+        ));
     }
     if !offered.is_empty() {
         text.push_str("\ndevices offered to this wallet (accept with `owner accept DEVICE`)\n");
-        let rows: Vec<[String; 3]> = offered.iter().map(|(a, d)| [a.to_string(), d.owner.to_string(), setup.when(d.transfer_expires_at)]).collect();
+        let rows: Vec<[String; 3]> =
+            offered.iter().map(|(a, d)| [a.to_string(), d.owner.to_string(), setup.when(d.transfer_expires_at)]).collect();
         text.push_str(&table::render(&["device", "owner", "until"].map(String::from), &rows, 3));
     }
     if !held.is_empty() {
@@ -347,7 +409,8 @@ fn wallet_status(ctx: &Context, setup: &Setup, wallet: &Pubkey) -> Result<Report
     }
     if !released.is_empty() {
         text.push_str("\nreleased positions (withdraw with `costaker withdraw-escrow DEVICE SEQ`)\n");
-        let rows: Vec<[String; 3]> = released.iter().map(|e| [e.offer.device.to_string(), e.offer.seq.to_string(), setup.tokens(e.amount)]).collect();
+        let rows: Vec<[String; 3]> =
+            released.iter().map(|e| [e.offer.device.to_string(), e.offer.seq.to_string(), setup.tokens(e.amount)]).collect();
         text.push_str(&table::render(&["device", "#", "in escrow"].map(String::from), &rows, 2));
     }
     let devices_json = devices.iter().map(|(a, d)| {
@@ -413,11 +476,15 @@ fn config_status(setup: &Setup) -> Report {
     let now = setup.now;
     let in_force = config.params_at(now);
     let pending = (config.params_effective_at != 0 && now < config.params_effective_at).then_some(config.pending_params);
-    let mut rows = vec![("config", pda::config().0.to_string()), ("mint", format!("{} ({} decimals)", config.mint, setup.decimals))];
+    let mut rows =
+        vec![("config", pda::config().0.to_string()), ("mint", format!("{} ({} decimals)", config.mint, setup.decimals))];
     for role in ROLES {
         rows.push((describe::role(role), role_text(setup, config.role_slot(role))));
     }
-    rows.push(("paused", if config.paused { "yes: registrations, offers, fills and stake (but covering)" } else { "no" }.to_string()));
+    rows.push((
+        "paused",
+        if config.paused { "yes: registrations, offers, fills and stake (but covering)" } else { "no" }.to_string(),
+    ));
     rows.push((
         "floors",
         format!(
@@ -453,7 +520,10 @@ fn config_status(setup: &Setup) -> Report {
     text.push('\n');
     text.push_str(&table::render(&header, &cells, 1));
     if pending.is_some() {
-        text.push_str(&format!("pending parameters apply {} (R33, R34); `operator cancel-params` cancels them\n", setup.when(config.params_effective_at)));
+        text.push_str(&format!(
+            "pending parameters apply {} (R33, R34); `operator cancel-params` cancels them\n",
+            setup.when(config.params_effective_at)
+        ));
     }
     let params_json = |p: &_| Json::object(param_values(p).map(|(name, value)| (name, Json::Int(value))));
     let roles = ROLES.map(|role| (role_key(role), role_json(setup, config.role_slot(role))));

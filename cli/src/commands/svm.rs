@@ -76,7 +76,10 @@ pub fn run(file: &Path, signer: impl Fn() -> Result<Keypair, String>, command: S
             };
             LiteSvmChain::create(file, authority, unix_time)?;
             let text = format!("created {} with the program deployed; upgrade authority {authority}\n", file.display());
-            Ok(Report { text, json: vec![("command", Json::str("svm init")), ("upgrade_authority", Json::str(authority.to_string()))] })
+            Ok(Report {
+                text,
+                json: vec![("command", Json::str("svm init")), ("upgrade_authority", Json::str(authority.to_string()))],
+            })
         }
         SvmCommand::Airdrop { wallets, sol } => {
             let mut chain = LiteSvmChain::open(file)?;
@@ -98,7 +101,8 @@ pub fn run(file: &Path, signer: impl Fn() -> Result<Keypair, String>, command: S
             };
             let rent = chain.minimum_balance(token::MINT_SIZE)?;
             let token_program = anchor_spl::token::ID;
-            let instructions = token::create_mint(&payer.pubkey(), &mint.pubkey(), &token_program, decimals, &payer.pubkey(), rent);
+            let instructions =
+                token::create_mint(&payer.pubkey(), &mint.pubkey(), &token_program, decimals, &payer.pubkey(), rent);
             chain.send(&instructions, &payer, &[&mint]).map_err(super::refused)?;
             Ok(Report {
                 text: format!("mint {} ({decimals} decimals), mint authority {}\n", mint.pubkey(), payer.pubkey()),
@@ -113,7 +117,9 @@ pub fn run(file: &Path, signer: impl Fn() -> Result<Keypair, String>, command: S
             let info = token::mint_info(&chain, &mint)?;
             let amount = parse::tokens(&amount, info.decimals)?;
             // a token account of the mint is paid directly; a wallet through its associated token account
-            let is_token_account = chain.account(&wallet)?.is_some_and(|a| a.owner == info.token_program && a.data.len() >= 165 && a.data[..32] == mint.to_bytes());
+            let is_token_account = chain
+                .account(&wallet)?
+                .is_some_and(|a| a.owner == info.token_program && a.data.len() >= 165 && a.data[..32] == mint.to_bytes());
             let (account, mut instructions) = if is_token_account {
                 (wallet, Vec::new())
             } else {
@@ -132,8 +138,15 @@ pub fn run(file: &Path, signer: impl Fn() -> Result<Keypair, String>, command: S
             instructions.push(token::mint_to(&info.token_program, &mint, &account, &authority.pubkey(), amount));
             chain.send(&instructions, &authority, &[]).map_err(super::refused)?;
             Ok(Report {
-                text: format!("minted {} to {wallet} ({account})\n", device_staking_client::format::tokens(amount, info.decimals)),
-                json: vec![("command", Json::str("svm mint-to")), ("token_account", Json::str(account.to_string())), ("amount", Json::Int(amount.into()))],
+                text: format!(
+                    "minted {} to {wallet} ({account})\n",
+                    device_staking_client::format::tokens(amount, info.decimals)
+                ),
+                json: vec![
+                    ("command", Json::str("svm mint-to")),
+                    ("token_account", Json::str(account.to_string())),
+                    ("amount", Json::Int(amount.into())),
+                ],
             })
         }
         SvmCommand::Warp { to, by } => {

@@ -55,7 +55,10 @@ impl World {
             std::fs::write(world.key(name), format!("[{}]", bytes.join(","))).unwrap();
         }
         world.ok("deployer", &["svm", "init"]);
-        let funded: Vec<String> = ["deployer", "owner", "oracle", "costaker", "rewards", "slasher", "stranger"].iter().map(|n| world.key_str(n)).collect();
+        let funded: Vec<String> = ["deployer", "owner", "oracle", "costaker", "rewards", "slasher", "stranger"]
+            .iter()
+            .map(|n| world.key_str(n))
+            .collect();
         let mut airdrop = vec!["svm", "airdrop"];
         airdrop.extend(funded.iter().map(String::as_str));
         world.ok("deployer", &airdrop);
@@ -169,11 +172,31 @@ impl World {
     /// 301 s) plus `extra`.
     pub fn initialize(&self, extra: &[&str]) -> Output {
         let mint = self.mint.to_string();
-        let (oracle, rewards, slasher, treasury) = (self.key_str("oracle"), self.key_str("rewards"), self.key_str("slasher"), self.pubkey("treasury").to_string());
+        let (oracle, rewards, slasher, treasury) =
+            (self.key_str("oracle"), self.key_str("rewards"), self.key_str("slasher"), self.pubkey("treasury").to_string());
         let mut args = vec![
-            "operator", "initialize", "--mint", &mint, "--oracle", &oracle, "--reward-authority", &rewards, "--slash-authority", &slasher,
-            "--treasury", &treasury, "--floors", "local", "--set", "cover_window_secs=100", "--set", "cooldown_secs=200",
-            "--set", "max_hold_secs=100", "--set", "role_change_delay_secs=0",
+            "operator",
+            "initialize",
+            "--mint",
+            &mint,
+            "--oracle",
+            &oracle,
+            "--reward-authority",
+            &rewards,
+            "--slash-authority",
+            &slasher,
+            "--treasury",
+            &treasury,
+            "--floors",
+            "local",
+            "--set",
+            "cover_window_secs=100",
+            "--set",
+            "cooldown_secs=200",
+            "--set",
+            "max_hold_secs=100",
+            "--set",
+            "role_change_delay_secs=0",
         ];
         args.extend_from_slice(extra);
         self.run("deployer", &args)
@@ -222,4 +245,3 @@ pub fn device_id(text: &str) -> [u8; 32] {
     id[..text.len()].copy_from_slice(text.as_bytes());
     id
 }
-

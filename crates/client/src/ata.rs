@@ -50,7 +50,10 @@ mod tests {
         assert_eq!(create.program_id, ASSOCIATED_TOKEN_PROGRAM);
         assert_eq!(create.data, vec![1], "CreateIdempotent");
         assert_eq!((create.accounts[0].pubkey, create.accounts[0].is_signer), (payer, true));
-        assert_eq!((create.accounts[1].pubkey, create.accounts[2].pubkey, create.accounts[3].pubkey), (missing.address, wallet, mint.mint));
+        assert_eq!(
+            (create.accounts[1].pubkey, create.accounts[2].pubkey, create.accounts[3].pubkey),
+            (missing.address, wallet, mint.mint)
+        );
         let present = recipient_account(&payer, &wallet, &mint, |address| *address == associated_token(&wallet, &mint));
         assert_eq!((present.instructions().len(), present.create), (0, None));
     }

@@ -101,7 +101,10 @@ mod tests {
 
     #[test]
     fn program_errors_are_numbered_from_6000_in_declaration_order() {
-        assert_eq!(error_name(6000), Some(("NotUpgradeAuthority", "Only the program's upgrade authority may initialize the config")));
+        assert_eq!(
+            error_name(6000),
+            Some(("NotUpgradeAuthority", "Only the program's upgrade authority may initialize the config"))
+        );
         assert_eq!(error_name(6003).unwrap().0, "ForbiddenMintExtension");
         assert_eq!(error_name(6004).unwrap().0, "ParamOutOfBounds");
         let last = u32::from(StakingError::ProfileRequired);

@@ -90,7 +90,6 @@ pub fn role(role: Role) -> &'static str {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,8 +4,8 @@
 //! what they choose.
 use crate::pda;
 use anchor_lang::prelude::Pubkey;
-use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::solana_program::instruction::AccountMeta;
+use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{system_program, InstructionData, ToAccountMetas};
 use device_staking::instructions::initialize::InitializeArgs;
 use device_staking::state::{Device, Params, Role};
@@ -93,7 +93,14 @@ pub fn lower_slash_cap(admin: Pubkey, max_slash_bps_per_30d: u16) -> Instruction
 }
 
 /// `register_device` (R3): signed by `owner` (payer) and `oracle`.
-pub fn register_device(owner: Pubkey, oracle: Pubkey, device_id: [u8; 32], gpu_count: u16, multiplier_bps: u32, mint: &Mint) -> Instruction {
+pub fn register_device(
+    owner: Pubkey,
+    oracle: Pubkey,
+    device_id: [u8; 32],
+    gpu_count: u16,
+    multiplier_bps: u32,
+    mint: &Mint,
+) -> Instruction {
     let device = pda::device(&device_id).0;
     build(
         accounts::RegisterDevice {
@@ -162,14 +169,19 @@ pub fn create_offer(owner: Pubkey, device: Pubkey, seq: u64, amount: u64, reward
 
 /// `retract_offer` (R10): `payer` is the offer's rent payer (the owner).
 pub fn retract_offer(owner: Pubkey, device: Pubkey, seq: u64, payer: Pubkey) -> Instruction {
-    build(
-        accounts::RetractOffer { owner, device, offer: pda::offer(&device, seq).0, payer },
-        instruction::RetractOffer {},
-    )
+    build(accounts::RetractOffer { owner, device, offer: pda::offer(&device, seq).0, payer }, instruction::RetractOffer {})
 }
 
 /// `fill_offer` (R11): the co-staker restates the terms.
-pub fn fill_offer(costaker: Pubkey, device: Pubkey, seq: u64, amount: u64, reward_share_bps: u16, costaker_token: Pubkey, mint: &Mint) -> Instruction {
+pub fn fill_offer(
+    costaker: Pubkey,
+    device: Pubkey,
+    seq: u64,
+    amount: u64,
+    reward_share_bps: u16,
+    costaker_token: Pubkey,
+    mint: &Mint,
+) -> Instruction {
     build(
         accounts::FillOffer {
             costaker,
@@ -260,7 +272,15 @@ pub fn recipient(caller: &Pubkey, staker: &Pubkey, named: Option<Pubkey>, mint: 
 
 /// `withdraw_ticket` (R16): pays the owner's ripe ticket (`ticket_seq`: the device's
 /// `ticket_seq`) to `destination` (see [`recipient`]); the ticket's rent to `payer`.
-pub fn withdraw_ticket(caller: Pubkey, device: Pubkey, owner: Pubkey, ticket_seq: u64, payer: Pubkey, destination: Pubkey, mint: &Mint) -> Instruction {
+pub fn withdraw_ticket(
+    caller: Pubkey,
+    device: Pubkey,
+    owner: Pubkey,
+    ticket_seq: u64,
+    payer: Pubkey,
+    destination: Pubkey,
+    mint: &Mint,
+) -> Instruction {
     build(
         accounts::WithdrawTicket {
             caller,
@@ -282,7 +302,15 @@ pub fn withdraw_ticket(caller: Pubkey, device: Pubkey, owner: Pubkey, ticket_seq
 
 /// `withdraw_position` (R16): pays a ripe position to `destination` (see [`recipient`]); the
 /// offer's rent to `payer`.
-pub fn withdraw_position(caller: Pubkey, device: Pubkey, seq: u64, costaker: Pubkey, payer: Pubkey, destination: Pubkey, mint: &Mint) -> Instruction {
+pub fn withdraw_position(
+    caller: Pubkey,
+    device: Pubkey,
+    seq: u64,
+    costaker: Pubkey,
+    payer: Pubkey,
+    destination: Pubkey,
+    mint: &Mint,
+) -> Instruction {
     build(
         accounts::WithdrawPosition {
             caller,
@@ -325,7 +353,15 @@ pub fn release(caller: Pubkey, device: Pubkey, seq: u64, mint: &Mint) -> Instruc
 
 /// `withdraw_escrow` (R16): the co-staker empties a released position's escrow into
 /// `destination`; rents to the offer's `payer` and the `escrow_payer`.
-pub fn withdraw_escrow(costaker: Pubkey, device: Pubkey, seq: u64, destination: Pubkey, payer: Pubkey, escrow_payer: Pubkey, mint: &Mint) -> Instruction {
+pub fn withdraw_escrow(
+    costaker: Pubkey,
+    device: Pubkey,
+    seq: u64,
+    destination: Pubkey,
+    payer: Pubkey,
+    escrow_payer: Pubkey,
+    mint: &Mint,
+) -> Instruction {
     let offer = pda::offer(&device, seq).0;
     build(
         accounts::WithdrawEscrow {
@@ -354,10 +390,24 @@ pub struct RewardTarget {
 
 /// `distribute_rewards` (R20): one block for many devices, paid from `source`. The program picks
 /// each device's earning position itself: an entry needs only the device and its overflow vault.
-pub fn distribute_rewards(reward_authority: Pubkey, source: Pubkey, block_id: u64, block_start: i64, block_end: i64, targets: &[RewardTarget], mint: &Mint) -> Instruction {
+pub fn distribute_rewards(
+    reward_authority: Pubkey,
+    source: Pubkey,
+    block_id: u64,
+    block_start: i64,
+    block_end: i64,
+    targets: &[RewardTarget],
+    mint: &Mint,
+) -> Instruction {
     let amounts = targets.iter().map(|t| t.amount).collect();
     let mut ix = build(
-        accounts::DistributeRewards { reward_authority, config: pda::config().0, source, mint: mint.mint, token_program: mint.token_program },
+        accounts::DistributeRewards {
+            reward_authority,
+            config: pda::config().0,
+            source,
+            mint: mint.mint,
+            token_program: mint.token_program,
+        },
         instruction::DistributeRewards { block_id, block_start, block_end, amounts },
     );
     for t in targets {
@@ -369,7 +419,14 @@ pub fn distribute_rewards(reward_authority: Pubkey, source: Pubkey, block_id: u6
 
 /// `slash` (R40): up to `amount` for an incident at `incident_at`, to `treasury`'s associated
 /// token account (created if missing, at the slash authority's cost).
-pub fn slash(slash_authority: Pubkey, device: Pubkey, treasury: Pubkey, amount: u64, incident_at: i64, mint: &Mint) -> Instruction {
+pub fn slash(
+    slash_authority: Pubkey,
+    device: Pubkey,
+    treasury: Pubkey,
+    amount: u64,
+    incident_at: i64,
+    mint: &Mint,
+) -> Instruction {
     build(
         accounts::Slash {
             slash_authority,

@@ -51,7 +51,8 @@ pub fn duration(text: &str) -> Result<i64, String> {
             "s" | "sec" | "secs" | "second" | "seconds" => 1,
             _ => return Err(bad()),
         };
-        total = count.checked_mul(unit).and_then(|secs| total.checked_add(secs)).ok_or_else(|| format!("`{text}` is too long"))?;
+        total =
+            count.checked_mul(unit).and_then(|secs| total.checked_add(secs)).ok_or_else(|| format!("`{text}` is too long"))?;
         rest = &rest[digits + letters..];
     }
     Ok(total)

@@ -75,7 +75,10 @@ pub fn devices_of_owner(owner: &Pubkey) -> Vec<Memcmp> {
 /// Devices whose owner proposed `wallet` as their new owner (R19; the proposal may have lapsed:
 /// check the decoded field).
 pub fn devices_offered_to(wallet: &Pubkey) -> Vec<Memcmp> {
-    vec![of_type::<Device>(), Memcmp { offset: 8 + core::mem::offset_of!(Device, pending_owner), bytes: wallet.to_bytes().to_vec() }]
+    vec![
+        of_type::<Device>(),
+        Memcmp { offset: 8 + core::mem::offset_of!(Device, pending_owner), bytes: wallet.to_bytes().to_vec() },
+    ]
 }
 
 #[cfg(test)]

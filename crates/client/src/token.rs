@@ -10,7 +10,14 @@ use spl_token_2022::state::Mint;
 
 /// Creates and initializes the mint `mint` (paid by `payer`, rent `lamports`) with `authority`
 /// as its mint authority and no freeze authority.
-pub fn create_mint(payer: &Pubkey, mint: &Pubkey, token_program: &Pubkey, decimals: u8, authority: &Pubkey, lamports: u64) -> Vec<Instruction> {
+pub fn create_mint(
+    payer: &Pubkey,
+    mint: &Pubkey,
+    token_program: &Pubkey,
+    decimals: u8,
+    authority: &Pubkey,
+    lamports: u64,
+) -> Vec<Instruction> {
     vec![
         system_instruction::create_account(payer, mint, lamports, Mint::LEN as u64, token_program),
         spl_token_2022::instruction::initialize_mint2(token_program, mint, authority, None, decimals).expect("initialize_mint2"),

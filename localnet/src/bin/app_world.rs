@@ -112,7 +112,14 @@ struct DevicePlan {
 const DEVICES: [DevicePlan; 3] = [
     DevicePlan { label: "owner-1gpu", owner: "owner", gpus: 1, multiplier_bps: 10_000, offer: None, hired_secs: None },
     DevicePlan { label: "owner-8gpu", owner: "owner", gpus: 8, multiplier_bps: 100_000, offer: None, hired_secs: Some(3_600) },
-    DevicePlan { label: "owner2-4gpu", owner: "owner2", gpus: 4, multiplier_bps: 20_000, offer: Some((800, 7_000)), hired_secs: None },
+    DevicePlan {
+        label: "owner2-4gpu",
+        owner: "owner2",
+        gpus: 4,
+        multiplier_bps: 20_000,
+        offer: Some((800, 7_000)),
+        hired_secs: None,
+    },
 ];
 
 /// The command line.
@@ -155,9 +162,7 @@ impl Args {
 
 /// `path` made absolute against the current folder, so the JSON's paths work from anywhere.
 fn absolute(path: &Path) -> PathBuf {
-    std::env::current_dir()
-        .expect("the current folder")
-        .join(path)
+    std::env::current_dir().expect("the current folder").join(path)
 }
 
 /// A device id: `label`'s bytes padded with zeros to 32.
@@ -204,9 +209,7 @@ impl Wallets {
     /// The address of `name`.
     fn pubkey(&self, name: &str) -> Pubkey {
         let file = self.file(name);
-        solana_keypair::read_keypair_file(&file)
-            .unwrap_or_else(|e| panic!("read {}: {e}", file.display()))
-            .pubkey()
+        solana_keypair::read_keypair_file(&file).unwrap_or_else(|e| panic!("read {}: {e}", file.display())).pubkey()
     }
 
     /// The keypair of `name`.
@@ -269,7 +272,10 @@ fn announce_changes(v: &Validator, wallets: &Wallets, params: Params) {
     let admin = wallets.keypair("admin");
     let lowered = Params { max_reward_share_bps: ANNOUNCED_MAX_REWARD_SHARE_BPS, ..params };
     v.send(
-        &[ix::update_params(admin.pubkey(), lowered), ix::propose_role(admin.pubkey(), Role::Oracle, wallets.pubkey("nextOracle"))],
+        &[
+            ix::update_params(admin.pubkey(), lowered),
+            ix::propose_role(admin.pubkey(), Role::Oracle, wallets.pubkey("nextOracle")),
+        ],
         &[&admin],
     );
 }
@@ -280,19 +286,9 @@ fn fund(v: &Validator, wallets: &Wallets, mint: &Pubkey) {
         let mut instructions = Vec::new();
         for plan in chunk {
             let wallet = wallets.pubkey(plan.name);
-            instructions.extend(v.funding_instructions(
-                &wallet,
-                plan.lamports,
-                mint,
-                plan.tokens * UNIT,
-            ));
+            instructions.extend(v.funding_instructions(&wallet, plan.lamports, mint, plan.tokens * UNIT));
             if plan.tokens == 0 {
-                instructions.push(token::create_associated_account(
-                    &v.authority.pubkey(),
-                    &wallet,
-                    mint,
-                    &anchor_spl::token::ID,
-                ));
+                instructions.push(token::create_associated_account(&v.authority.pubkey(), &wallet, mint, &anchor_spl::token::ID));
             }
         }
         v.send(&instructions, &[]);
@@ -321,7 +317,8 @@ fn devices(v: &Validator, wallets: &Wallets, mint: &Mint, params: &Params) -> Ve
                 instructions.push(ix::set_hired(oracle.pubkey(), address, v.clock() + secs));
             }
             v.send(&instructions, &[&owner, &oracle]);
-            let device: Device = v.decode(&address).unwrap_or_else(|| panic!("device {} not found after its registration", plan.label));
+            let device: Device =
+                v.decode(&address).unwrap_or_else(|| panic!("device {} not found after its registration", plan.label));
             let open_offer = device.open_offer().map(|seq| {
                 let offer_address = pda::offer(&address, seq).0;
                 let offer: Offer = v.decode(&offer_address).expect("the open offer, read back");
@@ -391,28 +388,14 @@ fn seed(args: &Args) {
     });
 
     if let Some(parent) = args.out.parent() {
-        std::fs::create_dir_all(parent)
-            .unwrap_or_else(|e| panic!("create {}: {e}", parent.display()));
+        std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("create {}: {e}", parent.display()));
     }
     let partial = args.out.with_extension("json.partial");
-    std::fs::write(
-        &partial,
-        serde_json::to_string_pretty(&world).expect("JSON") + "\n",
-    )
-    .unwrap_or_else(|e| panic!("write {}: {e}", partial.display()));
-    std::fs::rename(&partial, &args.out).unwrap_or_else(|e| {
-        panic!(
-            "rename {} to {}: {e}",
-            partial.display(),
-            args.out.display()
-        )
-    });
-    eprintln!(
-        "[app_world] seeded {} in {:.1} s: {}",
-        args.url,
-        started.elapsed().as_secs_f64(),
-        args.out.display()
-    );
+    std::fs::write(&partial, serde_json::to_string_pretty(&world).expect("JSON") + "\n")
+        .unwrap_or_else(|e| panic!("write {}: {e}", partial.display()));
+    std::fs::rename(&partial, &args.out)
+        .unwrap_or_else(|e| panic!("rename {} to {}: {e}", partial.display(), args.out.display()));
+    eprintln!("[app_world] seeded {} in {:.1} s: {}", args.url, started.elapsed().as_secs_f64(), args.out.display());
 }
 
 /// Seeds the validator of the command line's `--url`; exit code 2 on a usage error.

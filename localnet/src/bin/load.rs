@@ -30,10 +30,12 @@
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::{AccountDeserialize, Discriminator};
 use device_staking_client::device_staking::instructions::initialize::InitializeArgs;
-use device_staking_client::device_staking::state::{min_required, Config, Device, Floors, Offer, OfferState, Params, Position, Registration, Ticket, Tombstone};
+use device_staking_client::device_staking::state::{
+    min_required, Config, Device, Floors, Offer, OfferState, Params, Position, Registration, Ticket, Tombstone,
+};
 use device_staking_client::ix::{self, RewardTarget};
-use device_staking_client::token;
 use device_staking_client::pda;
+use device_staking_client::token;
 use device_staking_localnet::concurrent::{send_all, Expect, Landed, Outcome, Planned, Sending};
 use device_staking_localnet::Validator;
 use solana_keypair::Keypair;
@@ -88,7 +90,10 @@ impl Options {
     /// From `LOAD_DEVICES` and `LOAD_THREADS`.
     fn from_env() -> Self {
         let number = |name: &str, default: usize| {
-            std::env::var(name).ok().map(|v| v.parse::<usize>().unwrap_or_else(|_| panic!("{name} must be a number, not {v:?}"))).unwrap_or(default)
+            std::env::var(name)
+                .ok()
+                .map(|v| v.parse::<usize>().unwrap_or_else(|_| panic!("{name} must be a number, not {v:?}")))
+                .unwrap_or(default)
         };
         let options = Self { devices: number("LOAD_DEVICES", 240), threads: number("LOAD_THREADS", 8) };
         assert!(options.devices >= CONTEST_EVERY.max(REFUSAL_EVERY) * 2, "LOAD_DEVICES must be at least 20");
@@ -220,7 +225,9 @@ impl DeviceAccount {
     fn decode(data: Option<Vec<u8>>) -> Self {
         match data {
             None => Self::Missing,
-            Some(d) if d.starts_with(Device::DISCRIMINATOR) => Self::Live(Box::new(Device::try_deserialize(&mut d.as_slice()).expect("decode a device"))),
+            Some(d) if d.starts_with(Device::DISCRIMINATOR) => {
+                Self::Live(Box::new(Device::try_deserialize(&mut d.as_slice()).expect("decode a device")))
+            }
             Some(d) => Self::Closed(Tombstone::try_deserialize(&mut d.as_slice()).expect("decode a tombstone")),
         }
     }
@@ -253,7 +260,12 @@ impl Chain {
         let cast = Cast::new(options.devices);
         let mint_key = v.create_mint(6);
         let mint = ix::Mint { mint: mint_key, token_program: anchor_spl::token::ID };
-        let params = Params { cover_window_secs: COVER_WINDOW_SECS, cooldown_secs: COOLDOWN_SECS, role_change_delay_secs: 0, ..Params::defaults(6).expect("defaults") };
+        let params = Params {
+            cover_window_secs: COVER_WINDOW_SECS,
+            cooldown_secs: COOLDOWN_SECS,
+            role_change_delay_secs: 0,
+            ..Params::defaults(6).expect("defaults")
+        };
         let authority = v.authority.pubkey();
         let args = InitializeArgs {
             admin: authority,
@@ -281,7 +293,16 @@ impl Chain {
         funded.insert(cast.treasury.pubkey(), 0);
         let minted = funded.values().sum();
         let keypairs = cast.token_holders().iter().enumerate().map(|(i, k)| (k.pubkey(), i)).collect();
-        Self { v, cast, mint, devices, sending: Sending { threads: options.threads, ..Sending::default() }, minted, funded, keypairs }
+        Self {
+            v,
+            cast,
+            mint,
+            devices,
+            sending: Sending { threads: options.threads, ..Sending::default() },
+            minted,
+            funded,
+            keypairs,
+        }
     }
 
     /// The keypair of the wallet `address`.
@@ -325,15 +346,26 @@ impl Chain {
 
     /// The accounts at `address(device, seq)` for seq below `count`, for every (device, count)
     /// of `counts`, grouped by device.
-    fn read_per_device<T: AccountDeserialize>(&self, counts: &[(Pubkey, u64)], address: impl Fn(&Pubkey, u64) -> (Pubkey, u8)) -> Vec<Vec<Option<T>>> {
-        let keys: Vec<Pubkey> = counts.iter().flat_map(|(key, count)| (0..*count).map(|seq| address(key, seq).0).collect::<Vec<_>>()).collect();
+    fn read_per_device<T: AccountDeserialize>(
+        &self,
+        counts: &[(Pubkey, u64)],
+        address: impl Fn(&Pubkey, u64) -> (Pubkey, u8),
+    ) -> Vec<Vec<Option<T>>> {
+        let keys: Vec<Pubkey> =
+            counts.iter().flat_map(|(key, count)| (0..*count).map(|seq| address(key, seq).0).collect::<Vec<_>>()).collect();
         let mut found = self.v.decode_all::<T>(&keys).into_iter();
         counts.iter().map(|(_, count)| (0..*count).map(|_| found.next().expect("one account per key")).collect()).collect()
     }
 
     /// The token accounts of every escrow of a released position (R16) among `offers`.
     fn escrows(&self, offers: &[Vec<Option<Offer>>]) -> Vec<Pubkey> {
-        offers.iter().flatten().flatten().filter(|o| o.state == OfferState::Released).map(|o| pda::escrow(&pda::offer(&o.device, o.seq).0).0).collect()
+        offers
+            .iter()
+            .flatten()
+            .flatten()
+            .filter(|o| o.state == OfferState::Released)
+            .map(|o| pda::escrow(&pda::offer(&o.device, o.seq).0).0)
+            .collect()
     }
 
     /// The reward authority's and every other token holder's balance, in [`Cast::token_holders`] order.
@@ -456,10 +488,18 @@ impl Tally {
         let in_wallets: u64 = chain.wallet_balances().iter().map(|(_, b)| b).sum();
         let in_vaults: u64 = balances.iter().sum();
         if in_wallets + in_vaults + in_escrows != chain.minted {
-            self.violations.push(format!("after {phase}: wallets {in_wallets} + vaults {in_vaults} + escrows {in_escrows} != minted {}", chain.minted));
+            self.violations.push(format!(
+                "after {phase}: wallets {in_wallets} + vaults {in_vaults} + escrows {in_escrows} != minted {}",
+                chain.minted
+            ));
         }
         let found = self.violations.len() - before;
-        eprintln!("[load] invariants after {phase}: {} devices, {} vaults, {}", devices.len(), vaults.len(), if found == 0 { "ok".to_string() } else { format!("{found} VIOLATIONS") });
+        eprintln!(
+            "[load] invariants after {phase}: {} devices, {} vaults, {}",
+            devices.len(),
+            vaults.len(),
+            if found == 0 { "ok".to_string() } else { format!("{found} VIOLATIONS") }
+        );
     }
 
     /// At the end: every device is a tombstone (R8) whose vaults, offers, escrows and tickets are
@@ -500,7 +540,8 @@ impl Tally {
             if wallet == rewards_wallet {
                 paid = given - balance;
                 if paid != given {
-                    self.violations.push(format!("at the end: the reward authority paid {paid}, the planned blocks {given} (R20)"));
+                    self.violations
+                        .push(format!("at the end: the reward authority paid {paid}, the planned blocks {given} (R20)"));
                 }
             } else if balance < given {
                 self.violations.push(format!("at the end: wallet {wallet} holds {balance}, less than the {given} it was given"));
@@ -511,7 +552,12 @@ impl Tally {
         if gained != paid {
             self.violations.push(format!("at the end: wallets gained {gained}, the reward authority paid {paid}"));
         }
-        eprintln!("[load] final: {} tombstones, rewards paid {} tokens, all of it back in wallets: {}", closed.len(), paid / UNIT, gained == paid);
+        eprintln!(
+            "[load] final: {} tombstones, rewards paid {} tokens, all of it back in wallets: {}",
+            closed.len(),
+            paid / UNIT,
+            gained == paid
+        );
     }
 }
 
@@ -526,8 +572,15 @@ fn table_mismatches(device: &Device, offers: &[Option<Offer>], tickets: &[Option
     for p in device.positions.iter().filter(|p| p.is_used()) {
         expected += 1;
         match offer(p.seq) {
-            Some(o) if o.state == OfferState::Filled && o.costaker == p.costaker && o.amount == p.principal && o.reward_share_bps == p.reward_share_bps => {}
-            other => found.push(format!("position {} of {} ({} at {} bps) has the offer account {other:?}", p.seq, p.costaker, p.principal, p.reward_share_bps)),
+            Some(o)
+                if o.state == OfferState::Filled
+                    && o.costaker == p.costaker
+                    && o.amount == p.principal
+                    && o.reward_share_bps == p.reward_share_bps => {}
+            other => found.push(format!(
+                "position {} of {} ({} at {} bps) has the offer account {other:?}",
+                p.seq, p.costaker, p.principal, p.reward_share_bps
+            )),
         }
     }
     if let Some(seq) = device.open_offer() {
@@ -560,13 +613,17 @@ fn tps(transactions: usize, duration: Duration) -> f64 {
 
 /// Funds every wallet with lamports and its planned tokens, several wallets a transaction.
 fn funding(chain: &Chain) -> Vec<Planned<'_>> {
-    let mut wallets: Vec<(Pubkey, u64)> = chain.cast.token_holders().iter().map(|k| (k.pubkey(), chain.funded[&k.pubkey()])).collect();
+    let mut wallets: Vec<(Pubkey, u64)> =
+        chain.cast.token_holders().iter().map(|k| (k.pubkey(), chain.funded[&k.pubkey()])).collect();
     wallets.push((chain.cast.oracle.pubkey(), 0));
     wallets.push((chain.cast.keeper.pubkey(), 0));
     wallets
         .chunks(WALLETS_PER_FUNDING_TX)
         .map(|chunk| {
-            let instructions = chunk.iter().flat_map(|(w, tokens)| chain.v.funding_instructions(w, WALLET_LAMPORTS, &chain.mint.mint, *tokens)).collect();
+            let instructions = chunk
+                .iter()
+                .flat_map(|(w, tokens)| chain.v.funding_instructions(w, WALLET_LAMPORTS, &chain.mint.mint, *tokens))
+                .collect();
             Planned::confirm("fund wallets", instructions, &chain.v.authority, vec![])
         })
         .collect()
@@ -579,7 +636,8 @@ fn registrations(chain: &Chain) -> Vec<Planned<'_>> {
         .iter()
         .map(|d| {
             let owner = &chain.cast.owners[d.owner];
-            let ix = ix::register_device(owner.pubkey(), chain.cast.oracle.pubkey(), d.id, d.gpu_count, d.multiplier_bps, &chain.mint);
+            let ix =
+                ix::register_device(owner.pubkey(), chain.cast.oracle.pubkey(), d.id, d.gpu_count, d.multiplier_bps, &chain.mint);
             Planned::confirm("register", vec![ix], owner, vec![&chain.cast.oracle])
         })
         .collect()
@@ -593,7 +651,9 @@ fn stakes(chain: &Chain) -> Vec<Planned<'_>> {
         .flat_map(|d| {
             let owner = &chain.cast.owners[d.owner];
             let from = chain.token_account(&owner.pubkey());
-            [d.min_required, OWNER_EXTRA_STAKE].map(|amount| Planned::confirm("stake", vec![ix::stake(owner.pubkey(), d.key, from, amount, &chain.mint)], owner, vec![]))
+            [d.min_required, OWNER_EXTRA_STAKE].map(|amount| {
+                Planned::confirm("stake", vec![ix::stake(owner.pubkey(), d.key, from, amount, &chain.mint)], owner, vec![])
+            })
         })
         .collect()
 }
@@ -606,7 +666,12 @@ fn offers(chain: &Chain) -> Vec<Planned<'_>> {
         .enumerate()
         .map(|(i, d)| {
             let owner = &chain.cast.owners[d.owner];
-            Planned::confirm("create offer", vec![ix::create_offer(owner.pubkey(), d.key, 0, d.offer_amount(), reward_share_bps(i))], owner, vec![])
+            Planned::confirm(
+                "create offer",
+                vec![ix::create_offer(owner.pubkey(), d.key, 0, d.offer_amount(), reward_share_bps(i))],
+                owner,
+                vec![],
+            )
         })
         .collect()
 }
@@ -642,7 +707,10 @@ fn check_races(tally: &mut Tally, landed: &[Landed]) {
     for pair in raced.chunks(2) {
         let winners = pair.iter().filter(|l| l.outcome == Outcome::Confirmed).count();
         if winners != 1 {
-            tally.off_plan.push(format!("fills: a raced offer had {winners} winning fills ({} and {})", pair[0].signature, pair[1].signature));
+            tally.off_plan.push(format!(
+                "fills: a raced offer had {winners} winning fills ({} and {})",
+                pair[0].signature, pair[1].signature
+            ));
         }
         tally.races.0 += 1;
         if pair[1].outcome == Outcome::Confirmed {
@@ -662,10 +730,19 @@ struct BlockTimes {
 
 /// The batches of one block paying every device `amount(index)`, [`DEVICES_PER_REWARD_TX`] a
 /// transaction (R20, R21): each entry names only the device; the program picks the position.
-fn reward_batches(chain: &Chain, block: u64, times: BlockTimes, amount: impl Fn(usize) -> u64) -> Vec<anchor_lang::solana_program::instruction::Instruction> {
-    let targets: Vec<RewardTarget> = chain.devices.iter().enumerate().map(|(i, p)| RewardTarget { device: p.key, amount: amount(i) }).collect();
+fn reward_batches(
+    chain: &Chain,
+    block: u64,
+    times: BlockTimes,
+    amount: impl Fn(usize) -> u64,
+) -> Vec<anchor_lang::solana_program::instruction::Instruction> {
+    let targets: Vec<RewardTarget> =
+        chain.devices.iter().enumerate().map(|(i, p)| RewardTarget { device: p.key, amount: amount(i) }).collect();
     let source = chain.token_account(&chain.cast.rewards.pubkey());
-    targets.chunks(DEVICES_PER_REWARD_TX).map(|t| ix::distribute_rewards(chain.cast.rewards.pubkey(), source, block, times.start, times.end, t, &chain.mint)).collect()
+    targets
+        .chunks(DEVICES_PER_REWARD_TX)
+        .map(|t| ix::distribute_rewards(chain.cast.rewards.pubkey(), source, block, times.start, times.end, t, &chain.mint))
+        .collect()
 }
 
 /// Reward block `block` for every device (R20, R21); from the second block on, replays of the
@@ -673,9 +750,12 @@ fn reward_batches(chain: &Chain, block: u64, times: BlockTimes, amount: impl Fn(
 /// skipped as already paid, nothing moved (the final check counts what the reward authority paid).
 fn reward_block(chain: &Chain, block: u64, times: BlockTimes, previous: Option<BlockTimes>) -> Vec<Planned<'_>> {
     let batches = reward_batches(chain, block, times, |i| reward_amount(i, block));
-    let mut planned: Vec<Planned> = batches.into_iter().map(|ix| Planned::confirm("distribute rewards", vec![ix], &chain.cast.rewards, vec![])).collect();
+    let mut planned: Vec<Planned> =
+        batches.into_iter().map(|ix| Planned::confirm("distribute rewards", vec![ix], &chain.cast.rewards, vec![])).collect();
     if let Some(previous) = previous {
-        for ix in reward_batches(chain, block - 1, previous, |i| reward_amount(i, block - 1) + 1).into_iter().take(REPLAYED_BATCHES) {
+        for ix in
+            reward_batches(chain, block - 1, previous, |i| reward_amount(i, block - 1) + 1).into_iter().take(REPLAYED_BATCHES)
+        {
             planned.push(Planned::confirm("replay a paid block (skipped)", vec![ix], &chain.cast.rewards, vec![]));
         }
     }
@@ -732,7 +812,12 @@ fn overflow_withdrawals(chain: &Chain) -> Vec<Planned<'_>> {
         let owner = &chain.cast.owners[p.owner];
         let amount = d.owner_overflow(&env);
         let to = chain.token_account(&owner.pubkey());
-        planned.push(Planned::confirm("withdraw overflow", vec![ix::withdraw_overflow(owner.pubkey(), p.key, to, amount, &chain.mint)], owner, vec![]));
+        planned.push(Planned::confirm(
+            "withdraw overflow",
+            vec![ix::withdraw_overflow(owner.pubkey(), p.key, to, amount, &chain.mint)],
+            owner,
+            vec![],
+        ));
         if let (true, Some((seq, costaker))) = (gets_refusals(i), holder(chain, d)) {
             let ix = ix::claim_rewards(costaker.pubkey(), p.key, seq, chain.token_account(&costaker.pubkey()), &chain.mint);
             planned.push(Planned::refusal("claim twice", ix, costaker, "NothingToClaim"));
@@ -755,7 +840,12 @@ fn cancels(chain: &Chain) -> Vec<Planned<'_>> {
     let mut planned = Vec::new();
     for (i, (p, d)) in chain.devices.iter().zip(&devices).enumerate() {
         if let (true, Some((seq, costaker))) = (is_cancelled(i), holder(chain, d)) {
-            planned.push(Planned::confirm("cancel co-stake", vec![ix::cancel_costake(costaker.pubkey(), p.key, seq)], costaker, vec![]));
+            planned.push(Planned::confirm(
+                "cancel co-stake",
+                vec![ix::cancel_costake(costaker.pubkey(), p.key, seq)],
+                costaker,
+                vec![],
+            ));
         }
         if gets_refusals(i) {
             let owner = &chain.cast.owners[p.owner];
@@ -774,7 +864,13 @@ fn positions_in_tables(devices: &[Device]) -> Vec<(usize, Position)> {
 
 /// A withdrawal of `position` of device `index` by its co-staker, to their associated token
 /// account (R16); the offer's rent to its payer, the owner who offered.
-fn position_withdrawal<'k>(chain: &'k Chain, index: usize, position: &Position, kind: &'static str, expect: Expect) -> Planned<'k> {
+fn position_withdrawal<'k>(
+    chain: &'k Chain,
+    index: usize,
+    position: &Position,
+    kind: &'static str,
+    expect: Expect,
+) -> Planned<'k> {
     let costaker = chain.keypair(&position.costaker);
     let plan = &chain.devices[index];
     let (to, payer) = (chain.token_account(&position.costaker), chain.cast.owners[plan.owner].pubkey());
@@ -807,7 +903,14 @@ fn unstakes(chain: &Chain) -> Vec<Planned<'_>> {
 
 /// A withdrawal of device `index`'s ticket (R16) sent by `caller`: signed by the owner it pays
 /// the owner's account they name, sent by anyone else the owner's associated token account.
-fn ticket_withdrawal<'k>(chain: &'k Chain, index: usize, device: &Device, caller: &'k Keypair, kind: &'static str, expect: Expect) -> Planned<'k> {
+fn ticket_withdrawal<'k>(
+    chain: &'k Chain,
+    index: usize,
+    device: &Device,
+    caller: &'k Keypair,
+    kind: &'static str,
+    expect: Expect,
+) -> Planned<'k> {
     let plan = &chain.devices[index];
     let owner = chain.cast.owners[plan.owner].pubkey();
     let to = ix::recipient(&caller.pubkey(), &owner, Some(chain.token_account(&owner)), &chain.mint);
@@ -877,7 +980,15 @@ fn escrow_withdrawals(chain: &Chain) -> Vec<Planned<'_>> {
         .filter(|o| o.state == OfferState::Released)
         .map(|o| {
             let costaker = chain.keypair(&o.costaker);
-            let ix = ix::withdraw_escrow(o.costaker, o.device, o.seq, chain.token_account(&o.costaker), o.payer, o.escrow_payer, &chain.mint);
+            let ix = ix::withdraw_escrow(
+                o.costaker,
+                o.device,
+                o.seq,
+                chain.token_account(&o.costaker),
+                o.payer,
+                o.escrow_payer,
+                &chain.mint,
+            );
             Planned::confirm("withdraw escrow", vec![ix], costaker, vec![])
         })
         .collect()
@@ -887,7 +998,14 @@ fn escrow_withdrawals(chain: &Chain) -> Vec<Planned<'_>> {
 fn closes(chain: &Chain) -> Vec<Planned<'_>> {
     let devices = chain.read_devices();
     (0..chain.devices.len())
-        .map(|i| Planned::confirm("close device", vec![close(chain, i, devices[i].payer)], &chain.cast.owners[chain.devices[i].owner], vec![]))
+        .map(|i| {
+            Planned::confirm(
+                "close device",
+                vec![close(chain, i, devices[i].payer)],
+                &chain.cast.owners[chain.devices[i].owner],
+                vec![],
+            )
+        })
         .collect()
 }
 
@@ -955,14 +1073,35 @@ fn report(chain: &Chain, tally: &Tally, total: Duration) -> bool {
     }
     let failed = sent - confirmed;
     let sending: Duration = tally.phases.iter().map(|p| p.duration).sum();
-    println!("# Load run: {} devices, {} owners, {} co-stakers, {} rivals, {} sending threads", chain.devices.len(), chain.cast.owners.len(), chain.cast.costakers.len(), chain.cast.rivals.len(), chain.sending.threads);
+    println!(
+        "# Load run: {} devices, {} owners, {} co-stakers, {} rivals, {} sending threads",
+        chain.devices.len(),
+        chain.cast.owners.len(),
+        chain.cast.costakers.len(),
+        chain.cast.rivals.len(),
+        chain.sending.threads
+    );
     println!();
     println!("| phase | transactions | confirmed | refused | unexpected | seconds | tx/s |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
     for p in &tally.phases {
-        println!("| {} | {} | {} | {} | {} | {:.1} | {:.0} |", p.name, p.transactions, p.confirmed, p.refused, p.unexpected, p.duration.as_secs_f64(), tps(p.transactions, p.duration));
+        println!(
+            "| {} | {} | {} | {} | {} | {:.1} | {:.0} |",
+            p.name,
+            p.transactions,
+            p.confirmed,
+            p.refused,
+            p.unexpected,
+            p.duration.as_secs_f64(),
+            tps(p.transactions, p.duration)
+        );
     }
-    println!("| **all phases** | {sent} | {confirmed} | {failed} | {} | {:.1} | {:.0} |", unexpected.len(), sending.as_secs_f64(), tps(sent, sending));
+    println!(
+        "| **all phases** | {sent} | {confirmed} | {failed} | {} | {:.1} | {:.0} |",
+        unexpected.len(),
+        sending.as_secs_f64(),
+        tps(sent, sending)
+    );
     println!();
     for (what, waited) in &tally.waits {
         println!("waited {:.1} s for {what}", waited.as_secs_f64());
@@ -980,7 +1119,10 @@ fn report(chain: &Chain, tally: &Tally, total: Duration) -> bool {
     for (name, count) in &by_error {
         println!("  failed with {name}: {count}");
     }
-    println!("offers raced by two fills: {}, won by the rival: {} (each had one winner unless listed below)", tally.races.0, tally.races.1);
+    println!(
+        "offers raced by two fills: {}, won by the rival: {} (each had one winner unless listed below)",
+        tally.races.0, tally.races.1
+    );
     println!("invariant checks: {} (R52 vaults = ledgers, position tables = offer accounts, ticket figures = ticket accounts, tokens conserved), violations: {}", tally.checks, tally.violations.len());
     let listed = |title: &str, lines: &[String]| {
         if !lines.is_empty() {

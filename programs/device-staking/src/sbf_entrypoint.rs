@@ -8,7 +8,11 @@
 use anchor_lang::solana_program::{account_info::AccountInfo, entrypoint::ProgramResult, program_error::ProgramError};
 anchor_lang::solana_program::entrypoint!(process);
 
-fn process<'info>(program_id: &anchor_lang::prelude::Pubkey, accounts: &'info [AccountInfo<'info>], data: &'info [u8]) -> ProgramResult {
+fn process<'info>(
+    program_id: &anchor_lang::prelude::Pubkey,
+    accounts: &'info [AccountInfo<'info>],
+    data: &'info [u8],
+) -> ProgramResult {
     if *program_id != crate::ID {
         return Err(ProgramError::IncorrectProgramId);
     }

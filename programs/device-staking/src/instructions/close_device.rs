@@ -75,7 +75,15 @@ pub fn handler(ctx: Context<CloseDevice>) -> Result<()> {
     let mut swept = 0;
     for vault in [&ctx.accounts.stake_vault, &ctx.accounts.overflow_vault] {
         let vault_info = vault.to_account_info();
-        pay_out(&token_program, &vault_info, &treasury, &info, &seeds, &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config), vault.amount)?;
+        pay_out(
+            &token_program,
+            &vault_info,
+            &treasury,
+            &info,
+            &seeds,
+            &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config),
+            vault.amount,
+        )?;
         swept += vault.amount;
         close_token_account(&token_program, &vault_info, &payer, &info, &seeds)?;
     }

@@ -1,9 +1,9 @@
 //! R9: `create_offer`: the owner invites one co-staker for `amount` at a reward share. Pausable.
+use super::token::create_pda_account;
 use crate::constants::*;
 use crate::error::StakingError;
 use crate::events::OfferCreated;
 use crate::state::{Config, Device, Offer, OfferState};
-use super::token::create_pda_account;
 use anchor_lang::prelude::*;
 
 #[derive(Accounts)]

@@ -80,7 +80,14 @@ pub fn handler<'info>(
                 emit!(RewardSkipped { device: *device_info.key, block_id, amount, reason });
             }
             BlockOutcome::Paid(pay) => {
-                pay_in(&token_program, &source, vault_info, &authority, &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config), pay.transfer)?;
+                pay_in(
+                    &token_program,
+                    &source,
+                    vault_info,
+                    &authority,
+                    &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config),
+                    pay.transfer,
+                )?;
                 emit!(RewardPaid {
                     device: *device_info.key,
                     block_id,

@@ -98,10 +98,7 @@ fn check_mint_extensions(mint: &AccountInfo) -> Result<()> {
     let data = mint.try_borrow_data()?;
     let state = StateWithExtensions::<MintState>::unpack(&data)?;
     let types = state.get_extension_types()?;
-    require!(
-        !types.iter().any(|t| FORBIDDEN_EXTENSIONS.contains(t)),
-        StakingError::ForbiddenMintExtension
-    );
+    require!(!types.iter().any(|t| FORBIDDEN_EXTENSIONS.contains(t)), StakingError::ForbiddenMintExtension);
     Ok(())
 }
 
@@ -135,12 +132,6 @@ pub fn handler(ctx: Context<Initialize>, args: InitializeArgs) -> Result<()> {
         payer: ctx.accounts.authority.key(),
         reserved: [0; crate::constants::RESERVED_BYTES],
     });
-    emit!(Initialized {
-        admin: args.admin,
-        mint: config.mint,
-        token_program: config.token_program,
-        floors: args.floors,
-        params,
-    });
+    emit!(Initialized { admin: args.admin, mint: config.mint, token_program: config.token_program, floors: args.floors, params });
     Ok(())
 }

@@ -2,11 +2,11 @@
 //! stops counting at once. Refused while hired or with an open offer. Every position in the
 //! device's table is re-capped (no wait; unlock no later than the ticket's); the filled one stops
 //! earning and its co-staker's profile count drops. Never paused (R17).
+use super::token::create_pda_account;
 use crate::constants::*;
 use crate::error::StakingError;
 use crate::events::Unstaked;
 use crate::state::{Config, CostakerProfile, Device, Ticket};
-use super::token::create_pda_account;
 use anchor_lang::prelude::*;
 
 #[derive(Accounts)]

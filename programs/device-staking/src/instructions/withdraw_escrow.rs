@@ -54,7 +54,15 @@ pub fn handler(ctx: Context<WithdrawEscrow>) -> Result<()> {
     let token_program = ctx.accounts.token_program.to_account_info();
     let escrow = ctx.accounts.escrow.to_account_info();
     let authority = offer.to_account_info();
-    pay_out(&token_program, &escrow, &ctx.accounts.destination.to_account_info(), &authority, &seeds, &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config), amount)?;
+    pay_out(
+        &token_program,
+        &escrow,
+        &ctx.accounts.destination.to_account_info(),
+        &authority,
+        &seeds,
+        &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config),
+        amount,
+    )?;
     close_token_account(&token_program, &escrow, &ctx.accounts.escrow_payer.to_account_info(), &authority, &seeds)?;
     emit!(EscrowWithdrawn { device: offer.device, seq: offer.seq, costaker: offer.costaker, amount });
     Ok(())

@@ -51,12 +51,6 @@ pub fn handler(ctx: Context<WithdrawOverflow>, amount: u64) -> Result<()> {
     let mint = &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config);
     pay_out(&token_program, &ctx.accounts.overflow_vault.to_account_info(), &to, &authority, &seeds, mint, from_rewards)?;
     pay_out(&token_program, &ctx.accounts.stake_vault.to_account_info(), &to, &authority, &seeds, mint, from_principal)?;
-    emit!(OverflowWithdrawn {
-        device: ctx.accounts.device.key(),
-        from_rewards,
-        from_principal,
-        owner_stake,
-        owner_rewards,
-    });
+    emit!(OverflowWithdrawn { device: ctx.accounts.device.key(), from_rewards, from_principal, owner_stake, owner_rewards });
     Ok(())
 }

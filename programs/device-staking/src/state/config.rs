@@ -43,10 +43,7 @@ pub struct Floors {
 impl Floors {
     /// Checks the floors against the parameters' hard upper bounds (R30).
     pub fn validate(&self) -> Result<()> {
-        require!(
-            self.cover_window_secs >= 1 && self.cover_window_secs <= MAX_COVER_WINDOW_SECS,
-            StakingError::FloorOutOfBounds
-        );
+        require!(self.cover_window_secs >= 1 && self.cover_window_secs <= MAX_COVER_WINDOW_SECS, StakingError::FloorOutOfBounds);
         require!(self.cooldown_secs >= 1 && self.cooldown_secs <= MAX_COOLDOWN_SECS, StakingError::FloorOutOfBounds);
         require!(
             self.role_change_delay_secs >= 0 && self.role_change_delay_secs <= MAX_ROLE_CHANGE_DELAY_SECS,
@@ -59,9 +56,7 @@ impl Floors {
 impl Params {
     /// The protocol's defaults for a mint of `decimals` decimals.
     pub fn defaults(decimals: u8) -> Result<Self> {
-        let unit = 10u64
-            .checked_pow(decimals as u32)
-            .ok_or_else(|| error!(StakingError::MathOverflow))?;
+        let unit = 10u64.checked_pow(decimals as u32).ok_or_else(|| error!(StakingError::MathOverflow))?;
         Ok(Self {
             base_stake_per_gpu: DEFAULT_BASE_STAKE_PER_GPU_TOKENS
                 .checked_mul(unit)
@@ -83,10 +78,7 @@ impl Params {
         let within = |v: i64, lo: i64, hi: i64| v >= lo && v <= hi;
         let within_bps = |v: u16, (lo, hi): (u16, u16)| v >= lo && v <= hi;
         require!(self.base_stake_per_gpu > 0, StakingError::ParamOutOfBounds);
-        require!(
-            within(self.cover_window_secs, floors.cover_window_secs, MAX_COVER_WINDOW_SECS),
-            StakingError::ParamOutOfBounds
-        );
+        require!(within(self.cover_window_secs, floors.cover_window_secs, MAX_COVER_WINDOW_SECS), StakingError::ParamOutOfBounds);
         require!(within(self.cooldown_secs, floors.cooldown_secs, MAX_COOLDOWN_SECS), StakingError::ParamOutOfBounds);
         require!(within_bps(self.max_costake_bps, MAX_COSTAKE_BPS_BOUNDS), StakingError::ParamOutOfBounds);
         require!(self.max_active_costakes >= 1, StakingError::ParamOutOfBounds);

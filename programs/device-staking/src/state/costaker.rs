@@ -44,7 +44,13 @@ mod tests {
 
     #[test]
     fn r11_r18_at_most_max_active_positions_and_close_when_none() {
-        let mut p = CostakerProfile { wallet: Pubkey::default(), active_positions: 0, bump: 0, payer: Pubkey::default(), reserved: [0; 32] };
+        let mut p = CostakerProfile {
+            wallet: Pubkey::default(),
+            active_positions: 0,
+            bump: 0,
+            payer: Pubkey::default(),
+            reserved: [0; 32],
+        };
         p.require_closable().unwrap();
         p.add_position(2).unwrap();
         p.add_position(2).unwrap();

@@ -316,7 +316,8 @@ impl Device {
     pub fn in_account(data: &[u8]) -> Result<&Self> {
         require!(data.len() >= 8, anchor_lang::error::ErrorCode::AccountDiscriminatorNotFound);
         require!(data.starts_with(Self::DISCRIMINATOR), anchor_lang::error::ErrorCode::AccountDiscriminatorMismatch);
-        let bytes = data.get(8..8 + DEVICE_SIZE).ok_or_else(|| error!(anchor_lang::error::ErrorCode::AccountDidNotDeserialize))?;
+        let bytes =
+            data.get(8..8 + DEVICE_SIZE).ok_or_else(|| error!(anchor_lang::error::ErrorCode::AccountDidNotDeserialize))?;
         bytemuck::try_from_bytes(bytes).map_err(|_| error!(anchor_lang::error::ErrorCode::AccountDidNotDeserialize))
     }
 
@@ -365,10 +366,7 @@ impl Device {
 
     /// The slot of position `seq`.
     pub fn position_index(&self, seq: u64) -> Result<usize> {
-        self.positions
-            .iter()
-            .position(|p| p.is_used() && p.seq == seq)
-            .ok_or_else(|| error!(StakingError::PositionNotFound))
+        self.positions.iter().position(|p| p.is_used() && p.seq == seq).ok_or_else(|| error!(StakingError::PositionNotFound))
     }
 
     /// The position `seq`.
@@ -393,10 +391,7 @@ impl Device {
 
     /// R4, R12: principal of positions that count at `now` (filled, or in their wait).
     pub fn costake_counted(&self, now: i64) -> u64 {
-        self.positions
-            .iter()
-            .filter(|p| p.counts_at(now))
-            .fold(0u64, |acc, p| acc.saturating_add(p.principal))
+        self.positions.iter().filter(|p| p.counts_at(now)).fold(0u64, |acc, p| acc.saturating_add(p.principal))
     }
 
     /// R4: owner stake + principal of the positions that count.
@@ -520,10 +515,7 @@ impl Device {
     /// R7: the oracle marks the device hired until `until` (at most 30 days ahead; 0 clears it).
     pub fn set_hired(&mut self, env: &Env, until: i64) -> Result<()> {
         require!(!self.is_terminated(), StakingError::DeviceTerminated);
-        require!(
-            until == 0 || (until > env.now && until <= add_secs(env.now, MAX_HIRED_SECS)?),
-            StakingError::InvalidHiredUntil
-        );
+        require!(until == 0 || (until > env.now && until <= add_secs(env.now, MAX_HIRED_SECS)?), StakingError::InvalidHiredUntil);
         self.hired_until = until;
         self.hired_set_at = env.now;
         Ok(())
@@ -573,14 +565,8 @@ impl Device {
             (amount as u128) * (BPS as u128) >= (min as u128) * (env.params.min_offer_bps as u128),
             StakingError::OfferTooSmall
         );
-        require!(
-            costake_within_cap(self.owner_stake, amount, env.params.max_costake_bps),
-            StakingError::CostakeCapExceeded
-        );
-        require!(
-            reward_share_bps > 0 && reward_share_bps <= env.params.max_reward_share_bps,
-            StakingError::InvalidRewardShare
-        );
+        require!(costake_within_cap(self.owner_stake, amount, env.params.max_costake_bps), StakingError::CostakeCapExceeded);
+        require!(reward_share_bps > 0 && reward_share_bps <= env.params.max_reward_share_bps, StakingError::InvalidRewardShare);
         let seq = self.next_offer_seq;
         self.next_offer_seq = seq.checked_add(1).ok_or_else(|| error!(StakingError::MathOverflow))?;
         self.set_open_offer(Some(seq));
@@ -608,19 +594,10 @@ impl Device {
         require!(self.filled_position().is_none(), StakingError::PositionAlreadyFilled);
         let slot = self.free_slot().ok_or_else(|| error!(StakingError::NoFreePositionSlot))?;
         require!(add(self.owner_stake, amount)? >= self.min_required(env), StakingError::BelowMinimum);
-        require!(
-            costake_within_cap(self.owner_stake, amount, env.params.max_costake_bps),
-            StakingError::CostakeCapExceeded
-        );
+        require!(costake_within_cap(self.owner_stake, amount, env.params.max_costake_bps), StakingError::CostakeCapExceeded);
         require!(reward_share_bps <= env.params.max_reward_share_bps, StakingError::InvalidRewardShare);
-        self.positions[slot] = Position {
-            seq,
-            costaker,
-            principal: amount,
-            reward_share_bps,
-            filled_at: env.now,
-            ..Position::default()
-        };
+        self.positions[slot] =
+            Position { seq, costaker, principal: amount, reward_share_bps, filled_at: env.now, ..Position::default() };
         self.set_open_offer(None);
         Ok(())
     }
@@ -858,10 +835,7 @@ impl Device {
         require!(self.open_offer().is_none(), StakingError::OpenOfferExists);
         require!(!self.is_held(env), StakingError::DeviceOnHold);
         require!(*new_owner != self.owner && *new_owner != Pubkey::default(), StakingError::InvalidNewOwner);
-        require!(
-            !self.positions.iter().any(|p| p.is_used() && p.costaker == *new_owner),
-            StakingError::NewOwnerHoldsPosition
-        );
+        require!(!self.positions.iter().any(|p| p.is_used() && p.costaker == *new_owner), StakingError::NewOwnerHoldsPosition);
         Ok(())
     }
 
@@ -1279,10 +1253,7 @@ pub(crate) mod tests {
         let new = Pubkey::new_unique();
         d.propose_transfer(&env(20), new).unwrap();
         assert_eq!(d.accept_transfer(&env(21), &costaker).unwrap_err(), error!(StakingError::NotPendingKey));
-        assert_eq!(
-            d.accept_transfer(&env(20 + TRANSFER_WINDOW_SECS), &new).unwrap_err(),
-            error!(StakingError::TransferExpired)
-        );
+        assert_eq!(d.accept_transfer(&env(20 + TRANSFER_WINDOW_SECS), &new).unwrap_err(), error!(StakingError::TransferExpired));
         d.accept_transfer(&env(21), &new).unwrap();
         assert_eq!((d.owner, d.payer, d.owner_stake), (new, new, 200 * IO));
     }

@@ -66,8 +66,24 @@ mod tests {
     /// where `a * b` stops fitting in u64.
     #[test]
     fn fast_paths_match_the_wide_computation() {
-        let edges = [0, 1, 2, 3, 7, 9_999, 10_000, 10_001, u32::MAX as u64, 1 << 40, u64::MAX / 10_000, u64::MAX / 10_000 + 1,
-            u64::MAX / 3, u64::MAX / 2, u64::MAX - 1, u64::MAX];
+        let edges = [
+            0,
+            1,
+            2,
+            3,
+            7,
+            9_999,
+            10_000,
+            10_001,
+            u32::MAX as u64,
+            1 << 40,
+            u64::MAX / 10_000,
+            u64::MAX / 10_000 + 1,
+            u64::MAX / 3,
+            u64::MAX / 2,
+            u64::MAX - 1,
+            u64::MAX,
+        ];
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         let mut next = || {
             seed ^= seed << 13;

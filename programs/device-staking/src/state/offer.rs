@@ -51,10 +51,7 @@ impl Offer {
     /// R11: the co-staker's restated terms must match the frozen ones; the offer becomes filled.
     pub fn fill(&mut self, costaker: Pubkey, amount: u64, reward_share_bps: u16) -> Result<()> {
         require!(self.state == OfferState::Open, StakingError::OfferNotOpen);
-        require!(
-            self.amount == amount && self.reward_share_bps == reward_share_bps,
-            StakingError::OfferTermsMismatch
-        );
+        require!(self.amount == amount && self.reward_share_bps == reward_share_bps, StakingError::OfferTermsMismatch);
         self.state = OfferState::Filled;
         self.costaker = costaker;
         Ok(())

@@ -19,8 +19,9 @@ pub enum PositionState {
 /// One slot of a device's position table: a filled, exiting or cooling position. A free slot
 /// has `costaker == Pubkey::default()`. A Pod layout inside the zero-copy `Device`: every field
 /// 8-aligned, the padding explicit (its Borsh encoding has the same bytes).
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace)]
-#[derive(bytemuck::Pod, bytemuck::Zeroable)]
+#[derive(
+    AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace, bytemuck::Pod, bytemuck::Zeroable,
+)]
 #[repr(C)]
 pub struct Position {
     /// The offer's sequence number.
@@ -90,8 +91,9 @@ impl Position {
 
 /// A withdrawn or released position that a block paid later may still name (R21): its part of
 /// such a block is not paid. A free record has `stopped_at == 0`. A Pod layout, as `Position`.
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace)]
-#[derive(bytemuck::Pod, bytemuck::Zeroable)]
+#[derive(
+    AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace, bytemuck::Pod, bytemuck::Zeroable,
+)]
 #[repr(C)]
 pub struct DepartedPosition {
     /// The offer's sequence number.
@@ -118,7 +120,14 @@ mod tests {
     use super::*;
 
     fn position(filled_at: i64) -> Position {
-        Position { seq: 3, costaker: Pubkey::new_unique(), principal: 10, reward_share_bps: 7_400, filled_at, ..Default::default() }
+        Position {
+            seq: 3,
+            costaker: Pubkey::new_unique(),
+            principal: 10,
+            reward_share_bps: 7_400,
+            filled_at,
+            ..Default::default()
+        }
     }
 
     #[test]

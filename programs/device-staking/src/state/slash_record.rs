@@ -6,8 +6,9 @@ use anchor_lang::prelude::*;
 
 /// One slash, remembered for 30 days (R40). A Pod layout (no padding): it sits in the zero-copy
 /// `Device` and, Borsh-encoded with the same bytes, in the `Tombstone`.
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace)]
-#[derive(bytemuck::Pod, bytemuck::Zeroable)]
+#[derive(
+    AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace, bytemuck::Pod, bytemuck::Zeroable,
+)]
 #[repr(C)]
 pub struct SlashRecord {
     /// When it happened (unix seconds); 0 for a free record.
