@@ -1,5 +1,6 @@
 //! The CSV export of a history (the API's `history.csv` routes and the CLI's `export --csv`),
 //! from event objects of the API's shape (docs/api.md), and the calendar of its time column.
+use device_staking_client::describe::civil_from_days;
 use serde_json::Value;
 
 /// Seconds in a day.
@@ -11,16 +12,7 @@ pub const CSV_HEADER: &str =
 
 /// The calendar date (`YYYY-MM-DD`) of a day number since 1970-01-01 (proleptic Gregorian).
 pub fn date_of_day(days: i64) -> String {
-    // Howard Hinnant's civil_from_days
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = civil_from_days(days);
     format!("{year:04}-{month:02}-{day:02}")
 }
 
