@@ -2,9 +2,9 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 SO := target/deploy/device_staking.so target/deploy/device_staking_v0.so
-PROGRAM_SOURCES := $(shell find programs -name "*.rs" -o -name Cargo.toml) Cargo.toml Cargo.lock $(wildcard tools/sbf/*)
+PROGRAM_SOURCES := $(shell find programs -name "*.rs" -o -name Cargo.toml) Cargo.toml Cargo.lock $(filter-out tools/sbf/verify.sh,$(wildcard tools/sbf/*))
 
-.PHONY: build test unit-test svm-test demo demo-check toolchain clean-sbf help localnet localnet-stop localnet-test validator fuzz app app-test
+.PHONY: build test unit-test svm-test demo demo-check toolchain clean-sbf help localnet localnet-stop localnet-test validator fuzz app app-test verify
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -17,8 +17,9 @@ build: $(SO) ## build the program for SBPF v3 and v0 (installs the toolchain if 
 $(SO) &: $(PROGRAM_SOURCES)
 	@tools/sbf/build.sh
 
-unit-test: ## formatting check, host unit tests of the rules, the client and the CLI; the rule coverage table
+unit-test: ## formatting check, the binaries' hashes (docs/verify.md), host unit tests of the rules, the client and the CLI; the rule coverage table
 	@tools/phase.sh "formatting (cargo fmt --check, rustfmt.toml)" $(CARGO) fmt --all --check
+	@tools/phase.sh "the built binaries are those of docs/verify.md (tools/sbf/verify.sh --built)" tools/sbf/verify.sh --built
 	@tools/phase.sh "unit tests" $(CARGO) test --locked -p device-staking -p device-staking-client -p device-staking-cli --lib --bins
 	@tools/phase.sh "rule coverage (docs/rule-coverage.md)" python3 tools/rule_coverage.py
 
@@ -69,6 +70,9 @@ test: build unit-test svm-test demo-check localnet-test indexer-test app-test ##
 
 demo: build ## the main job: a full lifecycle on an embedded SVM
 	@$(CARGO) run --locked --release -q -p device-staking-cli -- demo
+
+verify: ## rebuild both binaries from the committed tree in a temporary clone and compare their sha256 with docs/verify.md (about 10 min)
+	@tools/phase.sh "verifiable build (tools/sbf/verify.sh)" tools/sbf/verify.sh
 
 clean-sbf: ## remove the SBF build outputs (not the toolchain)
 	rm -rf target/sbf-v3 target/sbf-v0 target/deploy
