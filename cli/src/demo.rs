@@ -6,7 +6,6 @@
 //! Clock, and the demo waits for each deadline. Prints a timeline (day, actor, action, result,
 //! compute units) and every wallet's, vault's and escrow's balance, and checks that no token was
 //! created or lost.
-use crate::chain::litesvm::program_path;
 use crate::chain::{Chain, SendError};
 use crate::commands::operator::differences;
 use crate::commands::operator::FloorsName;
@@ -18,10 +17,11 @@ use crate::Output;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use device_staking_client::device_staking::events::RewardPaid;
-use device_staking_client::device_staking::instructions::initialize::InitializeArgs;
-use device_staking_client::device_staking::state::{Config, Device, Env, Floors, Offer, Params, Position, Ticket, Tombstone};
+use device_staking_client::device_staking::state::{Config, Device, Env, Offer, Params, Position, Ticket, Tombstone};
 use device_staking_client::format::{duration, percent_bps, tokens};
 use device_staking_client::{ix, pda};
+use device_staking_kit::deploy::program_path;
+use device_staking_kit::roles::{fixed_key, Roles};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -79,11 +79,7 @@ struct Row {
 /// The wallets of the story, the mint's keypair and the device's id.
 struct Cast {
     deployer: Keypair,
-    admin: Keypair,
-    oracle: Keypair,
-    rewards: Keypair,
-    slasher: Keypair,
-    treasury: Keypair,
+    roles: Roles,
     owner: Keypair,
     a: Keypair,
     b: Keypair,
@@ -99,30 +95,21 @@ fn device_id(text: &str) -> [u8; 32] {
     id
 }
 
-/// A key that only the holder of `payer` can derive again: SHA-256 of a label, the role's name
-/// and `payer`'s secret.
-fn derived_key(payer: &Keypair, role: &str) -> Keypair {
-    let seed = solana_sha256_hasher::hashv(&[b"device-staking demo", role.as_bytes(), &payer.secret_bytes()[..]]);
-    Keypair::new_from_array(seed.to_bytes())
-}
+/// What the keys derived from the paying wallet are labelled with.
+const DERIVATION_LABEL: &str = "device-staking demo";
 
 impl Cast {
     /// The embedded run's cast: fixed keys (secret seeds 1..=11) and device id, so that
     /// addresses, PDA bumps and therefore compute units are the same on every run.
     fn fixed() -> Self {
-        let key = |n: u8| Keypair::new_from_array([n; 32]);
         Self {
-            deployer: key(1),
-            admin: key(2),
-            oracle: key(3),
-            rewards: key(4),
-            slasher: key(5),
-            treasury: key(6),
-            owner: key(7),
-            a: key(8),
-            b: key(9),
-            keeper: key(10),
-            mint: key(11),
+            deployer: fixed_key(1),
+            roles: Roles::fixed(2),
+            owner: fixed_key(7),
+            a: fixed_key(8),
+            b: fixed_key(9),
+            keeper: fixed_key(10),
+            mint: fixed_key(11),
             device_id: device_id("demo-h100-x8-01"),
         }
     }
@@ -136,11 +123,7 @@ impl Cast {
         let device = format!("demo-h100-x8-{}", &owner.pubkey().to_string()[..8]);
         Self {
             deployer: payer.insecure_clone(),
-            admin: derived_key(payer, "admin"),
-            oracle: derived_key(payer, "oracle"),
-            rewards: derived_key(payer, "reward authority"),
-            slasher: derived_key(payer, "slash authority"),
-            treasury: derived_key(payer, "treasury"),
+            roles: Roles::derived(payer, DERIVATION_LABEL),
             owner,
             a: Keypair::new(),
             b: Keypair::new(),
@@ -150,32 +133,11 @@ impl Cast {
         }
     }
 
-    fn all(&self) -> [&Keypair; 10] {
-        [
-            &self.deployer,
-            &self.admin,
-            &self.oracle,
-            &self.rewards,
-            &self.slasher,
-            &self.treasury,
-            &self.owner,
-            &self.a,
-            &self.b,
-            &self.keeper,
-        ]
-    }
-
-    /// The config's roles, `floors` and `params` (`None`: the protocol's defaults).
-    fn initialize_args(&self, floors: Floors, params: Option<Params>) -> InitializeArgs {
-        InitializeArgs {
-            admin: self.admin.pubkey(),
-            oracle: self.oracle.pubkey(),
-            reward_authority: self.rewards.pubkey(),
-            slash_authority: self.slasher.pubkey(),
-            treasury: self.treasury.pubkey(),
-            floors,
-            params,
-        }
+    fn all(&self) -> Vec<&Keypair> {
+        let mut all = vec![&self.deployer];
+        all.extend(self.roles.all());
+        all.extend([&self.owner, &self.a, &self.b, &self.keeper]);
+        all
     }
 
     /// The display name of a co-staker wallet.
@@ -329,6 +291,11 @@ impl Demo {
         self.stage.now()
     }
 
+    /// The supply of `mint` (0 when it cannot be read).
+    fn supply(&self, mint: &Pubkey) -> u64 {
+        crate::token::mint_info(self.stage.chain(), mint).map_or(0, |m| m.supply)
+    }
+
     /// A Clock time as seconds of the story since "d 0".
     fn story_secs(&self, unix_ts: i64) -> i64 {
         (unix_ts - self.start) * DAY / self.day_secs
@@ -449,9 +416,10 @@ impl Demo {
     fn check_reusable(&self, cast: &Cast, config: &Config) -> Result<(), String> {
         let params = story_params(self.day_secs)?;
         let floors = story_floors(self.day_secs).floors();
-        let mut problems = differences(config, &cast.initialize_args(floors, None), &config.mint, &params, self.now()?);
+        let mut problems =
+            differences(config, &cast.roles.initialize_args_with(floors, None), &config.mint, &params, self.now()?);
         let payer = self.stage.payer().pubkey();
-        match self.stage.mint_info(&config.mint) {
+        match crate::token::mint_info(self.stage.chain(), &config.mint) {
             Ok(info) if info.decimals != DECIMALS => {
                 problems.push(format!("mint decimals: on chain {}, the story needs {DECIMALS}", info.decimals))
             }
@@ -502,8 +470,8 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
             ("owner", &cast.owner, 16_000 * UNIT),
             ("co-staker A", &cast.a, OFFER),
             ("co-staker B", &cast.b, OFFER),
-            ("reward source", &cast.rewards, 10_000 * UNIT),
-            ("treasury", &cast.treasury, 0),
+            ("reward source", &cast.roles.reward_authority, 10_000 * UNIT),
+            ("treasury", &cast.roles.treasury, 0),
         ];
         for (name, wallet, amount) in funding {
             let ata = self.stage.create_ata(&wallet.pubkey(), &mint, &token_program).map_err(refused("create an ATA"))?;
@@ -513,7 +481,7 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
             self.holdings.push(Holding { name, address: ata, start: self.stage.token_balance(&ata) });
         }
         self.minted = funding.iter().map(|f| f.2).sum();
-        self.supply_start = self.stage.supply(&mint);
+        self.supply_start = self.supply(&mint);
         self.start = self.now()?;
         let minted: Vec<String> = funding
             .iter()
@@ -534,7 +502,7 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
         let (owner, a, b) = (cast.owner.pubkey(), cast.a.pubkey(), cast.b.pubkey());
         let mint = self.mint;
         let owner_token = ix::associated_token(&owner, &mint);
-        let source = ix::associated_token(&cast.rewards.pubkey(), &mint);
+        let source = ix::associated_token(&cast.roles.reward_authority.pubkey(), &mint);
 
         // d 0: config, device, stake, offer, fill
         match existing {
@@ -546,7 +514,7 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
                 let params = story_params(self.day_secs)?;
                 let floors = story_floors(self.day_secs);
                 let defaults = Params::defaults(DECIMALS).map_err(|e| e.to_string())?;
-                let args = cast.initialize_args(floors.floors(), (params != defaults).then_some(params));
+                let args = cast.roles.initialize_args_with(floors.floors(), (params != defaults).then_some(params));
                 let floors_name = format!("{floors:?}").to_lowercase();
                 let action = match args.params {
                     None => format!("initialize (default params, {floors_name} floors)"),
@@ -561,9 +529,9 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
         }
 
         let device = self.device;
-        let register = ix::register_device(owner, cast.oracle.pubkey(), cast.device_id, GPUS, MULTIPLIER_BPS, &mint);
+        let register = ix::register_device(owner, cast.roles.oracle.pubkey(), cast.device_id, GPUS, MULTIPLIER_BPS, &mint);
         let action = format!("register_device: {GPUS} GPUs x{}", MULTIPLIER_BPS / 10_000);
-        self.step("owner+oracle", action, &[register], &[&cast.owner, &cast.oracle], |d| {
+        self.step("owner+oracle", action, &[register], &[&cast.owner, &cast.roles.oracle], |d| {
             Ok(format!("minimum {}", d.io(d.device_state()?.min_required(&d.env()?))))
         })?;
 
@@ -690,7 +658,7 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
         })?;
 
         // the device is empty: the owner closes it into a tombstone (R8); B closes its profile (R18)
-        let treasury_token = ix::associated_token(&cast.treasury.pubkey(), &mint);
+        let treasury_token = ix::associated_token(&cast.roles.treasury.pubkey(), &mint);
         let close = ix::close_device(owner, device, treasury_token, owner, &mint);
         self.step("owner", "close_device".into(), &[close], &[&cast.owner], |d| {
             let next = d.stage.find::<Tombstone>(&d.device)?.map_or(0, |t| t.next_offer_seq);
@@ -765,9 +733,9 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
         let end = end.max(start + 1);
         self.stage.wait_until(end, &format!("the end of block #{block}"))?;
         self.block_start = end;
-        let pay = ix::distribute_rewards(cast.rewards.pubkey(), *source, block, start, end, &[target], &self.mint);
+        let pay = ix::distribute_rewards(cast.roles.reward_authority.pubkey(), *source, block, start, end, &[target], &self.mint);
         let action = format!("distribute_rewards #{block} ({}){note}", self.period(start, end));
-        self.step("rewards", action, &[pay], &[&cast.rewards], |d| {
+        self.step("rewards", action, &[pay], &[&cast.roles.reward_authority], |d| {
             let paid = d.io(DAILY_REWARD);
             let Some(event) = events::decode::<RewardPaid>(&d.last_logs).pop() else {
                 return Ok(format!("{paid} skipped"));
@@ -829,7 +797,7 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
             start: self.holdings.iter().map(|h| h.start).sum(),
             end: self.holdings.iter().map(|h| self.stage.token_balance(&h.address)).sum(),
             supply_start: self.supply_start,
-            supply_end: self.stage.supply(&self.mint.mint),
+            supply_end: self.supply(&self.mint.mint),
         }
     }
 
@@ -993,12 +961,12 @@ mod tests {
     fn role_keys_come_back_from_the_same_wallet_only() {
         let payer = Keypair::new();
         let (first, again) = (Cast::for_chain(&payer), Cast::for_chain(&payer));
-        assert_eq!(first.oracle.pubkey(), again.oracle.pubkey());
-        assert_eq!(first.rewards.pubkey(), again.rewards.pubkey());
-        assert_ne!(first.oracle.pubkey(), first.rewards.pubkey());
+        assert_eq!(first.roles.oracle.pubkey(), again.roles.oracle.pubkey());
+        assert_eq!(first.roles.reward_authority.pubkey(), again.roles.reward_authority.pubkey());
+        assert_ne!(first.roles.oracle.pubkey(), first.roles.reward_authority.pubkey());
         assert_ne!(first.owner.pubkey(), again.owner.pubkey(), "the participants are new each run");
         assert_ne!(first.device_id, again.device_id);
-        assert_ne!(Cast::for_chain(&Keypair::new()).oracle.pubkey(), first.oracle.pubkey());
+        assert_ne!(Cast::for_chain(&Keypair::new()).roles.oracle.pubkey(), first.roles.oracle.pubkey());
     }
 
     #[test]

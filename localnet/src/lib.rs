@@ -5,30 +5,27 @@
 //! state folder, [`state_dir`]) and stops it when dropped, also when a test panics;
 //! [`Validator::attach`] uses one that is already running and leaves it running. [`Cli`] runs
 //! the `device-staking` binary over RPC as a user would; [`Validator`]'s helpers set up mints
-//! and wallets with the client crate and read balances back from the chain. [`concurrent`]
+//! and wallets through the kit's [`Stage`] on its RPC chain and read balances back from the
+//! chain; [`Cast`] is the kit's keypair files in the state folder. [`concurrent`]
 //! sends many transactions at once and confirms them in bulk (the load run, `src/bin/load.rs`).
 pub mod concurrent;
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use anchor_lang::solana_program::system_instruction;
-use anchor_spl::associated_token::get_associated_token_address_with_program_id;
-use anchor_spl::token_2022::spl_token_2022::extension::StateWithExtensions;
-use anchor_spl::token_2022::spl_token_2022::state::Account as TokenAccount;
-use device_staking_client::token;
+use device_staking_client::ix::{self, Mint};
+use device_staking_kit::chain::rpc::RpcChain;
+use device_staking_kit::chain::{ChainExt, ComputeBudget};
+use device_staking_kit::roles::{read_keypair, KeyFiles};
+use device_staking_kit::stage::Stage;
+use device_staking_kit::token;
 use serde_json::Value;
-use solana_commitment_config::CommitmentConfig;
-use solana_keypair::{read_keypair_file, write_keypair_file, Keypair};
+use solana_commitment_config::{CommitmentConfig, CommitmentLevel};
+use solana_keypair::Keypair;
 use solana_rpc_client::rpc_client::RpcClient;
-use solana_signer::Signer;
-use solana_transaction::Transaction;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The workspace root.
-pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
+pub use device_staking_kit::deploy::root;
 
 /// The validator's state folder (ledger, log, PID file, `authority.json`): `LOCALNET_DIR` as
 /// tools/localnet/start.sh takes it, default `.localnet/` in the workspace.
@@ -67,28 +64,27 @@ impl Validator {
     /// wallet (the program's upgrade authority for one of tools/localnet/start.sh); it keeps
     /// running when the value is dropped.
     pub fn attach(url: &str, authority_file: &Path) -> Self {
-        let authority = read_keypair_file(authority_file)
-            .unwrap_or_else(|e| panic!("read the authority's keypair {}: {e}", authority_file.display()));
+        let authority = read_keypair(authority_file).unwrap_or_else(|e| panic!("{e}"));
         let rpc = RpcClient::new_with_commitment(url.to_string(), CommitmentConfig::confirmed());
         Self { url: url.to_string(), authority, authority_file: authority_file.to_path_buf(), rpc, stop_on_drop: false }
     }
 
+    /// The kit's stage on this validator (RPC at `confirmed`), paid by the authority.
+    pub fn stage(&self) -> Stage {
+        let chain = RpcChain::new(&self.url, CommitmentLevel::Confirmed, ComputeBudget::default());
+        Stage::new(Box::new(chain), self.authority.insecure_clone())
+    }
+
     /// Sends `instructions` paid by the authority and signed also by `signers`; panics on failure.
     pub fn send(&self, instructions: &[Instruction], signers: &[&Keypair]) {
-        let mut all: Vec<&Keypair> = vec![&self.authority];
-        all.extend_from_slice(signers);
-        let blockhash = self.rpc.get_latest_blockhash().expect("blockhash");
-        let tx = Transaction::new_signed_with_payer(instructions, Some(&self.authority.pubkey()), &all, blockhash);
-        self.rpc.send_and_confirm_transaction(&tx).expect("set-up transaction");
+        self.stage().send(instructions, signers).unwrap_or_else(|e| panic!("set-up transaction: {e}"));
     }
 
     /// A new SPL Token mint of `decimals` decimals whose mint authority is the validator's authority.
     pub fn create_mint(&self, decimals: u8) -> Pubkey {
-        let mint = Keypair::new();
-        let rent = self.rpc.get_minimum_balance_for_rent_exemption(token::MINT_SIZE).expect("rent");
-        let payer = self.authority.pubkey();
-        self.send(&token::create_mint(&payer, &mint.pubkey(), &anchor_spl::token::ID, decimals, &payer, rent), &[&mint]);
-        mint.pubkey()
+        self.stage()
+            .create_mint(&Keypair::new(), &anchor_spl::token::ID, decimals)
+            .unwrap_or_else(|e| panic!("create a mint: {e}"))
     }
 
     /// Gives `wallet` `lamports` and, when `tokens` > 0, that many base units of `mint` in its
@@ -101,31 +97,24 @@ impl Validator {
     /// mint authority of [`Validator::create_mint`]'s mints): several wallets' fit in one
     /// transaction.
     pub fn funding_instructions(&self, wallet: &Pubkey, lamports: u64, mint: &Pubkey, tokens: u64) -> Vec<Instruction> {
-        let payer = self.authority.pubkey();
-        let mut ixs = vec![system_instruction::transfer(&payer, wallet, lamports)];
-        if tokens > 0 {
-            let ata = get_associated_token_address_with_program_id(wallet, mint, &anchor_spl::token::ID);
-            ixs.push(token::create_associated_account(&payer, wallet, mint, &anchor_spl::token::ID));
-            ixs.push(token::mint_to(&anchor_spl::token::ID, mint, &ata, &payer, tokens));
-        }
-        ixs
+        let mint = Mint { mint: *mint, token_program: anchor_spl::token::ID };
+        self.stage().funding_instructions(wallet, lamports, &mint, (tokens > 0).then_some(tokens))
     }
 
     /// The balance of `wallet`'s associated token account of `mint` (0 when it has none).
     pub fn balance(&self, wallet: &Pubkey, mint: &Pubkey) -> u64 {
-        self.balance_at(&get_associated_token_address_with_program_id(wallet, mint, &anchor_spl::token::ID))
+        self.balance_at(&ix::associated_token(wallet, &Mint { mint: *mint, token_program: anchor_spl::token::ID }))
     }
 
     /// The balance of the token account at `address` (0 when there is none).
     pub fn balance_at(&self, address: &Pubkey) -> u64 {
-        let account = self.rpc.get_account_with_commitment(address, CommitmentConfig::confirmed()).expect("read account").value;
-        token_amount(account.map(|a| a.data).as_deref())
+        token::balance(self.stage().chain(), address).expect("read account")
     }
 
     /// The balances of the token accounts at `addresses`, in their order (0 where there is none),
     /// read in as few RPC calls as the node allows.
     pub fn balances_at(&self, addresses: &[Pubkey]) -> Vec<u64> {
-        self.account_data(addresses).iter().map(|data| token_amount(data.as_deref())).collect()
+        self.account_data(addresses).iter().map(|data| token::amount(data.as_deref())).collect()
     }
 
     /// The data of the accounts at `addresses`, in their order (`None` where there is none), at
@@ -147,11 +136,6 @@ impl Validator {
 /// Most addresses one `getMultipleAccounts` call may ask for.
 const MAX_ACCOUNTS_PER_READ: usize = 100;
 
-/// The amount of a token account's data (SPL Token or Token-2022); 0 for no account.
-fn token_amount(data: Option<&[u8]>) -> u64 {
-    data.and_then(|d| StateWithExtensions::<TokenAccount>::unpack(d).ok().map(|s| s.base.amount)).unwrap_or(0)
-}
-
 impl Drop for Validator {
     fn drop(&mut self) {
         if self.stop_on_drop {
@@ -160,9 +144,9 @@ impl Drop for Validator {
     }
 }
 
-/// Keypair files of the test's cast in a fresh folder.
+/// Keypair files of the test's cast in a fresh folder (the kit's [`KeyFiles`]).
 pub struct Cast {
-    dir: PathBuf,
+    files: KeyFiles,
 }
 
 impl Cast {
@@ -175,27 +159,27 @@ impl Cast {
 
     /// New keypairs `<name>.json` in `dir` (created if missing), replacing files of those names.
     pub fn create(dir: &Path, names: &[&str]) -> Self {
-        std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
-        for name in names {
-            let file = dir.join(format!("{name}.json"));
-            write_keypair_file(&Keypair::new(), &file).unwrap_or_else(|e| panic!("write {}: {e}", file.display()));
-        }
-        Self { dir: dir.to_path_buf() }
+        Self { files: KeyFiles::create(dir, names).unwrap_or_else(|e| panic!("{e}")) }
     }
 
     /// The keypair file of `name`.
     pub fn file(&self, name: &str) -> String {
-        self.dir.join(format!("{name}.json")).display().to_string()
+        self.files.arg(name)
     }
 
     /// The pubkey of `name`.
     pub fn pubkey(&self, name: &str) -> Pubkey {
-        read_keypair_file(self.file(name)).unwrap().pubkey()
+        self.files.pubkey(name)
+    }
+
+    /// The keypair of `name`.
+    pub fn keypair(&self, name: &str) -> Keypair {
+        self.files.keypair(name)
     }
 
     /// A file in the cast's folder.
     pub fn path(&self, name: &str) -> String {
-        self.dir.join(name).display().to_string()
+        self.files.path(name)
     }
 }
 
@@ -261,32 +245,25 @@ impl Cli {
 impl Validator {
     /// The Clock sysvar's unix time (what the program compares deadlines with).
     pub fn clock(&self) -> i64 {
-        let data = self.rpc.get_account_data(&anchor_lang::solana_program::clock::sysvar::ID).expect("read the Clock");
-        // Clock: slot, epoch_start_timestamp, epoch, leader_schedule_epoch, unix_timestamp
-        i64::from_le_bytes(data[32..40].try_into().unwrap())
+        self.stage().now().expect("read the Clock")
     }
 
     /// Waits until the Clock reaches `deadline`, printing what it waits for.
     pub fn wait_until(&self, deadline: i64, what: &str) {
-        let started = std::time::Instant::now();
         eprintln!("[localnet] waiting {} s of the Clock for {what}", (deadline - self.clock()).max(0));
-        while self.clock() < deadline {
-            std::thread::sleep(std::time::Duration::from_millis(400));
-            assert!(started.elapsed().as_secs() < 300, "the Clock did not reach {deadline} within 300 s");
-        }
+        self.stage().wait_until(deadline, what).expect("read the Clock");
     }
 
     /// The program account at `address`, decoded; `None` when there is none.
     pub fn decode<T: anchor_lang::AccountDeserialize>(&self, address: &Pubkey) -> Option<T> {
-        let account = self.rpc.get_account_with_commitment(address, CommitmentConfig::confirmed()).expect("read account").value?;
-        Some(T::try_deserialize(&mut account.data.as_slice()).expect("decode account"))
+        self.stage().chain().find(address).expect("read and decode the account")
     }
 
     /// The program accounts at `addresses`, decoded, in their order; `None` where there is none.
     pub fn decode_all<T: anchor_lang::AccountDeserialize>(&self, addresses: &[Pubkey]) -> Vec<Option<T>> {
         self.account_data(addresses)
             .into_iter()
-            .map(|data| data.map(|d| T::try_deserialize(&mut d.as_slice()).expect("decode account")))
+            .map(|data| data.map(|d| device_staking_client::decode::account(&d).expect("decode account")))
             .collect()
     }
 }

@@ -136,7 +136,7 @@ fn a_device_lives_its_whole_life_on_the_validator() {
     let device: Device = v.decode(&device_key).unwrap();
     let position = *device.filled_position().expect("the filled position");
     assert_eq!((position.seq, position.principal), (0, 8_000 * UNIT));
-    assert_eq!(v.decode::<Offer>(&pda::offer(&device_key, 0).0).unwrap().state, OfferState::Filled);
+    assert_eq!(v.decode::<Offer>(&pda::offer(&device_key, 0).0).unwrap().state().unwrap(), OfferState::Filled);
     v.wait_until(position.filled_at + 2, "a block that starts at the fill");
     let csv = cast.path("rewards.csv");
     std::fs::write(&csv, "device,amount\ngpu-1,1000\n").unwrap();

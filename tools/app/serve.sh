@@ -2,7 +2,7 @@
 # Serves the web app against a local validator (make app):
 #   1. a validator on 127.0.0.1:8899 (LOCALNET_RPC_PORT): the one running there, else a new one
 #      (tools/localnet/start.sh --background; it keeps running after this script: make localnet-stop);
-#   2. the chain seeded once by app_world (localnet/src/bin/app_world.rs): config, mint, wallets with
+#   2. the chain seeded once by app-world (crates/kit/src/app_world.rs): config, mint, wallets with
 #      SOL and tokens, devices, an open offer and announced changes, described in .localnet/app-world.json, keypair
 #      files in .localnet/app-world/ (the state folder is LOCALNET_DIR, default .localnet);
 #      seeded again when that file is missing or names accounts the chain does not have;
@@ -54,9 +54,9 @@ else
   fi
   [ -f "$state/authority.json" ] ||
     die "$state/authority.json is missing: the validator at $rpc was not started by tools/localnet/start.sh; stop it and run make app"
-  say "seeding the chain with app_world (wallets in $state/app-world/)"
+  say "seeding the chain with app-world (wallets in $state/app-world/)"
   rm -f "$world" "$history_db" "$history_db-wal" "$history_db-shm"
-  cargo run --locked -q -p device-staking-localnet --manifest-path "$root/Cargo.toml" --bin app_world -- \
+  cargo run --locked -q -p device-staking-kit --manifest-path "$root/Cargo.toml" --bin app-world -- \
     --url "$rpc" --out "$world" --state "$state/app-world" --authority "$state/authority.json" 2>"$state/app-world.log" ||
     { tail -n 30 "$state/app-world.log" >&2; die "seeding failed; see $state/app-world.log"; }
 fi

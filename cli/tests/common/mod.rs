@@ -1,17 +1,15 @@
 //! What the CLI tests share: a chain kept in a state file with the program deployed, the
-//! keypair files of a cast of wallets, a mint, and ways to run the built binary against them
-//! and read the state back with the program's own types.
+//! keypair files of a cast of wallets (the kit's [`KeyFiles`]), a mint, and ways to run the
+//! built binary against them and read the state back with the program's own types.
 #![allow(dead_code)] // each test binary uses its own part
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::AccountDeserialize;
-use anchor_spl::token_2022::spl_token_2022::extension::StateWithExtensions;
-use anchor_spl::token_2022::spl_token_2022::state::Account as TokenAccount;
 use device_staking_client::device_staking::state::{Device, Position};
 use device_staking_client::{decode, ix, pda};
+use device_staking_kit::roles::KeyFiles;
+use device_staking_kit::{deploy, token};
 use serde_json::Value;
-use solana_keypair::Keypair;
-use solana_signer::Signer;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 /// One token is a million base units (the tests' mint has 6 decimals).
@@ -27,6 +25,8 @@ pub struct World {
     pub state: PathBuf,
     /// The staking mint (6 decimals; the deployer is its mint authority).
     pub mint: Pubkey,
+    /// The keypair files of the cast, in `dir`.
+    keys: KeyFiles,
 }
 
 /// Runs the built CLI with `args` as they are.
@@ -36,8 +36,7 @@ pub fn cli(args: &[&str]) -> Output {
 
 /// The program binary must exist: the commands deploy it into the LiteSVM.
 pub fn require_program() {
-    let so = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/deploy/device_staking.so");
-    assert!(so.is_file(), "{} is missing: run make build first", so.display());
+    deploy::program_path().unwrap_or_else(|e| panic!("{e}"));
 }
 
 impl World {
@@ -48,12 +47,9 @@ impl World {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let state = dir.join("chain.json");
-        let mut world = Self { dir, state, mint: Pubkey::default() };
-        for name in ["deployer", "owner", "oracle", "costaker", "rewards", "slasher", "treasury", "mint", "stranger"] {
-            let keypair = Keypair::new();
-            let bytes: Vec<String> = keypair.to_bytes().iter().map(|b| b.to_string()).collect();
-            std::fs::write(world.key(name), format!("[{}]", bytes.join(","))).unwrap();
-        }
+        let names = ["deployer", "owner", "oracle", "costaker", "rewards", "slasher", "treasury", "mint", "stranger"];
+        let keys = KeyFiles::create(&dir, &names).unwrap();
+        let mut world = Self { dir, state, mint: Pubkey::default(), keys };
         world.ok("deployer", &["svm", "init"]);
         let funded: Vec<String> = ["deployer", "owner", "oracle", "costaker", "rewards", "slasher", "stranger"]
             .iter()
@@ -73,19 +69,17 @@ impl World {
 
     /// The keypair file of the wallet `name`.
     pub fn key(&self, name: &str) -> PathBuf {
-        self.dir.join(format!("{name}.json"))
+        self.keys.file(name)
     }
 
     /// The keypair file of the wallet `name`, as an argument.
     pub fn key_str(&self, name: &str) -> String {
-        self.key(name).display().to_string()
+        self.keys.arg(name)
     }
 
     /// The public key of the wallet `name`.
     pub fn pubkey(&self, name: &str) -> Pubkey {
-        let text = std::fs::read_to_string(self.key(name)).unwrap();
-        let bytes: Vec<u8> = text.trim_matches(['[', ']']).split(',').map(|n| n.parse().unwrap()).collect();
-        Keypair::try_from(bytes.as_slice()).unwrap().pubkey()
+        self.keys.pubkey(name)
     }
 
     /// Runs the CLI signed by `signer`'s keypair.
@@ -224,7 +218,7 @@ impl World {
 
     /// The balance of the token account at `address`, in base units (0 when there is none).
     pub fn token_balance(&self, address: &Pubkey) -> u64 {
-        self.data(address).map_or(0, |d| StateWithExtensions::<TokenAccount>::unpack(&d).unwrap().base.amount)
+        token::amount(self.data(address).as_deref())
     }
 
     /// Moves the Clock forward by `secs`.

@@ -29,13 +29,13 @@
 //! validator's `LOCALNET_RPC_PORT`, `LOCALNET_FAUCET_PORT`, `LOCALNET_GOSSIP_PORT`.
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::{AccountDeserialize, Discriminator};
-use device_staking_client::device_staking::instructions::initialize::InitializeArgs;
 use device_staking_client::device_staking::state::{
-    min_required, Config, Device, Floors, Offer, OfferState, Params, Position, Registration, Ticket, Tombstone,
+    min_required, Config, Device, Offer, OfferState, Params, Position, Ticket, Tombstone,
 };
 use device_staking_client::ix::{self, RewardTarget};
 use device_staking_client::pda;
-use device_staking_client::token;
+use device_staking_kit::deploy;
+use device_staking_kit::roles::{new_keys, Roles};
 use device_staking_localnet::concurrent::{send_all, Expect, Landed, Outcome, Planned, Sending};
 use device_staking_localnet::Validator;
 use solana_keypair::Keypair;
@@ -50,8 +50,6 @@ const UNIT: u64 = 1_000_000;
 const SOL: u64 = 1_000_000_000;
 /// Lamports each wallet gets for fees and rent.
 const WALLET_LAMPORTS: u64 = SOL;
-/// The floors of a local deployment (protocol "Floors"): windows of seconds are allowed.
-const LOCAL_FLOORS: Floors = Floors { cover_window_secs: 1, cooldown_secs: 1, role_change_delay_secs: 0 };
 /// A leaving co-staker's wait (R13), short enough to wait for on a validator.
 const COVER_WINDOW_SECS: i64 = 8;
 /// The unstake cooldown (R14, R15).
@@ -109,34 +107,35 @@ struct Cast {
     costakers: Vec<Keypair>,
     /// Rival co-stakers, each racing one co-staker for one offer.
     rivals: Vec<Keypair>,
-    /// The oracle: co-signs every registration.
-    oracle: Keypair,
-    /// The reward authority: pays the reward blocks.
-    rewards: Keypair,
-    /// The treasury: its token account receives what a close sweeps (nothing here).
-    treasury: Keypair,
+    /// The config's roles: the validator's authority is the admin and the slash authority; the
+    /// oracle co-signs every registration, the reward authority pays the reward blocks, the
+    /// treasury's token account receives what a close sweeps (nothing here).
+    roles: Roles,
     /// A third party that withdraws tickets and releases positions for their stakers (R16).
     keeper: Keypair,
 }
 
 impl Cast {
-    /// New wallets for a run of `devices` devices.
-    fn new(devices: usize) -> Self {
-        let keys = |n: usize| (0..n).map(|_| Keypair::new()).collect::<Vec<_>>();
+    /// New wallets for a run of `devices` devices; `authority` is the admin and slash authority.
+    fn new(devices: usize, authority: &Keypair) -> Self {
+        let roles = Roles { admin: authority.insecure_clone(), slash_authority: authority.insecure_clone(), ..Roles::new() };
         Self {
-            owners: keys(devices.div_ceil(DEVICES_PER_OWNER)),
-            costakers: keys(devices.div_ceil(POSITIONS_PER_COSTAKER)),
-            rivals: keys(devices.div_ceil(CONTEST_EVERY)),
-            oracle: Keypair::new(),
-            rewards: Keypair::new(),
-            treasury: Keypair::new(),
+            owners: new_keys(devices.div_ceil(DEVICES_PER_OWNER)),
+            costakers: new_keys(devices.div_ceil(POSITIONS_PER_COSTAKER)),
+            rivals: new_keys(devices.div_ceil(CONTEST_EVERY)),
+            roles,
             keeper: Keypair::new(),
         }
     }
 
     /// Every wallet that holds tokens, in a fixed order.
     fn token_holders(&self) -> Vec<&Keypair> {
-        self.owners.iter().chain(&self.costakers).chain(&self.rivals).chain([&self.rewards, &self.treasury]).collect()
+        self.owners
+            .iter()
+            .chain(&self.costakers)
+            .chain(&self.rivals)
+            .chain([&self.roles.reward_authority, &self.roles.treasury])
+            .collect()
     }
 }
 
@@ -257,7 +256,7 @@ impl Chain {
     /// Creates the mint, initializes the config (the validator's authority is the program's
     /// upgrade authority) and plans the devices and the funding.
     fn set_up(v: Validator, options: &Options) -> Self {
-        let cast = Cast::new(options.devices);
+        let cast = Cast::new(options.devices, &v.authority);
         let mint_key = v.create_mint(6);
         let mint = ix::Mint { mint: mint_key, token_program: anchor_spl::token::ID };
         let params = Params {
@@ -266,18 +265,9 @@ impl Chain {
             role_change_delay_secs: 0,
             ..Params::defaults(6).expect("defaults")
         };
-        let authority = v.authority.pubkey();
-        let args = InitializeArgs {
-            admin: authority,
-            oracle: cast.oracle.pubkey(),
-            reward_authority: cast.rewards.pubkey(),
-            slash_authority: authority,
-            treasury: cast.treasury.pubkey(),
-            floors: LOCAL_FLOORS,
-            params: Some(params),
-        };
-        v.send(&[ix::initialize(authority, mint.mint, mint.token_program, args)], &[]);
-        v.send(&[token::create_associated_account(&authority, &cast.treasury.pubkey(), &mint.mint, &mint.token_program)], &[]);
+        let mut stage = v.stage();
+        deploy::initialize(&mut stage, &v.authority, &mint, cast.roles.initialize_args(Some(params))).expect("initialize");
+        stage.create_ata(&cast.roles.treasury.pubkey(), &mint.mint, &mint.token_program).expect("the treasury's token account");
         let devices: Vec<DevicePlan> = (0..options.devices).map(|i| DevicePlan::new(i, params.base_stake_per_gpu)).collect();
 
         let mut funded: HashMap<Pubkey, u64> = HashMap::new();
@@ -289,8 +279,8 @@ impl Chain {
             }
         }
         let rewards: u64 = (1..=REWARD_BLOCKS).flat_map(|b| (0..devices.len()).map(move |i| reward_amount(i, b))).sum();
-        funded.insert(cast.rewards.pubkey(), rewards);
-        funded.insert(cast.treasury.pubkey(), 0);
+        funded.insert(cast.roles.reward_authority.pubkey(), rewards);
+        funded.insert(cast.roles.treasury.pubkey(), 0);
         let minted = funded.values().sum();
         let keypairs = cast.token_holders().iter().enumerate().map(|(i, k)| (k.pubkey(), i)).collect();
         Self {
@@ -363,7 +353,7 @@ impl Chain {
             .iter()
             .flatten()
             .flatten()
-            .filter(|o| o.state == OfferState::Released)
+            .filter(|o| o.is(OfferState::Released))
             .map(|o| pda::escrow(&pda::offer(&o.device, o.seq).0).0)
             .collect()
     }
@@ -532,7 +522,7 @@ impl Tally {
                 "at the end: {open_offers} offers, {open_tickets} tickets and {open_token_accounts} vaults or escrows of closed devices are still open"
             ));
         }
-        let rewards_wallet = chain.cast.rewards.pubkey();
+        let rewards_wallet = chain.cast.roles.reward_authority.pubkey();
         let mut gained = 0u64;
         let mut paid = 0u64;
         for (wallet, balance) in chain.wallet_balances() {
@@ -573,7 +563,7 @@ fn table_mismatches(device: &Device, offers: &[Option<Offer>], tickets: &[Option
         expected += 1;
         match offer(p.seq) {
             Some(o)
-                if o.state == OfferState::Filled
+                if o.is(OfferState::Filled)
                     && o.costaker == p.costaker
                     && o.amount == p.principal
                     && o.reward_share_bps == p.reward_share_bps => {}
@@ -585,11 +575,11 @@ fn table_mismatches(device: &Device, offers: &[Option<Offer>], tickets: &[Option
     }
     if let Some(seq) = device.open_offer() {
         expected += 1;
-        if !matches!(offer(seq), Some(o) if o.state == OfferState::Open) {
+        if !matches!(offer(seq), Some(o) if o.is(OfferState::Open)) {
             found.push(format!("the open offer {seq} has the offer account {:?}", offer(seq)));
         }
     }
-    let live = offers.iter().flatten().filter(|o| o.state != OfferState::Released).count();
+    let live = offers.iter().flatten().filter(|o| !o.is(OfferState::Released)).count();
     if live != expected {
         found.push(format!("{live} offer accounts are open or filled; the device has {expected} positions and open offers"));
     }
@@ -615,7 +605,7 @@ fn tps(transactions: usize, duration: Duration) -> f64 {
 fn funding(chain: &Chain) -> Vec<Planned<'_>> {
     let mut wallets: Vec<(Pubkey, u64)> =
         chain.cast.token_holders().iter().map(|k| (k.pubkey(), chain.funded[&k.pubkey()])).collect();
-    wallets.push((chain.cast.oracle.pubkey(), 0));
+    wallets.push((chain.cast.roles.oracle.pubkey(), 0));
     wallets.push((chain.cast.keeper.pubkey(), 0));
     wallets
         .chunks(WALLETS_PER_FUNDING_TX)
@@ -636,9 +626,15 @@ fn registrations(chain: &Chain) -> Vec<Planned<'_>> {
         .iter()
         .map(|d| {
             let owner = &chain.cast.owners[d.owner];
-            let ix =
-                ix::register_device(owner.pubkey(), chain.cast.oracle.pubkey(), d.id, d.gpu_count, d.multiplier_bps, &chain.mint);
-            Planned::confirm("register", vec![ix], owner, vec![&chain.cast.oracle])
+            let ix = ix::register_device(
+                owner.pubkey(),
+                chain.cast.roles.oracle.pubkey(),
+                d.id,
+                d.gpu_count,
+                d.multiplier_bps,
+                &chain.mint,
+            );
+            Planned::confirm("register", vec![ix], owner, vec![&chain.cast.roles.oracle])
         })
         .collect()
 }
@@ -738,10 +734,20 @@ fn reward_batches(
 ) -> Vec<anchor_lang::solana_program::instruction::Instruction> {
     let targets: Vec<RewardTarget> =
         chain.devices.iter().enumerate().map(|(i, p)| RewardTarget { device: p.key, amount: amount(i) }).collect();
-    let source = chain.token_account(&chain.cast.rewards.pubkey());
+    let source = chain.token_account(&chain.cast.roles.reward_authority.pubkey());
     targets
         .chunks(DEVICES_PER_REWARD_TX)
-        .map(|t| ix::distribute_rewards(chain.cast.rewards.pubkey(), source, block, times.start, times.end, t, &chain.mint))
+        .map(|t| {
+            ix::distribute_rewards(
+                chain.cast.roles.reward_authority.pubkey(),
+                source,
+                block,
+                times.start,
+                times.end,
+                t,
+                &chain.mint,
+            )
+        })
         .collect()
 }
 
@@ -750,13 +756,15 @@ fn reward_batches(
 /// skipped as already paid, nothing moved (the final check counts what the reward authority paid).
 fn reward_block(chain: &Chain, block: u64, times: BlockTimes, previous: Option<BlockTimes>) -> Vec<Planned<'_>> {
     let batches = reward_batches(chain, block, times, |i| reward_amount(i, block));
-    let mut planned: Vec<Planned> =
-        batches.into_iter().map(|ix| Planned::confirm("distribute rewards", vec![ix], &chain.cast.rewards, vec![])).collect();
+    let mut planned: Vec<Planned> = batches
+        .into_iter()
+        .map(|ix| Planned::confirm("distribute rewards", vec![ix], &chain.cast.roles.reward_authority, vec![]))
+        .collect();
     if let Some(previous) = previous {
         for ix in
             reward_batches(chain, block - 1, previous, |i| reward_amount(i, block - 1) + 1).into_iter().take(REPLAYED_BATCHES)
         {
-            planned.push(Planned::confirm("replay a paid block (skipped)", vec![ix], &chain.cast.rewards, vec![]));
+            planned.push(Planned::confirm("replay a paid block (skipped)", vec![ix], &chain.cast.roles.reward_authority, vec![]));
         }
     }
     planned
@@ -767,7 +775,7 @@ fn reward_block(chain: &Chain, block: u64, times: BlockTimes, previous: Option<B
 /// (DuplicateDeviceInBatch).
 fn refusals_after_fills(chain: &Chain, times: BlockTimes) -> Vec<Planned<'_>> {
     let mut planned = Vec::new();
-    let source = chain.token_account(&chain.cast.rewards.pubkey());
+    let source = chain.token_account(&chain.cast.roles.reward_authority.pubkey());
     for (i, d) in chain.devices.iter().enumerate().filter(|(i, _)| gets_refusals(*i)) {
         let rival = &chain.cast.rivals[i / CONTEST_EVERY];
         planned.push(fill(chain, i, rival, "fill a filled offer", Expect::Refusal("OfferNotOpen")));
@@ -775,8 +783,21 @@ fn refusals_after_fills(chain: &Chain, times: BlockTimes) -> Vec<Planned<'_>> {
         let second = ix::create_offer(owner.pubkey(), d.key, 1, d.offer_amount(), reward_share_bps(i));
         planned.push(Planned::refusal("offer beside a filled position", second, owner, "PositionAlreadyFilled"));
         let twice = [RewardTarget { device: d.key, amount: UNIT }, RewardTarget { device: d.key, amount: 2 * UNIT }];
-        let ix = ix::distribute_rewards(chain.cast.rewards.pubkey(), source, 0, times.start, times.end, &twice, &chain.mint);
-        planned.push(Planned::refusal("a device twice in a batch", ix, &chain.cast.rewards, "DuplicateDeviceInBatch"));
+        let ix = ix::distribute_rewards(
+            chain.cast.roles.reward_authority.pubkey(),
+            source,
+            0,
+            times.start,
+            times.end,
+            &twice,
+            &chain.mint,
+        );
+        planned.push(Planned::refusal(
+            "a device twice in a batch",
+            ix,
+            &chain.cast.roles.reward_authority,
+            "DuplicateDeviceInBatch",
+        ));
     }
     planned
 }
@@ -830,7 +851,7 @@ fn overflow_withdrawals(chain: &Chain) -> Vec<Planned<'_>> {
 fn close(chain: &Chain, index: usize, payer: Pubkey) -> anchor_lang::solana_program::instruction::Instruction {
     let plan = &chain.devices[index];
     let owner = chain.cast.owners[plan.owner].pubkey();
-    ix::close_device(owner, plan.key, chain.token_account(&chain.cast.treasury.pubkey()), payer, &chain.mint)
+    ix::close_device(owner, plan.key, chain.token_account(&chain.cast.roles.treasury.pubkey()), payer, &chain.mint)
 }
 
 /// Half the co-stakers cancel (R13); owners who emptied their overflow ask for one more token
@@ -977,7 +998,7 @@ fn escrow_withdrawals(chain: &Chain) -> Vec<Planned<'_>> {
         .iter()
         .flatten()
         .flatten()
-        .filter(|o| o.state == OfferState::Released)
+        .filter(|o| o.is(OfferState::Released))
         .map(|o| {
             let costaker = chain.keypair(&o.costaker);
             let ix = ix::withdraw_escrow(
@@ -1161,7 +1182,7 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use device_staking_client::device_staking::state::Env;
+    use device_staking_client::device_staking::state::{Env, Registration};
 
     /// A device of 1 GPU (minimum 200 tokens) staked at 300, with the offer 0 of 100 filled at
     /// 74%, and the offer account of that fill.
@@ -1181,25 +1202,14 @@ mod tests {
         device.stake(&env, 300 * UNIT).unwrap();
         let seq = device.create_offer(&env, 100 * UNIT, 7_400).unwrap();
         device.fill(&env, seq, costaker, 100 * UNIT, 7_400).unwrap();
-        let offer = Offer {
-            device: Pubkey::new_unique(),
-            seq,
-            bump: 255,
-            payer: owner,
-            state: OfferState::Filled,
-            amount: 100 * UNIT,
-            reward_share_bps: 7_400,
-            created_at: 10,
-            costaker,
-            escrow_payer: Pubkey::default(),
-            reserved: [0; 64],
-        };
+        let mut offer = Offer::open(Pubkey::new_unique(), seq, 255, owner, 100 * UNIT, 7_400, 10);
+        offer.fill(costaker, 100 * UNIT, 7_400).unwrap();
         (device, offer)
     }
 
     /// A ticket account of `device`'s ticket `seq`.
     fn ticket(seq: u64) -> Ticket {
-        Ticket { device: Pubkey::new_unique(), seq, payer: Pubkey::new_unique(), bump: 255, reserved: [0; 32] }
+        Ticket::new(Pubkey::new_unique(), seq, Pubkey::new_unique(), 255)
     }
 
     #[test]
@@ -1216,7 +1226,7 @@ mod tests {
         other_amount.amount += 1;
         assert_eq!(table_mismatches(&device, &[Some(other_amount)], &[]).len(), 1);
         let mut released = offer;
-        released.state = OfferState::Released;
+        released.release(Pubkey::new_unique(), 255).unwrap();
         assert!(!table_mismatches(&device, &[Some(released)], &[]).is_empty());
     }
 

@@ -3,6 +3,7 @@
 //! Clock and the program's upgrade authority. LiteSVM has no index of program accounts, so
 //! listing scans the accounts it holds.
 use super::{Chain, Refusal, SendError, Sent};
+use crate::deploy::program_path;
 use anchor_lang::prelude::Pubkey;
 use device_staking_client::query::{self, Memcmp};
 use device_staking_client::{pda, PROGRAM_ID};
@@ -14,21 +15,6 @@ use solana_hash::Hash;
 use solana_sdk_ids::{bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable, native_loader, sysvar};
 use solana_transaction::Transaction;
 use std::path::{Path, PathBuf};
-
-/// The program binary, relative to the workspace root.
-pub const PROGRAM_SO: &str = "target/deploy/device_staking.so";
-
-/// Where the program binary is: under the workspace root this binary was built from
-/// (`CARGO_MANIFEST_DIR/..`), else under the current directory; the first of them that exists.
-pub fn program_path() -> Result<PathBuf, String> {
-    let candidates = [Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(PROGRAM_SO), PathBuf::from(PROGRAM_SO)];
-    candidates.iter().find(|p| p.is_file()).cloned().ok_or_else(|| {
-        format!(
-            "the program binary is missing (looked for {} and ./{PROGRAM_SO}): build it first with `make build`",
-            candidates[0].display()
-        )
-    })
-}
 
 /// The LiteSVM, and the file its state is kept in (if any).
 pub struct LiteSvmChain {
@@ -76,6 +62,40 @@ fn unhex(text: &str) -> Result<Vec<u8>, String> {
         .collect()
 }
 
+/// Deploys the program binary at `path` into `svm` (as LiteSVM does: through the upgradeable
+/// loader) and records `upgrade_authority` in its program-data account (what `initialize`
+/// checks, R30).
+pub fn load_program(svm: &mut LiteSVM, path: &Path, upgrade_authority: Option<Pubkey>) -> Result<(), String> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("cannot read {} ({e}): build the program first with `make build`", path.display()))?;
+    svm.add_program(PROGRAM_ID, &bytes).map_err(|e| format!("cannot load {}: {e:?}", path.display()))?;
+    set_upgrade_authority(svm, upgrade_authority)
+}
+
+/// Writes `authority` (or none) into the program's program-data account. LiteSVM deploys with
+/// none; the layout is `u32` tag 3, `u64` slot, `Option<Pubkey>` (1-byte tag + 32 bytes).
+pub fn set_upgrade_authority(svm: &mut LiteSVM, authority: Option<Pubkey>) -> Result<(), String> {
+    let address = pda::program_data(&PROGRAM_ID).0;
+    let mut account = svm.get_account(&address).ok_or("no program-data account")?;
+    if account.data.get(..4) != Some(&3u32.to_le_bytes()[..]) || account.data.len() < 45 {
+        return Err("the program-data account is not a ProgramData account".into());
+    }
+    let (tag, key) = account.data[12..45].split_at_mut(1);
+    tag[0] = u8::from(authority.is_some());
+    key.copy_from_slice(authority.unwrap_or_default().as_ref());
+    svm.set_account(address, account).map_err(|e| format!("cannot set program-data: {e:?}"))
+}
+
+/// Sets the Clock's unix time of `svm` to `unix_ts`, moves to the next slot and expires the
+/// blockhash (so that a transaction identical to an earlier one is new).
+pub fn set_clock(svm: &mut LiteSVM, unix_ts: i64) {
+    let mut clock = svm.get_sysvar::<Clock>();
+    clock.unix_timestamp = unix_ts;
+    clock.slot += 1;
+    svm.set_sysvar(&clock);
+    svm.expire_blockhash();
+}
+
 /// Whether the state file keeps the account of `owner`: not programs, loaders or sysvars, which
 /// a new LiteSVM makes itself.
 fn is_kept(account: &Account) -> bool {
@@ -88,11 +108,9 @@ impl LiteSvmChain {
     /// `initialize` checks, R30); the Clock starts at `start` (unix seconds). Blockhashes are
     /// not checked, so a transaction signed in one run (a co-signature) can be sent in another.
     pub fn new(path: &Path, upgrade_authority: Pubkey, start: i64) -> Result<Self, String> {
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let mut svm = LiteSVM::new().with_blockhash_check(false);
-        svm.add_program(PROGRAM_ID, &bytes).map_err(|e| format!("cannot load {}: {e:?}", path.display()))?;
+        load_program(&mut svm, path, Some(upgrade_authority))?;
         let mut this = Self { svm, upgrade_authority, state_file: None };
-        this.write_upgrade_authority()?;
         this.warp_to(start);
         Ok(this)
     }
@@ -161,19 +179,6 @@ impl LiteSvmChain {
         std::fs::write(file, text).map_err(|e| format!("cannot write {}: {e}", file.display()))
     }
 
-    /// Writes the upgrade authority into the program-data account. LiteSVM deploys with none;
-    /// the layout is `u32` tag 3, `u64` slot, `Option<Pubkey>` (1-byte tag + 32 bytes).
-    fn write_upgrade_authority(&mut self) -> Result<(), String> {
-        let address = pda::program_data(&PROGRAM_ID).0;
-        let mut account = self.svm.get_account(&address).ok_or("no program-data account")?;
-        if account.data.get(..4) != Some(&3u32.to_le_bytes()[..]) || account.data.len() < 45 {
-            return Err("the program-data account is not a ProgramData account".into());
-        }
-        account.data[12] = 1;
-        account.data[13..45].copy_from_slice(self.upgrade_authority.as_ref());
-        self.svm.set_account(address, account).map_err(|e| format!("cannot set program-data: {e:?}"))
-    }
-
     /// Adds `sol` SOL to `address`.
     pub fn airdrop(&mut self, address: &Pubkey, sol: u64) -> Result<(), String> {
         self.svm
@@ -184,11 +189,7 @@ impl LiteSvmChain {
 
     /// Sets the Clock's unix time to `unix_ts` and moves to the next slot.
     pub fn warp_to(&mut self, unix_ts: i64) {
-        let mut clock = self.svm.get_sysvar::<Clock>();
-        clock.unix_timestamp = unix_ts;
-        clock.slot += 1;
-        self.svm.set_sysvar(&clock);
-        self.svm.expire_blockhash();
+        set_clock(&mut self.svm, unix_ts);
     }
 }
 
