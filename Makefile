@@ -4,7 +4,7 @@ CARGO ?= cargo
 SO := target/deploy/device_staking.so target/deploy/device_staking_v0.so
 PROGRAM_SOURCES := $(shell find programs -name "*.rs" -o -name Cargo.toml) Cargo.toml Cargo.lock $(filter-out tools/sbf/verify.sh,$(wildcard tools/sbf/*))
 
-.PHONY: build test unit-test svm-test demo demo-check toolchain clean-sbf help localnet localnet-stop localnet-test validator fuzz app app-test verify
+.PHONY: build cli-deps test unit-test svm-test demo demo-check toolchain clean-sbf help localnet localnet-stop localnet-test validator fuzz app app-test verify
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -12,12 +12,15 @@ help: ## list the targets
 toolchain: ## install the registry-only SBF toolchain (idempotent, cached under ~/.cache)
 	@tools/sbf/install.sh
 
-build: $(SO) ## build the program for SBPF v3 and v0 (installs the toolchain if missing)
+build: $(SO) cli-deps ## build the program for SBPF v3 and v0 (installs the toolchain if missing)
+
+cli-deps: ## install what the CLI's build links besides crates: Debian's libudev-dev, for hardware wallets (apt; idempotent)
+	@tools/usb/install.sh >/dev/null
 
 $(SO) &: $(PROGRAM_SOURCES)
 	@tools/sbf/build.sh
 
-unit-test: ## formatting check, the binaries' hashes (docs/verify.md), host unit tests of the rules, the client and the CLI; the rule coverage table
+unit-test: cli-deps ## formatting check, the binaries' hashes (docs/verify.md), host unit tests of the rules, the client and the CLI; the rule coverage table
 	@tools/phase.sh "formatting (cargo fmt --check, rustfmt.toml)" $(CARGO) fmt --all --check
 	@tools/phase.sh "the built binaries are those of docs/verify.md (tools/sbf/verify.sh --built)" tools/sbf/verify.sh --built
 	@tools/phase.sh "unit tests" $(CARGO) test --locked -p device-staking -p device-staking-client -p device-staking-cli --lib --bins

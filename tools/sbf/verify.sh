@@ -78,11 +78,12 @@ write() {
 
 # Builds HEAD from scratch in a temporary clone and compares.
 clean_build() {
-  local commit tmp started=$SECONDS
+  local commit started=$SECONDS
   commit="$(git -C "$root" rev-parse HEAD)"
   if ! git -C "$root" diff --quiet HEAD -- programs Cargo.toml Cargo.lock tools/sbf docs/verify.md; then
     say "note: this tree has uncommitted changes to the program's inputs; the clean build uses the committed tree only"
   fi
+  # global: the EXIT trap reads it after this function returned
   tmp="$(mktemp -d "${TMPDIR:-/tmp}/device-staking-verify.XXXXXX")"
   if [ "${VERIFY_KEEP:-0}" = 1 ]; then
     say "keeping $tmp"
@@ -109,7 +110,7 @@ clean_build() {
       fi
     done
   fi
-  return $rc
+  [ $rc -eq 0 ] || die "the clean build of the committed tree does not give the hashes of docs/verify.md"
 }
 
 case "${1:-}" in
@@ -117,7 +118,7 @@ case "${1:-}" in
   compare "$root/target/deploy" || die "target/deploy is not the build whose hashes docs/verify.md holds (tools/sbf/verify.sh --write after a change to the program)"
   ;;
 --write) write ;;
-"") clean_build || die "the clean build of the committed tree does not give the hashes of docs/verify.md" ;;
+"") clean_build ;;
 -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' ;;
 *) die "unknown option $1 (--built, --write, --help)" ;;
 esac
