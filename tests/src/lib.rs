@@ -10,9 +10,9 @@ use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::solana_program::system_instruction;
 use anchor_spl::associated_token::{get_associated_token_address_with_program_id, spl_associated_token_account};
 use anchor_spl::token_2022::spl_token_2022;
-use device_staking_client::device_staking::instructions::initialize::InitializeArgs;
-use device_staking_client::device_staking::state::{Floors, Params};
-use device_staking_client::{error_name, pda, PROGRAM_ID};
+use device_staking_client::{error_name, PROGRAM_ID};
+use device_staking_kit::chain::litesvm::{load_program, set_clock, set_upgrade_authority};
+use device_staking_kit::deploy::{root, PROGRAM_SO, PROGRAM_V0_SO};
 use litesvm::types::TransactionResult;
 use litesvm::LiteSVM;
 use solana_account::Account;
@@ -32,6 +32,8 @@ pub mod world;
 
 /// The client crate (PDAs, instruction builders, decoding), and through it the program crate.
 pub use device_staking_client as client;
+/// The kit (chains, roles, deployment, staging) the harness builds its worlds with.
+pub use device_staking_kit as kit;
 
 /// The SPL Token program id.
 pub const SPL_TOKEN: Pubkey = anchor_spl::token::ID;
@@ -43,7 +45,10 @@ pub const START_TIME: i64 = 1_750_000_000;
 pub const FUNDING: u64 = 100_000_000_000;
 /// The floors a local deployment may use (protocol "Floors"): 1 s cover window, 1 s cooldown and
 /// no role delay, so that tests may set short windows with `update_params` or at `initialize`.
-pub const LOCAL_FLOORS: Floors = Floors { cover_window_secs: 1, cooldown_secs: 1, role_change_delay_secs: 0 };
+pub use device_staking_kit::deploy::LOCAL_FLOORS;
+/// The keys of the config's roles (the kit's cast): `initialize_args` names them with
+/// [`LOCAL_FLOORS`], `initialize_args_with` with other floors.
+pub use device_staking_kit::roles::Roles;
 
 /// One of the two SBF builds of the program, as `tools/sbf/build.sh` writes them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,11 +73,10 @@ impl Binary {
 
     /// The binary's path, `<workspace>/target/deploy/<file>`.
     pub fn path(self) -> PathBuf {
-        let file = match self {
-            Binary::V3 => "device_staking.so",
-            Binary::V0 => "device_staking_v0.so",
-        };
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/deploy").join(file)
+        root().join(match self {
+            Binary::V3 => PROGRAM_SO,
+            Binary::V0 => PROGRAM_V0_SO,
+        })
     }
 }
 
@@ -161,41 +165,6 @@ pub fn assert_ok(result: &TxResult) -> &TxOk {
     }
 }
 
-/// The keys of the config's roles, each funded.
-pub struct Roles {
-    /// The admin.
-    pub admin: Keypair,
-    /// The oracle.
-    pub oracle: Keypair,
-    /// The reward authority.
-    pub reward_authority: Keypair,
-    /// The slash authority.
-    pub slash_authority: Keypair,
-    /// The treasury wallet.
-    pub treasury: Keypair,
-}
-
-impl Roles {
-    /// `initialize`'s arguments naming these roles, with [`LOCAL_FLOORS`] and `params` (`None`:
-    /// the defaults).
-    pub fn initialize_args(&self, params: Option<Params>) -> InitializeArgs {
-        self.initialize_args_with(LOCAL_FLOORS, params)
-    }
-
-    /// `initialize`'s arguments naming these roles, with `floors` and `params`.
-    pub fn initialize_args_with(&self, floors: Floors, params: Option<Params>) -> InitializeArgs {
-        InitializeArgs {
-            admin: self.admin.pubkey(),
-            oracle: self.oracle.pubkey(),
-            reward_authority: self.reward_authority.pubkey(),
-            slash_authority: self.slash_authority.pubkey(),
-            treasury: self.treasury.pubkey(),
-            floors,
-            params,
-        }
-    }
-}
-
 /// A LiteSVM with the program deployed, an upgrade authority set, and a funded fee payer that is
 /// also the authority of every mint the harness creates.
 pub struct TestEnv {
@@ -213,16 +182,12 @@ impl TestEnv {
     /// Deploys `binary` through the upgradeable loader, makes a fresh funded keypair its upgrade
     /// authority, and sets the Clock to [`START_TIME`]. Panics when the binary was not built.
     pub fn new(binary: Binary) -> Self {
-        let path = binary.path();
-        let bytes = std::fs::read(&path)
-            .unwrap_or_else(|e| panic!("cannot read {} ({e}): build the program first with `make build`", path.display()));
+        let upgrade_authority = Keypair::new();
         let mut svm = LiteSVM::new();
-        svm.add_program(PROGRAM_ID, &bytes).unwrap_or_else(|e| panic!("cannot load {}: {e:?}", path.display()));
-        let mut env =
-            Self { svm, binary, payer: Keypair::new(), upgrade_authority: Keypair::new(), cu: Vec::new(), recording: true };
+        load_program(&mut svm, &binary.path(), Some(upgrade_authority.pubkey())).unwrap_or_else(|e| panic!("{e}"));
+        let mut env = Self { svm, binary, payer: Keypair::new(), upgrade_authority, cu: Vec::new(), recording: true };
         env.fund(&env.payer.pubkey());
         env.fund(&env.upgrade_authority.pubkey());
-        env.set_upgrade_authority(Some(env.upgrade_authority.pubkey()));
         env.warp_to(START_TIME);
         env
     }
@@ -237,16 +202,10 @@ impl TestEnv {
         self.payer.pubkey()
     }
 
-    /// Rewrites the upgrade authority recorded in the program-data account. LiteSVM deploys with
-    /// none; the layout is `u32` tag 3, `u64` slot, `Option<Pubkey>` (1-byte tag + 32 bytes).
+    /// Rewrites the upgrade authority recorded in the program-data account (none: the program
+    /// is immutable).
     pub fn set_upgrade_authority(&mut self, authority: Option<Pubkey>) {
-        let address = pda::program_data(&PROGRAM_ID).0;
-        let mut account = self.svm.get_account(&address).expect("program-data account");
-        assert_eq!(account.data[..4], 3u32.to_le_bytes(), "not a ProgramData account");
-        let (tag, key) = account.data[12..45].split_at_mut(1);
-        tag[0] = u8::from(authority.is_some());
-        key.copy_from_slice(authority.unwrap_or_default().as_ref());
-        self.svm.set_account(address, account).expect("set program-data");
+        set_upgrade_authority(&mut self.svm, authority).unwrap_or_else(|e| panic!("{e}"));
     }
 
     /// Adds [`FUNDING`] lamports to `address`.
@@ -263,13 +222,11 @@ impl TestEnv {
 
     /// New funded keys for every role.
     pub fn roles(&mut self) -> Roles {
-        Roles {
-            admin: self.funded_keypair(),
-            oracle: self.funded_keypair(),
-            reward_authority: self.funded_keypair(),
-            slash_authority: self.funded_keypair(),
-            treasury: self.funded_keypair(),
+        let roles = Roles::new();
+        for key in roles.all() {
+            self.fund(&key.pubkey());
         }
+        roles
     }
 
     // ---- transactions ----
@@ -364,11 +321,7 @@ impl TestEnv {
 
     /// Sets the Clock's unix time to `unix_ts`, moves to the next slot and expires the blockhash.
     pub fn warp_to(&mut self, unix_ts: i64) {
-        let mut clock = self.svm.get_sysvar::<Clock>();
-        clock.unix_timestamp = unix_ts;
-        clock.slot += 1;
-        self.svm.set_sysvar(&clock);
-        self.svm.expire_blockhash();
+        set_clock(&mut self.svm, unix_ts);
     }
 
     /// Moves the Clock `secs` seconds forward (see [`TestEnv::warp_to`]).
@@ -601,6 +554,7 @@ fn to_result(result: TransactionResult) -> TxResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use device_staking_client::pda;
 
     #[test]
     fn instruction_labels_come_from_the_programs_top_level_logs() {
