@@ -21,7 +21,8 @@ use chain::{Chain, ComputeBudget};
 use clap::{Parser, Subcommand, ValueEnum};
 use commands::keys::{self, AddressOf};
 use commands::{
-    costaker, given_keypair, keypair_path, operator, owner, parse_device_id, read_keypair, CliError, Context, Report,
+    costaker, given_keypair, keypair_path, operator, owner, parse_device_id, read_keypair, CliError, Context, ProgramErrorJson,
+    Report,
 };
 use device_staking_client::{error_name, pda, PROGRAM_ID};
 use json::Json;
@@ -190,13 +191,16 @@ Needs: an initialized config.")]
     },
     /// The program's deployment: deployed or not, its upgrade authority, and whether it runs a given build (read-only)
     #[command(long_about = "Show what the chain holds at the program id: whether it is deployed as an upgradeable \
-program, its program data account, the slot of its last deployment and its upgrade authority. With --expect FILE, \
-also whether the deployed bytes are FILE (e.g. target/deploy/device_staking.so), and exit non-zero when they are not \
-or when nothing is deployed; the deploy step (migrations/deploy.sh) runs this first.\n\nNeeds: nothing; nobody signs.")]
+program, its program data account, the slot of its last deployment and its upgrade authority, and \
+the sha256 of the deployed program (its program data without the zero padding). With --expect FILE, whether \
+the deployed bytes are FILE (a local build); with --expect SHA256 (64 hex digits, e.g. from docs/verify.md), whether \
+the deployed program's sha256 is that one; --expect alone takes target/deploy/device_staking.so. Exits non-zero \
+(ProgramMismatch, ProgramNotDeployed) when the program is not that build or nothing is deployed; the deploy step \
+(migrations/deploy.sh) runs this first.\n\nNeeds: nothing; nobody signs.")]
     Program {
-        /// A local build the deployed program must be
-        #[arg(long, value_name = "FILE")]
-        expect: Option<PathBuf>,
+        /// The build the deployed program must be: a file, or its sha256 (64 hex digits) [default without a value: target/deploy/device_staking.so]
+        #[arg(long, value_name = "FILE|SHA256", num_args = 0..=1, default_missing_value = commands::program::DEFAULT_BUILD)]
+        expect: Option<String>,
     },
     /// Tools for the embedded LiteSVM of --url svm:PATH (create, airdrop, mints, clock)
     #[command(subcommand)]
@@ -381,7 +385,7 @@ fn pda_command(
     let rows = pda_rows(device.as_deref(), wallet, count)?;
     match output {
         Output::Text => rows.iter().for_each(|(label, address)| println!("{label:<18} {address}")),
-        Output::Json => println!("{}", Json::object(rows.iter().map(|(l, a)| (l.as_str(), Json::str(a.to_string()))))),
+        Output::Json => json::print(&Json::object(rows.iter().map(|(l, a)| (l.as_str(), Json::str(a.to_string()))))),
     }
     Ok(())
 }
@@ -401,10 +405,7 @@ fn explain_error(code: &str, output: Output) -> Result<(), String> {
         .ok_or_else(|| format!("{code} (0x{code:x}) is neither a device_staking error (6000+) nor an Anchor framework error"))?;
     match output {
         Output::Text => println!("{name} ({code}, 0x{code:x}): {message}"),
-        Output::Json => println!(
-            "{}",
-            Json::object([("code", Json::Int(code.into())), ("name", Json::str(name)), ("message", Json::str(message))])
-        ),
+        Output::Json => json::print(&ProgramErrorJson { code, name, message }),
     }
     Ok(())
 }
@@ -506,7 +507,9 @@ fn run(mut cli: Cli) -> Result<Report, CliError> {
         Command::Costaker(command) => costaker::run(&mut ctx, command),
         Command::Operator(command) => operator::run(&mut ctx, command),
         Command::Status { device, wallet, config } => commands::status::run(&mut ctx, device, wallet, config),
-        Command::Program { expect } => commands::program::run(&ctx, expect.as_deref()),
+        Command::Program { expect } => {
+            commands::program::run(&ctx, expect.as_deref().map(commands::program::Expected::parse).as_ref())
+        }
         Command::History { target, api, limit } => commands::history::history(&ctx, &target, api.as_deref(), limit),
         Command::Export { csv: _, target, api, out } => commands::history::export(&ctx, &target, api.as_deref(), out.as_deref()),
         Command::Demo { .. } | Command::Pda { .. } | Command::ExplainError { .. } => unreachable!("handled in main"),
@@ -525,14 +528,14 @@ fn main() -> ExitCode {
         Command::ExplainError { code } => explain_error(&code, output).map_err(CliError::from),
         _ => run(cli).or_else(CliError::finished).map(|report| match output {
             Output::Text => print!("{}", report.text),
-            Output::Json => println!("{}", report.to_json()),
+            Output::Json => json::print(&report),
         }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if output == Output::Json {
-                println!("{}", e.to_json());
+                json::print(&e.to_json());
             }
             eprintln!("error: {}", e.message);
             if let Some((code, name, message)) = e.program_error {

@@ -169,22 +169,6 @@ fn from_rpc(url: &str, target: Target, limit: usize) -> Result<Vec<Value>, Strin
     Ok(events)
 }
 
-/// A serde JSON value as the CLI's JSON.
-fn to_json(value: &Value) -> Json {
-    match value {
-        Value::Null => Json::Null,
-        Value::Bool(b) => Json::Bool(*b),
-        Value::Number(n) => n
-            .as_i64()
-            .map(|i| Json::Int(i.into()))
-            .or_else(|| n.as_u64().map(|u| Json::Int(u.into())))
-            .unwrap_or(Json::Str(n.to_string())),
-        Value::String(s) => Json::Str(s.clone()),
-        Value::Array(items) => Json::Array(items.iter().map(to_json).collect()),
-        Value::Object(fields) => Json::Object(fields.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()),
-    }
-}
-
 /// The events of `reference` from the API or the chain, and where they came from.
 fn events(ctx: &Context, reference: &str, api: Option<&str>, limit: usize) -> Result<(Target, String, Vec<Value>), String> {
     let target = target(ctx, reference, api)?;
@@ -220,7 +204,7 @@ pub fn history(ctx: &Context, reference: &str, api: Option<&str>, limit: usize) 
         ("kind", Json::str(target.kind())),
         ("address", Json::str(target.address().to_string())),
         ("source", Json::str(source)),
-        ("events", Json::Array(events.iter().map(to_json).collect())),
+        ("events", Json::Array(events.iter().cloned().map(Json::from).collect())),
     ];
     Ok(Report { text, json })
 }
@@ -269,7 +253,7 @@ mod tests {
     fn api_json_converts_to_the_clis_json() {
         let value: Value =
             serde_json::json!({ "seq": 3, "amount": "18446744073709551615", "left": false, "none": null, "list": [1] });
-        let Json::Object(fields) = to_json(&value) else { panic!("an object") };
+        let Json::Object(fields) = Json::from(value) else { panic!("an object") };
         assert_eq!(fields.len(), 5);
         assert!(fields.iter().any(|(k, v)| k == "amount" && matches!(v, Json::Str(s) if s == "18446744073709551615")));
         assert!(fields.iter().any(|(k, v)| k == "seq" && matches!(v, Json::Int(3))));

@@ -22,6 +22,7 @@ use anchor_lang::solana_program::instruction::Instruction;
 use device_staking_client::device_staking::state::{Config, Device, Env, Tombstone};
 use device_staking_client::format::tokens;
 use device_staking_client::{ata, describe, ix, parse, pda};
+use serde::Serialize;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::path::{Path, PathBuf};
@@ -61,22 +62,39 @@ impl CliError {
         }
     }
 
-    /// The error as one JSON object.
-    pub fn to_json(&self) -> Json {
-        let program_error = match self.program_error {
-            Some((code, name, message)) => {
-                Json::object([("code", Json::Int(code.into())), ("name", Json::str(name)), ("message", Json::str(message))])
-            }
-            None => Json::Null,
-        };
-        let logs = Json::Array(self.logs.iter().map(Json::str).collect());
-        Json::object([
-            ("ok", Json::Bool(false)),
-            ("error", Json::str(&self.message)),
-            ("program_error", program_error),
-            ("logs", logs),
-        ])
+    /// The error as one JSON object (see [`ErrorJson`]).
+    pub fn to_json(&self) -> ErrorJson<'_> {
+        ErrorJson {
+            ok: false,
+            error: &self.message,
+            program_error: self.program_error.map(|(code, name, message)| ProgramErrorJson { code, name, message }),
+            logs: &self.logs,
+        }
     }
+}
+
+/// A failed command as `--output json` prints it.
+#[derive(Debug, Serialize)]
+pub struct ErrorJson<'a> {
+    /// Always `false`.
+    pub ok: bool,
+    /// The message.
+    pub error: &'a str,
+    /// The program's or Anchor's error, when the program refused.
+    pub program_error: Option<ProgramErrorJson>,
+    /// The program logs of a refused transaction.
+    pub logs: &'a [String],
+}
+
+/// A program's or Anchor's error by code, name and message (also `explain-error`'s JSON).
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct ProgramErrorJson {
+    /// The custom error code.
+    pub code: u32,
+    /// The error's name.
+    pub name: &'static str,
+    /// What it means.
+    pub message: &'static str,
 }
 
 /// What a command prints: text for people, one JSON object for scripts.
@@ -103,6 +121,17 @@ impl Report {
     pub fn to_json(&self) -> Json {
         let fields = std::iter::once(("ok".to_string(), Json::Bool(true)));
         Json::Object(fields.chain(self.json.iter().map(|(k, v)| (k.to_string(), v.clone()))).collect())
+    }
+}
+
+impl Serialize for Report {
+    /// `{"ok": true, ...}` with the report's fields in their order.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.json.len() + 1))?;
+        map.serialize_entry("ok", &true)?;
+        self.json.iter().try_for_each(|(key, value)| map.serialize_entry(key, value))?;
+        map.end()
     }
 }
 
