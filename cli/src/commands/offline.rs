@@ -15,10 +15,15 @@ use solana_clap_v3_utils::input_parsers::signer::{SignerSource, SignerSourceKind
 use solana_clap_v3_utils::keypair::keypair_from_seed_phrase;
 use solana_hash::Hash;
 use solana_keypair::Keypair;
+use solana_remote_wallet::remote_keypair::generate_remote_keypair;
+use solana_remote_wallet::remote_wallet::maybe_wallet_manager;
 use solana_signer::null_signer::NullSigner;
 use solana_signer::{Signer, SignerError};
 use solana_transaction::{Signature, Transaction};
 use std::path::Path;
+
+/// The error of a `usb://` signer when no hardware wallet is plugged in.
+pub const NO_HARDWARE_WALLET: &str = "NoHardwareWallet";
 
 /// How `--dump-transaction-message` encodes the message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -106,7 +111,8 @@ impl Offline {
     /// The signer that `given` names, a signer URI of the Solana CLI: a keypair file, `prompt://`
     /// (a seed phrase, with `?key=` for a derivation path), `stdin://`, or an address whose
     /// signature `--signer` gives, or that does not sign here (`--sign-only`: an absent signer; a
-    /// dumped message). `usb://` (a hardware wallet) is refused: this build has no USB support.
+    /// dumped message), or `usb://ledger` (a hardware wallet, `?key=` for a derivation path; the
+    /// device confirms each signature).
     pub fn signer(&self, given: &str) -> Result<Box<dyn Signer>, String> {
         let source = SignerSource::parse(given)
             .map_err(|e| format!("`{given}` is not a signer (a keypair file, prompt://, stdin:// or an address): {e}"))?;
@@ -130,9 +136,15 @@ impl Offline {
             SignerSourceKind::Base58Keypair(text) => Keypair::try_from_base58_string(&text)
                 .map(|keypair| Box::new(keypair) as Box<dyn Signer>)
                 .map_err(|e| format!("not a base58 keypair: {e}")),
-            SignerSourceKind::Usb(_) => Err(format!(
-                "`{given}`: hardware wallets (usb://) are not supported by this build (the USB support of the Solana CLI's remote-wallet crate needs libudev); sign with --sign-only on a machine with the Solana CLI, then send with --signer"
-            )),
+            SignerSourceKind::Usb(locator) => {
+                let manager = maybe_wallet_manager()
+                    .map_err(|e| format!("`{given}`: cannot read the USB devices: {e}"))?
+                    .ok_or_else(|| format!("{NO_HARDWARE_WALLET}: `{given}`: no hardware wallet found (plug it in, unlock it and open its Solana app)"))?;
+                let keypair =
+                    generate_remote_keypair(locator, source.derivation_path.unwrap_or_default(), &manager, false, "keypair")
+                        .map_err(|e| format!("`{given}`: the hardware wallet did not give its key: {e}"))?;
+                Ok(Box::new(keypair))
+            }
         }
     }
 
@@ -229,7 +241,8 @@ mod tests {
         assert_eq!(presigned.signer(&path).unwrap().pubkey(), key);
     }
 
-    /// Signer URIs as the Solana CLI reads them: a keypair file, a usb:// wallet refused by name.
+    /// Signer URIs as the Solana CLI reads them: a keypair file; a usb:// wallet is looked for on
+    /// the USB bus (this machine has none: named NoHardwareWallet); a bad locator is refused.
     #[test]
     fn signer_uris_follow_the_solana_cli() {
         let keypair = Keypair::new();
@@ -239,7 +252,11 @@ mod tests {
         assert_eq!(offline.signer(&file.to_string_lossy()).unwrap().pubkey(), keypair.pubkey());
         assert_eq!(offline.signer(&format!("file:{}", file.display())).unwrap().pubkey(), keypair.pubkey());
         std::fs::remove_file(&file).unwrap();
-        let usb = offline.signer("usb://ledger").err().unwrap();
-        assert!(usb.contains("hardware wallets"), "{usb}");
+        for uri in ["usb://ledger", "usb://ledger?key=0/0"] {
+            let usb = offline.signer(uri).err().unwrap();
+            assert!(usb.starts_with(NO_HARDWARE_WALLET) && usb.contains(uri), "{usb}");
+        }
+        let unknown = offline.signer("usb://nowallet").err().unwrap();
+        assert!(unknown.contains("is not a signer"), "{unknown}");
     }
 }
