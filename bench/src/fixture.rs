@@ -5,16 +5,13 @@
 use crate::{seeded_keypair, Program};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use anchor_lang::solana_program::system_instruction;
-use anchor_spl::token_2022::spl_token_2022;
 use device_staking_tests::client::device_staking::state::{Device, Floors};
 use device_staking_tests::client::ix::{self, Mint};
-use device_staking_tests::client::pda;
-use device_staking_tests::client::PROGRAM_ID;
+use device_staking_tests::client::{pda, token};
+use device_staking_tests::kit::chain::litesvm::load_program;
 use device_staking_tests::world::{Wallet, DAY, IO};
 use device_staking_tests::{assert_ok, Roles, TestEnv, TxOk, SPL_TOKEN};
 use solana_keypair::Keypair;
-use solana_program_pack::Pack;
 use solana_signer::Signer;
 
 /// Tokens minted to the owner: enough to stake the minimum on every device of a large batch.
@@ -58,24 +55,15 @@ impl Fixture {
         let mut env = TestEnv::new(program.binary);
         env.set_cu_recording(false);
         if program.path != program.binary.path() {
-            let bytes = std::fs::read(&program.path).unwrap_or_else(|e| panic!("cannot read {}: {e}", program.path.display()));
-            env.svm.add_program(PROGRAM_ID, &bytes).unwrap_or_else(|e| panic!("cannot load {}: {e:?}", program.path.display()));
-            // loading again wrote a program-data account without the upgrade authority
             let authority = env.upgrade_authority().pubkey();
-            env.set_upgrade_authority(Some(authority));
+            load_program(&mut env.svm, &program.path, Some(authority)).unwrap_or_else(|e| panic!("{e}"));
         }
         let mut funded = |label: &str| {
             let key = seeded_keypair(label, seed);
             env.fund(&key.pubkey());
             key
         };
-        let roles = Roles {
-            admin: funded("admin"),
-            oracle: funded("oracle"),
-            reward_authority: funded("reward_authority"),
-            slash_authority: funded("slash_authority"),
-            treasury: funded("treasury"),
-        };
+        let roles = Roles::from_keys(["admin", "oracle", "reward_authority", "slash_authority", "treasury"].map(&mut funded));
         let (owner_key, costaker_key, anyone) = (funded("owner"), funded("costaker"), funded("anyone"));
         let mint = create_mint(&mut env, &seeded_keypair("mint", seed));
         let authority = env.upgrade_authority();
@@ -158,13 +146,9 @@ fn hash_id(seed: u64, number: u64) -> [u8; 32] {
 /// Creates an SPL Token mint of 6 decimals at `mint`'s address, the harness's payer its mint
 /// authority (as the tests' `TestEnv::create_mint`, whose address is random).
 fn create_mint(env: &mut TestEnv, mint: &Keypair) -> Mint {
-    let space = spl_token_2022::state::Mint::LEN;
-    let lamports = env.svm.minimum_balance_for_rent_exemption(space);
+    let lamports = env.svm.minimum_balance_for_rent_exemption(token::MINT_SIZE);
     let payer = env.payer();
-    let ixs = [
-        system_instruction::create_account(&payer, &mint.pubkey(), lamports, space as u64, &SPL_TOKEN),
-        spl_token_2022::instruction::initialize_mint2(&SPL_TOKEN, &mint.pubkey(), &payer, None, 6).expect("initialize_mint2"),
-    ];
+    let ixs = token::create_mint(&payer, &mint.pubkey(), &SPL_TOKEN, 6, &payer, lamports);
     assert_ok(&env.send(&ixs, &[mint]));
     Mint { mint: mint.pubkey(), token_program: SPL_TOKEN }
 }
