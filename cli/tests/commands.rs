@@ -116,7 +116,7 @@ fn a_device_lives_through_stake_offer_fill_rewards_and_exits() {
 
     world.ok("owner", &["owner", "offer", "create", "gpu-1", "8000", "--share", "74%"]);
     let offer: Offer = world.decode(&pda::offer(&device_key, 0).0);
-    assert_eq!((offer.state, offer.amount, offer.reward_share_bps), (OfferState::Open, 8_000 * UNIT, 7_400));
+    assert_eq!((offer.state().unwrap(), offer.amount, offer.reward_share_bps), (OfferState::Open, 8_000 * UNIT, 7_400));
 
     let market = world.json("costaker", &["costaker", "offers"]);
     let listed = market["offers"].as_array().unwrap();

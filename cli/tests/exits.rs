@@ -130,7 +130,7 @@ fn r16_r18_a_ripe_position_is_released_into_its_escrow_and_the_profile_closes() 
     assert_eq!(world.token_balance(&escrow), 8_000 * UNIT);
     assert!(world.device().positions.iter().all(|p| !p.is_used()), "the slot is free");
     let offer: Offer = world.decode(&pda::offer(&device, 0).0);
-    assert_eq!((offer.state, offer.escrow_payer), (OfferState::Released, world.pubkey("stranger")));
+    assert_eq!((offer.state().unwrap(), offer.escrow_payer), (OfferState::Released, world.pubkey("stranger")));
     let status = world.json("costaker", &["status"]);
     assert_eq!(status["escrows"][0]["amount"]["base_units"], 8_000 * UNIT);
 

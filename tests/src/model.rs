@@ -9,8 +9,9 @@
 //! error the program must refuse it with (the state is then unchanged). Where the rules leave a
 //! choice open, the model follows the choices the program documents:
 //! - accounts are checked before the instruction's own rules: a closed device's tombstone where a
-//!   device is expected (`AccountDiscriminatorMismatch`) or a missing offer, ticket, profile or
-//!   escrow (`AccountNotInitialized`) comes first, then the account constraints in the order the
+//!   device is expected (`AccountDiscriminatorMismatch`), a missing offer, ticket or profile
+//!   (zero-copy accounts: `AccountOwnedByWrongProgram`) or a missing escrow
+//!   (`AccountNotInitialized`) comes first, then the account constraints in the order the
 //!   instruction lists its accounts (the signer's role first), then the rules in the order the
 //!   rule text lists them;
 //! - a position takes the first free slot of the table; a withdrawn or released position that a
@@ -715,9 +716,10 @@ impl Model {
         self.devices.get_mut(key).unwrap_or_else(|| panic!("no device {key} in the model"))
     }
 
-    /// The offer account `(device, seq)`, or `AccountNotInitialized`.
+    /// The offer account `(device, seq)`, or `AccountOwnedByWrongProgram` (a missing zero-copy
+    /// account: its owner is checked first).
     fn offer(&self, device: &Pubkey, seq: u64) -> Result<MOffer, &'static str> {
-        self.offers.get(&(*device, seq)).cloned().ok_or("AccountNotInitialized")
+        self.offers.get(&(*device, seq)).cloned().ok_or("AccountOwnedByWrongProgram")
     }
 
     /// Moves `amount` between two token accounts; the token program refuses an overdraft.
@@ -937,7 +939,7 @@ impl Model {
             }
             Op::CancelCostake { device, costaker, seq } => {
                 let d = self.live(&device)?;
-                require(self.profiles.contains_key(&costaker), "AccountNotInitialized")?;
+                require(self.profiles.contains_key(&costaker), "AccountOwnedByWrongProgram")?;
                 let i = d.slot(seq)?;
                 let position = d.positions[i].clone().expect("used");
                 require(position.costaker == costaker, "NotCostaker")?;
@@ -1011,7 +1013,7 @@ impl Model {
             }
             Op::WithdrawTicket { device, caller } => {
                 let d = self.live(&device)?;
-                require(d.unstaked_at != 0, "AccountNotInitialized")?;
+                require(d.unstaked_at != 0, "AccountOwnedByWrongProgram")?;
                 require(now >= d.ticket_unlock_at, "StillLocked")?;
                 require(!d.ticket_held(&env), "DeviceOnHold")?;
                 let _ = caller;
@@ -1229,7 +1231,7 @@ impl Model {
                 Ok(())
             }
             Op::CloseProfile { wallet } => {
-                let count = self.profiles.get(&wallet).copied().ok_or("AccountNotInitialized")?;
+                let count = self.profiles.get(&wallet).copied().ok_or("AccountOwnedByWrongProgram")?;
                 require(count == 0, "ProfileHasPositions")?;
                 self.profiles.remove(&wallet);
                 Ok(())

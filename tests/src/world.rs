@@ -741,7 +741,7 @@ impl World {
     /// [`World::check_invariants`] against `offers` and `ticket`: offer accounts of `device`
     /// and its outstanding ticket as the caller found them (any subset of the live offers).
     pub fn check_invariants_with(&self, device: &Pubkey, offers: &[Offer], ticket: Option<Ticket>) {
-        for o in offers.iter().filter(|o| o.state == OfferState::Released) {
+        for o in offers.iter().filter(|o| o.is(OfferState::Released)) {
             let offer = pda::offer(device, o.seq).0;
             let escrow = pda::escrow(&offer).0;
             assert!(self.is_token_account(&escrow), "released offer {} has no escrow", o.seq);
@@ -751,7 +751,7 @@ impl World {
         }
         if !self.is_live_device(device) {
             assert!(
-                offers.iter().all(|o| o.state == OfferState::Released) && ticket.is_none(),
+                offers.iter().all(|o| o.is(OfferState::Released)) && ticket.is_none(),
                 "a closed device left an offer or a ticket: {offers:?} {ticket:?}"
             );
             return;
@@ -768,7 +768,7 @@ impl World {
         for o in offers {
             assert_eq!(o.device, *device, "offer {} names another device", o.seq);
             let in_table = d.position(o.seq).ok();
-            match o.state {
+            match o.state().unwrap() {
                 OfferState::Open => assert_eq!(d.open_offer(), Some(o.seq), "an open offer the device does not record"),
                 OfferState::Filled => {
                     let p = in_table.unwrap_or_else(|| panic!("filled offer {} has no position in the table: {d:?}", o.seq));
@@ -787,11 +787,11 @@ impl World {
         for p in d.positions.iter().filter(|p| p.is_used()) {
             let address = pda::offer(device, p.seq).0;
             assert!(self.is_program_account(&address), "position {} has no offer account", p.seq);
-            assert_eq!(self.offer(device, p.seq).state, OfferState::Filled, "position {}'s offer", p.seq);
+            assert_eq!(self.offer(device, p.seq).state().unwrap(), OfferState::Filled, "position {}'s offer", p.seq);
         }
         assert!(d.positions.iter().filter(|p| p.is_filled()).count() <= 1, "more than one earning position: {d:?}");
         if let Some(seq) = d.open_offer() {
-            assert_eq!(self.offer(device, seq).state, OfferState::Open, "the open offer's account");
+            assert_eq!(self.offer(device, seq).state().unwrap(), OfferState::Open, "the open offer's account");
             assert!(d.filled_position().is_none(), "an open offer next to a filled position");
         }
         // the ticket: outstanding iff unstaking

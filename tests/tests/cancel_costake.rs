@@ -61,7 +61,7 @@ fn r13_cancel_costake_refusals() {
         let (device, seq) = w.costaked_device();
         let other = w.costaker(1);
         // a wallet that never co-staked has no profile
-        w.refused("AccountNotInitialized", |w| w.cancel(&other, device, seq));
+        w.refused("AccountOwnedByWrongProgram", |w| w.cancel(&other, device, seq));
         let elsewhere = w.staked_device();
         let offer = w.offer_ok(elsewhere, HALF, SHARE);
         w.ok(|w| w.fill(&other, elsewhere, offer));

@@ -42,7 +42,7 @@ fn close_profile_refusals() {
         w.refused("ProfileHasPositions", |w| w.close_profile(&c));
         w.ok(|w| w.cancel(&c, device, seq));
         let other = w.costaker(1);
-        w.refused("AccountNotInitialized", |w| w.close_profile(&other));
+        w.refused("AccountOwnedByWrongProgram", |w| w.close_profile(&other));
         w.refused("ConstraintSeeds", |w| {
             let mut ix = ix::close_profile(other.pubkey(), other.pubkey());
             replace_account(&mut ix, &pda::costaker(&other.pubkey()).0, pda::costaker(&c.pubkey()).0);
@@ -51,6 +51,6 @@ fn close_profile_refusals() {
         let intruder = w.funded_keypair();
         w.refused("ConstraintHasOne", |w| w.send_by(ix::close_profile(c.pubkey(), intruder.pubkey()), &c.key));
         w.ok(|w| w.close_profile(&c));
-        w.refused("AccountNotInitialized", |w| w.close_profile(&c));
+        w.refused("AccountOwnedByWrongProgram", |w| w.close_profile(&c));
     });
 }

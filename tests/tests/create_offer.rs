@@ -20,7 +20,10 @@ fn r9_an_offer_is_created_and_recreated_under_a_new_seq() {
         let rent = w.account(&pda::offer(&device, seq).0).lamports;
         assert_eq!(w.account(&w.owner.pubkey()).lamports, lamports - rent, "the owner pays the offer's rent");
         let o = w.offer(&device, seq);
-        assert_eq!((o.device, o.seq, o.state, o.amount, o.reward_share_bps), (device, 0, OfferState::Open, HALF, SHARE));
+        assert_eq!(
+            (o.device, o.seq, o.state().unwrap(), o.amount, o.reward_share_bps),
+            (device, 0, OfferState::Open, HALF, SHARE)
+        );
         assert_eq!(
             (o.payer, o.created_at, o.costaker, o.escrow_payer),
             (w.owner.pubkey(), w.now(), Default::default(), Default::default())

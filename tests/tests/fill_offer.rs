@@ -16,7 +16,7 @@ fn r11_a_co_staker_fills_on_the_exact_terms() {
         let before = w.token_balance(&c.token);
         let ok = w.ok(|w| w.fill(&c, device, seq));
         let o = w.offer(&device, seq);
-        assert_eq!((o.state, o.costaker, o.amount), (OfferState::Filled, c.pubkey(), HALF));
+        assert_eq!((o.state().unwrap(), o.costaker, o.amount), (OfferState::Filled, c.pubkey(), HALF));
         assert_eq!(w.token_balance(&c.token), before - HALF, "exactly the amount moves in");
         assert_eq!(w.token_balance(&pda::stake_vault(&device).0), MIN + HALF);
         let profile = w.profile(&c.pubkey()).expect("the first fill creates the profile");
@@ -85,7 +85,7 @@ fn r11_fill_offer_refusals() {
         let c = w.costaker(0);
         w.refused("OfferTermsMismatch", |w| w.fill_terms(&c, device, seq, HALF - 1, SHARE));
         w.refused("OfferTermsMismatch", |w| w.fill_terms(&c, device, seq, HALF, SHARE + 1));
-        w.refused("AccountNotInitialized", |w| w.fill_terms(&c, device, seq + 1, HALF, SHARE));
+        w.refused("AccountOwnedByWrongProgram", |w| w.fill_terms(&c, device, seq + 1, HALF, SHARE));
         let owner = w.owner.clone();
         w.refused("OwnerCannotCostake", |w| w.fill(&owner, device, seq));
         w.ok(|w| w.set_paused(true));

@@ -1062,7 +1062,7 @@ fn differences(w: &World, m: &Model, watched: &Watched) -> Vec<String> {
             let address = pda::offer(key, seq).0;
             let program = w.is_program_account(&address).then(|| {
                 let o: Offer = w.decode(&address);
-                let stage = match o.state {
+                let stage = match o.state().unwrap() {
                     OfferState::Open => OfferStage::Open,
                     OfferState::Filled => OfferStage::Filled,
                     OfferState::Released => OfferStage::Released,

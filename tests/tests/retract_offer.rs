@@ -23,7 +23,7 @@ fn r10_the_owner_retracts_an_open_offer_and_gets_the_rent_back() {
         w.ok(|w| w.set_paused(false));
         // a retracted offer cannot be filled on its stale terms (R11)
         let c = w.costaker(0);
-        w.refused("AccountNotInitialized", |w| w.fill_terms(&c, device, seq, HALF, SHARE));
+        w.refused("AccountOwnedByWrongProgram", |w| w.fill_terms(&c, device, seq, HALF, SHARE));
         // and the next offer takes the next number
         assert_eq!(w.offer_ok(device, HALF, SHARE), seq + 1);
     });
@@ -35,7 +35,7 @@ fn retract_offer_refusals() {
     for_each_world(|w| {
         let (device, filled) = w.costaked_device();
         w.refused("OfferNotOpen", |w| w.retract(device, filled));
-        w.refused("AccountNotInitialized", |w| w.retract(device, filled + 1));
+        w.refused("AccountOwnedByWrongProgram", |w| w.retract(device, filled + 1));
         let other = w.staked_device();
         let seq = w.offer_ok(other, HALF, SHARE);
         let intruder = w.owner2.clone();

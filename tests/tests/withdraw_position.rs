@@ -93,7 +93,7 @@ fn withdraw_position_refusals() {
             w.send_by(ix, &c.key)
         });
         w.ok(|w| w.withdraw_position(device, seq));
-        w.refused("AccountNotInitialized", |w| {
+        w.refused("AccountOwnedByWrongProgram", |w| {
             let ix = ix::withdraw_position(anyone.pubkey(), device, seq, c.pubkey(), w.owner.pubkey(), c.token, &w.mint);
             w.send_by(ix, &anyone)
         });

@@ -79,12 +79,13 @@ fn r16_the_owner_names_the_account_or_anyone_pays_the_associated_one() {
 }
 
 /// R16, R51: `withdraw_ticket`'s refusals. Without an outstanding ticket its account does not
-/// exist (AccountNotInitialized), before the program's own `NoTicket`.
+/// exist (AccountOwnedByWrongProgram: the zero-copy loader checks the owner first), before the
+/// program's own `NoTicket`.
 #[test]
 fn withdraw_ticket_refusals() {
     for_each_world(|w| {
         let device = w.staked_device();
-        w.refused("AccountNotInitialized", |w| w.withdraw_ticket(device));
+        w.refused("AccountOwnedByWrongProgram", |w| w.withdraw_ticket(device));
         let start = w.now();
         w.ok(|w| w.unstake(device));
         w.warp_to(start + 14 * DAY - 1);
@@ -107,7 +108,7 @@ fn withdraw_ticket_refusals() {
             w.send_by(ix, &anyone)
         });
         w.ok(|w| w.withdraw_ticket(device));
-        w.refused("AccountNotInitialized", |w| w.withdraw_ticket(device));
+        w.refused("AccountOwnedByWrongProgram", |w| w.withdraw_ticket(device));
     });
 }
 

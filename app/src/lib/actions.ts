@@ -10,7 +10,6 @@ import {
   type Position,
   type Ticket,
   findConfigPda,
-  findProfilePda,
   getAcceptDeviceInstruction,
   getCancelCostakeInstruction,
   getCancelTransferInstruction,
@@ -31,7 +30,7 @@ import {
 import { recipientAccount } from './ata';
 import { type BatchItem, type PackedTransaction, pack } from './batch';
 import { roleKeyAt } from './changes';
-import { type AppRpc, type Located, associatedTokenAddress, escrowAddress, offerAddress, ticketAddress } from './chain';
+import { type AppRpc, type Located, associatedTokenAddress, escrowAddress, escrowPda, offerPda, profileAddress, ticketPda } from './chain';
 import { usedPositions } from './load';
 
 /** The accounts every token-moving instruction names. */
@@ -55,8 +54,8 @@ export async function stakeIx(signer: TransactionSigner, config: Config, device:
 /** `create_offer` (R9) at the device's next sequence number. */
 export async function createOfferIx(signer: TransactionSigner, device: Located<Device>, amount: bigint, rewardShareBps: number): Promise<Instruction> {
   const [config] = await findConfigPda();
-  const offer = await offerAddress(device.address, device.data.nextOfferSeq);
-  return getCreateOfferInstruction({ owner: signer, config, device: device.address, offer, amount, rewardShareBps });
+  const [offer, bump] = await offerPda(device.address, device.data.nextOfferSeq);
+  return getCreateOfferInstruction({ owner: signer, config, device: device.address, offer, amount, rewardShareBps, bump });
 }
 
 /** `retract_offer` (R10). */
@@ -90,10 +89,10 @@ export function filledPosition(device: Device): Position | undefined {
  */
 export async function unstakeIx(signer: TransactionSigner, device: Located<Device>): Promise<Instruction> {
   const [config] = await findConfigPda();
-  const ticket = await ticketAddress(device.address, device.data.nextTicketSeq);
+  const [ticket, ticketBump] = await ticketPda(device.address, device.data.nextTicketSeq);
   const filled = filledPosition(device.data);
-  const profile = filled ? (await findProfilePda({ costaker: filled.costaker }))[0] : undefined;
-  return getUnstakeInstruction({ owner: signer, config, device: device.address, ticket, profile });
+  const profile = filled ? await profileAddress(filled.costaker) : undefined;
+  return getUnstakeInstruction({ owner: signer, config, device: device.address, ticket, profile, ticketBump });
 }
 
 /** `withdraw_ticket` (R16): the owner's principal back, once the ticket is ripe, to the owner's own token account. */
@@ -114,7 +113,7 @@ export async function withdrawTicketIx(signer: TransactionSigner, config: Config
 /** `fill_offer` (R11) restating the offer's terms. */
 export async function fillOfferIx(signer: TransactionSigner, config: Config, device: Located<Device>, offer: Located<Offer>): Promise<Instruction> {
   const c = await common(config);
-  const [profile] = await findProfilePda({ costaker: signer.address });
+  const profile = await profileAddress(signer.address);
   return getFillOfferInstruction({
     ...c,
     costaker: signer,
@@ -132,7 +131,7 @@ export async function fillOfferIx(signer: TransactionSigner, config: Config, dev
 /** `cancel_costake` (R13) of position `seq`. */
 export async function cancelCostakeIx(signer: TransactionSigner, device: Address, seq: bigint): Promise<Instruction> {
   const [config] = await findConfigPda();
-  const [profile] = await findProfilePda({ costaker: signer.address });
+  const profile = await profileAddress(signer.address);
   return getCancelCostakeInstruction({ costaker: signer, config, device, profile, seq });
 }
 
@@ -168,12 +167,14 @@ export async function claimRewardsIx(signer: TransactionSigner, config: Config, 
 /** `release` (R16), by anyone: a ripe position's tokens move into its offer's escrow (the signer pays its rent, returned when it is emptied). */
 export async function releaseIx(signer: TransactionSigner, config: Config, device: Located<Device>, offer: Address): Promise<Instruction> {
   const c = await common(config);
+  const [escrow, escrowBump] = await escrowPda(offer);
   return getReleaseInstruction({
     ...c,
     caller: signer,
     device: device.address,
     offer,
-    escrow: await escrowAddress(offer),
+    escrow,
+    escrowBump,
     stakeVault: device.data.stakeVault,
     overflowVault: device.data.overflowVault,
   });

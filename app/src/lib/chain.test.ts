@@ -1,7 +1,7 @@
 import { address, getAddressEncoder } from '@solana/kit';
 import { describe, expect, it } from 'vitest';
-import { OfferState, getDeviceDecoder, getOfferEncoder } from '../generated';
-import { DEVICE_OWNER_OFFSET, OFFER_COSTAKER_OFFSET, OFFER_STATE_OFFSET, chainOf } from './chain';
+import { getDeviceDecoder, getOfferEncoder } from '../generated';
+import { DEVICE_OWNER_OFFSET, OFFER_COSTAKER_OFFSET, OFFER_STATE_OFFSET, OfferState, chainOf } from './chain';
 
 // The memcmp filters' offsets, checked against the generated codecs (the program's layout).
 const DEVICE = address('G7quQ8GBtANoLHwYp9zrvfrma1Sj7eXaNuqrJXc2cgF6');
@@ -21,6 +21,8 @@ describe('account field offsets for getProgramAccounts filters', () => {
     createdAt: 5n,
     costaker: COSTAKER,
     escrowPayer: PAYER,
+    escrowBump: 253,
+    pad0: new Uint8Array(3),
     reserved: new Uint8Array(64),
   });
   it('finds the state and the co-staker in an Offer (the marketplace, a wallet’s positions and escrows)', () => {

@@ -36,12 +36,10 @@ import {
   DEVICE_DISCRIMINATOR,
   DEVICE_STAKING_PROGRAM_ADDRESS,
   OFFER_DISCRIMINATOR,
-  OfferState,
   fetchAllMaybeOffer,
   fetchConfig,
   fetchMaybeTicket,
   findConfigPda,
-  findEscrowPda,
   getDeviceDecoder,
   getDeviceStatusDecoder,
   getDeviceStatusInstruction,
@@ -50,10 +48,12 @@ import {
 
 /** Where the owner's wallet sits in a Device account (after the discriminator and device id). */
 export const DEVICE_OWNER_OFFSET = 8 + 32;
-/** Where the state sits in an Offer account (discriminator, device, seq, bump, payer). */
-export const OFFER_STATE_OFFSET = 8 + 32 + 8 + 1 + 32;
-/** Where the co-staker sits in an Offer account (state, amount, share, created_at before it). */
-export const OFFER_COSTAKER_OFFSET = OFFER_STATE_OFFSET + 1 + 8 + 2 + 8;
+/** An Offer's state byte (the program stores `OfferState` as a `u8` in its zero-copy layout). */
+export const OfferState = { Open: 0, Filled: 1, Released: 2 } as const;
+/** Where the co-staker sits in an Offer account (discriminator, device, seq, payer, amount, created_at). */
+export const OFFER_COSTAKER_OFFSET = 8 + 32 + 8 + 32 + 8 + 8;
+/** Where the state sits in an Offer account (co-staker, escrow payer, share and bump before it). */
+export const OFFER_STATE_OFFSET = OFFER_COSTAKER_OFFSET + 32 + 32 + 2 + 1;
 
 /**
  * Every read is at `confirmed`, the level the app waits for after sending: a page reloaded after
@@ -171,26 +171,51 @@ export async function devicesAt(rpc: AppRpc, addresses: Address[]): Promise<Map<
   return out;
 }
 
+/** The PDA of a seed list under the program, with its bump (the program takes the bump of the
+ * accounts it creates from the instruction and proves it with one `create_program_address`). */
+function pdaWithBump(seeds: Array<string | Uint8Array>): Promise<readonly [Address, number]> {
+  return getProgramDerivedAddress({ programAddress: DEVICE_STAKING_PROGRAM_ADDRESS, seeds });
+}
+
 /** The PDA of a seed list under the program. */
 async function pda(seeds: Array<string | Uint8Array>): Promise<Address> {
-  const [found] = await getProgramDerivedAddress({ programAddress: DEVICE_STAKING_PROGRAM_ADDRESS, seeds });
+  const [found] = await pdaWithBump(seeds);
   return found;
 }
 
+/** The ticket PDA `["ticket", device, seq]` and its bump. */
+export function ticketPda(device: Address, seq: bigint): Promise<readonly [Address, number]> {
+  return pdaWithBump(['ticket', addressBytes(device) as unknown as Uint8Array, getU64Encoder().encode(seq) as unknown as Uint8Array]);
+}
+
 /** The ticket PDA `["ticket", device, seq]`. */
-export function ticketAddress(device: Address, seq: bigint): Promise<Address> {
-  return pda(['ticket', addressBytes(device) as unknown as Uint8Array, getU64Encoder().encode(seq) as unknown as Uint8Array]);
+export async function ticketAddress(device: Address, seq: bigint): Promise<Address> {
+  return (await ticketPda(device, seq))[0];
+}
+
+/** The offer PDA `["offer", device, seq]` and its bump. */
+export function offerPda(device: Address, seq: bigint): Promise<readonly [Address, number]> {
+  return pdaWithBump(['offer', addressBytes(device) as unknown as Uint8Array, getU64Encoder().encode(seq) as unknown as Uint8Array]);
 }
 
 /** The offer PDA `["offer", device, seq]`. */
-export function offerAddress(device: Address, seq: bigint): Promise<Address> {
-  return pda(['offer', addressBytes(device) as unknown as Uint8Array, getU64Encoder().encode(seq) as unknown as Uint8Array]);
+export async function offerAddress(device: Address, seq: bigint): Promise<Address> {
+  return (await offerPda(device, seq))[0];
+}
+
+/** The escrow token account of a released offer `["escrow", offer]` (R16) and its bump. */
+export function escrowPda(offer: Address): Promise<readonly [Address, number]> {
+  return pdaWithBump(['escrow', addressBytes(offer) as unknown as Uint8Array]);
 }
 
 /** The escrow token account of a released offer `["escrow", offer]` (R16). */
 export async function escrowAddress(offer: Address): Promise<Address> {
-  const [found] = await findEscrowPda({ offer });
-  return found;
+  return (await escrowPda(offer))[0];
+}
+
+/** A co-staker's profile PDA `["costaker", wallet]` (R11, R18). */
+export function profileAddress(wallet: Address): Promise<Address> {
+  return pda(['costaker', addressBytes(wallet) as unknown as Uint8Array]);
 }
 
 /** The associated token account of `wallet` for `mint` under `tokenProgram`. */

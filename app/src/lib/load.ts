@@ -1,8 +1,8 @@
 // What the pages show, gathered from the chain: each device with its position table joined to the
 // program's own status of it (device_status), and a co-staker's positions and released escrows.
 import type { Address } from '@solana/kit';
-import { type Config, type Device, type DeviceStatus, type Offer, type Position, type PositionStatus, type Ticket, OfferState } from '../generated';
-import { type AppRpc, type Located, deviceStatus, devicesAt, devicesOf, escrowAddress, offersAt, offersFilledBy, openOffers, receipts, ticketOf, tokenAccountAmount } from './chain';
+import { type Config, type Device, type DeviceStatus, type Offer, type Position, type PositionStatus, type Ticket } from '../generated';
+import { type AppRpc, type Located, OfferState, deviceStatus, devicesAt, devicesOf, escrowAddress, offersAt, offersFilledBy, openOffers, receipts, ticketOf, tokenAccountAmount } from './chain';
 import { findApi } from './history';
 import { dailyAverage } from './rules';
 

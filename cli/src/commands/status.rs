@@ -108,7 +108,7 @@ struct Escrow {
 fn escrows(ctx: &Context, offers: Vec<(Pubkey, Offer)>) -> Result<Vec<Escrow>, String> {
     offers
         .into_iter()
-        .filter(|(_, o)| o.state == OfferState::Released)
+        .filter(|(_, o)| o.is(OfferState::Released))
         .map(|(offer_address, offer)| {
             let address = pda::escrow(&offer_address).0;
             Ok(Escrow { amount: token::balance(&*ctx.chain, &address)?, address, offer })
@@ -342,7 +342,7 @@ fn wallet_status(ctx: &Context, setup: &Setup, wallet: &Pubkey) -> Result<Report
     offers.sort_by_key(|(_, o)| (o.device, o.seq));
     // a filled offer's position lives in its device's table until withdrawn or released
     let mut held: Vec<(Pubkey, PositionStatus, Position)> = Vec::new();
-    for (_, offer) in offers.iter().filter(|(_, o)| o.state == OfferState::Filled) {
+    for (_, offer) in offers.iter().filter(|(_, o)| o.is(OfferState::Filled)) {
         let Some(device) = ctx.chain.find::<Device>(&offer.device).ok().flatten() else { continue };
         let status = program_status(&device, &env);
         let found = positions(&device, &status).find(|(s, _)| s.seq == offer.seq).map(|(s, p)| (s.clone(), *p));

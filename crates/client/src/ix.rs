@@ -155,15 +155,10 @@ pub fn stake(owner: Pubkey, device: Pubkey, owner_token: Pubkey, amount: u64, mi
 
 /// `create_offer` (R9): `seq` must be the device's `next_offer_seq`.
 pub fn create_offer(owner: Pubkey, device: Pubkey, seq: u64, amount: u64, reward_share_bps: u16) -> Instruction {
+    let (offer, bump) = pda::offer(&device, seq);
     build(
-        accounts::CreateOffer {
-            owner,
-            config: pda::config().0,
-            device,
-            offer: pda::offer(&device, seq).0,
-            system_program: system_program::ID,
-        },
-        instruction::CreateOffer { amount, reward_share_bps },
+        accounts::CreateOffer { owner, config: pda::config().0, device, offer, system_program: system_program::ID },
+        instruction::CreateOffer { amount, reward_share_bps, bump },
     )
 }
 
@@ -243,16 +238,17 @@ pub fn cancel_costake(costaker: Pubkey, device: Pubkey, seq: u64) -> Instruction
 /// `unstake` (R15). `filled_costaker` is the co-staker of the device's filled position, if any
 /// (their profile's count drops); [`unstake_for`] reads it off the decoded device.
 pub fn unstake(owner: Pubkey, device: Pubkey, ticket_seq: u64, filled_costaker: Option<Pubkey>) -> Instruction {
+    let (ticket, ticket_bump) = pda::ticket(&device, ticket_seq);
     build(
         accounts::Unstake {
             owner,
             config: pda::config().0,
             device,
-            ticket: pda::ticket(&device, ticket_seq).0,
+            ticket,
             profile: filled_costaker.map(|c| pda::costaker(&c).0),
             system_program: system_program::ID,
         },
-        instruction::Unstake {},
+        instruction::Unstake { ticket_bump },
     )
 }
 
@@ -334,20 +330,21 @@ pub fn withdraw_position(
 /// `release` (R16): anyone moves a ripe position into its offer's escrow (the caller pays the escrow's rent).
 pub fn release(caller: Pubkey, device: Pubkey, seq: u64, mint: &Mint) -> Instruction {
     let offer = pda::offer(&device, seq).0;
+    let (escrow, escrow_bump) = pda::escrow(&offer);
     build(
         accounts::Release {
             caller,
             config: pda::config().0,
             device,
             offer,
-            escrow: pda::escrow(&offer).0,
+            escrow,
             stake_vault: pda::stake_vault(&device).0,
             overflow_vault: pda::overflow_vault(&device).0,
             mint: mint.mint,
             token_program: mint.token_program,
             system_program: system_program::ID,
         },
-        instruction::Release {},
+        instruction::Release { escrow_bump },
     )
 }
 

@@ -2,11 +2,11 @@
 //! as RPC `getProgramAccounts` takes them (`memcmp`), and the same test for backends that scan
 //! accounts themselves ([`matches`]).
 //!
-//! The offset of each field is measured on the program's own serialization (a sample account is
-//! serialized twice, with the field changed the second time), so a change of the layout cannot
-//! leave a stale offset here.
+//! The program's accounts are zero-copy (Pod layouts): each field sits at its `offset_of!` in
+//! the struct, after the 8-byte discriminator, so a change of the layout cannot leave a stale
+//! offset here.
 use anchor_lang::prelude::Pubkey;
-use anchor_lang::{AnchorDeserialize, AnchorSerialize, Discriminator};
+use anchor_lang::Discriminator;
 use device_staking::state::{Device, Offer, OfferState};
 
 /// Accounts whose data holds `bytes` at `offset`.
@@ -28,42 +28,20 @@ pub fn of_type<T: Discriminator>() -> Memcmp {
     Memcmp { offset: 0, bytes: T::DISCRIMINATOR.to_vec() }
 }
 
-/// The offset in the account data of the field that `change` modifies, measured on a zeroed
-/// sample of `T` (every field of this program's accounts decodes from zeros).
-fn field_offset<T: Discriminator + AnchorSerialize + AnchorDeserialize>(change: impl Fn(&mut T)) -> usize {
-    let zeros = [0u8; 4096];
-    let sample = || T::deserialize(&mut &zeros[..]).expect("a zeroed account decodes");
-    let mut changed = sample();
-    change(&mut changed);
-    let (mut before, mut after) = (Vec::new(), Vec::new());
-    sample().serialize(&mut before).expect("serialize");
-    changed.serialize(&mut after).expect("serialize");
-    let index = before.iter().zip(&after).position(|(a, b)| a != b).expect("the change is visible in the data");
-    T::DISCRIMINATOR.len() + index
-}
-
-fn borsh<T: AnchorSerialize>(value: &T) -> Vec<u8> {
-    let mut out = Vec::new();
-    value.serialize(&mut out).expect("serialize");
-    out
-}
-
-const MARKER: Pubkey = Pubkey::new_from_array([0xff; 32]);
-
 /// Offers and positions of `device` (every state).
 pub fn offers_of_device(device: &Pubkey) -> Vec<Memcmp> {
-    vec![of_type::<Offer>(), Memcmp { offset: field_offset::<Offer>(|o| o.device = MARKER), bytes: device.to_bytes().to_vec() }]
+    vec![of_type::<Offer>(), Memcmp { offset: 8 + core::mem::offset_of!(Offer, device), bytes: device.to_bytes().to_vec() }]
 }
 
 /// Offers in `state` (e.g. every open offer of the marketplace).
 pub fn offers_in_state(state: OfferState) -> Vec<Memcmp> {
-    vec![of_type::<Offer>(), Memcmp { offset: field_offset::<Offer>(|o| o.state = OfferState::Released), bytes: borsh(&state) }]
+    vec![of_type::<Offer>(), Memcmp { offset: 8 + core::mem::offset_of!(Offer, state), bytes: vec![state as u8] }]
 }
 
 /// Offers filled by the co-staker `wallet` (their positions live in the devices' tables; a
 /// released one's tokens wait in its escrow).
 pub fn positions_of_costaker(wallet: &Pubkey) -> Vec<Memcmp> {
-    vec![of_type::<Offer>(), Memcmp { offset: field_offset::<Offer>(|o| o.costaker = MARKER), bytes: wallet.to_bytes().to_vec() }]
+    vec![of_type::<Offer>(), Memcmp { offset: 8 + core::mem::offset_of!(Offer, costaker), bytes: wallet.to_bytes().to_vec() }]
 }
 
 /// Devices owned by `owner`. The device is a zero-copy account: its fields sit at their offsets
@@ -84,18 +62,12 @@ pub fn devices_offered_to(wallet: &Pubkey) -> Vec<Memcmp> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use anchor_lang::AccountSerialize;
 
     fn offer(device: Pubkey, costaker: Pubkey, state: OfferState) -> Vec<u8> {
-        let zeros = [0u8; 4096];
-        let mut offer = Offer::deserialize(&mut &zeros[..]).unwrap();
-        offer.device = device;
+        let mut offer = Offer::open(device, 0, 255, Pubkey::default(), 5, 0, 0);
         offer.costaker = costaker;
-        offer.state = state;
-        offer.amount = 5;
-        let mut data = Vec::new();
-        offer.try_serialize(&mut data).unwrap();
-        data
+        offer.state = state as u8;
+        offer.account_data()
     }
 
     #[test]

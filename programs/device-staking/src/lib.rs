@@ -95,9 +95,9 @@ pub mod device_staking {
         stake::handler(ctx, amount)
     }
 
-    /// R9: the owner offers a co-stake.
-    pub fn create_offer(ctx: Context<CreateOffer>, amount: u64, reward_share_bps: u16) -> Result<()> {
-        create_offer::handler(ctx, amount, reward_share_bps)
+    /// R9: the owner offers a co-stake; `bump` is the new offer PDA's (proved, not searched).
+    pub fn create_offer(ctx: Context<CreateOffer>, amount: u64, reward_share_bps: u16, bump: u8) -> Result<()> {
+        create_offer::handler(ctx, amount, reward_share_bps, bump)
     }
 
     /// R10: the owner retracts an open offer.
@@ -125,9 +125,10 @@ pub mod device_staking {
         cancel_costake::handler(ctx, seq)
     }
 
-    /// R15: the owner unstakes everything; every position is re-capped.
-    pub fn unstake(ctx: Context<Unstake>) -> Result<()> {
-        unstake::handler(ctx)
+    /// R15: the owner unstakes everything; every position is re-capped. `ticket_bump` is the new
+    /// ticket PDA's (proved, not searched).
+    pub fn unstake(ctx: Context<Unstake>, ticket_bump: u8) -> Result<()> {
+        unstake::handler(ctx, ticket_bump)
     }
 
     /// R16: pays out a ripe ticket to the owner.
@@ -140,9 +141,10 @@ pub mod device_staking {
         withdraw_position::handler(ctx)
     }
 
-    /// R16: anyone moves a ripe position into its offer's escrow, freeing its slot.
-    pub fn release(ctx: Context<Release>) -> Result<()> {
-        release::handler(ctx)
+    /// R16: anyone moves a ripe position into its offer's escrow, freeing its slot. `escrow_bump`
+    /// is the new escrow PDA's (proved, not searched, and recorded in the offer).
+    pub fn release(ctx: Context<Release>, escrow_bump: u8) -> Result<()> {
+        release::handler(ctx, escrow_bump)
     }
 
     /// R16: the co-staker empties a released position's escrow.

@@ -42,12 +42,6 @@ import {
   type MaybeEncodedAccount,
   type ReadonlyUint8Array,
 } from "@solana/kit";
-import {
-  getOfferStateDecoder,
-  getOfferStateEncoder,
-  type OfferState,
-  type OfferStateArgs,
-} from "../types";
 
 export const OFFER_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
   215, 88, 60, 71, 170, 162, 73, 229,
@@ -63,22 +57,26 @@ export type Offer = {
   device: Address;
   /** Per-device sequence number (never reused). */
   seq: bigint;
-  /** The PDA's bump. */
-  bump: number;
   /** Who paid the rent (the device owner who offered); the rent returns there on close. */
   payer: Address;
-  /** Where the offer stands. */
-  state: OfferState;
   /** Requested co-stake (frozen terms). */
   amount: bigint;
-  /** Co-staker's share of block rewards, in basis points (frozen terms). */
-  rewardShareBps: number;
   /** When the offer was created. */
   createdAt: bigint;
   /** The co-staker's wallet (default until filled). */
   costaker: Address;
   /** Who paid the escrow's rent at `release` (R16); default until released. */
   escrowPayer: Address;
+  /** Co-staker's share of block rewards, in basis points (frozen terms). */
+  rewardShareBps: number;
+  /** The PDA's bump. */
+  bump: number;
+  /** Where the offer stands: an [`OfferState`] as `u8` (0 open, 1 filled, 2 released). */
+  state: number;
+  /** The escrow PDA's bump `["escrow", offer]`, recorded at `release` (0 before). */
+  escrowBump: number;
+  /** Padding to the next 8-byte field (always zero). */
+  pad0: ReadonlyUint8Array;
   /** Room for later versions. */
   reserved: ReadonlyUint8Array;
 };
@@ -88,22 +86,26 @@ export type OfferArgs = {
   device: Address;
   /** Per-device sequence number (never reused). */
   seq: number | bigint;
-  /** The PDA's bump. */
-  bump: number;
   /** Who paid the rent (the device owner who offered); the rent returns there on close. */
   payer: Address;
-  /** Where the offer stands. */
-  state: OfferStateArgs;
   /** Requested co-stake (frozen terms). */
   amount: number | bigint;
-  /** Co-staker's share of block rewards, in basis points (frozen terms). */
-  rewardShareBps: number;
   /** When the offer was created. */
   createdAt: number | bigint;
   /** The co-staker's wallet (default until filled). */
   costaker: Address;
   /** Who paid the escrow's rent at `release` (R16); default until released. */
   escrowPayer: Address;
+  /** Co-staker's share of block rewards, in basis points (frozen terms). */
+  rewardShareBps: number;
+  /** The PDA's bump. */
+  bump: number;
+  /** Where the offer stands: an [`OfferState`] as `u8` (0 open, 1 filled, 2 released). */
+  state: number;
+  /** The escrow PDA's bump `["escrow", offer]`, recorded at `release` (0 before). */
+  escrowBump: number;
+  /** Padding to the next 8-byte field (always zero). */
+  pad0: ReadonlyUint8Array;
   /** Room for later versions. */
   reserved: ReadonlyUint8Array;
 };
@@ -115,14 +117,16 @@ export function getOfferEncoder(): FixedSizeEncoder<OfferArgs> {
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
       ["device", getAddressEncoder()],
       ["seq", getU64Encoder()],
-      ["bump", getU8Encoder()],
       ["payer", getAddressEncoder()],
-      ["state", getOfferStateEncoder()],
       ["amount", getU64Encoder()],
-      ["rewardShareBps", getU16Encoder()],
       ["createdAt", getI64Encoder()],
       ["costaker", getAddressEncoder()],
       ["escrowPayer", getAddressEncoder()],
+      ["rewardShareBps", getU16Encoder()],
+      ["bump", getU8Encoder()],
+      ["state", getU8Encoder()],
+      ["escrowBump", getU8Encoder()],
+      ["pad0", fixEncoderSize(getBytesEncoder(), 3)],
       ["reserved", fixEncoderSize(getBytesEncoder(), 64)],
     ]),
     (value) => ({ ...value, discriminator: OFFER_DISCRIMINATOR }),
@@ -135,14 +139,16 @@ export function getOfferDecoder(): FixedSizeDecoder<Offer> {
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
     ["device", getAddressDecoder()],
     ["seq", getU64Decoder()],
-    ["bump", getU8Decoder()],
     ["payer", getAddressDecoder()],
-    ["state", getOfferStateDecoder()],
     ["amount", getU64Decoder()],
-    ["rewardShareBps", getU16Decoder()],
     ["createdAt", getI64Decoder()],
     ["costaker", getAddressDecoder()],
     ["escrowPayer", getAddressDecoder()],
+    ["rewardShareBps", getU16Decoder()],
+    ["bump", getU8Decoder()],
+    ["state", getU8Decoder()],
+    ["escrowBump", getU8Decoder()],
+    ["pad0", fixDecoderSize(getBytesDecoder(), 3)],
     ["reserved", fixDecoderSize(getBytesDecoder(), 64)],
   ]);
 }
@@ -206,5 +212,5 @@ export async function fetchAllMaybeOffer(
 }
 
 export function getOfferSize(): number {
-  return 228;
+  return 232;
 }

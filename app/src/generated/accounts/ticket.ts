@@ -57,6 +57,8 @@ export type Ticket = {
   payer: Address;
   /** The PDA's bump. */
   bump: number;
+  /** Padding to the next 8-byte boundary (always zero). */
+  pad0: ReadonlyUint8Array;
   /** Room for later versions. */
   reserved: ReadonlyUint8Array;
 };
@@ -70,6 +72,8 @@ export type TicketArgs = {
   payer: Address;
   /** The PDA's bump. */
   bump: number;
+  /** Padding to the next 8-byte boundary (always zero). */
+  pad0: ReadonlyUint8Array;
   /** Room for later versions. */
   reserved: ReadonlyUint8Array;
 };
@@ -83,6 +87,7 @@ export function getTicketEncoder(): FixedSizeEncoder<TicketArgs> {
       ["seq", getU64Encoder()],
       ["payer", getAddressEncoder()],
       ["bump", getU8Encoder()],
+      ["pad0", fixEncoderSize(getBytesEncoder(), 7)],
       ["reserved", fixEncoderSize(getBytesEncoder(), 32)],
     ]),
     (value) => ({ ...value, discriminator: TICKET_DISCRIMINATOR }),
@@ -97,6 +102,7 @@ export function getTicketDecoder(): FixedSizeDecoder<Ticket> {
     ["seq", getU64Decoder()],
     ["payer", getAddressDecoder()],
     ["bump", getU8Decoder()],
+    ["pad0", fixDecoderSize(getBytesDecoder(), 7)],
     ["reserved", fixDecoderSize(getBytesDecoder(), 32)],
   ]);
 }
@@ -160,5 +166,5 @@ export async function fetchAllMaybeTicket(
 }
 
 export function getTicketSize(): number {
-  return 113;
+  return 120;
 }

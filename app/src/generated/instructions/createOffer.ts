@@ -18,6 +18,8 @@ import {
   getU16Encoder,
   getU64Decoder,
   getU64Encoder,
+  getU8Decoder,
+  getU8Encoder,
   SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
   SolanaError,
   transformEncoder,
@@ -89,11 +91,13 @@ export type CreateOfferInstructionData = {
   discriminator: ReadonlyUint8Array;
   amount: bigint;
   rewardShareBps: number;
+  bump: number;
 };
 
 export type CreateOfferInstructionDataArgs = {
   amount: number | bigint;
   rewardShareBps: number;
+  bump: number;
 };
 
 export function getCreateOfferInstructionDataEncoder(): FixedSizeEncoder<CreateOfferInstructionDataArgs> {
@@ -102,6 +106,7 @@ export function getCreateOfferInstructionDataEncoder(): FixedSizeEncoder<CreateO
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
       ["amount", getU64Encoder()],
       ["rewardShareBps", getU16Encoder()],
+      ["bump", getU8Encoder()],
     ]),
     (value) => ({ ...value, discriminator: CREATE_OFFER_DISCRIMINATOR }),
   );
@@ -112,6 +117,7 @@ export function getCreateOfferInstructionDataDecoder(): FixedSizeDecoder<CreateO
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
     ["amount", getU64Decoder()],
     ["rewardShareBps", getU16Decoder()],
+    ["bump", getU8Decoder()],
   ]);
 }
 
@@ -140,13 +146,16 @@ export type CreateOfferInput<
   device: Address<TAccountDevice>;
   /**
    * The offer PDA `["offer", device, seq]` at the device's next sequence number; created here.
-   * otherwise) and creates the account there (refused when it exists).
+   * bump with one `create_program_address` (ConstraintSeeds otherwise) and creates the account
+   * there (refused when it exists). Any bump is safe: the number is consumed here, so no
+   * second offer of that device and number can ever be created.
    */
   offer: Address<TAccountOffer>;
   /** The system program. */
   systemProgram?: Address<TAccountSystemProgram>;
   amount: CreateOfferInstructionDataArgs["amount"];
   rewardShareBps: CreateOfferInstructionDataArgs["rewardShareBps"];
+  bump: CreateOfferInstructionDataArgs["bump"];
 };
 
 export function getCreateOfferInstruction<
@@ -236,7 +245,9 @@ export type ParsedCreateOfferInstruction<
     device: TAccountMetas[2];
     /**
      * The offer PDA `["offer", device, seq]` at the device's next sequence number; created here.
-     * otherwise) and creates the account there (refused when it exists).
+     * bump with one `create_program_address` (ConstraintSeeds otherwise) and creates the account
+     * there (refused when it exists). Any bump is safe: the number is consumed here, so no
+     * second offer of that device and number can ever be created.
      */
     offer: TAccountMetas[3];
     /** The system program. */

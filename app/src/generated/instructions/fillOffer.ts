@@ -38,10 +38,8 @@ import {
 } from "@solana/kit";
 import {
   getAccountMetaFactory,
-  getAddressFromResolvedInstructionAccount,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findProfilePda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const FILL_OFFER_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -150,163 +148,6 @@ export function getFillOfferInstructionDataCodec(): FixedSizeCodec<
   );
 }
 
-export type FillOfferAsyncInput<
-  TAccountCostaker extends string = string,
-  TAccountConfig extends string = string,
-  TAccountDevice extends string = string,
-  TAccountOffer extends string = string,
-  TAccountProfile extends string = string,
-  TAccountStakeVault extends string = string,
-  TAccountCostakerToken extends string = string,
-  TAccountMint extends string = string,
-  TAccountTokenProgram extends string = string,
-  TAccountSystemProgram extends string = string,
-> = {
-  /** The co-staker; pays their profile's rent the first time. */
-  costaker: TransactionSigner<TAccountCostaker>;
-  /** The config. */
-  config: Address<TAccountConfig>;
-  /** The device. */
-  device: Address<TAccountDevice>;
-  /** The offer being filled. */
-  offer: Address<TAccountOffer>;
-  /** The co-staker's profile, counting their filled positions (created on the first fill, or again after R18). */
-  profile?: Address<TAccountProfile>;
-  /** The device's stake vault. */
-  stakeVault: Address<TAccountStakeVault>;
-  /** The co-staker's token account paying in. */
-  costakerToken: Address<TAccountCostakerToken>;
-  /**
-   * The staking mint.
-   * checks both against the token accounts.
-   */
-  mint: Address<TAccountMint>;
-  /** The mint's token program. */
-  tokenProgram?: Address<TAccountTokenProgram>;
-  /** The system program. */
-  systemProgram?: Address<TAccountSystemProgram>;
-  seq: FillOfferInstructionDataArgs["seq"];
-  amount: FillOfferInstructionDataArgs["amount"];
-  rewardShareBps: FillOfferInstructionDataArgs["rewardShareBps"];
-};
-
-export async function getFillOfferInstructionAsync<
-  TAccountCostaker extends string,
-  TAccountConfig extends string,
-  TAccountDevice extends string,
-  TAccountOffer extends string,
-  TAccountProfile extends string,
-  TAccountStakeVault extends string,
-  TAccountCostakerToken extends string,
-  TAccountMint extends string,
-  TAccountTokenProgram extends string,
-  TAccountSystemProgram extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: FillOfferAsyncInput<
-    TAccountCostaker,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountOffer,
-    TAccountProfile,
-    TAccountStakeVault,
-    TAccountCostakerToken,
-    TAccountMint,
-    TAccountTokenProgram,
-    TAccountSystemProgram
-  >,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  FillOfferInstruction<
-    TProgramAddress,
-    TAccountCostaker,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountOffer,
-    TAccountProfile,
-    TAccountStakeVault,
-    TAccountCostakerToken,
-    TAccountMint,
-    TAccountTokenProgram,
-    TAccountSystemProgram
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    costaker: { value: input.costaker ?? null, isWritable: true },
-    config: { value: input.config ?? null, isWritable: false },
-    device: { value: input.device ?? null, isWritable: true },
-    offer: { value: input.offer ?? null, isWritable: true },
-    profile: { value: input.profile ?? null, isWritable: true },
-    stakeVault: { value: input.stakeVault ?? null, isWritable: true },
-    costakerToken: { value: input.costakerToken ?? null, isWritable: true },
-    mint: { value: input.mint ?? null, isWritable: false },
-    tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
-    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Original args.
-  const args = { ...input };
-
-  // Resolve default values.
-  if (!accounts.profile.value) {
-    accounts.profile.value = await findProfilePda({
-      costaker: getAddressFromResolvedInstructionAccount(
-        "costaker",
-        accounts.costaker.value,
-      ),
-    });
-  }
-  if (!accounts.tokenProgram.value) {
-    accounts.tokenProgram.value =
-      "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
-  }
-  if (!accounts.systemProgram.value) {
-    accounts.systemProgram.value =
-      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("costaker", accounts.costaker),
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("device", accounts.device),
-      getAccountMeta("offer", accounts.offer),
-      getAccountMeta("profile", accounts.profile),
-      getAccountMeta("stakeVault", accounts.stakeVault),
-      getAccountMeta("costakerToken", accounts.costakerToken),
-      getAccountMeta("mint", accounts.mint),
-      getAccountMeta("tokenProgram", accounts.tokenProgram),
-      getAccountMeta("systemProgram", accounts.systemProgram),
-    ],
-    data: getFillOfferInstructionDataEncoder().encode(
-      args as FillOfferInstructionDataArgs,
-    ),
-    programAddress,
-  } as FillOfferInstruction<
-    TProgramAddress,
-    TAccountCostaker,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountOffer,
-    TAccountProfile,
-    TAccountStakeVault,
-    TAccountCostakerToken,
-    TAccountMint,
-    TAccountTokenProgram,
-    TAccountSystemProgram
-  >);
-}
-
 export type FillOfferInput<
   TAccountCostaker extends string = string,
   TAccountConfig extends string = string,
@@ -327,7 +168,12 @@ export type FillOfferInput<
   device: Address<TAccountDevice>;
   /** The offer being filled. */
   offer: Address<TAccountOffer>;
-  /** The co-staker's profile, counting their filled positions (created on the first fill, or again after R18). */
+  /**
+   * The co-staker's profile, counting their filled positions (created on the first fill, or again after R18).
+   * signer: ConstraintSeeds otherwise): profiles are created only here, at `["costaker",
+   * wallet]` with the canonical bump. A new one is created at the canonical bump, found by a
+   * search (a second profile of one wallet would double its R11 allowance).
+   */
   profile: Address<TAccountProfile>;
   /** The device's stake vault. */
   stakeVault: Address<TAccountStakeVault>;
@@ -468,7 +314,12 @@ export type ParsedFillOfferInstruction<
     device: TAccountMetas[2];
     /** The offer being filled. */
     offer: TAccountMetas[3];
-    /** The co-staker's profile, counting their filled positions (created on the first fill, or again after R18). */
+    /**
+     * The co-staker's profile, counting their filled positions (created on the first fill, or again after R18).
+     * signer: ConstraintSeeds otherwise): profiles are created only here, at `["costaker",
+     * wallet]` with the canonical bump. A new one is created at the canonical bump, found by a
+     * search (a second profile of one wallet would double its R11 allowance).
+     */
     profile: TAccountMetas[4];
     /** The device's stake vault. */
     stakeVault: TAccountMetas[5];

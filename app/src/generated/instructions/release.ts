@@ -14,6 +14,8 @@ import {
   getBytesEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU8Decoder,
+  getU8Encoder,
   SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
   SolanaError,
   transformEncoder,
@@ -34,10 +36,8 @@ import {
 } from "@solana/kit";
 import {
   getAccountMetaFactory,
-  getAddressFromResolvedInstructionAccount,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findEscrowPda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const RELEASE_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -102,13 +102,19 @@ export type ReleaseInstruction<
     ]
   >;
 
-export type ReleaseInstructionData = { discriminator: ReadonlyUint8Array };
+export type ReleaseInstructionData = {
+  discriminator: ReadonlyUint8Array;
+  escrowBump: number;
+};
 
-export type ReleaseInstructionDataArgs = {};
+export type ReleaseInstructionDataArgs = { escrowBump: number };
 
 export function getReleaseInstructionDataEncoder(): FixedSizeEncoder<ReleaseInstructionDataArgs> {
   return transformEncoder(
-    getStructEncoder([["discriminator", fixEncoderSize(getBytesEncoder(), 8)]]),
+    getStructEncoder([
+      ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
+      ["escrowBump", getU8Encoder()],
+    ]),
     (value) => ({ ...value, discriminator: RELEASE_DISCRIMINATOR }),
   );
 }
@@ -116,6 +122,7 @@ export function getReleaseInstructionDataEncoder(): FixedSizeEncoder<ReleaseInst
 export function getReleaseInstructionDataDecoder(): FixedSizeDecoder<ReleaseInstructionData> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
+    ["escrowBump", getU8Decoder()],
   ]);
 }
 
@@ -127,155 +134,6 @@ export function getReleaseInstructionDataCodec(): FixedSizeCodec<
     getReleaseInstructionDataEncoder(),
     getReleaseInstructionDataDecoder(),
   );
-}
-
-export type ReleaseAsyncInput<
-  TAccountCaller extends string = string,
-  TAccountConfig extends string = string,
-  TAccountDevice extends string = string,
-  TAccountOffer extends string = string,
-  TAccountEscrow extends string = string,
-  TAccountStakeVault extends string = string,
-  TAccountOverflowVault extends string = string,
-  TAccountMint extends string = string,
-  TAccountTokenProgram extends string = string,
-  TAccountSystemProgram extends string = string,
-> = {
-  /** Whoever sends it; pays the escrow's rent. */
-  caller: TransactionSigner<TAccountCaller>;
-  /** The config. */
-  config: Address<TAccountConfig>;
-  /** The device. */
-  device: Address<TAccountDevice>;
-  /** The position's offer. */
-  offer: Address<TAccountOffer>;
-  /** The offer's escrow, created here and owned by the offer PDA. */
-  escrow?: Address<TAccountEscrow>;
-  /** The device's stake vault. */
-  stakeVault: Address<TAccountStakeVault>;
-  /** The device's overflow vault. */
-  overflowVault: Address<TAccountOverflowVault>;
-  /**
-   * The staking mint.
-   * checks both against the token accounts.
-   */
-  mint: Address<TAccountMint>;
-  /** The mint's token program. */
-  tokenProgram?: Address<TAccountTokenProgram>;
-  /** The system program. */
-  systemProgram?: Address<TAccountSystemProgram>;
-};
-
-export async function getReleaseInstructionAsync<
-  TAccountCaller extends string,
-  TAccountConfig extends string,
-  TAccountDevice extends string,
-  TAccountOffer extends string,
-  TAccountEscrow extends string,
-  TAccountStakeVault extends string,
-  TAccountOverflowVault extends string,
-  TAccountMint extends string,
-  TAccountTokenProgram extends string,
-  TAccountSystemProgram extends string,
-  TProgramAddress extends Address = typeof DEVICE_STAKING_PROGRAM_ADDRESS,
->(
-  input: ReleaseAsyncInput<
-    TAccountCaller,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountOffer,
-    TAccountEscrow,
-    TAccountStakeVault,
-    TAccountOverflowVault,
-    TAccountMint,
-    TAccountTokenProgram,
-    TAccountSystemProgram
-  >,
-  config?: { programAddress?: TProgramAddress },
-): Promise<
-  ReleaseInstruction<
-    TProgramAddress,
-    TAccountCaller,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountOffer,
-    TAccountEscrow,
-    TAccountStakeVault,
-    TAccountOverflowVault,
-    TAccountMint,
-    TAccountTokenProgram,
-    TAccountSystemProgram
-  >
-> {
-  // Program address.
-  const programAddress =
-    config?.programAddress ?? DEVICE_STAKING_PROGRAM_ADDRESS;
-
-  // Original accounts.
-  const originalAccounts = {
-    caller: { value: input.caller ?? null, isWritable: true },
-    config: { value: input.config ?? null, isWritable: false },
-    device: { value: input.device ?? null, isWritable: true },
-    offer: { value: input.offer ?? null, isWritable: true },
-    escrow: { value: input.escrow ?? null, isWritable: true },
-    stakeVault: { value: input.stakeVault ?? null, isWritable: true },
-    overflowVault: { value: input.overflowVault ?? null, isWritable: true },
-    mint: { value: input.mint ?? null, isWritable: false },
-    tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
-    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
-  };
-  const accounts = originalAccounts as Record<
-    keyof typeof originalAccounts,
-    ResolvedInstructionAccount
-  >;
-
-  // Resolve default values.
-  if (!accounts.escrow.value) {
-    accounts.escrow.value = await findEscrowPda({
-      offer: getAddressFromResolvedInstructionAccount(
-        "offer",
-        accounts.offer.value,
-      ),
-    });
-  }
-  if (!accounts.tokenProgram.value) {
-    accounts.tokenProgram.value =
-      "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA" as Address<"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA">;
-  }
-  if (!accounts.systemProgram.value) {
-    accounts.systemProgram.value =
-      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
-  }
-
-  const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
-  return Object.freeze({
-    accounts: [
-      getAccountMeta("caller", accounts.caller),
-      getAccountMeta("config", accounts.config),
-      getAccountMeta("device", accounts.device),
-      getAccountMeta("offer", accounts.offer),
-      getAccountMeta("escrow", accounts.escrow),
-      getAccountMeta("stakeVault", accounts.stakeVault),
-      getAccountMeta("overflowVault", accounts.overflowVault),
-      getAccountMeta("mint", accounts.mint),
-      getAccountMeta("tokenProgram", accounts.tokenProgram),
-      getAccountMeta("systemProgram", accounts.systemProgram),
-    ],
-    data: getReleaseInstructionDataEncoder().encode({}),
-    programAddress,
-  } as ReleaseInstruction<
-    TProgramAddress,
-    TAccountCaller,
-    TAccountConfig,
-    TAccountDevice,
-    TAccountOffer,
-    TAccountEscrow,
-    TAccountStakeVault,
-    TAccountOverflowVault,
-    TAccountMint,
-    TAccountTokenProgram,
-    TAccountSystemProgram
-  >);
 }
 
 export type ReleaseInput<
@@ -298,7 +156,12 @@ export type ReleaseInput<
   device: Address<TAccountDevice>;
   /** The position's offer. */
   offer: Address<TAccountOffer>;
-  /** The offer's escrow, created here and owned by the offer PDA. */
+  /**
+   * The offer's escrow `["escrow", offer]`, created here: a token account of the mint owned by
+   * the offer PDA.
+   * `create_program_address` (ConstraintSeeds otherwise), creates it there (refused when it
+   * exists) and records the bump in the offer. Any bump is safe: an offer is released once.
+   */
   escrow: Address<TAccountEscrow>;
   /** The device's stake vault. */
   stakeVault: Address<TAccountStakeVault>;
@@ -313,6 +176,7 @@ export type ReleaseInput<
   tokenProgram?: Address<TAccountTokenProgram>;
   /** The system program. */
   systemProgram?: Address<TAccountSystemProgram>;
+  escrowBump: ReleaseInstructionDataArgs["escrowBump"];
 };
 
 export function getReleaseInstruction<
@@ -376,6 +240,9 @@ export function getReleaseInstruction<
     ResolvedInstructionAccount
   >;
 
+  // Original args.
+  const args = { ...input };
+
   // Resolve default values.
   if (!accounts.tokenProgram.value) {
     accounts.tokenProgram.value =
@@ -400,7 +267,9 @@ export function getReleaseInstruction<
       getAccountMeta("tokenProgram", accounts.tokenProgram),
       getAccountMeta("systemProgram", accounts.systemProgram),
     ],
-    data: getReleaseInstructionDataEncoder().encode({}),
+    data: getReleaseInstructionDataEncoder().encode(
+      args as ReleaseInstructionDataArgs,
+    ),
     programAddress,
   } as ReleaseInstruction<
     TProgramAddress,
@@ -431,7 +300,12 @@ export type ParsedReleaseInstruction<
     device: TAccountMetas[2];
     /** The position's offer. */
     offer: TAccountMetas[3];
-    /** The offer's escrow, created here and owned by the offer PDA. */
+    /**
+     * The offer's escrow `["escrow", offer]`, created here: a token account of the mint owned by
+     * the offer PDA.
+     * `create_program_address` (ConstraintSeeds otherwise), creates it there (refused when it
+     * exists) and records the bump in the offer. Any bump is safe: an offer is released once.
+     */
     escrow: TAccountMetas[4];
     /** The device's stake vault. */
     stakeVault: TAccountMetas[5];

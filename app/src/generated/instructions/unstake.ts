@@ -14,6 +14,8 @@ import {
   getBytesEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU8Decoder,
+  getU8Encoder,
   SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
   SolanaError,
   transformEncoder,
@@ -83,13 +85,19 @@ export type UnstakeInstruction<
     ]
   >;
 
-export type UnstakeInstructionData = { discriminator: ReadonlyUint8Array };
+export type UnstakeInstructionData = {
+  discriminator: ReadonlyUint8Array;
+  ticketBump: number;
+};
 
-export type UnstakeInstructionDataArgs = {};
+export type UnstakeInstructionDataArgs = { ticketBump: number };
 
 export function getUnstakeInstructionDataEncoder(): FixedSizeEncoder<UnstakeInstructionDataArgs> {
   return transformEncoder(
-    getStructEncoder([["discriminator", fixEncoderSize(getBytesEncoder(), 8)]]),
+    getStructEncoder([
+      ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
+      ["ticketBump", getU8Encoder()],
+    ]),
     (value) => ({ ...value, discriminator: UNSTAKE_DISCRIMINATOR }),
   );
 }
@@ -97,6 +105,7 @@ export function getUnstakeInstructionDataEncoder(): FixedSizeEncoder<UnstakeInst
 export function getUnstakeInstructionDataDecoder(): FixedSizeDecoder<UnstakeInstructionData> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
+    ["ticketBump", getU8Decoder()],
   ]);
 }
 
@@ -126,13 +135,16 @@ export type UnstakeInput<
   device: Address<TAccountDevice>;
   /**
    * The ticket PDA `["ticket", device, seq]` at the device's next ticket number; created here.
-   * otherwise) and creates the account there (refused when it exists).
+   * bump with one `create_program_address` (ConstraintSeeds otherwise) and creates the account
+   * there (refused when it exists). Any bump is safe: the number is consumed here, so no second
+   * ticket of that device and number can ever be created.
    */
   ticket: Address<TAccountTicket>;
   /** The filled position's co-staker's profile; required when the device has a filled position. */
   profile?: Address<TAccountProfile>;
   /** The system program. */
   systemProgram?: Address<TAccountSystemProgram>;
+  ticketBump: UnstakeInstructionDataArgs["ticketBump"];
 };
 
 export function getUnstakeInstruction<
@@ -180,6 +192,9 @@ export function getUnstakeInstruction<
     ResolvedInstructionAccount
   >;
 
+  // Original args.
+  const args = { ...input };
+
   // Resolve default values.
   if (!accounts.systemProgram.value) {
     accounts.systemProgram.value =
@@ -196,7 +211,9 @@ export function getUnstakeInstruction<
       getAccountMeta("profile", accounts.profile),
       getAccountMeta("systemProgram", accounts.systemProgram),
     ],
-    data: getUnstakeInstructionDataEncoder().encode({}),
+    data: getUnstakeInstructionDataEncoder().encode(
+      args as UnstakeInstructionDataArgs,
+    ),
     programAddress,
   } as UnstakeInstruction<
     TProgramAddress,
@@ -223,7 +240,9 @@ export type ParsedUnstakeInstruction<
     device: TAccountMetas[2];
     /**
      * The ticket PDA `["ticket", device, seq]` at the device's next ticket number; created here.
-     * otherwise) and creates the account there (refused when it exists).
+     * bump with one `create_program_address` (ConstraintSeeds otherwise) and creates the account
+     * there (refused when it exists). Any bump is safe: the number is consumed here, so no second
+     * ticket of that device and number can ever be created.
      */
     ticket: TAccountMetas[3];
     /** The filled position's co-staker's profile; required when the device has a filled position. */

@@ -10,5 +10,4 @@ export * from "./config";
 export * from "./device";
 export * from "./escrow";
 export * from "./overflowVault";
-export * from "./profile";
 export * from "./stakeVault";

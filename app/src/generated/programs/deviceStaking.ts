@@ -64,13 +64,13 @@ import {
   getCreateOfferInstruction,
   getDeviceStatusInstruction,
   getDistributeRewardsInstruction,
-  getFillOfferInstructionAsync,
+  getFillOfferInstruction,
   getHoldInstruction,
   getInitializeInstructionAsync,
   getLowerSlashCapInstruction,
   getProposeRoleInstruction,
   getRegisterDeviceInstructionAsync,
-  getReleaseInstructionAsync,
+  getReleaseInstruction,
   getRetractOfferInstruction,
   getRevokeRoleInstruction,
   getSetHiredInstruction,
@@ -134,7 +134,7 @@ import {
   type CreateOfferInput,
   type DeviceStatusInput,
   type DistributeRewardsInput,
-  type FillOfferAsyncInput,
+  type FillOfferInput,
   type HoldInput,
   type InitializeAsyncInput,
   type LowerSlashCapInput,
@@ -175,7 +175,7 @@ import {
   type ParsedWithdrawTicketInstruction,
   type ProposeRoleInput,
   type RegisterDeviceAsyncInput,
-  type ReleaseAsyncInput,
+  type ReleaseInput,
   type RetractOfferInput,
   type RevokeRoleInput,
   type SetHiredInput,
@@ -198,7 +198,6 @@ import {
   findDevicePda,
   findEscrowPda,
   findOverflowVaultPda,
-  findProfilePda,
   findStakeVaultPda,
 } from "../pdas";
 
@@ -1141,9 +1140,8 @@ export type DeviceStakingPluginInstructions = {
   ) => ReturnType<typeof getDistributeRewardsInstruction> &
     SelfPlanAndSendFunctions;
   fillOffer: (
-    input: FillOfferAsyncInput,
-  ) => ReturnType<typeof getFillOfferInstructionAsync> &
-    SelfPlanAndSendFunctions;
+    input: FillOfferInput,
+  ) => ReturnType<typeof getFillOfferInstruction> & SelfPlanAndSendFunctions;
   hold: (
     input: HoldInput,
   ) => ReturnType<typeof getHoldInstruction> & SelfPlanAndSendFunctions;
@@ -1163,8 +1161,8 @@ export type DeviceStakingPluginInstructions = {
   ) => ReturnType<typeof getRegisterDeviceInstructionAsync> &
     SelfPlanAndSendFunctions;
   release: (
-    input: ReleaseAsyncInput,
-  ) => ReturnType<typeof getReleaseInstructionAsync> & SelfPlanAndSendFunctions;
+    input: ReleaseInput,
+  ) => ReturnType<typeof getReleaseInstruction> & SelfPlanAndSendFunctions;
   retractOffer: (
     input: MakeOptional<RetractOfferInput, "payer">,
   ) => ReturnType<typeof getRetractOfferInstruction> & SelfPlanAndSendFunctions;
@@ -1222,7 +1220,6 @@ export type DeviceStakingPluginInstructions = {
 };
 
 export type DeviceStakingPluginPdas = {
-  profile: typeof findProfilePda;
   config: typeof findConfigPda;
   device: typeof findDevicePda;
   stakeVault: typeof findStakeVaultPda;
@@ -1321,10 +1318,7 @@ export function deviceStakingProgram() {
               getDistributeRewardsInstruction(input),
             ),
           fillOffer: (input) =>
-            addSelfPlanAndSendFunctions(
-              client,
-              getFillOfferInstructionAsync(input),
-            ),
+            addSelfPlanAndSendFunctions(client, getFillOfferInstruction(input)),
           hold: (input) =>
             addSelfPlanAndSendFunctions(client, getHoldInstruction(input)),
           initialize: (input) =>
@@ -1348,10 +1342,7 @@ export function deviceStakingProgram() {
               getRegisterDeviceInstructionAsync(input),
             ),
           release: (input) =>
-            addSelfPlanAndSendFunctions(
-              client,
-              getReleaseInstructionAsync(input),
-            ),
+            addSelfPlanAndSendFunctions(client, getReleaseInstruction(input)),
           retractOffer: (input) =>
             addSelfPlanAndSendFunctions(
               client,
@@ -1431,7 +1422,6 @@ export function deviceStakingProgram() {
             ),
         },
         pdas: {
-          profile: findProfilePda,
           config: findConfigPda,
           device: findDevicePda,
           stakeVault: findStakeVaultPda,

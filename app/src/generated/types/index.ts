@@ -9,7 +9,6 @@
 export * from "./departedPosition";
 export * from "./deviceStatus";
 export * from "./floors";
-export * from "./offerState";
 export * from "./params";
 export * from "./position";
 export * from "./positionSlash";

@@ -15,15 +15,15 @@ pub struct CancelCostake<'info> {
     #[account(mut)]
     pub device: AccountLoader<'info, Device>,
     /// The co-staker's profile.
-    #[account(mut, constraint = profile.wallet == costaker.key() @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
-    pub profile: Box<Account<'info, CostakerProfile>>,
+    #[account(mut, constraint = profile.load()?.wallet == costaker.key() @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
+    pub profile: AccountLoader<'info, CostakerProfile>,
 }
 
 pub fn handler(ctx: Context<CancelCostake>, seq: u64) -> Result<()> {
     let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
     let costaker = ctx.accounts.costaker.key();
     let position = ctx.accounts.device.load_mut()?.cancel(&env, seq, &costaker)?;
-    ctx.accounts.profile.drop_position();
+    ctx.accounts.profile.load_mut()?.drop_position();
     emit!(CostakeCancelled {
         device: ctx.accounts.device.key(),
         seq,

@@ -8,14 +8,14 @@ use anchor_lang::prelude::*;
 #[derive(Accounts)]
 pub struct CloseProfile<'info> {
     /// The co-staker.
-    #[account(constraint = profile.wallet == wallet.key() @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
+    #[account(constraint = profile.load()?.wallet == wallet.key() @ anchor_lang::error::ErrorCode::ConstraintSeeds)]
     pub wallet: Signer<'info>,
     /// The profile; closed here.
     #[account(
         mut, close = payer,
         has_one = wallet @ StakingError::NotCostaker, has_one = payer,
     )]
-    pub profile: Box<Account<'info, CostakerProfile>>,
+    pub profile: AccountLoader<'info, CostakerProfile>,
     /// Who paid the profile's rent.
     /// CHECK: only receives lamports; checked against `profile.payer`.
     #[account(mut)]
@@ -23,7 +23,7 @@ pub struct CloseProfile<'info> {
 }
 
 pub fn handler(ctx: Context<CloseProfile>) -> Result<()> {
-    ctx.accounts.profile.require_closable()?;
+    ctx.accounts.profile.load()?.require_closable()?;
     emit!(ProfileClosed { wallet: ctx.accounts.wallet.key() });
     Ok(())
 }

@@ -1,11 +1,12 @@
 //! R11: `fill_offer`: a co-staker restates the terms and moves exactly `amount` in; the position
 //! enters the device's table. Pausable.
-use super::token::{pay_in, TokenMint};
+use super::token::{create_pda_account, pay_in, TokenMint};
 use crate::constants::*;
 use crate::error::StakingError;
 use crate::events::OfferFilled;
-use crate::state::{Config, CostakerProfile, Device, Offer};
+use crate::state::{Config, CostakerProfile, Device, Offer, COSTAKER_PROFILE_SIZE};
 use anchor_lang::prelude::*;
+use anchor_lang::Discriminator;
 use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 
 #[derive(Accounts)]
@@ -19,18 +20,19 @@ pub struct FillOffer<'info> {
     /// The device.
     #[account(
         mut, has_one = stake_vault,
-        constraint = offer.device == device.key() && offer.seq == seq @ anchor_lang::error::ErrorCode::ConstraintSeeds,
+        constraint = offer.load()?.device == device.key() && offer.load()?.seq == seq @ anchor_lang::error::ErrorCode::ConstraintSeeds,
     )]
     pub device: AccountLoader<'info, Device>,
     /// The offer being filled.
     #[account(mut)]
-    pub offer: Box<Account<'info, Offer>>,
+    pub offer: AccountLoader<'info, Offer>,
     /// The co-staker's profile, counting their filled positions (created on the first fill, or again after R18).
-    #[account(
-        init_if_needed, payer = costaker, space = 8 + CostakerProfile::INIT_SPACE,
-        seeds = [COSTAKER_SEED, costaker.key().as_ref()], bump,
-    )]
-    pub profile: Box<Account<'info, CostakerProfile>>,
+    /// CHECK: an existing profile is proven by owner, discriminator and its stored wallet (the
+    /// signer: ConstraintSeeds otherwise): profiles are created only here, at `["costaker",
+    /// wallet]` with the canonical bump. A new one is created at the canonical bump, found by a
+    /// search (a second profile of one wallet would double its R11 allowance).
+    #[account(mut)]
+    pub profile: UncheckedAccount<'info>,
     /// The device's stake vault.
     /// CHECK: the key the device recorded (`has_one`); the token program checks the account.
     #[account(mut, constraint = stake_vault.key() != costaker_token.key() @ anchor_lang::error::ErrorCode::ConstraintDuplicateMutableAccount)]
@@ -54,19 +56,32 @@ pub fn handler(ctx: Context<FillOffer>, seq: u64, amount: u64, reward_share_bps:
     let config = &ctx.accounts.config;
     let env = config.env(Clock::get()?.unix_timestamp);
     let costaker = ctx.accounts.costaker.key();
-    ctx.accounts.offer.fill(costaker, amount, reward_share_bps)?;
+    ctx.accounts.offer.load_mut()?.fill(costaker, amount, reward_share_bps)?;
     let counted_stake = {
         let mut device = ctx.accounts.device.load_mut()?;
         device.fill(&env, seq, costaker, amount, reward_share_bps)?;
         device.counted_stake(env.now)
     };
-    let profile = &mut ctx.accounts.profile;
-    if profile.wallet == Pubkey::default() {
-        profile.wallet = costaker;
-        profile.bump = ctx.bumps.profile;
-        profile.payer = costaker;
+    let info = ctx.accounts.profile.to_account_info();
+    if *info.owner == anchor_lang::system_program::ID {
+        let (address, bump) = Pubkey::find_program_address(&[COSTAKER_SEED, costaker.as_ref()], &crate::ID);
+        require_keys_eq!(address, info.key(), anchor_lang::error::ErrorCode::ConstraintSeeds);
+        let space = 8 + COSTAKER_PROFILE_SIZE;
+        let seeds: [&[u8]; 3] = [COSTAKER_SEED, costaker.as_ref(), &[bump]];
+        let payer = ctx.accounts.costaker.to_account_info();
+        create_pda_account(&payer, &info, &ctx.accounts.system_program.to_account_info(), space, &crate::ID, &seeds)?;
+        let mut data = info.try_borrow_mut_data()?;
+        data[..8].copy_from_slice(CostakerProfile::DISCRIMINATOR);
+        data[8..space].copy_from_slice(bytemuck::bytes_of(&CostakerProfile::new(costaker, bump, costaker)));
     }
-    profile.add_position(env.params.max_active_costakes)?;
+    require_keys_eq!(*info.owner, crate::ID, anchor_lang::error::ErrorCode::AccountOwnedByWrongProgram);
+    let active_positions = {
+        let mut data = info.try_borrow_mut_data()?;
+        let profile = CostakerProfile::in_account_mut(&mut data)?;
+        require_keys_eq!(profile.wallet, costaker, anchor_lang::error::ErrorCode::ConstraintSeeds);
+        profile.add_position(env.params.max_active_costakes)?;
+        profile.active_positions
+    };
     pay_in(
         &ctx.accounts.token_program.to_account_info(),
         &ctx.accounts.costaker_token.to_account_info(),
@@ -82,7 +97,7 @@ pub fn handler(ctx: Context<FillOffer>, seq: u64, amount: u64, reward_share_bps:
         amount,
         reward_share_bps,
         counted_stake,
-        active_positions: profile.active_positions,
+        active_positions,
     });
     Ok(())
 }

@@ -86,7 +86,7 @@ pub fn handler(ctx: Context<RegisterDevice>, device_id: [u8; 32], hardware: [u32
     let bump = ctx.bumps.device;
     let tombstone = existing_tombstone(&info)?;
     match tombstone {
-        None => create_pda_account(&owner, &info, &system, space, &[DEVICE_SEED, &device_id, &[bump]])?,
+        None => create_pda_account(&owner, &info, &system, space, &crate::ID, &[DEVICE_SEED, &device_id, &[bump]])?,
         Some(_) => resize_account(&info, &owner, &owner, &system, space)?,
     }
     let registration = Registration {

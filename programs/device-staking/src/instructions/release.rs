@@ -2,13 +2,13 @@
 //! token account of its offer (the caller pays its rent and gets it back when the escrow is
 //! emptied) and frees its slot, so no state of the co-staker's token accounts can pin a slot or
 //! block the device's close. The co-staker later empties the escrow (`withdraw_escrow`).
-use super::token::{pay_out, TokenMint};
+use super::token::{create_pda_account, initialize_token_account, pay_out, require_pda, TokenMint, TOKEN_ACCOUNT_SIZE};
 use crate::constants::ESCROW_SEED;
 use crate::error::StakingError;
 use crate::events::PositionReleased;
 use crate::state::{Config, Device, Offer};
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenInterface;
 
 #[derive(Accounts)]
 pub struct Release<'info> {
@@ -20,18 +20,19 @@ pub struct Release<'info> {
     /// The device.
     #[account(
         mut, has_one = stake_vault, has_one = overflow_vault,
-        constraint = offer.device == device.key() @ anchor_lang::error::ErrorCode::ConstraintSeeds,
+        constraint = offer.load()?.device == device.key() @ anchor_lang::error::ErrorCode::ConstraintSeeds,
     )]
     pub device: AccountLoader<'info, Device>,
     /// The position's offer.
     #[account(mut)]
-    pub offer: Box<Account<'info, Offer>>,
-    /// The offer's escrow, created here and owned by the offer PDA.
-    #[account(
-        init, payer = caller, seeds = [ESCROW_SEED, offer.key().as_ref()], bump,
-        token::mint = mint, token::authority = offer, token::token_program = token_program,
-    )]
-    pub escrow: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub offer: AccountLoader<'info, Offer>,
+    /// The offer's escrow `["escrow", offer]`, created here: a token account of the mint owned by
+    /// the offer PDA.
+    /// CHECK: the handler proves the address from the offer and the given bump with one
+    /// `create_program_address` (ConstraintSeeds otherwise), creates it there (refused when it
+    /// exists) and records the bump in the offer. Any bump is safe: an offer is released once.
+    #[account(mut)]
+    pub escrow: UncheckedAccount<'info>,
     /// The device's stake vault.
     /// CHECK: the key the device recorded (`has_one`); the token program checks the account.
     #[account(mut)]
@@ -52,18 +53,34 @@ pub struct Release<'info> {
     pub system_program: Program<'info, System>,
 }
 
-pub fn handler(ctx: Context<Release>) -> Result<()> {
+pub fn handler(ctx: Context<Release>, escrow_bump: u8) -> Result<()> {
     let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
     let caller = ctx.accounts.caller.key();
-    let offer = &mut ctx.accounts.offer;
-    offer.release(caller)?;
-    let seq = offer.seq;
+    let offer_key = ctx.accounts.offer.key();
+    let escrow_seeds: [&[u8]; 3] = [ESCROW_SEED, offer_key.as_ref(), &[escrow_bump]];
+    require_pda(&escrow_seeds, ctx.accounts.escrow.key)?;
+    // the escrow first (as Anchor's `init` did): a second release finds it in use
+    let token_program = ctx.accounts.token_program.to_account_info();
+    let to = ctx.accounts.escrow.to_account_info();
+    let system = ctx.accounts.system_program.to_account_info();
+    create_pda_account(
+        &ctx.accounts.caller.to_account_info(),
+        &to,
+        &system,
+        TOKEN_ACCOUNT_SIZE,
+        token_program.key,
+        &escrow_seeds,
+    )?;
+    initialize_token_account(&token_program, &to, &ctx.accounts.mint.to_account_info(), &offer_key)?;
+    let seq = {
+        let mut offer = ctx.accounts.offer.load_mut()?;
+        offer.release(caller, escrow_bump)?;
+        offer.seq
+    };
     let (position, signer) = {
         let mut device = ctx.accounts.device.load_mut()?;
         (device.take_ripe_position(&env, seq)?, device.signer())
     };
-    let token_program = ctx.accounts.token_program.to_account_info();
-    let to = ctx.accounts.escrow.to_account_info();
     let authority = ctx.accounts.device.to_account_info();
     let seeds = signer.seeds();
     let mint = &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config);

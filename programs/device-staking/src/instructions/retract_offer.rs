@@ -11,7 +11,7 @@ pub struct RetractOffer<'info> {
     /// The device.
     #[account(
         mut, has_one = owner @ StakingError::NotDeviceOwner,
-        constraint = offer.device == device.key() @ anchor_lang::error::ErrorCode::ConstraintSeeds,
+        constraint = offer.load()?.device == device.key() @ anchor_lang::error::ErrorCode::ConstraintSeeds,
     )]
     pub device: AccountLoader<'info, Device>,
     /// The open offer.
@@ -19,7 +19,7 @@ pub struct RetractOffer<'info> {
         mut, close = payer,
         has_one = payer,
     )]
-    pub offer: Box<Account<'info, Offer>>,
+    pub offer: AccountLoader<'info, Offer>,
     /// Who paid the offer's rent.
     /// CHECK: only receives lamports; checked against `offer.payer`.
     #[account(mut)]
@@ -27,7 +27,7 @@ pub struct RetractOffer<'info> {
 }
 
 pub fn handler(ctx: Context<RetractOffer>) -> Result<()> {
-    let seq = ctx.accounts.offer.seq;
+    let seq = ctx.accounts.offer.load()?.seq;
     ctx.accounts.device.load_mut()?.retract_offer(seq)?;
     emit!(OfferRetracted { device: ctx.accounts.device.key(), seq });
     Ok(())

@@ -167,21 +167,32 @@ impl Recipient<'_, '_> {
     }
 }
 
-/// Creates the program-owned account `account` of `space` bytes at a PDA signed by `seeds`,
-/// `payer` paying its rent; lamports already sent to the address are kept (no denial by a
-/// pre-funded address). Seven argument registers (the seeds are two, the result's one): inlined,
-/// see the module docs.
+/// Creates the account `account` of `space` bytes, owned by `owner`, at a PDA signed by `seeds`,
+/// `payer` paying its rent: one `create_account` for an empty address; lamports already sent to
+/// the address are kept (no denial by a pre-funded address: top up, allocate, assign). Eight
+/// argument registers (the seeds are two, the result's one): inlined, see the module docs.
 #[inline(always)]
 pub fn create_pda_account<'info>(
     payer: &AccountInfo<'info>,
     account: &AccountInfo<'info>,
     system: &AccountInfo<'info>,
     space: usize,
+    owner: &Pubkey,
     seeds: &[&[u8]],
 ) -> Result<()> {
     let signer: &[&[&[u8]]] = &[seeds];
     let rent = Rent::get()?.minimum_balance(space);
-    let lack = rent.saturating_sub(account.lamports());
+    let have = account.lamports();
+    if have == 0 {
+        let accounts = system_program::CreateAccount { from: payer.clone(), to: account.clone() };
+        return system_program::create_account(
+            CpiContext::new_with_signer(system.key(), accounts, signer),
+            rent,
+            space as u64,
+            owner,
+        );
+    }
+    let lack = rent.saturating_sub(have);
     if lack > 0 {
         let accounts = system_program::Transfer { from: payer.clone(), to: account.clone() };
         system_program::transfer(CpiContext::new(system.key(), accounts), lack)?;
@@ -189,7 +200,44 @@ pub fn create_pda_account<'info>(
     let accounts = system_program::Allocate { account_to_allocate: account.clone() };
     system_program::allocate(CpiContext::new_with_signer(system.key(), accounts, signer), space as u64)?;
     let accounts = system_program::Assign { account_to_assign: account.clone() };
-    system_program::assign(CpiContext::new_with_signer(system.key(), accounts, signer), &crate::ID)
+    system_program::assign(CpiContext::new_with_signer(system.key(), accounts, signer), owner)
+}
+
+/// The address of this program's PDA with `seeds` (the bump last), proved with one
+/// `create_program_address` instead of a bump search: refused as `ConstraintSeeds` when it is not
+/// `expected` (or the bump gives no address).
+pub fn require_pda(seeds: &[&[u8]], expected: &Pubkey) -> Result<()> {
+    let address =
+        Pubkey::create_program_address(seeds, &crate::ID).map_err(|_| error!(anchor_lang::error::ErrorCode::ConstraintSeeds))?;
+    require_keys_eq!(address, *expected, anchor_lang::error::ErrorCode::ConstraintSeeds);
+    Ok(())
+}
+
+/// SPL Token's and Token-2022's `InitializeAccount3` instruction tag.
+const INITIALIZE_ACCOUNT3: u8 = 18;
+
+/// The size of a token account without extensions: every mint `initialize` accepts needs no
+/// account extension (those that would, transfer fees, hooks, non-transferable and pausable
+/// mints, confidential transfers, are refused there), under SPL Token and Token-2022 alike.
+pub const TOKEN_ACCOUNT_SIZE: usize = 165;
+
+/// Makes the new empty account `account` (owned by the token program, [`TOKEN_ACCOUNT_SIZE`]
+/// bytes) a token account of `mint` owned by `authority`: `InitializeAccount3` built by hand.
+pub fn initialize_token_account<'info>(
+    token_program: &AccountInfo<'info>,
+    account: &AccountInfo<'info>,
+    mint: &AccountInfo<'info>,
+    authority: &Pubkey,
+) -> Result<()> {
+    let mut data = [0u8; 33];
+    data[0] = INITIALIZE_ACCOUNT3;
+    data[1..].copy_from_slice(authority.as_ref());
+    let instruction = Instruction {
+        program_id: *token_program.key,
+        accounts: vec![AccountMeta::new(*account.key, false), AccountMeta::new_readonly(*mint.key, false)],
+        data: data.to_vec(),
+    };
+    invoke_signed_unchecked(&instruction, &[account.clone(), mint.clone()], &[]).map_err(Into::into)
 }
 
 /// Resizes the program-owned `account` to `space` bytes: a growth is paid by `payer`, the rent a

@@ -19,11 +19,11 @@ pub struct WithdrawEscrow<'info> {
     #[account(
         mut, close = payer,
         has_one = costaker @ StakingError::NotCostaker, has_one = payer, has_one = escrow_payer,
-        constraint = offer.state == OfferState::Released @ StakingError::NotReleased,
+        constraint = offer.load()?.is(OfferState::Released) @ StakingError::NotReleased,
     )]
-    pub offer: Box<Account<'info, Offer>>,
+    pub offer: AccountLoader<'info, Offer>,
     /// The offer's escrow; emptied and closed here.
-    #[account(mut, seeds = [ESCROW_SEED, offer.key().as_ref()], bump)]
+    #[account(mut, seeds = [ESCROW_SEED, offer.key().as_ref()], bump = offer.load()?.escrow_bump)]
     pub escrow: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The token account receiving the tokens (any account of the mint).
     #[account(mut, token::mint = mint, token::token_program = token_program)]
@@ -47,13 +47,13 @@ pub struct WithdrawEscrow<'info> {
 }
 
 pub fn handler(ctx: Context<WithdrawEscrow>) -> Result<()> {
-    let offer = &ctx.accounts.offer;
+    let offer = *ctx.accounts.offer.load()?;
     let amount = ctx.accounts.escrow.amount;
-    let seq_bytes = offer.seq.to_le_bytes();
-    let seeds = offer.signer_seeds(&seq_bytes);
+    let signer = offer.signer();
+    let seeds = signer.seeds();
     let token_program = ctx.accounts.token_program.to_account_info();
     let escrow = ctx.accounts.escrow.to_account_info();
-    let authority = offer.to_account_info();
+    let authority = ctx.accounts.offer.to_account_info();
     pay_out(
         &token_program,
         &escrow,

@@ -21,7 +21,7 @@ pub struct WithdrawPosition<'info> {
     /// The device.
     #[account(
         mut, has_one = stake_vault, has_one = overflow_vault,
-        constraint = offer.device == device.key() @ anchor_lang::error::ErrorCode::ConstraintSeeds,
+        constraint = offer.load()?.device == device.key() @ anchor_lang::error::ErrorCode::ConstraintSeeds,
     )]
     pub device: AccountLoader<'info, Device>,
     /// The position's offer; closed here.
@@ -29,7 +29,7 @@ pub struct WithdrawPosition<'info> {
         mut, close = payer,
         has_one = payer, has_one = costaker,
     )]
-    pub offer: Box<Account<'info, Offer>>,
+    pub offer: AccountLoader<'info, Offer>,
     /// The co-staker, who receives principal and rewards.
     /// CHECK: checked against `offer.costaker` (and the table's record).
     pub costaker: UncheckedAccount<'info>,
@@ -76,7 +76,7 @@ pub fn handler(ctx: Context<WithdrawPosition>) -> Result<()> {
         system_program: &a.system_program.to_account_info(),
     }
     .prepare()?;
-    let seq = ctx.accounts.offer.seq;
+    let seq = ctx.accounts.offer.load()?.seq;
     let (position, signer) = {
         let mut device = ctx.accounts.device.load_mut()?;
         (device.take_ripe_position(&env, seq)?, device.signer())

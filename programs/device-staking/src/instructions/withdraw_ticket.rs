@@ -24,10 +24,10 @@ pub struct WithdrawTicket<'info> {
     /// The outstanding ticket; closed here.
     #[account(
         mut, close = payer,
-        constraint = ticket.device == device.key() && ticket.seq == device.load()?.ticket_seq @ anchor_lang::error::ErrorCode::ConstraintSeeds,
+        constraint = ticket.load()?.device == device.key() && ticket.load()?.seq == device.load()?.ticket_seq @ anchor_lang::error::ErrorCode::ConstraintSeeds,
         has_one = payer,
     )]
-    pub ticket: Box<Account<'info, Ticket>>,
+    pub ticket: AccountLoader<'info, Ticket>,
     /// The device owner, who receives the principal.
     /// CHECK: checked against `device.owner`.
     pub owner: UncheckedAccount<'info>,

@@ -1,9 +1,11 @@
 //! A co-staker wallet's profile: counts its filled positions (R11, R18).
 use crate::error::StakingError;
 use anchor_lang::prelude::*;
+use anchor_lang::Discriminator;
 
-/// A co-staker profile PDA `["costaker", wallet]`.
-#[account]
+/// A co-staker profile PDA `["costaker", wallet]`: a zero-copy account (Pod layout of byte
+/// fields only: no padding, the same bytes as its Borsh description).
+#[account(zero_copy)]
 #[derive(InitSpace, Debug)]
 pub struct CostakerProfile {
     /// The co-staker's wallet.
@@ -18,7 +20,28 @@ pub struct CostakerProfile {
     pub reserved: [u8; 32],
 }
 
+/// The stored size of a `CostakerProfile` (without its 8-byte discriminator).
+pub const COSTAKER_PROFILE_SIZE: usize = 98;
+const _: () = assert!(core::mem::size_of::<CostakerProfile>() == COSTAKER_PROFILE_SIZE);
+const _: () = assert!(CostakerProfile::INIT_SPACE == COSTAKER_PROFILE_SIZE);
+
 impl CostakerProfile {
+    /// A new profile of `wallet`, whose rent `payer` paid, counting no position yet.
+    pub fn new(wallet: Pubkey, bump: u8, payer: Pubkey) -> Self {
+        Self { wallet, active_positions: 0, bump, payer, reserved: [0; 32] }
+    }
+
+    /// The profile stored in an account's `data` (discriminator first), to change in place:
+    /// refused by name when the discriminator is not a profile's or the data is too short.
+    pub fn in_account_mut(data: &mut [u8]) -> Result<&mut Self> {
+        require!(data.len() >= 8, anchor_lang::error::ErrorCode::AccountDiscriminatorNotFound);
+        require!(data.starts_with(Self::DISCRIMINATOR), anchor_lang::error::ErrorCode::AccountDiscriminatorMismatch);
+        let bytes = data
+            .get_mut(8..8 + COSTAKER_PROFILE_SIZE)
+            .ok_or_else(|| error!(anchor_lang::error::ErrorCode::AccountDidNotDeserialize))?;
+        bytemuck::try_from_bytes_mut(bytes).map_err(|_| error!(anchor_lang::error::ErrorCode::AccountDidNotDeserialize))
+    }
+
     /// R11: takes one more filled position, within `max_active_costakes`.
     pub fn add_position(&mut self, max_active_costakes: u8) -> Result<()> {
         require!(self.active_positions < max_active_costakes, StakingError::TooManyPositions);
@@ -44,13 +67,7 @@ mod tests {
 
     #[test]
     fn r11_r18_at_most_max_active_positions_and_close_when_none() {
-        let mut p = CostakerProfile {
-            wallet: Pubkey::default(),
-            active_positions: 0,
-            bump: 0,
-            payer: Pubkey::default(),
-            reserved: [0; 32],
-        };
+        let mut p = CostakerProfile::new(Pubkey::default(), 0, Pubkey::default());
         p.require_closable().unwrap();
         p.add_position(2).unwrap();
         p.add_position(2).unwrap();

@@ -176,9 +176,10 @@ pub struct Tombstone {
 /// R1: `ceil(gpu_count * base * max(10_000, multiplier_bps) / 10_000)`.
 pub fn min_required(gpu_count: u16, multiplier_bps: u32, base_stake_per_gpu: u64) -> Result<u64> {
     require!(gpu_count >= 1 && multiplier_bps >= 1, StakingError::InvalidHardware);
-    let exact = (gpu_count as u128) * (base_stake_per_gpu as u128) * (multiplier_bps as u128).max(BPS as u128);
-    let total = exact.div_ceil(BPS as u128);
-    u64::try_from(total).map_err(|_| error!(StakingError::MathOverflow))
+    // gpu_count * multiplier (at most 2^16 * 2^32) always fits in u64; the rest through the
+    // u64 fast path (u128 only when the product overflows), the same result.
+    let per_base = gpu_count as u64 * (multiplier_bps as u64).max(BPS);
+    mul_div_ceil(per_base, base_stake_per_gpu, BPS)
 }
 
 /// Whether `costake` stays within `max_costake_bps` of `owner_stake + costake` (R9, R11, R12).
@@ -433,7 +434,7 @@ impl Device {
         let owner = self.owner_stake as u128;
         let above_min = (owner + self.filled_principal() as u128).saturating_sub(self.min_required(env) as u128);
         // co-stake must stay <= bps of (owner_stake - x + costake): x <= owner + costake - ceil(costake * BPS / bps)
-        let needed_total = (costake * BPS as u128).div_ceil(env.params.max_costake_bps.max(1) as u128);
+        let needed_total = mul_div_ceil_wide(costake as u64, BPS, env.params.max_costake_bps.max(1) as u64);
         let above_cap = (owner + costake).saturating_sub(needed_total);
         above_min.min(above_cap).min(owner) as u64
     }
@@ -792,7 +793,11 @@ impl Device {
         if rest > 0 && pool > 0 {
             for i in (0..MAX_POSITIONS).filter(|&i| slashable[i]) {
                 let p = &mut self.positions[i];
-                let share = (rest * p.principal as u128 / pool) as u64;
+                // share <= rest: the principal is part of the pool
+                let share = match u64::try_from(pool) {
+                    Ok(pool) => mul_div_floor(rest as u64, p.principal, pool),
+                    Err(_) => (rest * p.principal as u128 / pool) as u64,
+                };
                 let cap = slash_allowance(&p.slashes, p.principal, bps, now)?;
                 let take = share.min(cap);
                 if take > 0 {
@@ -946,6 +951,13 @@ pub(crate) mod tests {
         assert!(min_required(0, 10_000, 1).is_err());
         assert!(min_required(1, 0, 1).is_err());
         assert!(min_required(u16::MAX, u32::MAX, u64::MAX).is_err());
+        // the u64 fast path gives the 128-bit formula's result (or refuses what exceeds u64)
+        for (gpus, mult, base) in
+            [(1, 10_000, u64::MAX), (u16::MAX, u32::MAX, 1 << 20), (3, 12_345, u64::MAX / 40_000), (2, 1, 7)]
+        {
+            let wide = (gpus as u128 * base as u128 * (mult as u128).max(10_000)).div_ceil(10_000);
+            assert_eq!(min_required(gpus, mult, base).ok().map(u128::from), (wide <= u64::MAX as u128).then_some(wide));
+        }
         // R1: the minimum follows the base in force, with no refresh
         let d = device(0);
         let mut e = env(10);

@@ -44,6 +44,15 @@ pub fn mul_div_ceil(a: u64, b: u64, c: u64) -> Result<u64> {
     u64::try_from(q).map_err(|_| error!(StakingError::MathOverflow))
 }
 
+/// `ceil(a * b / c)` for `c > 0` as u128 (never overflows): in u64 when `a * b` fits, in u128
+/// otherwise (same result).
+pub fn mul_div_ceil_wide(a: u64, b: u64, c: u64) -> u128 {
+    match a.checked_mul(b) {
+        Some(n) => n.div_ceil(c) as u128,
+        None => (a as u128 * b as u128).div_ceil(c as u128),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,6 +119,7 @@ mod tests {
                 assert_eq!(mul_div_floor(a, b, c) as u128, floor, "floor {a} * {b} / {c}");
             }
             let ceil = wide.div_ceil(c as u128);
+            assert_eq!(mul_div_ceil_wide(a, b, c), ceil, "wide ceil {a} * {b} / {c}");
             match mul_div_ceil(a, b, c) {
                 Ok(q) => assert_eq!(q as u128, ceil, "ceil {a} * {b} / {c}"),
                 Err(_) => assert!(ceil > u64::MAX as u128, "ceil {a} * {b} / {c} refused"),
