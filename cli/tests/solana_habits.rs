@@ -119,3 +119,29 @@ fn r5_a_stake_signed_offline_lands_with_the_collected_signature() {
     assert_eq!(sent["signature"].as_str(), presigned.split_once('=').map(|(_, s)| s));
     assert_eq!(world.decode::<Device>(&world.device_key()).owner_stake, 16_000 * UNIT);
 }
+
+/// R5 (the owner's stake) with a hardware wallet as -k: the usb:// URI is taken (the Solana CLI's
+/// remote-wallet crate looks for the device), and with no wallet on the USB bus the command stops
+/// with NoHardwareWallet and changes nothing; a URI of an unknown wallet kind is not a signer.
+#[test]
+fn r5_a_hardware_wallet_uri_is_taken_and_a_missing_wallet_is_named() {
+    let world = World::new("usb-signer");
+    assert!(world.initialize(&[]).status.success());
+    let oracle = world.key_str("oracle");
+    world.ok("owner", &["owner", "register", "gpu-1", "--gpus", "8", "--multiplier-bps", "100000", "--oracle-keypair", &oracle]);
+    let before = std::fs::read_to_string(&world.state).unwrap();
+    let url = format!("svm:{}", world.state.display());
+    for uri in ["usb://ledger", "usb://ledger?key=0/0"] {
+        let out = cli(&["--url", &url, "-k", uri, "--output", "json", "owner", "stake", "gpu-1", "16000"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{stderr}");
+        assert!(stderr.contains("NoHardwareWallet") && stderr.contains(uri), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        let error: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(error["error"].as_str().unwrap().starts_with("NoHardwareWallet"), "{error}");
+    }
+    let out = cli(&["--url", &url, "-k", "usb://nowallet", "owner", "stake", "gpu-1", "16000"]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("is not a signer"));
+    assert_eq!(std::fs::read_to_string(&world.state).unwrap(), before, "nothing changed");
+    assert_eq!(world.decode::<Device>(&world.device_key()).owner_stake, 0);
+}

@@ -16,7 +16,7 @@ use solana_clap_v3_utils::keypair::keypair_from_seed_phrase;
 use solana_hash::Hash;
 use solana_keypair::Keypair;
 use solana_remote_wallet::remote_keypair::generate_remote_keypair;
-use solana_remote_wallet::remote_wallet::maybe_wallet_manager;
+use solana_remote_wallet::remote_wallet::{maybe_wallet_manager, RemoteWalletManager};
 use solana_signer::null_signer::NullSigner;
 use solana_signer::{Signer, SignerError};
 use solana_transaction::{Signature, Transaction};
@@ -24,6 +24,18 @@ use std::path::Path;
 
 /// The error of a `usb://` signer when no hardware wallet is plugged in.
 pub const NO_HARDWARE_WALLET: &str = "NoHardwareWallet";
+
+/// The hardware wallets on the USB bus, `None` when there is none. A machine without a USB bus
+/// (a container: no /sys/bus/usb) has none; the remote-wallet crate's Trezor scan panics there
+/// (libusb cannot start), so it is not asked, and a panic of the scan is an error here too.
+fn hardware_wallets() -> Result<Option<std::rc::Rc<RemoteWalletManager>>, String> {
+    if cfg!(target_os = "linux") && !Path::new("/sys/bus/usb").exists() {
+        return Ok(None);
+    }
+    std::panic::catch_unwind(maybe_wallet_manager)
+        .map_err(|_| "cannot read the USB devices (libusb failed to start)".to_string())?
+        .map_err(|e| format!("cannot read the USB devices: {e}"))
+}
 
 /// How `--dump-transaction-message` encodes the message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -137,8 +149,8 @@ impl Offline {
                 .map(|keypair| Box::new(keypair) as Box<dyn Signer>)
                 .map_err(|e| format!("not a base58 keypair: {e}")),
             SignerSourceKind::Usb(locator) => {
-                let manager = maybe_wallet_manager()
-                    .map_err(|e| format!("`{given}`: cannot read the USB devices: {e}"))?
+                let manager = hardware_wallets()
+                    .map_err(|e| format!("{NO_HARDWARE_WALLET}: `{given}`: {e}"))?
                     .ok_or_else(|| format!("{NO_HARDWARE_WALLET}: `{given}`: no hardware wallet found (plug it in, unlock it and open its Solana app)"))?;
                 let keypair =
                     generate_remote_keypair(locator, source.derivation_path.unwrap_or_default(), &manager, false, "keypair")
