@@ -22,6 +22,7 @@ use device_staking_client::format::{duration, percent_bps, tokens};
 use device_staking_client::{ix, pda};
 use device_staking_kit::deploy::program_path;
 use device_staking_kit::roles::{fixed_key, Roles};
+use device_staking_kit::stage::{device_id, DECIMALS, UNIT};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -31,9 +32,6 @@ const DAY: i64 = 86_400;
 /// How long a day of the story lasts on a chain given with `--url`, unless told: the cover
 /// window (7 days) is then 21 s and the cooldown (14 days) 42 s.
 pub const CHAIN_DAY_SECS: i64 = 3;
-/// The mint's decimals; one token is `UNIT` base units.
-const DECIMALS: u8 = 6;
-const UNIT: u64 = 1_000_000;
 /// The device: 8 GPUs at multiplier 10, so a minimum of 8 x 200 x 10 = 16,000 tokens (R1).
 const GPUS: u16 = 8;
 const MULTIPLIER_BPS: u32 = 100_000;
@@ -86,13 +84,6 @@ struct Cast {
     keeper: Keypair,
     mint: Keypair,
     device_id: [u8; 32],
-}
-
-/// `text` as a device id (at most 32 bytes, padded with zeros).
-fn device_id(text: &str) -> [u8; 32] {
-    let mut id = [0u8; 32];
-    id[..text.len()].copy_from_slice(text.as_bytes());
-    id
 }
 
 /// What the keys derived from the paying wallet are labelled with.

@@ -4,20 +4,10 @@
 //! for the real deadlines.
 use device_staking_client::device_staking::state::{Config, Device, Floors, Offer, OfferState, PositionState, Ticket, Tombstone};
 use device_staking_client::pda;
+use device_staking_kit::stage::{device_id, SOL, UNIT};
 use device_staking_localnet::{root, Cast, Cli, Validator};
 use std::process::{Command, Output};
 use std::time::Instant;
-
-/// One token: the test mint has 6 decimals.
-const UNIT: u64 = 1_000_000;
-/// One SOL.
-const SOL: u64 = 1_000_000_000;
-
-fn device_id(text: &str) -> [u8; 32] {
-    let mut id = [0u8; 32];
-    id[..text.len()].copy_from_slice(text.as_bytes());
-    id
-}
 
 /// Runs migrations/deploy.sh with `extra` arguments against the validator's URL; returns its
 /// exit status and combined output.

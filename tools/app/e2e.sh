@@ -6,7 +6,9 @@
 #   4. the TypeScript type check (npm run typecheck);
 #   5. the unit tests (npm run test:unit);
 #   6. the browser tests (npm run test:e2e): each file starts its own validator (.localnet-app/,
-#      RPC 18899) and app server (127.0.0.1:5199) and stops them; screenshots in app/e2e/screenshots.
+#      RPC 18899), seeds it with the kit's app-world (crates/kit/src/app_world.rs, run as the validator
+#      test crate's app_world) and an app server (127.0.0.1:5199), and stops them; screenshots in
+#      app/e2e/screenshots.
 # Needs: target/deploy/device_staking.so, solana-test-validator (tools/localnet/install.sh),
 # Chromium and the app's packages (tools/app/install.sh).
 set -euo pipefail

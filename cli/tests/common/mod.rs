@@ -12,8 +12,10 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-/// One token is a million base units (the tests' mint has 6 decimals).
-pub const UNIT: u64 = 1_000_000;
+/// One token in base units (the tests' mint has the kit's 6 decimals), and a device id from a
+/// text label (padded with zeros).
+#[allow(unused_imports)] // each test binary uses its own part
+pub use device_staking_kit::stage::{device_id, UNIT};
 /// The Clock of a new state file (`svm init`'s default).
 pub const GENESIS: i64 = 1_750_000_000;
 
@@ -231,11 +233,4 @@ impl Drop for World {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
-}
-
-/// `text` as a device id (padded with zeros).
-pub fn device_id(text: &str) -> [u8; 32] {
-    let mut id = [0u8; 32];
-    id[..text.len()].copy_from_slice(text.as_bytes());
-    id
 }

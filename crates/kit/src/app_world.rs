@@ -43,11 +43,12 @@
 //! (amounts in base units; times in unix seconds; `keypair` an absolute path; `openOffer` null or
 //! `{ address, amount, rewardShareBps }`). It is written at the end, in one rename, so its
 //! presence means the chain was seeded.
+use crate::chain::litesvm::hex;
 use crate::chain::rpc::RpcChain;
 use crate::chain::ComputeBudget;
 use crate::deploy::{self, LOCAL_FLOORS};
 use crate::roles::{KeyFiles, Roles};
-use crate::stage::Stage;
+use crate::stage::{device_id, Stage, DECIMALS, SOL, UNIT};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use device_staking_client::device_staking::state::{min_required, Config, Device, Offer, OfferState, Params, Role};
@@ -61,12 +62,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-/// The mint's decimals.
-const DECIMALS: u8 = 6;
-/// One token in base units.
-const UNIT: u64 = 1_000_000;
-/// One SOL in lamports.
-const SOL: u64 = 1_000_000_000;
 /// Wallets funded per set-up transaction (each adds a transfer, an account creation and a mint).
 const WALLETS_PER_FUNDING_TX: usize = 4;
 /// The admin's role change delay in this world: announced changes stay pending for a day (R34).
@@ -175,18 +170,6 @@ fn localnet_dir() -> PathBuf {
 /// `path` made absolute against the current folder, so the JSON's paths work from anywhere.
 fn absolute(path: &Path) -> PathBuf {
     std::env::current_dir().expect("the current folder").join(path)
-}
-
-/// A device id: `label`'s bytes padded with zeros to 32.
-fn device_id(label: &str) -> [u8; 32] {
-    let mut id = [0u8; 32];
-    id[..label.len()].copy_from_slice(label.as_bytes());
-    id
-}
-
-/// Lower-case hex of `bytes`.
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The world's wallets: their keypair files in the state folder, and the validator's authority.

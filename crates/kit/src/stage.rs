@@ -16,6 +16,21 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Duration;
 
+/// Lamports in one SOL.
+pub const SOL: u64 = 1_000_000_000;
+/// The decimals of the mints the worlds create (those of the network's token).
+pub const DECIMALS: u8 = 6;
+/// One whole token of such a mint, in base units.
+pub const UNIT: u64 = 1_000_000;
+
+/// A device id from a label of at most 32 bytes, padded with zeros (as `owner register` takes
+/// a text id).
+pub fn device_id(label: &str) -> [u8; 32] {
+    let mut id = [0u8; 32];
+    id[..label.len()].copy_from_slice(label.as_bytes());
+    id
+}
+
 /// SOL the embedded LiteSVM gives the paying wallet.
 const EMBEDDED_PAYER_SOL: u64 = 1_000;
 /// How often the Clock of a validator is read while waiting for a deadline.

@@ -36,6 +36,7 @@ use device_staking_client::ix::{self, RewardTarget};
 use device_staking_client::pda;
 use device_staking_kit::deploy;
 use device_staking_kit::roles::{new_keys, Roles};
+use device_staking_kit::stage::{SOL, UNIT};
 use device_staking_localnet::concurrent::{send_all, Expect, Landed, Outcome, Planned, Sending};
 use device_staking_localnet::Validator;
 use solana_keypair::Keypair;
@@ -44,10 +45,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-/// One token: the run's mint has 6 decimals.
-const UNIT: u64 = 1_000_000;
-/// One SOL, in lamports.
-const SOL: u64 = 1_000_000_000;
 /// Lamports each wallet gets for fees and rent.
 const WALLET_LAMPORTS: u64 = SOL;
 /// A leaving co-staker's wait (R13), short enough to wait for on a validator.

@@ -48,7 +48,8 @@ fn parse_key(text: &str) -> Result<Pubkey, String> {
     text.parse().map_err(|e| format!("`{text}` in the state file is not an address: {e}"))
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
