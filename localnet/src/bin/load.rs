@@ -1219,7 +1219,7 @@ mod tests {
     fn a_position_without_its_filled_offer_or_with_other_terms_is_a_mismatch() {
         let (device, offer) = filled_device();
         assert_eq!(table_mismatches(&device, &[None], &[]).len(), 2, "no account, and one live offer fewer than the table");
-        let mut other_amount = offer.clone();
+        let mut other_amount = offer;
         other_amount.amount += 1;
         assert_eq!(table_mismatches(&device, &[Some(other_amount)], &[]).len(), 1);
         let mut released = offer;
@@ -1230,10 +1230,10 @@ mod tests {
     #[test]
     fn a_ticket_account_is_live_exactly_while_the_owner_unstakes() {
         let (mut device, offer) = filled_device();
-        assert_eq!(table_mismatches(&device, &[Some(offer.clone())], &[Some(ticket(0))]).len(), 1);
+        assert_eq!(table_mismatches(&device, &[Some(offer)], &[Some(ticket(0))]).len(), 1);
         let env = Env { now: 20, params: Params::defaults(6).unwrap(), paused: false, oracle_revoked_at: 0, slash_revoked_at: 0 };
         device.unstake(&env).unwrap();
-        assert_eq!(table_mismatches(&device, &[Some(offer.clone())], &[Some(ticket(0))]), Vec::<String>::new());
+        assert_eq!(table_mismatches(&device, &[Some(offer)], &[Some(ticket(0))]), Vec::<String>::new());
         assert_eq!(table_mismatches(&device, &[Some(offer)], &[None]).len(), 1);
     }
 }
