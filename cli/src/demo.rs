@@ -22,7 +22,7 @@ use device_staking_client::format::{duration, percent_bps, tokens};
 use device_staking_client::{ix, pda};
 use device_staking_kit::deploy::program_path;
 use device_staking_kit::roles::{fixed_key, Roles};
-use device_staking_kit::stage::{device_id, DECIMALS, UNIT};
+use device_staking_kit::stage::{device_id, DECIMALS, SOL, UNIT};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -41,9 +41,10 @@ const SHARE_BPS: u16 = 7_400;
 /// One block's rewards for the device, paid once a day.
 const DAILY_REWARD: u64 = 1_000 * UNIT;
 /// Lamports every wallet of the story is topped up to: the rents of the accounts it opens.
-const WALLET_LAMPORTS: u64 = 1_000_000_000;
+const WALLET_LAMPORTS: u64 = SOL;
 
-/// Where the story plays.
+/// Where the story plays (made once per run: the size of the keypair does not matter).
+#[allow(clippy::large_enum_variant)]
 pub enum Venue {
     /// Its own LiteSVM, made for the run and dropped after it.
     Embedded,
