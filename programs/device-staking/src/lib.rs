@@ -1,11 +1,11 @@
 //! Staking on GPU devices with co-staking. `lib.rs` only dispatches: each instruction lives in
 //! `instructions/<name>.rs`, the rules in `state/`. Rule ids (R1...) refer to docs/protocol.md.
 #![allow(unexpected_cfgs)]
-#![cfg_attr(target_os = "solana", feature(asm_experimental_arch))]
 use anchor_lang::prelude::*;
 
+// The SBF build's 128-bit helpers and memory functions (tools/sbf, crates/sbf).
 #[cfg(target_os = "solana")]
-mod sbf_builtins;
+use device_staking_sbf as _;
 
 pub mod constants;
 pub mod error;
@@ -18,8 +18,9 @@ use state::{Params, Role};
 
 declare_id!("Cwc5d6dFVPJ7twW2ySKFB2SW3XNFybZbBA5ksb1Rka6e");
 
+// The SBF build's entrypoint: Anchor's, with the program id as a constant (crates/sbf).
 #[cfg(all(target_os = "solana", feature = "sbf-entrypoint"))]
-mod sbf_entrypoint;
+device_staking_sbf::anchor_entrypoint!();
 
 #[program]
 pub mod device_staking {

@@ -4,26 +4,23 @@
 //! real program (see `bench/build-minimal.sh`), it measures what the registry-only toolchain
 //! costs against Solana's platform-tools; `bench/src/bin/minimal.rs` runs it.
 //!
-//! The SBF pieces are the real program's: `sbf_builtins.rs` is included from
-//! `programs/device-staking/src` (one file, two users), and so is `sbf_entrypoint.rs`.
+//! The SBF pieces are the real program's (`crates/sbf`: the 128-bit helpers, the memory
+//! functions and the entrypoint).
 #![allow(unexpected_cfgs)]
-#![cfg_attr(target_os = "solana", feature(asm_experimental_arch))]
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenAccount;
 
 #[cfg(target_os = "solana")]
-#[path = "../../../../programs/device-staking/src/sbf_builtins.rs"]
-mod sbf_builtins;
+use device_staking_sbf as _;
 
 #[cfg(all(target_os = "solana", feature = "mem-loops"))]
 mod mem_loops;
 
 declare_id!("HuiUi4WFrVF3mwndyeqobPVXDfRf25h1QyvKqyurULuK");
 
-/// The SBF build's entrypoint: the real program's (one file, two users).
+// The SBF build's entrypoint: the real program's.
 #[cfg(all(target_os = "solana", feature = "sbf-entrypoint"))]
-#[path = "../../../../programs/device-staking/src/sbf_entrypoint.rs"]
-mod sbf_entrypoint;
+device_staking_sbf::anchor_entrypoint!();
 
 #[program]
 pub mod anchor_minimal {

@@ -1,5 +1,5 @@
 //! A toolchain variant (feature `mem-loops`): the runtime's memory syscalls that `memcpy` & co.
-//! forward to (`sbf_builtins.rs`) defined here as plain byte loops in bytecode, so that the
+//! forward to (`crates/sbf/src/builtins.rs`) defined here as plain byte loops in bytecode, so that the
 //! linker resolves them to these functions instead of syscalls: measures which is cheaper. The
 //! loops are volatile so that LLVM does not turn them back into calls of `memcpy`.
 
