@@ -20,10 +20,11 @@ cli-deps: ## install what the CLI's build links besides crates: Debian's libudev
 $(SO) &: $(PROGRAM_SOURCES)
 	@tools/sbf/build.sh
 
-unit-test: cli-deps ## formatting check, the binaries' hashes (docs/verify.md), host unit tests of the rules, the client and the CLI; the rule coverage table
+unit-test: cli-deps ## formatting and lint checks, the binaries' hashes (docs/verify.md), host unit tests of the rules, the client, the kit and the CLI; the rule coverage table
 	@tools/phase.sh "formatting (cargo fmt --check, rustfmt.toml)" $(CARGO) fmt --all --check
+	@tools/phase.sh "lints (cargo clippy --all-targets -D warnings)" $(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 	@tools/phase.sh "the built binaries are those of docs/verify.md (tools/sbf/verify.sh --built)" tools/sbf/verify.sh --built
-	@tools/phase.sh "unit tests" $(CARGO) test --locked -p device-staking -p device-staking-client -p device-staking-cli --lib --bins
+	@tools/phase.sh "unit tests" $(CARGO) test --locked -p device-staking -p device-staking-client -p device-staking-kit -p device-staking-cli --lib --bins
 	@tools/phase.sh "rule coverage (docs/rule-coverage.md)" python3 tools/rule_coverage.py
 
 svm-test: build ## LiteSVM tests on the built v3 and v0 binaries

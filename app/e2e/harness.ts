@@ -9,7 +9,7 @@
 // The validator runs beside the one of `make localnet-test`: state folder .localnet-app/, RPC
 // 18899, faucet 19900, gossip 18001 (tools/localnet/start.sh). The app's dev server listens on
 // 127.0.0.1:5199 with VITE_RPC_URL set to the validator. The world (wallets, devices) is what
-// localnet/src/bin/app_world.rs seeds; its doc lists every wallet and device.
+// crates/kit/src/app_world.rs (the kit's app-world) seeds; its doc lists every wallet and device.
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, createPublicKey, sign as ed25519Sign, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,7 +49,7 @@ const screenshotDir = path.join(appDir, 'e2e', 'screenshots');
 /** The test wallet's name, as the app lists it. */
 export const testWalletName = 'E2E Test Wallet';
 
-/** The wallets app_world seeds (see localnet/src/bin/app_world.rs for their roles and funds). */
+/** The wallets app-world seeds (see crates/kit/src/app_world.rs for their roles and funds). */
 export type WalletName =
   | 'owner'
   | 'costaker'
@@ -409,7 +409,7 @@ async function stopAppServer(): Promise<void> {
   rmSync(serverPidFile, { force: true });
 }
 
-/** Starts a fresh validator (state .localnet-app/, RPC 18899), seeds it with app_world, and
+/** Starts a fresh validator (state .localnet-app/, RPC 18899), seeds it with the kit's app-world, and
  * serves the app against it on 127.0.0.1:5199; with `indexer`, also the indexer following the
  * validator with its history API on 127.0.0.1:18787 (the app is told where). Everything started
  * is stopped again if a step fails, by `world.stop()`, or by the exit handlers when the process
@@ -430,9 +430,9 @@ export async function startWorld(options: { indexer?: boolean } = {}): Promise<W
     const rpcUrl = `http://127.0.0.1:${validatorEnv.LOCALNET_RPC_PORT}`;
     const out = path.join(localnetDir, 'world.json');
     const state = path.join(localnetDir, 'world');
-    const seedArgs = ['run', '--locked', '-q', '-p', 'device-staking-localnet', '--bin', 'app_world', '--'];
+    const seedArgs = ['run', '--locked', '-q', '-p', 'device-staking-kit', '--bin', 'app-world', '--'];
     rmSync(out, { force: true });
-    await runStep('seeding with app_world', 'cargo', [...seedArgs, '--url', rpcUrl, '--out', out, '--state', state], tools);
+    await runStep('seeding with app-world', 'cargo', [...seedArgs, '--url', rpcUrl, '--out', out, '--state', state], tools);
     const seeded = JSON.parse(readFileSync(out, 'utf8')) as Omit<World, 'appUrl' | 'indexerUrl' | 'stop'>;
     say(`seeded in ${since(started)}`);
     const indexerUrl = options.indexer ? await startIndexer(rpcUrl) : null;

@@ -1,4 +1,4 @@
-// The harness itself: the world starts and is seeded as app_world says, the app is served, the
+// The harness itself: the world starts and is seeded as app-world says, the app is served, the
 // test wallet reaches a Wallet Standard app, and the wallet's Node-side signer signs correctly.
 import assert from 'node:assert/strict';
 import { createPublicKey, verify } from 'node:crypto';

@@ -210,7 +210,7 @@ impl Scene {
     /// changes): a refusal of a tampered call is then the tampering's doing.
     pub fn check_calls_succeed(&mut self) {
         for call in self.calls() {
-            let result = self.w.env.simulate(&[call.ix.clone()], &call.signer_refs());
+            let result = self.w.env.simulate(std::slice::from_ref(&call.ix), &call.signer_refs());
             assert!(result.is_ok(), "the valid {} call fails: {:?}", call.name, result.err().map(|f| (refusal_name(&f), f.logs)));
         }
     }
@@ -262,7 +262,7 @@ impl Scene {
         let forged = solana_account::Account { owner, ..original.clone() };
         self.w.svm.set_account(*address, forged).expect("set_account");
         let label = format!("{} with {address} owned by {owner}", call.name);
-        self.refused_unchecked(&label, error, &[call.ix.clone()], &call.signer_refs(), &[]);
+        self.refused_unchecked(&label, error, std::slice::from_ref(&call.ix), &call.signer_refs(), &[]);
         self.w.svm.set_account(*address, original).expect("set_account");
         self.w.check_all();
     }

@@ -18,12 +18,8 @@ use solana_signer::Signer;
 fn forged_owner_error(s: &Scene, call: &Call, address: &Pubkey, owner: &Pubkey) -> &'static str {
     match call.name {
         "close_device" if *address == s.e => "ConstraintOwner",
-        "fill_offer" if *address == pda::costaker(&s.w.costakers[2].pubkey()).0 => {
-            if *owner == system_program::ID {
-                "AccountAlreadyInUse"
-            } else {
-                "AccountOwnedByWrongProgram"
-            }
+        "fill_offer" if *address == pda::costaker(&s.w.costakers[2].pubkey()).0 && *owner == system_program::ID => {
+            "AccountAlreadyInUse"
         }
         _ => "AccountOwnedByWrongProgram",
     }
@@ -293,7 +289,7 @@ fn extra_accounts_are_ignored_where_none_are_read() {
             let mut ix = call.ix.clone();
             ix.accounts.push(AccountMeta::new(pda::offer(&s.c, 0).0, false));
             ix.accounts.push(AccountMeta::new_readonly(s.intruder.pubkey(), false));
-            let plain = s.w.env.simulate(&[call.ix.clone()], &call.signer_refs()).map(|ok| ok.return_data);
+            let plain = s.w.env.simulate(std::slice::from_ref(&call.ix), &call.signer_refs()).map(|ok| ok.return_data);
             let extended = s.w.env.simulate(&[ix], &call.signer_refs()).map(|ok| ok.return_data);
             assert_eq!(plain.expect(name), extended.expect(name), "{name}");
         }

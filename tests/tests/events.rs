@@ -34,7 +34,7 @@ fn r50_every_state_change_emits_an_event() {
     for binary in Binary::ALL {
         let mut scene = Scene::new(binary);
         for call in scene.calls() {
-            let result = scene.w.env.simulate(&[call.ix.clone()], &call.signer_refs());
+            let result = scene.w.env.simulate(std::slice::from_ref(&call.ix), &call.signer_refs());
             let ok = assert_ok(&result);
             let emitted = ok.logs.iter().filter(|l| l.starts_with("Program data: ")).count();
             assert!(!ok.logs.iter().any(|l| l.contains("Log truncated")), "{}: the log was truncated", call.name);

@@ -107,6 +107,9 @@ fn bps_of(amount: u128, bps: u16) -> u128 {
     amount * bps as u128 / BPS
 }
 
+/// A reward batch as sent: block start, block end, and its entries (device, amount).
+type Batch = (i64, i64, Vec<(Pubkey, u64)>);
+
 /// xorshift64*, as in the property test: enough for choosing operations.
 struct Rng(u64);
 
@@ -558,7 +561,7 @@ struct Run {
     /// The last block id used.
     block_id: u64,
     /// The last batch sent: (start, end, entries), to re-send.
-    last_batch: Option<(i64, i64, Vec<(Pubkey, u64)>)>,
+    last_batch: Option<Batch>,
     /// Positions credited in the last transaction whose claim is probed right after it (G4).
     pending_claims: Vec<(Pubkey, u64)>,
     /// Transactions sent and simulated.

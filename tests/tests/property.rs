@@ -763,6 +763,10 @@ macro_rules! compare {
     };
 }
 
+/// A position as compared: offer seq, co-staker, principal, rewards, reward share, when it was
+/// filled, stopped, its wait end and unlock time, and its slash records.
+type PositionFigures = (u64, Pubkey, u64, u64, u16, i64, i64, i64, i64, Vec<MRecord>);
+
 /// What is compared of a live device, built alike from the decoded account and from the model.
 #[derive(Debug, PartialEq)]
 struct DeviceView {
@@ -781,7 +785,7 @@ struct DeviceView {
     unstaked_at: i64,
     ticket: (u64, u64, i64),
     open_offer: Option<u64>,
-    positions: Vec<Option<(u64, Pubkey, u64, u64, u16, i64, i64, i64, i64, Vec<MRecord>)>>,
+    positions: Vec<Option<PositionFigures>>,
     departed: Vec<(i64, u64, u16, i64)>,
     next_offer_seq: u64,
     next_ticket_seq: u64,

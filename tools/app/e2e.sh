@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The web app's checks and browser tests (make app-test), in order:
-#   1. the CLI (debug build; the tests' operator steps and chain checks use it);
+#   1. the CLI and the kit's app-world (debug builds; the tests' operator steps, chain checks and
+#      seeding use them);
 #   2. the IDL is current with the program's source (device-staking-idl --check);
 #   3. the generated TypeScript client is current with the IDL (npm run generate:check);
 #   4. the TypeScript type check (npm run typecheck);
 #   5. the unit tests (npm run test:unit);
 #   6. the browser tests (npm run test:e2e): each file starts its own validator (.localnet-app/,
-#      RPC 18899), seeds it with the kit's app-world (crates/kit/src/app_world.rs, run as the validator
-#      test crate's app_world) and an app server (127.0.0.1:5199), and stops them; screenshots in
-#      app/e2e/screenshots.
+#      RPC 18899), seeds it with the kit's app-world (crates/kit/src/app_world.rs) and an app
+#      server (127.0.0.1:5199), and stops them; screenshots in app/e2e/screenshots.
 # Needs: target/deploy/device_staking.so, solana-test-validator (tools/localnet/install.sh),
 # Chromium and the app's packages (tools/app/install.sh).
 set -euo pipefail
@@ -18,9 +18,10 @@ app="$root/app"
 
 step() { printf '\033[1m[app]\033[0m %s\n' "$*" >&2; }
 
-step "1/6 the CLI"
+step "1/6 the CLI and app-world"
 DEVICE_STAKING_CLI="$("$root/tools/cli.sh")"
 export DEVICE_STAKING_CLI
+cargo build --locked -q -p device-staking-kit --bin app-world --manifest-path "$root/Cargo.toml"
 
 step "2/6 the IDL is current (idl/device_staking.json)"
 cargo run --locked -q -p device-staking-idl --manifest-path "$root/Cargo.toml" -- --check

@@ -20,6 +20,7 @@ pub mod builtins;
 /// sixth argument on the stack, which SBF forbids. With the id constant, the optimizer drops that
 /// argument; `tools/sbf/check_stack_args.py` verifies no stack-passed argument is left.
 #[macro_export]
+#[allow(clippy::crate_in_macro_def)] // `crate` is meant to be the calling program's crate (its ID and entry)
 macro_rules! anchor_entrypoint {
     () => {
         /// The SBF build's entrypoint (see `device_staking_sbf::anchor_entrypoint`).

@@ -29,8 +29,8 @@ pub fn slashed_within_window(records: &[SlashRecord], now: i64) -> Result<u64> {
     records.iter().filter(|r| r.counts_at(now)).try_fold(0, |total, r| add(total, r.amount))
 }
 
-/// R40: how much more may be taken from a staker at `now`: `max_bps` x (slashable principal now
-/// + what the last 30 days took) - what they took. Over any 30 days the staker therefore loses at
+/// R40: how much more may be taken from a staker at `now`: `max_bps` x (slashable principal
+/// now + what the last 30 days took) - what they took. Over any 30 days the staker therefore loses at
 /// most `max_bps` of their principal.
 pub fn slash_allowance(records: &[SlashRecord], slashable: u64, max_bps: u16, now: i64) -> Result<u64> {
     let recent = slashed_within_window(records, now)?;
