@@ -27,7 +27,7 @@ COMMON="-C linker=$here/link.sh -C relocation-model=static -C passes=lower-atomi
  -C link-arg=--llvm-args=--bpf-stack-size=4096 \
  -C link-arg=--llvm-args=--disable-movsx -C link-arg=--llvm-args=--disable-ldsx ${SBF_EXTRA_RUSTFLAGS:-}"
 # Upstream LLVM passes a call's 6th and later arguments on the stack, which SBF forbids; the
-# inliner folds such calls into their callers (and see the program's sbf_entrypoint.rs).
+# inliner folds such calls into their callers (and see crates/sbf's anchor_entrypoint!).
 # check_stack_args.py verifies that none is left. The thresholds are the smallest measured
 # margins that pass that check with room (bench/variants.sh; docs/benchmarks.md): v3 1,000
 # (500 fails), v0 2,000 (1,500 fails). Against 5,000 they cut the binaries by 36% and 20% for
