@@ -10,6 +10,7 @@ import { formatTokens, shortAddress } from '../lib/format';
 import {
   type ChartDay,
   type HistoryEvent,
+  type RowAmount,
   chartDays,
   csvUrl,
   dailyFromEarnings,
@@ -17,6 +18,7 @@ import {
   deviceHistory,
   explorerTx,
   findApi,
+  rowAmount,
   walletPositions,
 } from '../lib/history';
 import { useLoad } from '../lib/useLoad';
@@ -134,8 +136,30 @@ function localTime(unix: number | null): string {
   return unix === null ? '—' : new Date(unix * 1000).toLocaleString();
 }
 
-/** Events as a table: local time, event, position, amount, and the transaction on an explorer. */
-export function EventsTable({ events }: { events: HistoryEvent[] }) {
+/** A row's amount: the subject's own, then the event's whole amount as context when it differs. */
+function AmountCell({ amount: { amount, context } }: { amount: RowAmount }) {
+  const whole = context && <Tokens amount={context.whole} />;
+  return (
+    <>
+      {amount !== null && <Tokens amount={amount} />}
+      {context && (
+        <span className="muted">
+          {context.kind === 'block' && <> of the block’s {whole}</>}
+          {context.kind === 'left' && <> of the block’s {whole}, not paid: the position had left</>}
+          {context.kind === 'slash' && <> of {whole} slashed</>}
+          {context.kind === 'ownerUnstake' && <>the owner unstaked {whole}</>}
+        </span>
+      )}
+    </>
+  );
+}
+
+/**
+ * Events as a table: local time, event, position, amount, and the transaction on an explorer.
+ * With `positionSeq` the table is that position's: amounts are what the position earned or lost
+ * (a block's part of the reward, its part of a slash), the event's whole amount as context.
+ */
+export function EventsTable({ events, positionSeq }: { events: HistoryEvent[]; positionSeq?: number }) {
   if (events.length === 0) return <p className="muted">No events yet.</p>;
   return (
     <table className="history" data-testid="history-table">
@@ -144,7 +168,7 @@ export function EventsTable({ events }: { events: HistoryEvent[] }) {
           <th>Time (local)</th>
           <th>Event</th>
           <th>Position</th>
-          <th>Amount</th>
+          <th>{positionSeq === undefined ? 'Amount' : 'Position’s amount'}</th>
           <th>Transaction</th>
         </tr>
       </thead>
@@ -154,7 +178,9 @@ export function EventsTable({ events }: { events: HistoryEvent[] }) {
             <td>{localTime(e.blockTime)}</td>
             <td>{e.name}</td>
             <td>{e.positionSeq === null ? '' : `#${e.positionSeq}`}</td>
-            <td>{e.amount === null ? '' : <Tokens amount={BigInt(e.amount)} />}</td>
+            <td>
+              <AmountCell amount={rowAmount(e, positionSeq ?? null)} />
+            </td>
             <td>
               <a href={explorerTx(e.signature, rpcUrl())} target="_blank" rel="noreferrer" title={e.signature}>
                 {e.signature.slice(0, 10)}…
@@ -279,7 +305,7 @@ export function PositionsHistory({ wallet }: { wallet: Address }) {
             </span>
           </div>
           {earnings ? <EarningsChart days={chartDays(earnings, days, now, openPosition.seq)} label={`Position #${openPosition.seq}'s earnings per day over ${days} days`} /> : <p className="muted">Loading…</p>}
-          <EventsTable events={openPosition.events} />
+          <EventsTable events={openPosition.events} positionSeq={openPosition.seq} />
         </div>
       )}
     </section>

@@ -160,3 +160,56 @@ export function explorerTx(signature: string, rpcUrl: string): string {
     chain === 'solana:mainnet' ? '' : chain === 'solana:localnet' ? `?cluster=custom&customUrl=${encodeURIComponent(rpcUrl)}` : `?cluster=${chain.replace('solana:', '')}`;
   return `https://explorer.solana.com/tx/${signature}${cluster}`;
 }
+
+/** Why a row of a position's events shows the whole event's amount beside the position's own. */
+export type AmountContext =
+  /** A `RewardPaid`: the block's whole reward (owner's and position's parts). */
+  | 'block'
+  /** A `RewardPaid` after the position had been withdrawn or released: its part was not paid (R21). */
+  | 'left'
+  /** A `Slashed`: the whole slash (owner's stake, ticket and every position). */
+  | 'slash'
+  /** An `Unstaked` that stopped the position: the owner's unstaked amount. */
+  | 'ownerUnstake';
+
+/** What a row of an events table shows in its amount column. */
+export interface RowAmount {
+  /** The amount of the table's subject (the device, or the one position); null when it has none. */
+  amount: bigint | null;
+  /** The event's whole amount, shown as context when it is not the subject's own; null otherwise. */
+  context: { kind: AmountContext; whole: bigint } | null;
+}
+
+/** A decimal string (or number) of the API as a bigint; 0 when absent. */
+function base(value: unknown): bigint {
+  return typeof value === 'string' || typeof value === 'number' ? BigInt(value) : 0n;
+}
+
+/**
+ * The amount a row shows: on a device's table (`positionSeq` null) the event's own amount; on a
+ * position's table what that position got or lost: a `RewardPaid`'s position part (nothing once
+ * the position had left, R21) with the block's whole reward as context, a `Slashed`'s part taken
+ * from the position with the whole slash as context, and no amount of its own for the owner's
+ * `Unstaked` that stopped it.
+ */
+export function rowAmount(event: HistoryEvent, positionSeq: number | null): RowAmount {
+  const own = event.amount === null ? null : BigInt(event.amount);
+  if (positionSeq === null || own === null) return { amount: own, context: null };
+  const data = event.data;
+  switch (event.name) {
+    case 'RewardPaid': {
+      const mine = data.positionSeq === positionSeq;
+      if (mine && data.positionLeft === true) return { amount: 0n, context: { kind: 'left', whole: own } };
+      return { amount: mine ? base(data.positionPart) : 0n, context: { kind: 'block', whole: own } };
+    }
+    case 'Slashed': {
+      const parts = Array.isArray(data.fromPositions) ? (data.fromPositions as Array<{ seq?: unknown; amount?: unknown }>) : [];
+      const taken = parts.filter((p) => p.seq === positionSeq).reduce((sum, p) => sum + base(p.amount), 0n);
+      return { amount: taken, context: { kind: 'slash', whole: own } };
+    }
+    case 'Unstaked':
+      return { amount: null, context: { kind: 'ownerUnstake', whole: own } };
+    default:
+      return { amount: own, context: null };
+  }
+}
