@@ -9,11 +9,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 app="$root/app"
 log_dir="$root/target/app"
 
-say() { printf '\033[1m[app]\033[0m %s\n' "$*" >&2; }
-die() {
-  printf '\033[31m[app] error:\033[0m %s\n' "$*" >&2
-  exit 1
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh" app # say, die
 
 # Debian packages: chromium (the browser tests' browser), jq and curl (serve.sh, start.sh)
 packages=()

@@ -23,11 +23,7 @@ app_port="${APP_PORT:-5173}"
 indexer_port="${INDEXER_PORT:-8787}"
 history_db="$state/history.sqlite"
 
-say() { printf '\033[1m[app]\033[0m %s\n' "$*" >&2; }
-die() {
-  printf '\033[31m[app] error:\033[0m %s\n' "$*" >&2
-  exit 1
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh" app # say, die
 
 # Whether the account at $1 exists on the chain (at confirmed).
 account_exists() {

@@ -13,11 +13,7 @@ source "$here/versions.env"
 root="${LOCALNET_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/device-staking-validator}/$AGAVE_VALIDATOR_VERSION"
 bin="$root/bin/solana-test-validator"
 
-say() { printf '\033[1m[localnet]\033[0m %s\n' "$*" >&2; }
-die() {
-  printf '\033[31m[localnet] error:\033[0m %s\n' "$*" >&2
-  exit 1
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh" localnet # say, die
 
 if [ -x "$bin" ] && "$bin" --version >/dev/null 2>&1; then
   echo "$bin"

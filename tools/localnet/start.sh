@@ -24,11 +24,7 @@ rpc="http://127.0.0.1:$rpc_port"
 gossip=()
 [ -n "${LOCALNET_GOSSIP_PORT:-}" ] && gossip=(--gossip-port "$LOCALNET_GOSSIP_PORT" --dynamic-port-range "$((LOCALNET_GOSSIP_PORT + 1))-$((LOCALNET_GOSSIP_PORT + 40))")
 
-say() { printf '\033[1m[localnet]\033[0m %s\n' "$*" >&2; }
-die() {
-  printf '\033[31m[localnet] error:\033[0m %s\n' "$*" >&2
-  exit 1
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh" localnet # say, die
 
 background=0
 [ "${1:-}" = "--background" ] && background=1

@@ -10,11 +10,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-say() { printf '\033[1m[postgres]\033[0m %s\n' "$*" >&2; }
-die() {
-  printf '\033[31m[postgres] error:\033[0m %s\n' "$*" >&2
-  exit 1
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh" postgres # say, die
 
 bin="$("$root/tools/postgres/install.sh")"
 as_postgres() {

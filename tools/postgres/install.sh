@@ -4,7 +4,7 @@
 # cluster of their own (tools/postgres/cluster.sh).
 set -euo pipefail
 
-say() { printf '\033[1m[postgres]\033[0m %s\n' "$*" >&2; }
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh" postgres # say, die
 
 bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 

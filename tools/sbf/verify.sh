@@ -20,11 +20,7 @@ binaries=(device_staking.so device_staking_v0.so)
 begin='<!-- sha256 of target/deploy: begin (written by tools/sbf/verify.sh --write) -->'
 end='<!-- sha256 of target/deploy: end -->'
 
-say() { printf '\033[1m[verify]\033[0m %s\n' "$*" >&2; }
-die() {
-  printf '\033[31m[verify] error:\033[0m %s\n' "$*" >&2
-  exit 1
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh" verify # say, die
 
 # The committed hashes: "HASH  NAME" lines between the markers of docs/verify.md.
 committed() {

@@ -4,7 +4,7 @@
 # build finds it with pkg-config. Prints the library's version.
 set -euo pipefail
 
-say() { printf '\033[1m[usb]\033[0m %s\n' "$*" >&2; }
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh" usb # say, die
 
 if ! pkg-config --exists libudev 2>/dev/null; then
   say "installing Debian's libudev-dev and pkg-config (apt)"
