@@ -4,4 +4,4 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cargo build --locked -q -p device-staking-cli --manifest-path "$root/Cargo.toml" >&2
-echo "$root/target/debug/device-staking"
+echo "${CARGO_TARGET_DIR:-$root/target}/debug/device-staking"

@@ -1,7 +1,7 @@
 // The browser tests' harness: a seeded local validator, the app's dev server, Chromium with a
 // test wallet registered through the Wallet Standard, and the CLI for operator steps and checks.
 //
-//   const world = await startWorld();                  // validator + seed + app server (about 40 s)
+//   const world = await startWorld();                  // validator, then seed beside app server (about 30 s)
 //   after(() => world.stop());                          // also on failure; exit handlers as a backstop
 //   const { browser, page } = await openApp(world, 'owner');
 //   await cli(world, 'rewardAuthority', ['operator', 'distribute-rewards', ...]);
@@ -163,13 +163,16 @@ async function runStep(what: string, file: string, args: string[], env: NodeJS.P
 
 let indexerPath: Promise<string> | null = null;
 
-/** The device-staking-indexer binary: DEVICE_STAKING_INDEXER when set, else built once per
- * process (debug build, `cargo build -p device-staking-indexer`). */
+/** The device-staking-indexer binary: DEVICE_STAKING_INDEXER when set (tools/app/e2e.sh sets it),
+ * else built once per process as `make indexer-test` builds it (debug build, through the
+ * indexer's validator test: `cargo build -p device-staking-indexer` resolves other features and
+ * would compile its dependencies again). */
 function indexerBinary(): Promise<string> {
   const given = process.env.DEVICE_STAKING_INDEXER;
+  const build = ['test', '--locked', '-q', '-p', 'device-staking-indexer', '--test', 'validator', '--no-run'];
   indexerPath ??= given
     ? Promise.resolve(given)
-    : runStep('building the indexer', 'cargo', ['build', '--locked', '-q', '-p', 'device-staking-indexer']).then(() =>
+    : runStep('building the indexer', 'cargo', build).then(() =>
         path.join(process.env.CARGO_TARGET_DIR ?? path.join(repoRoot, 'target'), 'debug', 'device-staking-indexer'),
       );
   return indexerPath;
@@ -432,12 +435,25 @@ export async function startWorld(options: { indexer?: boolean } = {}): Promise<W
     const state = path.join(localnetDir, 'world');
     const seedArgs = ['run', '--locked', '-q', '-p', 'device-staking-kit', '--bin', 'app-world', '--'];
     rmSync(out, { force: true });
-    await runStep('seeding with app-world', 'cargo', [...seedArgs, '--url', rpcUrl, '--out', out, '--state', state], tools);
-    const seeded = JSON.parse(readFileSync(out, 'utf8')) as Omit<World, 'appUrl' | 'indexerUrl' | 'stop'>;
-    say(`seeded in ${since(started)}`);
-    const indexerUrl = options.indexer ? await startIndexer(rpcUrl) : null;
-    if (indexerUrl) say(`indexer up in ${since(started)}: ${indexerUrl}`);
-    await startAppServer(rpcUrl, appUrl, indexerUrl);
+    // The seeding, and the indexer (it follows the chain from its first transaction, seeding's
+    // included) with the app server, start together: neither side needs the other.
+    const seeding = runStep('seeding with app-world', 'cargo', [...seedArgs, '--url', rpcUrl, '--out', out, '--state', state], tools).then(() => {
+      const seeded = JSON.parse(readFileSync(out, 'utf8')) as Omit<World, 'appUrl' | 'indexerUrl' | 'stop'>;
+      say(`seeded in ${since(started)}`);
+      return seeded;
+    });
+    const serving = (async () => {
+      const indexerUrl = options.indexer ? await startIndexer(rpcUrl) : null;
+      if (indexerUrl) say(`indexer up in ${since(started)}: ${indexerUrl}`);
+      await startAppServer(rpcUrl, appUrl, indexerUrl);
+      return indexerUrl;
+    })();
+    // both settle before a failure is thrown, so that the cleanup below finds every process started
+    const [seededResult, servingResult] = await Promise.allSettled([seeding, serving]);
+    if (seededResult.status === 'rejected') throw seededResult.reason;
+    if (servingResult.status === 'rejected') throw servingResult.reason;
+    const seeded = seededResult.value;
+    const indexerUrl = servingResult.value;
     say(`world ready in ${since(started)}: app ${appUrl}, validator ${rpcUrl}`);
     let stopped = false;
     return {

@@ -154,7 +154,8 @@ test('R19: the owner hands a device over, cancels, proposes again; the new walle
 
 test('batch: stake each device to its minimum, claim every position, withdraw every ripe ticket, each in one transaction', async () => {
   const oracle = world.wallets.oracle.keypair;
-  for (const id of BATCH_IDS) await cli(world, 'owner', ['owner', 'register', id, '--gpus', '1', '--multiplier-bps', '10000', '--oracle-keypair', oracle]);
+  // the CLI's setup steps on separate devices run at once
+  await Promise.all(BATCH_IDS.map((id) => cli(world, 'owner', ['owner', 'register', id, '--gpus', '1', '--multiplier-bps', '10000', '--oracle-keypair', oracle])));
   await owner.reload();
   await connectWallet(owner).catch(() => undefined);
   for (const id of BATCH_IDS) await card(owner, id).waitFor();
@@ -169,15 +170,14 @@ test('batch: stake each device to its minimum, claim every position, withdraw ev
   await confirmed(owner, 'Staked 16,600 IO: 4 devices in 1 transaction');
   assert.equal(signRequests(owner).length - before, 1, 'one transaction for four devices');
   assert.equal(balance - (await tokens('owner')), 16_600 * IO);
-  for (const id of BATCH_IDS) assert.equal((await status(id)).eligible, true, `${id} meets its minimum`);
+  for (const s of await Promise.all(BATCH_IDS.map(status))) assert.equal(s.eligible, true, `${s.device_id} meets its minimum`);
   // R8: a device with stake cannot be closed
   await eventually('Close device disabled on a staked device', () => card(owner, BATCH_IDS[0]).getByRole('button', { name: 'Close device' }).isDisabled());
 
   // the co-staker fills offers on two of them (two filled positions at most), a block pays them
-  for (const id of BATCH_IDS.slice(0, 2)) {
-    await cli(world, 'owner', ['owner', 'offer', 'create', id, '100', '--share', '50']);
-    await cli(world, 'costaker', ['costaker', 'fill', id, '--amount', '100', '--share', '50']);
-  }
+  await Promise.all(BATCH_IDS.slice(0, 2).map((id) => cli(world, 'owner', ['owner', 'offer', 'create', id, '100', '--share', '50'])));
+  // one after the other: both fills write the co-staker's profile
+  for (const id of BATCH_IDS.slice(0, 2)) await cli(world, 'costaker', ['costaker', 'fill', id, '--amount', '100', '--share', '50']);
   const start = await chainTime(world);
   await waitUntil(world, start + 2);
   const csv = path.join(scratch, 'rewards.csv');
@@ -197,7 +197,7 @@ test('batch: stake each device to its minimum, claim every position, withdraw ev
   assert.equal((await tokens('costaker')) - costakerBefore, 100 * IO);
 
   // every new device unstaked; once the cooldown has passed, every ticket in one transaction
-  for (const id of BATCH_IDS) await cli(world, 'owner', ['owner', 'unstake', id]);
+  await Promise.all(BATCH_IDS.map((id) => cli(world, 'owner', ['owner', 'unstake', id])));
   const unstakedAt = await chainTime(world);
   await waitUntil(world, unstakedAt + world.params.cooldownSecs + 1);
   await owner.reload();
@@ -210,7 +210,7 @@ test('batch: stake each device to its minimum, claim every position, withdraw ev
   await confirmed(owner, 'Withdrew 600 IO of unstaked stake: 3 devices in 1 transaction');
   assert.equal(signRequests(owner).length - ticketsBefore, 1);
   assert.equal((await tokens('owner')) - ownerBefore, 600 * IO);
-  for (const id of BATCH_IDS) assert.equal((await status(id)).unstaking ?? false, false, `${id}'s ticket is withdrawn`);
+  for (const s of await Promise.all(BATCH_IDS.map(status))) assert.equal(s.unstaking ?? false, false, `${s.device_id}'s ticket is withdrawn`);
   await eventually('the batch outcome', () => owner.getByTestId('batch-outcome').isVisible());
   await screenshot(owner, '27-owner-batch-tickets-withdrawn');
 });

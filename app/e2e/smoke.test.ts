@@ -42,8 +42,14 @@ const appExists = existsSync(path.join(appDir, 'index.html'));
 test('the seeded devices and the open offer are on chain', async () => {
   const w = theWorld();
   assert.equal(w.devices.length, 3);
-  for (const device of w.devices) {
-    const status = await cli(w, device.ownerWallet, ['status', device.address]);
+  // the reads are independent: the CLI runs them at once
+  const [statuses, market, owner] = await Promise.all([
+    Promise.all(w.devices.map((device) => cli(w, device.ownerWallet, ['status', device.address]))),
+    cli(w, 'costaker', ['costaker', 'offers']),
+    cli(w, 'owner', ['status']),
+  ]);
+  for (const [i, device] of w.devices.entries()) {
+    const status = statuses[i]!;
     assert.equal(status.device, device.address);
     assert.equal(status.device_id, device.deviceId);
     assert.equal(status.owner, w.wallets[device.ownerWallet].address);
@@ -53,14 +59,12 @@ test('the seeded devices and the open offer are on chain', async () => {
   }
   const unstaked = w.devices.filter((d) => d.ownerWallet === 'owner');
   assert.deepEqual(unstaked.map((d) => [d.gpus, d.ownerStake]), [[1, 0], [8, 0]]);
-  const market = await cli(w, 'costaker', ['costaker', 'offers']);
   const offered = w.devices.find((d) => d.openOffer !== null);
   assert.ok(offered?.openOffer, 'one seeded device has an open offer');
   assert.deepEqual(
     market.offers.map((o: { offer: string; device: string }) => [o.offer, o.device]),
     [[offered.openOffer.address, offered.address]],
   );
-  const owner = await cli(w, 'owner', ['status']);
   assert.equal(owner.token_balance.base_units, 50_000 * 10 ** w.decimals);
   assert.deepEqual(owner.devices.map((d: { device: string }) => d.device).sort(), unstaked.map((d) => d.address).sort());
   // R7: the big device is hired for about an hour

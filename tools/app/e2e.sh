@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The web app's checks and browser tests (make app-test), in order:
-#   1. the CLI and the kit's app-world (debug builds; the tests' operator steps, chain checks and
-#      seeding use them);
+#   1. the CLI, the kit's app-world and the indexer (debug builds; the tests' operator steps, chain
+#      checks, seeding and history use them); the indexer as `make indexer-test` builds it (through
+#      its validator test), so that after that phase nothing is compiled again;
 #   2. the IDL is current with the program's source (device-staking-idl --check);
 #   3. the generated TypeScript client is current with the IDL (npm run generate:check);
 #   4. the TypeScript type check (npm run typecheck);
@@ -18,10 +19,13 @@ app="$root/app"
 
 step() { printf '\033[1m[app]\033[0m %s\n' "$*" >&2; }
 
-step "1/6 the CLI and app-world"
+step "1/6 the CLI, app-world and the indexer"
 DEVICE_STAKING_CLI="$("$root/tools/cli.sh")"
 export DEVICE_STAKING_CLI
 cargo build --locked -q -p device-staking-kit --bin app-world --manifest-path "$root/Cargo.toml"
+cargo test --locked -q -p device-staking-indexer --test validator --no-run --manifest-path "$root/Cargo.toml"
+DEVICE_STAKING_INDEXER="${CARGO_TARGET_DIR:-$root/target}/debug/device-staking-indexer"
+export DEVICE_STAKING_INDEXER
 
 step "2/6 the IDL is current (idl/device_staking.json)"
 cargo run --locked -q -p device-staking-idl --manifest-path "$root/Cargo.toml" -- --check
