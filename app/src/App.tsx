@@ -226,11 +226,11 @@ export function App() {
         )}
         {value && (
           <AppContext.Provider value={value}>
-            {config?.paused && (
+            {config?.paused ? (
               <div className="panel warn-panel">
                 The program is paused: staking, new offers and fills wait; cancelling, unstaking and withdrawals still work.
               </div>
-            )}
+            ) : null}
             <ConfigChanges />
             {!connected && tab === 'owner' && (
               <div className="intro-grid">

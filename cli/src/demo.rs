@@ -515,7 +515,7 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
                 let init = ix::initialize(cast.deployer.pubkey(), mint.mint, mint.token_program, args);
                 self.step("deployer", action, &[init], &[&cast.deployer], |d| {
                     let config: Config = d.stage.decode(&pda::config().0)?;
-                    Ok(d.params_summary(&config.params))
+                    Ok(d.params_summary(&config.params()))
                 })?;
             }
         }

@@ -119,7 +119,7 @@ fn r32_pause_stops_stake_offers_and_registrations_but_never_the_exits() {
     let world = device_with_costaker();
     assert_eq!(world.refused("stranger", &["operator", "pause"]), "NotAdmin");
     world.ok("deployer", &["operator", "pause"]);
-    assert!(config(&world).paused);
+    assert!(config(&world).is_paused());
 
     assert_eq!(world.refused("owner", &["owner", "stake", "gpu-1", "100"]), "Paused");
     let oracle = world.key_str("oracle");
@@ -140,10 +140,10 @@ fn r32_pause_stops_stake_offers_and_registrations_but_never_the_exits() {
     world.ok("stranger", &["owner", "withdraw", "gpu-1"]);
     world.ok("stranger", &["costaker", "withdraw", "gpu-1", "--costaker", &world.key_str("costaker")]);
     assert_eq!((world.balance("owner"), world.balance("costaker")), (20_000 * UNIT, 8_000 * UNIT));
-    assert!(config(&world).paused, "the exits did not lift the pause");
+    assert!(config(&world).is_paused(), "the exits did not lift the pause");
 
     world.ok("deployer", &["operator", "unpause"]);
-    assert!(!config(&world).paused);
+    assert!(!config(&world).is_paused());
     world.ok("owner", &["owner", "stake", "gpu-1", "100"]);
     assert_eq!(world.device().owner_stake, 100 * UNIT);
 }
@@ -162,7 +162,7 @@ fn r31_the_admin_role_moves_after_acceptance_and_the_delay() {
     // R34: cover 100 + cooldown 200 and cooldown 200 + hold 100, plus one second
     assert_eq!(report["effective_at"].as_i64(), Some(world.clock() + 301));
     let slot = config(&world).admin;
-    assert_eq!((slot.current, slot.pending, slot.accepted), (deployer, stranger, false));
+    assert_eq!((slot.current, slot.pending, slot.is_accepted()), (deployer, stranger, false));
     let shown = world.json("stranger", &["status", "--config"]);
     assert_eq!(shown["roles"]["admin"]["pending"], stranger.to_string());
     assert_eq!(shown["roles"]["admin"]["effective_at"].as_i64(), Some(world.clock() + 301));
@@ -177,7 +177,7 @@ fn r31_the_admin_role_moves_after_acceptance_and_the_delay() {
     world.ok("deployer", &["operator", "propose-role", "admin", &stranger.to_string()]);
     let text = world.ok("stranger", &["operator", "accept-role", "admin"]);
     assert!(text.contains("accepted the role of admin"), "{text}");
-    assert!(config(&world).admin.accepted);
+    assert!(config(&world).admin.is_accepted());
     // until R34's time the old admin is in force
     world.warp(300);
     world.ok("deployer", &["operator", "pause"]);
@@ -185,7 +185,7 @@ fn r31_the_admin_role_moves_after_acceptance_and_the_delay() {
     world.warp(1);
     assert_eq!(world.refused("deployer", &["operator", "unpause"]), "NotAdmin");
     world.ok("stranger", &["operator", "unpause"]);
-    assert!(!config(&world).paused);
+    assert!(!config(&world).is_paused());
     assert_eq!(config(&world).admin.key_at(world.clock()), stranger);
 }
 

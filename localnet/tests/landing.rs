@@ -83,7 +83,7 @@ fn run_raw(cli: &Cli, url: &str, args: &[&str]) -> (bool, String, String) {
 
 /// Whether the config says the program is paused.
 fn paused(v: &Validator) -> bool {
-    v.decode::<Config>(&pda::config().0).expect("the config").paused
+    v.decode::<Config>(&pda::config().0).expect("the config").is_paused()
 }
 
 /// R30 (initialize) and R32 (pause, admin-signed) sent as a user on a busy cluster would: with

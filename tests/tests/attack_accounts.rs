@@ -187,8 +187,9 @@ fn re_initialization_is_refused() {
         let (owner, oracle) = (s.w.owner.clone(), s.w.roles.oracle.insecure_clone());
         let id = s.w.device(&s.a).device_id;
         let register = ix::register_device(owner.pubkey(), oracle.pubkey(), id, 1, 10_000, &mint);
-        // the vaults' creation is refused first (DeviceAlreadyRegistered is the second line)
-        s.refused("AccountAlreadyInUse", &[register], &[&owner.key, &oracle], &[]);
+        // the device is checked before its vaults are created (their creation would refuse next:
+        // AccountAlreadyInUse)
+        s.refused("DeviceAlreadyRegistered", &[register], &[&owner.key, &oracle], &[]);
 
         let owner2 = s.w.owner2.clone();
         let on_used_seq = ix::create_offer(owner2.pubkey(), s.b, 0, 1, 1);

@@ -48,13 +48,13 @@ fn accepted_with(env: &mut TestEnv, label: &str, mint: Pubkey, floors: Floors, p
     assert_eq!(c.reward_authority, RoleSlot::new(roles.reward_authority.pubkey()));
     assert_eq!(c.slash_authority, RoleSlot::new(roles.slash_authority.pubkey()));
     assert_eq!(c.treasury, RoleSlot::new(roles.treasury.pubkey()));
-    assert_eq!((c.oracle_revoked_at, c.slash_revoked_at, c.paused), (0, 0, false));
+    assert_eq!((c.oracle_revoked_at, c.slash_revoked_at, c.is_paused()), (0, 0, false));
     assert_eq!((c.floors, c.params_effective_at, c.pending_params), (floors, 0, c.params));
     assert_eq!((c.bump, c.payer), (pda::config().1, authority.pubkey()));
     let event: Vec<Initialized> = events(&ok);
     assert_eq!(event.len(), 1, "one Initialized event (R50)");
     assert_eq!((event[0].admin, event[0].mint, event[0].token_program), (roles.admin.pubkey(), mint, token_program));
-    assert_eq!((event[0].floors, event[0].params), (floors, c.params));
+    assert_eq!((event[0].floors, event[0].params), (floors, c.params()));
     c
 }
 
@@ -80,7 +80,7 @@ fn the_upgrade_authority_initializes_the_config() {
         let c = accepted(env, "initialize_spl_token", mint, None);
         assert_eq!(c.mint_decimals, 6);
         assert_eq!(c.params.base_stake_per_gpu, 200_000_000, "200 whole tokens of 6 decimals");
-        assert_eq!(c.params, Params::defaults(6).unwrap());
+        assert_eq!(c.params(), Params::defaults(6).unwrap());
 
         let account = env.account(&config());
         assert_eq!(account.owner, PROGRAM_ID);
@@ -108,7 +108,7 @@ fn given_parameters_are_stored_and_bounds_are_inclusive() {
             role_change_delay_secs: 30 * DAY,
         };
         let c = accepted(env, "initialize_with_params", mint, Some(params));
-        assert_eq!((c.params, c.mint_decimals), (params, 9));
+        assert_eq!((c.params(), c.mint_decimals), (params, 9));
     });
 }
 
@@ -130,7 +130,7 @@ fn parameters_at_the_local_floors_are_accepted() {
             ..Params::defaults(6).unwrap()
         };
         let c = accepted(env, "initialize_at_the_floors", mint, Some(params));
-        assert_eq!(c.params, params);
+        assert_eq!(c.params(), params);
     });
 }
 
@@ -142,7 +142,7 @@ fn the_floors_are_recorded() {
         let mint = env.create_mint(SPL_TOKEN, 6, &[]);
         let mainnet = Floors { cover_window_secs: DAY, cooldown_secs: 7 * DAY, role_change_delay_secs: 7 * DAY };
         let c = accepted_with(env, "initialize_mainnet_floors", mint, mainnet, None);
-        assert_eq!((c.floors, c.params), (mainnet, Params::defaults(6).unwrap()));
+        assert_eq!((c.floors, c.params()), (mainnet, Params::defaults(6).unwrap()));
     });
 }
 

@@ -995,13 +995,13 @@ fn differences(w: &World, m: &Model, watched: &Watched) -> Vec<String> {
         current: s.current,
         pending: s.pending,
         effective_at: s.effective_at,
-        accepted: s.accepted,
+        accepted: s.is_accepted(),
     });
     if slots != m.roles {
         out.push(format!("roles: program {slots:?}, model {:?}", m.roles));
     }
     let program =
-        (c.paused, c.params, c.pending_params, c.params_effective_at, c.oracle_revoked_at, c.slash_revoked_at, c.floors);
+        (c.is_paused(), c.params(), c.pending_params(), c.params_effective_at, c.oracle_revoked_at, c.slash_revoked_at, c.floors);
     let model = (m.paused, m.params, m.pending_params, m.params_effective_at, m.oracle_revoked_at, m.slash_revoked_at, m.floors);
     if program != model {
         out.push(format!("config: program {program:?}, model {model:?}"));

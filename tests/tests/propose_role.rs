@@ -50,7 +50,7 @@ fn r31_a_new_admin_accepts_and_takes_over_at_r34s_time() {
         w.warp_to(proposed + CHANGE_DELAY);
         w.refused("NotAdmin", |w| w.send_by(ix::set_paused(admin.pubkey(), false), &admin));
         w.ok(|w| w.send_by(ix::set_paused(next.pubkey(), false), &next));
-        assert!(!w.config().paused);
+        assert!(!w.config().is_paused());
     });
 }
 
@@ -116,7 +116,7 @@ fn r34_a_newer_proposal_replaces_the_older_and_restarts_the_clock() {
         let proposed = w.now();
         w.ok(|w| w.propose_role(Role::SlashAuthority, second.pubkey()));
         let slot = w.config().slash_authority;
-        assert_eq!((slot.pending, slot.effective_at, slot.accepted), (second.pubkey(), proposed + CHANGE_DELAY, false));
+        assert_eq!((slot.pending, slot.effective_at, slot.is_accepted()), (second.pubkey(), proposed + CHANGE_DELAY, false));
         w.refused("NotPendingKey", |w| w.accept_role(&first, Role::SlashAuthority));
         w.ok(|w| w.accept_role(&second, Role::SlashAuthority));
         let device = w.staked_device();

@@ -15,7 +15,7 @@ fn r32_pause_stops_only_registration_offers_fills_and_stake() {
         let offer = w.offer_ok(other, HALF, SHARE);
         let ok = w.ok(|w| w.set_paused(true));
         assert!(events::<PausedSet>(&ok)[0].paused);
-        assert!(w.config().paused);
+        assert!(w.config().is_paused());
         let (owner, c0, c1) = (w.owner.clone(), w.costaker(0), w.costaker(1));
         let id = w.new_device_id();
         w.refused("Paused", |w| w.try_register(&owner, id, 1, 10_000));

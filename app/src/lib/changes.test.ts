@@ -7,10 +7,10 @@ const tokens = (amount: bigint) => `${formatTokens(amount, 6)} IO`;
 
 describe('role changes (R31, R34)', () => {
   it('a grant is pending until it is accepted and its time has come', () => {
-    const proposed = { current: KEYS.oracle, pending: KEYS.other, effectiveAt: 1_000n, accepted: false };
+    const proposed = { current: KEYS.oracle, pending: KEYS.other, effectiveAt: 1_000n, accepted: 0 };
     expect(rolePending(proposed, 2_000)).toBe(true);
     expect(roleKeyAt(proposed, 2_000)).toBe(KEYS.oracle);
-    const accepted = { ...proposed, accepted: true };
+    const accepted = { ...proposed, accepted: 1 };
     expect(rolePending(accepted, 999)).toBe(true);
     expect(roleKeyAt(accepted, 999)).toBe(KEYS.oracle);
     expect(rolePending(accepted, 1_000)).toBe(false);

@@ -31,15 +31,18 @@ export interface PendingChange {
   accepted: boolean | null;
 }
 
+/** A role slot as these rules read it: `accepted` is the stored byte (1 once accepted, else 0). */
+export type SlotView = Pick<RoleSlot, 'current' | 'pending' | 'effectiveAt' | 'accepted'>;
+
 /** R31, R34: whether a role slot's proposal is still pending at `now` (not yet in force). */
-export function rolePending(slot: RoleSlot, now: number): boolean {
+export function rolePending(slot: SlotView, now: number): boolean {
   if (slot.effectiveAt === 0n) return false;
-  return !(slot.accepted && BigInt(now) >= slot.effectiveAt);
+  return !(slot.accepted !== 0 && BigInt(now) >= slot.effectiveAt);
 }
 
 /** R31: the key holding a role at `now` (NO_KEY when revoked). */
-export function roleKeyAt(slot: RoleSlot, now: number): Address {
-  return slot.effectiveAt !== 0n && slot.accepted && BigInt(now) >= slot.effectiveAt ? slot.pending : slot.current;
+export function roleKeyAt(slot: SlotView, now: number): Address {
+  return slot.effectiveAt !== 0n && slot.accepted !== 0 && BigInt(now) >= slot.effectiveAt ? slot.pending : slot.current;
 }
 
 /** One parameter: its name for people and how its value reads. */
@@ -73,7 +76,7 @@ export function pendingChanges(config: Config, now: number, tokens: (amount: big
   for (const [field, subject] of ROLES) {
     const slot = config[field] as RoleSlot;
     if (rolePending(slot, now)) {
-      changes.push({ subject, key: slot.pending, details: [], effectiveAt: Number(slot.effectiveAt), accepted: slot.accepted });
+      changes.push({ subject, key: slot.pending, details: [], effectiveAt: Number(slot.effectiveAt), accepted: slot.accepted !== 0 });
     }
   }
   if (config.paramsEffectiveAt !== 0n && BigInt(now) < config.paramsEffectiveAt) {

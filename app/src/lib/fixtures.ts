@@ -3,10 +3,12 @@
 import { type Address, address } from '@solana/kit';
 import {
   type Config,
+  type ConfigArgs,
   type Device,
   type ParamsArgs,
   type PositionArgs,
   type RoleSlotArgs,
+  type StoredParamsArgs,
   getConfigDecoder,
   getConfigEncoder,
   getDeviceDecoder,
@@ -36,13 +38,23 @@ export const DEFAULT_PARAMS: ParamsArgs = {
   roleChangeDelaySecs: 604_800n,
 };
 
-/** A role slot holding `current` with nothing proposed. */
-export function slot(current: Address, pending: Partial<RoleSlotArgs> = {}): RoleSlotArgs {
-  return { current, pending: NO_KEY, effectiveAt: 0n, accepted: false, ...pending };
+/** A role slot holding `current` with nothing proposed; `accepted` as a flag (stored as 1 or 0). */
+export function slot(current: Address, pending: Partial<Omit<RoleSlotArgs, 'accepted' | 'pad'>> & { accepted?: boolean } = {}): RoleSlotArgs {
+  const { accepted = false, ...rest } = pending;
+  return { current, pending: NO_KEY, effectiveAt: 0n, ...rest, accepted: accepted ? 1 : 0, pad: new Uint8Array(7) };
 }
 
+/** Parameters in the config's stored form (the same fields and zero padding). */
+export function stored(params: ParamsArgs): StoredParamsArgs {
+  return { ...params, pad: new Uint8Array(7) };
+}
+
+/** What a test may change in the config fixture: the parameters as plain `Params`. */
+type ConfigOverrides = Partial<Omit<ConfigArgs, 'params' | 'pendingParams'>> & { params?: ParamsArgs; pendingParams?: ParamsArgs };
+
 /** A decoded config with the default parameters and every role held, changed by `overrides`. */
-export function configFixture(overrides: Partial<Parameters<ReturnType<typeof getConfigEncoder>['encode']>[0]> = {}): Config {
+export function configFixture(overrides: ConfigOverrides = {}): Config {
+  const { params = DEFAULT_PARAMS, pendingParams = DEFAULT_PARAMS, ...rest } = overrides;
   const bytes = getConfigEncoder().encode({
     admin: slot(KEYS.admin),
     oracle: slot(KEYS.oracle),
@@ -55,14 +67,15 @@ export function configFixture(overrides: Partial<Parameters<ReturnType<typeof ge
     tokenProgram: KEYS.other,
     mintDecimals: 6,
     floors: { coverWindowSecs: 1n, cooldownSecs: 1n, roleChangeDelaySecs: 0n },
-    params: DEFAULT_PARAMS,
-    pendingParams: DEFAULT_PARAMS,
+    params: stored(params),
+    pendingParams: stored(pendingParams),
     paramsEffectiveAt: 0n,
-    paused: false,
+    paused: 0,
     bump: 255,
     payer: KEYS.admin,
+    pad: new Uint8Array(5),
     reserved: new Uint8Array(64),
-    ...overrides,
+    ...rest,
   });
   return getConfigDecoder().decode(bytes);
 }

@@ -16,8 +16,8 @@ import {
   type KeyPairSigner,
 } from '@solana/kit';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Config, findDevicePda, getRegisterDeviceInstructionAsync } from '../generated';
-import { checkRegistration, parseDeviceId } from './registration';
+import { type Config, findDevicePda } from '../generated';
+import { checkRegistration, parseDeviceId, registerDeviceInstruction } from './registration';
 
 // R3: a registration the oracle co-signed, checked before the owner signs it: the file names the
 // connected wallet, the transaction is exactly the registration the file describes, and the
@@ -35,7 +35,7 @@ beforeAll(async () => {
 
 /** The file `operator cosign-registration` writes: a legacy transaction paid by `owner`, signed by the oracle. */
 async function cosignedFile(owner: Address, gpus: number, fileOverrides: Record<string, unknown> = {}): Promise<string> {
-  const ix = await getRegisterDeviceInstructionAsync({
+  const ix = await registerDeviceInstruction({
     owner: createNoopSigner(owner),
     oracle,
     mint: MINT,
@@ -79,7 +79,7 @@ describe('a co-signed registration file', () => {
   it('is refused when the bytes were changed after the oracle signed', async () => {
     const file = JSON.parse(await cosignedFile(OWNER, 8));
     const bytes = Uint8Array.from(atob(file.transaction), (c) => c.charCodeAt(0));
-    bytes[bytes.length - 1] ^= 1; // the instruction data's last byte: the multiplier
+    bytes[bytes.length - 3] ^= 1; // the multiplier's last byte (the vaults' two bumps follow it)
     file.transaction = getBase64Decoder().decode(bytes);
     await expect(checkRegistration(JSON.stringify(file), OWNER, config)).rejects.toThrow('not the registration its file describes');
     file.multiplier_bps = 10_000 + 2 ** 24; // the file made to agree with the changed bytes: the oracle's signature no longer does

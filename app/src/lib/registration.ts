@@ -6,16 +6,55 @@
 import {
   type Address,
   type Instruction,
+  type TransactionSigner,
   address,
   createNoopSigner,
   decompileTransactionMessage,
+  getAddressEncoder,
   getBase64Encoder,
   getCompiledTransactionMessageDecoder,
+  getProgramDerivedAddress,
+  getUtf8Encoder,
   getPublicKeyFromAddress,
   getTransactionDecoder,
   verifySignature,
 } from '@solana/kit';
-import { type Config, findDevicePda, getRegisterDeviceInstructionAsync } from '../generated';
+import { type Config, DEVICE_STAKING_PROGRAM_ADDRESS, findConfigPda, findDevicePda, getRegisterDeviceInstructionAsync } from '../generated';
+
+/** A device's vault `[seed, device]` (`stake_vault` or `overflow_vault`) at its canonical bump. */
+async function findVaultPda(seed: 'stake_vault' | 'overflow_vault', device: Address) {
+  return getProgramDerivedAddress({ programAddress: DEVICE_STAKING_PROGRAM_ADDRESS, seeds: [getUtf8Encoder().encode(seed), getAddressEncoder().encode(device)] });
+}
+
+/** What a registration names: the two signers, the config's mint and token program, the device and its hardware. */
+export interface RegistrationInput {
+  /** The owner (pays). */
+  owner: TransactionSigner;
+  /** The oracle co-signing. */
+  oracle: TransactionSigner;
+  /** The config's mint. */
+  mint: Address;
+  /** The config's token program. */
+  tokenProgram: Address;
+  /** The device's 32-byte id. */
+  deviceId: Uint8Array;
+  /** GPUs attested. */
+  gpuCount: number;
+  /** Multiplier attested, in basis points. */
+  multiplierBps: number;
+}
+
+/**
+ * `register_device` (R3) as the CLI builds it: the config, and both vaults at their canonical
+ * bumps, which the instruction carries (the program searches none).
+ */
+export async function registerDeviceInstruction(input: RegistrationInput) {
+  const [device] = await findDevicePda({ deviceId: input.deviceId });
+  const [stakeVault, stakeBump] = await findVaultPda('stake_vault', device);
+  const [overflowVault, overflowBump] = await findVaultPda('overflow_vault', device);
+  const [config] = await findConfigPda();
+  return getRegisterDeviceInstructionAsync({ ...input, config, stakeVault, overflowVault, vaultBumps: new Uint8Array([stakeBump, overflowBump]) });
+}
 
 /** The file's fields, as the CLI writes them. */
 export interface CosignedRegistrationFile {
@@ -126,7 +165,7 @@ export async function checkRegistration(text: string, wallet: Address, config: P
   if (message.feePayer.address !== wallet) {
     throw new RegistrationFileError(`the transaction is paid by ${message.feePayer.address}, not by the connected wallet`);
   }
-  const expected = await getRegisterDeviceInstructionAsync({
+  const expected = await registerDeviceInstruction({
     owner: createNoopSigner(wallet),
     oracle: createNoopSigner(oracle),
     mint: config.mint,

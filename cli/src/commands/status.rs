@@ -453,7 +453,7 @@ fn role_text(setup: &Setup, slot: &RoleSlot) -> String {
     let holder = slot.key_at(setup.now);
     let mut text = if holder == Pubkey::default() { "none (revoked)".to_string() } else { holder.to_string() };
     if slot.has_pending() && holder != slot.pending {
-        let accepted = if slot.accepted { "accepted" } else { "not yet accepted" };
+        let accepted = if slot.is_accepted() { "accepted" } else { "not yet accepted" };
         text.push_str(&format!("; pending {} from {} ({accepted})", slot.pending, setup.when(slot.effective_at)));
     }
     text
@@ -466,7 +466,7 @@ fn role_json(setup: &Setup, slot: &RoleSlot) -> Json {
         ("current", if holder == Pubkey::default() { Json::Null } else { Json::str(holder.to_string()) }),
         ("pending", if pending { Json::str(slot.pending.to_string()) } else { Json::Null }),
         ("effective_at", Json::Int(if pending { slot.effective_at } else { 0 }.into())),
-        ("accepted", Json::Bool(pending && slot.accepted)),
+        ("accepted", Json::Bool(pending && slot.is_accepted())),
     ])
 }
 
@@ -475,7 +475,7 @@ fn config_status(setup: &Setup) -> Report {
     let config: &Config = &setup.config;
     let now = setup.now;
     let in_force = config.params_at(now);
-    let pending = (config.params_effective_at != 0 && now < config.params_effective_at).then_some(config.pending_params);
+    let pending = (config.params_effective_at != 0 && now < config.params_effective_at).then_some(config.pending_params());
     let mut rows =
         vec![("config", pda::config().0.to_string()), ("mint", format!("{} ({} decimals)", config.mint, setup.decimals))];
     for role in ROLES {
@@ -483,7 +483,7 @@ fn config_status(setup: &Setup) -> Report {
     }
     rows.push((
         "paused",
-        if config.paused { "yes: registrations, offers, fills and stake (but covering)" } else { "no" }.to_string(),
+        if config.is_paused() { "yes: registrations, offers, fills and stake (but covering)" } else { "no" }.to_string(),
     ));
     rows.push((
         "floors",
@@ -532,7 +532,7 @@ fn config_status(setup: &Setup) -> Report {
         ("config", Json::str(pda::config().0.to_string())),
         ("mint", Json::str(config.mint.to_string())),
         ("roles", Json::object(roles)),
-        ("paused", Json::Bool(config.paused)),
+        ("paused", Json::Bool(config.is_paused())),
         (
             "floors",
             Json::object([

@@ -96,8 +96,8 @@ fn table() -> &'static [ErrorEntry] {
 mod tests {
     use super::*;
     use anchor_lang::prelude::Pubkey;
-    use anchor_lang::{AccountSerialize, Discriminator};
-    use device_staking::state::{Config, Floors, Params, RoleSlot};
+    use anchor_lang::Discriminator;
+    use device_staking::state::{Config, ConfigSetup, Floors, Params};
 
     #[test]
     fn program_errors_are_numbered_from_6000_in_declaration_order() {
@@ -135,31 +135,20 @@ mod tests {
     fn account_checks_the_discriminator() {
         let key = Pubkey::new_unique();
         let params = Params::defaults(6).unwrap();
-        let config = Config {
-            admin: RoleSlot::new(key),
-            oracle: RoleSlot::new(key),
-            reward_authority: RoleSlot::new(key),
-            slash_authority: RoleSlot::new(key),
-            treasury: RoleSlot::new(key),
-            oracle_revoked_at: 0,
-            slash_revoked_at: 0,
+        let config = Config::new(&ConfigSetup {
+            roles: [key; 5],
             mint: key,
             token_program: key,
             mint_decimals: 6,
             floors: Floors { cover_window_secs: 1, cooldown_secs: 1, role_change_delay_secs: 0 },
             params,
-            pending_params: params,
-            params_effective_at: 0,
-            paused: false,
             bump: 255,
             payer: key,
-            reserved: [0; device_staking::constants::RESERVED_BYTES],
-        };
-        let mut data = Vec::new();
-        config.try_serialize(&mut data).unwrap();
+        });
+        let mut data = config.account_data();
         assert!(data.starts_with(Config::DISCRIMINATOR));
         let back: Config = account(&data).unwrap();
-        assert_eq!((back.admin.current, back.params, back.bump), (key, config.params, 255));
+        assert_eq!((back.admin.current, back.params_at(0), back.bump), (key, params, 255));
         data[0] ^= 1;
         assert!(account::<Config>(&data).is_err());
         assert!(account::<Config>(&data[..4]).is_err());

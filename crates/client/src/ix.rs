@@ -92,7 +92,8 @@ pub fn lower_slash_cap(admin: Pubkey, max_slash_bps_per_30d: u16) -> Instruction
     build(admin_only(admin), instruction::LowerSlashCap { max_slash_bps_per_30d })
 }
 
-/// `register_device` (R3): signed by `owner` (payer) and `oracle`.
+/// `register_device` (R3): signed by `owner` (payer) and `oracle`; the vaults at their canonical
+/// bumps, which the instruction carries (the program proves them by signing, searches none).
 pub fn register_device(
     owner: Pubkey,
     oracle: Pubkey,
@@ -102,19 +103,21 @@ pub fn register_device(
     mint: &Mint,
 ) -> Instruction {
     let device = pda::device(&device_id).0;
+    let (stake_vault, stake_bump) = pda::stake_vault(&device);
+    let (overflow_vault, overflow_bump) = pda::overflow_vault(&device);
     build(
         accounts::RegisterDevice {
             owner,
             oracle,
             config: pda::config().0,
             device,
-            stake_vault: pda::stake_vault(&device).0,
-            overflow_vault: pda::overflow_vault(&device).0,
+            stake_vault,
+            overflow_vault,
             mint: mint.mint,
             token_program: mint.token_program,
             system_program: system_program::ID,
         },
-        instruction::RegisterDevice { device_id, gpu_count, multiplier_bps },
+        instruction::RegisterDevice { device_id, gpu_count, multiplier_bps, vault_bumps: [stake_bump, overflow_bump] },
     )
 }
 

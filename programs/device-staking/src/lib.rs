@@ -71,9 +71,16 @@ pub mod device_staking {
         lower_slash_cap::handler(ctx, max_slash_bps_per_30d)
     }
 
-    /// R3: registers (or revives) a device, co-signed by its owner and the oracle.
-    pub fn register_device(ctx: Context<RegisterDevice>, device_id: [u8; 32], gpu_count: u16, multiplier_bps: u32) -> Result<()> {
-        register_device::handler(ctx, device_id, [gpu_count as u32, multiplier_bps])
+    /// R3: registers (or revives) a device, co-signed by its owner and the oracle. `vault_bumps`
+    /// are the new stake and overflow vaults' bumps (their addresses are recorded, not searched).
+    pub fn register_device(
+        ctx: Context<RegisterDevice>,
+        device_id: [u8; 32],
+        gpu_count: u16,
+        multiplier_bps: u32,
+        vault_bumps: [u8; 2],
+    ) -> Result<()> {
+        register_device::handler(ctx, &RegisterArgs { device_id, gpu_count, multiplier_bps, vault_bumps })
     }
 
     /// R2: the oracle attests new hardware.

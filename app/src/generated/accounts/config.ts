@@ -17,8 +17,6 @@ import {
   fixEncoderSize,
   getAddressDecoder,
   getAddressEncoder,
-  getBooleanDecoder,
-  getBooleanEncoder,
   getBytesDecoder,
   getBytesEncoder,
   getI64Decoder,
@@ -43,16 +41,16 @@ import {
 import {
   getFloorsDecoder,
   getFloorsEncoder,
-  getParamsDecoder,
-  getParamsEncoder,
   getRoleSlotDecoder,
   getRoleSlotEncoder,
+  getStoredParamsDecoder,
+  getStoredParamsEncoder,
   type Floors,
   type FloorsArgs,
-  type Params,
-  type ParamsArgs,
   type RoleSlot,
   type RoleSlotArgs,
+  type StoredParams,
+  type StoredParamsArgs,
 } from "../types";
 
 export const CONFIG_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -83,22 +81,24 @@ export type Config = {
   mint: Address;
   /** The mint's token program (SPL Token or Token-2022). */
   tokenProgram: Address;
-  /** The mint's decimals, kept for clients. */
-  mintDecimals: number;
   /** The floors of the protection windows, fixed at initialize. */
   floors: Floors;
   /** The parameters in force until `pending_params` takes over. */
-  params: Params;
+  params: StoredParams;
   /** Proposed parameters (R33); meaningful when `params_effective_at` is not 0. */
-  pendingParams: Params;
+  pendingParams: StoredParams;
   /** When `pending_params` takes effect (R34); 0 when none is proposed. */
   paramsEffectiveAt: bigint;
-  /** Whether register_device, create_offer, fill_offer and stake are paused (R32). */
-  paused: boolean;
-  /** The PDA's bump. */
-  bump: number;
   /** Who paid the rent. */
   payer: Address;
+  /** The mint's decimals, kept for clients and `transfer_checked`. */
+  mintDecimals: number;
+  /** 1 while register_device, create_offer, fill_offer and stake are paused (R32), else 0: see [`Config::is_paused`]. */
+  paused: number;
+  /** The PDA's bump. */
+  bump: number;
+  /** Padding to the next 8-byte boundary (always zero). */
+  pad: ReadonlyUint8Array;
   /** Room for later versions. */
   reserved: ReadonlyUint8Array;
 };
@@ -122,22 +122,24 @@ export type ConfigArgs = {
   mint: Address;
   /** The mint's token program (SPL Token or Token-2022). */
   tokenProgram: Address;
-  /** The mint's decimals, kept for clients. */
-  mintDecimals: number;
   /** The floors of the protection windows, fixed at initialize. */
   floors: FloorsArgs;
   /** The parameters in force until `pending_params` takes over. */
-  params: ParamsArgs;
+  params: StoredParamsArgs;
   /** Proposed parameters (R33); meaningful when `params_effective_at` is not 0. */
-  pendingParams: ParamsArgs;
+  pendingParams: StoredParamsArgs;
   /** When `pending_params` takes effect (R34); 0 when none is proposed. */
   paramsEffectiveAt: number | bigint;
-  /** Whether register_device, create_offer, fill_offer and stake are paused (R32). */
-  paused: boolean;
-  /** The PDA's bump. */
-  bump: number;
   /** Who paid the rent. */
   payer: Address;
+  /** The mint's decimals, kept for clients and `transfer_checked`. */
+  mintDecimals: number;
+  /** 1 while register_device, create_offer, fill_offer and stake are paused (R32), else 0: see [`Config::is_paused`]. */
+  paused: number;
+  /** The PDA's bump. */
+  bump: number;
+  /** Padding to the next 8-byte boundary (always zero). */
+  pad: ReadonlyUint8Array;
   /** Room for later versions. */
   reserved: ReadonlyUint8Array;
 };
@@ -156,14 +158,15 @@ export function getConfigEncoder(): FixedSizeEncoder<ConfigArgs> {
       ["slashRevokedAt", getI64Encoder()],
       ["mint", getAddressEncoder()],
       ["tokenProgram", getAddressEncoder()],
-      ["mintDecimals", getU8Encoder()],
       ["floors", getFloorsEncoder()],
-      ["params", getParamsEncoder()],
-      ["pendingParams", getParamsEncoder()],
+      ["params", getStoredParamsEncoder()],
+      ["pendingParams", getStoredParamsEncoder()],
       ["paramsEffectiveAt", getI64Encoder()],
-      ["paused", getBooleanEncoder()],
-      ["bump", getU8Encoder()],
       ["payer", getAddressEncoder()],
+      ["mintDecimals", getU8Encoder()],
+      ["paused", getU8Encoder()],
+      ["bump", getU8Encoder()],
+      ["pad", fixEncoderSize(getBytesEncoder(), 5)],
       ["reserved", fixEncoderSize(getBytesEncoder(), 64)],
     ]),
     (value) => ({ ...value, discriminator: CONFIG_DISCRIMINATOR }),
@@ -183,14 +186,15 @@ export function getConfigDecoder(): FixedSizeDecoder<Config> {
     ["slashRevokedAt", getI64Decoder()],
     ["mint", getAddressDecoder()],
     ["tokenProgram", getAddressDecoder()],
-    ["mintDecimals", getU8Decoder()],
     ["floors", getFloorsDecoder()],
-    ["params", getParamsDecoder()],
-    ["pendingParams", getParamsDecoder()],
+    ["params", getStoredParamsDecoder()],
+    ["pendingParams", getStoredParamsDecoder()],
     ["paramsEffectiveAt", getI64Decoder()],
-    ["paused", getBooleanDecoder()],
-    ["bump", getU8Decoder()],
     ["payer", getAddressDecoder()],
+    ["mintDecimals", getU8Decoder()],
+    ["paused", getU8Decoder()],
+    ["bump", getU8Decoder()],
+    ["pad", fixDecoderSize(getBytesDecoder(), 5)],
     ["reserved", fixDecoderSize(getBytesDecoder(), 64)],
   ]);
 }
@@ -254,5 +258,5 @@ export async function fetchAllMaybeConfig(
 }
 
 export function getConfigSize(): number {
-  return 682;
+  return 736;
 }

@@ -39,16 +39,10 @@ import {
 } from "@solana/kit";
 import {
   getAccountMetaFactory,
-  getAddressFromResolvedInstructionAccount,
   getNonNullResolvedInstructionInput,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import {
-  findConfigPda,
-  findDevicePda,
-  findOverflowVaultPda,
-  findStakeVaultPda,
-} from "../pdas";
+import { findDevicePda } from "../pdas";
 import { DEVICE_STAKING_PROGRAM_ADDRESS } from "../programs";
 
 export const REGISTER_DEVICE_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array(
@@ -117,12 +111,14 @@ export type RegisterDeviceInstructionData = {
   deviceId: ReadonlyUint8Array;
   gpuCount: number;
   multiplierBps: number;
+  vaultBumps: ReadonlyUint8Array;
 };
 
 export type RegisterDeviceInstructionDataArgs = {
   deviceId: ReadonlyUint8Array;
   gpuCount: number;
   multiplierBps: number;
+  vaultBumps: ReadonlyUint8Array;
 };
 
 export function getRegisterDeviceInstructionDataEncoder(): FixedSizeEncoder<RegisterDeviceInstructionDataArgs> {
@@ -132,6 +128,7 @@ export function getRegisterDeviceInstructionDataEncoder(): FixedSizeEncoder<Regi
       ["deviceId", fixEncoderSize(getBytesEncoder(), 32)],
       ["gpuCount", getU16Encoder()],
       ["multiplierBps", getU32Encoder()],
+      ["vaultBumps", fixEncoderSize(getBytesEncoder(), 2)],
     ]),
     (value) => ({ ...value, discriminator: REGISTER_DEVICE_DISCRIMINATOR }),
   );
@@ -143,6 +140,7 @@ export function getRegisterDeviceInstructionDataDecoder(): FixedSizeDecoder<Regi
     ["deviceId", fixDecoderSize(getBytesDecoder(), 32)],
     ["gpuCount", getU16Decoder()],
     ["multiplierBps", getU32Decoder()],
+    ["vaultBumps", fixDecoderSize(getBytesDecoder(), 2)],
   ]);
 }
 
@@ -172,13 +170,18 @@ export type RegisterDeviceAsyncInput<
   /** The oracle in force, attesting the hardware. */
   oracle: TransactionSigner<TAccountOracle>;
   /** The config. */
-  config?: Address<TAccountConfig>;
+  config: Address<TAccountConfig>;
   /** The device PDA: new, or a tombstone revived here. */
   device?: Address<TAccountDevice>;
-  /** The stake vault (principal), owned by the device PDA. */
-  stakeVault?: Address<TAccountStakeVault>;
-  /** The overflow vault (rewards), owned by the device PDA. */
-  overflowVault?: Address<TAccountOverflowVault>;
+  /**
+   * The stake vault (principal) `["stake_vault", device, vault_bumps[0]]`, created here: a
+   * token account of the config's mint owned by the device PDA.
+   * grants only to the address they derive (refused otherwise, and when the address is in use);
+   * the device records the address, and every later use checks it (`has_one`).
+   */
+  stakeVault: Address<TAccountStakeVault>;
+  /** The overflow vault (rewards) `["overflow_vault", device, vault_bumps[1]]`, created here. */
+  overflowVault: Address<TAccountOverflowVault>;
   /**
    * The staking mint.
    * checks both against the token accounts.
@@ -191,6 +194,7 @@ export type RegisterDeviceAsyncInput<
   deviceId: RegisterDeviceInstructionDataArgs["deviceId"];
   gpuCount: RegisterDeviceInstructionDataArgs["gpuCount"];
   multiplierBps: RegisterDeviceInstructionDataArgs["multiplierBps"];
+  vaultBumps: RegisterDeviceInstructionDataArgs["vaultBumps"];
 };
 
 export async function getRegisterDeviceInstructionAsync<
@@ -256,28 +260,9 @@ export async function getRegisterDeviceInstructionAsync<
   const args = { ...input };
 
   // Resolve default values.
-  if (!accounts.config.value) {
-    accounts.config.value = await findConfigPda();
-  }
   if (!accounts.device.value) {
     accounts.device.value = await findDevicePda({
       deviceId: getNonNullResolvedInstructionInput("deviceId", args.deviceId),
-    });
-  }
-  if (!accounts.stakeVault.value) {
-    accounts.stakeVault.value = await findStakeVaultPda({
-      device: getAddressFromResolvedInstructionAccount(
-        "device",
-        accounts.device.value,
-      ),
-    });
-  }
-  if (!accounts.overflowVault.value) {
-    accounts.overflowVault.value = await findOverflowVaultPda({
-      device: getAddressFromResolvedInstructionAccount(
-        "device",
-        accounts.device.value,
-      ),
     });
   }
   if (!accounts.tokenProgram.value) {
@@ -339,9 +324,14 @@ export type RegisterDeviceInput<
   config: Address<TAccountConfig>;
   /** The device PDA: new, or a tombstone revived here. */
   device: Address<TAccountDevice>;
-  /** The stake vault (principal), owned by the device PDA. */
+  /**
+   * The stake vault (principal) `["stake_vault", device, vault_bumps[0]]`, created here: a
+   * token account of the config's mint owned by the device PDA.
+   * grants only to the address they derive (refused otherwise, and when the address is in use);
+   * the device records the address, and every later use checks it (`has_one`).
+   */
   stakeVault: Address<TAccountStakeVault>;
-  /** The overflow vault (rewards), owned by the device PDA. */
+  /** The overflow vault (rewards) `["overflow_vault", device, vault_bumps[1]]`, created here. */
   overflowVault: Address<TAccountOverflowVault>;
   /**
    * The staking mint.
@@ -355,6 +345,7 @@ export type RegisterDeviceInput<
   deviceId: RegisterDeviceInstructionDataArgs["deviceId"];
   gpuCount: RegisterDeviceInstructionDataArgs["gpuCount"];
   multiplierBps: RegisterDeviceInstructionDataArgs["multiplierBps"];
+  vaultBumps: RegisterDeviceInstructionDataArgs["vaultBumps"];
 };
 
 export function getRegisterDeviceInstruction<
@@ -472,9 +463,14 @@ export type ParsedRegisterDeviceInstruction<
     config: TAccountMetas[2];
     /** The device PDA: new, or a tombstone revived here. */
     device: TAccountMetas[3];
-    /** The stake vault (principal), owned by the device PDA. */
+    /**
+     * The stake vault (principal) `["stake_vault", device, vault_bumps[0]]`, created here: a
+     * token account of the config's mint owned by the device PDA.
+     * grants only to the address they derive (refused otherwise, and when the address is in use);
+     * the device records the address, and every later use checks it (`has_one`).
+     */
     stakeVault: TAccountMetas[4];
-    /** The overflow vault (rewards), owned by the device PDA. */
+    /** The overflow vault (rewards) `["overflow_vault", device, vault_bumps[1]]`, created here. */
     overflowVault: TAccountMetas[5];
     /**
      * The staking mint.

@@ -9,5 +9,3 @@
 export * from "./config";
 export * from "./device";
 export * from "./escrow";
-export * from "./overflowVault";
-export * from "./stakeVault";

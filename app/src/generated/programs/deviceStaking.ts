@@ -193,13 +193,7 @@ import {
   type WithdrawPositionInput,
   type WithdrawTicketInput,
 } from "../instructions";
-import {
-  findConfigPda,
-  findDevicePda,
-  findEscrowPda,
-  findOverflowVaultPda,
-  findStakeVaultPda,
-} from "../pdas";
+import { findConfigPda, findDevicePda, findEscrowPda } from "../pdas";
 
 export const DEVICE_STAKING_PROGRAM_ADDRESS =
   "Cwc5d6dFVPJ7twW2ySKFB2SW3XNFybZbBA5ksb1Rka6e" as Address<"Cwc5d6dFVPJ7twW2ySKFB2SW3XNFybZbBA5ksb1Rka6e">;
@@ -1222,8 +1216,6 @@ export type DeviceStakingPluginInstructions = {
 export type DeviceStakingPluginPdas = {
   config: typeof findConfigPda;
   device: typeof findDevicePda;
-  stakeVault: typeof findStakeVaultPda;
-  overflowVault: typeof findOverflowVaultPda;
   escrow: typeof findEscrowPda;
 };
 
@@ -1424,8 +1416,6 @@ export function deviceStakingProgram() {
         pdas: {
           config: findConfigPda,
           device: findDevicePda,
-          stakeVault: findStakeVaultPda,
-          overflowVault: findOverflowVaultPda,
           escrow: findEscrowPda,
         },
       },

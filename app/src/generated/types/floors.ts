@@ -17,7 +17,11 @@ import {
   type FixedSizeEncoder,
 } from "@solana/kit";
 
-/** Lower bounds of the protection windows, fixed at `initialize` and never lowered (protocol "Floors"). */
+/**
+ * Lower bounds of the protection windows, fixed at `initialize` and never lowered (protocol "Floors").
+ * Three `i64`s: a Pod layout without padding, so the same type is an argument, an event field and
+ * the zero-copy config's stored form (its Borsh encoding has the same bytes).
+ */
 export type Floors = {
   /** Smallest `cover_window_secs`. */
   coverWindowSecs: bigint;

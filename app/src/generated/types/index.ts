@@ -17,4 +17,5 @@ export * from "./positionStatus";
 export * from "./role";
 export * from "./roleSlot";
 export * from "./slashRecord";
+export * from "./storedParams";
 export * from "./ticketStatus";

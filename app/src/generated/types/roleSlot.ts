@@ -8,23 +8,30 @@
 
 import {
   combineCodec,
+  fixDecoderSize,
+  fixEncoderSize,
   getAddressDecoder,
   getAddressEncoder,
-  getBooleanDecoder,
-  getBooleanEncoder,
+  getBytesDecoder,
+  getBytesEncoder,
   getI64Decoder,
   getI64Encoder,
   getStructDecoder,
   getStructEncoder,
+  getU8Decoder,
+  getU8Encoder,
   type Address,
   type FixedSizeCodec,
   type FixedSizeDecoder,
   type FixedSizeEncoder,
+  type ReadonlyUint8Array,
 } from "@solana/kit";
 
 /**
  * A role key with its proposed successor (R31, R34). The successor takes over by time alone
- * once it has accepted (proving control of the key) and R34's time has come.
+ * once it has accepted (proving control of the key) and R34's time has come. A Pod layout inside
+ * the zero-copy config: the acceptance is a `u8` (read it with [`RoleSlot::is_accepted`]) and the
+ * padding explicit.
  */
 export type RoleSlot = {
   /** The key in force until the pending one takes over; `Pubkey::default()` when revoked (none). */
@@ -33,8 +40,10 @@ export type RoleSlot = {
   pending: Address;
   /** The earliest time `pending` takes effect (R34); 0 when none is proposed. */
   effectiveAt: bigint;
-  /** Whether the proposed key has accepted the role. */
-  accepted: boolean;
+  /** 1 once the proposed key has accepted the role, else 0: see [`RoleSlot::is_accepted`]. */
+  accepted: number;
+  /** Padding to the next 8-byte boundary (always zero). */
+  pad: ReadonlyUint8Array;
 };
 
 export type RoleSlotArgs = {
@@ -44,8 +53,10 @@ export type RoleSlotArgs = {
   pending: Address;
   /** The earliest time `pending` takes effect (R34); 0 when none is proposed. */
   effectiveAt: number | bigint;
-  /** Whether the proposed key has accepted the role. */
-  accepted: boolean;
+  /** 1 once the proposed key has accepted the role, else 0: see [`RoleSlot::is_accepted`]. */
+  accepted: number;
+  /** Padding to the next 8-byte boundary (always zero). */
+  pad: ReadonlyUint8Array;
 };
 
 export function getRoleSlotEncoder(): FixedSizeEncoder<RoleSlotArgs> {
@@ -53,7 +64,8 @@ export function getRoleSlotEncoder(): FixedSizeEncoder<RoleSlotArgs> {
     ["current", getAddressEncoder()],
     ["pending", getAddressEncoder()],
     ["effectiveAt", getI64Encoder()],
-    ["accepted", getBooleanEncoder()],
+    ["accepted", getU8Encoder()],
+    ["pad", fixEncoderSize(getBytesEncoder(), 7)],
   ]);
 }
 
@@ -62,7 +74,8 @@ export function getRoleSlotDecoder(): FixedSizeDecoder<RoleSlot> {
     ["current", getAddressDecoder()],
     ["pending", getAddressDecoder()],
     ["effectiveAt", getI64Decoder()],
-    ["accepted", getBooleanDecoder()],
+    ["accepted", getU8Decoder()],
+    ["pad", fixDecoderSize(getBytesDecoder(), 7)],
   ]);
 }
 

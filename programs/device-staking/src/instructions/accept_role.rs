@@ -9,12 +9,12 @@ pub struct AcceptRole<'info> {
     pub new_key: Signer<'info>,
     /// The config.
     #[account(mut)]
-    pub config: Box<Account<'info, Config>>,
+    pub config: AccountLoader<'info, Config>,
 }
 
 pub fn handler(ctx: Context<AcceptRole>, role: Role) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
-    let change = ctx.accounts.config.accept_role(role, &ctx.accounts.new_key.key(), now)?;
+    let change = ctx.accounts.config.load_mut()?.accept_role(role, &ctx.accounts.new_key.key(), now)?;
     emit_role_change(change, role_action::ACCEPTED);
     Ok(())
 }

@@ -6,9 +6,9 @@ use anchor_lang::prelude::*;
 #[derive(Accounts)]
 pub struct AdminOnly<'info> {
     /// The admin in force.
-    #[account(constraint = config.admin.is(&admin.key(), Clock::get()?.unix_timestamp) @ StakingError::NotAdmin)]
+    #[account(constraint = config.load()?.admin.is(&admin.key(), Clock::get()?.unix_timestamp) @ StakingError::NotAdmin)]
     pub admin: Signer<'info>,
     /// The config.
     #[account(mut)]
-    pub config: Box<Account<'info, Config>>,
+    pub config: AccountLoader<'info, Config>,
 }

@@ -10,7 +10,7 @@ pub struct CancelCostake<'info> {
     /// The position's co-staker.
     pub costaker: Signer<'info>,
     /// The config.
-    pub config: Box<Account<'info, Config>>,
+    pub config: AccountLoader<'info, Config>,
     /// The device.
     #[account(mut)]
     pub device: AccountLoader<'info, Device>,
@@ -20,7 +20,7 @@ pub struct CancelCostake<'info> {
 }
 
 pub fn handler(ctx: Context<CancelCostake>, seq: u64) -> Result<()> {
-    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
+    let env = ctx.accounts.config.load()?.env(Clock::get()?.unix_timestamp);
     let costaker = ctx.accounts.costaker.key();
     let position = ctx.accounts.device.load_mut()?.cancel(&env, seq, &costaker)?;
     ctx.accounts.profile.load_mut()?.drop_position();

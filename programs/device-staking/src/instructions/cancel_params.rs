@@ -5,7 +5,7 @@ use anchor_lang::prelude::*;
 
 pub fn handler(ctx: Context<AdminOnly>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
-    let config = &mut ctx.accounts.config;
+    let mut config = ctx.accounts.config.load_mut()?;
     config.cancel_params(now)?;
     emit!(ParamsCancelled { current: config.params_at(now) });
     Ok(())

@@ -5,7 +5,7 @@ use anchor_lang::prelude::*;
 
 pub fn handler(ctx: Context<AdminOnly>, role: Role) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
-    let change = ctx.accounts.config.cancel_role(role, now)?;
+    let change = ctx.accounts.config.load_mut()?.cancel_role(role, now)?;
     emit_role_change(change, role_action::CANCELLED);
     Ok(())
 }

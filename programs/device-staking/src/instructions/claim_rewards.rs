@@ -12,7 +12,7 @@ pub struct ClaimRewards<'info> {
     /// The position's co-staker.
     pub costaker: Signer<'info>,
     /// The config.
-    pub config: Box<Account<'info, Config>>,
+    pub config: AccountLoader<'info, Config>,
     /// The device.
     #[account(mut, has_one = overflow_vault)]
     pub device: AccountLoader<'info, Device>,
@@ -26,10 +26,10 @@ pub struct ClaimRewards<'info> {
     /// The staking mint.
     /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
     /// checks both against the token accounts.
-    #[account(address = config.mint @ StakingError::WrongMint)]
+    #[account(address = config.load()?.mint @ StakingError::WrongMint)]
     pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
-    #[account(address = config.token_program)]
+    #[account(address = config.load()?.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
 }
 
@@ -45,7 +45,7 @@ pub fn handler(ctx: Context<ClaimRewards>, seq: u64) -> Result<()> {
         &ctx.accounts.costaker_token.to_account_info(),
         &ctx.accounts.device.to_account_info(),
         &signer.seeds(),
-        &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config),
+        &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config)?,
         amount,
     )?;
     emit!(RewardsClaimed { device: ctx.accounts.device.key(), seq, costaker, amount });

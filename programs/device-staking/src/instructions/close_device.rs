@@ -6,8 +6,9 @@ use super::token::{close_token_account, pay_out, resize_account, TokenMint};
 use crate::constants::DEVICE_SEED;
 use crate::error::StakingError;
 use crate::events::DeviceClosed;
-use crate::state::{Config, Device, Env, Tombstone};
+use crate::state::{Config, Device, Env, Tombstone, TOMBSTONE_SIZE};
 use anchor_lang::prelude::*;
+use anchor_lang::Discriminator;
 use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 
 #[derive(Accounts)]
@@ -15,7 +16,7 @@ pub struct CloseDevice<'info> {
     /// The device owner.
     pub owner: Signer<'info>,
     /// The config.
-    pub config: Box<Account<'info, Config>>,
+    pub config: AccountLoader<'info, Config>,
     /// The device; it becomes a tombstone here.
     /// CHECK: owner and discriminator are checked by deserializing it as a `Device` in the handler,
     /// which also checks its owner, payer and vaults.
@@ -30,7 +31,7 @@ pub struct CloseDevice<'info> {
     /// The treasury's token account, for donated leftovers.
     #[account(
         mut, token::mint = mint, token::token_program = token_program,
-        constraint = config.treasury.is(&treasury_token.owner, Clock::get()?.unix_timestamp) @ StakingError::NotTreasuryAccount,
+        constraint = config.load()?.treasury.is(&treasury_token.owner, Clock::get()?.unix_timestamp) @ StakingError::NotTreasuryAccount,
     )]
     pub treasury_token: Box<InterfaceAccount<'info, TokenAccount>>,
     /// Who paid the device's rent.
@@ -40,10 +41,10 @@ pub struct CloseDevice<'info> {
     /// The staking mint.
     /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
     /// checks both against the token accounts.
-    #[account(address = config.mint @ StakingError::WrongMint)]
+    #[account(address = config.load()?.mint @ StakingError::WrongMint)]
     pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
-    #[account(address = config.token_program)]
+    #[account(address = config.load()?.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
     /// The system program.
     pub system_program: Program<'info, System>,
@@ -63,7 +64,7 @@ fn tombstone_of(accounts: &CloseDevice, env: &Env) -> Result<Box<Tombstone>> {
 }
 
 pub fn handler(ctx: Context<CloseDevice>) -> Result<()> {
-    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
+    let env = ctx.accounts.config.load()?.env(Clock::get()?.unix_timestamp);
     let info = ctx.accounts.device.to_account_info();
     let tombstone = tombstone_of(ctx.accounts, &env)?;
 
@@ -72,23 +73,20 @@ pub fn handler(ctx: Context<CloseDevice>) -> Result<()> {
     let payer = ctx.accounts.payer.to_account_info();
     let bump = [tombstone.bump];
     let seeds = [DEVICE_SEED, &tombstone.device_id[..], &bump[..]];
+    let mint = TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config)?;
     let mut swept = 0;
     for vault in [&ctx.accounts.stake_vault, &ctx.accounts.overflow_vault] {
         let vault_info = vault.to_account_info();
-        pay_out(
-            &token_program,
-            &vault_info,
-            &treasury,
-            &info,
-            &seeds,
-            &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config),
-            vault.amount,
-        )?;
+        pay_out(&token_program, &vault_info, &treasury, &info, &seeds, &mint, vault.amount)?;
         swept += vault.amount;
         close_token_account(&token_program, &vault_info, &payer, &info, &seeds)?;
     }
-    tombstone.try_serialize(&mut &mut info.try_borrow_mut_data()?[..])?;
-    resize_account(&info, &payer, &payer, &ctx.accounts.system_program.to_account_info(), 8 + Tombstone::INIT_SPACE)?;
+    {
+        let mut data = info.try_borrow_mut_data()?;
+        data[..8].copy_from_slice(Tombstone::DISCRIMINATOR);
+        data[8..8 + TOMBSTONE_SIZE].copy_from_slice(bytemuck::bytes_of(&*tombstone));
+    }
+    resize_account(&info, &payer, &payer, &ctx.accounts.system_program.to_account_info(), 8 + TOMBSTONE_SIZE)?;
     emit!(DeviceClosed { device: info.key(), swept });
     Ok(())
 }

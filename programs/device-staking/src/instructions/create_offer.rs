@@ -13,7 +13,7 @@ pub struct CreateOffer<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
     /// The config.
-    pub config: Box<Account<'info, Config>>,
+    pub config: AccountLoader<'info, Config>,
     /// The device.
     #[account(mut, has_one = owner @ StakingError::NotDeviceOwner)]
     pub device: AccountLoader<'info, Device>,
@@ -29,7 +29,7 @@ pub struct CreateOffer<'info> {
 }
 
 pub fn handler(ctx: Context<CreateOffer>, amount: u64, reward_share_bps: u16, bump: u8) -> Result<()> {
-    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
+    let env = ctx.accounts.config.load()?.env(Clock::get()?.unix_timestamp);
     let device = ctx.accounts.device.key();
     // the address first (as Anchor's seeds check did): the offer PDA at the next sequence number
     let seq_bytes = ctx.accounts.device.load()?.next_offer_seq.to_le_bytes();

@@ -8,7 +8,7 @@ use anchor_lang::prelude::*;
 #[derive(Accounts)]
 pub struct DeviceStatusAccounts<'info> {
     /// The config.
-    pub config: Box<Account<'info, Config>>,
+    pub config: AccountLoader<'info, Config>,
     /// The device.
     pub device: AccountLoader<'info, Device>,
 }
@@ -143,7 +143,7 @@ pub fn status(device: &Device, env: &Env) -> DeviceStatus {
 }
 
 pub fn handler(ctx: Context<DeviceStatusAccounts>) -> Result<DeviceStatus> {
-    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
+    let env = ctx.accounts.config.load()?.env(Clock::get()?.unix_timestamp);
     let device = ctx.accounts.device.load()?;
     Ok(status(&device, &env))
 }

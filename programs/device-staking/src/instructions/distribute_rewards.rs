@@ -17,20 +17,20 @@ use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 #[derive(Accounts)]
 pub struct DistributeRewards<'info> {
     /// The reward authority in force.
-    #[account(constraint = config.reward_authority.is(&reward_authority.key(), Clock::get()?.unix_timestamp) @ StakingError::NotRewardAuthority)]
+    #[account(constraint = config.load()?.reward_authority.is(&reward_authority.key(), Clock::get()?.unix_timestamp) @ StakingError::NotRewardAuthority)]
     pub reward_authority: Signer<'info>,
     /// The config.
-    pub config: Box<Account<'info, Config>>,
+    pub config: AccountLoader<'info, Config>,
     /// The reward authority's token account paying the rewards.
     #[account(mut, token::mint = mint, token::authority = reward_authority, token::token_program = token_program)]
     pub source: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The staking mint.
     /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
     /// checks both against the token accounts.
-    #[account(address = config.mint @ StakingError::WrongMint)]
+    #[account(address = config.load()?.mint @ StakingError::WrongMint)]
     pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
-    #[account(address = config.token_program)]
+    #[account(address = config.load()?.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
 }
 
@@ -57,6 +57,7 @@ pub fn handler<'info>(
     let token_program = ctx.accounts.token_program.to_account_info();
     let source = ctx.accounts.source.to_account_info();
     let authority = ctx.accounts.reward_authority.to_account_info();
+    let mint = TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config)?;
     let mut seen: Vec<Pubkey> = Vec::with_capacity(amounts.len());
     let mut accounts = ctx.remaining_accounts.iter();
 
@@ -80,14 +81,7 @@ pub fn handler<'info>(
                 emit!(RewardSkipped { device: *device_info.key, block_id, amount, reason });
             }
             BlockOutcome::Paid(pay) => {
-                pay_in(
-                    &token_program,
-                    &source,
-                    vault_info,
-                    &authority,
-                    &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config),
-                    pay.transfer,
-                )?;
+                pay_in(&token_program, &source, vault_info, &authority, &mint, pay.transfer)?;
                 emit!(RewardPaid {
                     device: *device_info.key,
                     block_id,

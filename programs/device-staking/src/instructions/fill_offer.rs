@@ -16,7 +16,7 @@ pub struct FillOffer<'info> {
     #[account(mut)]
     pub costaker: Signer<'info>,
     /// The config.
-    pub config: Box<Account<'info, Config>>,
+    pub config: AccountLoader<'info, Config>,
     /// The device.
     #[account(
         mut, has_one = stake_vault,
@@ -43,18 +43,17 @@ pub struct FillOffer<'info> {
     /// The staking mint.
     /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
     /// checks both against the token accounts.
-    #[account(address = config.mint @ StakingError::WrongMint)]
+    #[account(address = config.load()?.mint @ StakingError::WrongMint)]
     pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
-    #[account(address = config.token_program)]
+    #[account(address = config.load()?.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
     /// The system program.
     pub system_program: Program<'info, System>,
 }
 
 pub fn handler(ctx: Context<FillOffer>, seq: u64, amount: u64, reward_share_bps: u16) -> Result<()> {
-    let config = &ctx.accounts.config;
-    let env = config.env(Clock::get()?.unix_timestamp);
+    let env = ctx.accounts.config.load()?.env(Clock::get()?.unix_timestamp);
     let costaker = ctx.accounts.costaker.key();
     ctx.accounts.offer.load_mut()?.fill(costaker, amount, reward_share_bps)?;
     let counted_stake = {
@@ -87,7 +86,7 @@ pub fn handler(ctx: Context<FillOffer>, seq: u64, amount: u64, reward_share_bps:
         &ctx.accounts.costaker_token.to_account_info(),
         &ctx.accounts.stake_vault.to_account_info(),
         &ctx.accounts.costaker.to_account_info(),
-        &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config),
+        &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config)?,
         amount,
     )?;
     emit!(OfferFilled {

@@ -10,17 +10,17 @@ use anchor_lang::prelude::*;
 #[derive(Accounts)]
 pub struct Hold<'info> {
     /// The slash authority in force.
-    #[account(constraint = config.slash_authority.is(&slash_authority.key(), Clock::get()?.unix_timestamp) @ StakingError::NotSlashAuthority)]
+    #[account(constraint = config.load()?.slash_authority.is(&slash_authority.key(), Clock::get()?.unix_timestamp) @ StakingError::NotSlashAuthority)]
     pub slash_authority: Signer<'info>,
     /// The config.
-    pub config: Box<Account<'info, Config>>,
+    pub config: AccountLoader<'info, Config>,
     /// The device.
     #[account(mut)]
     pub device: AccountLoader<'info, Device>,
 }
 
 pub fn handler(ctx: Context<Hold>, until: i64) -> Result<()> {
-    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
+    let env = ctx.accounts.config.load()?.env(Clock::get()?.unix_timestamp);
     let incident_start = ctx.accounts.device.load_mut()?.hold(&env, until)?;
     emit!(DeviceHeld { device: ctx.accounts.device.key(), until, incident_start });
     Ok(())

@@ -3,7 +3,7 @@
 use crate::constants::CONFIG_SEED;
 use crate::error::StakingError;
 use crate::events::Initialized;
-use crate::state::{Config, Floors, Params, RoleSlot};
+use crate::state::{Config, ConfigSetup, Floors, Params, CONFIG_SIZE};
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::spl_token_2022::extension::{BaseStateWithExtensions, ExtensionType, StateWithExtensions};
 use anchor_spl::token_2022::spl_token_2022::state::Mint as MintState;
@@ -34,8 +34,8 @@ pub struct Initialize<'info> {
     #[account(mut)]
     pub authority: Signer<'info>,
     /// The config PDA, created here (a second initialize fails: it exists).
-    #[account(init, payer = authority, space = 8 + Config::INIT_SPACE, seeds = [CONFIG_SEED], bump)]
-    pub config: Account<'info, Config>,
+    #[account(init, payer = authority, space = 8 + CONFIG_SIZE, seeds = [CONFIG_SEED], bump)]
+    pub config: AccountLoader<'info, Config>,
     /// The staking mint (SPL Token or Token-2022).
     #[account(mint::token_program = token_program)]
     pub mint: InterfaceAccount<'info, Mint>,
@@ -111,27 +111,17 @@ pub fn handler(ctx: Context<Initialize>, args: InitializeArgs) -> Result<()> {
     };
     args.floors.validate()?;
     params.validate(&args.floors)?;
-    let config = &mut ctx.accounts.config;
-    config.set_inner(Config {
-        admin: RoleSlot::new(args.admin),
-        oracle: RoleSlot::new(args.oracle),
-        reward_authority: RoleSlot::new(args.reward_authority),
-        slash_authority: RoleSlot::new(args.slash_authority),
-        treasury: RoleSlot::new(args.treasury),
-        oracle_revoked_at: 0,
-        slash_revoked_at: 0,
+    let setup = ConfigSetup {
+        roles: [args.admin, args.oracle, args.reward_authority, args.slash_authority, args.treasury],
         mint: ctx.accounts.mint.key(),
         token_program: ctx.accounts.token_program.key(),
         mint_decimals: decimals,
         floors: args.floors,
         params,
-        pending_params: params,
-        params_effective_at: 0,
-        paused: false,
         bump: ctx.bumps.config,
         payer: ctx.accounts.authority.key(),
-        reserved: [0; crate::constants::RESERVED_BYTES],
-    });
-    emit!(Initialized { admin: args.admin, mint: config.mint, token_program: config.token_program, floors: args.floors, params });
+    };
+    *ctx.accounts.config.load_init()? = Config::new(&setup);
+    emit!(Initialized { admin: args.admin, mint: setup.mint, token_program: setup.token_program, floors: args.floors, params });
     Ok(())
 }

@@ -6,10 +6,10 @@ use anchor_lang::prelude::*;
 #[derive(Accounts)]
 pub struct OracleDevice<'info> {
     /// The oracle in force (R31).
-    #[account(constraint = config.oracle.is(&oracle.key(), Clock::get()?.unix_timestamp) @ StakingError::NotOracle)]
+    #[account(constraint = config.load()?.oracle.is(&oracle.key(), Clock::get()?.unix_timestamp) @ StakingError::NotOracle)]
     pub oracle: Signer<'info>,
     /// The config.
-    pub config: Box<Account<'info, Config>>,
+    pub config: AccountLoader<'info, Config>,
     /// The device.
     #[account(mut)]
     pub device: AccountLoader<'info, Device>,

@@ -26,13 +26,13 @@ pub fn emit_role_change(change: RoleChange, action: u8) {
         current: change.slot.current,
         pending: change.slot.pending,
         effective_at: change.slot.effective_at,
-        accepted: change.slot.accepted,
+        accepted: change.slot.is_accepted(),
     });
 }
 
 pub fn handler(ctx: Context<AdminOnly>, role: Role, key: Pubkey) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
-    let change = ctx.accounts.config.propose_role(role, key, now)?;
+    let change = ctx.accounts.config.load_mut()?.propose_role(role, key, now)?;
     emit_role_change(change, role_action::PROPOSED);
     Ok(())
 }

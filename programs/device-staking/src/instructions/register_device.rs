@@ -1,14 +1,16 @@
 //! R3: `register_device`: co-signed by the owner (who pays) and the oracle, which attests the
 //! hardware; creates the device and both vaults. An id whose device was closed is revived from
-//! its tombstone: its counters and last paid block carry on.
-use super::token::{create_pda_account, resize_account};
+//! its tombstone: its counters and last paid block carry on. The vaults are created at the bumps
+//! the client passes (no search: the device records their addresses, and every later use checks
+//! them), each with one `create_account` and the token program's `InitializeAccount3`.
+use super::token::{create_pda_account, initialize_token_account, resize_account, TOKEN_ACCOUNT_SIZE};
 use crate::constants::*;
 use crate::error::StakingError;
 use crate::events::DeviceRegistered;
 use crate::state::{Config, Device, Registration, Tombstone, DEVICE_SIZE};
 use anchor_lang::prelude::*;
 use anchor_lang::Discriminator;
-use anchor_spl::token_interface::{TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenInterface;
 
 #[derive(Accounts)]
 #[instruction(device_id: [u8; 32])]
@@ -17,11 +19,10 @@ pub struct RegisterDevice<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
     /// The oracle in force, attesting the hardware.
-    #[account(constraint = config.oracle.is(&oracle.key(), Clock::get()?.unix_timestamp) @ StakingError::NotOracle)]
+    #[account(constraint = config.load()?.oracle.is(&oracle.key(), Clock::get()?.unix_timestamp) @ StakingError::NotOracle)]
     pub oracle: Signer<'info>,
     /// The config.
-    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
-    pub config: Box<Account<'info, Config>>,
+    pub config: AccountLoader<'info, Config>,
     /// The device PDA: new, or a tombstone revived here.
     /// CHECK: the address is checked by the seeds; the handler creates it or checks the tombstone's owner and discriminator.
     #[account(
@@ -29,25 +30,24 @@ pub struct RegisterDevice<'info> {
         constraint = !holds_live_device(&device) @ StakingError::DeviceAlreadyRegistered,
     )]
     pub device: UncheckedAccount<'info>,
-    /// The stake vault (principal), owned by the device PDA.
-    #[account(
-        init, payer = owner, seeds = [STAKE_VAULT_SEED, device.key().as_ref()], bump,
-        token::mint = mint, token::authority = device, token::token_program = token_program,
-    )]
-    pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
-    /// The overflow vault (rewards), owned by the device PDA.
-    #[account(
-        init, payer = owner, seeds = [OVERFLOW_VAULT_SEED, device.key().as_ref()], bump,
-        token::mint = mint, token::authority = device, token::token_program = token_program,
-    )]
-    pub overflow_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The stake vault (principal) `["stake_vault", device, vault_bumps[0]]`, created here: a
+    /// token account of the config's mint owned by the device PDA.
+    /// CHECK: created by the handler with `create_account` signed by these seeds, which the runtime
+    /// grants only to the address they derive (refused otherwise, and when the address is in use);
+    /// the device records the address, and every later use checks it (`has_one`).
+    #[account(mut)]
+    pub stake_vault: UncheckedAccount<'info>,
+    /// The overflow vault (rewards) `["overflow_vault", device, vault_bumps[1]]`, created here.
+    /// CHECK: as `stake_vault`.
+    #[account(mut)]
+    pub overflow_vault: UncheckedAccount<'info>,
     /// The staking mint.
     /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
     /// checks both against the token accounts.
-    #[account(address = config.mint @ StakingError::WrongMint)]
+    #[account(address = config.load()?.mint @ StakingError::WrongMint)]
     pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
-    #[account(address = config.token_program)]
+    #[account(address = config.load()?.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
     /// The system program.
     pub system_program: Program<'info, System>,
@@ -67,18 +67,55 @@ fn existing_tombstone(info: &AccountInfo) -> Result<Option<Tombstone>> {
     require_keys_eq!(*info.owner, crate::ID, StakingError::DeviceAlreadyRegistered);
     let data = info.try_borrow_data()?;
     require!(!data.starts_with(Device::DISCRIMINATOR), StakingError::DeviceAlreadyRegistered);
-    Ok(Some(Tombstone::try_deserialize(&mut &data[..])?))
+    Ok(Some(*Tombstone::in_account(&data)?))
 }
 
-/// The hardware comes as one `[gpu_count, multiplier_bps]` array, which takes one argument register
-/// (a pair would take two): out of line, no argument then goes on the stack, which SBF forbids
+/// Creates both vaults at `["stake_vault" | "overflow_vault", device, bump]`: `create_account` of
+/// [`TOKEN_ACCOUNT_SIZE`] bytes owned by the config's token program, signed by the vault's seeds
+/// (so only that address can be created), then `InitializeAccount3` with the config's mint and
+/// the device PDA as the owner.
+#[inline(never)]
+fn create_vaults(ctx: &Context<RegisterDevice>, vault_bumps: [u8; 2]) -> Result<()> {
+    let accounts = &ctx.accounts;
+    let device = accounts.device.key();
+    let owner = accounts.owner.to_account_info();
+    let system = accounts.system_program.to_account_info();
+    let token_program = accounts.token_program.to_account_info();
+    let mint = accounts.mint.to_account_info();
+    let vaults = [
+        (&accounts.stake_vault, STAKE_VAULT_SEED, vault_bumps[0]),
+        (&accounts.overflow_vault, OVERFLOW_VAULT_SEED, vault_bumps[1]),
+    ];
+    for (vault, seed, bump) in vaults {
+        let vault = vault.to_account_info();
+        create_pda_account(&owner, &vault, &system, TOKEN_ACCOUNT_SIZE, token_program.key, &[seed, device.as_ref(), &[bump]])?;
+        initialize_token_account(&token_program, &vault, &mint, &device)?;
+    }
+    Ok(())
+}
+
+/// `register_device`'s arguments, gathered behind one reference: with the context and the
+/// result's, separate arguments would pass one on the SBF stack, which SBF forbids
 /// (tools/sbf/check_stack_args.py).
-pub fn handler(ctx: Context<RegisterDevice>, device_id: [u8; 32], hardware: [u32; 2]) -> Result<()> {
-    let [gpu_count, multiplier_bps] = hardware;
-    let gpu_count = u16::try_from(gpu_count).map_err(|_| error!(StakingError::InvalidHardware))?;
-    let config = &ctx.accounts.config;
-    config.require_not_paused()?;
-    let env = config.env(Clock::get()?.unix_timestamp);
+#[derive(Clone, Copy, Debug)]
+pub struct RegisterArgs {
+    /// The device's 32-byte id.
+    pub device_id: [u8; 32],
+    /// GPUs attested by the oracle.
+    pub gpu_count: u16,
+    /// Earning multiplier attested by the oracle, in basis points.
+    pub multiplier_bps: u32,
+    /// The new stake and overflow vaults' bumps.
+    pub vault_bumps: [u8; 2],
+}
+
+pub fn handler(ctx: Context<RegisterDevice>, args: &RegisterArgs) -> Result<()> {
+    let RegisterArgs { device_id, gpu_count, multiplier_bps, vault_bumps } = *args;
+    let env = {
+        let config = ctx.accounts.config.load()?;
+        config.require_not_paused()?;
+        config.env(Clock::get()?.unix_timestamp)
+    };
     let info = ctx.accounts.device.to_account_info();
     let owner = ctx.accounts.owner.to_account_info();
     let system = ctx.accounts.system_program.to_account_info();
@@ -89,6 +126,7 @@ pub fn handler(ctx: Context<RegisterDevice>, device_id: [u8; 32], hardware: [u32
         None => create_pda_account(&owner, &info, &system, space, &crate::ID, &[DEVICE_SEED, &device_id, &[bump]])?,
         Some(_) => resize_account(&info, &owner, &owner, &system, space)?,
     }
+    create_vaults(&ctx, vault_bumps)?;
     let registration = Registration {
         device_id,
         owner: owner.key(),

@@ -16,7 +16,7 @@ pub struct Release<'info> {
     #[account(mut)]
     pub caller: Signer<'info>,
     /// The config.
-    pub config: Box<Account<'info, Config>>,
+    pub config: AccountLoader<'info, Config>,
     /// The device.
     #[account(
         mut, has_one = stake_vault, has_one = overflow_vault,
@@ -44,17 +44,17 @@ pub struct Release<'info> {
     /// The staking mint.
     /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
     /// checks both against the token accounts.
-    #[account(address = config.mint @ StakingError::WrongMint)]
+    #[account(address = config.load()?.mint @ StakingError::WrongMint)]
     pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
-    #[account(address = config.token_program)]
+    #[account(address = config.load()?.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
     /// The system program.
     pub system_program: Program<'info, System>,
 }
 
 pub fn handler(ctx: Context<Release>, escrow_bump: u8) -> Result<()> {
-    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
+    let env = ctx.accounts.config.load()?.env(Clock::get()?.unix_timestamp);
     let caller = ctx.accounts.caller.key();
     let offer_key = ctx.accounts.offer.key();
     let escrow_seeds: [&[u8]; 3] = [ESCROW_SEED, offer_key.as_ref(), &[escrow_bump]];
@@ -83,7 +83,7 @@ pub fn handler(ctx: Context<Release>, escrow_bump: u8) -> Result<()> {
     };
     let authority = ctx.accounts.device.to_account_info();
     let seeds = signer.seeds();
-    let mint = &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config);
+    let mint = &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config)?;
     pay_out(&token_program, &ctx.accounts.stake_vault.to_account_info(), &to, &authority, &seeds, mint, position.principal)?;
     pay_out(&token_program, &ctx.accounts.overflow_vault.to_account_info(), &to, &authority, &seeds, mint, position.rewards)?;
     emit!(PositionReleased {

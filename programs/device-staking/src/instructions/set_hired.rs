@@ -5,7 +5,7 @@ use crate::events::HiredSet;
 use anchor_lang::prelude::*;
 
 pub fn handler(ctx: Context<OracleDevice>, until: i64) -> Result<()> {
-    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
+    let env = ctx.accounts.config.load()?.env(Clock::get()?.unix_timestamp);
     ctx.accounts.device.load_mut()?.set_hired(&env, until)?;
     emit!(HiredSet { device: ctx.accounts.device.key(), hired_until: until });
     Ok(())

@@ -5,7 +5,7 @@ use crate::events::PausedSet;
 use anchor_lang::prelude::*;
 
 pub fn handler(ctx: Context<AdminOnly>, paused: bool) -> Result<()> {
-    ctx.accounts.config.paused = paused;
+    ctx.accounts.config.load_mut()?.set_paused(paused);
     emit!(PausedSet { paused });
     Ok(())
 }

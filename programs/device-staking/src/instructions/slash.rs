@@ -14,10 +14,10 @@ use anchor_spl::token_interface::{TokenAccount, TokenInterface};
 #[derive(Accounts)]
 pub struct Slash<'info> {
     /// The slash authority in force; pays for the treasury's token account if it is missing.
-    #[account(mut, constraint = config.slash_authority.is(&slash_authority.key(), Clock::get()?.unix_timestamp) @ StakingError::NotSlashAuthority)]
+    #[account(mut, constraint = config.load()?.slash_authority.is(&slash_authority.key(), Clock::get()?.unix_timestamp) @ StakingError::NotSlashAuthority)]
     pub slash_authority: Signer<'info>,
     /// The config.
-    pub config: Box<Account<'info, Config>>,
+    pub config: AccountLoader<'info, Config>,
     /// The device.
     #[account(mut, has_one = stake_vault)]
     pub device: AccountLoader<'info, Device>,
@@ -27,7 +27,7 @@ pub struct Slash<'info> {
     pub stake_vault: UncheckedAccount<'info>,
     /// The treasury in force.
     /// CHECK: checked against the config's treasury in force.
-    #[account(constraint = config.treasury.is(&treasury.key(), Clock::get()?.unix_timestamp) @ StakingError::NotTreasuryAccount)]
+    #[account(constraint = config.load()?.treasury.is(&treasury.key(), Clock::get()?.unix_timestamp) @ StakingError::NotTreasuryAccount)]
     pub treasury: UncheckedAccount<'info>,
     /// The treasury's associated token account (created if missing).
     #[account(
@@ -38,10 +38,10 @@ pub struct Slash<'info> {
     /// The staking mint.
     /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
     /// checks both against the token accounts.
-    #[account(address = config.mint @ StakingError::WrongMint)]
+    #[account(address = config.load()?.mint @ StakingError::WrongMint)]
     pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
-    #[account(address = config.token_program)]
+    #[account(address = config.load()?.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
     /// The associated token program.
     pub associated_token_program: Program<'info, AssociatedToken>,
@@ -50,7 +50,7 @@ pub struct Slash<'info> {
 }
 
 pub fn handler(ctx: Context<Slash>, amount: u64, incident_at: i64) -> Result<()> {
-    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
+    let env = ctx.accounts.config.load()?.env(Clock::get()?.unix_timestamp);
     let (out, signer) = {
         let mut device = ctx.accounts.device.load_mut()?;
         (device.slash(&env, amount, incident_at)?, device.signer())
@@ -61,7 +61,7 @@ pub fn handler(ctx: Context<Slash>, amount: u64, incident_at: i64) -> Result<()>
         &ctx.accounts.treasury_token.to_account_info(),
         &ctx.accounts.device.to_account_info(),
         &signer.seeds(),
-        &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config),
+        &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config)?,
         out.total,
     )?;
     emit!(Slashed {

@@ -12,7 +12,7 @@ pub struct Stake<'info> {
     /// The device owner.
     pub owner: Signer<'info>,
     /// The config.
-    pub config: Box<Account<'info, Config>>,
+    pub config: AccountLoader<'info, Config>,
     /// The device.
     #[account(mut, has_one = owner @ StakingError::NotDeviceOwner, has_one = stake_vault)]
     pub device: AccountLoader<'info, Device>,
@@ -26,15 +26,15 @@ pub struct Stake<'info> {
     /// The staking mint.
     /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
     /// checks both against the token accounts.
-    #[account(address = config.mint @ StakingError::WrongMint)]
+    #[account(address = config.load()?.mint @ StakingError::WrongMint)]
     pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
-    #[account(address = config.token_program)]
+    #[account(address = config.load()?.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
 }
 
 pub fn handler(ctx: Context<Stake>, amount: u64) -> Result<()> {
-    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
+    let env = ctx.accounts.config.load()?.env(Clock::get()?.unix_timestamp);
     let event = {
         let mut device = ctx.accounts.device.load_mut()?;
         device.stake(&env, amount)?;
@@ -51,7 +51,7 @@ pub fn handler(ctx: Context<Stake>, amount: u64) -> Result<()> {
         &ctx.accounts.owner_token.to_account_info(),
         &ctx.accounts.stake_vault.to_account_info(),
         &ctx.accounts.owner.to_account_info(),
-        &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config),
+        &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config)?,
         amount,
     )?;
     emit!(event);

@@ -12,8 +12,8 @@ pub struct SweepSurplus<'info> {
     /// The admin.
     pub admin: Signer<'info>,
     /// The config.
-    #[account(constraint = config.admin.is(&admin.key(), Clock::get()?.unix_timestamp) @ StakingError::NotAdmin)]
-    pub config: Box<Account<'info, Config>>,
+    #[account(constraint = config.load()?.admin.is(&admin.key(), Clock::get()?.unix_timestamp) @ StakingError::NotAdmin)]
+    pub config: AccountLoader<'info, Config>,
     /// The device.
     #[account(has_one = stake_vault, has_one = overflow_vault)]
     pub device: AccountLoader<'info, Device>,
@@ -26,16 +26,16 @@ pub struct SweepSurplus<'info> {
     /// The treasury's token account.
     #[account(
         mut, token::mint = mint, token::token_program = token_program,
-        constraint = config.treasury.is(&treasury_token.owner, Clock::get()?.unix_timestamp) @ StakingError::NotTreasuryAccount,
+        constraint = config.load()?.treasury.is(&treasury_token.owner, Clock::get()?.unix_timestamp) @ StakingError::NotTreasuryAccount,
     )]
     pub treasury_token: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The staking mint.
     /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
     /// checks both against the token accounts.
-    #[account(address = config.mint @ StakingError::WrongMint)]
+    #[account(address = config.load()?.mint @ StakingError::WrongMint)]
     pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
-    #[account(address = config.token_program)]
+    #[account(address = config.load()?.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
 }
 
@@ -51,7 +51,7 @@ pub fn handler(ctx: Context<SweepSurplus>) -> Result<()> {
     let to = ctx.accounts.treasury_token.to_account_info();
     let authority = ctx.accounts.device.to_account_info();
     let seeds = signer.seeds();
-    let mint = &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config);
+    let mint = &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config)?;
     pay_out(&token_program, &ctx.accounts.stake_vault.to_account_info(), &to, &authority, &seeds, mint, from_stake_vault)?;
     pay_out(&token_program, &ctx.accounts.overflow_vault.to_account_info(), &to, &authority, &seeds, mint, from_overflow_vault)?;
     emit!(SurplusSwept { device: ctx.accounts.device.key(), from_stake_vault, from_overflow_vault });

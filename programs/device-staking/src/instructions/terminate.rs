@@ -6,7 +6,7 @@ use crate::events::DeviceTerminated;
 use anchor_lang::prelude::*;
 
 pub fn handler(ctx: Context<OracleDevice>) -> Result<()> {
-    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
+    let env = ctx.accounts.config.load()?.env(Clock::get()?.unix_timestamp);
     ctx.accounts.device.load_mut()?.terminate(&env)?;
     emit!(DeviceTerminated { device: ctx.accounts.device.key() });
     Ok(())

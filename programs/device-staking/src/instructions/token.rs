@@ -27,9 +27,9 @@ pub struct TokenMint<'info> {
 }
 
 impl<'info> TokenMint<'info> {
-    /// The config's mint, passed as `mint`.
-    pub fn of(mint: &impl ToAccountInfo<'info>, config: &Config) -> Self {
-        Self { info: mint.to_account_info(), decimals: config.mint_decimals }
+    /// The config's mint, passed as `mint`; its decimals read from the zero-copy config.
+    pub fn of(mint: &impl ToAccountInfo<'info>, config: &AccountLoader<'info, Config>) -> Result<Self> {
+        Ok(Self { info: mint.to_account_info(), decimals: config.load()?.mint_decimals })
     }
 }
 

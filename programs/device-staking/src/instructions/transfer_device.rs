@@ -11,14 +11,14 @@ pub struct OwnerDevice<'info> {
     /// The device owner.
     pub owner: Signer<'info>,
     /// The config.
-    pub config: Box<Account<'info, Config>>,
+    pub config: AccountLoader<'info, Config>,
     /// The device.
     #[account(mut, has_one = owner @ StakingError::NotDeviceOwner)]
     pub device: AccountLoader<'info, Device>,
 }
 
 pub fn handler(ctx: Context<OwnerDevice>, new_owner: Pubkey) -> Result<()> {
-    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
+    let env = ctx.accounts.config.load()?.env(Clock::get()?.unix_timestamp);
     let mut device = ctx.accounts.device.load_mut()?;
     let expires_at = device.propose_transfer(&env, new_owner)?;
     emit!(TransferProposed { device: ctx.accounts.device.key(), owner: device.owner, new_owner, expires_at });

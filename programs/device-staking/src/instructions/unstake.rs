@@ -16,7 +16,7 @@ pub struct Unstake<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
     /// The config.
-    pub config: Box<Account<'info, Config>>,
+    pub config: AccountLoader<'info, Config>,
     /// The device.
     #[account(mut, has_one = owner @ StakingError::NotDeviceOwner)]
     pub device: AccountLoader<'info, Device>,
@@ -35,7 +35,7 @@ pub struct Unstake<'info> {
 }
 
 pub fn handler(ctx: Context<Unstake>, ticket_bump: u8) -> Result<()> {
-    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
+    let env = ctx.accounts.config.load()?.env(Clock::get()?.unix_timestamp);
     let device = ctx.accounts.device.key();
     // the address first (as Anchor's seeds check did): the ticket PDA at the next ticket number
     let seq_bytes = ctx.accounts.device.load()?.next_ticket_seq.to_le_bytes();

@@ -5,7 +5,7 @@ use crate::events::MinimumChanged;
 use anchor_lang::prelude::*;
 
 pub fn handler(ctx: Context<OracleDevice>, gpu_count: u16, multiplier_bps: u32) -> Result<()> {
-    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
+    let env = ctx.accounts.config.load()?.env(Clock::get()?.unix_timestamp);
     let mut device = ctx.accounts.device.load_mut()?;
     let (previous_min, min_required) = device.set_hardware(&env, gpu_count, multiplier_bps)?;
     emit!(MinimumChanged {

@@ -7,7 +7,7 @@ use anchor_lang::prelude::*;
 
 pub fn handler(ctx: Context<AdminOnly>, params: Params) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
-    let config = &mut ctx.accounts.config;
+    let mut config = ctx.accounts.config.load_mut()?;
     let effective_at = config.propose_params(params, now)?;
     emit!(ParamsProposed { current: config.params_at(now), pending: params, effective_at });
     Ok(())

@@ -14,7 +14,7 @@ pub struct WithdrawEscrow<'info> {
     /// The position's co-staker.
     pub costaker: Signer<'info>,
     /// The config.
-    pub config: Box<Account<'info, Config>>,
+    pub config: AccountLoader<'info, Config>,
     /// The released offer; closed here.
     #[account(
         mut, close = payer,
@@ -39,10 +39,10 @@ pub struct WithdrawEscrow<'info> {
     /// The staking mint.
     /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
     /// checks both against the token accounts.
-    #[account(address = config.mint @ StakingError::WrongMint)]
+    #[account(address = config.load()?.mint @ StakingError::WrongMint)]
     pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
-    #[account(address = config.token_program)]
+    #[account(address = config.load()?.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
 }
 
@@ -60,7 +60,7 @@ pub fn handler(ctx: Context<WithdrawEscrow>) -> Result<()> {
         &ctx.accounts.destination.to_account_info(),
         &authority,
         &seeds,
-        &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config),
+        &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config)?,
         amount,
     )?;
     close_token_account(&token_program, &escrow, &ctx.accounts.escrow_payer.to_account_info(), &authority, &seeds)?;

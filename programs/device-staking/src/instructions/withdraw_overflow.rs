@@ -12,7 +12,7 @@ pub struct WithdrawOverflow<'info> {
     /// The device owner.
     pub owner: Signer<'info>,
     /// The config.
-    pub config: Box<Account<'info, Config>>,
+    pub config: AccountLoader<'info, Config>,
     /// The device.
     #[account(mut, has_one = owner @ StakingError::NotDeviceOwner, has_one = stake_vault, has_one = overflow_vault)]
     pub device: AccountLoader<'info, Device>,
@@ -30,15 +30,15 @@ pub struct WithdrawOverflow<'info> {
     /// The staking mint.
     /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
     /// checks both against the token accounts.
-    #[account(address = config.mint @ StakingError::WrongMint)]
+    #[account(address = config.load()?.mint @ StakingError::WrongMint)]
     pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
-    #[account(address = config.token_program)]
+    #[account(address = config.load()?.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
 }
 
 pub fn handler(ctx: Context<WithdrawOverflow>, amount: u64) -> Result<()> {
-    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
+    let env = ctx.accounts.config.load()?.env(Clock::get()?.unix_timestamp);
     let (from_rewards, from_principal, owner_stake, owner_rewards, signer) = {
         let mut device = ctx.accounts.device.load_mut()?;
         let (from_rewards, from_principal) = device.withdraw_overflow(&env, amount)?;
@@ -48,7 +48,7 @@ pub fn handler(ctx: Context<WithdrawOverflow>, amount: u64) -> Result<()> {
     let to = ctx.accounts.owner_token.to_account_info();
     let authority = ctx.accounts.device.to_account_info();
     let seeds = signer.seeds();
-    let mint = &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config);
+    let mint = &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config)?;
     pay_out(&token_program, &ctx.accounts.overflow_vault.to_account_info(), &to, &authority, &seeds, mint, from_rewards)?;
     pay_out(&token_program, &ctx.accounts.stake_vault.to_account_info(), &to, &authority, &seeds, mint, from_principal)?;
     emit!(OverflowWithdrawn { device: ctx.accounts.device.key(), from_rewards, from_principal, owner_stake, owner_rewards });

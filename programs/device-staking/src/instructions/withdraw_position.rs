@@ -17,7 +17,7 @@ pub struct WithdrawPosition<'info> {
     #[account(mut)]
     pub caller: Signer<'info>,
     /// The config.
-    pub config: Box<Account<'info, Config>>,
+    pub config: AccountLoader<'info, Config>,
     /// The device.
     #[account(
         mut, has_one = stake_vault, has_one = overflow_vault,
@@ -52,10 +52,10 @@ pub struct WithdrawPosition<'info> {
     /// The staking mint.
     /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
     /// checks both against the token accounts.
-    #[account(address = config.mint @ StakingError::WrongMint)]
+    #[account(address = config.load()?.mint @ StakingError::WrongMint)]
     pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
-    #[account(address = config.token_program)]
+    #[account(address = config.load()?.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
     /// The associated token program.
     pub associated_token_program: Program<'info, AssociatedToken>,
@@ -64,7 +64,7 @@ pub struct WithdrawPosition<'info> {
 }
 
 pub fn handler(ctx: Context<WithdrawPosition>) -> Result<()> {
-    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
+    let env = ctx.accounts.config.load()?.env(Clock::get()?.unix_timestamp);
     let a = &ctx.accounts;
     Recipient {
         caller: &a.caller.to_account_info(),
@@ -85,7 +85,7 @@ pub fn handler(ctx: Context<WithdrawPosition>) -> Result<()> {
     let to = ctx.accounts.destination.to_account_info();
     let authority = ctx.accounts.device.to_account_info();
     let seeds = signer.seeds();
-    let mint = &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config);
+    let mint = &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config)?;
     pay_out(&token_program, &ctx.accounts.stake_vault.to_account_info(), &to, &authority, &seeds, mint, position.principal)?;
     pay_out(&token_program, &ctx.accounts.overflow_vault.to_account_info(), &to, &authority, &seeds, mint, position.rewards)?;
     emit!(PositionWithdrawn {

@@ -17,7 +17,7 @@ pub struct WithdrawTicket<'info> {
     #[account(mut)]
     pub caller: Signer<'info>,
     /// The config.
-    pub config: Box<Account<'info, Config>>,
+    pub config: AccountLoader<'info, Config>,
     /// The device.
     #[account(mut, has_one = owner, has_one = stake_vault)]
     pub device: AccountLoader<'info, Device>,
@@ -46,10 +46,10 @@ pub struct WithdrawTicket<'info> {
     /// The staking mint.
     /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
     /// checks both against the token accounts.
-    #[account(address = config.mint @ StakingError::WrongMint)]
+    #[account(address = config.load()?.mint @ StakingError::WrongMint)]
     pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
-    #[account(address = config.token_program)]
+    #[account(address = config.load()?.token_program)]
     pub token_program: Interface<'info, TokenInterface>,
     /// The associated token program.
     pub associated_token_program: Program<'info, AssociatedToken>,
@@ -58,7 +58,7 @@ pub struct WithdrawTicket<'info> {
 }
 
 pub fn handler(ctx: Context<WithdrawTicket>) -> Result<()> {
-    let env = ctx.accounts.config.env(Clock::get()?.unix_timestamp);
+    let env = ctx.accounts.config.load()?.env(Clock::get()?.unix_timestamp);
     let a = &ctx.accounts;
     Recipient {
         caller: &a.caller.to_account_info(),
@@ -81,7 +81,7 @@ pub fn handler(ctx: Context<WithdrawTicket>) -> Result<()> {
         &ctx.accounts.destination.to_account_info(),
         &ctx.accounts.device.to_account_info(),
         &signer.seeds(),
-        &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config),
+        &TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config)?,
         amount,
     )?;
     emit!(TicketWithdrawn { device: ctx.accounts.device.key(), seq, owner: ctx.accounts.owner.key(), amount });

@@ -30,7 +30,10 @@ pub struct Params {
 }
 
 /// Lower bounds of the protection windows, fixed at `initialize` and never lowered (protocol "Floors").
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+/// Three `i64`s: a Pod layout without padding, so the same type is an argument, an event field and
+/// the zero-copy config's stored form (its Borsh encoding has the same bytes).
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
 pub struct Floors {
     /// Smallest `cover_window_secs`.
     pub cover_window_secs: i64,
@@ -103,9 +106,87 @@ impl Params {
     }
 }
 
+/// [`Params`] as the zero-copy config stores them: the same fields, the 8-byte ones first, then
+/// the small ones and explicit padding (a Pod layout, no implicit padding). `Params` itself stays
+/// the instructions' argument and the events' field (Borsh, no padding for a client to fill);
+/// the two convert with `From`, field by field.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, AnchorSerialize, AnchorDeserialize, InitSpace, bytemuck::Pod, bytemuck::Zeroable,
+)]
+#[repr(C)]
+pub struct StoredParams {
+    /// Per-GPU base of the minimum stake, in base units (R1).
+    pub base_stake_per_gpu: u64,
+    /// A leaving co-staker's wait, and the owner's time to cover (R13), in seconds.
+    pub cover_window_secs: i64,
+    /// Unstake cooldown (R13-R15), in seconds.
+    pub cooldown_secs: i64,
+    /// Longest hold incident, in seconds (R41).
+    pub max_hold_secs: i64,
+    /// The admin's chosen delay of role grants and parameter changes, in seconds.
+    pub role_change_delay_secs: i64,
+    /// Most co-stake may be of total stake, in basis points (R9).
+    pub max_costake_bps: u16,
+    /// Upper bound of an offer's co-staker reward share, in basis points (R9).
+    pub max_reward_share_bps: u16,
+    /// Smallest offer, as a share of the device's minimum, in basis points (R9).
+    pub min_offer_bps: u16,
+    /// Most of a staker's slashable principal taken in any 30 days, in basis points (R40).
+    pub max_slash_bps_per_30d: u16,
+    /// Filled positions one co-staker wallet may hold at once (R11).
+    pub max_active_costakes: u8,
+    /// Padding to the next 8-byte boundary (always zero).
+    pub _pad: [u8; 7],
+}
+
+/// The stored size of [`StoredParams`].
+pub const STORED_PARAMS_SIZE: usize = 56;
+const _: () = assert!(core::mem::size_of::<StoredParams>() == STORED_PARAMS_SIZE);
+const _: () = assert!(StoredParams::INIT_SPACE == STORED_PARAMS_SIZE);
+
+impl From<Params> for StoredParams {
+    fn from(p: Params) -> Self {
+        Self {
+            base_stake_per_gpu: p.base_stake_per_gpu,
+            cover_window_secs: p.cover_window_secs,
+            cooldown_secs: p.cooldown_secs,
+            max_hold_secs: p.max_hold_secs,
+            role_change_delay_secs: p.role_change_delay_secs,
+            max_costake_bps: p.max_costake_bps,
+            max_reward_share_bps: p.max_reward_share_bps,
+            min_offer_bps: p.min_offer_bps,
+            max_slash_bps_per_30d: p.max_slash_bps_per_30d,
+            max_active_costakes: p.max_active_costakes,
+            _pad: [0; 7],
+        }
+    }
+}
+
+impl From<StoredParams> for Params {
+    fn from(p: StoredParams) -> Self {
+        Self {
+            base_stake_per_gpu: p.base_stake_per_gpu,
+            cover_window_secs: p.cover_window_secs,
+            cooldown_secs: p.cooldown_secs,
+            max_costake_bps: p.max_costake_bps,
+            max_active_costakes: p.max_active_costakes,
+            max_reward_share_bps: p.max_reward_share_bps,
+            min_offer_bps: p.min_offer_bps,
+            max_slash_bps_per_30d: p.max_slash_bps_per_30d,
+            max_hold_secs: p.max_hold_secs,
+            role_change_delay_secs: p.role_change_delay_secs,
+        }
+    }
+}
+
 /// A role key with its proposed successor (R31, R34). The successor takes over by time alone
-/// once it has accepted (proving control of the key) and R34's time has come.
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace)]
+/// once it has accepted (proving control of the key) and R34's time has come. A Pod layout inside
+/// the zero-copy config: the acceptance is a `u8` (read it with [`RoleSlot::is_accepted`]) and the
+/// padding explicit.
+#[derive(
+    AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace, bytemuck::Pod, bytemuck::Zeroable,
+)]
+#[repr(C)]
 pub struct RoleSlot {
     /// The key in force until the pending one takes over; `Pubkey::default()` when revoked (none).
     pub current: Pubkey,
@@ -113,14 +194,26 @@ pub struct RoleSlot {
     pub pending: Pubkey,
     /// The earliest time `pending` takes effect (R34); 0 when none is proposed.
     pub effective_at: i64,
-    /// Whether the proposed key has accepted the role.
-    pub accepted: bool,
+    /// 1 once the proposed key has accepted the role, else 0: see [`RoleSlot::is_accepted`].
+    pub accepted: u8,
+    /// Padding to the next 8-byte boundary (always zero).
+    pub _pad: [u8; 7],
 }
+
+/// The stored size of a [`RoleSlot`].
+pub const ROLE_SLOT_SIZE: usize = 80;
+const _: () = assert!(core::mem::size_of::<RoleSlot>() == ROLE_SLOT_SIZE);
+const _: () = assert!(RoleSlot::INIT_SPACE == ROLE_SLOT_SIZE);
 
 impl RoleSlot {
     /// A slot holding `key` with nothing proposed.
     pub fn new(key: Pubkey) -> Self {
-        Self { current: key, pending: Pubkey::default(), effective_at: 0, accepted: false }
+        Self { current: key, pending: Pubkey::default(), effective_at: 0, accepted: 0, _pad: [0; 7] }
+    }
+
+    /// Whether the proposed key has accepted the role.
+    pub fn is_accepted(&self) -> bool {
+        self.accepted != 0
     }
 
     /// Whether a proposal is pending (accepted or not, in force or not).
@@ -130,7 +223,7 @@ impl RoleSlot {
 
     /// The key in force at `now` (`Pubkey::default()` for none).
     pub fn key_at(&self, now: i64) -> Pubkey {
-        if self.has_pending() && self.accepted && now >= self.effective_at {
+        if self.has_pending() && self.is_accepted() && now >= self.effective_at {
             self.pending
         } else {
             self.current
@@ -146,7 +239,7 @@ impl RoleSlot {
     /// Folds a proposal that is already in force into `current`.
     fn settle(&mut self, now: i64) {
         self.current = self.key_at(now);
-        if self.current == self.pending && self.has_pending() && self.accepted && now >= self.effective_at {
+        if self.current == self.pending && self.has_pending() && self.is_accepted() && now >= self.effective_at {
             *self = Self::new(self.current);
         }
     }
@@ -156,7 +249,7 @@ impl RoleSlot {
         self.settle(now);
         self.pending = key;
         self.effective_at = effective_at.max(1);
-        self.accepted = false;
+        self.accepted = 0;
     }
 
     /// R31: the proposed key accepts.
@@ -164,7 +257,7 @@ impl RoleSlot {
         self.settle(now);
         require!(self.has_pending(), StakingError::NoPendingChange);
         require_keys_eq!(*signer, self.pending, StakingError::NotPendingKey);
-        self.accepted = true;
+        self.accepted = 1;
         Ok(())
     }
 
@@ -221,8 +314,10 @@ pub struct Env {
     pub slash_revoked_at: i64,
 }
 
-/// The global config PDA `["config"]`.
-#[account]
+/// The global config PDA `["config"]`: a zero-copy account (a Pod layout read in place), every
+/// 8-byte field 8-aligned, explicit padding, the pause flag a `u8` (see [`Config::is_paused`]) and
+/// the parameters in their stored form ([`StoredParams`]; read them with [`Config::params_at`]).
+#[account(zero_copy)]
 #[derive(InitSpace, Debug)]
 pub struct Config {
     /// Owner of the config: proposes roles and parameters, pauses, revokes (R31-R34).
@@ -243,27 +338,103 @@ pub struct Config {
     pub mint: Pubkey,
     /// The mint's token program (SPL Token or Token-2022).
     pub token_program: Pubkey,
-    /// The mint's decimals, kept for clients.
-    pub mint_decimals: u8,
     /// The floors of the protection windows, fixed at initialize.
     pub floors: Floors,
     /// The parameters in force until `pending_params` takes over.
-    pub params: Params,
+    pub params: StoredParams,
     /// Proposed parameters (R33); meaningful when `params_effective_at` is not 0.
-    pub pending_params: Params,
+    pub pending_params: StoredParams,
     /// When `pending_params` takes effect (R34); 0 when none is proposed.
     pub params_effective_at: i64,
-    /// Whether register_device, create_offer, fill_offer and stake are paused (R32).
-    pub paused: bool,
-    /// The PDA's bump.
-    pub bump: u8,
     /// Who paid the rent.
     pub payer: Pubkey,
+    /// The mint's decimals, kept for clients and `transfer_checked`.
+    pub mint_decimals: u8,
+    /// 1 while register_device, create_offer, fill_offer and stake are paused (R32), else 0: see [`Config::is_paused`].
+    pub paused: u8,
+    /// The PDA's bump.
+    pub bump: u8,
+    /// Padding to the next 8-byte boundary (always zero).
+    pub _pad: [u8; 5],
     /// Room for later versions.
     pub reserved: [u8; RESERVED_BYTES],
 }
 
+/// The stored size of a `Config` (without its 8-byte discriminator). The Pod layout has no
+/// implicit padding, so its Borsh description (`INIT_SPACE`, the IDL) has the same bytes.
+pub const CONFIG_SIZE: usize = 728;
+const _: () = assert!(core::mem::size_of::<Config>() == CONFIG_SIZE);
+const _: () = assert!(core::mem::align_of::<Config>() == 8);
+const _: () = assert!(Config::INIT_SPACE == CONFIG_SIZE);
+
+/// What `initialize` records (R30): the roles, the mint, the floors and the parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConfigSetup {
+    /// The admin, oracle, reward authority, slash authority and treasury, in that order.
+    pub roles: [Pubkey; 5],
+    /// The staking mint.
+    pub mint: Pubkey,
+    /// The mint's token program.
+    pub token_program: Pubkey,
+    /// The mint's decimals.
+    pub mint_decimals: u8,
+    /// The floors.
+    pub floors: Floors,
+    /// The parameters.
+    pub params: Params,
+    /// The config PDA's bump.
+    pub bump: u8,
+    /// Who paid the rent.
+    pub payer: Pubkey,
+}
+
 impl Config {
+    /// A new config (R30): every role held by its key with nothing proposed, the parameters in
+    /// force and none pending, not paused.
+    pub fn new(setup: &ConfigSetup) -> Self {
+        let [admin, oracle, reward_authority, slash_authority, treasury] = setup.roles;
+        let mut config: Self = bytemuck::Zeroable::zeroed();
+        config.admin = RoleSlot::new(admin);
+        config.oracle = RoleSlot::new(oracle);
+        config.reward_authority = RoleSlot::new(reward_authority);
+        config.slash_authority = RoleSlot::new(slash_authority);
+        config.treasury = RoleSlot::new(treasury);
+        config.mint = setup.mint;
+        config.token_program = setup.token_program;
+        config.mint_decimals = setup.mint_decimals;
+        config.floors = setup.floors;
+        config.params = setup.params.into();
+        config.pending_params = setup.params.into();
+        config.bump = setup.bump;
+        config.payer = setup.payer;
+        config
+    }
+
+    /// The account's data: the discriminator, then the Pod bytes (for clients and tests).
+    pub fn account_data(&self) -> Vec<u8> {
+        [<Self as anchor_lang::Discriminator>::DISCRIMINATOR, bytemuck::bytes_of(self)].concat()
+    }
+
+    /// Whether the pausable actions are paused (R32).
+    pub fn is_paused(&self) -> bool {
+        self.paused != 0
+    }
+
+    /// R32: pauses or resumes the pausable actions.
+    pub fn set_paused(&mut self, paused: bool) {
+        self.paused = paused as u8;
+    }
+
+    /// The parameters in force until the pending ones take over (see [`Config::params_at`]).
+    pub fn params(&self) -> Params {
+        self.params.into()
+    }
+
+    /// The proposed parameters (meaningful when `params_effective_at` is not 0).
+    pub fn pending_params(&self) -> Params {
+        self.pending_params.into()
+    }
+
     /// The slot of `role`.
     pub fn role_slot(&self, role: Role) -> &RoleSlot {
         match role {
@@ -289,9 +460,9 @@ impl Config {
     /// The parameters in force at `now` (R33: a proposal applies by time alone).
     pub fn params_at(&self, now: i64) -> Params {
         if self.params_effective_at != 0 && now >= self.params_effective_at {
-            self.pending_params
+            self.pending_params.into()
         } else {
-            self.params
+            self.params.into()
         }
     }
 
@@ -300,7 +471,7 @@ impl Config {
         Env {
             now,
             params: self.params_at(now),
-            paused: self.paused,
+            paused: self.is_paused(),
             oracle_revoked_at: self.oracle_revoked_at,
             slash_revoked_at: self.slash_revoked_at,
         }
@@ -313,7 +484,7 @@ impl Config {
 
     /// Folds parameters already in force into `params`.
     fn settle_params(&mut self, now: i64) {
-        self.params = self.params_at(now);
+        self.params = self.params_at(now).into();
         if self.params_effective_at != 0 && now >= self.params_effective_at {
             self.params_effective_at = 0;
         }
@@ -361,7 +532,7 @@ impl Config {
         params.validate(&self.floors)?;
         let effective_at = self.change_time(now)?;
         self.settle_params(now);
-        self.pending_params = params;
+        self.pending_params = params.into();
         self.params_effective_at = effective_at;
         Ok(effective_at)
     }
@@ -386,7 +557,7 @@ impl Config {
 
     /// Fails with `Paused` when the pausable actions are paused (R32).
     pub fn require_not_paused(&self) -> Result<()> {
-        require!(!self.paused, StakingError::Paused);
+        require!(!self.is_paused(), StakingError::Paused);
         Ok(())
     }
 }
@@ -400,26 +571,30 @@ pub(crate) mod tests {
     }
 
     pub fn config(params: Params) -> Config {
-        Config {
-            admin: RoleSlot::new(Pubkey::new_unique()),
-            oracle: RoleSlot::new(Pubkey::new_unique()),
-            reward_authority: RoleSlot::new(Pubkey::new_unique()),
-            slash_authority: RoleSlot::new(Pubkey::new_unique()),
-            treasury: RoleSlot::new(Pubkey::new_unique()),
-            oracle_revoked_at: 0,
-            slash_revoked_at: 0,
+        Config::new(&ConfigSetup {
+            roles: [(); 5].map(|_| Pubkey::new_unique()),
             mint: Pubkey::default(),
             token_program: Pubkey::default(),
             mint_decimals: 6,
             floors: local_floors(),
             params,
-            pending_params: params,
-            params_effective_at: 0,
-            paused: false,
             bump: 255,
             payer: Pubkey::default(),
-            reserved: [0; RESERVED_BYTES],
-        }
+        })
+    }
+
+    #[test]
+    fn stored_params_round_trip_and_a_new_config_is_settled() {
+        let mut p = Params::defaults(6).unwrap();
+        p.max_active_costakes = 3;
+        p.max_hold_secs = 5;
+        assert_eq!(Params::from(StoredParams::from(p)), p);
+        let c = config(p);
+        assert_eq!((c.params(), c.pending_params(), c.params_at(0)), (p, p, p));
+        assert!(!c.is_paused() && !c.admin.is_accepted() && c.params_effective_at == 0);
+        let data = c.account_data();
+        assert_eq!(data.len(), 8 + CONFIG_SIZE);
+        assert_eq!(bytemuck::from_bytes::<Config>(&data[8..]).admin, c.admin);
     }
 
     #[test]
@@ -527,7 +702,7 @@ pub(crate) mod tests {
         assert!(c.lower_slash_cap(1_000, 2_000).is_err());
         // a newer proposal replaces the older one and restarts the clock
         let at2 = c.propose_params(looser, 3_000).unwrap();
-        assert_eq!(c.params_at(at), c.params);
+        assert_eq!(c.params_at(at), c.params());
         assert_eq!(c.params_at(at2), looser);
         c.cancel_params(3_001).unwrap();
         assert_eq!(c.params_at(at2).max_slash_bps_per_30d, 1_000);

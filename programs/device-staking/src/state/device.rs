@@ -145,14 +145,17 @@ impl DeviceSigner {
 }
 
 /// A closed device (R8): what must outlive it so that a revival (R3) repeats no number and pays
-/// no block twice.
-#[account]
+/// no block twice. A zero-copy account (Pod layout, explicit padding): `close_device` writes its
+/// bytes in place of the device's, `register_device` reads them in place.
+#[account(zero_copy)]
 #[derive(InitSpace, Debug)]
 pub struct Tombstone {
     /// The device's 32-byte id.
     pub device_id: [u8; 32],
     /// The device PDA's bump.
     pub bump: u8,
+    /// Padding to the next 8-byte field (always zero).
+    pub _pad0: [u8; 7],
     /// When it was closed.
     pub closed_at: i64,
     /// The next offer's sequence number.
@@ -171,6 +174,30 @@ pub struct Tombstone {
     pub owner_slashes: [SlashRecord; OWNER_SLASH_RECORDS],
     /// Room for later versions.
     pub reserved: [u8; 24],
+}
+
+/// The stored size of a `Tombstone` (without its 8-byte discriminator); no implicit padding, so
+/// its Borsh description (`INIT_SPACE`, the IDL) has the same bytes.
+pub const TOMBSTONE_SIZE: usize = 184;
+const _: () = assert!(core::mem::size_of::<Tombstone>() == TOMBSTONE_SIZE);
+const _: () = assert!(core::mem::align_of::<Tombstone>() == 8);
+const _: () = assert!(Tombstone::INIT_SPACE == TOMBSTONE_SIZE);
+
+impl Tombstone {
+    /// The tombstone stored in an account's `data` (discriminator first), read in place: refused
+    /// by name when the discriminator is not a tombstone's or the data is too short.
+    pub fn in_account(data: &[u8]) -> Result<&Self> {
+        require!(data.len() >= 8, anchor_lang::error::ErrorCode::AccountDiscriminatorNotFound);
+        require!(data.starts_with(Self::DISCRIMINATOR), anchor_lang::error::ErrorCode::AccountDiscriminatorMismatch);
+        let bytes =
+            data.get(8..8 + TOMBSTONE_SIZE).ok_or_else(|| error!(anchor_lang::error::ErrorCode::AccountDidNotDeserialize))?;
+        bytemuck::try_from_bytes(bytes).map_err(|_| error!(anchor_lang::error::ErrorCode::AccountDidNotDeserialize))
+    }
+
+    /// The account's data: the discriminator, then the Pod bytes (for clients and tests).
+    pub fn account_data(&self) -> Vec<u8> {
+        [Self::DISCRIMINATOR, bytemuck::bytes_of(self)].concat()
+    }
 }
 
 /// R1: `ceil(gpu_count * base * max(10_000, multiplier_bps) / 10_000)`.
@@ -886,6 +913,7 @@ impl Device {
         Ok(Tombstone {
             device_id: self.device_id,
             bump: self.bump,
+            _pad0: [0; 7],
             closed_at: env.now,
             next_offer_seq: self.next_offer_seq,
             next_ticket_seq: self.next_ticket_seq,
