@@ -10,7 +10,7 @@ use crate::chain::{Chain, SendError};
 use crate::commands::operator::differences;
 use crate::commands::operator::FloorsName;
 use crate::events;
-use crate::json::Json;
+use crate::json;
 use crate::stage::Stage;
 use crate::table;
 use crate::Output;
@@ -23,6 +23,7 @@ use device_staking_client::{ix, pda};
 use device_staking_kit::deploy::program_path;
 use device_staking_kit::roles::{fixed_key, Roles};
 use device_staking_kit::stage::{device_id, DECIMALS, SOL, UNIT};
+use serde_json::{json, Value};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -848,47 +849,47 @@ and a config is made once per deployment:\n  {}\nRun the demo on a fresh chain (
     }
 
     fn print_json(&self, totals: Option<Totals>) {
-        let steps: Vec<Json> = self
+        let steps: Vec<Value> = self
             .rows
             .iter()
             .map(|r| {
-                Json::object([
-                    ("seconds", Json::Int(self.story_secs(r.clock).into())),
-                    ("day", Json::str(self.day_of(r.clock))),
-                    ("unix_time", Json::Int(r.clock.into())),
-                    ("actor", Json::str(r.actor)),
-                    ("action", Json::str(&r.action)),
-                    ("result", Json::str(&r.result)),
-                    ("compute_units", r.cu.map_or(Json::Null, |c| Json::Int(c.into()))),
-                ])
+                json!({
+                    "seconds": self.story_secs(r.clock),
+                    "day": self.day_of(r.clock),
+                    "unix_time": r.clock,
+                    "actor": r.actor,
+                    "action": &r.action,
+                    "result": &r.result,
+                    "compute_units": r.cu,
+                })
             })
             .collect();
         let mut fields = vec![
-            ("decimals", Json::Int(DECIMALS.into())),
-            ("day_seconds", Json::Int(self.day_secs.into())),
-            ("config", Json::str(if self.reused_config { "reused" } else { "created" })),
-            ("mint", Json::str(self.mint.mint.to_string())),
-            ("device", Json::str(self.device.to_string())),
-            ("steps", Json::Array(steps)),
+            ("decimals", json!(DECIMALS)),
+            ("day_seconds", json!(self.day_secs)),
+            ("config", json!(if self.reused_config { "reused" } else { "created" })),
+            ("mint", json!(self.mint.mint.to_string())),
+            ("device", json!(self.device.to_string())),
+            ("steps", Value::Array(steps)),
         ];
         if let Some(totals) = totals {
             let balances = self.holdings.iter().map(|h| {
-                Json::object([
-                    ("account", Json::str(h.name)),
-                    ("address", Json::str(h.address.to_string())),
-                    ("start", Json::Int(h.start.into())),
-                    ("end", Json::Int(self.stage.token_balance(&h.address).into())),
-                ])
+                json!({
+                    "account": h.name,
+                    "address": h.address.to_string(),
+                    "start": h.start,
+                    "end": self.stage.token_balance(&h.address),
+                })
             });
-            fields.push(("balances", Json::Array(balances.collect())));
-            fields.push(("minted", Json::Int(self.minted.into())));
-            fields.push(("start_total", Json::Int(totals.start.into())));
-            fields.push(("total", Json::Int(totals.end.into())));
-            fields.push(("supply_start", Json::Int(totals.supply_start.into())));
-            fields.push(("supply", Json::Int(totals.supply_end.into())));
-            fields.push(("balanced", Json::Bool(totals.balanced())));
+            fields.push(("balances", Value::Array(balances.collect())));
+            fields.push(("minted", json!(self.minted)));
+            fields.push(("start_total", json!(totals.start)));
+            fields.push(("total", json!(totals.end)));
+            fields.push(("supply_start", json!(totals.supply_start)));
+            fields.push(("supply", json!(totals.supply_end)));
+            fields.push(("balanced", json!(totals.balanced())));
         }
-        println!("{}", Json::object(fields));
+        println!("{}", json::object(fields));
     }
 }
 

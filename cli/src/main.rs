@@ -25,7 +25,6 @@ use commands::{
     Report,
 };
 use device_staking_client::{error_name, pda, PROGRAM_ID};
-use json::Json;
 use solana_commitment_config::CommitmentLevel;
 use solana_signer::Signer;
 use std::path::{Path, PathBuf};
@@ -385,7 +384,7 @@ fn pda_command(
     let rows = pda_rows(device.as_deref(), wallet, count)?;
     match output {
         Output::Text => rows.iter().for_each(|(label, address)| println!("{label:<18} {address}")),
-        Output::Json => json::print(&Json::object(rows.iter().map(|(l, a)| (l.as_str(), Json::str(a.to_string()))))),
+        Output::Json => json::print(&json::object(rows.iter().map(|(l, a)| (l.as_str(), a.to_string().into())))),
     }
     Ok(())
 }
@@ -528,7 +527,7 @@ fn main() -> ExitCode {
         Command::ExplainError { code } => explain_error(&code, output).map_err(CliError::from),
         _ => run(cli).or_else(CliError::finished).map(|report| match output {
             Output::Text => print!("{}", report.text),
-            Output::Json => json::print(&report),
+            Output::Json => json::print(&report.to_json()),
         }),
     };
     match result {

@@ -333,6 +333,55 @@ fn address_prints_a_keypairs_public_key_or_the_program_id() {
 
 /// The demo on a state file: the chain path, windows of seconds under the local floors, a late
 /// block credited after a cancel (R21), an escrow (R16), a tombstone (R8), balances that add up.
+/// The keys of a JSON object in the order they were printed.
+fn keys(report: &serde_json::Value) -> Vec<&str> {
+    report.as_object().expect("an object").keys().map(String::as_str).collect()
+}
+
+/// `--output json` prints each report's fields in the order the command writes them (docs/cli.md),
+/// `"ok"` first: byte for byte where nothing varies, key by key (nested objects too) elsewhere.
+#[test]
+fn json_reports_keep_their_fields_in_order() {
+    let program = device_staking_client::PROGRAM_ID;
+    assert_eq!(
+        stdout(&cli(&["--output", "json", "address", "--program"])),
+        format!("{{\"ok\":true,\"command\":\"address\",\"address\":\"{program}\",\"of\":\"program\"}}\n")
+    );
+    let (name, message) = device_staking_client::error_name(6000).unwrap();
+    let (name, message) = (serde_json::to_string(name).unwrap(), serde_json::to_string(message).unwrap());
+    assert_eq!(
+        stdout(&cli(&["--output", "json", "explain-error", "6000"])),
+        format!("{{\"code\":6000,\"name\":{name},\"message\":{message}}}\n")
+    );
+    let wallet = solana_keypair::Keypair::new();
+    let wallet = solana_signer::Signer::pubkey(&wallet).to_string();
+    let text = stdout(&cli(&["pda", "--device", "gpu-1", "--wallet", &wallet, "--count", "2"]));
+    let labels: Vec<&str> = text.lines().map(|line| line.split_whitespace().next().unwrap()).collect();
+    let pdas: serde_json::Value = serde_json::from_str(&stdout(&cli(&[
+        "--output", "json", "pda", "--device", "gpu-1", "--wallet", &wallet, "--count", "2",
+    ])))
+    .unwrap();
+    assert_eq!(keys(&pdas), labels);
+    assert_eq!(labels[..4], ["program", "config", "program_data", "device"]);
+    assert_eq!(labels[labels.len() - 2..], ["wallet", "costaker_profile"]);
+
+    let world = World::new("json-order");
+    assert!(world.initialize(&[]).status.success());
+    let status = world.json("deployer", &["status", "--config"]);
+    let order = |names: &str| names.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(
+        keys(&status),
+        order("ok command config mint roles paused floors params pending_params params_effective_at change_delay_secs now")
+    );
+    assert_eq!(keys(&status["roles"]), order("admin oracle reward_authority slash_authority treasury"));
+    assert_eq!(keys(&status["roles"]["oracle"]), order("current pending effective_at accepted"));
+    assert_eq!(keys(&status["floors"]), order("cover_window_secs cooldown_secs role_change_delay_secs"));
+    let params = "base_stake_per_gpu cover_window_secs cooldown_secs max_costake_bps max_active_costakes max_reward_share_bps \
+                  min_offer_bps max_slash_bps_per_30d max_hold_secs role_change_delay_secs";
+    assert_eq!(keys(&status["params"]), order(params));
+    assert_eq!(status["params"]["cooldown_secs"], 200);
+}
+
 #[test]
 fn demo_plays_on_a_state_file_through_the_chain_path_and_reuses_its_own_config() {
     let world = World::new("demo");

@@ -2,13 +2,13 @@
 //! release a ripe position into its escrow and withdraw from it, and close the profile.
 use super::{CliError, Context, Report};
 use crate::chain::ChainExt;
-use crate::json::Json;
 use crate::table;
 use anchor_lang::prelude::Pubkey;
 use clap::Subcommand;
 use device_staking_client::device_staking::state::{CostakerProfile, Device, Offer, OfferState, Position};
 use device_staking_client::format::percent_bps;
 use device_staking_client::{ix, parse, pda, query};
+use serde_json::{json, Value};
 use solana_signer::Signer;
 
 /// The co-staker's commands. The signer (-k) is the co-staker and pays the fees.
@@ -155,16 +155,16 @@ fn offers(ctx: &mut Context, device_filter: Option<&str>) -> Result<Report, CliE
             setup.tokens(offer.amount),
             percent_bps(offer.reward_share_bps.into()),
         ]);
-        items.push(Json::object([
-            ("offer", Json::str(address.to_string())),
-            ("device", Json::str(offer.device.to_string())),
-            ("seq", Json::Int(offer.seq.into())),
-            ("gpu_count", Json::Int(device.gpu_count.into())),
-            ("multiplier_bps", Json::Int(device.multiplier_bps.into())),
-            ("min_required", setup.amount_json(min)),
-            ("amount", setup.amount_json(offer.amount)),
-            ("reward_share_bps", Json::Int(offer.reward_share_bps.into())),
-        ]));
+        items.push(json!({
+            "offer": address.to_string(),
+            "device": offer.device.to_string(),
+            "seq": offer.seq,
+            "gpu_count": device.gpu_count,
+            "multiplier_bps": device.multiplier_bps,
+            "min_required": setup.amount_json(min),
+            "amount": setup.amount_json(offer.amount),
+            "reward_share_bps": offer.reward_share_bps,
+        }));
     }
     let text = if rows.is_empty() {
         "no open offers\n".to_string()
@@ -175,7 +175,7 @@ fn offers(ctx: &mut Context, device_filter: Option<&str>) -> Result<Report, CliE
             table::render(&header, &rows, 1)
         )
     };
-    Ok(Report { text, json: vec![("command", Json::str("offers")), ("offers", Json::Array(items))] })
+    Ok(Report { text, json: vec![("command", json!("offers")), ("offers", Value::Array(items))] })
 }
 
 fn fill(ctx: &mut Context, device_ref: &str, amount: &str, share: &str, seq: Option<u64>) -> Result<Report, CliError> {
@@ -197,11 +197,11 @@ fn fill(ctx: &mut Context, device_ref: &str, amount: &str, share: &str, seq: Opt
         super::owner::device_line(&setup, &after, now)
     );
     let fields = vec![
-        ("command", Json::str("fill")),
-        ("device", Json::str(address.to_string())),
-        ("seq", Json::Int(seq.into())),
+        ("command", json!("fill")),
+        ("device", json!(address.to_string())),
+        ("seq", json!(seq)),
         ("amount", setup.amount_json(amount)),
-        ("reward_share_bps", Json::Int(share_bps.into())),
+        ("reward_share_bps", json!(share_bps)),
     ];
     Ok(Report::sent(summary, &sent, fields))
 }
@@ -235,11 +235,11 @@ fn cancel(ctx: &mut Context, device_ref: &str, seq: Option<u64>) -> Result<Repor
         setup.when(position.unlock_at)
     );
     let fields = vec![
-        ("command", Json::str("cancel")),
-        ("device", Json::str(address.to_string())),
-        ("seq", Json::Int(seq.into())),
-        ("wait_end", Json::Int(position.wait_end.into())),
-        ("unlock_at", Json::Int(position.unlock_at.into())),
+        ("command", json!("cancel")),
+        ("device", json!(address.to_string())),
+        ("seq", json!(seq)),
+        ("wait_end", json!(position.wait_end)),
+        ("unlock_at", json!(position.unlock_at)),
     ];
     Ok(Report::sent(summary, &sent, fields))
 }
@@ -296,9 +296,9 @@ fn withdraw(
             setup.tokens(position.rewards)
         );
         let fields = vec![
-            ("seq", Json::Int(position.seq.into())),
-            ("costaker", Json::str(wallet.to_string())),
-            ("destination", Json::str(destination.to_string())),
+            ("seq", json!(position.seq)),
+            ("costaker", json!(wallet.to_string())),
+            ("destination", json!(destination.to_string())),
             ("principal", setup.amount_json(position.principal)),
             ("rewards", setup.amount_json(position.rewards)),
         ];
@@ -308,11 +308,7 @@ fn withdraw(
     }
     Ok(Report {
         text,
-        json: vec![
-            ("command", Json::str("withdraw")),
-            ("device", Json::str(address.to_string())),
-            ("withdrawals", Json::Array(items)),
-        ],
+        json: vec![("command", json!("withdraw")), ("device", json!(address.to_string())), ("withdrawals", Value::Array(items))],
     })
 }
 
@@ -328,11 +324,11 @@ fn claim(ctx: &mut Context, device_ref: &str, seq: Option<u64>, to: Option<&str>
     instructions.push(ix::claim_rewards(costaker.pubkey(), address, position.seq, destination, &setup.mint));
     let sent = ctx.send(&instructions, &costaker, &[])?;
     let fields = vec![
-        ("command", Json::str("claim")),
-        ("device", Json::str(address.to_string())),
-        ("seq", Json::Int(position.seq.into())),
+        ("command", json!("claim")),
+        ("device", json!(address.to_string())),
+        ("seq", json!(position.seq)),
         ("amount", setup.amount_json(position.rewards)),
-        ("destination", Json::str(destination.to_string())),
+        ("destination", json!(destination.to_string())),
     ];
     let summary = format!(
         "claimed {} of rewards of position #{} on {address} to {destination}",
@@ -363,11 +359,11 @@ the co-staker withdraws it with: device-staking costaker withdraw-escrow {addres
         position.costaker
     );
     let fields = vec![
-        ("command", Json::str("release")),
-        ("device", Json::str(address.to_string())),
-        ("seq", Json::Int(seq.into())),
-        ("escrow", Json::str(escrow.to_string())),
-        ("costaker", Json::str(position.costaker.to_string())),
+        ("command", json!("release")),
+        ("device", json!(address.to_string())),
+        ("seq", json!(seq)),
+        ("escrow", json!(escrow.to_string())),
+        ("costaker", json!(position.costaker.to_string())),
         ("amount", setup.amount_json(position.principal + position.rewards)),
     ];
     Ok(Report::sent(summary, &sent, fields))
@@ -401,11 +397,11 @@ fn withdraw_escrow(ctx: &mut Context, device_ref: &str, seq: u64, to: Option<&st
         setup.tokens(amount)
     );
     let fields = vec![
-        ("command", Json::str("withdraw-escrow")),
-        ("device", Json::str(address.to_string())),
-        ("seq", Json::Int(seq.into())),
+        ("command", json!("withdraw-escrow")),
+        ("device", json!(address.to_string())),
+        ("seq", json!(seq)),
         ("amount", setup.amount_json(amount)),
-        ("destination", Json::str(destination.to_string())),
+        ("destination", json!(destination.to_string())),
     ];
     Ok(Report::sent(summary, &sent, fields))
 }
@@ -417,9 +413,9 @@ fn close_profile(ctx: &mut Context) -> Result<Report, CliError> {
         ctx.chain.find(&address)?.ok_or_else(|| format!("{} has no co-staker profile (at {address})", wallet.pubkey()))?;
     let sent = ctx.send(&[ix::close_profile(wallet.pubkey(), profile.payer)], &wallet, &[])?;
     let fields = vec![
-        ("command", Json::str("close-profile")),
-        ("profile", Json::str(address.to_string())),
-        ("rent_to", Json::str(profile.payer.to_string())),
+        ("command", json!("close-profile")),
+        ("profile", json!(address.to_string())),
+        ("rent_to", json!(profile.payer.to_string())),
     ];
     Ok(Report::sent(format!("closed the co-staker profile {address}; its rent went back to {}", profile.payer), &sent, fields))
 }

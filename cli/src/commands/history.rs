@@ -6,13 +6,13 @@
 //! events of the transactions the wallet took part in (the API also knows the rewards and slashes
 //! of the wallet's devices and positions).
 use super::{CliError, Context, Report};
-use crate::json::Json;
+use crate::json;
 use anchor_lang::prelude::Pubkey;
 use device_staking_client::{pda, PROGRAM_ID};
 use device_staking_indexer::decode::{event_json, events_in_logs};
 use device_staking_indexer::export::{csv, utc};
 use device_staking_indexer::http;
-use serde_json::Value;
+use serde_json::{json, Value};
 use solana_commitment_config::CommitmentConfig;
 use solana_rpc_client::rpc_client::{GetConfirmedSignaturesForAddress2Config, RpcClient};
 use solana_rpc_client_api::config::RpcTransactionConfig;
@@ -99,7 +99,7 @@ fn from_api(api: &str, target: Target, limit: usize) -> Result<Vec<Value>, Strin
         events.extend(page.into_iter().filter(|e| e["seq"].as_i64() != Some(last)));
         before = Some(last + 1);
     }
-    Ok(events)
+    Ok(events.into_iter().map(json::sorted_keys).collect())
 }
 
 /// At most `limit` events straight from the RPC node at `url`, newest first, with progress on
@@ -166,7 +166,7 @@ fn from_rpc(url: &str, target: Target, limit: usize) -> Result<Vec<Value>, Strin
         events.extend(found);
     }
     events.truncate(limit);
-    Ok(events)
+    Ok(events.into_iter().map(json::sorted_keys).collect())
 }
 
 /// The events of `reference` from the API or the chain, and where they came from.
@@ -201,10 +201,10 @@ pub fn history(ctx: &Context, reference: &str, api: Option<&str>, limit: usize) 
         ));
     }
     let json = vec![
-        ("kind", Json::str(target.kind())),
-        ("address", Json::str(target.address().to_string())),
-        ("source", Json::str(source)),
-        ("events", Json::Array(events.iter().cloned().map(Json::from).collect())),
+        ("kind", json!(target.kind())),
+        ("address", json!(target.address().to_string())),
+        ("source", json!(source)),
+        ("events", Value::Array(events)),
     ];
     Ok(Report { text, json })
 }
@@ -223,22 +223,18 @@ pub fn export(ctx: &Context, reference: &str, api: Option<&str>, out: Option<&Pa
         None => csv(&from_rpc(&ctx.url, target, usize::MAX)?),
     };
     let rows = body.lines().count().saturating_sub(1);
-    let mut json = vec![
-        ("kind", Json::str(target.kind())),
-        ("address", Json::str(target.address().to_string())),
-        ("rows", Json::Int(rows as i128)),
-    ];
+    let mut json = vec![("kind", json!(target.kind())), ("address", json!(target.address().to_string())), ("rows", json!(rows))];
     match out {
         Some(path) => {
             std::fs::write(path, &body).map_err(|e| format!("write {}: {e}", path.display()))?;
-            json.push(("file", Json::str(path.display().to_string())));
+            json.push(("file", json!(path.display().to_string())));
             Ok(Report {
                 text: format!("Wrote {rows} events of {} {} to {}\n", target.kind(), target.address(), path.display()),
                 json,
             })
         }
         None => {
-            json.push(("csv", Json::str(&body)));
+            json.push(("csv", json!(&body)));
             Ok(Report { text: body, json })
         }
     }
@@ -248,15 +244,18 @@ pub fn export(ctx: &Context, reference: &str, api: Option<&str>, out: Option<&Pa
 mod tests {
     use super::*;
 
-    /// The API's JSON numbers and strings carry over to the CLI's JSON as they are.
+    /// An event's JSON carries over as it is (numbers, strings, nesting), with its keys sorted
+    /// whatever order its source wrote them in.
     #[test]
-    fn api_json_converts_to_the_clis_json() {
-        let value: Value =
-            serde_json::json!({ "seq": 3, "amount": "18446744073709551615", "left": false, "none": null, "list": [1] });
-        let Json::Object(fields) = Json::from(value) else { panic!("an object") };
-        assert_eq!(fields.len(), 5);
-        assert!(fields.iter().any(|(k, v)| k == "amount" && matches!(v, Json::Str(s) if s == "18446744073709551615")));
-        assert!(fields.iter().any(|(k, v)| k == "seq" && matches!(v, Json::Int(3))));
+    fn events_carry_over_with_sorted_keys() {
+        let value: Value = serde_json::from_str(
+            r#"{"seq":3,"amount":"18446744073709551615","left":false,"none":null,"data":{"z":[1,{"b":2,"a":1}],"a":18446744073709551615}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            json::sorted_keys(value).to_string(),
+            r#"{"amount":"18446744073709551615","data":{"a":18446744073709551615,"z":[1,{"a":1,"b":2}]},"left":false,"none":null,"seq":3}"#
+        );
     }
 
     /// A device's and a wallet's routes in the API.

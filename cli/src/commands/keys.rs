@@ -2,8 +2,8 @@
 //! bytes of the secret and public key), and the addresses scripts need: a keypair's public key
 //! and the program id. Offline: no chain is contacted.
 use super::{read_keypair, CliError, Report};
-use crate::json::Json;
 use device_staking_client::PROGRAM_ID;
+use serde_json::json;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::fs::OpenOptions;
@@ -19,11 +19,7 @@ pub fn keygen(outfile: &Path, force: bool) -> Result<Report, CliError> {
     let pubkey = keypair.pubkey().to_string();
     Ok(Report {
         text: format!("{pubkey}\n"),
-        json: vec![
-            ("command", Json::str("keygen")),
-            ("outfile", Json::str(outfile.display().to_string())),
-            ("pubkey", Json::str(pubkey)),
-        ],
+        json: vec![("command", json!("keygen")), ("outfile", json!(outfile.display().to_string())), ("pubkey", json!(pubkey))],
     })
 }
 
@@ -69,12 +65,12 @@ pub enum AddressOf<'a> {
 /// `address`: the program id, or the public key of a keypair file.
 pub fn address(of: AddressOf) -> Result<Report, CliError> {
     let (address, source) = match of {
-        AddressOf::Program => (PROGRAM_ID, Json::str("program")),
-        AddressOf::Keypair(path) => (read_keypair(path)?.pubkey(), Json::str(path.display().to_string())),
+        AddressOf::Program => (PROGRAM_ID, json!("program")),
+        AddressOf::Keypair(path) => (read_keypair(path)?.pubkey(), json!(path.display().to_string())),
     };
     Ok(Report {
         text: format!("{address}\n"),
-        json: vec![("command", Json::str("address")), ("address", Json::str(address.to_string())), ("of", source)],
+        json: vec![("command", json!("address")), ("address", json!(address.to_string())), ("of", source)],
     })
 }
 

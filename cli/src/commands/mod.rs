@@ -15,7 +15,7 @@ pub mod status;
 pub mod svm;
 
 use crate::chain::{Chain, ChainExt, SendError, Sent};
-use crate::json::Json;
+use crate::json;
 use crate::token;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
@@ -23,6 +23,7 @@ use device_staking_client::device_staking::state::{Config, Device, Env, Tombston
 use device_staking_client::format::tokens;
 use device_staking_client::{ata, describe, ix, parse, pda};
 use serde::Serialize;
+use serde_json::{json, Value};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::path::{Path, PathBuf};
@@ -103,35 +104,23 @@ pub struct Report {
     /// The text, printed as it is.
     pub text: String,
     /// The JSON object's fields (`"ok": true` is added in front).
-    pub json: Vec<(&'static str, Json)>,
+    pub json: Vec<(&'static str, Value)>,
 }
 
 impl Report {
     /// A report of a sent transaction: `summary` as text (with its signature and compute units)
     /// and `fields` plus the signature and compute units as JSON.
-    pub fn sent(summary: String, sent: &Sent, mut fields: Vec<(&'static str, Json)>) -> Self {
+    pub fn sent(summary: String, sent: &Sent, mut fields: Vec<(&'static str, Value)>) -> Self {
         let units = sent.compute_units.map_or(String::new(), |cu| format!(", {cu} CU"));
-        fields.push(("signature", Json::str(&sent.signature)));
-        fields.push(("compute_units", sent.compute_units.map_or(Json::Null, |cu| Json::Int(cu.into()))));
-        fields.push(("logs", Json::Array(sent.logs.iter().map(Json::str).collect())));
+        fields.push(("signature", json!(sent.signature)));
+        fields.push(("compute_units", json!(sent.compute_units)));
+        fields.push(("logs", json!(sent.logs)));
         Self { text: format!("{summary}\n  signature {}{units}\n", sent.signature), json: fields }
     }
 
     /// The JSON object printed for `--output json`.
-    pub fn to_json(&self) -> Json {
-        let fields = std::iter::once(("ok".to_string(), Json::Bool(true)));
-        Json::Object(fields.chain(self.json.iter().map(|(k, v)| (k.to_string(), v.clone()))).collect())
-    }
-}
-
-impl Serialize for Report {
-    /// `{"ok": true, ...}` with the report's fields in their order.
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(self.json.len() + 1))?;
-        map.serialize_entry("ok", &true)?;
-        self.json.iter().try_for_each(|(key, value)| map.serialize_entry(key, value))?;
-        map.end()
+    pub fn to_json(&self) -> Value {
+        json::object(std::iter::once(("ok", json!(true))).chain(self.json.iter().cloned()))
     }
 }
 
@@ -190,8 +179,8 @@ impl Setup {
     }
 
     /// `amount` as JSON: base units (exact) and whole tokens (for reading).
-    pub fn amount_json(&self, amount: u64) -> Json {
-        Json::object([("base_units", Json::Int(amount.into())), ("tokens", Json::str(self.tokens(amount)))])
+    pub fn amount_json(&self, amount: u64) -> Value {
+        json!({ "base_units": amount, "tokens": self.tokens(amount) })
     }
 
     /// The config facts the device rules read, at the Clock of `now` (the parameters in force then).

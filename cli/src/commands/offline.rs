@@ -6,11 +6,11 @@
 //! compute budget (`--with-compute-unit-limit`, default [`crate::chain::OFFLINE_COMPUTE_UNITS`], and
 //! `--with-compute-unit-price`, default 0) instead of a simulation and the recent fees.
 use super::{read_keypair, CliError, Report};
-use crate::json::Json;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use base64::Engine;
 use clap::ValueEnum;
+use serde_json::json;
 use solana_clap_v3_utils::input_parsers::signer::{SignerSource, SignerSourceKind};
 use solana_clap_v3_utils::keypair::keypair_from_seed_phrase;
 use solana_hash::Hash;
@@ -176,9 +176,9 @@ impl Offline {
             let encoded = encoding.encode(&message);
             let text = format!("transaction message ({}, blockhash {blockhash}):\n{encoded}\n", encoding.name());
             let json = vec![
-                ("message", Json::str(&encoded)),
-                ("encoding", Json::str(encoding.name())),
-                ("blockhash", Json::str(blockhash.to_string())),
+                ("message", json!(&encoded)),
+                ("encoding", json!(encoding.name())),
+                ("blockhash", json!(blockhash.to_string())),
             ];
             return Ok(Some(Report { text, json }));
         }
@@ -213,10 +213,10 @@ impl Offline {
             absent.iter().for_each(|s| text.push_str(&format!("  {s}\n")));
         }
         let json = vec![
-            ("blockhash", Json::str(blockhash.to_string())),
-            ("signers", Json::Array(signed.iter().map(Json::str).collect())),
-            ("absent", Json::Array(absent.iter().map(Json::str).collect())),
-            ("message", Json::str(MessageEncoding::Base64.encode(&message))),
+            ("blockhash", json!(blockhash.to_string())),
+            ("signers", json!(signed)),
+            ("absent", json!(absent)),
+            ("message", json!(MessageEncoding::Base64.encode(&message))),
         ];
         Ok(Some(Report { text, json }))
     }

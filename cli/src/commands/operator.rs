@@ -6,7 +6,7 @@ use super::owner::{registration, CosignedRegistration};
 use super::{is_local_url, key_or_keypair, parse_device_id, CliError, Context, DeviceAccount, Report, Setup};
 use crate::chain::ChainExt;
 use crate::events;
-use crate::json::Json;
+use crate::json;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use base64::Engine;
@@ -20,6 +20,7 @@ use device_staking_client::device_staking::state::{Config, Device, Floors, Param
 use device_staking_client::format::{duration, percent_bps};
 use device_staking_client::{ix, parse, pda};
 use serde::Deserialize;
+use serde_json::{json, Value};
 use solana_signer::Signer;
 use solana_transaction::Transaction;
 use std::path::{Path, PathBuf};
@@ -378,7 +379,7 @@ fn signed(
 ) -> Result<Report, CliError> {
     let signer = ctx.signer()?;
     let sent = ctx.send(&[build(signer.pubkey())], &signer, &[])?;
-    Ok(Report::sent(summary, &sent, vec![("command", Json::str(command))]))
+    Ok(Report::sent(summary, &sent, vec![("command", json!(command))]))
 }
 
 fn propose_role(ctx: &mut Context, role: Role, key: &str) -> Result<Report, CliError> {
@@ -394,10 +395,10 @@ fn propose_role(ctx: &mut Context, role: Role, key: &str) -> Result<Report, CliE
         role_arg(role)
     );
     let fields = vec![
-        ("command", Json::str("propose-role")),
-        ("role", Json::str(describe::role(role))),
-        ("key", Json::str(key.to_string())),
-        ("effective_at", Json::Int(slot.effective_at.into())),
+        ("command", json!("propose-role")),
+        ("role", json!(describe::role(role))),
+        ("key", json!(key.to_string())),
+        ("effective_at", json!(slot.effective_at)),
     ];
     Ok(Report::sent(summary, &sent, fields))
 }
@@ -425,10 +426,10 @@ fn accept_role(ctx: &mut Context, role: Role) -> Result<Report, CliError> {
         setup.when(slot.effective_at)
     );
     let fields = vec![
-        ("command", Json::str("accept-role")),
-        ("role", Json::str(describe::role(role))),
-        ("key", Json::str(key.pubkey().to_string())),
-        ("effective_at", Json::Int(slot.effective_at.into())),
+        ("command", json!("accept-role")),
+        ("role", json!(describe::role(role))),
+        ("key", json!(key.pubkey().to_string())),
+        ("effective_at", json!(slot.effective_at)),
     ];
     Ok(Report::sent(summary, &sent, fields))
 }
@@ -580,8 +581,8 @@ pub fn param_values(params: &Params) -> [(&'static str, i128); 10] {
     ]
 }
 
-fn params_json(params: &Params) -> Json {
-    Json::object(param_values(params).map(|(name, value)| (name, Json::Int(value))))
+fn params_json(params: &Params) -> Value {
+    json::object(param_values(params).map(|(name, value)| (name, json!(value))))
 }
 
 /// `roles`: oracle, reward authority, slash authority, treasury, admin (default: the signer).
@@ -616,11 +617,8 @@ fn initialize(
         let differ = differences(&config, &args, &mint, &params, ctx.now()?);
         if differ.is_empty() {
             let text = format!("the config {config_address} already exists with these values: nothing to do\n");
-            let json = vec![
-                ("command", Json::str("initialize")),
-                ("already_initialized", Json::Bool(true)),
-                ("params", params_json(&params)),
-            ];
+            let json =
+                vec![("command", json!("initialize")), ("already_initialized", json!(true)), ("params", params_json(&params))];
             return Ok(Report { text, json });
         }
         return Err(format!("the config {config_address} already exists with other values:\n  {}", differ.join("\n  ")).into());
@@ -639,16 +637,16 @@ fn initialize(
         duration(floors.role_change_delay_secs)
     );
     let fields = vec![
-        ("command", Json::str("initialize")),
-        ("already_initialized", Json::Bool(false)),
+        ("command", json!("initialize")),
+        ("already_initialized", json!(false)),
         ("params", params_json(&params)),
         (
             "floors",
-            Json::object([
-                ("cover_window_secs", Json::Int(floors.cover_window_secs.into())),
-                ("cooldown_secs", Json::Int(floors.cooldown_secs.into())),
-                ("role_change_delay_secs", Json::Int(floors.role_change_delay_secs.into())),
-            ]),
+            json!({
+                "cover_window_secs": floors.cover_window_secs,
+                "cooldown_secs": floors.cooldown_secs,
+                "role_change_delay_secs": floors.role_change_delay_secs,
+            }),
         ),
     ];
     Ok(Report::sent(summary, &sent, fields))
@@ -673,9 +671,9 @@ fn update_params(ctx: &mut Context, file: Option<&Path>, set: &[String]) -> Resu
         setup.when(config.params_effective_at)
     );
     let fields = vec![
-        ("command", Json::str("update-params")),
+        ("command", json!("update-params")),
         ("params", params_json(&params)),
-        ("effective_at", Json::Int(config.params_effective_at.into())),
+        ("effective_at", json!(config.params_effective_at)),
     ];
     Ok(Report::sent(summary, &sent, fields))
 }
@@ -708,7 +706,7 @@ fn cosign_registration(
     std::fs::write(out, text).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     Ok(Report {
         text: format!("co-signed the registration of {device_id} for {owner} into {}; the owner runs: device-staking owner register --cosigned {}\n", out.display(), out.display()),
-        json: vec![("command", Json::str("cosign-registration")), ("file", Json::str(out.display().to_string())), ("device", Json::str(pda::device(&id).0.to_string()))],
+        json: vec![("command", json!("cosign-registration")), ("file", json!(out.display().to_string())), ("device", json!(pda::device(&id).0.to_string()))],
     })
 }
 
@@ -732,11 +730,11 @@ fn update_hardware(ctx: &mut Context, device_ref: &str, gpus: u16, multiplier_bp
         setup.tokens(min)
     );
     let fields = vec![
-        ("command", Json::str("update-hardware")),
-        ("device", Json::str(address.to_string())),
+        ("command", json!("update-hardware")),
+        ("device", json!(address.to_string())),
         ("previous_min", setup.amount_json(previous)),
         ("min_required", setup.amount_json(min)),
-        ("grace_end", Json::Int(after.grace_end.into())),
+        ("grace_end", json!(after.grace_end)),
     ];
     Ok(Report::sent(summary, &sent, fields))
 }
@@ -749,11 +747,7 @@ fn set_hired(ctx: &mut Context, device_ref: &str, until: Option<&str>) -> Result
     let sent = ctx.send(&[ix::set_hired(oracle.pubkey(), address, until)], &oracle, &[])?;
     let summary =
         if until == 0 { format!("{address} is not hired") } else { format!("{address} hired until {}", setup.when(until)) };
-    let fields = vec![
-        ("command", Json::str("set-hired")),
-        ("device", Json::str(address.to_string())),
-        ("hired_until", Json::Int(until.into())),
-    ];
+    let fields = vec![("command", json!("set-hired")), ("device", json!(address.to_string())), ("hired_until", json!(until))];
     Ok(Report::sent(summary, &sent, fields))
 }
 
@@ -841,7 +835,7 @@ fn distribute_rewards(
     for batch in batches(&lines, per_transaction, fits)? {
         let sent = ctx.send(&[build(batch)], &authority, &[])?;
         text.push_str(&format!("  {} device(s) in {}\n", batch.len(), sent.signature));
-        transactions.push(Json::str(&sent.signature));
+        transactions.push(json!(&sent.signature));
         let paid = events::decode::<RewardPaid>(&sent.logs);
         let skipped = events::decode::<RewardSkipped>(&sent.logs);
         for line in batch {
@@ -861,18 +855,18 @@ fn distribute_rewards(
                     setup.tokens(p.transferred),
                     setup.tokens(p.owner_part)
                 ));
-                Json::object([
-                    ("device", Json::str(line.device.to_string())),
-                    ("amount", setup.amount_json(line.amount)),
-                    ("paid", Json::Bool(true)),
-                    ("credited", setup.amount_json(credited)),
-                    ("owner_part", setup.amount_json(p.owner_part)),
-                    ("position_seq", p.position_seq.map_or(Json::Null, |s| Json::Int(s.into()))),
-                    ("position_part", setup.amount_json(p.position_part)),
-                    ("position_left", Json::Bool(p.position_left)),
-                    ("transferred", setup.amount_json(p.transferred)),
-                    ("skipped", Json::Null),
-                ])
+                json!({
+                    "device": line.device.to_string(),
+                    "amount": setup.amount_json(line.amount),
+                    "paid": true,
+                    "credited": setup.amount_json(credited),
+                    "owner_part": setup.amount_json(p.owner_part),
+                    "position_seq": p.position_seq,
+                    "position_part": setup.amount_json(p.position_part),
+                    "position_left": p.position_left,
+                    "transferred": setup.amount_json(p.transferred),
+                    "skipped": Value::Null,
+                })
             } else {
                 let reason = skipped
                     .iter()
@@ -881,13 +875,13 @@ fn distribute_rewards(
                     .unwrap_or("no event");
                 skipped_count += 1;
                 text.push_str(&format!("    {}  skipped: {reason}\n", line.device));
-                Json::object([
-                    ("device", Json::str(line.device.to_string())),
-                    ("amount", setup.amount_json(line.amount)),
-                    ("paid", Json::Bool(false)),
-                    ("credited", setup.amount_json(0)),
-                    ("skipped", Json::str(reason)),
-                ])
+                json!({
+                    "device": line.device.to_string(),
+                    "amount": setup.amount_json(line.amount),
+                    "paid": false,
+                    "credited": setup.amount_json(0),
+                    "skipped": reason,
+                })
             };
             entries.push(entry);
         }
@@ -898,12 +892,12 @@ fn distribute_rewards(
         if skipped_count == 1 { "y" } else { "ies" }
     ));
     let json = vec![
-        ("command", Json::str("distribute-rewards")),
-        ("block_id", Json::Int(block_id.into())),
-        ("block_start", Json::Int(block_start.into())),
-        ("block_end", Json::Int(block_end.into())),
-        ("transactions", Json::Array(transactions)),
-        ("entries", Json::Array(entries)),
+        ("command", json!("distribute-rewards")),
+        ("block_id", json!(block_id)),
+        ("block_start", json!(block_start)),
+        ("block_end", json!(block_end)),
+        ("transactions", Value::Array(transactions)),
+        ("entries", Value::Array(entries)),
     ];
     Ok(Report { text, json })
 }
@@ -930,18 +924,15 @@ fn slash(ctx: &mut Context, device_ref: &str, amount: &str, incident_at: Option<
         setup.tokens(event.from_ticket),
         if positions.is_empty() { String::new() } else { format!(", {}", positions.join(", ")) }
     );
-    let from_positions = event
-        .from_positions
-        .iter()
-        .map(|p| Json::object([("seq", Json::Int(p.seq.into())), ("amount", setup.amount_json(p.amount))]));
+    let from_positions = event.from_positions.iter().map(|p| json!({ "seq": p.seq, "amount": setup.amount_json(p.amount) }));
     let fields = vec![
-        ("command", Json::str("slash")),
-        ("device", Json::str(address.to_string())),
-        ("incident_at", Json::Int(incident_at.into())),
+        ("command", json!("slash")),
+        ("device", json!(address.to_string())),
+        ("incident_at", json!(incident_at)),
         ("taken", setup.amount_json(event.total)),
         ("from_owner_stake", setup.amount_json(event.from_owner_stake)),
         ("from_ticket", setup.amount_json(event.from_ticket)),
-        ("from_positions", Json::Array(from_positions.collect())),
+        ("from_positions", Value::Array(from_positions.collect())),
     ];
     Ok(Report::sent(summary, &sent, fields))
 }
@@ -955,10 +946,10 @@ fn hold(ctx: &mut Context, device_ref: &str, until: &str) -> Result<Report, CliE
     let incident_start = events::decode::<DeviceHeld>(&sent.logs).pop().map_or(setup.now, |e| e.incident_start);
     let summary = format!("{address} held until {} (incident of {})", setup.when(until), describe::utc(incident_start));
     let fields = vec![
-        ("command", Json::str("hold")),
-        ("device", Json::str(address.to_string())),
-        ("until", Json::Int(until.into())),
-        ("incident_start", Json::Int(incident_start.into())),
+        ("command", json!("hold")),
+        ("device", json!(address.to_string())),
+        ("until", json!(until)),
+        ("incident_start", json!(incident_start)),
     ];
     Ok(Report::sent(summary, &sent, fields))
 }
@@ -984,8 +975,8 @@ fn sweep_surplus(ctx: &mut Context, device_ref: &str) -> Result<Report, CliError
         setup.tokens(overflow)
     );
     let fields = vec![
-        ("command", Json::str("sweep-surplus")),
-        ("device", Json::str(address.to_string())),
+        ("command", json!("sweep-surplus")),
+        ("device", json!(address.to_string())),
         ("from_stake_vault", setup.amount_json(stake)),
         ("from_overflow_vault", setup.amount_json(overflow)),
     ];

@@ -4,7 +4,6 @@
 use super::{parse_device_id, read_keypair, refused, CliError, Context, DeviceAccount, Report, Setup};
 use crate::chain::ChainExt;
 use crate::events;
-use crate::json::Json;
 use anchor_lang::prelude::Pubkey;
 use base64::Engine;
 use clap::Subcommand;
@@ -14,6 +13,7 @@ use device_staking_client::device_staking::state::{Device, Offer, Ticket};
 use device_staking_client::format::percent_bps;
 use device_staking_client::{ix, parse, pda};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use solana_signer::Signer;
 use solana_transaction::Transaction;
 use std::path::{Path, PathBuf};
@@ -254,11 +254,11 @@ fn registered(ctx: &Context, setup: &Setup, id: [u8; 32], revived: bool, sent: &
         if revived { format!("; offer numbers go on from #{}", device.next_offer_seq) } else { String::new() }
     );
     let fields = vec![
-        ("command", Json::str("register")),
-        ("device", Json::str(address.to_string())),
-        ("revived", Json::Bool(revived)),
-        ("gpu_count", Json::Int(device.gpu_count.into())),
-        ("multiplier_bps", Json::Int(device.multiplier_bps.into())),
+        ("command", json!("register")),
+        ("device", json!(address.to_string())),
+        ("revived", json!(revived)),
+        ("gpu_count", json!(device.gpu_count)),
+        ("multiplier_bps", json!(device.multiplier_bps)),
         ("min_required", setup.amount_json(min)),
     ];
     Ok(Report::sent(summary, sent, fields))
@@ -303,11 +303,11 @@ fn stake(ctx: &mut Context, device_ref: &str, amount: &str) -> Result<Report, Cl
     let now = ctx.now()?;
     let summary = format!("staked {} on {address}\n  {}", setup.tokens(amount), device_line(&setup, &device, now));
     let fields = vec![
-        ("command", Json::str("stake")),
-        ("device", Json::str(address.to_string())),
+        ("command", json!("stake")),
+        ("device", json!(address.to_string())),
         ("amount", setup.amount_json(amount)),
         ("owner_stake", setup.amount_json(device.owner_stake)),
-        ("eligible", Json::Bool(device.is_eligible(&setup.env(now)))),
+        ("eligible", json!(device.is_eligible(&setup.env(now)))),
     ];
     Ok(Report::sent(summary, &sent, fields))
 }
@@ -328,12 +328,12 @@ fn create_offer(ctx: &mut Context, device_ref: &str, amount: &str, share: &str) 
         percent_bps(share_bps.into())
     );
     let fields = vec![
-        ("command", Json::str("offer create")),
-        ("device", Json::str(address.to_string())),
-        ("seq", Json::Int(seq.into())),
-        ("offer", Json::str(pda::offer(&address, seq).0.to_string())),
+        ("command", json!("offer create")),
+        ("device", json!(address.to_string())),
+        ("seq", json!(seq)),
+        ("offer", json!(pda::offer(&address, seq).0.to_string())),
         ("amount", setup.amount_json(amount)),
-        ("reward_share_bps", Json::Int(share_bps.into())),
+        ("reward_share_bps", json!(share_bps)),
     ];
     Ok(Report::sent(summary, &sent, fields))
 }
@@ -344,8 +344,7 @@ fn retract_offer(ctx: &mut Context, device_ref: &str) -> Result<Report, CliError
     let seq = device.open_offer().ok_or_else(|| format!("the device {address} has no open offer"))?;
     let offer: Offer = ctx.chain.fetch(&pda::offer(&address, seq).0, "offer")?;
     let sent = ctx.send(&[ix::retract_offer(owner.pubkey(), address, seq, offer.payer)], &owner, &[])?;
-    let fields =
-        vec![("command", Json::str("offer retract")), ("device", Json::str(address.to_string())), ("seq", Json::Int(seq.into()))];
+    let fields = vec![("command", json!("offer retract")), ("device", json!(address.to_string())), ("seq", json!(seq))];
     Ok(Report::sent(format!("offer #{seq} on {address} retracted; its rent went back to {}", offer.payer), &sent, fields))
 }
 
@@ -371,9 +370,9 @@ fn withdraw_overflow(ctx: &mut Context, device_ref: &str, amount: Option<&str>, 
         device_line(&setup, &after, now)
     );
     let fields = vec![
-        ("command", Json::str("withdraw-overflow")),
-        ("device", Json::str(address.to_string())),
-        ("destination", Json::str(destination.to_string())),
+        ("command", json!("withdraw-overflow")),
+        ("device", json!(address.to_string())),
+        ("destination", json!(destination.to_string())),
         ("amount", setup.amount_json(amount)),
         ("from_rewards", setup.amount_json(from_rewards)),
         ("from_principal", setup.amount_json(amount - from_rewards)),
@@ -402,13 +401,13 @@ fn unstake(ctx: &mut Context, device_ref: &str) -> Result<Report, CliError> {
         setup.when(after.ticket_unlock_at)
     );
     let fields = vec![
-        ("command", Json::str("unstake")),
-        ("device", Json::str(address.to_string())),
-        ("ticket_seq", Json::Int(after.ticket_seq.into())),
+        ("command", json!("unstake")),
+        ("device", json!(address.to_string())),
+        ("ticket_seq", json!(after.ticket_seq)),
         ("amount", setup.amount_json(after.ticket_principal)),
-        ("unlock_at", Json::Int(after.ticket_unlock_at.into())),
-        ("stopped_seq", event.as_ref().and_then(|e| e.stopped_seq).map_or(Json::Null, |s| Json::Int(s.into()))),
-        ("positions_recapped", Json::Int(recapped.into())),
+        ("unlock_at", json!(after.ticket_unlock_at)),
+        ("stopped_seq", json!(event.as_ref().and_then(|e| e.stopped_seq))),
+        ("positions_recapped", json!(recapped)),
     ];
     Ok(Report::sent(summary, &sent, fields))
 }
@@ -435,12 +434,12 @@ fn withdraw_ticket(ctx: &mut Context, device_ref: &str, to: Option<&str>) -> Res
     let summary =
         format!("ticket #{seq} of {address} withdrawn: {} paid to {destination} (owner {})", setup.tokens(amount), device.owner);
     let fields = vec![
-        ("command", Json::str("withdraw")),
-        ("device", Json::str(address.to_string())),
-        ("ticket_seq", Json::Int(seq.into())),
+        ("command", json!("withdraw")),
+        ("device", json!(address.to_string())),
+        ("ticket_seq", json!(seq)),
         ("amount", setup.amount_json(amount)),
-        ("owner", Json::str(device.owner.to_string())),
-        ("destination", Json::str(destination.to_string())),
+        ("owner", json!(device.owner.to_string())),
+        ("destination", json!(destination.to_string())),
     ];
     Ok(Report::sent(summary, &sent, fields))
 }
@@ -462,10 +461,10 @@ fn close(ctx: &mut Context, device_ref: &str) -> Result<Report, CliError> {
         super::device_id_text(&device.device_id)
     );
     let fields = vec![
-        ("command", Json::str("close")),
-        ("device", Json::str(address.to_string())),
+        ("command", json!("close")),
+        ("device", json!(address.to_string())),
         ("swept", setup.amount_json(swept)),
-        ("rent_to", Json::str(device.payer.to_string())),
+        ("rent_to", json!(device.payer.to_string())),
     ];
     Ok(Report::sent(summary, &sent, fields))
 }
@@ -482,10 +481,10 @@ fn transfer(ctx: &mut Context, device_ref: &str, new_owner: &str) -> Result<Repo
         setup.when(after.transfer_expires_at)
     );
     let fields = vec![
-        ("command", Json::str("transfer")),
-        ("device", Json::str(address.to_string())),
-        ("new_owner", Json::str(new_owner.to_string())),
-        ("expires_at", Json::Int(after.transfer_expires_at.into())),
+        ("command", json!("transfer")),
+        ("device", json!(address.to_string())),
+        ("new_owner", json!(new_owner.to_string())),
+        ("expires_at", json!(after.transfer_expires_at)),
     ];
     Ok(Report::sent(summary, &sent, fields))
 }
@@ -494,7 +493,7 @@ fn cancel_transfer(ctx: &mut Context, device_ref: &str) -> Result<Report, CliErr
     let owner = ctx.signer()?;
     let (address, device) = ctx.device(device_ref)?;
     let sent = ctx.send(&[ix::cancel_transfer(owner.pubkey(), address)], &owner, &[])?;
-    let fields = vec![("command", Json::str("cancel-transfer")), ("device", Json::str(address.to_string()))];
+    let fields = vec![("command", json!("cancel-transfer")), ("device", json!(address.to_string()))];
     Ok(Report::sent(format!("cancelled the transfer of {address} to {}", device.pending_owner), &sent, fields))
 }
 
@@ -512,10 +511,10 @@ fn accept(ctx: &mut Context, device_ref: &str) -> Result<Report, CliError> {
         setup.tokens(after.owner_rewards)
     );
     let fields = vec![
-        ("command", Json::str("accept")),
-        ("device", Json::str(address.to_string())),
-        ("previous_owner", Json::str(device.owner.to_string())),
-        ("owner", Json::str(after.owner.to_string())),
+        ("command", json!("accept")),
+        ("device", json!(address.to_string())),
+        ("previous_owner", json!(device.owner.to_string())),
+        ("owner", json!(after.owner.to_string())),
     ];
     Ok(Report::sent(summary, &sent, fields))
 }

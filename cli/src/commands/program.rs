@@ -2,10 +2,10 @@
 //! executable, its program data account, upgrade authority, and whether the deployed bytes are a
 //! given local build. The deploy step (`migrations/deploy.sh`) checks this before initializing.
 use super::{CliError, Context, Report};
-use crate::json::Json;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::bpf_loader_upgradeable::{self, UpgradeableLoaderState};
 use device_staking_client::PROGRAM_ID;
+use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
 /// What the chain holds at the program id.
@@ -168,12 +168,10 @@ pub fn run(ctx: &Context, expect: Option<&Expected>) -> Result<Report, CliError>
         _ => None,
     };
     let (text, mut json) = match &deployment {
-        Deployment::Missing => {
-            (format!("program {PROGRAM_ID}: not deployed on this chain\n"), vec![("deployed", Json::Bool(false))])
-        }
+        Deployment::Missing => (format!("program {PROGRAM_ID}: not deployed on this chain\n"), vec![("deployed", json!(false))]),
         Deployment::Other { owner, executable } => (
             format!("program {PROGRAM_ID}: an account owned by {owner} (executable: {executable}), not an upgradeable program\n"),
-            vec![("deployed", Json::Bool(false)), ("owner", Json::str(owner.to_string()))],
+            vec![("deployed", json!(false)), ("owner", json!(owner.to_string()))],
         ),
         Deployment::Upgradeable { program_data, slot, upgrade_authority, elf } => {
             let authority = upgrade_authority.map_or("none (immutable)".to_string(), |a| a.to_string());
@@ -186,18 +184,18 @@ pub fn run(ctx: &Context, expect: Option<&Expected>) -> Result<Report, CliError>
                     program.len()
                 ),
                 vec![
-                    ("deployed", Json::Bool(true)),
-                    ("program_data", Json::str(program_data.to_string())),
-                    ("slot", Json::Int((*slot).into())),
-                    ("upgrade_authority", upgrade_authority.map_or(Json::Null, |a| Json::str(a.to_string()))),
-                    ("program_data_bytes", Json::Int(elf.len() as i128)),
-                    ("program_bytes", Json::Int(program.len() as i128)),
-                    ("sha256", Json::str(sha256)),
+                    ("deployed", json!(true)),
+                    ("program_data", json!(program_data.to_string())),
+                    ("slot", json!(*slot)),
+                    ("upgrade_authority", upgrade_authority.map_or(Value::Null, |a| json!(a.to_string()))),
+                    ("program_data_bytes", json!(elf.len())),
+                    ("program_bytes", json!(program.len())),
+                    ("sha256", json!(sha256)),
                 ],
             )
         }
     };
-    json.insert(0, ("program", Json::str(PROGRAM_ID.to_string())));
+    json.insert(0, ("program", json!(PROGRAM_ID.to_string())));
     let mut text = text;
     let Some(expected) = expect else { return Ok(Report { text, json }) };
     let (what, expected_sha256, matches) = match (expected, &binary) {
@@ -209,9 +207,9 @@ pub fn run(ctx: &Context, expect: Option<&Expected>) -> Result<Report, CliError>
         }
         (Expected::File(_), None) => unreachable!("the file was read above"),
     };
-    json.push(("expected", Json::str(&what)));
-    json.push(("expected_sha256", Json::str(&expected_sha256)));
-    json.push(("matches", Json::Bool(matches)));
+    json.push(("expected", json!(&what)));
+    json.push(("expected_sha256", json!(&expected_sha256)));
+    json.push(("matches", json!(matches)));
     text.push_str(&format!("  runs {what}  {}\n", if matches { "yes" } else { "no" }));
     if !matches {
         let error = match deployment {

@@ -5,7 +5,7 @@
 use super::operator::param_values;
 use super::{device_id_text, CliError, Context, DeviceAccount, Report, Setup};
 use crate::chain::ChainExt;
-use crate::json::Json;
+use crate::json;
 use crate::table;
 use crate::token;
 use anchor_lang::prelude::Pubkey;
@@ -18,6 +18,7 @@ use device_staking_client::device_staking::state::{
 };
 use device_staking_client::format::{duration, percent_bps};
 use device_staking_client::{ix, pda, query};
+use serde_json::{json, Value};
 use solana_signer::Signer;
 
 /// Runs `status`: of the config with `config`, of `device` when given, else of `wallet`
@@ -73,23 +74,23 @@ fn position_row(setup: &Setup, status: &PositionStatus, position: &Position) -> 
     ]
 }
 
-fn position_json(setup: &Setup, device: &Pubkey, status: &PositionStatus, position: &Position) -> Json {
-    Json::object([
-        ("device", Json::str(device.to_string())),
-        ("offer", Json::str(pda::offer(device, status.seq).0.to_string())),
-        ("seq", Json::Int(status.seq.into())),
-        ("state", Json::str(describe::position_state(status.state))),
-        ("costaker", Json::str(position.costaker.to_string())),
-        ("principal", setup.amount_json(status.principal)),
-        ("rewards", setup.amount_json(status.rewards)),
-        ("reward_share_bps", Json::Int(status.reward_share_bps.into())),
-        ("counts", Json::Bool(status.counts)),
-        ("filled_at", Json::Int(position.filled_at.into())),
-        ("stopped_at", Json::Int(position.stopped_at.into())),
-        ("wait_end", Json::Int(status.wait_end.into())),
-        ("unlock_at", Json::Int(status.unlock_at.into())),
-        ("slash_allowance", setup.amount_json(status.slash_allowance)),
-    ])
+fn position_json(setup: &Setup, device: &Pubkey, status: &PositionStatus, position: &Position) -> Value {
+    json!({
+        "device": device.to_string(),
+        "offer": pda::offer(device, status.seq).0.to_string(),
+        "seq": status.seq,
+        "state": describe::position_state(status.state),
+        "costaker": position.costaker.to_string(),
+        "principal": setup.amount_json(status.principal),
+        "rewards": setup.amount_json(status.rewards),
+        "reward_share_bps": status.reward_share_bps,
+        "counts": status.counts,
+        "filled_at": position.filled_at,
+        "stopped_at": position.stopped_at,
+        "wait_end": status.wait_end,
+        "unlock_at": status.unlock_at,
+        "slash_allowance": setup.amount_json(status.slash_allowance),
+    })
 }
 
 /// Each position of the program's status with its record in the device's table.
@@ -116,14 +117,14 @@ fn escrows(ctx: &Context, offers: Vec<(Pubkey, Offer)>) -> Result<Vec<Escrow>, S
         .collect()
 }
 
-fn escrow_json(setup: &Setup, escrow: &Escrow) -> Json {
-    Json::object([
-        ("device", Json::str(escrow.offer.device.to_string())),
-        ("seq", Json::Int(escrow.offer.seq.into())),
-        ("costaker", Json::str(escrow.offer.costaker.to_string())),
-        ("escrow", Json::str(escrow.address.to_string())),
-        ("amount", setup.amount_json(escrow.amount)),
-    ])
+fn escrow_json(setup: &Setup, escrow: &Escrow) -> Value {
+    json!({
+        "device": escrow.offer.device.to_string(),
+        "seq": escrow.offer.seq,
+        "costaker": escrow.offer.costaker.to_string(),
+        "escrow": escrow.address.to_string(),
+        "amount": setup.amount_json(escrow.amount),
+    })
 }
 
 fn device_status(ctx: &Context, setup: &Setup, reference: &str) -> Result<Report, CliError> {
@@ -236,59 +237,59 @@ fn device_status(ctx: &Context, setup: &Setup, reference: &str) -> Result<Report
             .collect();
         text.push_str(&table::render(&["#", "co-staker", "escrow", "amount"].map(String::from), &rows, 3));
     }
-    let ticket = status.ticket.map_or(Json::Null, |t| {
-        Json::object([
-            ("seq", Json::Int(t.seq.into())),
-            ("amount", setup.amount_json(t.amount)),
-            ("unlock_at", Json::Int(t.unlock_at.into())),
-            ("ripe", Json::Bool(now >= t.unlock_at)),
-            ("held", Json::Bool(t.held)),
-        ])
+    let ticket = status.ticket.map_or(Value::Null, |t| {
+        json!({
+            "seq": t.seq,
+            "amount": setup.amount_json(t.amount),
+            "unlock_at": t.unlock_at,
+            "ripe": now >= t.unlock_at,
+            "held": t.held,
+        })
     });
     let open = match (&status.open_offer, &open_offer) {
-        (Some(seq), Some(o)) => Json::object([
-            ("seq", Json::Int((*seq).into())),
-            ("amount", setup.amount_json(o.amount)),
-            ("reward_share_bps", Json::Int(o.reward_share_bps.into())),
-        ]),
-        (Some(seq), None) => Json::object([("seq", Json::Int((*seq).into()))]),
-        (None, _) => Json::Null,
+        (Some(seq), Some(o)) => json!({
+            "seq": *seq,
+            "amount": setup.amount_json(o.amount),
+            "reward_share_bps": o.reward_share_bps,
+        }),
+        (Some(seq), None) => json!({ "seq": *seq }),
+        (None, _) => Value::Null,
     };
     let json = vec![
-        ("command", Json::str("status")),
-        ("device", Json::str(address.to_string())),
-        ("closed", Json::Bool(false)),
-        ("device_id", Json::str(device_id_text(&device.device_id))),
-        ("owner", Json::str(device.owner.to_string())),
-        ("pending_owner", if transfer_open { Json::str(device.pending_owner.to_string()) } else { Json::Null }),
-        ("transfer_expires_at", Json::Int(if transfer_open { device.transfer_expires_at } else { 0 }.into())),
-        ("gpu_count", Json::Int(device.gpu_count.into())),
-        ("multiplier_bps", Json::Int(device.multiplier_bps.into())),
+        ("command", json!("status")),
+        ("device", json!(address.to_string())),
+        ("closed", json!(false)),
+        ("device_id", json!(device_id_text(&device.device_id))),
+        ("owner", json!(device.owner.to_string())),
+        ("pending_owner", if transfer_open { json!(device.pending_owner.to_string()) } else { Value::Null }),
+        ("transfer_expires_at", json!(if transfer_open { device.transfer_expires_at } else { 0 })),
+        ("gpu_count", json!(device.gpu_count)),
+        ("multiplier_bps", json!(device.multiplier_bps)),
         ("min_in_force", setup.amount_json(status.min_in_force)),
         ("min_required", setup.amount_json(status.min_required)),
-        ("grace_end", Json::Int(status.grace_end.into())),
+        ("grace_end", json!(status.grace_end)),
         ("owner_stake", setup.amount_json(status.owner_stake)),
         ("counted_stake", setup.amount_json(status.counted_stake)),
-        ("eligible", Json::Bool(status.eligible)),
-        ("ineligible_reasons", Json::Array(reasons.iter().map(|r| Json::str(*r)).collect())),
+        ("eligible", json!(status.eligible)),
+        ("ineligible_reasons", json!(reasons)),
         ("owner_rewards", setup.amount_json(status.owner_rewards)),
         ("owner_overflow", setup.amount_json(status.owner_overflow)),
         ("owner_principal_overflow", setup.amount_json(status.owner_principal_overflow)),
         ("owner_slash_allowance", setup.amount_json(status.owner_slash_allowance)),
-        ("hired", Json::Bool(status.hired)),
-        ("hired_until", Json::Int(status.hired_until.into())),
-        ("terminated", Json::Bool(device.is_terminated())),
-        ("unstaking", Json::Bool(device.is_unstaking())),
-        ("held", Json::Bool(status.held)),
-        ("hold_until", Json::Int(status.hold_until.into())),
-        ("hold_incident_start", Json::Int(status.hold_incident_start.into())),
+        ("hired", json!(status.hired)),
+        ("hired_until", json!(status.hired_until)),
+        ("terminated", json!(device.is_terminated())),
+        ("unstaking", json!(device.is_unstaking())),
+        ("held", json!(status.held)),
+        ("hold_until", json!(status.hold_until)),
+        ("hold_incident_start", json!(status.hold_incident_start)),
         ("open_offer", open),
         ("ticket", ticket),
-        ("positions", Json::Array(positions(&device, &status).map(|(s, p)| position_json(setup, &address, s, p)).collect())),
-        ("escrows", Json::Array(released.iter().map(|e| escrow_json(setup, e)).collect())),
-        ("next_offer_seq", Json::Int(device.next_offer_seq.into())),
-        ("last_paid_end", Json::Int(device.last_paid_end.into())),
-        ("now", Json::Int(now.into())),
+        ("positions", Value::Array(positions(&device, &status).map(|(s, p)| position_json(setup, &address, s, p)).collect())),
+        ("escrows", Value::Array(released.iter().map(|e| escrow_json(setup, e)).collect())),
+        ("next_offer_seq", json!(device.next_offer_seq)),
+        ("last_paid_end", json!(device.last_paid_end)),
+        ("now", json!(now)),
     ];
     Ok(Report { text, json })
 }
@@ -312,15 +313,15 @@ fn closed_status(setup: &Setup, address: &Pubkey, tombstone: &Tombstone) -> Repo
         ("clock", describe::utc(setup.now)),
     ];
     let json = vec![
-        ("command", Json::str("status")),
-        ("device", Json::str(address.to_string())),
-        ("closed", Json::Bool(true)),
-        ("device_id", Json::str(id)),
-        ("closed_at", Json::Int(tombstone.closed_at.into())),
-        ("next_offer_seq", Json::Int(tombstone.next_offer_seq.into())),
-        ("next_ticket_seq", Json::Int(tombstone.next_ticket_seq.into())),
-        ("last_paid_end", Json::Int(tombstone.last_paid_end.into())),
-        ("now", Json::Int(setup.now.into())),
+        ("command", json!("status")),
+        ("device", json!(address.to_string())),
+        ("closed", json!(true)),
+        ("device_id", json!(id)),
+        ("closed_at", json!(tombstone.closed_at)),
+        ("next_offer_seq", json!(tombstone.next_offer_seq)),
+        ("next_ticket_seq", json!(tombstone.next_ticket_seq)),
+        ("last_paid_end", json!(tombstone.last_paid_end)),
+        ("now", json!(setup.now)),
     ];
     Report { text: table::pairs(&rows), json }
 }
@@ -414,33 +415,33 @@ fn wallet_status(ctx: &Context, setup: &Setup, wallet: &Pubkey) -> Result<Report
         text.push_str(&table::render(&["device", "#", "in escrow"].map(String::from), &rows, 2));
     }
     let devices_json = devices.iter().map(|(a, d)| {
-        Json::object([
-            ("device", Json::str(a.to_string())),
-            ("owner_stake", setup.amount_json(d.owner_stake)),
-            ("counted_stake", setup.amount_json(d.counted_stake(now))),
-            ("owner_overflow", setup.amount_json(d.owner_overflow(&env))),
-            ("eligible", Json::Bool(d.is_eligible(&env))),
-        ])
+        json!({
+            "device": a.to_string(),
+            "owner_stake": setup.amount_json(d.owner_stake),
+            "counted_stake": setup.amount_json(d.counted_stake(now)),
+            "owner_overflow": setup.amount_json(d.owner_overflow(&env)),
+            "eligible": d.is_eligible(&env),
+        })
     });
     let tickets_json = devices.iter().filter(|(_, d)| d.is_unstaking()).map(|(a, d)| {
-        Json::object([
-            ("device", Json::str(a.to_string())),
-            ("seq", Json::Int(d.ticket_seq.into())),
-            ("amount", setup.amount_json(d.ticket_principal)),
-            ("unlock_at", Json::Int(d.ticket_unlock_at.into())),
-        ])
+        json!({
+            "device": a.to_string(),
+            "seq": d.ticket_seq,
+            "amount": setup.amount_json(d.ticket_principal),
+            "unlock_at": d.ticket_unlock_at,
+        })
     });
     let json = vec![
-        ("command", Json::str("status")),
-        ("wallet", Json::str(wallet.to_string())),
+        ("command", json!("status")),
+        ("wallet", json!(wallet.to_string())),
         ("token_balance", setup.amount_json(balance)),
-        ("active_positions", profile.map_or(Json::Null, |p| Json::Int(p.active_positions.into()))),
-        ("devices", Json::Array(devices_json.collect())),
-        ("devices_offered", Json::Array(offered.iter().map(|(a, _)| Json::str(a.to_string())).collect())),
-        ("positions", Json::Array(held.iter().map(|(d, s, p)| position_json(setup, d, s, p)).collect())),
-        ("escrows", Json::Array(released.iter().map(|e| escrow_json(setup, e)).collect())),
-        ("tickets", Json::Array(tickets_json.collect())),
-        ("now", Json::Int(now.into())),
+        ("active_positions", json!(profile.map(|p| p.active_positions))),
+        ("devices", Value::Array(devices_json.collect())),
+        ("devices_offered", Value::Array(offered.iter().map(|(a, _)| json!(a.to_string())).collect())),
+        ("positions", Value::Array(held.iter().map(|(d, s, p)| position_json(setup, d, s, p)).collect())),
+        ("escrows", Value::Array(released.iter().map(|e| escrow_json(setup, e)).collect())),
+        ("tickets", Value::Array(tickets_json.collect())),
+        ("now", json!(now)),
     ];
     Ok(Report { text, json })
 }
@@ -459,15 +460,15 @@ fn role_text(setup: &Setup, slot: &RoleSlot) -> String {
     text
 }
 
-fn role_json(setup: &Setup, slot: &RoleSlot) -> Json {
+fn role_json(setup: &Setup, slot: &RoleSlot) -> Value {
     let holder = slot.key_at(setup.now);
     let pending = slot.has_pending() && holder != slot.pending;
-    Json::object([
-        ("current", if holder == Pubkey::default() { Json::Null } else { Json::str(holder.to_string()) }),
-        ("pending", if pending { Json::str(slot.pending.to_string()) } else { Json::Null }),
-        ("effective_at", Json::Int(if pending { slot.effective_at } else { 0 }.into())),
-        ("accepted", Json::Bool(pending && slot.is_accepted())),
-    ])
+    json!({
+        "current": if holder == Pubkey::default() { Value::Null } else { json!(holder.to_string()) },
+        "pending": if pending { json!(slot.pending.to_string()) } else { Value::Null },
+        "effective_at": if pending { slot.effective_at } else { 0 },
+        "accepted": pending && slot.is_accepted(),
+    })
 }
 
 /// `status --config`: the roles, floors and parameters in force, and what is pending with its time.
@@ -525,27 +526,27 @@ fn config_status(setup: &Setup) -> Report {
             setup.when(config.params_effective_at)
         ));
     }
-    let params_json = |p: &_| Json::object(param_values(p).map(|(name, value)| (name, Json::Int(value))));
+    let params_json = |p: &_| json::object(param_values(p).map(|(name, value)| (name, json!(value))));
     let roles = ROLES.map(|role| (role_key(role), role_json(setup, config.role_slot(role))));
     let json = vec![
-        ("command", Json::str("status")),
-        ("config", Json::str(pda::config().0.to_string())),
-        ("mint", Json::str(config.mint.to_string())),
-        ("roles", Json::object(roles)),
-        ("paused", Json::Bool(config.is_paused())),
+        ("command", json!("status")),
+        ("config", json!(pda::config().0.to_string())),
+        ("mint", json!(config.mint.to_string())),
+        ("roles", json::object(roles)),
+        ("paused", json!(config.is_paused())),
         (
             "floors",
-            Json::object([
-                ("cover_window_secs", Json::Int(config.floors.cover_window_secs.into())),
-                ("cooldown_secs", Json::Int(config.floors.cooldown_secs.into())),
-                ("role_change_delay_secs", Json::Int(config.floors.role_change_delay_secs.into())),
-            ]),
+            json!({
+                "cover_window_secs": config.floors.cover_window_secs,
+                "cooldown_secs": config.floors.cooldown_secs,
+                "role_change_delay_secs": config.floors.role_change_delay_secs,
+            }),
         ),
         ("params", params_json(&in_force)),
-        ("pending_params", pending.as_ref().map_or(Json::Null, params_json)),
-        ("params_effective_at", Json::Int(if pending.is_some() { config.params_effective_at } else { 0 }.into())),
-        ("change_delay_secs", Json::Int(in_force.change_delay().into())),
-        ("now", Json::Int(now.into())),
+        ("pending_params", pending.as_ref().map_or(Value::Null, params_json)),
+        ("params_effective_at", json!(if pending.is_some() { config.params_effective_at } else { 0 })),
+        ("change_delay_secs", json!(in_force.change_delay())),
+        ("now", json!(now)),
     ];
     Report { text, json }
 }

@@ -4,11 +4,11 @@
 use super::{key_or_keypair, CliError, Report};
 use crate::chain::litesvm::LiteSvmChain;
 use crate::chain::Chain;
-use crate::json::Json;
 use crate::token;
 use anchor_lang::prelude::Pubkey;
 use clap::Subcommand;
 use device_staking_client::{ix, parse};
+use serde_json::{json, Value};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::path::Path;
@@ -76,10 +76,7 @@ pub fn run(file: &Path, signer: impl Fn() -> Result<Keypair, String>, command: S
             };
             LiteSvmChain::create(file, authority, unix_time)?;
             let text = format!("created {} with the program deployed; upgrade authority {authority}\n", file.display());
-            Ok(Report {
-                text,
-                json: vec![("command", Json::str("svm init")), ("upgrade_authority", Json::str(authority.to_string()))],
-            })
+            Ok(Report { text, json: vec![("command", json!("svm init")), ("upgrade_authority", json!(authority.to_string()))] })
         }
         SvmCommand::Airdrop { wallets, sol } => {
             let mut chain = LiteSvmChain::open(file)?;
@@ -89,8 +86,8 @@ pub fn run(file: &Path, signer: impl Fn() -> Result<Keypair, String>, command: S
             }
             chain.save()?;
             let text = wallets.iter().map(|w| format!("{w} received {sol} SOL\n")).collect();
-            let listed = Json::Array(wallets.iter().map(|w| Json::str(w.to_string())).collect());
-            Ok(Report { text, json: vec![("command", Json::str("svm airdrop")), ("wallets", listed)] })
+            let listed = Value::Array(wallets.iter().map(|w| json!(w.to_string())).collect());
+            Ok(Report { text, json: vec![("command", json!("svm airdrop")), ("wallets", listed)] })
         }
         SvmCommand::CreateMint { decimals, mint_keypair } => {
             let mut chain = LiteSvmChain::open(file)?;
@@ -106,7 +103,7 @@ pub fn run(file: &Path, signer: impl Fn() -> Result<Keypair, String>, command: S
             chain.send(&instructions, &payer, &[&mint]).map_err(super::refused)?;
             Ok(Report {
                 text: format!("mint {} ({decimals} decimals), mint authority {}\n", mint.pubkey(), payer.pubkey()),
-                json: vec![("command", Json::str("svm create-mint")), ("mint", Json::str(mint.pubkey().to_string()))],
+                json: vec![("command", json!("svm create-mint")), ("mint", json!(mint.pubkey().to_string()))],
             })
         }
         SvmCommand::MintTo { mint, wallet, amount } => {
@@ -143,9 +140,9 @@ pub fn run(file: &Path, signer: impl Fn() -> Result<Keypair, String>, command: S
                     device_staking_client::format::tokens(amount, info.decimals)
                 ),
                 json: vec![
-                    ("command", Json::str("svm mint-to")),
-                    ("token_account", Json::str(account.to_string())),
-                    ("amount", Json::Int(amount.into())),
+                    ("command", json!("svm mint-to")),
+                    ("token_account", json!(account.to_string())),
+                    ("amount", json!(amount)),
                 ],
             })
         }
@@ -161,7 +158,7 @@ pub fn run(file: &Path, signer: impl Fn() -> Result<Keypair, String>, command: S
             chain.save()?;
             Ok(Report {
                 text: format!("the Clock is at {} ({target})\n", device_staking_client::describe::utc(target)),
-                json: vec![("command", Json::str("svm warp")), ("unix_time", Json::Int(target.into()))],
+                json: vec![("command", json!("svm warp")), ("unix_time", json!(target))],
             })
         }
     }
