@@ -17,9 +17,10 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 app="$root/app"
 
-step() { printf '\033[1m[app]\033[0m %s\n' "$*" >&2; }
+# shellcheck source=../lib.sh
+source "$root/tools/lib.sh" app # say
 
-step "1/6 the CLI, app-world and the indexer"
+say "1/6 the CLI, app-world and the indexer"
 DEVICE_STAKING_CLI="$("$root/tools/cli.sh")"
 export DEVICE_STAKING_CLI
 cargo build --locked -q -p device-staking-kit --bin app-world --manifest-path "$root/Cargo.toml"
@@ -27,18 +28,18 @@ cargo test --locked -q -p device-staking-indexer --test validator --no-run --man
 DEVICE_STAKING_INDEXER="${CARGO_TARGET_DIR:-$root/target}/debug/device-staking-indexer"
 export DEVICE_STAKING_INDEXER
 
-step "2/6 the IDL is current (idl/device_staking.json)"
+say "2/6 the IDL is current (idl/device_staking.json)"
 cargo run --locked -q -p device-staking-idl --manifest-path "$root/Cargo.toml" -- --check
 
 cd "$app"
-step "3/6 the generated client is current (app/src/generated)"
+say "3/6 the generated client is current (app/src/generated)"
 npm run -s generate:check
 
-step "4/6 type check"
+say "4/6 type check"
 npm run -s typecheck
 
-step "5/6 unit tests"
+say "5/6 unit tests"
 npm run -s test:unit
 
-step "6/6 browser tests"
+say "6/6 browser tests"
 npm run -s test:e2e
