@@ -1,7 +1,13 @@
 // Generates the TypeScript client (src/generated) from the program's IDL (../idl) with Codama.
 // `--check`: renders into a temporary folder and fails when the committed client differs, so a
 // program change that was not followed by `npm run generate` is caught by the tests.
-import { createFromRoot } from 'codama';
+import {
+  addPdasVisitor,
+  constantPdaSeedNodeFromString,
+  createFromRoot,
+  pdaValueNode,
+  setInstructionAccountDefaultValuesVisitor,
+} from 'codama';
 import { rootNodeFromAnchor } from '@codama/nodes-from-anchor';
 import { renderVisitor } from '@codama/renderers-js';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -16,6 +22,11 @@ const check = process.argv.includes('--check');
 
 const idl = JSON.parse(await readFile(idlPath, 'utf8'));
 const codama = createFromRoot(rootNodeFromAnchor(idl));
+// The config PDA `["config"]`: `initialize` creates it at its canonical bump without declaring
+// seeds (no address check to pay for), so the IDL carries none; the client gets
+// `findConfigPda` and `initialize`'s default config address from here.
+codama.update(addPdasVisitor({ deviceStaking: [{ name: 'config', seeds: [constantPdaSeedNodeFromString('utf8', 'config')] }] }));
+codama.update(setInstructionAccountDefaultValuesVisitor([{ account: 'config', instruction: 'initialize', defaultValue: pdaValueNode('config') }]));
 const target = check ? await mkdtemp(path.join(tmpdir(), 'device-staking-client-')) : app;
 await codama.accept(
   renderVisitor(target, { generatedFolder, syncPackageJson: false, kitImportStrategy: 'rootOnly', deleteFolderBeforeRendering: true }),

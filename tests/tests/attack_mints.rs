@@ -21,7 +21,11 @@ fn another_mint_is_refused_everywhere() {
         assert_eq!(calls.len(), 13, "every token-moving instruction names the mint");
         for call in calls {
             let error = match call.name {
-                "register_device" | "withdraw_ticket" | "withdraw_position" | "release" => "WrongMint",
+                // no typed token account before the mint (`sweep_surplus` and `close_device` read
+                // theirs in the handler, after the accounts' checks)
+                "register_device" | "withdraw_ticket" | "withdraw_position" | "release" | "sweep_surplus" | "close_device" => {
+                    "WrongMint"
+                }
                 _ => "ConstraintTokenMint",
             };
             s.refused_call(error, &call, call.with(&mint, other));
@@ -45,8 +49,10 @@ fn another_token_program_is_refused_everywhere() {
             let error = match call.name {
                 // no token account is checked against it before the program's own address check
                 // (`register_device` and `release` create their token accounts in the handler,
-                // after the accounts' checks)
-                "register_device" | "withdraw_ticket" | "withdraw_position" | "release" => "ConstraintAddress",
+                // `sweep_surplus` and `close_device` read theirs there, after the accounts' checks)
+                "register_device" | "withdraw_ticket" | "withdraw_position" | "release" | "sweep_surplus" | "close_device" => {
+                    "ConstraintAddress"
+                }
                 "slash" => "ConstraintAssociatedTokenTokenProgram",
                 _ => "ConstraintTokenTokenProgram",
             };

@@ -183,6 +183,30 @@ fn floors_out_of_bounds_and_parameters_below_them_are_refused() {
     });
 }
 
+/// Rules: R30.
+/// The config is created only at `["config"]` with the canonical bump (the creation is signed by
+/// those seeds, which the runtime grants to that address alone): a fresh key or an existing
+/// account (the mint) named as the config is refused and nothing changes.
+#[test]
+fn a_config_at_another_address_is_refused() {
+    for_each_binary(|env| {
+        let (authority, roles) = actors(env);
+        let mint = env.create_mint(SPL_TOKEN, 6, &[]);
+        let base = ix::initialize(authority.pubkey(), mint, SPL_TOKEN, roles.initialize_args(None));
+        let at = base.accounts.iter().position(|m| m.pubkey == config()).expect("the config's meta");
+        for address in [Pubkey::new_unique(), mint] {
+            let mut ix = base.clone();
+            ix.accounts[at].pubkey = address;
+            let watched = [config(), address, authority.pubkey()];
+            let before = env.snapshot(&watched);
+            let fail = env.send(&[ix], &[&authority]).expect_err("a config at another address");
+            assert_eq!(refusal_name(&fail), "InstructionError(0, PrivilegeEscalation)", "{address}");
+            assert_eq!(env.snapshot(&watched), before, "{address}");
+        }
+        assert_ok(&initialize(env, &authority, mint, SPL_TOKEN, &roles));
+    });
+}
+
 /// Rules: R30 R51.
 #[test]
 fn another_signer_is_refused_and_nothing_changes() {
@@ -241,8 +265,8 @@ fn a_second_initialize_fails_and_keeps_the_config() {
         let other_roles = env.roles();
         let other_mint = env.create_mint(TOKEN_2022, 6, &[]);
         let result = initialize(env, &authority, other_mint, TOKEN_2022, &other_roles);
-        // Anchor's `init` asks the system program to allocate the existing account: it refuses
-        // with its own custom error 0 (AccountAlreadyInUse), which has no Anchor name.
+        // the creation asks the system program to allocate the existing account: it refuses with
+        // its own custom error 0 (AccountAlreadyInUse), which has no Anchor name.
         let fail = result.as_ref().expect_err("a second initialize must fail");
         assert_eq!((fail.error_code, fail.error_name.as_deref()), (Some(0), None), "{:?}", fail.logs);
         assert!(fail.logs.iter().any(|l| l.contains("already in use")), "{:?}", fail.logs);

@@ -1,9 +1,10 @@
 //! `release` (R16): anyone moves a ripe position's principal and unclaimed rewards into an escrow
 //! token account of its offer, paying the escrow's rent (returned when the co-staker empties it),
 //! and frees the position's slot. Never paused (R17).
+use anchor_lang::prelude::Pubkey;
 use device_staking_tests::client::device_staking::events::PositionReleased;
 use device_staking_tests::client::device_staking::state::OfferState;
-use device_staking_tests::client::{ix, pda};
+use device_staking_tests::client::{ix, pda, PROGRAM_ID};
 use device_staking_tests::world::*;
 use device_staking_tests::*;
 use solana_signer::Signer;
@@ -99,5 +100,48 @@ fn release_refusals() {
         // emptied: the offer is closed
         w.ok(|w| w.withdraw_escrow(&c, device, seq));
         w.refused("AccountOwnedByWrongProgram", |w| w.release(device, seq));
+    });
+}
+
+/// R16, R52: the escrow is created only at the address its seeds and the bump the instruction
+/// names derive (the `create_account` is signed by `["escrow", offer, bump]`, which the runtime
+/// grants to that address alone): a fresh key, the stake vault, another offer's escrow address or
+/// the escrow's address named with another bump is refused and nothing changes; the right one then
+/// works.
+#[test]
+fn r16_the_escrow_is_created_only_at_its_seeds() {
+    for_each_world(|w| {
+        let (device, seq) = w.costaked_device();
+        let c = w.costaker(0);
+        let cancelled = w.now();
+        w.ok(|w| w.cancel(&c, device, seq));
+        w.warp_to(cancelled + 21 * DAY);
+        let anyone = w.anyone.insecure_clone();
+        let offer = pda::offer(&device, seq).0;
+        let (escrow, bump) = pda::escrow(&offer);
+        let base = ix::release(anyone.pubkey(), device, seq, &w.mint);
+        let escrow_meta = base.accounts.iter().position(|m| m.pubkey == escrow).expect("the escrow's meta");
+        let bump_at = base.data.len() - 1;
+        assert_eq!(base.data[bump_at], bump);
+        let other_bump = (0..bump)
+            .rev()
+            .find(|b| Pubkey::create_program_address(&[b"escrow", offer.as_ref(), &[*b]], &PROGRAM_ID).is_ok())
+            .expect("a valid non-canonical bump");
+        let other_offers_escrow = pda::escrow(&pda::offer(&device, seq + 1).0).0;
+        let stake_vault = pda::stake_vault(&device).0;
+        for (address, named_bump) in
+            [(Pubkey::new_unique(), bump), (stake_vault, bump), (other_offers_escrow, bump), (escrow, other_bump)]
+        {
+            let mut ix = base.clone();
+            ix.accounts[escrow_meta].pubkey = address;
+            ix.data[bump_at] = named_bump;
+            let watched = w.all_accounts();
+            let before = w.snapshot(&watched);
+            let fail = w.env.send(&[ix], &[&anyone]).expect_err("an escrow at another address");
+            assert_eq!(refusal_name(&fail), "InstructionError(0, PrivilegeEscalation)", "{address}");
+            assert!(w.snapshot(&watched) == before, "nothing changed ({address})");
+        }
+        w.ok(|w| w.release(device, seq));
+        assert_eq!(w.offer(&device, seq).escrow_bump, bump);
     });
 }

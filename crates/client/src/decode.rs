@@ -97,7 +97,7 @@ mod tests {
     use super::*;
     use anchor_lang::prelude::Pubkey;
     use anchor_lang::Discriminator;
-    use device_staking::state::{Config, ConfigSetup, Floors, Params};
+    use device_staking::state::{Config, ConfigSetup, Floors, InAccount, Params};
 
     #[test]
     fn program_errors_are_numbered_from_6000_in_declaration_order() {

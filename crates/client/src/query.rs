@@ -62,6 +62,7 @@ pub fn devices_offered_to(wallet: &Pubkey) -> Vec<Memcmp> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use device_staking::state::InAccount;
 
     fn offer(device: Pubkey, costaker: Pubkey, state: OfferState) -> Vec<u8> {
         let mut offer = Offer::open(device, 0, 255, Pubkey::default(), 5, 0, 0);

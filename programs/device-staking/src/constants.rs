@@ -2,6 +2,9 @@
 
 /// Seed of the global config PDA: `["config"]`.
 pub const CONFIG_SEED: &[u8] = b"config";
+/// The config PDA's canonical bump under this program's id (a unit test checks it against
+/// `find_program_address`): `initialize` creates the config at that one address, with no search.
+pub const CONFIG_BUMP: u8 = 255;
 /// Seed prefix of a device PDA: `["device", device_id]`.
 pub const DEVICE_SEED: &[u8] = b"device";
 /// Seed prefix of a device's stake vault (principal): `["stake_vault", device]`.
@@ -71,3 +74,14 @@ pub const OWNER_SLASH_RECORDS: usize = 4;
 pub const POSITION_SLASH_RECORDS: usize = 2;
 /// Reserved bytes at the end of every account, for later versions.
 pub const RESERVED_BYTES: usize = 64;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anchor_lang::prelude::Pubkey;
+
+    #[test]
+    fn the_config_bump_is_the_canonical_one_under_the_program_id() {
+        assert_eq!(Pubkey::find_program_address(&[CONFIG_SEED], &crate::ID).1, CONFIG_BUMP);
+    }
+}

@@ -150,11 +150,17 @@ export type CloseDeviceInput<
    * which also checks its owner, payer and vaults.
    */
   device: Address<TAccountDevice>;
-  /** The device's stake vault; closed here. */
+  /**
+   * The device's stake vault; closed here.
+   * `TokenAccountBase::read`.
+   */
   stakeVault: Address<TAccountStakeVault>;
   /** The device's overflow vault; closed here. */
   overflowVault: Address<TAccountOverflowVault>;
-  /** The treasury's token account, for donated leftovers. */
+  /**
+   * The treasury's token account, for donated leftovers.
+   * treasury (`NotTreasuryAccount`); neither vault (as Anchor's duplicate check of typed accounts).
+   */
   treasuryToken: Address<TAccountTreasuryToken>;
   /** Who paid the device's rent. */
   payer: Address<TAccountPayer>;
@@ -286,11 +292,17 @@ export type ParsedCloseDeviceInstruction<
      * which also checks its owner, payer and vaults.
      */
     device: TAccountMetas[2];
-    /** The device's stake vault; closed here. */
+    /**
+     * The device's stake vault; closed here.
+     * `TokenAccountBase::read`.
+     */
     stakeVault: TAccountMetas[3];
     /** The device's overflow vault; closed here. */
     overflowVault: TAccountMetas[4];
-    /** The treasury's token account, for donated leftovers. */
+    /**
+     * The treasury's token account, for donated leftovers.
+     * treasury (`NotTreasuryAccount`); neither vault (as Anchor's duplicate check of typed accounts).
+     */
     treasuryToken: TAccountMetas[5];
     /** Who paid the device's rent. */
     payer: TAccountMetas[6];

@@ -191,7 +191,11 @@ export type InitializeAsyncInput<
 > = {
   /** The program's upgrade authority; pays the config's rent. */
   authority: TransactionSigner<TAccountAuthority>;
-  /** The config PDA, created here (a second initialize fails: it exists). */
+  /**
+   * The config PDA `["config"]`, created here (a second initialize fails: it exists).
+   * canonical bump, a constant), which the runtime grants to that address alone
+   * (`PrivilegeEscalation` otherwise); an existing config is refused (`AccountAlreadyInUse`).
+   */
   config?: Address<TAccountConfig>;
   /** The staking mint (SPL Token or Token-2022). */
   mint: Address<TAccountMint>;
@@ -321,7 +325,11 @@ export type InitializeInput<
 > = {
   /** The program's upgrade authority; pays the config's rent. */
   authority: TransactionSigner<TAccountAuthority>;
-  /** The config PDA, created here (a second initialize fails: it exists). */
+  /**
+   * The config PDA `["config"]`, created here (a second initialize fails: it exists).
+   * canonical bump, a constant), which the runtime grants to that address alone
+   * (`PrivilegeEscalation` otherwise); an existing config is refused (`AccountAlreadyInUse`).
+   */
   config: Address<TAccountConfig>;
   /** The staking mint (SPL Token or Token-2022). */
   mint: Address<TAccountMint>;
@@ -443,7 +451,11 @@ export type ParsedInitializeInstruction<
   accounts: {
     /** The program's upgrade authority; pays the config's rent. */
     authority: TAccountMetas[0];
-    /** The config PDA, created here (a second initialize fails: it exists). */
+    /**
+     * The config PDA `["config"]`, created here (a second initialize fails: it exists).
+     * canonical bump, a constant), which the runtime grants to that address alone
+     * (`PrivilegeEscalation` otherwise); an existing config is refused (`AccountAlreadyInUse`).
+     */
     config: TAccountMetas[1];
     /** The staking mint (SPL Token or Token-2022). */
     mint: TAccountMetas[2];

@@ -159,8 +159,8 @@ export type ReleaseInput<
   /**
    * The offer's escrow `["escrow", offer]`, created here: a token account of the mint owned by
    * the offer PDA.
-   * `create_program_address` (ConstraintSeeds otherwise), creates it there (refused when it
-   * exists) and records the bump in the offer. Any bump is safe: an offer is released once.
+   * grants only to the address they derive (`PrivilegeEscalation` otherwise; refused when it
+   * exists); the offer records the bump. Any bump is safe: an offer is released once.
    */
   escrow: Address<TAccountEscrow>;
   /** The device's stake vault. */
@@ -303,8 +303,8 @@ export type ParsedReleaseInstruction<
     /**
      * The offer's escrow `["escrow", offer]`, created here: a token account of the mint owned by
      * the offer PDA.
-     * `create_program_address` (ConstraintSeeds otherwise), creates it there (refused when it
-     * exists) and records the bump in the offer. Any bump is safe: an offer is released once.
+     * grants only to the address they derive (`PrivilegeEscalation` otherwise; refused when it
+     * exists); the offer records the bump. Any bump is safe: an offer is released once.
      */
     escrow: TAccountMetas[4];
     /** The device's stake vault. */

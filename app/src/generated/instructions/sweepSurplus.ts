@@ -140,7 +140,10 @@ export type SweepSurplusInput<
   stakeVault: Address<TAccountStakeVault>;
   /** The device's overflow vault. */
   overflowVault: Address<TAccountOverflowVault>;
-  /** The treasury's token account. */
+  /**
+   * The treasury's token account.
+   * treasury (`NotTreasuryAccount`); neither vault (as Anchor's duplicate check of typed accounts).
+   */
   treasuryToken: Address<TAccountTreasuryToken>;
   /**
    * The staking mint.
@@ -253,7 +256,10 @@ export type ParsedSweepSurplusInstruction<
     stakeVault: TAccountMetas[3];
     /** The device's overflow vault. */
     overflowVault: TAccountMetas[4];
-    /** The treasury's token account. */
+    /**
+     * The treasury's token account.
+     * treasury (`NotTreasuryAccount`); neither vault (as Anchor's duplicate check of typed accounts).
+     */
     treasuryToken: TAccountMetas[5];
     /**
      * The staking mint.

@@ -7,8 +7,8 @@
  */
 
 import {
-  getBytesEncoder,
   getProgramDerivedAddress,
+  getUtf8Encoder,
   type Address,
   type ProgramDerivedAddress,
 } from "@solana/kit";
@@ -21,8 +21,6 @@ export async function findConfigPda(
   } = config;
   return await getProgramDerivedAddress({
     programAddress,
-    seeds: [
-      getBytesEncoder().encode(new Uint8Array([99, 111, 110, 102, 105, 103])),
-    ],
+    seeds: [getUtf8Encoder().encode("config")],
   });
 }

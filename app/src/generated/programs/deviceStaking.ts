@@ -1214,9 +1214,9 @@ export type DeviceStakingPluginInstructions = {
 };
 
 export type DeviceStakingPluginPdas = {
-  config: typeof findConfigPda;
   device: typeof findDevicePda;
   escrow: typeof findEscrowPda;
+  config: typeof findConfigPda;
 };
 
 export type DeviceStakingPluginRequirements = ClientWithRpc<
@@ -1414,9 +1414,9 @@ export function deviceStakingProgram() {
             ),
         },
         pdas: {
-          config: findConfigPda,
           device: findDevicePda,
           escrow: findEscrowPda,
+          config: findConfigPda,
         },
       },
     });

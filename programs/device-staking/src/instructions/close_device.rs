@@ -2,14 +2,14 @@
 //! the treasury, the vaults are closed, and the device shrinks to a tombstone (id, counters,
 //! last paid block, hold and slash history) whose freed rent returns to the payer. A later
 //! `register_device` of the same id revives it (R3). Never paused (R17).
-use super::token::{close_token_account, pay_out, resize_account, TokenMint};
+use super::token::{close_token_account, pay_out, resize_account, TokenAccountBase, TokenMint};
 use crate::constants::DEVICE_SEED;
 use crate::error::StakingError;
 use crate::events::DeviceClosed;
-use crate::state::{Config, Device, Env, Tombstone, TOMBSTONE_SIZE};
+use crate::state::{Config, Device, Env, InAccount, Tombstone, TOMBSTONE_SIZE};
 use anchor_lang::prelude::*;
 use anchor_lang::Discriminator;
-use anchor_spl::token_interface::{TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenInterface;
 
 #[derive(Accounts)]
 pub struct CloseDevice<'info> {
@@ -23,17 +23,23 @@ pub struct CloseDevice<'info> {
     #[account(mut, owner = crate::ID)]
     pub device: UncheckedAccount<'info>,
     /// The device's stake vault; closed here.
+    /// CHECK: the key the device recorded (checked in the handler); its balance read by
+    /// `TokenAccountBase::read`.
     #[account(mut)]
-    pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub stake_vault: UncheckedAccount<'info>,
     /// The device's overflow vault; closed here.
+    /// CHECK: as the stake vault.
     #[account(mut)]
-    pub overflow_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub overflow_vault: UncheckedAccount<'info>,
     /// The treasury's token account, for donated leftovers.
+    /// CHECK: `TokenAccountBase::read` checks its token program and mint; its owner must be the
+    /// treasury (`NotTreasuryAccount`); neither vault (as Anchor's duplicate check of typed accounts).
     #[account(
-        mut, token::mint = mint, token::token_program = token_program,
-        constraint = config.load()?.treasury.is(&treasury_token.owner, Clock::get()?.unix_timestamp) @ StakingError::NotTreasuryAccount,
+        mut,
+        constraint = treasury_token.key() != stake_vault.key() && treasury_token.key() != overflow_vault.key()
+            @ anchor_lang::error::ErrorCode::ConstraintDuplicateMutableAccount,
     )]
-    pub treasury_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub treasury_token: UncheckedAccount<'info>,
     /// Who paid the device's rent.
     /// CHECK: only receives lamports; checked against `device.payer`.
     #[account(mut)]
@@ -64,7 +70,16 @@ fn tombstone_of(accounts: &CloseDevice, env: &Env) -> Result<Box<Tombstone>> {
 }
 
 pub fn handler(ctx: Context<CloseDevice>) -> Result<()> {
-    let env = ctx.accounts.config.load()?.env(Clock::get()?.unix_timestamp);
+    let (mint_key, token_program_key) = (ctx.accounts.mint.key(), ctx.accounts.token_program.key());
+    let env = {
+        let config = ctx.accounts.config.load()?;
+        let env = config.env(Clock::get()?.unix_timestamp);
+        let treasury = TokenAccountBase::read(&ctx.accounts.treasury_token, &token_program_key, &mint_key)?;
+        require!(config.treasury.is(&treasury.owner, env.now), StakingError::NotTreasuryAccount);
+        env
+    };
+    let balance = |vault: &AccountInfo| TokenAccountBase::read(vault, &token_program_key, &mint_key).map(|v| v.amount);
+    let balances = [balance(&ctx.accounts.stake_vault)?, balance(&ctx.accounts.overflow_vault)?];
     let info = ctx.accounts.device.to_account_info();
     let tombstone = tombstone_of(ctx.accounts, &env)?;
 
@@ -75,11 +90,10 @@ pub fn handler(ctx: Context<CloseDevice>) -> Result<()> {
     let seeds = [DEVICE_SEED, &tombstone.device_id[..], &bump[..]];
     let mint = TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config)?;
     let mut swept = 0;
-    for vault in [&ctx.accounts.stake_vault, &ctx.accounts.overflow_vault] {
-        let vault_info = vault.to_account_info();
-        pay_out(&token_program, &vault_info, &treasury, &info, &seeds, &mint, vault.amount)?;
-        swept += vault.amount;
-        close_token_account(&token_program, &vault_info, &payer, &info, &seeds)?;
+    for (vault, amount) in [(&ctx.accounts.stake_vault, balances[0]), (&ctx.accounts.overflow_vault, balances[1])] {
+        pay_out(&token_program, vault, &treasury, &info, &seeds, &mint, amount)?;
+        swept += amount;
+        close_token_account(&token_program, vault, &payer, &info, &seeds)?;
     }
     {
         let mut data = info.try_borrow_mut_data()?;

@@ -9,7 +9,7 @@
 use super::token::{pay_in, TokenMint};
 use crate::error::StakingError;
 use crate::events::{RewardPaid, RewardSkipped};
-use crate::state::{skip, BlockOutcome, Config, Device, Tombstone};
+use crate::state::{skip, BlockOutcome, Config, Device, InAccount, Tombstone};
 use anchor_lang::prelude::*;
 use anchor_lang::Discriminator;
 use anchor_spl::token_interface::{TokenAccount, TokenInterface};
@@ -40,9 +40,20 @@ fn next<'info>(it: &mut core::slice::Iter<'info, AccountInfo<'info>>) -> Result<
     Ok(info)
 }
 
-/// Whether `info` is a closed device's tombstone.
-fn is_tombstone(info: &AccountInfo) -> Result<bool> {
-    Ok(*info.owner == crate::ID && info.try_borrow_data()?.starts_with(Tombstone::DISCRIMINATOR))
+/// The batch's devices so far, for R20's duplicate check: a whole-key comparison is a `memcmp`
+/// call on SBF, so each key's first eight bytes are compared first (the whole key only when they
+/// match): a batch of n devices makes n(n-1)/2 comparisons.
+struct SeenDevices<'info>(Vec<(u64, &'info Pubkey)>);
+
+impl<'info> SeenDevices<'info> {
+    /// Records `key`; `DuplicateDeviceInBatch` when the batch named it before.
+    fn insert(&mut self, key: &'info Pubkey) -> Result<()> {
+        let bytes = key.as_ref();
+        let prefix = u64::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7]]);
+        require!(!self.0.iter().any(|(p, k)| *p == prefix && *k == key), StakingError::DuplicateDeviceInBatch);
+        self.0.push((prefix, key));
+        Ok(())
+    }
 }
 
 pub fn handler<'info>(
@@ -58,23 +69,29 @@ pub fn handler<'info>(
     let source = ctx.accounts.source.to_account_info();
     let authority = ctx.accounts.reward_authority.to_account_info();
     let mint = TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config)?;
-    let mut seen: Vec<Pubkey> = Vec::with_capacity(amounts.len());
+    let mut seen = SeenDevices(Vec::with_capacity(amounts.len()));
     let mut accounts = ctx.remaining_accounts.iter();
 
     for amount in amounts {
         let device_info = next(&mut accounts)?;
         let vault_info = next(&mut accounts)?;
-        require!(!seen.contains(device_info.key), StakingError::DuplicateDeviceInBatch);
-        seen.push(*device_info.key);
-        if is_tombstone(device_info)? {
+        seen.insert(device_info.key)?;
+        // a device or its tombstone: this program's account (as `AccountLoader` checks), read in
+        // place after its discriminator
+        require_keys_eq!(*device_info.owner, crate::ID, anchor_lang::error::ErrorCode::AccountOwnedByWrongProgram);
+        let outcome = {
+            let mut data = device_info.try_borrow_mut_data()?;
+            if data.starts_with(Tombstone::DISCRIMINATOR) {
+                None
+            } else {
+                let device = Device::in_account_mut(&mut data)?;
+                require_keys_eq!(*vault_info.key, device.overflow_vault, StakingError::BatchAccountsMismatch);
+                Some(device.pay_block(block_start, block_end, amount)?)
+            }
+        };
+        let Some(outcome) = outcome else {
             emit!(RewardSkipped { device: *device_info.key, block_id, amount, reason: skip::CLOSED });
             continue;
-        }
-        let loader: AccountLoader<Device> = AccountLoader::try_from(device_info)?;
-        let outcome = {
-            let mut device = loader.load_mut()?;
-            require_keys_eq!(*vault_info.key, device.overflow_vault, StakingError::BatchAccountsMismatch);
-            device.pay_block(block_start, block_end, amount)?
         };
         match outcome {
             BlockOutcome::Skipped(reason) => {

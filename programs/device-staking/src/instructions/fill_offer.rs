@@ -4,7 +4,7 @@ use super::token::{create_pda_account, pay_in, TokenMint};
 use crate::constants::*;
 use crate::error::StakingError;
 use crate::events::OfferFilled;
-use crate::state::{Config, CostakerProfile, Device, Offer, COSTAKER_PROFILE_SIZE};
+use crate::state::{Config, CostakerProfile, Device, InAccount, Offer, COSTAKER_PROFILE_SIZE};
 use anchor_lang::prelude::*;
 use anchor_lang::Discriminator;
 use anchor_spl::token_interface::{TokenAccount, TokenInterface};

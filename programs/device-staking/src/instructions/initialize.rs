@@ -1,13 +1,14 @@
 //! R30: `initialize`, by the program's upgrade authority only: the mint (Token-2022 extensions
 //! that could break the vaults' ledgers are refused), the roles, the floors and the parameters.
-use crate::constants::CONFIG_SEED;
+use super::token::create_pda_account;
+use crate::constants::{CONFIG_BUMP, CONFIG_SEED};
 use crate::error::StakingError;
 use crate::events::Initialized;
-use crate::state::{Config, ConfigSetup, Floors, Params, CONFIG_SIZE};
+use crate::state::{Config, ConfigSetup, Floors, InAccount, Params, CONFIG_SIZE};
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::spl_token_2022::extension::{BaseStateWithExtensions, ExtensionType, StateWithExtensions};
 use anchor_spl::token_2022::spl_token_2022::state::Mint as MintState;
-use anchor_spl::token_interface::{Mint, TokenInterface};
+use anchor_spl::token_interface::TokenInterface;
 
 /// Roles and parameters set at initialize.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
@@ -33,12 +34,15 @@ pub struct Initialize<'info> {
     /// The program's upgrade authority; pays the config's rent.
     #[account(mut)]
     pub authority: Signer<'info>,
-    /// The config PDA, created here (a second initialize fails: it exists).
-    #[account(init, payer = authority, space = 8 + CONFIG_SIZE, seeds = [CONFIG_SEED], bump)]
-    pub config: AccountLoader<'info, Config>,
+    /// The config PDA `["config"]`, created here (a second initialize fails: it exists).
+    /// CHECK: created by the handler with `create_account` signed by `["config", CONFIG_BUMP]` (the
+    /// canonical bump, a constant), which the runtime grants to that address alone
+    /// (`PrivilegeEscalation` otherwise); an existing config is refused (`AccountAlreadyInUse`).
+    #[account(mut)]
+    pub config: UncheckedAccount<'info>,
     /// The staking mint (SPL Token or Token-2022).
-    #[account(mint::token_program = token_program)]
-    pub mint: InterfaceAccount<'info, Mint>,
+    /// CHECK: `mint_decimals` unpacks it once (owner, state, extensions) in the handler.
+    pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
     pub token_program: Interface<'info, TokenInterface>,
     /// This program's account.
@@ -91,20 +95,32 @@ const FORBIDDEN_EXTENSIONS: [ExtensionType; 9] = [
     ExtensionType::MintCloseAuthority,
 ];
 
-fn check_mint_extensions(mint: &AccountInfo) -> Result<()> {
-    if mint.owner != &anchor_spl::token_2022::ID {
-        return Ok(());
+/// The decimals of `mint`, an initialized mint of `token_program` whose Token-2022 extensions
+/// include none of [`FORBIDDEN_EXTENSIONS`] (`ForbiddenMintExtension`): one unpack of the
+/// account. Another owner is refused by the names of Anchor's `InterfaceAccount<Mint>` and
+/// `mint::token_program`: `AccountOwnedByWrongProgram` when no token program owns it,
+/// `ConstraintMintTokenProgram` when the other token program does.
+fn mint_decimals(mint: &AccountInfo, token_program: &Pubkey) -> Result<u8> {
+    use anchor_lang::error::ErrorCode as AnchorError;
+    if mint.owner != token_program {
+        let by_token_program = [anchor_spl::token::ID, anchor_spl::token_2022::ID].contains(mint.owner);
+        return Err(error!(if by_token_program {
+            AnchorError::ConstraintMintTokenProgram
+        } else {
+            AnchorError::AccountOwnedByWrongProgram
+        }));
     }
     let data = mint.try_borrow_data()?;
     let state = StateWithExtensions::<MintState>::unpack(&data)?;
-    let types = state.get_extension_types()?;
-    require!(!types.iter().any(|t| FORBIDDEN_EXTENSIONS.contains(t)), StakingError::ForbiddenMintExtension);
-    Ok(())
+    if mint.owner == &anchor_spl::token_2022::ID {
+        let types = state.get_extension_types()?;
+        require!(!types.iter().any(|t| FORBIDDEN_EXTENSIONS.contains(t)), StakingError::ForbiddenMintExtension);
+    }
+    Ok(state.base.decimals)
 }
 
 pub fn handler(ctx: Context<Initialize>, args: InitializeArgs) -> Result<()> {
-    check_mint_extensions(&ctx.accounts.mint.to_account_info())?;
-    let decimals = ctx.accounts.mint.decimals;
+    let decimals = mint_decimals(&ctx.accounts.mint, ctx.accounts.token_program.key)?;
     let params = match args.params {
         Some(p) => p,
         None => Params::defaults(decimals)?,
@@ -118,10 +134,16 @@ pub fn handler(ctx: Context<Initialize>, args: InitializeArgs) -> Result<()> {
         mint_decimals: decimals,
         floors: args.floors,
         params,
-        bump: ctx.bumps.config,
+        bump: CONFIG_BUMP,
         payer: ctx.accounts.authority.key(),
     };
-    *ctx.accounts.config.load_init()? = Config::new(&setup);
+    let config = ctx.accounts.config.to_account_info();
+    let system = ctx.accounts.system_program.to_account_info();
+    let space = 8 + CONFIG_SIZE;
+    create_pda_account(&ctx.accounts.authority, &config, &system, space, &crate::ID, &[CONFIG_SEED, &[CONFIG_BUMP]])?;
+    let mut data = config.try_borrow_mut_data()?;
+    data[..8].copy_from_slice(Config::DISCRIMINATOR);
+    *Config::in_account_mut(&mut data)? = Config::new(&setup);
     emit!(Initialized { admin: args.admin, mint: setup.mint, token_program: setup.token_program, floors: args.floors, params });
     Ok(())
 }

@@ -7,7 +7,7 @@ use super::token::{create_pda_account, initialize_token_account, resize_account,
 use crate::constants::*;
 use crate::error::StakingError;
 use crate::events::DeviceRegistered;
-use crate::state::{Config, Device, Registration, Tombstone, DEVICE_SIZE};
+use crate::state::{Config, Device, InAccount, Registration, Tombstone, DEVICE_SIZE};
 use anchor_lang::prelude::*;
 use anchor_lang::Discriminator;
 use anchor_spl::token_interface::TokenInterface;

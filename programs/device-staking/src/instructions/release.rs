@@ -2,7 +2,7 @@
 //! token account of its offer (the caller pays its rent and gets it back when the escrow is
 //! emptied) and frees its slot, so no state of the co-staker's token accounts can pin a slot or
 //! block the device's close. The co-staker later empties the escrow (`withdraw_escrow`).
-use super::token::{create_pda_account, initialize_token_account, pay_out, require_pda, TokenMint, TOKEN_ACCOUNT_SIZE};
+use super::token::{create_pda_account, initialize_token_account, pay_out, TokenMint, TOKEN_ACCOUNT_SIZE};
 use crate::constants::ESCROW_SEED;
 use crate::error::StakingError;
 use crate::events::PositionReleased;
@@ -28,9 +28,9 @@ pub struct Release<'info> {
     pub offer: AccountLoader<'info, Offer>,
     /// The offer's escrow `["escrow", offer]`, created here: a token account of the mint owned by
     /// the offer PDA.
-    /// CHECK: the handler proves the address from the offer and the given bump with one
-    /// `create_program_address` (ConstraintSeeds otherwise), creates it there (refused when it
-    /// exists) and records the bump in the offer. Any bump is safe: an offer is released once.
+    /// CHECK: created by the handler with `create_account` signed by these seeds, which the runtime
+    /// grants only to the address they derive (`PrivilegeEscalation` otherwise; refused when it
+    /// exists); the offer records the bump. Any bump is safe: an offer is released once.
     #[account(mut)]
     pub escrow: UncheckedAccount<'info>,
     /// The device's stake vault.
@@ -58,8 +58,8 @@ pub fn handler(ctx: Context<Release>, escrow_bump: u8) -> Result<()> {
     let caller = ctx.accounts.caller.key();
     let offer_key = ctx.accounts.offer.key();
     let escrow_seeds: [&[u8]; 3] = [ESCROW_SEED, offer_key.as_ref(), &[escrow_bump]];
-    require_pda(&escrow_seeds, ctx.accounts.escrow.key)?;
-    // the escrow first (as Anchor's `init` did): a second release finds it in use
+    // the escrow first (as Anchor's `init` did): a second release finds it in use; signed by its
+    // seeds, so only their address can be created
     let token_program = ctx.accounts.token_program.to_account_info();
     let to = ctx.accounts.escrow.to_account_info();
     let system = ctx.accounts.system_program.to_account_info();

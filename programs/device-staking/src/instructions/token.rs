@@ -9,7 +9,6 @@ use crate::state::Config;
 use anchor_lang::prelude::*;
 use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use anchor_lang::solana_program::program::invoke_signed_unchecked;
-use anchor_lang::system_program;
 use anchor_spl::associated_token::{self, get_associated_token_address_with_program_id};
 use anchor_spl::token_interface::{self, CloseAccount};
 
@@ -167,10 +166,70 @@ impl Recipient<'_, '_> {
     }
 }
 
+/// The System program's instruction tags: a little-endian u32 in front of the fields.
+const SYSTEM_CREATE_ACCOUNT: u32 = 0;
+const SYSTEM_ASSIGN: u32 = 1;
+const SYSTEM_TRANSFER: u32 = 2;
+const SYSTEM_ALLOCATE: u32 = 8;
+
+/// One System program instruction, built by hand like the token ones (no bincode).
+struct SystemCall<'a, 'info> {
+    /// The System program.
+    system: &'a AccountInfo<'info>,
+    /// Who pays lamports, signing (`create_account`, `transfer`), if anyone.
+    payer: Option<&'a AccountInfo<'info>>,
+    /// The account created, funded, allocated or assigned.
+    account: &'a AccountInfo<'info>,
+    /// Whether `account` signs (all but a transfer's recipient; a PDA through the seeds).
+    account_signs: bool,
+    /// The tag and the fields.
+    data: &'a [u8],
+}
+
+/// Sends `call` to the System program, signed with `signer` when the account is a PDA. Out of
+/// line with two arguments, as `transfer_checked`.
+#[inline(never)]
+fn system_call(call: &SystemCall, signer: &[&[&[u8]]]) -> Result<()> {
+    let mut accounts = Vec::with_capacity(2);
+    let mut infos = Vec::with_capacity(2);
+    if let Some(payer) = call.payer {
+        accounts.push(AccountMeta::new(*payer.key, true));
+        infos.push(payer.clone());
+    }
+    accounts.push(AccountMeta { pubkey: *call.account.key, is_signer: call.account_signs, is_writable: true });
+    infos.push(call.account.clone());
+    let instruction = Instruction { program_id: *call.system.key, accounts, data: call.data.to_vec() };
+    invoke_signed_unchecked(&instruction, &infos, signer).map_err(Into::into)
+}
+
+/// A System instruction's data: `tag`, then `fields` (at most 48 bytes: `create_account`'s).
+fn system_data(tag: u32, fields: &[&[u8]]) -> ([u8; 52], usize) {
+    let mut data = [0u8; 52];
+    data[..4].copy_from_slice(&tag.to_le_bytes());
+    let mut at = 4;
+    for field in fields {
+        data[at..at + field.len()].copy_from_slice(field);
+        at += field.len();
+    }
+    (data, at)
+}
+
+/// `payer` sends `lamports` to `to` (a System `transfer`).
+fn system_transfer<'info>(
+    system: &AccountInfo<'info>,
+    payer: &AccountInfo<'info>,
+    to: &AccountInfo<'info>,
+    lamports: u64,
+) -> Result<()> {
+    let (data, len) = system_data(SYSTEM_TRANSFER, &[&lamports.to_le_bytes()]);
+    system_call(&SystemCall { system, payer: Some(payer), account: to, account_signs: false, data: &data[..len] }, &[])
+}
+
 /// Creates the account `account` of `space` bytes, owned by `owner`, at a PDA signed by `seeds`,
 /// `payer` paying its rent: one `create_account` for an empty address; lamports already sent to
-/// the address are kept (no denial by a pre-funded address: top up, allocate, assign). Eight
-/// argument registers (the seeds are two, the result's one): inlined, see the module docs.
+/// the address are kept (no denial by a pre-funded address: top up, allocate, assign). The
+/// System instructions are built by hand. Seven argument registers with the result's: inlined,
+/// see the module docs.
 #[inline(always)]
 pub fn create_pda_account<'info>(
     payer: &AccountInfo<'info>,
@@ -183,24 +242,20 @@ pub fn create_pda_account<'info>(
     let signer: &[&[&[u8]]] = &[seeds];
     let rent = Rent::get()?.minimum_balance(space);
     let have = account.lamports();
+    let space = (space as u64).to_le_bytes();
     if have == 0 {
-        let accounts = system_program::CreateAccount { from: payer.clone(), to: account.clone() };
-        return system_program::create_account(
-            CpiContext::new_with_signer(system.key(), accounts, signer),
-            rent,
-            space as u64,
-            owner,
-        );
+        let (data, len) = system_data(SYSTEM_CREATE_ACCOUNT, &[&rent.to_le_bytes(), &space, owner.as_ref()]);
+        let call = SystemCall { system, payer: Some(payer), account, account_signs: true, data: &data[..len] };
+        return system_call(&call, signer);
     }
     let lack = rent.saturating_sub(have);
     if lack > 0 {
-        let accounts = system_program::Transfer { from: payer.clone(), to: account.clone() };
-        system_program::transfer(CpiContext::new(system.key(), accounts), lack)?;
+        system_transfer(system, payer, account, lack)?;
     }
-    let accounts = system_program::Allocate { account_to_allocate: account.clone() };
-    system_program::allocate(CpiContext::new_with_signer(system.key(), accounts, signer), space as u64)?;
-    let accounts = system_program::Assign { account_to_assign: account.clone() };
-    system_program::assign(CpiContext::new_with_signer(system.key(), accounts, signer), owner)
+    let (data, len) = system_data(SYSTEM_ALLOCATE, &[&space]);
+    system_call(&SystemCall { system, payer: None, account, account_signs: true, data: &data[..len] }, signer)?;
+    let (data, len) = system_data(SYSTEM_ASSIGN, &[owner.as_ref()]);
+    system_call(&SystemCall { system, payer: None, account, account_signs: true, data: &data[..len] }, signer)
 }
 
 /// The address of this program's PDA with `seeds` (the bump last), proved with one
@@ -211,6 +266,49 @@ pub fn require_pda(seeds: &[&[u8]], expected: &Pubkey) -> Result<()> {
         Pubkey::create_program_address(seeds, &crate::ID).map_err(|_| error!(anchor_lang::error::ErrorCode::ConstraintSeeds))?;
     require_keys_eq!(address, *expected, anchor_lang::error::ErrorCode::ConstraintSeeds);
     Ok(())
+}
+
+/// The fields of a token account this program reads, from the base layout that SPL Token and
+/// Token-2022 accounts share (the mint at bytes 0..32, the owner at 32..64, the amount at 64..72,
+/// the state at 108; a Token-2022 account with extensions has the account type 2 at byte 165).
+/// No unpacking of the rest (Anchor's `InterfaceAccount` unpacks every extension): this program
+/// needs these three, and the token program checks the whole account when tokens move.
+pub struct TokenAccountBase {
+    /// The token account's mint.
+    pub mint: Pubkey,
+    /// The wallet (or PDA) that owns the tokens.
+    pub owner: Pubkey,
+    /// Its balance in base units.
+    pub amount: u64,
+}
+
+/// A token account's state byte: 0 uninitialized, 1 initialized, 2 frozen.
+const TOKEN_ACCOUNT_STATE: usize = 108;
+/// Token-2022's account type of a token account, after the base layout when extensions follow.
+const ACCOUNT_TYPE_ACCOUNT: u8 = 2;
+
+impl TokenAccountBase {
+    /// Reads `account` as an initialized token account of the token program `token_program`
+    /// holding `mint`. Refused with the names Anchor's `InterfaceAccount` and `token::mint` use:
+    /// `AccountNotInitialized` (no account there, too short, not a token account, or
+    /// uninitialized), `AccountOwnedByWrongProgram` (another owner), `ConstraintTokenMint`
+    /// (another mint).
+    pub fn read(account: &AccountInfo, token_program: &Pubkey, mint: &Pubkey) -> Result<Self> {
+        use anchor_lang::error::ErrorCode as AnchorError;
+        require!(*account.owner != system_program::ID || account.lamports() > 0, AnchorError::AccountNotInitialized);
+        require_keys_eq!(*account.owner, *token_program, AnchorError::AccountOwnedByWrongProgram);
+        let data = account.try_borrow_data()?;
+        let is_account = match data.len() {
+            TOKEN_ACCOUNT_SIZE => true,
+            n if n > TOKEN_ACCOUNT_SIZE => data[TOKEN_ACCOUNT_SIZE] == ACCOUNT_TYPE_ACCOUNT,
+            _ => false,
+        };
+        require!(is_account && data[TOKEN_ACCOUNT_STATE] != 0, AnchorError::AccountNotInitialized);
+        let key = |at: usize| Pubkey::new_from_array(data[at..at + 32].try_into().expect("32 bytes"));
+        let base = Self { mint: key(0), owner: key(32), amount: u64::from_le_bytes(data[64..72].try_into().expect("8 bytes")) };
+        require_keys_eq!(base.mint, *mint, AnchorError::ConstraintTokenMint);
+        Ok(base)
+    }
 }
 
 /// SPL Token's and Token-2022's `InitializeAccount3` instruction tag.
@@ -254,8 +352,7 @@ pub fn resize_account<'info>(
     let rent = Rent::get()?.minimum_balance(space);
     let have = account.lamports();
     if have < rent {
-        let accounts = system_program::Transfer { from: payer.clone(), to: account.clone() };
-        system_program::transfer(CpiContext::new(system.key(), accounts), rent - have)?;
+        system_transfer(system, payer, account, rent - have)?;
     }
     account.resize(space)?;
     if have > rent {
@@ -263,4 +360,76 @@ pub fn resize_account<'info>(
         **refund.try_borrow_mut_lamports()? += have - rent;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anchor_spl::{token::ID as SPL_TOKEN, token_2022::ID as TOKEN_2022};
+
+    /// A token account's bytes: `len` bytes, the base fields set, the state byte `state`.
+    fn token_account(len: usize, mint: &Pubkey, owner: &Pubkey, amount: u64, state: u8) -> Vec<u8> {
+        let mut data = vec![0u8; len];
+        data[..32].copy_from_slice(mint.as_ref());
+        data[32..64].copy_from_slice(owner.as_ref());
+        data[64..72].copy_from_slice(&amount.to_le_bytes());
+        data[TOKEN_ACCOUNT_STATE] = state;
+        data
+    }
+
+    /// `TokenAccountBase::read` of `data` owned by `program`, as a refusal's name or the fields.
+    fn read(
+        mut data: Vec<u8>,
+        program: &Pubkey,
+        token_program: &Pubkey,
+        mint: &Pubkey,
+    ) -> std::result::Result<(Pubkey, Pubkey, u64), String> {
+        // lamports as an account has them: none where no account is
+        let (key, mut lamports) = (Pubkey::new_unique(), !data.is_empty() as u64);
+        let info = AccountInfo::new(&key, false, true, &mut lamports, &mut data, program, false);
+        match TokenAccountBase::read(&info, token_program, mint) {
+            Ok(base) => Ok((base.mint, base.owner, base.amount)),
+            Err(Error::AnchorError(e)) => Err(e.error_name.clone()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    #[test]
+    fn a_token_account_is_read_from_its_base_bytes_under_both_programs() {
+        let (mint, owner) = (Pubkey::new_unique(), Pubkey::new_unique());
+        let plain = token_account(TOKEN_ACCOUNT_SIZE, &mint, &owner, 7, 1);
+        assert_eq!(read(plain.clone(), &SPL_TOKEN, &SPL_TOKEN, &mint), Ok((mint, owner, 7)));
+        assert_eq!(read(plain, &TOKEN_2022, &TOKEN_2022, &mint), Ok((mint, owner, 7)));
+        // frozen still reads (the token program refuses to move it)
+        assert_eq!(
+            read(token_account(TOKEN_ACCOUNT_SIZE, &mint, &owner, 9, 2), &SPL_TOKEN, &SPL_TOKEN, &mint),
+            Ok((mint, owner, 9))
+        );
+        // Token-2022 with extensions: the account type after the base says "account"
+        let mut extended = token_account(TOKEN_ACCOUNT_SIZE + 10, &mint, &owner, 3, 1);
+        extended[TOKEN_ACCOUNT_SIZE] = ACCOUNT_TYPE_ACCOUNT;
+        assert_eq!(read(extended, &TOKEN_2022, &TOKEN_2022, &mint), Ok((mint, owner, 3)));
+    }
+
+    #[test]
+    fn anything_but_an_initialized_token_account_of_the_mint_and_program_is_refused_by_name() {
+        let (mint, owner) = (Pubkey::new_unique(), Pubkey::new_unique());
+        let good = token_account(TOKEN_ACCOUNT_SIZE, &mint, &owner, 7, 1);
+        let refused = |data: Vec<u8>, program: &Pubkey, expected: &str| {
+            assert_eq!(read(data, program, &SPL_TOKEN, &mint), Err(expected.to_string()));
+        };
+        refused(good.clone(), &TOKEN_2022, "AccountOwnedByWrongProgram");
+        refused(good.clone(), &crate::ID, "AccountOwnedByWrongProgram");
+        refused(good.clone(), &system_program::ID, "AccountOwnedByWrongProgram");
+        refused(token_account(TOKEN_ACCOUNT_SIZE, &mint, &owner, 7, 0), &SPL_TOKEN, "AccountNotInitialized");
+        refused(good[..TOKEN_ACCOUNT_SIZE - 1].to_vec(), &SPL_TOKEN, "AccountNotInitialized");
+        refused(vec![], &SPL_TOKEN, "AccountNotInitialized");
+        // no account at the address (the system program's, without lamports)
+        assert_eq!(read(vec![], &system_program::ID, &SPL_TOKEN, &mint), Err("AccountNotInitialized".to_string()));
+        // a Token-2022 mint with extensions is longer than an account, with account type 1
+        let mut mint_like = token_account(TOKEN_ACCOUNT_SIZE + 10, &mint, &owner, 7, 1);
+        mint_like[TOKEN_ACCOUNT_SIZE] = 1;
+        refused(mint_like, &SPL_TOKEN, "AccountNotInitialized");
+        refused(token_account(TOKEN_ACCOUNT_SIZE, &Pubkey::new_unique(), &owner, 7, 1), &SPL_TOKEN, "ConstraintTokenMint");
+    }
 }

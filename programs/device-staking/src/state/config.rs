@@ -410,11 +410,6 @@ impl Config {
         config
     }
 
-    /// The account's data: the discriminator, then the Pod bytes (for clients and tests).
-    pub fn account_data(&self) -> Vec<u8> {
-        [<Self as anchor_lang::Discriminator>::DISCRIMINATOR, bytemuck::bytes_of(self)].concat()
-    }
-
     /// Whether the pausable actions are paused (R32).
     pub fn is_paused(&self) -> bool {
         self.paused != 0
@@ -565,6 +560,7 @@ impl Config {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::state::InAccount;
 
     pub fn local_floors() -> Floors {
         Floors { cover_window_secs: 1, cooldown_secs: 1, role_change_delay_secs: 0 }

@@ -1,7 +1,6 @@
 //! A co-staker wallet's profile: counts its filled positions (R11, R18).
 use crate::error::StakingError;
 use anchor_lang::prelude::*;
-use anchor_lang::Discriminator;
 
 /// A co-staker profile PDA `["costaker", wallet]`: a zero-copy account (Pod layout of byte
 /// fields only: no padding, the same bytes as its Borsh description).
@@ -29,17 +28,6 @@ impl CostakerProfile {
     /// A new profile of `wallet`, whose rent `payer` paid, counting no position yet.
     pub fn new(wallet: Pubkey, bump: u8, payer: Pubkey) -> Self {
         Self { wallet, active_positions: 0, bump, payer, reserved: [0; 32] }
-    }
-
-    /// The profile stored in an account's `data` (discriminator first), to change in place:
-    /// refused by name when the discriminator is not a profile's or the data is too short.
-    pub fn in_account_mut(data: &mut [u8]) -> Result<&mut Self> {
-        require!(data.len() >= 8, anchor_lang::error::ErrorCode::AccountDiscriminatorNotFound);
-        require!(data.starts_with(Self::DISCRIMINATOR), anchor_lang::error::ErrorCode::AccountDiscriminatorMismatch);
-        let bytes = data
-            .get_mut(8..8 + COSTAKER_PROFILE_SIZE)
-            .ok_or_else(|| error!(anchor_lang::error::ErrorCode::AccountDidNotDeserialize))?;
-        bytemuck::try_from_bytes_mut(bytes).map_err(|_| error!(anchor_lang::error::ErrorCode::AccountDidNotDeserialize))
     }
 
     /// R11: takes one more filled position, within `max_active_costakes`.

@@ -8,7 +8,6 @@ use super::slash_record::*;
 use crate::constants::*;
 use crate::error::StakingError;
 use anchor_lang::prelude::*;
-use anchor_lang::Discriminator;
 
 /// Why a device is not eligible (bit flags, R5, R54).
 pub mod ineligible {
@@ -183,23 +182,6 @@ const _: () = assert!(core::mem::size_of::<Tombstone>() == TOMBSTONE_SIZE);
 const _: () = assert!(core::mem::align_of::<Tombstone>() == 8);
 const _: () = assert!(Tombstone::INIT_SPACE == TOMBSTONE_SIZE);
 
-impl Tombstone {
-    /// The tombstone stored in an account's `data` (discriminator first), read in place: refused
-    /// by name when the discriminator is not a tombstone's or the data is too short.
-    pub fn in_account(data: &[u8]) -> Result<&Self> {
-        require!(data.len() >= 8, anchor_lang::error::ErrorCode::AccountDiscriminatorNotFound);
-        require!(data.starts_with(Self::DISCRIMINATOR), anchor_lang::error::ErrorCode::AccountDiscriminatorMismatch);
-        let bytes =
-            data.get(8..8 + TOMBSTONE_SIZE).ok_or_else(|| error!(anchor_lang::error::ErrorCode::AccountDidNotDeserialize))?;
-        bytemuck::try_from_bytes(bytes).map_err(|_| error!(anchor_lang::error::ErrorCode::AccountDidNotDeserialize))
-    }
-
-    /// The account's data: the discriminator, then the Pod bytes (for clients and tests).
-    pub fn account_data(&self) -> Vec<u8> {
-        [Self::DISCRIMINATOR, bytemuck::bytes_of(self)].concat()
-    }
-}
-
 /// R1: `ceil(gpu_count * base * max(10_000, multiplier_bps) / 10_000)`.
 pub fn min_required(gpu_count: u16, multiplier_bps: u32, base_stake_per_gpu: u64) -> Result<u64> {
     require!(gpu_count >= 1 && multiplier_bps >= 1, StakingError::InvalidHardware);
@@ -337,16 +319,6 @@ impl Device {
     /// The seeds the device PDA signs with, copied out of the account.
     pub fn signer(&self) -> DeviceSigner {
         DeviceSigner { device_id: self.device_id, bump: [self.bump] }
-    }
-
-    /// The device stored in an account's `data` (discriminator first), read in place: refused by
-    /// name when the discriminator is not a device's or the data is too short.
-    pub fn in_account(data: &[u8]) -> Result<&Self> {
-        require!(data.len() >= 8, anchor_lang::error::ErrorCode::AccountDiscriminatorNotFound);
-        require!(data.starts_with(Self::DISCRIMINATOR), anchor_lang::error::ErrorCode::AccountDiscriminatorMismatch);
-        let bytes =
-            data.get(8..8 + DEVICE_SIZE).ok_or_else(|| error!(anchor_lang::error::ErrorCode::AccountDidNotDeserialize))?;
-        bytemuck::try_from_bytes(bytes).map_err(|_| error!(anchor_lang::error::ErrorCode::AccountDidNotDeserialize))
     }
 
     // ----- reads -----

@@ -18,6 +18,88 @@ pub use position::*;
 pub use slash_record::*;
 pub use ticket::*;
 
+use anchor_lang::error::ErrorCode as AnchorError;
+use anchor_lang::prelude::*;
+use anchor_lang::Discriminator;
+
+/// A zero-copy account's value in its data (the discriminator, then the Pod layout), read or
+/// changed in place: for the accounts a handler takes unchecked (a device that becomes a
+/// tombstone, a tombstone revived, a profile created on the way) and for clients and tests.
+/// Refused by the names Anchor's loader uses: `AccountDiscriminatorNotFound` when the data is
+/// shorter than a discriminator, `AccountDiscriminatorMismatch`, `AccountDidNotDeserialize` when
+/// it is too short for the value.
+pub trait InAccount: bytemuck::Pod + Discriminator {
+    /// Where the value lies in `data`, after its discriminator is checked.
+    fn value_range(data: &[u8]) -> Result<core::ops::Range<usize>> {
+        let start = Self::DISCRIMINATOR.len();
+        require!(data.len() >= start, AnchorError::AccountDiscriminatorNotFound);
+        require!(data.starts_with(Self::DISCRIMINATOR), AnchorError::AccountDiscriminatorMismatch);
+        let end = start + core::mem::size_of::<Self>();
+        require!(data.len() >= end, AnchorError::AccountDidNotDeserialize);
+        Ok(start..end)
+    }
+
+    /// The value stored in `data`, read in place.
+    fn in_account(data: &[u8]) -> Result<&Self> {
+        let range = Self::value_range(data)?;
+        bytemuck::try_from_bytes(&data[range]).map_err(|_| error!(AnchorError::AccountDidNotDeserialize))
+    }
+
+    /// The value stored in `data`, to change in place.
+    fn in_account_mut(data: &mut [u8]) -> Result<&mut Self> {
+        let range = Self::value_range(data)?;
+        bytemuck::try_from_bytes_mut(&mut data[range]).map_err(|_| error!(AnchorError::AccountDidNotDeserialize))
+    }
+
+    /// The account's data holding this value: the discriminator, then the Pod bytes.
+    fn account_data(&self) -> Vec<u8> {
+        [Self::DISCRIMINATOR, bytemuck::bytes_of(self)].concat()
+    }
+}
+
+impl InAccount for Config {}
+impl InAccount for CostakerProfile {}
+impl InAccount for Device {}
+impl InAccount for Offer {}
+impl InAccount for Ticket {}
+impl InAccount for Tombstone {}
+
+#[cfg(test)]
+mod in_account_tests {
+    use super::*;
+
+    fn name(error: Error) -> String {
+        match error {
+            Error::AnchorError(e) => e.error_name.clone(),
+            e => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_value_is_read_and_changed_in_place_behind_its_discriminator() {
+        let profile = CostakerProfile::new(Pubkey::new_unique(), 254, Pubkey::new_unique());
+        let mut data = profile.account_data();
+        assert_eq!(data.len(), 8 + COSTAKER_PROFILE_SIZE);
+        assert!(data.starts_with(CostakerProfile::DISCRIMINATOR));
+        CostakerProfile::in_account_mut(&mut data).unwrap().active_positions = 3;
+        let back = CostakerProfile::in_account(&data).unwrap();
+        assert_eq!((back.wallet, back.bump, back.active_positions), (profile.wallet, 254, 3));
+        // longer data (a resized account) still reads
+        data.extend_from_slice(&[0; 16]);
+        assert_eq!(CostakerProfile::in_account(&data).unwrap().active_positions, 3);
+    }
+
+    #[test]
+    fn wrong_or_short_data_is_refused_by_the_loaders_names() {
+        let data = CostakerProfile::new(Pubkey::new_unique(), 254, Pubkey::new_unique()).account_data();
+        assert_eq!(name(CostakerProfile::in_account(&data[..7]).unwrap_err()), "AccountDiscriminatorNotFound");
+        assert_eq!(name(Offer::in_account(&data).unwrap_err()), "AccountDiscriminatorMismatch");
+        assert_eq!(name(CostakerProfile::in_account(&data[..data.len() - 1]).unwrap_err()), "AccountDidNotDeserialize");
+        let mut short = data[..20].to_vec();
+        assert_eq!(name(CostakerProfile::in_account_mut(&mut short).unwrap_err()), "AccountDidNotDeserialize");
+    }
+}
+
 #[cfg(test)]
 mod size_tests {
     use super::*;

@@ -102,11 +102,6 @@ impl Offer {
         offer
     }
 
-    /// The account's data: the discriminator, then the Pod bytes (for clients and tests).
-    pub fn account_data(&self) -> Vec<u8> {
-        [<Self as anchor_lang::Discriminator>::DISCRIMINATOR, bytemuck::bytes_of(self)].concat()
-    }
-
     /// Where the offer stands; a byte no offer holds is refused (`AccountDidNotDeserialize`).
     pub fn state(&self) -> Result<OfferState> {
         OfferState::from_u8(self.state).ok_or_else(|| error!(anchor_lang::error::ErrorCode::AccountDidNotDeserialize))
