@@ -28,14 +28,15 @@ COMMON="-C linker=$here/link.sh -C relocation-model=static -C passes=lower-atomi
  -C link-arg=--llvm-args=--disable-movsx -C link-arg=--llvm-args=--disable-ldsx ${SBF_EXTRA_RUSTFLAGS:-}"
 # Upstream LLVM passes a call's 6th and later arguments on the stack, which SBF forbids; the
 # inliner folds such calls into their callers (and see crates/sbf's anchor_entrypoint!).
-# check_stack_args.py verifies that none is left. The thresholds are the smallest measured
-# margins that pass that check with room (bench/variants.sh; docs/benchmarks.md): v3 1,000
-# (500 fails), v0 2,000 (1,500 fails). Against 5,000 they cut the binaries by 36% and 20% for
-# about 1% and 2% more compute units. SBF_INLINE_THRESHOLD sets both (for experiments).
+# check_stack_args.py verifies that none is left. The threshold, 750 for both, is the smallest
+# measured that passes that check (docs/benchmarks.md: 500 failed on v3 and 1,500 on v0 while the
+# accounts were Borsh; with zero-copy accounts v0 passes at 750 too). Against 5,000 it makes the
+# binaries about half the size for a few percent more compute units. SBF_INLINE_THRESHOLD sets
+# both (for experiments).
 inline() { echo "-C link-arg=--llvm-args=--inline-threshold=${SBF_INLINE_THRESHOLD:-$1}"; }
 V3="-C target-cpu=v4 -C link-arg=--arch=v3 -C link-arg=--llvm-args=--disable-gotox \
- -C link-arg=--llvm-args=--disable-bswap -C link-arg=--llvm-args=--disable-gotol $(inline 1000)"
-V0="-C target-cpu=v2 -C link-arg=--arch=v0 $(inline 2000)"
+ -C link-arg=--llvm-args=--disable-bswap -C link-arg=--llvm-args=--disable-gotol $(inline 750)"
+V0="-C target-cpu=v2 -C link-arg=--arch=v0 $(inline 750)"
 
 mkdir -p "$DEPLOY_DIR"
 cp -n "$root/keys/$PROGRAM-keypair.json" "$DEPLOY_DIR/$PROGRAM-keypair.json" 2>/dev/null || true
