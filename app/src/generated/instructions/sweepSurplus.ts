@@ -140,15 +140,9 @@ export type SweepSurplusInput<
   stakeVault: Address<TAccountStakeVault>;
   /** The device's overflow vault. */
   overflowVault: Address<TAccountOverflowVault>;
-  /**
-   * The treasury's token account.
-   * treasury (`NotTreasuryAccount`); neither vault (as Anchor's duplicate check of typed accounts).
-   */
+  /** The treasury's token account. */
   treasuryToken: Address<TAccountTreasuryToken>;
-  /**
-   * The staking mint.
-   * checks both against the token accounts.
-   */
+  /** The staking mint. */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -256,15 +250,9 @@ export type ParsedSweepSurplusInstruction<
     stakeVault: TAccountMetas[3];
     /** The device's overflow vault. */
     overflowVault: TAccountMetas[4];
-    /**
-     * The treasury's token account.
-     * treasury (`NotTreasuryAccount`); neither vault (as Anchor's duplicate check of typed accounts).
-     */
+    /** The treasury's token account. */
     treasuryToken: TAccountMetas[5];
-    /**
-     * The staking mint.
-     * checks both against the token accounts.
-     */
+    /** The staking mint. */
     mint: TAccountMetas[6];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[7];

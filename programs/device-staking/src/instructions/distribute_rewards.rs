@@ -9,7 +9,7 @@
 use super::token::{pay_in, TokenMint};
 use crate::error::StakingError;
 use crate::events::{RewardPaid, RewardSkipped};
-use crate::state::{skip, BlockOutcome, Config, Device, InAccount, Tombstone};
+use crate::state::{same_key, skip, BlockOutcome, Config, Device, InAccount, Tombstone};
 use anchor_lang::prelude::*;
 use anchor_lang::Discriminator;
 use anchor_spl::token_interface::{TokenAccount, TokenInterface};
@@ -71,21 +71,20 @@ pub fn handler<'info>(
     let mint = TokenMint::of(&ctx.accounts.mint, &ctx.accounts.config)?;
     let mut seen = SeenDevices(Vec::with_capacity(amounts.len()));
     let mut accounts = ctx.remaining_accounts.iter();
-
     for amount in amounts {
         let device_info = next(&mut accounts)?;
         let vault_info = next(&mut accounts)?;
         seen.insert(device_info.key)?;
         // a device or its tombstone: this program's account (as `AccountLoader` checks), read in
         // place after its discriminator
-        require_keys_eq!(*device_info.owner, crate::ID, anchor_lang::error::ErrorCode::AccountOwnedByWrongProgram);
+        require!(same_key(device_info.owner, &crate::ID), anchor_lang::error::ErrorCode::AccountOwnedByWrongProgram);
         let outcome = {
             let mut data = device_info.try_borrow_mut_data()?;
             if data.starts_with(Tombstone::DISCRIMINATOR) {
                 None
             } else {
                 let device = Device::in_account_mut(&mut data)?;
-                require_keys_eq!(*vault_info.key, device.overflow_vault, StakingError::BatchAccountsMismatch);
+                require!(same_key(vault_info.key, &device.overflow_vault), StakingError::BatchAccountsMismatch);
                 Some(device.pay_block(block_start, block_end, amount)?)
             }
         };

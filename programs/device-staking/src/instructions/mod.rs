@@ -11,6 +11,7 @@ pub mod cancel_role;
 pub mod claim_rewards;
 pub mod close_device;
 pub mod close_profile;
+pub mod cpi;
 pub mod create_offer;
 pub mod device_status;
 pub mod distribute_rewards;

@@ -4,16 +4,16 @@
 //! token program checks the mint, its decimals, the accounts' mint and the authority.
 //! `#[inline(always)]`: with this many arguments an out-of-line call would pass some on the
 //! stack, which SBF forbids under upstream LLVM (see tools/sbf/check_stack_args.py).
+use super::cpi::{Cpi, CpiAccount};
 use crate::error::StakingError;
-use crate::state::Config;
+use crate::state::{same_key, Config};
 use anchor_lang::prelude::*;
-use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
-use anchor_lang::solana_program::program::invoke_signed_unchecked;
 use anchor_spl::associated_token::{self, get_associated_token_address_with_program_id};
-use anchor_spl::token_interface::{self, CloseAccount};
 
 /// SPL Token's and Token-2022's `TransferChecked` instruction tag.
 const TRANSFER_CHECKED: u8 = 12;
+/// SPL Token's and Token-2022's `CloseAccount` instruction tag.
+const CLOSE_ACCOUNT: u8 = 9;
 
 /// The staking mint as a transfer takes it: its account and its decimals, recorded in the config
 /// at `initialize` (a mint cannot change its decimals; one that can be closed and re-created is
@@ -59,18 +59,13 @@ fn transfer_checked(transfer: &Transfer, signer: &[&[&[u8]]]) -> Result<()> {
     data[0] = TRANSFER_CHECKED;
     data[1..9].copy_from_slice(&amount.to_le_bytes());
     data[9] = mint.decimals;
-    let instruction = Instruction {
-        program_id: *token_program.key,
-        accounts: vec![
-            AccountMeta::new(*from.key, false),
-            AccountMeta::new_readonly(*mint.info.key, false),
-            AccountMeta::new(*to.key, false),
-            AccountMeta::new_readonly(*authority.key, true),
-        ],
-        data: data.to_vec(),
-    };
-    let infos = [from.clone(), mint.info.clone(), to.clone(), authority.clone()];
-    invoke_signed_unchecked(&instruction, &infos, signer).map_err(Into::into)
+    let accounts = [
+        CpiAccount::writable(from),
+        CpiAccount::readonly(&mint.info),
+        CpiAccount::writable(to),
+        CpiAccount::signer(authority, false),
+    ];
+    Cpi { program_id: token_program.key, accounts, data: &data }.invoke_signed(signer)
 }
 
 /// Moves `amount` from a user's token account, signed by its owner. No-op for 0.
@@ -117,9 +112,8 @@ pub fn close_token_account<'info>(
     authority: &AccountInfo<'info>,
     seeds: &[&[u8]],
 ) -> Result<()> {
-    let signer: &[&[&[u8]]] = &[seeds];
-    let accounts = CloseAccount { account: account.clone(), destination: destination.clone(), authority: authority.clone() };
-    token_interface::close_account(CpiContext::new_with_signer(token_program.key(), accounts, signer))
+    let accounts = [CpiAccount::writable(account), CpiAccount::writable(destination), CpiAccount::signer(authority, false)];
+    Cpi { program_id: token_program.key, accounts, data: &[CLOSE_ACCOUNT] }.invoke_signed_resizing(&[seeds])
 }
 
 /// The accounts of a payment to a staker (R16): signed by the staker, any token account of the
@@ -186,20 +180,16 @@ struct SystemCall<'a, 'info> {
     data: &'a [u8],
 }
 
-/// Sends `call` to the System program, signed with `signer` when the account is a PDA. Out of
-/// line with two arguments, as `transfer_checked`.
-#[inline(never)]
+/// Sends `call` to the System program, signed with `signer` when the account is a PDA (through
+/// the Rust interface: a creation or allocation resizes the account).
+#[inline(always)]
 fn system_call(call: &SystemCall, signer: &[&[&[u8]]]) -> Result<()> {
-    let mut accounts = Vec::with_capacity(2);
-    let mut infos = Vec::with_capacity(2);
-    if let Some(payer) = call.payer {
-        accounts.push(AccountMeta::new(*payer.key, true));
-        infos.push(payer.clone());
+    let account = CpiAccount { info: call.account, is_writable: true, is_signer: call.account_signs };
+    match call.payer {
+        Some(payer) => Cpi { program_id: call.system.key, accounts: [CpiAccount::signer(payer, true), account], data: call.data }
+            .invoke_signed_resizing(signer),
+        None => Cpi { program_id: call.system.key, accounts: [account], data: call.data }.invoke_signed_resizing(signer),
     }
-    accounts.push(AccountMeta { pubkey: *call.account.key, is_signer: call.account_signs, is_writable: true });
-    infos.push(call.account.clone());
-    let instruction = Instruction { program_id: *call.system.key, accounts, data: call.data.to_vec() };
-    invoke_signed_unchecked(&instruction, &infos, signer).map_err(Into::into)
 }
 
 /// A System instruction's data: `tag`, then `fields` (at most 48 bytes: `create_account`'s).
@@ -295,8 +285,8 @@ impl TokenAccountBase {
     /// (another mint).
     pub fn read(account: &AccountInfo, token_program: &Pubkey, mint: &Pubkey) -> Result<Self> {
         use anchor_lang::error::ErrorCode as AnchorError;
-        require!(*account.owner != system_program::ID || account.lamports() > 0, AnchorError::AccountNotInitialized);
-        require_keys_eq!(*account.owner, *token_program, AnchorError::AccountOwnedByWrongProgram);
+        require!(!same_key(account.owner, &system_program::ID) || account.lamports() > 0, AnchorError::AccountNotInitialized);
+        require!(same_key(account.owner, token_program), AnchorError::AccountOwnedByWrongProgram);
         let data = account.try_borrow_data()?;
         let is_account = match data.len() {
             TOKEN_ACCOUNT_SIZE => true,
@@ -306,7 +296,7 @@ impl TokenAccountBase {
         require!(is_account && data[TOKEN_ACCOUNT_STATE] != 0, AnchorError::AccountNotInitialized);
         let key = |at: usize| Pubkey::new_from_array(data[at..at + 32].try_into().expect("32 bytes"));
         let base = Self { mint: key(0), owner: key(32), amount: u64::from_le_bytes(data[64..72].try_into().expect("8 bytes")) };
-        require_keys_eq!(base.mint, *mint, AnchorError::ConstraintTokenMint);
+        require!(same_key(&base.mint, mint), AnchorError::ConstraintTokenMint);
         Ok(base)
     }
 }
@@ -330,12 +320,8 @@ pub fn initialize_token_account<'info>(
     let mut data = [0u8; 33];
     data[0] = INITIALIZE_ACCOUNT3;
     data[1..].copy_from_slice(authority.as_ref());
-    let instruction = Instruction {
-        program_id: *token_program.key,
-        accounts: vec![AccountMeta::new(*account.key, false), AccountMeta::new_readonly(*mint.key, false)],
-        data: data.to_vec(),
-    };
-    invoke_signed_unchecked(&instruction, &[account.clone(), mint.clone()], &[]).map_err(Into::into)
+    let accounts = [CpiAccount::writable(account), CpiAccount::readonly(mint)];
+    Cpi { program_id: token_program.key, accounts, data: &data }.invoke_signed(&[])
 }
 
 /// Resizes the program-owned `account` to `space` bytes: a growth is paid by `payer`, the rent a

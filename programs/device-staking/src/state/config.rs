@@ -233,7 +233,7 @@ impl RoleSlot {
     /// Whether `key` holds the role at `now`; a revoked role (none) is held by nobody.
     pub fn is(&self, key: &Pubkey, now: i64) -> bool {
         let holder = self.key_at(now);
-        holder != Pubkey::default() && holder == *key
+        !super::is_zero_key(&holder) && super::same_key(&holder, key)
     }
 
     /// Folds a proposal that is already in force into `current`.

@@ -22,6 +22,26 @@ use anchor_lang::error::ErrorCode as AnchorError;
 use anchor_lang::prelude::*;
 use anchor_lang::Discriminator;
 
+/// Whether `key` is the all-zero key (`Pubkey::default()`, an empty slot). Read as four words:
+/// `==` on two keys compiles to a `memcmp` call, a syscall on SBF (about 20 CU), and the reward
+/// split scans eight slots per device.
+pub fn is_zero_key(key: &Pubkey) -> bool {
+    let word = |at: usize| {
+        let b = key.as_ref();
+        u64::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4], b[at + 5], b[at + 6], b[at + 7]])
+    };
+    (word(0) | word(8) | word(16) | word(24)) == 0
+}
+
+/// Whether `a` and `b` are the same key, compared as four words (see [`is_zero_key`]).
+pub fn same_key(a: &Pubkey, b: &Pubkey) -> bool {
+    let word = |key: &Pubkey, at: usize| {
+        let b = key.as_ref();
+        u64::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4], b[at + 5], b[at + 6], b[at + 7]])
+    };
+    (0..4).all(|i| word(a, 8 * i) == word(b, 8 * i))
+}
+
 /// A zero-copy account's value in its data (the discriminator, then the Pod layout), read or
 /// changed in place: for the accounts a handler takes unchecked (a device that becomes a
 /// tombstone, a tombstone revived, a profile created on the way) and for clients and tests.
@@ -63,6 +83,27 @@ impl InAccount for Device {}
 impl InAccount for Offer {}
 impl InAccount for Ticket {}
 impl InAccount for Tombstone {}
+
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+
+    #[test]
+    fn keys_compared_as_words_agree_with_equality() {
+        let zero = Pubkey::default();
+        assert!(is_zero_key(&zero));
+        for at in [0, 7, 8, 15, 16, 31] {
+            let mut bytes = [0u8; 32];
+            bytes[at] = 1;
+            let one = Pubkey::new_from_array(bytes);
+            assert!(!is_zero_key(&one), "byte {at}");
+            assert!(!same_key(&one, &zero) && !same_key(&zero, &one), "byte {at}");
+            assert!(same_key(&one, &Pubkey::new_from_array(bytes)), "byte {at}");
+        }
+        let (a, b) = (Pubkey::new_unique(), Pubkey::new_unique());
+        assert_eq!((same_key(&a, &a), same_key(&a, &b)), (true, a == b));
+    }
+}
 
 #[cfg(test)]
 mod in_account_tests {

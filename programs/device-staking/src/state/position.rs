@@ -51,7 +51,7 @@ pub struct Position {
 impl Position {
     /// Whether the slot holds a position.
     pub fn is_used(&self) -> bool {
-        self.costaker != Pubkey::default()
+        !super::is_zero_key(&self.costaker)
     }
 
     /// Whether it is filled and earning (not stopped).
