@@ -144,10 +144,7 @@ export type ClaimRewardsInput<
   overflowVault: Address<TAccountOverflowVault>;
   /** The token account receiving the rewards (any account of the mint; the co-staker signs). */
   costakerToken: Address<TAccountCostakerToken>;
-  /**
-   * The staking mint.
-   * checks both against the token accounts.
-   */
+  /** The staking mint. */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -255,10 +252,7 @@ export type ParsedClaimRewardsInstruction<
     overflowVault: TAccountMetas[3];
     /** The token account receiving the rewards (any account of the mint; the co-staker signs). */
     costakerToken: TAccountMetas[4];
-    /**
-     * The staking mint.
-     * checks both against the token accounts.
-     */
+    /** The staking mint. */
     mint: TAccountMetas[5];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[6];

@@ -145,29 +145,17 @@ export type CloseDeviceInput<
   owner: TransactionSigner<TAccountOwner>;
   /** The config. */
   config: Address<TAccountConfig>;
-  /**
-   * The device; it becomes a tombstone here.
-   * which also checks its owner, payer and vaults.
-   */
+  /** The device; it becomes a tombstone here. */
   device: Address<TAccountDevice>;
-  /**
-   * The device's stake vault; closed here.
-   * `TokenAccountBase::read`.
-   */
+  /** The device's stake vault; closed here. */
   stakeVault: Address<TAccountStakeVault>;
   /** The device's overflow vault; closed here. */
   overflowVault: Address<TAccountOverflowVault>;
-  /**
-   * The treasury's token account, for donated leftovers.
-   * treasury (`NotTreasuryAccount`); neither vault (as Anchor's duplicate check of typed accounts).
-   */
+  /** The treasury's token account, for donated leftovers. */
   treasuryToken: Address<TAccountTreasuryToken>;
   /** Who paid the device's rent. */
   payer: Address<TAccountPayer>;
-  /**
-   * The staking mint.
-   * checks both against the token accounts.
-   */
+  /** The staking mint. */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -287,29 +275,17 @@ export type ParsedCloseDeviceInstruction<
     owner: TAccountMetas[0];
     /** The config. */
     config: TAccountMetas[1];
-    /**
-     * The device; it becomes a tombstone here.
-     * which also checks its owner, payer and vaults.
-     */
+    /** The device; it becomes a tombstone here. */
     device: TAccountMetas[2];
-    /**
-     * The device's stake vault; closed here.
-     * `TokenAccountBase::read`.
-     */
+    /** The device's stake vault; closed here. */
     stakeVault: TAccountMetas[3];
     /** The device's overflow vault; closed here. */
     overflowVault: TAccountMetas[4];
-    /**
-     * The treasury's token account, for donated leftovers.
-     * treasury (`NotTreasuryAccount`); neither vault (as Anchor's duplicate check of typed accounts).
-     */
+    /** The treasury's token account, for donated leftovers. */
     treasuryToken: TAccountMetas[5];
     /** Who paid the device's rent. */
     payer: TAccountMetas[6];
-    /**
-     * The staking mint.
-     * checks both against the token accounts.
-     */
+    /** The staking mint. */
     mint: TAccountMetas[7];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[8];

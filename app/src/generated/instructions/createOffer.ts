@@ -144,12 +144,7 @@ export type CreateOfferInput<
   config: Address<TAccountConfig>;
   /** The device. */
   device: Address<TAccountDevice>;
-  /**
-   * The offer PDA `["offer", device, seq]` at the device's next sequence number; created here.
-   * bump with one `create_program_address` (ConstraintSeeds otherwise) and creates the account
-   * there (refused when it exists). Any bump is safe: the number is consumed here, so no
-   * second offer of that device and number can ever be created.
-   */
+  /** The offer PDA `["offer", device, seq]` at the device's next sequence number; created here. */
   offer: Address<TAccountOffer>;
   /** The system program. */
   systemProgram?: Address<TAccountSystemProgram>;
@@ -243,12 +238,7 @@ export type ParsedCreateOfferInstruction<
     config: TAccountMetas[1];
     /** The device. */
     device: TAccountMetas[2];
-    /**
-     * The offer PDA `["offer", device, seq]` at the device's next sequence number; created here.
-     * bump with one `create_program_address` (ConstraintSeeds otherwise) and creates the account
-     * there (refused when it exists). Any bump is safe: the number is consumed here, so no
-     * second offer of that device and number can ever be created.
-     */
+    /** The offer PDA `["offer", device, seq]` at the device's next sequence number; created here. */
     offer: TAccountMetas[3];
     /** The system program. */
     systemProgram: TAccountMetas[4];

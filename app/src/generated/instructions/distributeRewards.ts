@@ -147,10 +147,7 @@ export type DistributeRewardsInput<
   config: Address<TAccountConfig>;
   /** The reward authority's token account paying the rewards. */
   source: Address<TAccountSource>;
-  /**
-   * The staking mint.
-   * checks both against the token accounts.
-   */
+  /** The staking mint. */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -248,10 +245,7 @@ export type ParsedDistributeRewardsInstruction<
     config: TAccountMetas[1];
     /** The reward authority's token account paying the rewards. */
     source: TAccountMetas[2];
-    /**
-     * The staking mint.
-     * checks both against the token accounts.
-     */
+    /** The staking mint. */
     mint: TAccountMetas[3];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[4];

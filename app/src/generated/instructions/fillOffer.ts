@@ -168,21 +168,13 @@ export type FillOfferInput<
   device: Address<TAccountDevice>;
   /** The offer being filled. */
   offer: Address<TAccountOffer>;
-  /**
-   * The co-staker's profile, counting their filled positions (created on the first fill, or again after R18).
-   * signer: ConstraintSeeds otherwise): profiles are created only here, at `["costaker",
-   * wallet]` with the canonical bump. A new one is created at the canonical bump, found by a
-   * search (a second profile of one wallet would double its R11 allowance).
-   */
+  /** The co-staker's profile, counting their filled positions (created on the first fill, or again after R18). */
   profile: Address<TAccountProfile>;
   /** The device's stake vault. */
   stakeVault: Address<TAccountStakeVault>;
   /** The co-staker's token account paying in. */
   costakerToken: Address<TAccountCostakerToken>;
-  /**
-   * The staking mint.
-   * checks both against the token accounts.
-   */
+  /** The staking mint. */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -314,21 +306,13 @@ export type ParsedFillOfferInstruction<
     device: TAccountMetas[2];
     /** The offer being filled. */
     offer: TAccountMetas[3];
-    /**
-     * The co-staker's profile, counting their filled positions (created on the first fill, or again after R18).
-     * signer: ConstraintSeeds otherwise): profiles are created only here, at `["costaker",
-     * wallet]` with the canonical bump. A new one is created at the canonical bump, found by a
-     * search (a second profile of one wallet would double its R11 allowance).
-     */
+    /** The co-staker's profile, counting their filled positions (created on the first fill, or again after R18). */
     profile: TAccountMetas[4];
     /** The device's stake vault. */
     stakeVault: TAccountMetas[5];
     /** The co-staker's token account paying in. */
     costakerToken: TAccountMetas[6];
-    /**
-     * The staking mint.
-     * checks both against the token accounts.
-     */
+    /** The staking mint. */
     mint: TAccountMetas[7];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[8];

@@ -191,11 +191,7 @@ export type InitializeAsyncInput<
 > = {
   /** The program's upgrade authority; pays the config's rent. */
   authority: TransactionSigner<TAccountAuthority>;
-  /**
-   * The config PDA `["config"]`, created here (a second initialize fails: it exists).
-   * canonical bump, a constant), which the runtime grants to that address alone
-   * (`PrivilegeEscalation` otherwise); an existing config is refused (`AccountAlreadyInUse`).
-   */
+  /** The config PDA `["config"]`, created here (a second initialize fails: it exists). */
   config?: Address<TAccountConfig>;
   /** The staking mint (SPL Token or Token-2022). */
   mint: Address<TAccountMint>;
@@ -325,11 +321,7 @@ export type InitializeInput<
 > = {
   /** The program's upgrade authority; pays the config's rent. */
   authority: TransactionSigner<TAccountAuthority>;
-  /**
-   * The config PDA `["config"]`, created here (a second initialize fails: it exists).
-   * canonical bump, a constant), which the runtime grants to that address alone
-   * (`PrivilegeEscalation` otherwise); an existing config is refused (`AccountAlreadyInUse`).
-   */
+  /** The config PDA `["config"]`, created here (a second initialize fails: it exists). */
   config: Address<TAccountConfig>;
   /** The staking mint (SPL Token or Token-2022). */
   mint: Address<TAccountMint>;
@@ -451,11 +443,7 @@ export type ParsedInitializeInstruction<
   accounts: {
     /** The program's upgrade authority; pays the config's rent. */
     authority: TAccountMetas[0];
-    /**
-     * The config PDA `["config"]`, created here (a second initialize fails: it exists).
-     * canonical bump, a constant), which the runtime grants to that address alone
-     * (`PrivilegeEscalation` otherwise); an existing config is refused (`AccountAlreadyInUse`).
-     */
+    /** The config PDA `["config"]`, created here (a second initialize fails: it exists). */
     config: TAccountMetas[1];
     /** The staking mint (SPL Token or Token-2022). */
     mint: TAccountMetas[2];

@@ -176,16 +176,11 @@ export type RegisterDeviceAsyncInput<
   /**
    * The stake vault (principal) `["stake_vault", device, vault_bumps[0]]`, created here: a
    * token account of the config's mint owned by the device PDA.
-   * grants only to the address they derive (refused otherwise, and when the address is in use);
-   * the device records the address, and every later use checks it (`has_one`).
    */
   stakeVault: Address<TAccountStakeVault>;
   /** The overflow vault (rewards) `["overflow_vault", device, vault_bumps[1]]`, created here. */
   overflowVault: Address<TAccountOverflowVault>;
-  /**
-   * The staking mint.
-   * checks both against the token accounts.
-   */
+  /** The staking mint. */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -327,16 +322,11 @@ export type RegisterDeviceInput<
   /**
    * The stake vault (principal) `["stake_vault", device, vault_bumps[0]]`, created here: a
    * token account of the config's mint owned by the device PDA.
-   * grants only to the address they derive (refused otherwise, and when the address is in use);
-   * the device records the address, and every later use checks it (`has_one`).
    */
   stakeVault: Address<TAccountStakeVault>;
   /** The overflow vault (rewards) `["overflow_vault", device, vault_bumps[1]]`, created here. */
   overflowVault: Address<TAccountOverflowVault>;
-  /**
-   * The staking mint.
-   * checks both against the token accounts.
-   */
+  /** The staking mint. */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -466,16 +456,11 @@ export type ParsedRegisterDeviceInstruction<
     /**
      * The stake vault (principal) `["stake_vault", device, vault_bumps[0]]`, created here: a
      * token account of the config's mint owned by the device PDA.
-     * grants only to the address they derive (refused otherwise, and when the address is in use);
-     * the device records the address, and every later use checks it (`has_one`).
      */
     stakeVault: TAccountMetas[4];
     /** The overflow vault (rewards) `["overflow_vault", device, vault_bumps[1]]`, created here. */
     overflowVault: TAccountMetas[5];
-    /**
-     * The staking mint.
-     * checks both against the token accounts.
-     */
+    /** The staking mint. */
     mint: TAccountMetas[6];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[7];

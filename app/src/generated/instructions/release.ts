@@ -159,18 +159,13 @@ export type ReleaseInput<
   /**
    * The offer's escrow `["escrow", offer]`, created here: a token account of the mint owned by
    * the offer PDA.
-   * grants only to the address they derive (`PrivilegeEscalation` otherwise; refused when it
-   * exists); the offer records the bump. Any bump is safe: an offer is released once.
    */
   escrow: Address<TAccountEscrow>;
   /** The device's stake vault. */
   stakeVault: Address<TAccountStakeVault>;
   /** The device's overflow vault. */
   overflowVault: Address<TAccountOverflowVault>;
-  /**
-   * The staking mint.
-   * checks both against the token accounts.
-   */
+  /** The staking mint. */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -303,18 +298,13 @@ export type ParsedReleaseInstruction<
     /**
      * The offer's escrow `["escrow", offer]`, created here: a token account of the mint owned by
      * the offer PDA.
-     * grants only to the address they derive (`PrivilegeEscalation` otherwise; refused when it
-     * exists); the offer records the bump. Any bump is safe: an offer is released once.
      */
     escrow: TAccountMetas[4];
     /** The device's stake vault. */
     stakeVault: TAccountMetas[5];
     /** The device's overflow vault. */
     overflowVault: TAccountMetas[6];
-    /**
-     * The staking mint.
-     * checks both against the token accounts.
-     */
+    /** The staking mint. */
     mint: TAccountMetas[7];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[8];

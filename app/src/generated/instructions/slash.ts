@@ -172,10 +172,7 @@ export type SlashAsyncInput<
   treasury: Address<TAccountTreasury>;
   /** The treasury's associated token account (created if missing). */
   treasuryToken?: Address<TAccountTreasuryToken>;
-  /**
-   * The staking mint.
-   * checks both against the token accounts.
-   */
+  /** The staking mint. */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -350,10 +347,7 @@ export type SlashInput<
   treasury: Address<TAccountTreasury>;
   /** The treasury's associated token account (created if missing). */
   treasuryToken: Address<TAccountTreasuryToken>;
-  /**
-   * The staking mint.
-   * checks both against the token accounts.
-   */
+  /** The staking mint. */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -497,10 +491,7 @@ export type ParsedSlashInstruction<
     treasury: TAccountMetas[4];
     /** The treasury's associated token account (created if missing). */
     treasuryToken: TAccountMetas[5];
-    /**
-     * The staking mint.
-     * checks both against the token accounts.
-     */
+    /** The staking mint. */
     mint: TAccountMetas[6];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[7];

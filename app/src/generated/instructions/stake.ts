@@ -142,10 +142,7 @@ export type StakeInput<
   stakeVault: Address<TAccountStakeVault>;
   /** The owner's token account paying in. */
   ownerToken: Address<TAccountOwnerToken>;
-  /**
-   * The staking mint.
-   * checks both against the token accounts.
-   */
+  /** The staking mint. */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -253,10 +250,7 @@ export type ParsedStakeInstruction<
     stakeVault: TAccountMetas[3];
     /** The owner's token account paying in. */
     ownerToken: TAccountMetas[4];
-    /**
-     * The staking mint.
-     * checks both against the token accounts.
-     */
+    /** The staking mint. */
     mint: TAccountMetas[5];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[6];

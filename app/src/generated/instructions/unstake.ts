@@ -133,12 +133,7 @@ export type UnstakeInput<
   config: Address<TAccountConfig>;
   /** The device. */
   device: Address<TAccountDevice>;
-  /**
-   * The ticket PDA `["ticket", device, seq]` at the device's next ticket number; created here.
-   * bump with one `create_program_address` (ConstraintSeeds otherwise) and creates the account
-   * there (refused when it exists). Any bump is safe: the number is consumed here, so no second
-   * ticket of that device and number can ever be created.
-   */
+  /** The ticket PDA `["ticket", device, seq]` at the device's next ticket number; created here. */
   ticket: Address<TAccountTicket>;
   /** The filled position's co-staker's profile; required when the device has a filled position. */
   profile?: Address<TAccountProfile>;
@@ -238,12 +233,7 @@ export type ParsedUnstakeInstruction<
     config: TAccountMetas[1];
     /** The device. */
     device: TAccountMetas[2];
-    /**
-     * The ticket PDA `["ticket", device, seq]` at the device's next ticket number; created here.
-     * bump with one `create_program_address` (ConstraintSeeds otherwise) and creates the account
-     * there (refused when it exists). Any bump is safe: the number is consumed here, so no second
-     * ticket of that device and number can ever be created.
-     */
+    /** The ticket PDA `["ticket", device, seq]` at the device's next ticket number; created here. */
     ticket: TAccountMetas[3];
     /** The filled position's co-staker's profile; required when the device has a filled position. */
     profile?: TAccountMetas[4] | undefined;

@@ -153,10 +153,7 @@ export type WithdrawEscrowAsyncInput<
   payer: Address<TAccountPayer>;
   /** Who paid the escrow's rent. */
   escrowPayer: Address<TAccountEscrowPayer>;
-  /**
-   * The staking mint.
-   * checks both against the token accounts.
-   */
+  /** The staking mint. */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -289,10 +286,7 @@ export type WithdrawEscrowInput<
   payer: Address<TAccountPayer>;
   /** Who paid the escrow's rent. */
   escrowPayer: Address<TAccountEscrowPayer>;
-  /**
-   * The staking mint.
-   * checks both against the token accounts.
-   */
+  /** The staking mint. */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -410,10 +404,7 @@ export type ParsedWithdrawEscrowInstruction<
     payer: TAccountMetas[5];
     /** Who paid the escrow's rent. */
     escrowPayer: TAccountMetas[6];
-    /**
-     * The staking mint.
-     * checks both against the token accounts.
-     */
+    /** The staking mint. */
     mint: TAccountMetas[7];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[8];

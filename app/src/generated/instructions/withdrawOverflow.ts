@@ -150,10 +150,7 @@ export type WithdrawOverflowInput<
   overflowVault: Address<TAccountOverflowVault>;
   /** The token account receiving the tokens (any account of the mint; the owner signs). */
   ownerToken: Address<TAccountOwnerToken>;
-  /**
-   * The staking mint.
-   * checks both against the token accounts.
-   */
+  /** The staking mint. */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -269,10 +266,7 @@ export type ParsedWithdrawOverflowInstruction<
     overflowVault: TAccountMetas[4];
     /** The token account receiving the tokens (any account of the mint; the owner signs). */
     ownerToken: TAccountMetas[5];
-    /**
-     * The staking mint.
-     * checks both against the token accounts.
-     */
+    /** The staking mint. */
     mint: TAccountMetas[6];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[7];

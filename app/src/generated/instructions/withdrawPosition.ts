@@ -176,10 +176,7 @@ export type WithdrawPositionInput<
   overflowVault: Address<TAccountOverflowVault>;
   /** Who paid the offer's rent (the device owner who offered). */
   payer: Address<TAccountPayer>;
-  /**
-   * The staking mint.
-   * checks both against the token accounts.
-   */
+  /** The staking mint. */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -340,10 +337,7 @@ export type ParsedWithdrawPositionInstruction<
     overflowVault: TAccountMetas[7];
     /** Who paid the offer's rent (the device owner who offered). */
     payer: TAccountMetas[8];
-    /**
-     * The staking mint.
-     * checks both against the token accounts.
-     */
+    /** The staking mint. */
     mint: TAccountMetas[9];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[10];

@@ -170,10 +170,7 @@ export type WithdrawTicketInput<
   stakeVault: Address<TAccountStakeVault>;
   /** Who paid the ticket's rent. */
   payer: Address<TAccountPayer>;
-  /**
-   * The staking mint.
-   * checks both against the token accounts.
-   */
+  /** The staking mint. */
   mint: Address<TAccountMint>;
   /** The mint's token program. */
   tokenProgram?: Address<TAccountTokenProgram>;
@@ -326,10 +323,7 @@ export type ParsedWithdrawTicketInstruction<
     stakeVault: TAccountMetas[6];
     /** Who paid the ticket's rent. */
     payer: TAccountMetas[7];
-    /**
-     * The staking mint.
-     * checks both against the token accounts.
-     */
+    /** The staking mint. */
     mint: TAccountMetas[8];
     /** The mint's token program. */
     tokenProgram: TAccountMetas[9];

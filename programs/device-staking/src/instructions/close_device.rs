@@ -19,12 +19,12 @@ pub struct CloseDevice<'info> {
     pub config: AccountLoader<'info, Config>,
     /// The device; it becomes a tombstone here.
     /// CHECK: owner and discriminator are checked by deserializing it as a `Device` in the handler,
-    /// which also checks its owner, payer and vaults.
+    // which also checks its owner, payer and vaults.
     #[account(mut, owner = crate::ID)]
     pub device: UncheckedAccount<'info>,
     /// The device's stake vault; closed here.
     /// CHECK: the key the device recorded (checked in the handler); its balance read by
-    /// `TokenAccountBase::read`.
+    // `TokenAccountBase::read`.
     #[account(mut)]
     pub stake_vault: UncheckedAccount<'info>,
     /// The device's overflow vault; closed here.
@@ -33,7 +33,7 @@ pub struct CloseDevice<'info> {
     pub overflow_vault: UncheckedAccount<'info>,
     /// The treasury's token account, for donated leftovers.
     /// CHECK: `TokenAccountBase::read` checks its token program and mint; its owner must be the
-    /// treasury (`NotTreasuryAccount`); neither vault (as Anchor's duplicate check of typed accounts).
+    // treasury (`NotTreasuryAccount`); neither vault (as Anchor's duplicate check of typed accounts).
     #[account(
         mut,
         constraint = treasury_token.key() != stake_vault.key() && treasury_token.key() != overflow_vault.key()
@@ -46,7 +46,7 @@ pub struct CloseDevice<'info> {
     pub payer: UncheckedAccount<'info>,
     /// The staking mint.
     /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
-    /// checks both against the token accounts.
+    // checks both against the token accounts.
     #[account(address = config.load()?.mint @ StakingError::WrongMint)]
     pub mint: UncheckedAccount<'info>,
     /// The mint's token program.

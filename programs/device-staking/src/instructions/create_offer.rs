@@ -19,9 +19,9 @@ pub struct CreateOffer<'info> {
     pub device: AccountLoader<'info, Device>,
     /// The offer PDA `["offer", device, seq]` at the device's next sequence number; created here.
     /// CHECK: the handler proves the address from the device's `next_offer_seq` and the given
-    /// bump with one `create_program_address` (ConstraintSeeds otherwise) and creates the account
-    /// there (refused when it exists). Any bump is safe: the number is consumed here, so no
-    /// second offer of that device and number can ever be created.
+    // bump with one `create_program_address` (ConstraintSeeds otherwise) and creates the account
+    // there (refused when it exists). Any bump is safe: the number is consumed here, so no
+    // second offer of that device and number can ever be created.
     #[account(mut)]
     pub offer: UncheckedAccount<'info>,
     /// The system program.

@@ -28,9 +28,9 @@ pub struct FillOffer<'info> {
     pub offer: AccountLoader<'info, Offer>,
     /// The co-staker's profile, counting their filled positions (created on the first fill, or again after R18).
     /// CHECK: an existing profile is proven by owner, discriminator and its stored wallet (the
-    /// signer: ConstraintSeeds otherwise): profiles are created only here, at `["costaker",
-    /// wallet]` with the canonical bump. A new one is created at the canonical bump, found by a
-    /// search (a second profile of one wallet would double its R11 allowance).
+    // signer: ConstraintSeeds otherwise): profiles are created only here, at `["costaker",
+    // wallet]` with the canonical bump. A new one is created at the canonical bump, found by a
+    // search (a second profile of one wallet would double its R11 allowance).
     #[account(mut)]
     pub profile: UncheckedAccount<'info>,
     /// The device's stake vault.
@@ -42,7 +42,7 @@ pub struct FillOffer<'info> {
     pub costaker_token: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The staking mint.
     /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
-    /// checks both against the token accounts.
+    // checks both against the token accounts.
     #[account(address = config.load()?.mint @ StakingError::WrongMint)]
     pub mint: UncheckedAccount<'info>,
     /// The mint's token program.

@@ -36,8 +36,8 @@ pub struct Initialize<'info> {
     pub authority: Signer<'info>,
     /// The config PDA `["config"]`, created here (a second initialize fails: it exists).
     /// CHECK: created by the handler with `create_account` signed by `["config", CONFIG_BUMP]` (the
-    /// canonical bump, a constant), which the runtime grants to that address alone
-    /// (`PrivilegeEscalation` otherwise); an existing config is refused (`AccountAlreadyInUse`).
+    // canonical bump, a constant), which the runtime grants to that address alone
+    // (`PrivilegeEscalation` otherwise); an existing config is refused (`AccountAlreadyInUse`).
     #[account(mut)]
     pub config: UncheckedAccount<'info>,
     /// The staking mint (SPL Token or Token-2022).

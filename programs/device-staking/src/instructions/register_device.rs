@@ -33,8 +33,8 @@ pub struct RegisterDevice<'info> {
     /// The stake vault (principal) `["stake_vault", device, vault_bumps[0]]`, created here: a
     /// token account of the config's mint owned by the device PDA.
     /// CHECK: created by the handler with `create_account` signed by these seeds, which the runtime
-    /// grants only to the address they derive (refused otherwise, and when the address is in use);
-    /// the device records the address, and every later use checks it (`has_one`).
+    // grants only to the address they derive (refused otherwise, and when the address is in use);
+    // the device records the address, and every later use checks it (`has_one`).
     #[account(mut)]
     pub stake_vault: UncheckedAccount<'info>,
     /// The overflow vault (rewards) `["overflow_vault", device, vault_bumps[1]]`, created here.
@@ -43,7 +43,7 @@ pub struct RegisterDevice<'info> {
     pub overflow_vault: UncheckedAccount<'info>,
     /// The staking mint.
     /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
-    /// checks both against the token accounts.
+    // checks both against the token accounts.
     #[account(address = config.load()?.mint @ StakingError::WrongMint)]
     pub mint: UncheckedAccount<'info>,
     /// The mint's token program.

@@ -29,8 +29,8 @@ pub struct Release<'info> {
     /// The offer's escrow `["escrow", offer]`, created here: a token account of the mint owned by
     /// the offer PDA.
     /// CHECK: created by the handler with `create_account` signed by these seeds, which the runtime
-    /// grants only to the address they derive (`PrivilegeEscalation` otherwise; refused when it
-    /// exists); the offer records the bump. Any bump is safe: an offer is released once.
+    // grants only to the address they derive (`PrivilegeEscalation` otherwise; refused when it
+    // exists); the offer records the bump. Any bump is safe: an offer is released once.
     #[account(mut)]
     pub escrow: UncheckedAccount<'info>,
     /// The device's stake vault.
@@ -43,7 +43,7 @@ pub struct Release<'info> {
     pub overflow_vault: UncheckedAccount<'info>,
     /// The staking mint.
     /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
-    /// checks both against the token accounts.
+    // checks both against the token accounts.
     #[account(address = config.load()?.mint @ StakingError::WrongMint)]
     pub mint: UncheckedAccount<'info>,
     /// The mint's token program.

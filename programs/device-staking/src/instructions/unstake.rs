@@ -22,9 +22,9 @@ pub struct Unstake<'info> {
     pub device: AccountLoader<'info, Device>,
     /// The ticket PDA `["ticket", device, seq]` at the device's next ticket number; created here.
     /// CHECK: the handler proves the address from the device's `next_ticket_seq` and the given
-    /// bump with one `create_program_address` (ConstraintSeeds otherwise) and creates the account
-    /// there (refused when it exists). Any bump is safe: the number is consumed here, so no second
-    /// ticket of that device and number can ever be created.
+    // bump with one `create_program_address` (ConstraintSeeds otherwise) and creates the account
+    // there (refused when it exists). Any bump is safe: the number is consumed here, so no second
+    // ticket of that device and number can ever be created.
     #[account(mut)]
     pub ticket: UncheckedAccount<'info>,
     /// The filled position's co-staker's profile; required when the device has a filled position.

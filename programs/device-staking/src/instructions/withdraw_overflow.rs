@@ -29,7 +29,7 @@ pub struct WithdrawOverflow<'info> {
     pub owner_token: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The staking mint.
     /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
-    /// checks both against the token accounts.
+    // checks both against the token accounts.
     #[account(address = config.load()?.mint @ StakingError::WrongMint)]
     pub mint: UncheckedAccount<'info>,
     /// The mint's token program.

@@ -51,7 +51,7 @@ pub struct WithdrawPosition<'info> {
     pub payer: UncheckedAccount<'info>,
     /// The staking mint.
     /// CHECK: the config's mint (`address`); its decimals are the config's, and the token program
-    /// checks both against the token accounts.
+    // checks both against the token accounts.
     #[account(address = config.load()?.mint @ StakingError::WrongMint)]
     pub mint: UncheckedAccount<'info>,
     /// The mint's token program.
