@@ -245,6 +245,18 @@ impl World {
         (device, seq)
     }
 
+    /// A [`World::costaked_device`] whose position co-staker 0 cancelled 21 days ago (the cover
+    /// window and the cooldown have passed: the position is ripe, R13-R16); returns the device
+    /// and the position's seq.
+    pub fn ripe_position(&mut self) -> (Pubkey, u64) {
+        let (device, seq) = self.costaked_device();
+        let costaker = self.costaker(0);
+        let cancelled = self.now();
+        self.ok(|w| w.cancel(&costaker, device, seq));
+        self.warp_to(cancelled + 21 * DAY);
+        (device, seq)
+    }
+
     /// Sends `ix` signed by `signer` (a copy of a key the world holds).
     pub fn send_by(&mut self, ix: Instruction, signer: &Keypair) -> TxResult {
         self.env.send(&[ix], &[signer])

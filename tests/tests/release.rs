@@ -111,11 +111,7 @@ fn release_refusals() {
 #[test]
 fn r16_the_escrow_is_created_only_at_its_seeds() {
     for_each_world(|w| {
-        let (device, seq) = w.costaked_device();
-        let c = w.costaker(0);
-        let cancelled = w.now();
-        w.ok(|w| w.cancel(&c, device, seq));
-        w.warp_to(cancelled + 21 * DAY);
+        let (device, seq) = w.ripe_position();
         let anyone = w.anyone.insecure_clone();
         let offer = pda::offer(&device, seq).0;
         let (escrow, bump) = pda::escrow(&offer);

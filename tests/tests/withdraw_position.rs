@@ -47,11 +47,8 @@ fn r16_anyone_withdraws_to_the_co_stakers_associated_account_created_if_missing(
 #[test]
 fn r16_the_co_staker_names_the_account_paid() {
     for_each_world(|w| {
-        let (device, seq) = w.costaked_device();
+        let (device, seq) = w.ripe_position();
         let c = w.costaker(0);
-        let cancelled = w.now();
-        w.ok(|w| w.cancel(&c, device, seq));
-        w.warp_to(cancelled + 21 * DAY);
         let mint = w.mint.mint;
         let elsewhere = w.create_token_account(&c.pubkey(), &mint);
         w.ok(|w| w.withdraw_position_by(&c.key, device, seq, Some(elsewhere)));
