@@ -16,6 +16,7 @@ mod token;
 
 use anchor_lang::prelude::Pubkey;
 use chain::litesvm::LiteSvmChain;
+use chain::recorded::{Recorded, Recording};
 use chain::rpc::RpcChain;
 use chain::{Chain, ComputeBudget};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -77,6 +78,12 @@ struct Cli {
     /// Print the transaction's message encoded for a multisig (e.g. Squads) to propose, instead of sending; -k may be an address (the multisig's vault)
     #[arg(long, global = true, value_name = "ENCODING", num_args = 0..=1, default_missing_value = "base58", value_enum)]
     dump_transaction_message: Option<commands::offline::MessageEncoding>,
+    /// Write every read the command makes of the chain (accounts, queries, clock, rent) into FILE, for --state on a machine with no network
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "state")]
+    record_state: Option<PathBuf>,
+    /// Read the chain from FILE (written by --record-state with the same command) instead of --url: to build and sign with no network, with --blockhash and --sign-only or --dump-transaction-message
+    #[arg(long, global = true, value_name = "FILE", requires = "blockhash")]
+    state: Option<PathBuf>,
     /// Do not ask before a step that cannot be undone (owner unstake, operator terminate, operator slash); a terminal asks otherwise
     #[arg(short = 'y', long, global = true)]
     yes: bool,
@@ -499,7 +506,13 @@ fn run(mut cli: Cli) -> Result<Report, CliError> {
         dump: cli.dump_transaction_message,
     };
     let budget = budget(&cli);
-    let chain = connect(url, cli.commitment.unwrap_or(Commitment::Confirmed), budget)?;
+    let chain: Box<dyn Chain> = match (&cli.state, &cli.record_state) {
+        (Some(state), _) => Box::new(Recorded::open(state)?),
+        (None, Some(record)) => {
+            Box::new(Recording::new(connect(url, cli.commitment.unwrap_or(Commitment::Confirmed), budget)?, record)?)
+        }
+        (None, None) => connect(url, cli.commitment.unwrap_or(Commitment::Confirmed), budget)?,
+    };
     let mut ctx = Context { chain, url: url.to_string(), keypair: keypair.clone(), budget, offline, yes: cli.yes };
     match cli.command {
         Command::Owner(command) => owner::run(&mut ctx, command),

@@ -120,6 +120,58 @@ fn r5_a_stake_signed_offline_lands_with_the_collected_signature() {
     assert_eq!(world.decode::<Device>(&world.device_key()).owner_stake, 16_000 * UNIT);
 }
 
+/// R5 (the owner's stake) built and signed on a machine with no network: the reads the command
+/// makes, recorded online (`--record-state`, the owner's address alone), answer the same command
+/// offline (`--state`, an unreachable --url, the owner's keypair), which signs the message an
+/// online `--sign-only` signs; the transaction then lands with that signature. Offline, a read
+/// that was not recorded is refused by name, and nothing is sent.
+#[test]
+fn r5_a_stake_built_and_signed_with_no_network_lands() {
+    let world = World::new("state-file");
+    assert!(world.initialize(&[]).status.success());
+    let oracle = world.key_str("oracle");
+    world.ok("owner", &["owner", "register", "gpu-1", "--gpus", "8", "--multiplier-bps", "100000", "--oracle-keypair", &oracle]);
+    let blockhash =
+        world.json("owner", &["--sign-only", "owner", "stake", "gpu-1", "16000"])["blockhash"].as_str().unwrap().to_string();
+    let online_signed = world.json("owner", &["--sign-only", "--blockhash", &blockhash, "owner", "stake", "gpu-1", "16000"]);
+    let before = std::fs::read_to_string(&world.state).unwrap();
+    let (url, owner, owner_key) =
+        (format!("svm:{}", world.state.display()), world.pubkey("owner").to_string(), world.key_str("owner"));
+    let state = world.dir.join("chain-state.json");
+    let state = state.to_str().unwrap();
+    let stake = ["owner", "stake", "gpu-1", "16000"];
+    let run = |head: &[&str], tail: &[&str]| {
+        let args: Vec<&str> =
+            head.iter().chain(["--output", "json", "--blockhash", blockhash.as_str()].iter()).chain(tail).copied().collect();
+        cli(&args)
+    };
+    let out = run(&["--url", &url, "-k", &owner, "--sign-only", "--record-state", state], &stake);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let recorded: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(recorded["signers"].as_array().unwrap().is_empty(), "the address alone signs nothing: {recorded}");
+    // offline: no chain at --url, the state file instead
+    let offline = ["--url", "http://127.0.0.1:9", "-k", owner_key.as_str(), "--state", state];
+    let out = run(&[&offline[..], &["--sign-only"]].concat(), &stake);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let signed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(signed["message"], recorded["message"], "offline builds the message recorded online");
+    assert_eq!(signed["signers"], online_signed["signers"], "and signs it as an online --sign-only does");
+    // a read the file does not hold, and a send, are refused; nothing changed
+    let out = run(&[&offline[..], &["--sign-only"]].concat(), &["owner", "stake", "gpu-2", "16000"]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("--record-state"), "{out:?}");
+    let out = run(&offline, &stake);
+    assert!(
+        !out.status.success() && String::from_utf8_lossy(&out.stderr).contains("nothing is sent from a state file"),
+        "{out:?}"
+    );
+    assert_eq!(std::fs::read_to_string(&world.state).unwrap(), before, "nothing changed");
+    // online, with the signature made offline: the stake lands
+    let presigned = signed["signers"][0].as_str().unwrap();
+    let out = run(&["--url", &url, "-k", &owner, "--signer", presigned], &stake);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(world.decode::<Device>(&world.device_key()).owner_stake, 16_000 * UNIT);
+}
+
 /// R5 (the owner's stake) with a hardware wallet as -k: the usb:// URI is taken (the Solana CLI's
 /// remote-wallet crate looks for the device), and with no wallet on the USB bus the command stops
 /// with NoHardwareWallet and changes nothing; a URI of an unknown wallet kind is not a signer.

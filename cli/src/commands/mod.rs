@@ -21,7 +21,7 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use device_staking_client::device_staking::state::{Config, Device, Env, Tombstone};
 use device_staking_client::format::tokens;
-use device_staking_client::{ata, describe, ix, parse, pda};
+use device_staking_client::{ata, decode, describe, ix, parse, pda};
 use serde::Serialize;
 use serde_json::{json, Value};
 use solana_keypair::Keypair;
@@ -246,11 +246,13 @@ impl Context {
     /// A device by its address (base58) or its id (64 hex characters, or a text of at most 32
     /// bytes): its address and what the address holds (a live device or a tombstone).
     pub fn device_account(&self, reference: &str) -> Result<(Pubkey, DeviceAccount), String> {
+        // a chain that cannot answer is an error (not "no device"); an account of another type is none
         let read = |address: &Pubkey| -> Result<Option<DeviceAccount>, String> {
-            if let Ok(Some(device)) = self.chain.find::<Device>(address) {
+            let Some(account) = self.chain.account(address)?.filter(|a| a.lamports > 0) else { return Ok(None) };
+            if let Ok(device) = decode::account::<Device>(&account.data) {
                 return Ok(Some(DeviceAccount::Live(Box::new(device))));
             }
-            Ok(self.chain.find::<Tombstone>(address).ok().flatten().map(DeviceAccount::Closed))
+            Ok(decode::account::<Tombstone>(&account.data).ok().map(DeviceAccount::Closed))
         };
         if let Ok(address) = reference.parse::<Pubkey>() {
             if let Some(found) = read(&address)? {

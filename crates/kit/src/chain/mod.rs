@@ -1,7 +1,9 @@
 //! What the commands need from a chain, behind one trait ([`Chain`]), with two backends: a
 //! validator over RPC ([`rpc::RpcChain`]) and an embedded LiteSVM whose state is kept in a file
-//! between runs ([`litesvm::LiteSvmChain`], for tests and trials without a validator).
+//! between runs ([`litesvm::LiteSvmChain`], for tests and trials without a validator); and, for
+//! signing offline, a recording of a command's reads and a chain answered from it ([`recorded`]).
 pub mod litesvm;
+pub mod recorded;
 pub mod rpc;
 
 use anchor_lang::prelude::Pubkey;
