@@ -1,7 +1,7 @@
 //! Token and account moves shared by the instructions: `transfer_checked` (SPL Token and
-//! Token-2022 mints both work), built by hand: its ten bytes of data and four account metas go
-//! straight to the runtime's invoke (no Anchor CPI context, no copy of the instruction). The
-//! token program checks the mint, its decimals, the accounts' mint and the authority.
+//! Token-2022 mints both work) built by hand, its data and four accounts sent through the C
+//! interface (`super::cpi`: nothing copied or cloned), the System program's instructions too (no
+//! bincode). The token program checks the mint, its decimals, the accounts' mint and authority.
 //! `#[inline(always)]`: with this many arguments an out-of-line call would pass some on the
 //! stack, which SBF forbids under upstream LLVM (see tools/sbf/check_stack_args.py).
 use super::cpi::{Cpi, CpiAccount};
